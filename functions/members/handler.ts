@@ -1,0 +1,12 @@
+import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { addMember, changeRole, listMembers, removeMember } from '../../shared/identity/members';
+
+export const handler = httpHandler('members', {
+  'GET /v1/members': async ({ platform, auth }) => ({ items: await listMembers(platform, auth) }),
+  'POST /v1/members': async ({ platform, auth, body }) => new Reply(201, await addMember(platform, auth, body)),
+  'PATCH /v1/members/{id}': async ({ platform, auth, params, body }) => changeRole(platform, auth, params.id, body.role),
+  'DELETE /v1/members/{id}': async ({ platform, auth, params }) => {
+    await removeMember(platform, auth, params.id);
+    return new Reply(204);
+  },
+});

@@ -1,0 +1,4 @@
+import { z } from 'zod';
+
+export const RunRef = z.object({ tenantId: z.uuid(), runId: z.uuid() });
+export const StepRef = RunRef.extend({ stepId: z.uuid(), executionId: z.string().min(1).max(400) });

@@ -1,0 +1,120 @@
+/**
+ * The HTTP API: one Lambda per `http` manifest function, one API Gateway v2 route per manifest route.
+ * Authentication and roles are enforced in the handlers (shared/http middleware) from the manifest's
+ * `access`, so the same check runs locally and in AWS.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import path from 'node:path';
+import { functions, type FunctionName, type FunctionSpec } from '../../manifest';
+import { HishamFunction } from '../constructs/hisham-function';
+import { environmentFor, grantUses, type DataRefs, type ExecutionRefs } from '../wiring';
+
+export interface ApiStackProps extends StackProps {
+  readonly data: DataRefs;
+  readonly executions: ExecutionRefs;
+  readonly functionsDir: string;
+  /**
+   * Origins allowed by CORS. Clients authenticate with a bearer token (no cookies), so the default
+   * `*` exposes nothing a token holder could not already reach.
+   * @default ['*']
+   */
+  readonly corsAllowOrigins?: string[];
+  /** Steady-state requests per second across the stage. @default 100 */
+  readonly throttleRateLimit?: number;
+  /** @default 200 */
+  readonly throttleBurstLimit?: number;
+}
+
+export const API_METHODS: Record<string, apigw.HttpMethod> = {
+  GET: apigw.HttpMethod.GET,
+  POST: apigw.HttpMethod.POST,
+  PUT: apigw.HttpMethod.PUT,
+  PATCH: apigw.HttpMethod.PATCH,
+  DELETE: apigw.HttpMethod.DELETE,
+};
+
+export function httpFunctions(): FunctionName[] {
+  return (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>).filter(([, s]) => s.kind === 'http').map(([n]) => n);
+}
+
+export class ApiStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly functions: Partial<Record<FunctionName, HishamFunction>> = {};
+  /** The API base URL, with a trailing slash. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: 'hishamos',
+      description: 'HishamOS HTTP API (v1)',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: props.corsAllowOrigins ?? ['*'],
+        allowMethods: [apigw.CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-api-key'],
+        exposeHeaders: ['x-request-id'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            integrationLatency: '$context.integrationLatency',
+            latency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    this.url = this.stage.url;
+
+    for (const name of httpFunctions()) {
+      const spec: FunctionSpec = functions[name];
+      const fn = new HishamFunction(this, name, {
+        name,
+        spec,
+        codeDir: path.join(props.functionsDir, name),
+        environment: environmentFor(spec, props.data, props.executions),
+      });
+      grantUses(fn, spec, props.data, props.executions);
+      this.functions[name] = fn;
+
+      const integration = new HttpLambdaIntegration(`${name}Integration`, fn.fn, {
+        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+      });
+      for (const route of spec.routes ?? []) {
+        const routes = this.api.addRoutes({ path: route.path, methods: [API_METHODS[route.method]!], integration });
+        for (const r of routes) {
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `Authorization for "${route.method} ${route.path}" (access: ${route.access}) is enforced in the handler from the manifest: it accepts both JWTs and hashed API keys and checks tenant roles, which an API Gateway JWT authorizer cannot. ${route.access === 'public' ? 'This route is public by design.' : ''}`.trim(),
+          });
+        }
+      }
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.url, description: 'HishamOS API base URL' });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The Step Functions tasks (manifest functions of kind `task`, except `migrate`, which belongs to the
+ * data stack) and every state machine in the manifest, loaded from statemachines/<asl>.
+ */
+import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import path from 'node:path';
+import { functionArnPlaceholder, functions, stateMachines, type FunctionName, type FunctionSpec, type StateMachineName } from '../../manifest';
+import { HishamFunction } from '../constructs/hisham-function';
+import { environmentFor, grantUses, type DataRefs, type ExecutionTarget } from '../wiring';
+
+/** Task functions deployed by this stack (every `task` in the manifest but the deploy-time ones). */
+export const DEPLOY_TIME_FUNCTIONS: readonly FunctionName[] = ['migrate'];
+
+export function workflowTaskFunctions(): FunctionName[] {
+  return (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>)
+    .filter(([name, spec]) => spec.kind === 'task' && !DEPLOY_TIME_FUNCTIONS.includes(name))
+    .map(([name]) => name);
+}
+
+export interface WorkflowsStackProps extends StackProps {
+  readonly data: DataRefs;
+  readonly functionsDir: string;
+  /** Directory of the ASL files. */
+  readonly stateMachinesDir: string;
+}
+
+export class WorkflowsStack extends Stack {
+  readonly functions: Partial<Record<FunctionName, HishamFunction>> = {};
+  readonly stateMachines: Partial<Record<StateMachineName, sfn.StateMachine>> = {};
+  /** What the API functions need to start and stop executions, keyed by manifest name. */
+  readonly executionTargets: Record<string, ExecutionTarget> = {};
+
+  constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
+    super(scope, id, props);
+
+    for (const name of workflowTaskFunctions()) {
+      const spec: FunctionSpec = functions[name];
+      const fn = new HishamFunction(this, name, {
+        name,
+        spec,
+        codeDir: path.join(props.functionsDir, name),
+        environment: environmentFor(spec, props.data),
+      });
+      grantUses(fn, spec, props.data);
+      this.functions[name] = fn;
+    }
+
+    for (const [machineName, machine] of Object.entries(stateMachines) as Array<[StateMachineName, (typeof stateMachines)[StateMachineName]]>) {
+      const taskFns = [...new Set(Object.values(machine.tasks))] as FunctionName[];
+      const definitionSubstitutions: Record<string, string> = {};
+      for (const fnName of taskFns) {
+        const fn = this.functions[fnName];
+        if (!fn) throw new Error(`state machine ${machineName}: task function ${fnName} is not a workflow task function`);
+        definitionSubstitutions[functionArnPlaceholder(fnName)] = fn.fn.functionArn;
+      }
+      const logGroup = new logs.LogGroup(this, `${machineName}Logs`, {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // A fixed name (per stack) makes execution ARNs known at synth: `...:execution:<name>:<run>`.
+      const physicalName = `${this.stackName}-${machineName}`;
+      const sm = new sfn.StateMachine(this, machineName, {
+        stateMachineName: physicalName,
+        comment: machine.description,
+        definitionBody: sfn.DefinitionBody.fromFile(path.join(props.stateMachinesDir, machine.asl)),
+        definitionSubstitutions,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        tracingEnabled: true,
+        // ALL events, but never the payloads: state input/output stays out of the logs.
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      });
+      for (const fnName of taskFns) {
+        const fn = this.functions[fnName]!;
+        fn.fn.grantInvoke(sm);
+        Validations.of(sm.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+          reason: `grantInvoke covers the ${fnName} function and its versions/aliases (<arn>:*), one function only; the ASL invokes it by ARN.`,
+        });
+      }
+      Validations.of(sm.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery (logs:CreateLogDelivery, ListLogDeliveries, ...) support no resource-level permissions, so Step Functions requires them on "*".',
+      });
+      this.stateMachines[machineName] = sm;
+      this.executionTargets[machineName] = { stateMachine: sm, physicalName };
+    }
+  }
+}

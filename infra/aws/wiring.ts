@@ -1,0 +1,127 @@
+/**
+ * From a manifest entry's `uses` to environment variables (names from shared/config) and IAM grants.
+ * Every grant a function holds is derived here, from the manifest, and nowhere else.
+ */
+import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Config } from '../../shared/config/index';
+import type { BucketName, FunctionSpec } from '../manifest';
+import type { HishamFunction } from './constructs/hisham-function';
+import { nagArn } from './nag';
+
+/** Per-tenant secrets live under this prefix (shared/config `TENANT_SECRETS_PREFIX`). */
+export const TENANT_SECRETS_PREFIX = 'hishamos/tenants/';
+
+export interface DataRefs {
+  readonly cluster: rds.DatabaseCluster;
+  readonly databaseName: string;
+  readonly table: dynamodb.ITableV2;
+  readonly documentsBucket: s3.IBucket;
+  readonly artifactsBucket: s3.IBucket;
+  readonly jwtSigningKey: secretsmanager.ISecret;
+}
+
+/** A state machine a function may start, with its (fixed) physical name for execution ARNs. */
+export interface ExecutionTarget {
+  readonly stateMachine: sfn.IStateMachine;
+  readonly physicalName: string;
+}
+
+/** State machines a function may start, keyed by manifest name. */
+export type ExecutionRefs = Readonly<Record<string, ExecutionTarget>>;
+
+/** Env var per state machine, e.g. runWorkflow → RUN_WORKFLOW_STATE_MACHINE_ARN. */
+export function stateMachineEnvName(name: string): keyof Config & string {
+  return `${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_STATE_MACHINE_ARN` as keyof Config & string;
+}
+
+type Env = Partial<Record<keyof Config, string>>;
+
+/** The environment a function gets from what it uses. Only names that shared/config reads. */
+export function environmentFor(spec: FunctionSpec, data: DataRefs, executions: ExecutionRefs = {}): Record<string, string> {
+  const env: Env = { LOG_LEVEL: 'info' };
+  const uses = spec.uses;
+  if (uses.database) {
+    env.HISHAMOS_DB_DRIVER = 'data-api';
+    env.DB_CLUSTER_ARN = data.cluster.clusterArn;
+    env.DB_SECRET_ARN = data.cluster.secret!.secretArn;
+    env.DB_NAME = data.databaseName;
+  }
+  if (uses.table) env.TABLE_NAME = data.table.tableName;
+  for (const b of uses.buckets ?? []) {
+    if (b === 'documents') env.DOCUMENTS_BUCKET = data.documentsBucket.bucketName;
+    if (b === 'artifacts') env.ARTIFACTS_BUCKET = data.artifactsBucket.bucketName;
+  }
+  for (const s of uses.secrets ?? []) {
+    if (s === 'jwtSigningKey') env.JWT_SECRET_ID = data.jwtSigningKey.secretArn;
+    if (s === 'tenantSecrets') env.TENANT_SECRETS_PREFIX = TENANT_SECRETS_PREFIX;
+  }
+  for (const name of uses.executions ?? []) {
+    const sm = executions[name];
+    if (!sm) throw new Error(`manifest: function uses execution "${name}" but no such state machine was built`);
+    (env as Record<string, string>)[stateMachineEnvName(name)] = sm.stateMachine.stateMachineArn;
+  }
+  return env as Record<string, string>;
+}
+
+function bucketOf(data: DataRefs, b: BucketName): s3.IBucket {
+  return b === 'documents' ? data.documentsBucket : data.artifactsBucket;
+}
+
+/** The ARN pattern of every per-tenant secret. */
+export function tenantSecretsArn(stack: Stack): string {
+  return Arn.format({ service: 'secretsmanager', resource: 'secret', resourceName: `${TENANT_SECRETS_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
+}
+
+/** Grants derived from `uses`; explicit, one per resource kind. */
+export function grantUses(fn: HishamFunction, spec: FunctionSpec, data: DataRefs, executions: ExecutionRefs = {}): void {
+  const uses = spec.uses;
+  const lambdaFn = fn.fn;
+  if (uses.database) {
+    // grantDataApiAccess also grants reading the cluster secret (the Data API authenticates with it).
+    data.cluster.grantDataApiAccess(lambdaFn);
+  }
+  if (uses.table) data.table.grantReadWriteData(lambdaFn);
+  for (const b of uses.buckets ?? []) bucketOf(data, b).grantReadWrite(lambdaFn);
+  for (const s of uses.secrets ?? []) {
+    if (s === 'jwtSigningKey') data.jwtSigningKey.grantRead(lambdaFn);
+    if (s === 'tenantSecrets') {
+      lambdaFn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:CreateSecret',
+            'secretsmanager:DeleteSecret',
+            'secretsmanager:DescribeSecret',
+          ],
+          resources: [tenantSecretsArn(Stack.of(fn))],
+        }),
+      );
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(fn), 'secretsmanager', `secret:${TENANT_SECRETS_PREFIX}*`)}]`,
+        reason: `Per-tenant secrets (provider keys, GitHub/Jira credentials, webhook secrets) are created at runtime, one per tenant and integration, so access is scoped to the ${TENANT_SECRETS_PREFIX} name prefix; the handler derives the name from the authenticated tenant id.`,
+      });
+    }
+  }
+  for (const name of uses.executions ?? []) {
+    const target = executions[name];
+    if (!target) throw new Error(`manifest: function uses execution "${name}" but no such state machine was built`);
+    target.stateMachine.grantStartExecution(lambdaFn);
+    // Cancelling a run stops its execution: scoped to the executions of this one machine.
+    const executionsArn = Arn.format(
+      { service: 'states', resource: 'execution', resourceName: `${target.physicalName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+      Stack.of(fn),
+    );
+    lambdaFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [executionsArn] }));
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(fn), 'states', `execution:${target.physicalName}:*`)}]`,
+      reason: `Execution names are generated per run, so StopExecution/DescribeExecution are granted on the executions of the ${target.physicalName} state machine only (its ARN prefix), nothing wider.`,
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import '../../shared/platform/polyfills';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { ExecutionStarter } from '../../shared/platform/ports';
+import type { Logger } from '../../shared/observability/logger';
+import { functionArnPlaceholder, stateMachines, type FunctionName } from '../manifest';
+import { invoke } from './handlers';
+
+export interface LocalExecutionOptions {
+  root: string;
+  log: Logger;
+  /** Milliseconds between ASL retries instead of the ASL's own backoff (tests only). */
+  retryIntervalMs?: number;
+}
+
+const LOCAL_ARN = (fn: string) => `arn:aws:lambda:us-east-1:000000000000:function:hishamos-${fn}`;
+
+/** Reads an ASL file and fills `${<fn>Arn}` placeholders the way CDK's definitionSubstitutions does. */
+export function loadDefinition(root: string, machine: keyof typeof stateMachines): Record<string, unknown> {
+  let text = readFileSync(join(root, 'statemachines', stateMachines[machine].asl), 'utf8');
+  for (const fn of new Set(Object.values(stateMachines[machine].tasks))) {
+    text = text.split(`\${${functionArnPlaceholder(fn as FunctionName)}}`).join(LOCAL_ARN(fn));
+  }
+  return JSON.parse(text);
+}
+
+/** Collects the Task states of a definition, nested Map/Parallel included. */
+export function taskStates(definition: { States?: Record<string, any> }): string[] {
+  const out: string[] = [];
+  for (const [name, state] of Object.entries(definition.States ?? {})) {
+    if (state.Type === 'Task') out.push(name);
+    if (state.Type === 'Map') out.push(...taskStates(state.ItemProcessor ?? state.Iterator));
+    if (state.Type === 'Parallel') for (const b of state.Branches ?? []) out.push(...taskStates(b));
+  }
+  return out;
+}
+
+/**
+ * Runs the ASL files in aws-local-stepfunctions with each Task bound (by the manifest) to the
+ * handler Lambda would run; a task gets the `Payload` and returns `{Payload}` like lambda:invoke.
+ */
+export class LocalExecutions implements ExecutionStarter {
+  private readonly machines = new Map<string, StateMachine>();
+  private readonly running = new Map<string, { abort: () => void; done: Promise<unknown> }>();
+
+  constructor(private readonly options: LocalExecutionOptions) {
+    for (const name of Object.keys(stateMachines) as (keyof typeof stateMachines)[]) {
+      // Building validates the definition (~100 ms): once per process, not per execution.
+      this.machines.set(name, new StateMachine(loadDefinition(options.root, name) as never, { validationOptions: { checkArn: true, checkPaths: true } }));
+    }
+  }
+
+  async start(machine: string, name: string, input: Record<string, unknown>): Promise<{ executionId: string }> {
+    const sm = this.machines.get(machine);
+    if (!sm) throw new Error(`unknown state machine ${machine}`);
+    const executionId = `arn:aws:states:us-east-1:000000000000:execution:hishamos-${machine}:${name}`;
+    if (this.running.has(executionId)) return { executionId };
+    const tasks = stateMachines[machine as keyof typeof stateMachines].tasks as Record<string, FunctionName>;
+    const handlers = Object.fromEntries(
+      Object.entries(tasks).map(([state, fn]) => [state, async (params: unknown) => ({ Payload: await invoke(this.options.root, fn, (params as { Payload: unknown }).Payload) })]),
+    );
+    const retry = this.options.retryIntervalMs;
+    const execution = sm.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        ...(retry !== undefined ? { retryIntervalOverrides: Object.fromEntries(Object.keys(tasks).map((s) => [s, retry])) } : {}),
+      },
+      context: { Execution: { Id: executionId, Name: name, StartTime: new Date().toISOString() } } as never,
+      noThrowOnAbort: true,
+    });
+    const done = execution.result.then(
+      (out) => this.options.log.debug('execution finished', { executionId, out }),
+      (error) => this.options.log.error('execution failed', { executionId, error }),
+    ).finally(() => this.running.delete(executionId));
+    this.running.set(executionId, { abort: () => execution.abort(), done });
+    return { executionId };
+  }
+
+  async stop(executionId: string): Promise<void> {
+    this.running.get(executionId)?.abort();
+  }
+
+  /** Resolves when no execution is running (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+}

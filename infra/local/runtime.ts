@@ -1,0 +1,134 @@
+/**
+ * The whole platform in one Node process: the manifest's handlers behind a local API Gateway, the
+ * ASL files in aws-local-stepfunctions, PGlite + pgvector (or DATABASE_URL), dynalite, a local
+ * S3-compatible store and the encrypted local secret store. Binds to loopback only.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { parseConfig, type Config } from '../../shared/config';
+import { openDatabase, type Database } from '../../shared/db/client';
+import { migrate } from '../../shared/db/migrate';
+import { createLogger, type Logger } from '../../shared/observability/logger';
+import { installPlatform, type Platform } from '../../shared/platform/platform';
+import { createApiServer } from './http-server';
+import { LocalExecutions } from './local-executions';
+import { LocalSecretStore } from './local-secrets';
+import { seedDemo, type SeedResult } from './seed';
+
+export interface LocalOptions {
+  root: string;
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  webDir?: string;
+  env?: Record<string, string | undefined>;
+  /** Persist dynalite and S3 to disk (off for tests: in-memory and fast). */
+  persist?: boolean;
+  seed?: boolean;
+  retryIntervalMs?: number;
+  onProgress?: (step: string, ms: number) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  platform: Platform;
+  executions: LocalExecutions;
+  seed?: SeedResult;
+  close(): Promise<void>;
+}
+
+export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
+  const env = options.env ?? process.env;
+  const config = parseConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' });
+  const log = createLogger(config.LOG_LEVEL);
+  const progress = timer(options.onProgress);
+  await mkdir(options.dataDir, { recursive: true });
+  const closers: (() => Promise<void>)[] = [];
+
+  const db = await progress('database', () => openLocalDatabase(config, options.dataDir, env));
+  closers.push(() => db.close());
+  await progress('migrations', () => migrate(db.owner, join(options.root, 'shared/db/migrations')));
+
+  const dynamo = await progress('dynamodb (dynalite)', () => startDynalite(config, options.persist ? join(options.dataDir, 'dynamo') : undefined, closers));
+  const s3 = await progress('s3 (s3rver)', () => startS3(config, join(options.dataDir, 's3'), closers));
+  const secrets = await LocalSecretStore.open(options.dataDir, env.HISHAMOS_MASTER_KEY);
+  if (!(await secrets.get(config.JWT_SECRET_ID))) await secrets.put(config.JWT_SECRET_ID, randomBytes(48).toString('base64url'));
+
+  const executions = await progress('state machines', async () => new LocalExecutions({ root: options.root, log, retryIntervalMs: options.retryIntervalMs }));
+  const platform: Platform = { config, db, secrets, executions, dynamo, s3, log, now: Date.now };
+  installPlatform(platform);
+
+  const seed = options.seed === false ? undefined : await progress('demo tenant', () => seedDemo(platform, env.HISHAMOS_ADMIN_PASSWORD || undefined));
+
+  const server = createApiServer({ root: options.root, webDir: options.webDir });
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  closers.unshift(() => new Promise((resolve) => server.close(() => resolve())));
+  closers.unshift(() => executions.idle());
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    platform,
+    executions,
+    seed,
+    async close() {
+      for (const close of closers) await close().catch((e) => log.warn('shutdown step failed', { error: e }));
+    },
+  };
+}
+
+async function openLocalDatabase(config: Config, dataDir: string, env: Record<string, string | undefined>): Promise<Database> {
+  if (config.DATABASE_URL) return openDatabase({ driver: 'pg', url: config.DATABASE_URL });
+  return openDatabase({ driver: 'pglite', dataDir: env.HISHAMOS_PGLITE_MEMORY === '1' ? undefined : join(dataDir, 'pglite') });
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+async function startDynalite(config: Config, path: string | undefined, closers: (() => Promise<void>)[]): Promise<DynamoDBClient> {
+  const { default: dynalite } = await import('dynalite');
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: config.AWS_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await client.send(new CreateTableCommand({
+      TableName: config.TABLE_NAME,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    }));
+  } catch (e) {
+    if (!(e instanceof ResourceInUseException)) throw e;
+  }
+  closers.push(async () => client.destroy());
+  return client;
+}
+
+async function startS3(config: Config, directory: string, closers: (() => Promise<void>)[]): Promise<S3Client> {
+  const { default: S3rver } = await import('s3rver');
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory,
+    silent: true,
+    configureBuckets: [{ name: config.DOCUMENTS_BUCKET, configs: [] }, { name: config.ARTIFACTS_BUCKET, configs: [] }],
+  });
+  const address = (await server.run()) as AddressInfo;
+  closers.push(() => server.close());
+  const client = new S3Client({ endpoint: `http://127.0.0.1:${address.port}`, region: config.AWS_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  closers.push(async () => client.destroy());
+  return client;
+}
+
+function timer(onProgress?: (step: string, ms: number) => void) {
+  return async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const out = await fn();
+    onProgress?.(step, performance.now() - started);
+    return out;
+  };
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { PageQuery } from './common';
+
+export const AuditQuery = PageQuery.extend({ action: z.string().max(100).optional() });
+export const AuditEntry = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  data: z.unknown().optional(),
+  hash: z.string(),
+});

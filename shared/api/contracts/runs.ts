@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { PageQuery, Uuid } from './common';
+import { NodeId, RUN_STATUSES, STEP_STATUSES } from '../../workflow/model';
+
+export const RunListQuery = PageQuery.extend({
+  status: z.enum(RUN_STATUSES).optional(),
+  workflowId: Uuid.optional(),
+});
+export const RunEventsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+export const RunStepParams = z.object({ id: Uuid, stepId: z.union([Uuid, NodeId]) });
+export const RerunBody = z.object({ fromStep: NodeId.optional() });
+export const ApprovalBody = z.object({ comment: z.string().max(5000).optional() });
+
+export const Attempt = z.object({
+  n: z.number().int(),
+  provider: z.string(),
+  model: z.string(),
+  outcome: z.string(),
+  errorName: z.string().optional(),
+  errorMessage: z.string().optional(),
+  latencyMs: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  costUsd: z.number(),
+});
+export const RunStep = z.object({
+  id: Uuid,
+  nodeId: z.string(),
+  type: z.string(),
+  status: z.enum(STEP_STATUSES),
+  prompt: z.string().optional(),
+  output: z.unknown().optional(),
+  error: z.object({ name: z.string(), message: z.string() }).optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  costUsd: z.number(),
+  attempts: z.array(Attempt),
+});
+export const Run = z.object({
+  id: Uuid,
+  workflowId: Uuid,
+  workflowSlug: z.string(),
+  workflowVersion: z.number().int(),
+  status: z.enum(RUN_STATUSES),
+  input: z.unknown(),
+  output: z.unknown().optional(),
+  error: z.object({ name: z.string(), message: z.string() }).optional(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  costUsd: z.number(),
+  steps: z.array(RunStep),
+});
+export const RunEvent = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  stepId: z.string().optional(),
+  nodeId: z.string().optional(),
+  message: z.string(),
+  data: z.unknown().optional(),
+  at: z.string(),
+});
+export const RunEvents = z.object({ items: z.array(RunEvent), nextAfter: z.number().int() });

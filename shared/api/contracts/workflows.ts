@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { Slug, Uuid } from './common';
+import { WorkflowGraph } from '../../workflow/model';
+
+export const WorkflowSpec = WorkflowGraph.extend({
+  name: z.string().min(1).max(100),
+  description: z.string().max(2000).default(''),
+});
+export type WorkflowSpec = z.infer<typeof WorkflowSpec>;
+
+export const WorkflowCreateBody = WorkflowSpec.extend({ slug: Slug });
+export const WorkflowPatchBody = WorkflowSpec.partial().strict();
+export const Workflow = WorkflowSpec.extend({
+  id: Uuid,
+  slug: z.string(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const WorkflowVersion = z.object({ version: z.number().int(), spec: WorkflowSpec, createdAt: z.string() });
+
+export const RunStartBody = z.object({
+  input: z.record(z.string(), z.unknown()).default({}),
+});
+export const RunStarted = z.object({ runId: Uuid, status: z.string() });

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client';
+import { auditLog } from '../db/schema';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditInput {
+  tenantId: string;
+  actor: string;
+  action: string;
+  target?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Appends to the tenant's hash chain: each entry's hash covers the previous hash and the entry, so
+ * editing or deleting a row breaks every hash after it (`verifyAuditChain` finds where).
+ */
+export async function recordAudit(tx: Tx, entry: AuditInput): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${entry.tenantId}`}))`);
+  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).where(eq(auditLog.tenantId, entry.tenantId)).orderBy(desc(auditLog.seq)).limit(1);
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const createdAt = new Date();
+  const hash = chainHash(prevHash, { ...entry, target: entry.target ?? null, data: entry.data ?? null, createdAt: createdAt.toISOString() });
+  await tx.insert(auditLog).values({ tenantId: entry.tenantId, actor: entry.actor, action: entry.action, target: entry.target ?? null, data: entry.data ?? null, prevHash, hash, createdAt });
+}
+
+function chainHash(prevHash: string, entry: Record<string, unknown>): string {
+  const canonical = canonicalJson(entry);
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/** Recomputes the chain; returns the seq of the first entry that does not match, or null. */
+export async function verifyAuditChain(tx: Tx, tenantId: string): Promise<number | null> {
+  const rows = await tx.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.seq);
+  let prev = GENESIS_HASH;
+  for (const r of rows) {
+    const expected = chainHash(prev, { tenantId: r.tenantId, actor: r.actor, action: r.action, target: r.target, data: r.data, createdAt: r.createdAt.toISOString() });
+    if (r.prevHash !== prev || r.hash !== expected) return r.seq;
+    prev = r.hash;
+  }
+  return null;
+}
+
+export async function listAudit(tx: Tx, tenantId: string, opts: { limit: number; before?: number; action?: string }) {
+  const conds = [eq(auditLog.tenantId, tenantId)];
+  if (opts.before) conds.push(lt(auditLog.seq, opts.before));
+  if (opts.action) conds.push(eq(auditLog.action, opts.action));
+  return tx.select().from(auditLog).where(and(...conds)).orderBy(desc(auditLog.seq)).limit(opts.limit);
+}
+
+/** JSON with object keys sorted at every depth, so the same entry always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}

@@ -1,0 +1,15 @@
+import type { Role } from '../api/contracts/common';
+
+/** Who is calling, after authentication. Domain code receives this, never a raw token. */
+export interface AuthContext {
+  tenantId: string;
+  userId: string | null;
+  role: Role;
+  via: 'token' | 'apiKey';
+  apiKeyId?: string;
+}
+
+/** The audit actor string: `user:<id>` or `apikey:<id>`. */
+export function actorOf(auth: AuthContext): string {
+  return auth.via === 'apiKey' ? `apikey:${auth.apiKeyId}` : `user:${auth.userId}`;
+}

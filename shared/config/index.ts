@@ -1,0 +1,65 @@
+/**
+ * Configuration is read from the environment once, at init, and parsed with zod: a Lambda with a
+ * missing or malformed variable fails at cold start with the variable named, not mid-request.
+ * These names are the contract between infra/aws (which sets them) and the code (which reads them).
+ */
+import { z } from 'zod';
+
+const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const ConfigSchema = z.object({
+  /** `pglite` (embedded, local default), `pg` (DATABASE_URL) or `data-api` (Aurora, in AWS). */
+  HISHAMOS_DB_DRIVER: z.enum(['pglite', 'pg', 'data-api']).default('pglite'),
+  DATABASE_URL: z.string().startsWith('postgres').optional(),
+  DB_CLUSTER_ARN: z.string().optional(),
+  DB_SECRET_ARN: z.string().optional(),
+  DB_NAME: z.string().default('hishamos'),
+  /** DynamoDB table for idempotency keys, rate limits and breakers. */
+  TABLE_NAME: z.string().default('hishamos'),
+  DOCUMENTS_BUCKET: z.string().default('hishamos-documents'),
+  ARTIFACTS_BUCKET: z.string().default('hishamos-artifacts'),
+  /** Secrets Manager id of the JWT signing key. */
+  JWT_SECRET_ID: z.string().default('hishamos/jwt-signing-key'),
+  /** Prefix of per-tenant secrets (provider keys, GitHub/Jira credentials, webhook secrets). */
+  TENANT_SECRETS_PREFIX: z.string().default('hishamos/tenants/'),
+  RUN_WORKFLOW_STATE_MACHINE_ARN: z.string().optional(),
+  /** Base URL of the console, used in links posted back to GitHub/Jira. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Allow `POST /v1/auth/signup` to create new tenants. */
+  SIGNUP_ENABLED: Bool.default(true),
+  /** Added latency of the local simulator, so parallel branches visibly overlap. */
+  SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(120),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  OPENAI_API_KEY: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  GEMINI_API_KEY: z.string().optional(),
+  COMPATIBLE_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  GEMINI_BASE_URL: z.string().url().optional(),
+  COMPATIBLE_BASE_URL: z.string().url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset" (a blank `OPENAI_API_KEY=` line must not count as a key).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+/** The process configuration, parsed on first use. */
+export function config(): Config {
+  return (cached ??= parseConfig(process.env));
+}

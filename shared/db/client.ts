@@ -1,0 +1,80 @@
+/**
+ * One drizzle database over three drivers: PGlite (embedded, the local default), node-postgres
+ * (DATABASE_URL) and the RDS Data API (Aurora, in AWS). Every application query runs inside
+ * `withTenant`, which switches to the `hishamos_app` role (subject to row-level security) and sets
+ * the tenant of the transaction, so a query that forgets its tenant filter still sees one tenant.
+ */
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+export type Drizzle = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+/** A transaction scoped to one tenant (or to no tenant, for the auth doors). */
+export type Tx = Parameters<Parameters<Drizzle['transaction']>[0]>[0];
+
+export interface TenantScope {
+  tenantId: string;
+  userId?: string | null;
+}
+
+export interface Database {
+  readonly driver: 'pglite' | 'pg' | 'data-api';
+  /** Owner access, for migrations and seeding only. */
+  readonly owner: Drizzle;
+  withTenant<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** The application role with no tenant: only the SECURITY DEFINER auth functions see anything. */
+  withoutTenant<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { driver: 'pglite'; dataDir?: string }
+  | { driver: 'pg'; url: string; max?: number }
+  | { driver: 'data-api'; resourceArn: string; secretArn: string; database: string; region?: string };
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const { drizzle: owner, close } = await connect(options);
+  const scoped = <T>(scope: TenantScope | null, fn: (tx: Tx) => Promise<T>) =>
+    owner.transaction(async (tx) => {
+      await tx.execute(sql.raw('SET LOCAL ROLE hishamos_app'));
+      await tx.execute(sql`select set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`);
+      return fn(tx);
+    });
+  return {
+    driver: options.driver,
+    owner,
+    withTenant: (scope, fn) => scoped(scope, fn),
+    withoutTenant: (fn) => scoped(null, fn),
+    close,
+  };
+}
+
+async function connect(options: DatabaseOptions): Promise<{ drizzle: Drizzle; close: () => Promise<void> }> {
+  switch (options.driver) {
+    case 'pglite': {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const { vector } = await import('@electric-sql/pglite-pgvector');
+      const { drizzle } = await import('drizzle-orm/pglite');
+      const client = await PGlite.create({ dataDir: options.dataDir, extensions: { vector } });
+      return { drizzle: drizzle({ client }) as unknown as Drizzle, close: () => client.close() };
+    }
+    case 'pg': {
+      const { default: pg } = await import('pg');
+      const { drizzle } = await import('drizzle-orm/node-postgres');
+      // numeric/bigint come back as strings from pg; drizzle column modes map the typed queries.
+      const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
+      return { drizzle: drizzle({ client: pool }) as unknown as Drizzle, close: () => pool.end() };
+    }
+    case 'data-api': {
+      const { RDSDataClient } = await import('@aws-sdk/client-rds-data');
+      const { drizzle } = await import('drizzle-orm/aws-data-api/pg');
+      const client = new RDSDataClient({ region: options.region });
+      const db = drizzle(client, { database: options.database, resourceArn: options.resourceArn, secretArn: options.secretArn });
+      return { drizzle: db as unknown as Drizzle, close: async () => client.destroy() };
+    }
+  }
+}
+
+/** Rows of a raw `execute` result, whatever the driver. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

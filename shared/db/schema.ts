@@ -1,0 +1,178 @@
+/**
+ * The drizzle schema: typed access to the tables that migrations/*.sql create. The SQL files are
+ * the source of truth for DDL (they carry RLS policies, roles and functions drizzle cannot express);
+ * a test checks every column here exists in the migrated database.
+ */
+import { bigint, boolean, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const money = (name: string) => numeric(name, { precision: 14, scale: 6, mode: 'number' });
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull(),
+  name: text('name'),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const memberships = pgTable('memberships', {
+  tenantId: uuid('tenant_id').notNull(),
+  userId: uuid('user_id').notNull(),
+  role: text('role').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.userId] })]);
+
+export const refreshTokens = pgTable('refresh_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  userId: uuid('user_id').notNull(),
+  familyId: uuid('family_id').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  rotatedAt: ts('rotated_at'),
+  revokedAt: ts('revoked_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  name: text('name').notNull(),
+  prefix: text('prefix').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  role: text('role').notNull(),
+  createdBy: uuid('created_by'),
+  expiresAt: ts('expires_at'),
+  revokedAt: ts('revoked_at'),
+  lastUsedAt: ts('last_used_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const agents = pgTable('agents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  slug: text('slug').notNull(),
+  currentVersion: integer('current_version').notNull(),
+  deletedAt: ts('deleted_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const agentVersions = pgTable('agent_versions', {
+  tenantId: uuid('tenant_id').notNull(),
+  agentId: uuid('agent_id').notNull(),
+  version: integer('version').notNull(),
+  spec: jsonb('spec').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.agentId, t.version] })]);
+
+export const workflows = pgTable('workflows', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  slug: text('slug').notNull(),
+  currentVersion: integer('current_version').notNull(),
+  deletedAt: ts('deleted_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const workflowVersions = pgTable('workflow_versions', {
+  tenantId: uuid('tenant_id').notNull(),
+  workflowId: uuid('workflow_id').notNull(),
+  version: integer('version').notNull(),
+  spec: jsonb('spec').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.workflowId, t.version] })]);
+
+export const runs = pgTable('runs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  workflowId: uuid('workflow_id').notNull(),
+  workflowVersion: integer('workflow_version').notNull(),
+  agentVersions: jsonb('agent_versions').notNull(),
+  status: text('status').notNull(),
+  input: jsonb('input').notNull(),
+  output: jsonb('output'),
+  error: jsonb('error'),
+  costUsd: money('cost_usd').notNull().default(0),
+  executionIds: jsonb('execution_ids').notNull().default([]),
+  rerunOf: uuid('rerun_of'),
+  createdBy: text('created_by'),
+  startedAt: ts('started_at').notNull().defaultNow(),
+  finishedAt: ts('finished_at'),
+});
+
+export const runSteps = pgTable('run_steps', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  runId: uuid('run_id').notNull(),
+  nodeId: text('node_id').notNull(),
+  type: text('type').notNull(),
+  status: text('status').notNull(),
+  prompt: text('prompt'),
+  output: jsonb('output'),
+  error: jsonb('error'),
+  provider: text('provider'),
+  model: text('model'),
+  inputTokens: integer('input_tokens').notNull().default(0),
+  outputTokens: integer('output_tokens').notNull().default(0),
+  costUsd: money('cost_usd').notNull().default(0),
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
+});
+
+export const usageRecords = pgTable('usage_records', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  workflowId: uuid('workflow_id'),
+  runId: uuid('run_id'),
+  stepId: uuid('step_id'),
+  executionId: text('execution_id'),
+  attempt: integer('attempt').notNull(),
+  provider: text('provider').notNull(),
+  model: text('model').notNull(),
+  outcome: text('outcome').notNull(),
+  errorName: text('error_name'),
+  errorMessage: text('error_message'),
+  latencyMs: integer('latency_ms').notNull().default(0),
+  inputTokens: integer('input_tokens').notNull().default(0),
+  outputTokens: integer('output_tokens').notNull().default(0),
+  cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
+  costUsd: money('cost_usd').notNull().default(0),
+  priced: boolean('priced').notNull().default(true),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const runEvents = pgTable('run_events', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  tenantId: uuid('tenant_id').notNull(),
+  runId: uuid('run_id').notNull(),
+  stepId: uuid('step_id'),
+  nodeId: text('node_id'),
+  type: text('type').notNull(),
+  message: text('message').notNull(),
+  data: jsonb('data'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const auditLog = pgTable('audit_log', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  tenantId: uuid('tenant_id').notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  data: jsonb('data'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});

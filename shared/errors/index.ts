@@ -1,0 +1,70 @@
+/**
+ * Domain errors are names. HTTP adapters map them to status codes in one place
+ * (shared/http/error-mapping.ts); Lambda tasks throw them so that ASL Retry/Catch
+ * match on `ErrorEquals` by the stable `name`.
+ *
+ * `expose` says whether `message` may be shown to the caller. Errors that are not
+ * exposed answer with a generic message so internals never leak.
+ */
+export interface FieldIssue {
+  /** Dotted path to the offending field, e.g. `nodes[2].agent` or `body.email`. */
+  path: string;
+  message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract override readonly name: string;
+  readonly expose: boolean = true;
+  readonly details?: FieldIssue[];
+
+  constructor(message: string, options?: { cause?: unknown; details?: FieldIssue[] }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    if (options?.details) this.details = options.details;
+  }
+}
+
+// --- request errors -------------------------------------------------------
+export class ValidationError extends AppError {
+  readonly name = 'ValidationError';
+  constructor(message: string, details: FieldIssue[] = [], options?: { cause?: unknown }) {
+    super(message, { ...options, details });
+  }
+}
+export class MalformedJson extends AppError { readonly name = 'MalformedJson'; }
+export class Unauthorized extends AppError { readonly name = 'Unauthorized'; }
+export class Forbidden extends AppError { readonly name = 'Forbidden'; }
+export class NotFound extends AppError { readonly name = 'NotFound'; }
+export class MethodNotAllowed extends AppError { readonly name = 'MethodNotAllowed'; }
+export class Conflict extends AppError { readonly name = 'Conflict'; }
+export class PayloadTooLarge extends AppError { readonly name = 'PayloadTooLarge'; }
+export class RateLimited extends AppError { readonly name = 'RateLimited'; }
+export class UnsupportedMediaType extends AppError { readonly name = 'UnsupportedMediaType'; }
+
+// --- workflow / gateway errors (also ASL error names) ---------------------
+export class BudgetExceeded extends AppError { readonly name = 'BudgetExceeded'; }
+/** 429 from a provider. `retryAfterMs` honours Retry-After / retry-after-ms. */
+export class ProviderThrottled extends AppError {
+  readonly name = 'ProviderThrottled';
+  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) { super(message, options); }
+}
+export class ProviderUnavailable extends AppError { readonly name = 'ProviderUnavailable'; }
+export class ProviderAuthError extends AppError { readonly name = 'ProviderAuthError'; }
+export class ContextTooLong extends AppError { readonly name = 'ContextTooLong'; }
+export class ContentFiltered extends AppError { readonly name = 'ContentFiltered'; }
+export class InvalidRequest extends AppError { readonly name = 'InvalidRequest'; }
+/** A model answer that does not match the step's output schema. */
+export class OutputSchemaMismatch extends AppError { readonly name = 'OutputSchemaMismatch'; }
+export class RunCancelled extends AppError { readonly name = 'RunCancelled'; }
+
+/** Anything unexpected. Never exposed: the caller sees a generic message. */
+export class InternalError extends AppError {
+  readonly name = 'InternalError';
+  override readonly expose = false;
+}
+
+/** Error names Step Functions retries (the RunAgentStep Retry block lists exactly these plus Lambda's own). */
+export const RETRYABLE_ERROR_NAMES = ['ProviderThrottled', 'ProviderUnavailable'] as const;
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

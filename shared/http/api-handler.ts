@@ -1,0 +1,80 @@
+/**
+ * The platform adapter between API Gateway v2 and domain code: resolves the manifest route, parses
+ * and validates params, query and body with the route's zod contract, authenticates, enforces the
+ * manifest role, and maps errors. Route implementations see plain objects, never AWS types.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { functions, type FunctionName, type RouteSpec } from '../../infra/manifest';
+import type { AuthContext } from '../auth/context';
+import { authenticate } from '../auth/authenticate';
+import { roleAllows } from '../auth/roles';
+import { Forbidden, NotFound } from '../errors';
+import { platform, type Platform } from '../platform/platform';
+import { fromZod } from './error-mapping';
+import { bodyOf, errorResponder, jsonBody, jsonResponse } from './middleware';
+
+export interface Request<P = any, Q = any, B = any> {
+  params: P;
+  query: Q;
+  body: B;
+  rawBody: string;
+  headers: Record<string, string | undefined>;
+  /** null only on public routes. */
+  auth: AuthContext;
+  platform: Platform;
+  requestId: string;
+  sourceIp: string;
+}
+
+/** What an implementation may return instead of a bare body. */
+export class Reply {
+  constructor(readonly status: number, readonly body?: unknown, readonly headers: Record<string, string> = {}) {}
+}
+
+export type RouteImpl = (req: Request) => Promise<unknown>;
+
+export function httpHandler(functionName: FunctionName, impls: Record<string, RouteImpl>) {
+  const routes = new Map<string, RouteSpec>(((functions[functionName] as { routes?: readonly RouteSpec[] }).routes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
+  for (const key of routes.keys()) if (!impls[key]) throw new Error(`${functionName}: no implementation for manifest route ${key}`);
+  for (const key of Object.keys(impls)) if (!routes.has(key)) throw new Error(`${functionName}: ${key} is not a manifest route of this function`);
+  const rawBodyRoutes = [...routes.values()].some((r) => r.rawBody);
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(errorResponder(async () => (await platform()).log))
+    .use(jsonBody({ rawBody: rawBodyRoutes }))
+    .handler(async (event) => {
+      const route = routes.get(event.routeKey);
+      if (!route) throw new NotFound(`no route ${event.routeKey}`);
+      const p = await platform();
+      const headers = lowerCase(event.headers ?? {});
+      const auth = route.access === 'public' ? (null as unknown as AuthContext) : await authenticate(p, headers.authorization);
+      if (auth && !roleAllows(auth.role, route.access)) throw new Forbidden(`${route.method} ${route.path} needs role ${route.access}; you are ${auth.role}`);
+      const body = bodyOf(event);
+      const result = await impls[event.routeKey]({
+        params: parse(route.params, event.pathParameters ?? {}, 'path'),
+        query: parse(route.query, event.queryStringParameters ?? {}, 'query'),
+        body: route.body ? parse(route.body, body.json ?? {}, 'body') : body.json,
+        rawBody: body.raw,
+        headers,
+        auth,
+        platform: p,
+        requestId: event.requestContext?.requestId ?? '',
+        sourceIp: event.requestContext?.http?.sourceIp ?? '',
+      });
+      if (result instanceof Reply) return jsonResponse(result.status, result.body, result.headers);
+      return jsonResponse(route.status ?? 200, result);
+    });
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'path'): T {
+  if (!schema) return value as T;
+  const out = schema.safeParse(value);
+  if (!out.success) throw fromZod(out.error, where);
+  return out.data;
+}
+
+function lowerCase(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}

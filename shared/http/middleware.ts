@@ -1,0 +1,60 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { MalformedJson, PayloadTooLarge, UnsupportedMediaType } from '../errors';
+import type { Logger } from '../observability/logger';
+import { toErrorResponse } from './error-mapping';
+
+type Mw = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+/** Decoded request body, kept beside the event so the raw bytes stay available for signatures. */
+export interface ParsedBody {
+  raw: string;
+  json: unknown;
+}
+const BODY = Symbol('hishamos.body');
+export function bodyOf(event: APIGatewayProxyEventV2): ParsedBody {
+  return (event as unknown as Record<symbol, ParsedBody>)[BODY] ?? { raw: '', json: undefined };
+}
+
+/** Named errors → the JSON error shape of DESIGN §9; anything else → 500 without internals. */
+export function errorResponder(log: () => Promise<Logger>): Mw {
+  return {
+    onError: async (request) => {
+      const mapped = toErrorResponse(request.error);
+      if (mapped.status >= 500) {
+        (await log()).error('request failed', { routeKey: request.event.routeKey, error: request.error, cause: (request.error as Error)?.cause });
+      }
+      request.response = { statusCode: mapped.status, headers: { ...JSON_HEADERS, ...mapped.headers }, body: JSON.stringify(mapped.body) };
+    },
+  };
+}
+
+/** Size limit, base64 decoding and JSON parsing; malformed JSON is a 400, never a 500. */
+export function jsonBody(options: { rawBody?: boolean } = {}): Mw {
+  return {
+    before: async (request) => {
+      const e = request.event;
+      const raw = e.body ? (e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body) : '';
+      if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new PayloadTooLarge(`request body over ${MAX_BODY_BYTES} bytes`);
+      let json: unknown;
+      if (raw.trim()) {
+        const type = (e.headers?.['content-type'] ?? 'application/json').toLowerCase();
+        if (!type.includes('json') && !options.rawBody) throw new UnsupportedMediaType('send a JSON body with content-type: application/json');
+        try {
+          json = JSON.parse(raw);
+        } catch (cause) {
+          throw new MalformedJson(`request body is not valid JSON: ${(cause as Error).message}`, { cause });
+        }
+      }
+      (e as unknown as Record<symbol, ParsedBody>)[BODY] = { raw, json };
+    },
+  };
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  if (status === 204 || body === undefined) return { statusCode: status, headers: { 'cache-control': 'no-store', ...headers } };
+  return { statusCode: status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,122 @@
+/**
+ * The Chat Completions adapter core on the official `openai` SDK, shared by the `openai` adapter
+ * (api.openai.com or a proxy) and the `compatible` adapter (Ollama, vLLM, LM Studio: any server
+ * speaking `POST {baseURL}/chat/completions`). Only this module (and its two wrappers) imports `openai`.
+ */
+import OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
+import { ContentFiltered, InvalidRequest, ProviderUnavailable } from '../../errors';
+import { classifyProviderError } from '../classify';
+import type { ProviderId } from '../model-ref';
+import type { ModelCallRequest, ModelCallResult, ProviderAdapter, ProviderCredentials, ToolCall } from '../types';
+import { type AdapterOptions, ClientCache, isStrictCompatible, normalizeFinish, parseToolArguments, requireKey, timeoutFor } from './common';
+
+export interface ChatAdapterConfig {
+  id: Extract<ProviderId, 'openai' | 'compatible'>;
+  defaultBaseUrl?: string;
+  /** Compatible servers often need no key; OpenAI always does. */
+  keyRequired: boolean;
+  /** `max_completion_tokens` (OpenAI; required by reasoning models) or `max_tokens` (what local servers understand). */
+  maxTokensField: 'max_completion_tokens' | 'max_tokens';
+  /** Used as the Bearer token when a keyless compatible server is called (the SDK needs some credential). */
+  placeholderKey?: string;
+}
+
+/** The request body the adapter sends; exported for tests and the benchmark. */
+export function toChatCompletionBody(request: ModelCallRequest, config: Pick<ChatAdapterConfig, 'maxTokensField'>): ChatCompletionCreateParamsNonStreaming {
+  const messages: ChatCompletionMessageParam[] = [];
+  if (request.system) messages.push({ role: 'system', content: request.system });
+  for (const m of request.messages) messages.push({ role: m.role, content: m.content });
+  const body: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages };
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.maxTokens !== undefined) body[config.maxTokensField] = request.maxTokens;
+  if (request.outputSchema) {
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: 'output', schema: request.outputSchema, strict: isStrictCompatible(request.outputSchema) },
+    };
+  }
+  if (request.tools?.length) {
+    body.tools = request.tools.map(
+      (t): ChatCompletionTool => ({
+        type: 'function',
+        function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters },
+      }),
+    );
+  }
+  return body;
+}
+
+/** Read a Chat Completion into the gateway's result, raising ContentFiltered / ProviderUnavailable as needed. */
+export function fromChatCompletion(provider: string, completion: ChatCompletion, requestedModel: string): ModelCallResult {
+  const choice = completion?.choices?.[0];
+  if (!choice || !choice.message) throw new ProviderUnavailable(`${provider}: response carried no choices`);
+  const message = choice.message;
+  if (choice.finish_reason === 'content_filter') throw new ContentFiltered(`${provider}: the answer was withheld by the provider's content filter`);
+  if (message.refusal) throw new ContentFiltered(`${provider}: the model refused to answer`);
+  const toolCalls: ToolCall[] = [];
+  for (const call of message.tool_calls ?? []) {
+    if (call.type !== 'function') continue;
+    toolCalls.push({ id: call.id, name: call.function.name, arguments: parseToolArguments(provider, call.function.name, call.function.arguments) });
+  }
+  const usage = completion.usage;
+  return {
+    text: typeof message.content === 'string' ? message.content : '',
+    toolCalls,
+    inputTokens: usage?.prompt_tokens ?? 0,
+    outputTokens: usage?.completion_tokens ?? 0,
+    cachedInputTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    finishReason: normalizeFinish(choice.finish_reason, toolCalls),
+    model: completion.model || requestedModel,
+  };
+}
+
+export function createChatAdapter(config: ChatAdapterConfig, options: AdapterOptions = {}): ProviderAdapter {
+  const clients = new ClientCache<OpenAI>();
+  return {
+    id: config.id,
+    async call(request: ModelCallRequest, credentials: ProviderCredentials): Promise<ModelCallResult> {
+      if (config.keyRequired) requireKey(config.id, credentials);
+      if (!credentials.baseUrl && !config.defaultBaseUrl) {
+        throw new InvalidRequest(`${config.id}: no base URL configured (set COMPATIBLE_BASE_URL, e.g. http://localhost:11434/v1 for Ollama)`);
+      }
+      const secrets = [credentials.apiKey];
+      const client = makeClient(config, credentials, options, clients);
+      const timeout = timeoutFor(request.timeoutMs, options);
+      let completion: ChatCompletion;
+      try {
+        completion = await client.chat.completions.create(toChatCompletionBody(request, config), { timeout, maxRetries: 0 });
+      } catch (err) {
+        throw classifyProviderError(err, { provider: config.id, secrets });
+      }
+      try {
+        return fromChatCompletion(config.id, completion, request.model);
+      } catch (err) {
+        throw classifyProviderError(err, { provider: config.id, secrets });
+      }
+    },
+  };
+}
+
+function makeClient(config: ChatAdapterConfig, credentials: ProviderCredentials, options: AdapterOptions, clients: ClientCache<OpenAI>): OpenAI {
+  const baseURL = (credentials.baseUrl || config.defaultBaseUrl)!;
+  const apiKey = credentials.apiKey || config.placeholderKey!;
+  return clients.get(`${baseURL}\u0000${apiKey}`, () =>
+    new OpenAI({
+      apiKey,
+      baseURL,
+      // Never read OPENAI_ORG_ID / OPENAI_PROJECT_ID / admin keys from the environment.
+      organization: null,
+      project: null,
+      adminAPIKey: null,
+      maxRetries: 0,
+      timeout: options.defaultTimeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+  );
+}

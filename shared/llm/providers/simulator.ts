@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { InvalidRequest, ProviderThrottled, ProviderUnavailable } from '../../errors';
+import type { ModelCallRequest, ModelCallResult, ProviderAdapter } from '../types';
+
+export const SIMULATOR_LABEL = '[HishamOS local simulator: offline, deterministic, not a real model]';
+
+/**
+ * The offline stand-in for every provider. Deterministic: the same request gives the same answer,
+ * so runs are reproducible offline. Model names that start with these words script failures, which
+ * demos and tests use to exercise retries end to end through the real ASL:
+ *   `flaky-N`   throws ProviderThrottled on the first N attempts of a step, then answers;
+ *   `down`      always throws ProviderUnavailable; `fail` always throws InvalidRequest (permanent);
+ *   `slow-MS`   answers after MS milliseconds (to watch a run live, or cancel one).
+ */
+export function createSimulator(options: { latencyMs: number; attempt?: () => number }): ProviderAdapter {
+  return {
+    id: 'simulator',
+    async call(request: ModelCallRequest): Promise<ModelCallResult> {
+      const attempt = options.attempt?.() ?? 1;
+      scriptedFailure(request.model, attempt);
+      const latency = Number(/^slow-(\d+)/.exec(request.model)?.[1] ?? options.latencyMs);
+      if (latency > 0) await new Promise((r) => setTimeout(r, Math.min(latency, 60_000)));
+      const prompt = request.messages.map((m) => m.content).join('\n');
+      const digest = createHash('sha256').update(`${request.model}\n${request.system ?? ''}\n${prompt}`).digest('hex');
+      const text = request.outputSchema ? JSON.stringify(sampleFor(request.outputSchema, digest)) : narrate(request, prompt, digest);
+      return {
+        text,
+        toolCalls: [],
+        inputTokens: estimateTokens(`${request.system ?? ''}${prompt}`),
+        outputTokens: estimateTokens(text),
+        cachedInputTokens: 0,
+        finishReason: 'stop',
+        model: request.model,
+      };
+    },
+  };
+}
+
+function scriptedFailure(model: string, attempt: number): void {
+  const flaky = /^flaky-(\d+)/.exec(model);
+  if (flaky && attempt <= Number(flaky[1])) throw new ProviderThrottled(`simulator: scripted throttle on attempt ${attempt}`, 0);
+  if (model.startsWith('down')) throw new ProviderUnavailable('simulator: scripted outage');
+  if (model.startsWith('fail')) throw new InvalidRequest('simulator: scripted permanent failure');
+}
+
+/** ~4 characters per token, the usual rule of thumb for English text. */
+export function estimateTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+function narrate(request: ModelCallRequest, prompt: string, digest: string): string {
+  const role = (request.system ?? '').split(/[.\n]/)[0]?.trim() || 'assistant';
+  const firstLine = prompt.split('\n').find((l) => l.trim())?.trim().slice(0, 160) ?? '';
+  return [
+    SIMULATOR_LABEL,
+    '',
+    `**Role:** ${role}`,
+    `**Task:** ${firstLine}`,
+    '',
+    `Simulated answer ${digest.slice(0, 8)}: this text stands in for a model response. Configure a provider key to get real answers.`,
+    `Prompt length: ${prompt.length} characters.`,
+  ].join('\n');
+}
+
+/** A value that satisfies simple JSON Schemas (object/array/string/number/boolean/enum). */
+function sampleFor(schema: Record<string, unknown>, seed: string): unknown {
+  const type = schema.type;
+  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[parseInt(seed.slice(0, 4), 16) % schema.enum.length];
+  if (type === 'object' || schema.properties) {
+    const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+    return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, sampleFor(v, seed)]));
+  }
+  if (type === 'array') return [sampleFor((schema.items ?? {}) as Record<string, unknown>, seed)];
+  if (type === 'number' || type === 'integer') return parseInt(seed.slice(0, 2), 16);
+  if (type === 'boolean') return parseInt(seed.slice(0, 1), 16) % 2 === 0;
+  return `${SIMULATOR_LABEL} ${seed.slice(0, 8)}`;
+}

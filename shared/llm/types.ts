@@ -1,0 +1,59 @@
+import type { ProviderId } from './model-ref';
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ModelCallRequest {
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  /** JSON Schema the answer must satisfy; adapters map it to the provider's structured-output form. */
+  outputSchema?: Record<string, unknown>;
+  tools?: ToolDefinition[];
+  /** Abort the call after this long (maps to ProviderUnavailable). */
+  timeoutMs?: number;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export interface ModelCallResult {
+  text: string;
+  toolCalls: ToolCall[];
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  finishReason: string;
+  /** The model the provider says answered (may carry a dated suffix). */
+  model: string;
+}
+
+/** What an adapter needs to reach its provider. Never logged, never returned. */
+export interface ProviderCredentials {
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+/**
+ * One provider behind its official SDK. Adapters classify every failure into the named errors of
+ * shared/errors (ProviderThrottled, ProviderUnavailable, ProviderAuthError, ContextTooLong,
+ * ContentFiltered, InvalidRequest) and never retry on their own: Step Functions owns retries.
+ */
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  call(request: ModelCallRequest, credentials: ProviderCredentials): Promise<ModelCallResult>;
+}

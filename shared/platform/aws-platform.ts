@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { config } from '../config';
+import { openDatabase } from '../db/client';
+import { createLogger } from '../observability/logger';
+import type { Platform } from './platform';
+import { SecretsManagerStore } from './secrets-manager-store';
+import { StepFunctionsStarter } from './step-functions-starter';
+
+export async function createAwsPlatform(): Promise<Platform> {
+  const cfg = config();
+  const db =
+    cfg.HISHAMOS_DB_DRIVER === 'pg'
+      ? await openDatabase({ driver: 'pg', url: cfg.DATABASE_URL ?? '' })
+      : await openDatabase({ driver: 'data-api', resourceArn: cfg.DB_CLUSTER_ARN ?? '', secretArn: cfg.DB_SECRET_ARN ?? '', database: cfg.DB_NAME, region: cfg.AWS_REGION });
+  return {
+    config: cfg,
+    db,
+    secrets: new SecretsManagerStore(cfg.AWS_REGION),
+    executions: new StepFunctionsStarter(cfg),
+    dynamo: new DynamoDBClient({ region: cfg.AWS_REGION }),
+    s3: new S3Client({ region: cfg.AWS_REGION }),
+    log: createLogger(cfg.LOG_LEVEL),
+    now: Date.now,
+  };
+}

@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import { runSteps } from '../../db/schema';
+import { InvalidRequest, ValidationError } from '../../errors';
+import type { Platform } from '../../platform/platform';
+import { getTool } from '../../tools/registry';
+import { renderTemplate } from '../../workflow/template';
+import { appendEvent } from '../events';
+import { loadRunContext } from './context';
+import type { StepTaskInput } from './agent-step';
+
+/** One tool step: render its `with` arguments from the run's data, run the tool, record the output. */
+export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ status: string }> {
+  const prepared = await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
+    const { run, spec, steps } = await loadRunContext(tx, input.runId);
+    const step = steps.find((s) => s.id === input.stepId);
+    if (!step) throw new ValidationError(`step ${input.stepId} is not part of run ${input.runId}`);
+    if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED') return null;
+    const node = spec.nodes.find((n) => n.id === step.nodeId)!;
+    const ctx = { input: run.input as Record<string, unknown>, steps: Object.fromEntries(steps.filter((s) => s.status === 'SUCCEEDED').map((s) => [s.nodeId, { output: s.output }])) };
+    const args = renderArgs(node.with ?? {}, ctx);
+    await tx.update(runSteps).set({ status: 'RUNNING', startedAt: step.startedAt ?? new Date(p.now()) }).where(eq(runSteps.id, step.id));
+    await appendEvent(tx, { tenantId: input.tenantId, runId: run.id, stepId: step.id, nodeId: step.nodeId, type: 'step.started', message: `${step.nodeId} (${node.tool}) started` });
+    return { run, step, node, ctx, args };
+  });
+  if (!prepared) return { status: 'SKIPPED' };
+  const tool = getTool(prepared.node.tool ?? '');
+  if (!tool) throw new InvalidRequest(`unknown tool ${prepared.node.tool}`);
+  const output = await tool.run({ ...prepared.ctx, args: prepared.args });
+  await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
+    await tx.update(runSteps).set({ status: 'SUCCEEDED', output: output as unknown, finishedAt: new Date(p.now()) }).where(eq(runSteps.id, prepared.step.id));
+    await appendEvent(tx, { tenantId: input.tenantId, runId: prepared.run.id, stepId: prepared.step.id, nodeId: prepared.step.nodeId, type: 'step.succeeded', message: `${prepared.step.nodeId} (${prepared.node.tool}) succeeded` });
+  });
+  return { status: 'SUCCEEDED' };
+}
+
+function renderArgs(value: unknown, ctx: Parameters<typeof renderTemplate>[1]): Record<string, unknown> {
+  const walk = (v: unknown): unknown => (typeof v === 'string' ? renderTemplate(v, ctx) : Array.isArray(v) ? v.map(walk) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
+  return walk(value) as Record<string, unknown>;
+}

@@ -1,0 +1,109 @@
+/** Reading runs and their steps in the API shape of DESIGN §9. */
+import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import type { Tx } from '../db/client';
+import { runSteps, runs, usageRecords, workflows } from '../db/schema';
+import { NotFound } from '../errors';
+import type { RunStatus, StepStatus } from '../workflow/model';
+
+type RunRow = typeof runs.$inferSelect;
+type StepRow = typeof runSteps.$inferSelect;
+type UsageRow = typeof usageRecords.$inferSelect;
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
+const omitUndefined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
+
+export function runSummary(r: RunRow, workflowSlug: string) {
+  return omitUndefined({
+    id: r.id,
+    workflowId: r.workflowId,
+    workflowSlug,
+    workflowVersion: r.workflowVersion,
+    status: r.status as RunStatus,
+    input: r.input,
+    output: r.output ?? undefined,
+    error: (r.error as { name: string; message: string } | null) ?? undefined,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: iso(r.finishedAt),
+    costUsd: Number(r.costUsd),
+  });
+}
+
+export function stepView(s: StepRow, attempts: UsageRow[]) {
+  return {
+    ...omitUndefined({
+      id: s.id,
+      nodeId: s.nodeId,
+      type: s.type,
+      status: s.status as StepStatus,
+      prompt: s.prompt ?? undefined,
+      output: s.output ?? undefined,
+      error: (s.error as { name: string; message: string } | null) ?? undefined,
+      startedAt: iso(s.startedAt),
+      finishedAt: iso(s.finishedAt),
+      provider: s.provider ?? undefined,
+      model: s.model ?? undefined,
+    }),
+    inputTokens: s.inputTokens,
+    outputTokens: s.outputTokens,
+    costUsd: Number(s.costUsd),
+    attempts: attempts.map((a, i) =>
+      omitUndefined({
+        n: i + 1,
+        provider: a.provider,
+        model: a.model,
+        outcome: a.outcome,
+        errorName: a.errorName ?? undefined,
+        errorMessage: a.errorMessage ?? undefined,
+        latencyMs: a.latencyMs,
+        inputTokens: a.inputTokens,
+        outputTokens: a.outputTokens,
+        costUsd: Number(a.costUsd),
+      }),
+    ),
+  };
+}
+
+export async function loadRunRow(tx: Tx, tenantId: string, runId: string): Promise<RunRow> {
+  const [row] = await tx.select().from(runs).where(and(eq(runs.id, runId), eq(runs.tenantId, tenantId)));
+  if (!row) throw new NotFound(`run ${runId} not found`);
+  return row;
+}
+
+export async function loadSteps(tx: Tx, runId: string): Promise<StepRow[]> {
+  return tx.select().from(runSteps).where(eq(runSteps.runId, runId)).orderBy(asc(runSteps.nodeId));
+}
+
+export async function readRun(tx: Tx, tenantId: string, runId: string) {
+  const run = await loadRunRow(tx, tenantId, runId);
+  const [wf] = await tx.select({ slug: workflows.slug }).from(workflows).where(eq(workflows.id, run.workflowId));
+  const steps = await loadSteps(tx, runId);
+  const attempts = steps.length ? await tx.select().from(usageRecords).where(inArray(usageRecords.stepId, steps.map((s) => s.id))).orderBy(asc(usageRecords.createdAt)) : [];
+  return { ...runSummary(run, wf?.slug ?? ''), steps: steps.map((s) => stepView(s, attempts.filter((a) => a.stepId === s.id))) };
+}
+
+export async function listRuns(tx: Tx, tenantId: string, q: { limit: number; cursor?: string; status?: string; workflowId?: string }) {
+  const after = q.cursor ? decode(q.cursor) : undefined;
+  const rows = await tx
+    .select({ run: runs, slug: workflows.slug })
+    .from(runs)
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .where(
+      and(
+        eq(runs.tenantId, tenantId),
+        q.status ? eq(runs.status, q.status) : undefined,
+        q.workflowId ? eq(runs.workflowId, q.workflowId) : undefined,
+        after ? or(lt(runs.startedAt, after.at), and(eq(runs.startedAt, after.at), lt(runs.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(runs.startedAt), desc(runs.id))
+    .limit(q.limit + 1);
+  const items = rows.slice(0, q.limit).map((r) => runSummary(r.run, r.slug));
+  const last = rows.length > q.limit ? rows[q.limit - 1].run : undefined;
+  return { items, ...(last ? { nextCursor: Buffer.from(`${last.startedAt.toISOString()}|${last.id}`).toString('base64url') } : {}) };
+}
+
+function decode(cursor: string) {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) || !id ? undefined : { at: d, id };
+}

@@ -1,0 +1,36 @@
+/**
+ * Tool steps a workflow may use. Each tool validates its own `with` arguments and runs inside the
+ * RunToolStep task. The GitHub/Jira tools arrive with the automation work; the built-ins are here.
+ */
+export interface ToolContext {
+  input: Record<string, unknown>;
+  steps: Record<string, { output: unknown }>;
+  /** Rendered `with` arguments. */
+  args: Record<string, unknown>;
+}
+export interface Tool {
+  readonly name: string;
+  readonly description: string;
+  run(ctx: ToolContext): Promise<unknown>;
+}
+
+const tools = new Map<string, Tool>();
+
+export function registerTool(tool: Tool): void {
+  tools.set(tool.name, tool);
+}
+export function knownTool(name: string): boolean {
+  return tools.has(name);
+}
+export function getTool(name: string): Tool | undefined {
+  return tools.get(name);
+}
+
+/** `collect`: gathers named step outputs into one object (a join without a model call). */
+registerTool({
+  name: 'collect',
+  description: 'Combine rendered arguments into one JSON output',
+  async run(ctx) {
+    return ctx.args;
+  },
+});

@@ -1,0 +1,95 @@
+/**
+ * Prompt and tool-argument templates. A template is plain text with `{{ ... }}`
+ * placeholders that name a value by a dotted path; nothing inside the braces is
+ * ever evaluated, so a template cannot run code however it was written.
+ */
+
+export interface TemplateRef {
+  /** The placeholder exactly as written, braces included. */
+  raw: string;
+  /** First segment of the dotted path: `input`, `steps` or anything else (which validation reports). */
+  root: string;
+  /** Remaining segments, e.g. `['review', 'output', 'verdict']` for `{{steps.review.output.verdict}}`. */
+  path: string[];
+  /** Offset of `raw` in the template, so editors can point at it. */
+  index: number;
+}
+
+export interface TemplateContext {
+  input: Record<string, unknown>;
+  steps: Record<string, { output: unknown }>;
+}
+
+// Lazy and brace-free inside so that `{{a}} and {{b}}` are two placeholders, not one.
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+export function templateReferences(template: string): TemplateRef[] {
+  const refs: TemplateRef[] = [];
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const [root = '', ...path] = match[1].split('.').map((segment) => segment.trim());
+    refs.push({ raw: match[0], root, path, index: match.index ?? 0 });
+  }
+  return refs;
+}
+
+export function renderTemplate(template: string, ctx: TemplateContext): string {
+  // A replacer function (not a replacement string) so `$&` and friends in values stay literal.
+  return template.replace(PLACEHOLDER, (_raw, expression: string) => {
+    const [root = '', ...path] = expression.split('.').map((segment) => segment.trim());
+    return stringify(resolve(root, path, ctx));
+  });
+}
+
+/** The value a reference points at, or undefined when any part of the path is missing. */
+export function resolveReference(ref: Pick<TemplateRef, 'root' | 'path'>, ctx: TemplateContext): unknown {
+  return resolve(ref.root, ref.path, ctx);
+}
+
+function resolve(root: string, path: string[], ctx: TemplateContext): unknown {
+  if (root === 'input') return walk(ctx.input, path);
+  if (root === 'steps') {
+    const [nodeId, field, ...rest] = path;
+    if (nodeId === undefined || field !== 'output') return undefined;
+    const step = own(ctx.steps, nodeId) as { output?: unknown } | undefined;
+    if (step === undefined || step === null) return undefined;
+    return walk(own(step, 'output'), rest);
+  }
+  return undefined;
+}
+
+function walk(start: unknown, path: string[]): unknown {
+  let value = start;
+  for (const segment of path) {
+    // Agents answer with text; when a later step reads a field of it, the text is expected to be JSON.
+    if (typeof value === 'string') value = parseJson(value);
+    value = own(value, segment);
+    if (value === undefined) return undefined;
+  }
+  return value;
+}
+
+/** Own properties only: `{{input.constructor}}` or `{{input.__proto__}}` must not reach into prototypes. */
+function own(value: unknown, key: string): unknown {
+  if (value === null || typeof value !== 'object') return undefined;
+  return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function stringify(value: unknown): string {
+  // null counts as missing: a prompt reads better with nothing than with the word "null".
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value, null, 2) ?? '';
+  } catch {
+    // bigint and circular values cannot be JSON; a best-effort text beats failing the step.
+    return String(value);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * infra/build/bundle.ts: one esbuild call for every manifest function, ESM for Lambda's nodejs22.x,
+ * AWS SDK left to the runtime, and a clear failure when an entry is missing (unless allowed).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleFunctions, ESM_REQUIRE_BANNER, formatSizeTable, MissingEntryError, REPO_ROOT } from '../../infra/build/bundle';
+import { functions } from '../../infra/manifest';
+
+let root: string;
+
+beforeAll(() => {
+  // Prepare: a throwaway repository root holding one real entry (meta) and the repo's node_modules.
+  root = mkdtempSync(path.join(os.tmpdir(), 'hishamos-bundle-'));
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  mkdirSync(path.join(root, 'functions', 'meta'), { recursive: true });
+  writeFileSync(
+    path.join(root, functions.meta.entry),
+    [
+      "import { z } from 'zod';",
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      "export const handler = async () => ({ ok: z.literal('yes').parse('yes'), sdk: typeof S3Client });",
+    ].join('\n'),
+  );
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('bundleFunctions', () => {
+  it('fails naming the missing entries unless allowMissing is set', async () => {
+    // Act
+    const attempt = bundleFunctions({ root, outDir: path.join(root, 'dist-strict'), only: ['meta', 'auth'] });
+    // Assess
+    await expect(attempt).rejects.toThrow(MissingEntryError);
+    await expect(bundleFunctions({ root, outDir: path.join(root, 'dist-strict'), only: ['meta', 'auth'] })).rejects.toThrow(/auth \(functions\/auth\/handler\.ts\)/);
+  });
+
+  it('bundles present entries to <name>/index.mjs as ESM with the require banner and external AWS SDK', async () => {
+    // Prepare
+    const outDir = path.join(root, 'dist');
+    // Act
+    const result = await bundleFunctions({ root, outDir, allowMissing: true });
+    // Assess
+    const meta = result.functions.meta!;
+    const code = readFileSync(path.join(outDir, 'meta', 'index.mjs'), 'utf8');
+    expect(meta).toEqual(expect.objectContaining({ stub: false, dir: path.join(outDir, 'meta') }));
+    expect(meta.bytes).toBeGreaterThan(1000);
+    expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(code).toMatch(/from\s*"@aws-sdk\/client-s3"/);
+    expect(existsSync(path.join(outDir, 'meta', 'index.mjs.map'))).toBe(true);
+    expect(Object.keys(result.functions).sort()).toEqual(Object.keys(functions).sort());
+    expect(result.missing).not.toContain('meta');
+    expect(formatSizeTable(result)).toMatch(/^meta\s+\d+\.\d/m);
+  });
+
+  it('writes stubs that fail loudly for missing entries', async () => {
+    // Prepare
+    const outDir = path.join(root, 'dist-stub');
+    await bundleFunctions({ root, outDir, allowMissing: true, only: ['auth'] });
+    // Act
+    const stub = readFileSync(path.join(outDir, 'auth', 'index.mjs'), 'utf8');
+    // Assess
+    expect(stub).toContain('functions/auth/handler.ts is missing');
+    expect(stub).toContain('export const handler');
+  });
+
+  it('ships the committed SQL migrations beside the migrate bundle', async () => {
+    // Prepare
+    const outDir = path.join(root, 'dist-migrate');
+    const committed = readdirSync(path.join(REPO_ROOT, 'shared', 'db', 'migrations')).filter((f) => f.endsWith('.sql'));
+    // Act
+    await bundleFunctions({ outDir, only: ['migrate'] });
+    // Assess
+    expect(committed.length).toBeGreaterThan(0);
+    expect(readdirSync(path.join(outDir, 'migrate', 'migrations')).sort()).toEqual(expect.arrayContaining(committed));
+  });
+
+  it('produces a bundle that runs', async () => {
+    // Prepare
+    const outDir = path.join(root, 'dist-run');
+    await bundleFunctions({ root, outDir, only: ['meta'] });
+    // Act
+    const mod = (await import(pathToFileURL(path.join(outDir, 'meta', 'index.mjs')).href)) as { handler: () => Promise<unknown> };
+    // Assess
+    await expect(mod.handler()).resolves.toEqual({ ok: 'yes', sdk: 'function' });
+  });
+});

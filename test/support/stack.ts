@@ -1,0 +1,85 @@
+/**
+ * Starts the real local runtime for a test file: the manifest's handlers behind the local API
+ * Gateway, ASL in aws-local-stepfunctions, dynalite, s3rver, and PGlite in memory, or the real
+ * PostgreSQL at DATABASE_URL when it is set (CI runs the suites both ways).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocal, type LocalRuntime } from '../../infra/local/runtime';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+export const ADMIN_PASSWORD = 'demo-admin-password-for-tests';
+
+export interface TestStack extends LocalRuntime {
+  call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  adminToken(): Promise<string>;
+  signup(tenantName: string, email?: string): Promise<{ accessToken: string; refreshToken: string; email: string; password: string }>;
+  waitForRun(token: string, runId: string, timeoutMs?: number): Promise<any>;
+}
+
+export async function startTestStack(options: { env?: Record<string, string>; retryIntervalMs?: number } = {}): Promise<TestStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hishamos-test-'));
+  const runtime = await startLocal({
+    root: ROOT,
+    dataDir,
+    port: 0,
+    seed: true,
+    retryIntervalMs: options.retryIntervalMs ?? 0,
+    env: {
+      HISHAMOS_PGLITE_MEMORY: '1',
+      DATABASE_URL: process.env.DATABASE_URL,
+      HISHAMOS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      SIMULATOR_LATENCY_MS: '40',
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    },
+  });
+  let admin: string | undefined;
+  const stack: TestStack = {
+    ...runtime,
+    async close() {
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    async call(method, path, o = {}) {
+      const res = await fetch(`${runtime.url}${path}`, {
+        method,
+        headers: { ...(o.body !== undefined || o.rawBody !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers },
+        body: o.rawBody ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body, headers: res.headers };
+    },
+    async adminToken() {
+      if (admin) return admin;
+      const res = await stack.call('POST', '/v1/auth/login', { body: { email: 'admin@localhost', password: ADMIN_PASSWORD, tenant: 'demo' } });
+      if (res.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`);
+      return (admin = res.body.accessToken as string);
+    },
+    async signup(tenantName, email) {
+      const address = email ?? `${tenantName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+      const password = 'correct horse battery staple';
+      const res = await stack.call('POST', '/v1/auth/signup', { body: { tenantName: `${tenantName} ${Math.random().toString(36).slice(2, 8)}`, email: address, password } });
+      if (res.status !== 201) throw new Error(`signup failed: ${JSON.stringify(res.body)}`);
+      return { ...res.body, email: address, password };
+    },
+    async waitForRun(token, runId, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const res = await stack.call('GET', `/v1/runs/${runId}`, { token });
+        if (['SUCCEEDED', 'FAILED', 'CANCELLED', 'WAITING'].includes(res.body?.status)) return res.body;
+        if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body?.status} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+  return stack;
+}
