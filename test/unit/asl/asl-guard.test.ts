@@ -1,0 +1,67 @@
+/**
+ * Guard: every ASL file is one the manifest names, every Task state is bound to a manifest
+ * function, and no file uses JSONata or Assign (aws-local-stepfunctions ignores or rejects them,
+ * so they would behave differently locally and in AWS).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { functions, functionArnPlaceholder, stateMachines } from '../../../infra/manifest';
+import { taskStates } from '../../../infra/local/local-executions';
+
+const dir = fileURLToPath(new URL('../../../statemachines', import.meta.url));
+const files = readdirSync(dir).filter((f) => f.endsWith('.asl.json'));
+
+function walk(node: unknown, visit: (key: string, value: unknown) => void): void {
+  if (Array.isArray(node)) node.forEach((n) => walk(n, visit));
+  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) { visit(k, v); walk(v, visit); }
+}
+
+test('every ASL file is declared by exactly one manifest state machine', () => {
+  const declared = Object.values(stateMachines).map((m) => m.asl).sort();
+  expect(files.sort()).toEqual(declared);
+});
+
+describe.each(Object.entries(stateMachines))('%s', (name, machine) => {
+  const text = readFileSync(join(dir, machine.asl), 'utf8');
+  const definition = JSON.parse(text);
+
+  test('uses JSONPath only: no JSONata, no Assign, no QueryLanguage switch', () => {
+    const offenders: string[] = [];
+    walk(definition, (k, v) => {
+      if (k === 'Assign' || k === 'Arguments' || k === 'Output' || (k === 'QueryLanguage' && v !== 'JSONPath')) offenders.push(k);
+      if (typeof v === 'string' && /\{%.*%\}/s.test(v)) offenders.push(`JSONata expression in ${k}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  test('every Task state is bound to a manifest function, and every binding is a Task', () => {
+    const tasks = taskStates(definition).sort();
+    expect(tasks).toEqual(Object.keys(machine.tasks).sort());
+    for (const fn of Object.values(machine.tasks)) expect(functions).toHaveProperty(fn);
+  });
+
+  test('each Task invokes its bound function through its ARN placeholder', () => {
+    const seen: Record<string, string> = {};
+    const collect = (states: Record<string, any>) => {
+      for (const [state, def] of Object.entries(states)) {
+        if (def.Type === 'Task') seen[state] = def.Parameters?.FunctionName;
+        if (def.Type === 'Map') collect((def.ItemProcessor ?? def.Iterator).States);
+        if (def.Type === 'Parallel') def.Branches.forEach((b: any) => collect(b.States));
+      }
+    };
+    collect(definition.States);
+    for (const [state, fn] of Object.entries(machine.tasks)) {
+      expect({ state, arn: seen[state] }).toEqual({ state, arn: `\${${functionArnPlaceholder(fn as never)}}` });
+    }
+  });
+
+  test('no Retry block retries BudgetExceeded or validation errors', () => {
+    const retried: string[] = [];
+    walk(definition, (k, v) => {
+      if (k === 'Retry') for (const r of v as { ErrorEquals: string[] }[]) retried.push(...r.ErrorEquals);
+    });
+    expect(retried).not.toEqual(expect.arrayContaining(['BudgetExceeded']));
+    expect(retried).not.toEqual(expect.arrayContaining(['ValidationError']));
+  });
+});
