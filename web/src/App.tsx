@@ -1,0 +1,41 @@
+import { useEffect } from 'react';
+import type { Api } from './api/endpoints';
+import { Layout } from './components/Layout';
+import { Loading } from './components/Loading';
+import { SignInPage } from './pages/SignInPage';
+import { renderRoute } from './routes';
+import { navigate, safeNext, signInPath } from './router/hash';
+import { useLocation } from './router/useLocation';
+import { ApiProvider } from './session/ApiContext';
+import { SessionProvider, useSession } from './session/SessionContext';
+
+export function App({ api }: { api: Api }) {
+  return (
+    <ApiProvider api={api}>
+      <SessionProvider>
+        <Shell />
+      </SessionProvider>
+    </ApiProvider>
+  );
+}
+
+function Shell() {
+  const { state } = useSession();
+  const location = useLocation();
+
+  useEffect(() => {
+    if (location.path === '/') navigate('/runs', { replace: true });
+    else if (state === 'signedIn' && location.path === '/sign-in') navigate(safeNext(location.query.get('next')), { replace: true });
+    else if (state === 'signedOut' && location.path !== '/sign-in') navigate(signInPath(location.href), { replace: true });
+  }, [state, location.path, location.href, location.query]);
+
+  if (state === 'loading') {
+    return (
+      <main id="main" className="boot">
+        <Loading label="Starting" />
+      </main>
+    );
+  }
+  if (location.path === '/sign-in' || state === 'signedOut') return <SignInPage />;
+  return <Layout>{renderRoute(location.path)}</Layout>;
+}

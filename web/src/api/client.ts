@@ -1,0 +1,177 @@
+/**
+ * The HTTP client of the console. It keeps the access token in memory and the rotating refresh
+ * token in localStorage, refreshes once on a 401 and retries the request, and makes every
+ * concurrent caller share one refresh (a refresh token works once: a second use would revoke
+ * the whole family). When refreshing fails the session is over: `onSessionExpired` runs once so
+ * the app can go to sign-in, remembering where the user was.
+ */
+import { ApiError, errorFromResponse } from './errors';
+import { TokenStore, type KeyValueStore } from './tokens';
+import type { TokenPair } from './types';
+
+export type Query = Record<string, string | number | boolean | undefined | null | readonly string[]>;
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Query;
+  /** Send no credentials and never refresh (login, refresh, signup). */
+  anonymous?: boolean;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  storage: KeyValueStore;
+  fetch?: typeof fetch;
+  onSessionExpired?: () => void;
+  /** Serializes refreshes across tabs where the Web Locks API exists. */
+  locks?: { request<T>(name: string, cb: () => Promise<T>): Promise<T> } | null;
+}
+
+export class ApiClient {
+  readonly tokens: TokenStore;
+  private readonly baseUrl: string;
+  private readonly fetcher: typeof fetch;
+  private readonly locks: ApiClientOptions['locks'];
+  private refreshing: Promise<boolean> | null = null;
+  private expiredNotified = false;
+  onSessionExpired: (() => void) | undefined;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.tokens = new TokenStore(options.storage);
+    this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
+    this.onSessionExpired = options.onSessionExpired;
+    this.locks = options.locks ?? null;
+  }
+
+  /** Whether a session could exist (a refresh token is stored). */
+  get hasSession(): boolean {
+    return this.tokens.refreshToken !== null;
+  }
+
+  url(path: string, query?: Query): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value === undefined || value === null || value === '') continue;
+      params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    const qs = params.toString();
+    return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    if (options.anonymous) return this.parse<T>(await this.send(method, path, options, null));
+
+    if (this.tokens.accessStale && this.tokens.refreshToken) await this.refresh();
+    const used = this.tokens.accessToken;
+    let res = await this.send(method, path, options, used);
+    if (res.status === 401) {
+      // Another request may have refreshed while this one was in flight: just retry with the new token.
+      const current = this.tokens.accessToken;
+      const ok = current !== null && current !== used ? true : await this.refresh();
+      if (!ok) throw this.expired();
+      res = await this.send(method, path, options, this.tokens.accessToken);
+      if (res.status === 401) throw this.expired();
+    }
+    return this.parse<T>(res);
+  }
+
+  get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, { query, signal });
+  }
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, { body: body ?? {} });
+  }
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body: body ?? {} });
+  }
+  patch<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, { body: body ?? {} });
+  }
+  delete<T = void>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
+  async login(email: string, password: string, tenant?: string): Promise<void> {
+    const pair = await this.request<TokenPair>('POST', '/v1/auth/login', { body: { email, password, ...(tenant ? { tenant } : {}) }, anonymous: true });
+    this.accept(pair);
+  }
+
+  async logout(): Promise<void> {
+    const refreshToken = this.tokens.refreshToken;
+    this.tokens.clear();
+    if (!refreshToken) return;
+    try {
+      await this.request<void>('POST', '/v1/auth/logout', { body: { refreshToken }, anonymous: true });
+    } catch {
+      // Signing out locally is what matters; the token expires on its own.
+    }
+  }
+
+  /**
+   * Rotate the refresh token. Concurrent callers share one flight; resolves false when the
+   * session cannot be renewed (then the tokens are cleared).
+   */
+  refresh(): Promise<boolean> {
+    if (!this.refreshing) {
+      const run = () => this.rotate();
+      const flight = this.locks ? this.locks.request('hishamos-refresh', run) : run();
+      this.refreshing = flight.finally(() => {
+        this.refreshing = null;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async rotate(): Promise<boolean> {
+    // Read inside the flight (and the cross-tab lock): another tab may have rotated it already.
+    const refreshToken = this.tokens.refreshToken;
+    if (!refreshToken) return false;
+    try {
+      const res = await this.send('POST', '/v1/auth/refresh', { body: { refreshToken } }, null);
+      if (!res.ok) {
+        if (res.status === 401 || res.status === 400 || res.status === 403) this.tokens.clear();
+        return false;
+      }
+      this.accept((await res.json()) as TokenPair);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private accept(pair: TokenPair): void {
+    this.tokens.set(pair.accessToken, pair.refreshToken, pair.expiresIn);
+    this.expiredNotified = false;
+  }
+
+  private expired(): ApiError {
+    this.tokens.clear();
+    if (!this.expiredNotified) {
+      this.expiredNotified = true;
+      this.onSessionExpired?.();
+    }
+    return new ApiError(401, 'SessionExpired', 'Your session has ended. Please sign in again.');
+  }
+
+  private send(method: string, path: string, options: RequestOptions, token: string | null): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    return this.fetcher(this.url(path, options.query), {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
+    if (!res.ok) throw await errorFromResponse(res);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}

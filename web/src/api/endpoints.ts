@@ -1,0 +1,96 @@
+/** Typed calls, one per route the console uses (see infra/manifest.ts and DESIGN §9). */
+import type { ApiClient } from './client';
+import type * as T from './types';
+
+const enc = encodeURIComponent;
+
+export function createApi(c: ApiClient) {
+  return {
+    client: c,
+    auth: {
+      login: (email: string, password: string, tenant?: string) => c.login(email, password, tenant),
+      logout: () => c.logout(),
+      me: () => c.get<T.Me>('/v1/me'),
+    },
+    members: {
+      list: () => c.get<T.Page<T.Member>>('/v1/members', { limit: 200 }),
+      create: (body: T.MemberCreate) => c.post<T.Member>('/v1/members', body),
+      setRole: (id: string, role: T.Role) => c.patch<T.Member>(`/v1/members/${enc(id)}`, { role }),
+      remove: (id: string) => c.delete(`/v1/members/${enc(id)}`),
+    },
+    apiKeys: {
+      list: () => c.get<T.Page<T.ApiKey>>('/v1/api-keys', { limit: 200 }),
+      create: (body: T.ApiKeyCreate) => c.post<T.ApiKeyCreated>('/v1/api-keys', body),
+      revoke: (id: string) => c.delete(`/v1/api-keys/${enc(id)}`),
+    },
+    agents: {
+      list: () => c.get<T.Page<T.Agent>>('/v1/agents', { limit: 200 }),
+      get: (id: string) => c.get<T.Agent>(`/v1/agents/${enc(id)}`),
+      create: (body: T.AgentCreate) => c.post<T.Agent>('/v1/agents', body),
+      update: (id: string, body: T.AgentPatch) => c.patch<T.Agent>(`/v1/agents/${enc(id)}`, body),
+      remove: (id: string) => c.delete(`/v1/agents/${enc(id)}`),
+      versions: (id: string) => c.get<T.Page<T.AgentVersion>>(`/v1/agents/${enc(id)}/versions`),
+    },
+    workflows: {
+      list: () => c.get<T.Page<T.Workflow>>('/v1/workflows', { limit: 200 }),
+      get: (id: string) => c.get<T.Workflow>(`/v1/workflows/${enc(id)}`),
+      create: (body: T.WorkflowCreate) => c.post<T.Workflow>('/v1/workflows', body),
+      update: (id: string, body: T.WorkflowPatch) => c.patch<T.Workflow>(`/v1/workflows/${enc(id)}`, body),
+      remove: (id: string) => c.delete(`/v1/workflows/${enc(id)}`),
+      versions: (id: string) => c.get<T.Page<T.WorkflowVersion>>(`/v1/workflows/${enc(id)}/versions`),
+      start: (id: string, input: Record<string, unknown>) => c.post<T.RunStarted>(`/v1/workflows/${enc(id)}/runs`, { input }),
+    },
+    runs: {
+      list: (q: { status?: string; workflowId?: string; cursor?: string; limit?: number } = {}, signal?: AbortSignal) =>
+        c.get<T.Page<T.RunSummary>>('/v1/runs', { limit: 50, ...q }, signal),
+      get: (id: string, signal?: AbortSignal) => c.get<T.Run>(`/v1/runs/${enc(id)}`, undefined, signal),
+      events: (id: string, after: number, signal?: AbortSignal) => c.get<T.RunEvents>(`/v1/runs/${enc(id)}/events`, { after }, signal),
+      cancel: (id: string) => c.post<T.RunSummary>(`/v1/runs/${enc(id)}/cancel`),
+      rerun: (id: string, fromStep?: string) => c.post<T.RunStarted>(`/v1/runs/${enc(id)}/rerun`, fromStep ? { fromStep } : {}),
+      approve: (id: string, stepId: string, comment?: string) =>
+        c.post<T.RunStarted>(`/v1/runs/${enc(id)}/steps/${enc(stepId)}/approve`, comment ? { comment } : {}),
+      reject: (id: string, stepId: string, comment?: string) =>
+        c.post<T.RunStarted>(`/v1/runs/${enc(id)}/steps/${enc(stepId)}/reject`, comment ? { comment } : {}),
+    },
+    providers: {
+      list: async () => normalizeList<T.ProviderStatus>(await c.get<unknown>('/v1/providers')),
+      setKey: (provider: string, key: string) => c.put<unknown>(`/v1/providers/${enc(provider)}/key`, { key }),
+      removeKey: (provider: string) => c.delete(`/v1/providers/${enc(provider)}/key`),
+    },
+    usage: {
+      report: async (q: { from: string; to: string; groupBy: string[] }) => {
+        const body = await c.get<unknown>('/v1/usage', { from: q.from, to: q.to, groupBy: q.groupBy });
+        const rows = normalizeList<T.UsageRow>(body);
+        const totals = (body as { totals?: T.UsageReport['totals'] } | null)?.totals;
+        return { items: rows, totals } satisfies T.UsageReport;
+      },
+      budget: () => c.get<T.Budget>('/v1/budgets'),
+      setBudget: (body: T.Budget) => c.put<T.Budget>('/v1/budgets', body),
+    },
+    knowledge: {
+      list: () => c.get<T.Page<T.KnowledgeBase>>('/v1/knowledge-bases'),
+      create: (body: Omit<T.KnowledgeBase, 'id'>) => c.post<T.KnowledgeBase>('/v1/knowledge-bases', body),
+      documents: (id: string) => c.get<T.Page<T.KnowledgeDocument>>(`/v1/knowledge-bases/${enc(id)}/documents`),
+      addText: (id: string, title: string, text: string) => c.post<{ id: string }>(`/v1/knowledge-bases/${enc(id)}/documents`, { title, text }),
+      search: (id: string, query: string, topK = 5) => c.post<{ items: T.SearchHit[] }>(`/v1/knowledge-bases/${enc(id)}/search`, { query, topK }),
+    },
+    triggers: {
+      list: () => c.get<T.Page<T.Trigger>>('/v1/triggers'),
+      create: (body: Omit<T.Trigger, 'id' | 'webhookUrl' | 'secret'>) => c.post<T.Trigger>('/v1/triggers', body),
+      update: (id: string, body: Partial<T.Trigger>) => c.patch<T.Trigger>(`/v1/triggers/${enc(id)}`, body),
+      remove: (id: string) => c.delete(`/v1/triggers/${enc(id)}`),
+      deliveries: (id: string) => c.get<T.Page<T.Delivery>>(`/v1/triggers/${enc(id)}/deliveries`),
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+/** Lists come as `{items}` per DESIGN §9; a bare array or `{rows}` is accepted too. */
+export function normalizeList<T>(body: unknown): T[] {
+  if (Array.isArray(body)) return body as T[];
+  const obj = body as { items?: unknown; rows?: unknown } | null;
+  if (Array.isArray(obj?.items)) return obj.items as T[];
+  if (Array.isArray(obj?.rows)) return obj.rows as T[];
+  return [];
+}

@@ -1,0 +1,70 @@
+import { useState, type ReactNode } from 'react';
+import { Link } from '../router/Link';
+import { useSession } from '../session/SessionContext';
+import { ThemeToggle } from './ThemeToggle';
+
+const NAV = [
+  { to: '/runs', label: 'Runs' },
+  { to: '/workflows', label: 'Workflows' },
+  { to: '/agents', label: 'Agents' },
+  { to: '/usage', label: 'Usage' },
+  { to: '/knowledge', label: 'Knowledge' },
+  { to: '/triggers', label: 'Triggers' },
+  { to: '/settings', label: 'Settings' },
+];
+
+/** The app shell: skip link, banner with navigation, the main landmark. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { me, role, signOut } = useSession();
+  const [menuOpen, setMenuOpen] = useState(false);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">H</span>
+          <span className="brand-name">HishamOS</span>
+          {me && <span className="brand-tenant" title="Tenant">{me.tenant.name}</span>}
+        </div>
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon nav-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="primary-nav"
+          aria-label="Menu"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
+          <span aria-hidden="true">☰</span>
+        </button>
+        <nav id="primary-nav" className={`primary-nav${menuOpen ? ' open' : ''}`} aria-label="Primary">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} nav onClick={() => setMenuOpen(false)}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="topbar-end">
+          <ThemeToggle />
+          {me && (
+            <span className="whoami" data-testid="whoami" data-role={role ?? undefined}>
+              <span className="whoami-email">{me.user?.email ?? 'API key'}</span>
+              <span className="role-pill">{role}</span>
+            </span>
+          )}
+          <button type="button" className="btn btn-secondary btn-sm" onClick={() => void signOut()} data-testid="sign-out">
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="main">
+        {children}
+      </main>
+    </div>
+  );
+}

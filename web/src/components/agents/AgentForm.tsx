@@ -1,0 +1,129 @@
+import { useState, type FormEvent } from 'react';
+import type { Agent, AgentCreate, FieldIssue } from '../../api/types';
+import { Field } from '../Field';
+import { FallbackEditor } from './FallbackEditor';
+import { isModelRef, ModelInput } from './ModelInput';
+
+export interface AgentDraft {
+  slug: string;
+  name: string;
+  role: string;
+  systemPrompt: string;
+  model: string;
+  fallbacks: string[];
+  temperature: string;
+  maxTokens: string;
+}
+
+export function draftOf(agent?: Agent): AgentDraft {
+  return {
+    slug: agent?.slug ?? '',
+    name: agent?.name ?? '',
+    role: agent?.role ?? '',
+    systemPrompt: agent?.systemPrompt ?? '',
+    model: agent?.model ?? 'simulator:echo',
+    fallbacks: [...(agent?.fallbacks ?? [])],
+    temperature: agent?.parameters?.temperature?.toString() ?? '',
+    maxTokens: agent?.parameters?.maxTokens?.toString() ?? '',
+  };
+}
+
+export function bodyOf(d: AgentDraft): AgentCreate {
+  const parameters: AgentCreate['parameters'] = {};
+  if (d.temperature.trim() !== '') parameters.temperature = Number(d.temperature);
+  if (d.maxTokens.trim() !== '') parameters.maxTokens = Number(d.maxTokens);
+  return {
+    slug: d.slug.trim(),
+    name: d.name.trim(),
+    role: d.role.trim(),
+    systemPrompt: d.systemPrompt,
+    model: d.model.trim(),
+    fallbacks: d.fallbacks.map((f) => f.trim()).filter(Boolean),
+    parameters,
+  };
+}
+
+/** API issue paths (`model`, `fallbacks[1]`, `parameters.temperature`) to the form's fields. */
+function issuesByField(issues: readonly FieldIssue[]) {
+  const fields: Record<string, string[]> = {};
+  const fallbacks: Record<number, string[]> = {};
+  for (const { path, message } of issues) {
+    const fb = /^fallbacks\[(\d+)\]/.exec(path);
+    if (fb) (fallbacks[Number(fb[1])] ??= []).push(message);
+    else (fields[path.replace(/^parameters\./, '')] ??= []).push(message);
+  }
+  return { fields, fallbacks };
+}
+
+interface AgentFormProps {
+  initial?: Agent;
+  readOnly: boolean;
+  issues: readonly FieldIssue[];
+  busy: boolean;
+  onSubmit: (draft: AgentDraft) => void;
+}
+
+export function AgentForm({ initial, readOnly, issues, busy, onSubmit }: AgentFormProps) {
+  const [d, setD] = useState<AgentDraft>(() => draftOf(initial));
+  const set = <K extends keyof AgentDraft>(key: K, value: AgentDraft[K]) => setD((prev) => ({ ...prev, [key]: value }));
+  const { fields, fallbacks } = issuesByField(issues);
+  const creating = !initial;
+  const modelErr = d.model && !isModelRef(d.model) ? ['must be provider:model, e.g. openai:gpt-4.1-mini'] : [];
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSubmit(d);
+  };
+
+  return (
+    <form className="card form" onSubmit={submit} aria-label={creating ? 'New agent' : `Edit agent ${initial.slug}`} data-testid="agent-form">
+      <fieldset className="fieldset-plain" disabled={readOnly}>
+        <div className="grid-2">
+          <Field label="Name" errors={fields.name}>
+            <input value={d.name} onChange={(e) => set('name', e.target.value)} required maxLength={100} data-testid="agent-name" />
+          </Field>
+          <Field label="Slug" hint={creating ? 'Lowercase letters, digits and dashes; how workflows name this agent.' : 'Slugs never change.'} errors={fields.slug}>
+            <input
+              value={d.slug}
+              onChange={(e) => set('slug', e.target.value.toLowerCase())}
+              required
+              readOnly={!creating}
+              pattern="[a-z0-9]+(-[a-z0-9]+)*"
+              maxLength={64}
+              spellCheck={false}
+              data-testid="agent-slug"
+            />
+          </Field>
+          <Field label="Role" hint="A short description, e.g. “Code reviewer”." errors={fields.role}>
+            <input value={d.role} onChange={(e) => set('role', e.target.value)} maxLength={100} data-testid="agent-role" />
+          </Field>
+          <Field label="Model" hint="provider:model" errors={[...(fields.model ?? []), ...modelErr]}>
+            <ModelInput value={d.model} onChange={(v) => set('model', v)} required data-testid="agent-model" />
+          </Field>
+        </div>
+        <Field label="System prompt" errors={fields.systemPrompt}>
+          <textarea value={d.systemPrompt} onChange={(e) => set('systemPrompt', e.target.value)} rows={8} className="mono" data-testid="agent-system-prompt" />
+        </Field>
+        <FallbackEditor value={d.fallbacks} onChange={(v) => set('fallbacks', v)} errors={fallbacks} disabled={readOnly} />
+        <fieldset className="fieldset">
+          <legend>Parameters</legend>
+          <div className="grid-2">
+            <Field label="Temperature" hint="0 to 2; empty for the provider default." errors={fields.temperature}>
+              <input type="number" min={0} max={2} step={0.1} value={d.temperature} onChange={(e) => set('temperature', e.target.value)} data-testid="agent-temperature" />
+            </Field>
+            <Field label="Max tokens" hint="Upper bound on the answer length." errors={fields.maxTokens}>
+              <input type="number" min={1} max={200000} step={1} value={d.maxTokens} onChange={(e) => set('maxTokens', e.target.value)} data-testid="agent-max-tokens" />
+            </Field>
+          </div>
+        </fieldset>
+      </fieldset>
+      {!readOnly && (
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="agent-save">
+            {busy ? 'Saving…' : creating ? 'Create agent' : 'Save new version'}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,47 @@
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, type DefaultEdgeOptions } from '@xyflow/react';
+import { useMemo } from 'react';
+import type { Agent } from '../../api/types';
+import type { WorkflowEditorState } from '../../hooks/useWorkflowEditor';
+import { WorkNode } from './WorkNode';
+
+const nodeTypes = { work: WorkNode };
+const edgeDefaults: DefaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed } };
+
+/** The React Flow canvas of the editor; issues and agent names are laid onto the nodes here. */
+export function EditorCanvas({ editor, agents, readOnly }: { editor: WorkflowEditorState; agents: readonly Agent[]; readOnly: boolean }) {
+  const names = useMemo(() => new Map(agents.map((a) => [a.slug, a.name])), [agents]);
+  const nodes = editor.nodes.map((n) => ({
+    ...n,
+    data: { ...n.data, agentName: n.data.node.agent ? names.get(n.data.node.agent) : undefined, issues: editor.issues.byNode[n.id], readOnly },
+  }));
+  const edges = editor.edges.map((e, i) => (editor.issues.byEdge[i] ? { ...e, className: 'edge-invalid', data: { ...e.data, invalid: true } } : e));
+
+  return (
+    <div className="flow-canvas editor-flow" data-testid="workflow-canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        defaultEdgeOptions={edgeDefaults}
+        onNodesChange={editor.onNodesChange}
+        onEdgesChange={editor.onEdgesChange}
+        onConnect={readOnly ? undefined : editor.connect}
+        nodesConnectable={!readOnly}
+        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        fitView
+        fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
+        proOptions={{ hideAttribution: true }}
+        minZoom={0.2}
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} />
+        {editor.nodes.length > 8 && <MiniMap pannable zoomable />}
+      </ReactFlow>
+      {editor.nodes.length === 0 && (
+        <div className="canvas-empty" data-testid="canvas-empty">
+          <p>Add an agent node to start. Select a node and add another to chain them, or drag from a node's right handle to another's left handle.</p>
+        </div>
+      )}
+    </div>
+  );
+}

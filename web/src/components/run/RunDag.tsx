@@ -1,0 +1,91 @@
+import { Background, Controls, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
+import { useMemo } from 'react';
+import type { RunStep, WorkflowEdge, WorkflowNode } from '../../api/types';
+import { layoutDag } from '../../dag/layout';
+import { statusTone } from '../../dag/status';
+import { formatUsd } from '../../format';
+import { StepNode, type StepFlowNode } from './StepNode';
+
+const nodeTypes = { step: StepNode };
+
+interface RunDagProps {
+  nodes: readonly WorkflowNode[];
+  edges: readonly WorkflowEdge[];
+  steps: readonly RunStep[];
+  selected: string | null;
+  onSelect: (nodeId: string) => void;
+}
+
+/** The workflow DAG of a run, laid out by topological depth, each node colored by its step status. */
+export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps) {
+  const byNode = useMemo(() => new Map(steps.map((s) => [s.nodeId, s])), [steps]);
+  const all = useMemo(() => mergeNodes(nodes, steps), [nodes, steps]);
+  const positions = useMemo(() => layoutDag(all.map((n) => n.id), edges), [all, edges]);
+
+  const flowNodes: StepFlowNode[] = all.map((n) => {
+    const step = byNode.get(n.id);
+    const status = step?.status ?? 'PENDING';
+    return {
+      id: n.id,
+      type: 'step',
+      position: positions.get(n.id) ?? { x: 0, y: 0 },
+      draggable: false,
+      connectable: false,
+      selected: selected === n.id,
+      ariaLabel: `Step ${n.id}, ${status.toLowerCase()}`,
+      data: {
+        nodeId: n.id,
+        label: n.id,
+        kind: n.type === 'agent' ? `agent · ${n.agent ?? '?'}` : n.type === 'tool' ? `tool · ${n.tool ?? '?'}` : n.type,
+        status,
+        detail: step && step.costUsd > 0 ? formatUsd(step.costUsd) : undefined,
+        selected: selected === n.id,
+      },
+    };
+  });
+  const flowEdges: Edge[] = edges.map((e, i) => {
+    const source = byNode.get(e.from)?.status;
+    return {
+      id: `e${i}-${e.from}-${e.to}`,
+      source: e.from,
+      target: e.to,
+      label: e.when && e.when !== 'success' ? e.when : undefined,
+      animated: source === 'RUNNING' || byNode.get(e.to)?.status === 'RUNNING',
+      className: `edge tone-${statusTone(source ?? 'PENDING')}`,
+      markerEnd: { type: MarkerType.ArrowClosed },
+      focusable: false,
+    };
+  });
+
+  // Remount when the graph's shape changes so the view fits the whole DAG again.
+  const shape = `${all.map((n) => n.id).join(',')}|${edges.map((e) => `${e.from}>${e.to}`).join(',')}`;
+
+  return (
+    <div className="flow-canvas run-flow" data-testid="run-dag">
+      <ReactFlow
+        key={shape}
+        nodes={flowNodes}
+        edges={flowEdges}
+        nodeTypes={nodeTypes}
+        onNodeClick={(_e, node) => onSelect(node.id)}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        proOptions={{ hideAttribution: true }}
+        minZoom={0.2}
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** Workflow nodes plus any step whose node the definition does not list (e.g. the definition failed to load). */
+export function mergeNodes(nodes: readonly WorkflowNode[], steps: readonly RunStep[]): WorkflowNode[] {
+  const known = new Set(nodes.map((n) => n.id));
+  const extra = steps.filter((s) => !known.has(s.nodeId)).map((s) => ({ id: s.nodeId, type: (s.type as WorkflowNode['type']) ?? 'agent' }));
+  return [...nodes, ...extra];
+}

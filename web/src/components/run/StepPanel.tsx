@@ -1,0 +1,120 @@
+import { useState } from 'react';
+import type { RunStep, WorkflowNode } from '../../api/types';
+import { durationMs, formatDateTime, formatDuration, formatTokens, formatUsd } from '../../format';
+import { StatusBadge } from '../StatusBadge';
+import { AttemptsTable } from './AttemptsTable';
+import { StepOutput } from './StepOutput';
+
+interface StepPanelProps {
+  nodeId: string;
+  node?: WorkflowNode;
+  step?: RunStep;
+  onClose: () => void;
+  /** Approval steps that wait for a decision (dev and above). */
+  onDecide?: (stepId: string, approve: boolean, comment: string) => Promise<void>;
+}
+
+/** Everything about one step: prompt, output, attempts, provider, tokens, cost, error. */
+export function StepPanel({ nodeId, node, step, onClose, onDecide }: StepPanelProps) {
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const waitingApproval = step?.status === 'WAITING' && (step.type === 'approval' || node?.type === 'approval');
+
+  return (
+    <section className="card step-panel" aria-labelledby="step-panel-title" data-testid="step-panel">
+      <div className="card-header">
+        <h2 id="step-panel-title">
+          Step <span className="mono">{nodeId}</span>
+        </h2>
+        <StatusBadge status={step?.status ?? 'PENDING'} />
+        <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} aria-label="Close step panel">
+          ×
+        </button>
+      </div>
+      {!step && <p className="muted">This step has not started.</p>}
+      {step && (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Provider / model</dt>
+              <dd data-testid="step-model">{step.provider ? `${step.provider}:${step.model ?? ''}` : '—'}</dd>
+            </div>
+            <div>
+              <dt>Tokens in / out</dt>
+              <dd data-testid="step-tokens">
+                {formatTokens(step.inputTokens)} / {formatTokens(step.outputTokens)}
+              </dd>
+            </div>
+            <div>
+              <dt>Cost</dt>
+              <dd data-testid="step-cost">{formatUsd(step.costUsd)}</dd>
+            </div>
+            <div>
+              <dt>Duration</dt>
+              <dd>{formatDuration(durationMs(step.startedAt, step.finishedAt))}</dd>
+            </div>
+            <div>
+              <dt>Started</dt>
+              <dd>{formatDateTime(step.startedAt)}</dd>
+            </div>
+          </dl>
+          {step.provider === 'simulator' && <p className="note">Answered by the offline local simulator, not a real model.</p>}
+          {step.error && (
+            <div className="alert alert-danger" role="alert" data-testid="step-error">
+              <strong>{step.error.name}</strong>: {step.error.message}
+            </div>
+          )}
+          {waitingApproval && onDecide && (
+            <div className="approval">
+              <div className="field">
+                <label htmlFor="approval-comment">Comment (optional)</label>
+                <textarea id="approval-comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
+              </div>
+              <div className="row">
+                {(
+                  [
+                    [true, 'Approve', 'btn btn-primary'],
+                    [false, 'Reject', 'btn btn-danger'],
+                  ] as const
+                ).map(([approve, label, cls]) => (
+                  <button
+                    key={label}
+                    type="button"
+                    className={cls}
+                    disabled={busy}
+                    onClick={async () => {
+                      setBusy(true);
+                      try {
+                        await onDecide(step.id, approve, comment);
+                      } finally {
+                        setBusy(false);
+                      }
+                    }}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </div>
+            </div>
+          )}
+          <h3>Output</h3>
+          <div data-testid="step-output">
+            <StepOutput output={step.output} />
+          </div>
+          <h3>Attempts</h3>
+          <AttemptsTable attempts={step.attempts} />
+          <details className="disclosure" open={!step.output}>
+            <summary>Prompt</summary>
+            {step.prompt ? <pre className="code-block" data-testid="step-prompt">{step.prompt}</pre> : <p className="muted">{node?.prompt ? 'Rendered when the step starts.' : 'No prompt.'}</p>}
+          </details>
+        </>
+      )}
+      {!step && node?.prompt && (
+        <details className="disclosure">
+          <summary>Prompt template</summary>
+          <pre className="code-block">{node.prompt}</pre>
+        </details>
+      )}
+    </section>
+  );
+}

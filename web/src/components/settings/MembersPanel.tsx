@@ -1,0 +1,137 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../../api/errors';
+import { ROLES, type Role } from '../../api/types';
+import { useAsync } from '../../hooks/useAsync';
+import { useApi } from '../../session/ApiContext';
+import { useSession } from '../../session/SessionContext';
+import { ConfirmButton } from '../ConfirmButton';
+import { Unavailable } from '../EmptyState';
+import { ErrorBanner } from '../ErrorBanner';
+import { Loading } from '../Loading';
+
+/** Members and roles: everyone sees the list; admins add, change roles and remove. */
+export function MembersPanel() {
+  const api = useApi();
+  const { can, me } = useSession();
+  const admin = can('admin');
+  const list = useAsync(() => api.members.list(), [api]);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>('dev');
+  const [error, setError] = useState<unknown>(null);
+
+  if (list.error instanceof ApiError && list.error.unavailable) return <Unavailable feature="Members" />;
+
+  const guard = async (fn: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await fn();
+      await list.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  // Only an owner may grant owner.
+  const grantable = ROLES.filter((r) => r !== 'owner' || can('owner'));
+
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    void guard(async () => {
+      await api.members.create({ email: email.trim(), role, ...(password ? { password } : {}) });
+      setEmail('');
+      setPassword('');
+    });
+  };
+
+  return (
+    <section aria-labelledby="members-title">
+      <h2 id="members-title">Members</h2>
+      {admin && (
+        <form className="toolbar" onSubmit={add} aria-label="Add a member">
+          <div className="field field-inline">
+            <label htmlFor="member-email">Email</label>
+            <input id="member-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required data-testid="member-email" />
+          </div>
+          <div className="field field-inline">
+            <label htmlFor="member-password">Initial password</label>
+            <input id="member-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder="for new users, 10+ chars" data-testid="member-password" />
+          </div>
+          <div className="field field-inline">
+            <label htmlFor="member-role">Role</label>
+            <select id="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="member-role">
+              {grantable.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="btn btn-primary btn-sm" disabled={!email.trim()} data-testid="member-add">
+            Add member
+          </button>
+        </form>
+      )}
+      <ErrorBanner error={error ?? list.error} />
+      {!list.data && !list.error && <Loading label="Loading members" />}
+      {list.data && (
+        <div className="table-wrap">
+          <table className="table" data-testid="members-table">
+            <caption className="sr-only">Members</caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                {admin && (
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((m) => {
+                const self = m.email === me?.user?.email;
+                return (
+                  <tr key={m.id}>
+                    <td>
+                      {m.email} {self && <span className="role-pill">you</span>}
+                    </td>
+                    <td>{m.name ?? <span className="muted">—</span>}</td>
+                    <td>
+                      {admin && !self && (m.role !== 'owner' || can('owner')) ? (
+                        <>
+                          <label className="sr-only" htmlFor={`role-${m.id}`}>
+                            Role of {m.email}
+                          </label>
+                          <select id={`role-${m.id}`} value={m.role} onChange={(e) => void guard(() => api.members.setRole(m.id, e.target.value as Role))}>
+                            {grantable.map((r) => (
+                              <option key={r} value={r}>
+                                {r}
+                              </option>
+                            ))}
+                          </select>
+                        </>
+                      ) : (
+                        m.role
+                      )}
+                    </td>
+                    {admin && (
+                      <td>
+                        {!self && (m.role !== 'owner' || can('owner')) && (
+                          <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Remove?" aria-label={`Remove ${m.email}`} onConfirm={() => guard(() => api.members.remove(m.id))}>
+                            Remove
+                          </ConfirmButton>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

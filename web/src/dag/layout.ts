@@ -1,0 +1,83 @@
+/**
+ * Layered layout of a DAG: each node's layer is its topological depth (the longest path from a
+ * root), layers run left to right, and nodes inside a layer are ordered by the average position
+ * of their parents (one barycenter pass), which untangles most fan-in/fan-out shapes. Tolerates
+ * broken graphs (cycles, dangling edges): nodes the topological walk cannot reach go one layer
+ * past the deepest node, so an invalid graph still draws.
+ */
+export interface LayoutEdge {
+  from: string;
+  to: string;
+}
+
+export interface LayoutOptions {
+  /** Distance between layers. */
+  layerGap?: number;
+  /** Distance between nodes in one layer. */
+  nodeGap?: number;
+  direction?: 'LR' | 'TB';
+}
+
+export interface Placement {
+  x: number;
+  y: number;
+  depth: number;
+}
+
+export function depths(ids: readonly string[], edges: readonly LayoutEdge[]): Map<string, number> {
+  const known = new Set(ids);
+  const valid = edges.filter((e) => known.has(e.from) && known.has(e.to) && e.from !== e.to);
+  const indegree = new Map(ids.map((id) => [id, 0]));
+  const children = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const e of valid) {
+    indegree.set(e.to, indegree.get(e.to)! + 1);
+    children.get(e.from)!.push(e.to);
+  }
+  const depth = new Map<string, number>();
+  const queue = ids.filter((id) => indegree.get(id) === 0);
+  for (const id of queue) depth.set(id, 0);
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const child of children.get(id)!) {
+      depth.set(child, Math.max(depth.get(child) ?? 0, depth.get(id)! + 1));
+      indegree.set(child, indegree.get(child)! - 1);
+      if (indegree.get(child) === 0) queue.push(child);
+    }
+  }
+  const deepest = Math.max(-1, ...depth.values());
+  for (const id of ids) if (indegree.get(id)! > 0) depth.set(id, deepest + 1);
+  return depth;
+}
+
+export function layoutDag(ids: readonly string[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): Map<string, Placement> {
+  const layerGap = options.layerGap ?? 280;
+  const nodeGap = options.nodeGap ?? 150;
+  const depth = depths(ids, edges);
+  const layers: string[][] = [];
+  for (const id of ids) (layers[depth.get(id)!] ??= []).push(id);
+
+  const parents = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const e of edges) if (parents.has(e.to) && parents.has(e.from)) parents.get(e.to)!.push(e.from);
+
+  const slot = new Map<string, number>();
+  const placed = new Map<string, Placement>();
+  const tallest = Math.max(0, ...layers.map((l) => l?.length ?? 0));
+  layers.forEach((layer, d) => {
+    if (!layer) return;
+    const declared = new Map(layer.map((id, i) => [id, i]));
+    const score = (id: string) => {
+      const ps = parents.get(id)!.filter((p) => slot.has(p));
+      return ps.length === 0 ? declared.get(id)! : ps.reduce((sum, p) => sum + slot.get(p)!, 0) / ps.length;
+    };
+    const ordered = d === 0 ? layer : [...layer].sort((a, b) => score(a) - score(b) || declared.get(a)! - declared.get(b)!);
+    // Center each layer against the tallest one so a chain sits in the middle of a fan-out.
+    const offset = (tallest - ordered.length) / 2;
+    ordered.forEach((id, i) => {
+      slot.set(id, i + offset);
+      const along = d * layerGap;
+      const across = (i + offset) * nodeGap;
+      placed.set(id, options.direction === 'TB' ? { x: across, y: along, depth: d } : { x: along, y: across, depth: d });
+    });
+  });
+  return placed;
+}

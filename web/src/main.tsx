@@ -1,0 +1,28 @@
+/** Boot: styles (only imported here, so tests never load CSS), runtime config, then the app. */
+import '@xyflow/react/dist/style.css';
+import './styles/app.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiClient } from './api/client';
+import { loadConfig } from './api/config';
+import { createApi } from './api/endpoints';
+import { App } from './App';
+import { applyTheme, storedTheme } from './components/theme';
+
+applyTheme(storedTheme());
+
+async function boot(): Promise<void> {
+  const config = await loadConfig();
+  const client = new ApiClient({
+    baseUrl: config.apiUrl,
+    storage: window.localStorage,
+    locks: 'locks' in navigator ? (navigator.locks as unknown as { request<T>(name: string, cb: () => Promise<T>): Promise<T> }) : null,
+  });
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App api={createApi(client)} />
+    </StrictMode>,
+  );
+}
+
+void boot();

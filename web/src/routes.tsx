@@ -1,0 +1,43 @@
+/** The one route table of the console (hash routes). */
+import { lazy, Suspense, type ReactElement } from 'react';
+import { Loading } from './components/Loading';
+import { AgentEditPage } from './pages/AgentEditPage';
+import { AgentsPage } from './pages/AgentsPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { RunsPage } from './pages/RunsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { WorkflowsPage } from './pages/WorkflowsPage';
+import { matchPath } from './router/hash';
+
+// The heavy screens load on demand: React Flow (run page, editor), recharts (usage), markdown.
+const RunPage = lazy(() => import('./pages/RunPage').then((m) => ({ default: m.RunPage })));
+const WorkflowEditorPage = lazy(() => import('./pages/WorkflowEditorPage').then((m) => ({ default: m.WorkflowEditorPage })));
+const UsagePage = lazy(() => import('./pages/UsagePage').then((m) => ({ default: m.UsagePage })));
+const KnowledgePage = lazy(() => import('./pages/KnowledgePage').then((m) => ({ default: m.KnowledgePage })));
+const TriggersPage = lazy(() => import('./pages/TriggersPage').then((m) => ({ default: m.TriggersPage })));
+
+type Render = (params: Record<string, string>) => ReactElement;
+
+export const ROUTES: ReadonlyArray<[pattern: string, render: Render]> = [
+  ['/runs', () => <RunsPage />],
+  ['/runs/:id', (p) => <RunPage key={p.id} runId={p.id} />],
+  ['/agents', () => <AgentsPage />],
+  ['/agents/new', () => <AgentEditPage key="new" />],
+  ['/agents/:id', (p) => <AgentEditPage key={p.id} agentId={p.id} />],
+  ['/workflows', () => <WorkflowsPage />],
+  ['/workflows/new', () => <WorkflowEditorPage key="new" />],
+  ['/workflows/:id', (p) => <WorkflowEditorPage key={p.id} workflowId={p.id} />],
+  ['/usage', () => <UsagePage />],
+  ['/knowledge', () => <KnowledgePage />],
+  ['/triggers', () => <TriggersPage />],
+  ['/settings', () => <SettingsPage />],
+  ['/settings/:tab', (p) => <SettingsPage tab={p.tab} />],
+];
+
+export function renderRoute(path: string): ReactElement {
+  for (const [pattern, render] of ROUTES) {
+    const m = matchPath(pattern, path);
+    if (m) return <Suspense fallback={<Loading />}>{render(m.params)}</Suspense>;
+  }
+  return <NotFoundPage />;
+}
