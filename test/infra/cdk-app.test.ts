@@ -8,6 +8,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { allRoutes, functionArnPlaceholder, functions, stateMachines, type FunctionName } from '../../infra/manifest';
 import { FUNCTION_NAME_TAG } from '../../infra/aws/constructs/hisham-function';
 import { routeKeysInTemplate } from './template-routes';
+import { localRouteKeys } from '../../infra/local/http-server';
 import { readAssemblyFile, synthesize, type Synthesized } from './synth';
 
 let synth: Synthesized;
@@ -143,6 +144,10 @@ describe('routes', () => {
     const actual = routeKeysInTemplate(synth.templates['HishamOS-Api']!);
     // Assess
     expect(actual).toEqual(expected);
+  });
+
+  it('parity: the local runtime serves exactly the routes the AWS API has', () => {
+    expect(localRouteKeys()).toEqual(routeKeysInTemplate(synth.templates['HishamOS-Api']!));
   });
 
   it('serves the API from a throttled, access-logged $default stage', () => {
