@@ -10,6 +10,7 @@ import { createAgent } from '../../shared/catalog/agents';
 import { createWorkflow } from '../../shared/catalog/workflows';
 import { rowsOf } from '../../shared/db/client';
 import { signup } from '../../shared/identity/sessions';
+import { Conflict } from '../../shared/errors';
 import type { Platform } from '../../shared/platform/platform';
 
 export const ADMIN_EMAIL = 'admin@localhost';
@@ -25,7 +26,13 @@ export async function seedDemo(p: Platform, adminPassword?: string): Promise<See
   const exists = rowsOf(await p.db.owner.execute(sql`select 1 from tenants where slug = 'demo'`));
   if (exists.length) return { created: false };
   const password = adminPassword ?? randomBytes(12).toString('base64url');
-  const { tenantId, userId } = await signup(p, { tenantName: 'Demo', email: ADMIN_EMAIL, password, name: 'Admin' });
+  // Two processes starting on one database race here; the loser finds the tenant made by the winner.
+  const created = await signup(p, { tenantName: 'Demo', email: ADMIN_EMAIL, password, name: 'Admin' }).catch((e) => {
+    if (e instanceof Conflict) return null;
+    throw e;
+  });
+  if (!created) return { created: false };
+  const { tenantId, userId } = created;
   const auth: AuthContext = { tenantId, userId, role: 'owner', via: 'token' };
   for (const agent of DEMO_AGENTS) await createAgent(p, auth, agent);
   await createWorkflow(p, auth, FEATURE_PIPELINE);

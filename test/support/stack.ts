@@ -19,17 +19,43 @@ export interface TestStack extends LocalRuntime {
   waitForRun(token: string, runId: string, timeoutMs?: number): Promise<any>;
 }
 
-export async function startTestStack(options: { env?: Record<string, string>; retryIntervalMs?: number } = {}): Promise<TestStack> {
+/**
+ * With DATABASE_URL set, each test file gets its own fresh database on that server (created here,
+ * dropped on close), so files running in parallel never see each other's rows.
+ */
+async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `hishamos_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestStack(options: { env?: Record<string, string>; retryIntervalMs?: number; /** Serve the built console (web/dist) too. */ webDir?: string } = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hishamos-test-'));
+  const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : undefined;
   const runtime = await startLocal({
     root: ROOT,
     dataDir,
     port: 0,
     seed: true,
     retryIntervalMs: options.retryIntervalMs ?? 0,
+    webDir: options.webDir,
     env: {
       HISHAMOS_PGLITE_MEMORY: '1',
-      DATABASE_URL: process.env.DATABASE_URL,
+      DATABASE_URL: database?.url,
       HISHAMOS_ADMIN_PASSWORD: ADMIN_PASSWORD,
       SIMULATOR_LATENCY_MS: '40',
       LOG_LEVEL: 'silent',
@@ -41,6 +67,7 @@ export async function startTestStack(options: { env?: Record<string, string>; re
     ...runtime,
     async close() {
       await runtime.close();
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
     async call(method, path, o = {}) {
