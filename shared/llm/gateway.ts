@@ -35,36 +35,63 @@ export function modelForAttempt(chain: string[], attempt: number): string {
   return chain[Math.min(Math.max(attempt, 1) - 1, chain.length - 1)];
 }
 
-export async function callAttempt(deps: GatewayDeps, chain: string[], attempt: number, request: Omit<ModelCallRequest, 'model'>): Promise<AttemptOutcome> {
-  const modelRef = modelForAttempt(chain, attempt);
+/** A chain entry with its credentials resolved: who answers, with whose key. */
+export interface ResolvedEntry {
+  modelRef: string;
+  provider: ProviderId;
+  model: string;
+  /** No key for the provider (or `simulator:` itself): the offline simulator answers. */
+  simulated: boolean;
+  /** Whose key: the tenant's own, the platform's (environment), or none (simulator). */
+  keySource: 'tenant' | 'env' | 'none';
+  /** Never logged, never returned, never put in an error. */
+  credentials: ProviderCredentials;
+}
+
+export async function resolveEntry(deps: GatewayDeps, modelRef: string): Promise<ResolvedEntry> {
   const { provider, model } = parseModelRef(modelRef);
-  const credentials = provider === 'simulator' ? {} : await credentialsFor(deps, provider);
-  const simulated = provider === 'simulator' || !credentials;
-  const adapter = simulated ? createSimulator({ latencyMs: deps.config.SIMULATOR_LATENCY_MS, attempt: () => attempt }) : await loadAdapter(provider);
+  if (provider === 'simulator') return { modelRef, provider, model, simulated: true, keySource: 'none', credentials: {} };
+  const stored = await deps.tenantCredentials(provider);
+  if (stored?.apiKey) return { modelRef, provider, model, simulated: false, keySource: 'tenant', credentials: { ...envCredentials(deps.config, provider), ...definedOnly(stored) } };
+  const env = envCredentials(deps.config, provider);
+  if (env?.apiKey) return { modelRef, provider, model, simulated: false, keySource: 'env', credentials: env };
+  return { modelRef, provider, model, simulated: true, keySource: 'none', credentials: {} };
+}
+
+/** One call on a resolved entry: time it and classify the outcome (never throws). */
+export async function invokeEntry(deps: GatewayDeps, entry: ResolvedEntry, request: Omit<ModelCallRequest, 'model'>, attempt: number): Promise<AttemptOutcome> {
+  const adapter = entry.simulated ? createSimulator({ latencyMs: deps.config.SIMULATOR_LATENCY_MS, attempt: () => attempt }) : await loadAdapter(entry.provider);
   const now = deps.now ?? Date.now;
+  const provider: ProviderId = entry.simulated ? 'simulator' : entry.provider;
+  const base = { provider, model: entry.model, modelRef: entry.modelRef, simulated: entry.simulated };
   const started = now();
   try {
-    const result = await adapter.call({ ...request, model }, credentials ?? {});
-    return { provider: simulated ? 'simulator' : provider, model, modelRef, simulated, latencyMs: now() - started, result };
+    const result = await adapter.call({ ...request, model: entry.model }, entry.credentials);
+    return { ...base, latencyMs: now() - started, result };
   } catch (e) {
     const error = isAppError(e) ? e : new InternalError('provider adapter failed unexpectedly', { cause: e });
-    return { provider: simulated ? 'simulator' : provider, model, modelRef, simulated, latencyMs: now() - started, error };
+    return { ...base, latencyMs: now() - started, error };
   }
 }
 
-async function credentialsFor(deps: GatewayDeps, provider: ProviderId): Promise<ProviderCredentials | undefined> {
-  const stored = await deps.tenantCredentials(provider);
-  if (stored?.apiKey) return stored;
-  const c = deps.config;
-  const env: Record<string, ProviderCredentials> = {
-    openai: { apiKey: c.OPENAI_API_KEY, baseUrl: c.OPENAI_BASE_URL },
-    anthropic: { apiKey: c.ANTHROPIC_API_KEY, baseUrl: c.ANTHROPIC_BASE_URL },
-    gemini: { apiKey: c.GEMINI_API_KEY, baseUrl: c.GEMINI_BASE_URL },
+export async function callAttempt(deps: GatewayDeps, chain: string[], attempt: number, request: Omit<ModelCallRequest, 'model'>): Promise<AttemptOutcome> {
+  return invokeEntry(deps, await resolveEntry(deps, modelForAttempt(chain, attempt)), request, attempt);
+}
+
+function definedOnly(c: ProviderCredentials): ProviderCredentials {
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== null && v !== '')) as ProviderCredentials;
+}
+
+/** The platform's own credentials for a provider, from the environment (DESIGN §9). */
+export function envCredentials(c: Config, provider: ProviderId): ProviderCredentials | undefined {
+  switch (provider) {
+    case 'openai': return { apiKey: c.OPENAI_API_KEY, baseUrl: c.OPENAI_BASE_URL };
+    case 'anthropic': return { apiKey: c.ANTHROPIC_API_KEY, baseUrl: c.ANTHROPIC_BASE_URL };
+    case 'gemini': return { apiKey: c.GEMINI_API_KEY, baseUrl: c.GEMINI_BASE_URL };
     // Local OpenAI-compatible servers (Ollama, vLLM) often need no key: a base URL is enough.
-    compatible: { apiKey: c.COMPATIBLE_API_KEY ?? (c.COMPATIBLE_BASE_URL ? 'none' : undefined), baseUrl: c.COMPATIBLE_BASE_URL },
-  };
-  const found = env[provider];
-  return found?.apiKey ? found : undefined;
+    case 'compatible': return { apiKey: c.COMPATIBLE_API_KEY ?? (c.COMPATIBLE_BASE_URL ? 'none' : undefined), baseUrl: c.COMPATIBLE_BASE_URL };
+    default: return undefined;
+  }
 }
 
 /** Adapters load lazily: a step that only uses Anthropic never loads the OpenAI or Gemini SDK. */
