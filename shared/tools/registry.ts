@@ -7,6 +7,18 @@ export interface ToolContext {
   steps: Record<string, { output: unknown }>;
   /** Rendered `with` arguments. */
   args: Record<string, unknown>;
+  /** Set by RunToolStep: tools that call out (GitHub, Jira) read credentials and config through it. */
+  platform?: import('../platform/platform').Platform;
+  run?: ToolRunInfo;
+}
+/** The step a tool runs in: ids only. */
+export interface ToolRunInfo {
+  tenantId: string;
+  runId: string;
+  stepId: string;
+  nodeId: string;
+  workflowId: string;
+  rerunOf: string | null;
 }
 export interface Tool {
   readonly name: string;
