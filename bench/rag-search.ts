@@ -1,0 +1,168 @@
+/**
+ * Search at 100k chunks on real PostgreSQL + pgvector (DATABASE_URL): p50/p95 of the hybrid query
+ * and of vector-only ANN, and ANN recall@10 against an exact scan of the same rows, at two
+ * ef_search settings. Synthetic corpus (Zipf-distributed pseudo-words), local embedder, one
+ * knowledge base, queries through row-level security as the application role.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/hishamos_rag npx tsx bench/rag-search.ts [chunks=100000] [queries=200]
+ *
+ * Loading is bounded: multi-row INSERT … SELECT FROM jsonb_to_recordset in batches of 2 000 with the
+ * vector and GIN indexes dropped, then one index build (m=16, ef_construction=64, parallel workers).
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rowsOf } from '../shared/db/client';
+import { migrate } from '../shared/db/migrate';
+import { embedLocal } from '../shared/rag/embedders/local';
+import { searchChunks, vectorLiteral } from '../shared/rag/search';
+
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error('set DATABASE_URL to a PostgreSQL database with pgvector');
+const CHUNKS = Number(process.argv[2] ?? 100_000);
+const QUERIES = Number(process.argv[3] ?? 200);
+/** HNSW build parameter; migration 0004 uses 128 (see docs/benchmarks.md for the comparison). */
+const EF_CONSTRUCTION = Number(process.argv[4] ?? 128);
+const PER_DOC = 100;
+const BATCH = 2_000;
+
+// Deterministic PRNG (mulberry32) so every run searches the same corpus.
+let seed = 42;
+const rand = () => {
+  seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const SYL = ['ka', 'lo', 'mi', 'ren', 'tas', 'vo', 'quil', 'dor', 'pe', 'zan', 'eth', 'ul', 'bri', 'nox', 'sa', 'tem', 'gri', 'fal'];
+// The most frequent ranks are real English function words (removed by the english text search
+// configuration, as in real text); the rest are pseudo-words.
+const FUNCTION_WORDS = 'the of and to a in is it that was for on are with as be at by this from or have an they which one you were all we when there can your each she do how their if will up out many then them so some her would make like him into has two more no way could my than first been who its now people'.split(' ');
+const VOCAB = [...FUNCTION_WORDS, ...Array.from({ length: 8_000 }, () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => SYL[Math.floor(rand() * SYL.length)]).join(''))];
+const zipf = () => VOCAB[Math.min(VOCAB.length - 1, Math.floor(Math.exp(rand() * Math.log(VOCAB.length))) - 1)];
+// Documents are topical, as real corpora are: each document draws 60% of its words from its topic's
+// own 80-word vocabulary and the rest from the global Zipf distribution.
+const TOPICS = Array.from({ length: 250 }, () => Array.from({ length: 80 }, () => VOCAB[FUNCTION_WORDS.length + Math.floor(rand() * (VOCAB.length - FUNCTION_WORDS.length))]));
+let topic = TOPICS[0];
+const word = () => (rand() < 0.6 ? topic[Math.floor(rand() * topic.length)] : zipf());
+const sentence = (n: number) => Array.from({ length: n }, word).join(' ');
+
+const ms = (t0: number) => performance.now() - t0;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+const db = await openDatabase({ driver: 'pg', url, max: 4 });
+await migrate(db.owner, join(import.meta.dirname, '..', 'shared', 'db', 'migrations'));
+const tenantId = randomUUID();
+const kbId = randomUUID();
+await db.owner.execute(sql`insert into tenants (id, slug, name) values (${tenantId}, ${`bench-${tenantId.slice(0, 8)}`}, 'rag bench')`);
+await db.owner.execute(sql`insert into knowledge_bases (id, tenant_id, name, embedding_model, dimensions, chunk_size, chunk_overlap) values (${kbId}, ${tenantId}, 'bench', 'local', 384, 1000, 150)`);
+
+try {
+  console.log(`generating ${CHUNKS} chunks (${CHUNKS / PER_DOC} documents) …`);
+  let t0 = performance.now();
+  const docIds = Array.from({ length: Math.ceil(CHUNKS / PER_DOC) }, () => randomUUID());
+  for (let i = 0; i < docIds.length; i += 500) {
+    const rows = docIds.slice(i, i + 500).map((id, k) => ({ id, t: `Document ${i + k}` }));
+    await db.owner.execute(sql`insert into documents (id, tenant_id, knowledge_base_id, title, source, status, generation, live_generation, chunk_count)
+      select v.id, ${tenantId}::uuid, ${kbId}::uuid, v.t, 'text', 'ready', 1, 1, ${PER_DOC}::int from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, t text)`);
+  }
+  await db.owner.execute(sql.raw('DROP INDEX IF EXISTS chunks_embedding_384'));
+  await db.owner.execute(sql.raw('DROP INDEX IF EXISTS chunks_tsv'));
+  const texts: string[] = [];
+  let embedMs = 0;
+  for (let i = 0; i < CHUNKS; i += BATCH) {
+    const rows = [];
+    for (let j = i; j < Math.min(CHUNKS, i + BATCH); j++) {
+      if (j % PER_DOC === 0) topic = TOPICS[Math.floor(rand() * TOPICS.length)];
+      const text = `${sentence(12)}. ${sentence(14)}. ${sentence(10)}.`;
+      texts.push(text);
+      const e0 = performance.now();
+      const v = embedLocal(text);
+      embedMs += ms(e0);
+      rows.push({ d: docIds[Math.floor(j / PER_DOC)], o: j % PER_DOC, t: text, x: String(j), e: vectorLiteral(v) });
+    }
+    await db.owner.execute(sql`insert into chunks (tenant_id, knowledge_base_id, document_id, generation, ordinal, text, text_hash, start_offset, end_offset, dims, embedding)
+      select ${tenantId}::uuid, ${kbId}::uuid, v.d, 1, v.o, v.t, v.x, 0, length(v.t), 384, v.e::vector
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(d uuid, o int, t text, x text, e text)`);
+  }
+  const loadMs = ms(t0);
+  console.log(`loaded in ${(loadMs / 1000).toFixed(1)} s (local embedding ${(embedMs / 1000).toFixed(1)} s, ${Math.round(CHUNKS / (embedMs / 1000))} chunks/s)`);
+
+  t0 = performance.now();
+  await db.owner.transaction(async (tx) => {
+    await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '1GB'`));
+    await tx.execute(sql.raw('SET LOCAL max_parallel_maintenance_workers = 2'));
+    await tx.execute(sql.raw(`CREATE INDEX chunks_embedding_384 ON chunks USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = 16, ef_construction = ${EF_CONSTRUCTION}) WHERE dims = 384`));
+  });
+  const hnswMs = ms(t0);
+  t0 = performance.now();
+  await db.owner.execute(sql.raw('CREATE INDEX chunks_tsv ON chunks USING gin (tsv)'));
+  const ginMs = ms(t0);
+  await db.owner.execute(sql.raw('ANALYZE chunks'));
+  console.log(`HNSW build (m 16, ef_construction ${EF_CONSTRUCTION}) ${(hnswMs / 1000).toFixed(1)} s, GIN build ${(ginMs / 1000).toFixed(1)} s`);
+
+  // Queries: 4-7 words of a random chunk, shuffled, with one unrelated word (a realistic partial match).
+  const queries = Array.from({ length: QUERIES }, () => {
+    const words = texts[Math.floor(rand() * texts.length)].replace(/\./g, '').split(' ');
+    const start = Math.floor(rand() * (words.length - 7));
+    return [...words.slice(start, start + 4 + Math.floor(rand() * 4)), zipf()].sort(() => rand() - 0.5).join(' ');
+  });
+  const scope = { tenantId };
+  const search = (query: string, mode: 'hybrid' | 'vector', efSearch?: number) =>
+    db.withTenant(scope, (tx) => searchChunks(tx, { knowledgeBaseId: kbId, dimensions: 384, query, vector: embedLocal(query), topK: 10, mode, efSearch }));
+  const exact = (query: string) => db.withTenant(scope, async (tx) => {
+    await tx.execute(sql.raw('SET LOCAL enable_indexscan = off'));
+    await tx.execute(sql.raw('SET LOCAL enable_bitmapscan = off'));
+    return rowsOf<{ id: string }>(await tx.execute(sql`select id from chunks where knowledge_base_id = ${kbId} and dims = 384
+      order by embedding::vector(384) <=> ${vectorLiteral(embedLocal(query))}::vector(384) limit 10`)).map((r) => r.id);
+  });
+  for (const q of queries.slice(0, 10)) await search(q, 'hybrid'); // warm the caches
+  if (process.env.EXPLAIN) {
+    // Prints the plan of one hybrid query (diagnostics only).
+    await db.withTenant(scope, (tx) => searchChunks(new Proxy(tx, { get: (t, k) => k === 'execute' ? async (q: any) => {
+      const text = JSON.stringify(q);
+      if (!text.includes('fused AS')) return t.execute(q);
+      console.log(rowsOf<any>(await t.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${q}`)).map((r) => r['QUERY PLAN']).join('\n'));
+      return { rows: [] };
+    } : (t as any)[k] }), { knowledgeBaseId: kbId, dimensions: 384, query: queries[0], vector: embedLocal(queries[0]), topK: 10, mode: 'hybrid' }));
+  }
+
+  const results: Record<string, { p50: number; p95: number; recall?: number }> = {};
+  const exactIds: string[][] = [];
+  const exactTimes: number[] = [];
+  for (const q of queries) {
+    const s = performance.now();
+    exactIds.push(await exact(q));
+    exactTimes.push(ms(s));
+  }
+  results['exact scan (vector, no index)'] = { p50: pct(exactTimes, 50), p95: pct(exactTimes, 95), recall: 1 };
+  for (const ef of [40, 100, 200, 400, 800]) {
+    const times: number[] = [];
+    let found = 0;
+    for (const [i, q] of queries.entries()) {
+      const s = performance.now();
+      const hits = await search(q, 'vector', ef);
+      times.push(ms(s));
+      const truth = new Set(exactIds[i]);
+      found += hits.filter((h) => truth.has(h.chunkId)).length;
+    }
+    results[`HNSW vector, ef_search ${ef}`] = { p50: pct(times, 50), p95: pct(times, 95), recall: found / (queries.length * 10) };
+  }
+  const hybridTimes: number[] = [];
+  for (const q of queries) {
+    const s = performance.now();
+    await search(q, 'hybrid');
+    hybridTimes.push(ms(s));
+  }
+  results['hybrid (HNSW ef 100 + GIN, RRF)'] = { p50: pct(hybridTimes, 50), p95: pct(hybridTimes, 95) };
+
+  console.log(`\n${CHUNKS} chunks × 384 dims, ${QUERIES} queries, top 10, through RLS (application role)`);
+  console.log('| query | p50 ms | p95 ms | recall@10 vs exact | p50 vs exact |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`| ${name} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.recall === undefined ? '–' : r.recall.toFixed(3)} | ${(r.p50 / results['exact scan (vector, no index)'].p50).toFixed(3)}× |`);
+  }
+} finally {
+  await db.owner.execute(sql`delete from tenants where id = ${tenantId}`);
+  await db.close();
+}

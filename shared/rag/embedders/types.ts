@@ -1,0 +1,75 @@
+/**
+ * One interface for every embedding model. A knowledge base records its model and dimension at
+ * creation; both are fixed for its life, so every chunk and every query of one base live in the
+ * same vector space (ADR 031).
+ */
+import { ValidationError } from '../../errors';
+
+export type EmbeddingProvider = 'openai' | 'gemini' | 'local';
+
+/** Documents and queries may be embedded differently (Gemini's task types); local/OpenAI ignore it. */
+export type EmbedPurpose = 'document' | 'query';
+
+export interface EmbeddingResult {
+  vectors: number[][];
+  /** Input tokens as the provider counted them (estimated where it does not say; see `estimated`). */
+  tokens: number;
+  estimated: boolean;
+}
+
+export interface Embedder {
+  readonly provider: EmbeddingProvider;
+  /** The model name as metered in usage records. */
+  readonly model: string;
+  readonly dimensions: number;
+  /** Most texts one call accepts; the ingestion batches are this size. */
+  readonly maxBatch: number;
+  embed(texts: string[], purpose: EmbedPurpose): Promise<EmbeddingResult>;
+}
+
+export interface EmbeddingModelInfo {
+  ref: string;
+  provider: EmbeddingProvider;
+  model: string;
+  dimensions: number;
+  maxBatch: number;
+}
+
+/** Dimensions with a partial HNSW index in migration 0004; a model must map onto one of them. */
+export const INDEXED_DIMENSIONS = [384, 768, 1536] as const;
+
+export const LOCAL_DIMENSIONS = 384;
+
+/**
+ * `local` (optionally `local:<variant>`), `openai:text-embedding-3-small|large` (large is asked for
+ * 1536 dimensions, which OpenAI supports natively) and `gemini:<model>` at 768 dimensions.
+ */
+export function parseEmbeddingModel(ref: string): EmbeddingModelInfo {
+  const [provider, ...rest] = ref.split(':');
+  const model = rest.join(':');
+  if (provider === 'local') {
+    if (model && !/^(flaky-\d{1,2}|fail)$/.test(model)) throw badModel(ref);
+    return { ref, provider: 'local', model: model ? `hashed-ngrams-v1 (${model})` : 'hashed-ngrams-v1', dimensions: LOCAL_DIMENSIONS, maxBatch: 64 };
+  }
+  if (provider === 'openai' && (model === 'text-embedding-3-small' || model === 'text-embedding-3-large')) {
+    return { ref, provider: 'openai', model, dimensions: 1536, maxBatch: 256 };
+  }
+  if (provider === 'gemini' && /^[a-z0-9.-]+$/.test(model) && /embedding/.test(model)) {
+    return { ref, provider: 'gemini', model, dimensions: 768, maxBatch: 100 };
+  }
+  throw badModel(ref);
+}
+
+function badModel(ref: string): ValidationError {
+  return new ValidationError(`unsupported embedding model ${ref}`, [
+    { path: 'embeddingModel', message: 'use "local", "openai:text-embedding-3-small", "openai:text-embedding-3-large" or "gemini:<embedding model>" (e.g. gemini:gemini-embedding-001)' },
+  ]);
+}
+
+/** Unit length, so cosine distance is 1 - dot product and truncated provider vectors stay comparable. */
+export function l2normalize(v: number[]): number[] {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.sqrt(sum);
+  return norm > 0 ? v.map((x) => x / norm) : v;
+}

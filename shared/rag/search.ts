@@ -1,0 +1,113 @@
+/**
+ * Hybrid retrieval in one SQL statement: the k nearest chunks by cosine distance (the partial HNSW
+ * index of the base's dimension) and the best full-text matches (GIN over `tsv`), each ranked, then
+ * fused by reciprocal rank fusion: score = Σ 1 / (60 + rank) (Cormack et al. 2009). Only chunks of
+ * a document's live generation are returned, so a re-ingestion never shows half a document.
+ * Row-level security adds the tenant to every scan of `chunks` and `documents`.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { SearchHitT } from '../api/contracts/knowledge';
+import { rowsOf, type Tx } from '../db/client';
+
+/** Reciprocal rank fusion constant from the original paper; dampens the weight of the very top ranks. */
+export const RRF_K = 60;
+
+export type SearchMode = 'hybrid' | 'vector' | 'text';
+
+export interface ChunkSearch {
+  knowledgeBaseId: string;
+  dimensions: number;
+  query: string;
+  /** Required unless mode is `text`. */
+  vector?: number[];
+  topK: number;
+  offset?: number;
+  mode?: SearchMode;
+  documentIds?: string[];
+  metadata?: Record<string, unknown>;
+  /**
+   * HNSW candidate list size (at least the candidates asked for). Default 400 for vector-only
+   * search (recall@10 ≥ 0.95 at 100k chunks) and 100 for hybrid, where fusion with the text ranks
+   * tolerates an approximate vector list and latency matters more (docs/benchmarks.md).
+   */
+  efSearch?: number;
+}
+
+export function vectorLiteral(v: number[]): string {
+  return `[${v.map((x) => (Number.isFinite(x) ? Number(x.toFixed(7)) : 0)).join(',')}]`;
+}
+
+/** How many candidates each ranker contributes before fusion. */
+export function candidateCount(topK: number, offset = 0): number {
+  return Math.min(400, Math.max(40, (topK + offset) * 4));
+}
+
+export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]> {
+  const mode = s.mode ?? 'hybrid';
+  const dims = sql.raw(String(Math.trunc(s.dimensions)));
+  const cand = candidateCount(s.topK, s.offset);
+  const filters: SQL[] = [sql`c.knowledge_base_id = ${s.knowledgeBaseId}`];
+  if (s.documentIds?.length) filters.push(sql`c.document_id = ANY(${sql.raw(`ARRAY[${s.documentIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'`).join(',')}]::uuid[]`)})`);
+  if (s.metadata && Object.keys(s.metadata).length) {
+    filters.push(sql`c.document_id IN (SELECT d2.id FROM documents d2 WHERE d2.knowledge_base_id = ${s.knowledgeBaseId} AND d2.metadata @> ${JSON.stringify(s.metadata)}::jsonb)`);
+  }
+  const where = sql.join(filters, sql` AND `);
+
+  const ctes: SQL[] = [];
+  if (mode !== 'text') {
+    if (!s.vector) throw new Error('vector search needs a query vector');
+    await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(s.efSearch ?? (mode === 'vector' ? 400 : 100), cand))}`));
+    // pgvector ≥ 0.8: keep scanning the graph when filters (tenant, base, documents) drop candidates.
+    await tx.execute(sql.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`));
+    const v = vectorLiteral(s.vector);
+    ctes.push(sql`vec AS MATERIALIZED (
+      SELECT c.id, c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) AS dist FROM chunks c
+      WHERE c.dims = ${dims} AND c.embedding IS NOT NULL AND ${where}
+      ORDER BY c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) LIMIT ${cand}),
+      vr AS (SELECT id, row_number() OVER (ORDER BY dist, id) AS r FROM vec)`);
+  }
+  if (mode !== 'vector') {
+    // Any query term may match (OR): questions rarely contain every word of the passage; the rank
+    // rewards chunks that match more terms, more often, and in the heading. ts_rank without length
+    // normalisation ranked best of the variants tried on the labelled set (docs/benchmarks.md).
+    // Candidates come from chunk_text_candidates (migration 0004, ADR 034) so the GIN index is used.
+    const tsq = sql`replace(plainto_tsquery('english', ${s.query})::text, ' & ', ' | ')::tsquery`;
+    const docs = s.documentIds?.length ? JSON.stringify(s.documentIds) : null;
+    const meta = s.metadata && Object.keys(s.metadata).length ? JSON.stringify(s.metadata) : null;
+    ctes.push(sql`txt AS MATERIALIZED (SELECT t.id, t.rank FROM chunk_text_candidates(${s.knowledgeBaseId}::uuid, ${tsq}, ${cand}::int, ${docs}::jsonb, ${meta}::jsonb) t),
+      -- Equal text scores share a rank (common for short queries), so no chunk gets an arbitrary
+      -- lead from its id; the vector side breaks the tie in the fusion.
+      tr AS (SELECT id, rank() OVER (ORDER BY rank DESC) AS r FROM txt)`);
+  }
+  const k = sql.raw(String(RRF_K));
+  const fused = mode === 'vector'
+    ? sql`SELECT id, r AS vrank, NULL::bigint AS trank, 1.0 / (${k} + r) AS score FROM vr`
+    : mode === 'text'
+      ? sql`SELECT id, NULL::bigint AS vrank, r AS trank, 1.0 / (${k} + r) AS score FROM tr`
+      : sql`SELECT coalesce(vr.id, tr.id) AS id, vr.r AS vrank, tr.r AS trank,
+              coalesce(1.0 / (${k} + vr.r), 0) + coalesce(1.0 / (${k} + tr.r), 0) AS score
+            FROM vr FULL OUTER JOIN tr ON vr.id = tr.id`;
+  // Materialised steps keep the plan small: ≤ 2 × candidates ids, then their rows by primary key,
+  // then their documents (RLS applies to both joins).
+  const result = await tx.execute(sql`WITH ${sql.join(ctes, sql`, `)},
+    fused AS MATERIALIZED (${fused}),
+    hits AS MATERIALIZED (
+      SELECT f.id, f.vrank, f.trank, f.score, c.document_id, c.generation, c.text, c.heading, c.start_offset, c.end_offset
+      FROM fused f CROSS JOIN LATERAL (SELECT * FROM chunks c WHERE c.id = f.id) c)
+    SELECT h.*, d.title FROM hits h
+    CROSS JOIN LATERAL (SELECT d.title FROM documents d WHERE d.id = h.document_id AND d.live_generation = h.generation) d
+    ORDER BY h.score DESC, h.vrank NULLS LAST, h.trank NULLS LAST, h.id
+    LIMIT ${s.topK} OFFSET ${s.offset ?? 0}`);
+  return rowsOf<Record<string, unknown>>(result).map((r) => ({
+    documentId: String(r.document_id),
+    title: String(r.title),
+    chunkId: String(r.id),
+    text: String(r.text),
+    heading: String(r.heading ?? ''),
+    score: Number(r.score),
+    start: Number(r.start_offset),
+    end: Number(r.end_offset),
+    ...(r.vrank != null ? { vectorRank: Number(r.vrank) } : {}),
+    ...(r.trank != null ? { textRank: Number(r.trank) } : {}),
+  }));
+}
