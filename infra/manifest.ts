@@ -8,6 +8,10 @@ import * as agents from '../shared/api/contracts/agents';
 import * as workflows from '../shared/api/contracts/workflows';
 import * as runs from '../shared/api/contracts/runs';
 import * as audit from '../shared/api/contracts/audit';
+import * as providers from '../shared/api/contracts/providers';
+import * as usage from '../shared/api/contracts/usage';
+import * as triggers from '../shared/api/contracts/triggers';
+import * as knowledge from '../shared/api/contracts/knowledge';
 import { IdOrSlugParams, IdParams, PageQuery, listOf } from '../shared/api/contracts/common';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -46,6 +50,8 @@ export interface FunctionSpec {
   /** @default 29 for http, 120 for task */
   readonly timeoutSeconds?: number;
   readonly routes?: readonly RouteSpec[];
+  /** Tasks only: run on a timer (EventBridge Scheduler in AWS, a setInterval locally). */
+  readonly schedule?: { readonly everyMinutes: number; readonly description: string };
   readonly uses: {
     readonly database?: boolean;
     readonly table?: boolean;
@@ -133,12 +139,61 @@ export const functions = {
     r('GET', '/v1/audit', 'admin', 'Read the audit log', { query: audit.AuditQuery, response: listOf(audit.AuditEntry) }),
   ]),
 
+  triggers: http('functions/triggers/handler.ts', 'Triggers: webhook rules that start workflows, and their deliveries', [
+    r('GET', '/v1/triggers', 'viewer', 'List triggers', { query: PageQuery, response: listOf(triggers.Trigger) }),
+    r('POST', '/v1/triggers', 'admin', 'Create a trigger (the webhook secret is shown once)', { body: triggers.TriggerCreateBody, response: triggers.TriggerCreated, status: 201 }),
+    r('GET', '/v1/triggers/{id}', 'viewer', 'Get a trigger', { params: IdParams, response: triggers.Trigger }),
+    r('PATCH', '/v1/triggers/{id}', 'admin', 'Change a trigger (credentials are write-only)', { params: IdParams, body: triggers.TriggerPatchBody, response: triggers.Trigger }),
+    r('DELETE', '/v1/triggers/{id}', 'admin', 'Delete a trigger and its secrets', { params: IdParams, status: 204 }),
+    r('GET', '/v1/triggers/{id}/deliveries', 'viewer', 'Deliveries a trigger received and what became of them', { params: IdParams, query: triggers.DeliveriesQuery, response: listOf(triggers.Delivery) }),
+  ], { database: true, secrets: ['tenantSecrets'] }),
+  webhooks: http('functions/webhooks/handler.ts', 'GitHub and Jira webhook deliveries: verify, deduplicate, match, start the run', [
+    { ...r('POST', '/v1/webhooks/github/{triggerId}', 'public', 'Receive a GitHub delivery (X-Hub-Signature-256)', { params: triggers.WebhookParams, response: triggers.WebhookAck, status: 202 }), rawBody: true },
+    { ...r('POST', '/v1/webhooks/jira/{triggerId}', 'public', 'Receive a Jira delivery (X-Hub-Signature)', { params: triggers.WebhookParams, response: triggers.WebhookAck, status: 202 }), rawBody: true },
+  ], { database: true, table: true, secrets: ['tenantSecrets'], executions: ['runWorkflow'] }),
+
+  providers: http('functions/providers/handler.ts', 'LLM provider keys per tenant (write-only; only the last 4 characters are shown)', [
+    r('GET', '/v1/providers', 'viewer', 'Providers: whose key, last 4, base URL, breaker state', { response: listOf(providers.ProviderStatus) }),
+    r('PUT', '/v1/providers/{provider}/key', 'admin', 'Store the tenant key for a provider (never read back)', { params: providers.ProviderParams, body: providers.ProviderKeyBody, response: providers.ProviderStatus }),
+    r('DELETE', '/v1/providers/{provider}/key', 'admin', 'Remove the tenant key for a provider', { params: providers.ProviderParams, status: 204 }),
+  ], { database: true, table: true, secrets: ['tenantSecrets'] }),
+  usage: http('functions/usage/handler.ts', 'LLM usage, cost, budgets and prices', [
+    r('GET', '/v1/usage', 'viewer', 'Cost and tokens grouped by workflow, run, step, provider, model, day', { query: usage.UsageQuery, response: usage.UsageReport }),
+    r('GET', '/v1/budgets', 'viewer', 'Monthly budgets with spent and in-flight amounts', { response: usage.Budgets }),
+    r('PUT', '/v1/budgets', 'admin', 'Set the monthly budget of the tenant and of workflows', { body: usage.BudgetsBody, response: usage.Budgets }),
+    r('GET', '/v1/prices', 'viewer', 'Model prices in effect for this tenant (platform list prices and tenant prices)', { response: listOf(providers.Price) }),
+    r('PUT', '/v1/prices/{provider}/{model}', 'admin', 'A new version of this tenant\'s price for a model', { params: providers.PriceParams, body: providers.PriceBody, response: providers.Price }),
+  ]),
+
+  knowledge: http('functions/knowledge/handler.ts', 'Knowledge bases: documents (API text or presigned upload), ingestion, hybrid search', [
+    r('GET', '/v1/knowledge-bases', 'viewer', 'List knowledge bases', { query: PageQuery, response: listOf(knowledge.KnowledgeBase) }),
+    r('POST', '/v1/knowledge-bases', 'dev', 'Create a knowledge base (embedding model and chunking are fixed for its life)', { body: knowledge.KnowledgeBaseCreateBody, response: knowledge.KnowledgeBase, status: 201 }),
+    r('GET', '/v1/knowledge-bases/{id}', 'viewer', 'Get a knowledge base', { params: IdParams, response: knowledge.KnowledgeBase }),
+    r('DELETE', '/v1/knowledge-bases/{id}', 'dev', 'Delete a knowledge base with its documents and chunks', { params: IdParams, status: 204 }),
+    r('GET', '/v1/knowledge-bases/{id}/documents', 'viewer', 'List documents with status and chunk count', { params: IdParams, query: PageQuery, response: listOf(knowledge.Document) }),
+    r('POST', '/v1/knowledge-bases/{id}/documents', 'dev', 'Add a document: {title, text} ingests at once; {filename, contentType} returns a presigned uploadUrl', { params: IdParams, body: knowledge.DocumentCreateBody, response: knowledge.DocumentCreated, status: 202 }),
+    r('GET', '/v1/knowledge-bases/{id}/documents/{docId}', 'viewer', 'Get a document', { params: knowledge.KbDocParams, response: knowledge.Document }),
+    r('DELETE', '/v1/knowledge-bases/{id}/documents/{docId}', 'dev', 'Delete a document and its chunks', { params: knowledge.KbDocParams, status: 204 }),
+    r('POST', '/v1/knowledge-bases/{id}/documents/{docId}/ingest', 'dev', 'Ingest (or re-ingest) a document, e.g. after its upload', { params: knowledge.KbDocParams, response: knowledge.Document, status: 202 }),
+    r('POST', '/v1/knowledge-bases/{id}/search', 'viewer', 'Hybrid search (vector + full text, reciprocal rank fusion) with citations', { params: IdParams, body: knowledge.SearchBody, response: knowledge.SearchResult }),
+  ], { database: true, buckets: ['documents'], secrets: ['tenantSecrets'], executions: ['ingestDocument'] }),
+
+  // --- Step Functions tasks of ingest-document ------------------------------------------
+  extractDocument: { entry: 'functions/ingest/extract.ts', kind: 'task', description: 'Ingestion: extract text from the upload or API text', memoryMb: 1024, timeoutSeconds: 300, uses: { database: true, buckets: ['documents'] } },
+  chunkDocument: { entry: 'functions/ingest/chunk.ts', kind: 'task', description: 'Ingestion: structure-aware chunks with overlap, reusing identical embeddings', timeoutSeconds: 300, uses: { database: true } },
+  embedChunks: { entry: 'functions/ingest/embed-batch.ts', kind: 'task', description: 'Ingestion: embed one batch of chunks', timeoutSeconds: 120, uses: { database: true, secrets: ['tenantSecrets'] } },
+  indexDocument: { entry: 'functions/ingest/index.ts', kind: 'task', description: 'Ingestion: make the new generation searchable', uses: { database: true } },
+  failIngestion: { entry: 'functions/ingest/fail.ts', kind: 'task', description: 'Ingestion: record why a document failed', uses: { database: true } },
+
   // --- Step Functions tasks of run-workflow -------------------------------------------
   planRun: { entry: 'functions/steps/plan-run.ts', kind: 'task', description: 'Plan: which steps are ready', uses: { database: true } },
   runAgentStep: { entry: 'functions/steps/run-agent-step.ts', kind: 'task', description: 'Run one agent step through the LLM gateway', timeoutSeconds: 300, uses: { database: true, table: true, secrets: ['tenantSecrets'] } },
   runToolStep: { entry: 'functions/steps/run-tool-step.ts', kind: 'task', description: 'Run one tool step', timeoutSeconds: 120, uses: { database: true, secrets: ['tenantSecrets'] } },
   recordStepFailure: { entry: 'functions/steps/record-step-failure.ts', kind: 'task', description: 'Record a step failure caught by the ASL', uses: { database: true } },
   finalizeRun: { entry: 'functions/steps/finalize-run.ts', kind: 'task', description: 'Settle the run status, output and cost', uses: { database: true } },
+
+  // --- scheduled tasks -------------------------------------------------------------------
+  reconcileWebhooks: { entry: 'functions/reconcile/handler.ts', kind: 'task', description: 'Redeliver failed GitHub App webhook deliveries inside GitHub\'s 3-day window', timeoutSeconds: 300, schedule: { everyMinutes: 15, description: 'Redeliver failed GitHub App deliveries' }, uses: { database: true, secrets: ['tenantSecrets'] } },
 
   // --- deployment -----------------------------------------------------------------------
   migrate: { entry: 'functions/deploy/migrate.ts', kind: 'task', description: 'Create the vector extension and apply committed SQL migrations (runs on every deploy)', timeoutSeconds: 600, uses: { database: true } },
@@ -156,6 +211,17 @@ export const stateMachines = {
       RunToolStep: 'runToolStep',
       RecordStepFailure: 'recordStepFailure',
       Finalize: 'finalizeRun',
+    },
+  },
+  ingestDocument: {
+    asl: 'ingest-document.asl.json',
+    description: 'Ingests one document: Extract → Chunk → Map over embedding batches → Index',
+    tasks: {
+      Extract: 'extractDocument',
+      Chunk: 'chunkDocument',
+      EmbedBatch: 'embedChunks',
+      Index: 'indexDocument',
+      RecordFailure: 'failIngestion',
     },
   },
 } satisfies Record<string, StateMachineSpec>;

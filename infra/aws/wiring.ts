@@ -12,7 +12,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Config } from '../../shared/config/index';
 import type { BucketName, FunctionSpec } from '../manifest';
 import type { HishamFunction } from './constructs/hisham-function';
-import { nagArn } from './nag';
+import { nagArn, nagPseudo } from './nag';
 
 /** Per-tenant secrets live under this prefix (shared/config `TENANT_SECRETS_PREFIX`). */
 export const TENANT_SECRETS_PREFIX = 'hishamos/tenants/';
@@ -73,6 +73,29 @@ function bucketOf(data: DataRefs, b: BucketName): s3.IBucket {
   return b === 'documents' ? data.documentsBucket : data.artifactsBucket;
 }
 
+/**
+ * Data buckets are named `<data stack>-<kind>-<account>-<region>`, so a function in another stack
+ * is granted exactly that bucket's objects by name (a cross-stack token would hide which bucket
+ * from cdk-nag's finding id, and grantReadWrite adds wildcard actions the functions do not need).
+ */
+export function dataBucketName(dataStackName: string, kind: BucketName, account: string, region: string): string {
+  return `${dataStackName.toLowerCase()}-${kind}-${account}-${region}`;
+}
+
+function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
+  const stack = Stack.of(fn);
+  const dataStack = bucketOf(data, b).stack.stackName;
+  const bucketArn = `arn:${stack.partition}:s3:::${dataBucketName(dataStack, b, stack.account, stack.region)}`;
+  // ListBucket only so that a missing key answers 404 (not 403) to HeadObject/GetObject.
+  fn.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] }));
+  fn.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucketArn}/*`] }));
+  const p = nagPseudo(stack);
+  Validations.of(fn.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:${p.partition}:s3:::${dataBucketName(dataStack, b, p.account, p.region)}/*]`,
+    reason: `Object keys are created at runtime (<tenant>/<knowledge base>/<document>/<file>), so object access is granted on the ${b} bucket's objects (<bucket>/*), one bucket only, get/put/delete only; the handler derives every key from the authenticated tenant.`,
+  });
+}
+
 /** The ARN pattern of every per-tenant secret. */
 export function tenantSecretsArn(stack: Stack): string {
   return Arn.format({ service: 'secretsmanager', resource: 'secret', resourceName: `${TENANT_SECRETS_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
@@ -87,7 +110,7 @@ export function grantUses(fn: HishamFunction, spec: FunctionSpec, data: DataRefs
     data.cluster.grantDataApiAccess(lambdaFn);
   }
   if (uses.table) data.table.grantReadWriteData(lambdaFn);
-  for (const b of uses.buckets ?? []) bucketOf(data, b).grantReadWrite(lambdaFn);
+  for (const b of uses.buckets ?? []) grantBucket(fn, data, b);
   for (const s of uses.secrets ?? []) {
     if (s === 'jwtSigningKey') data.jwtSigningKey.grantRead(lambdaFn);
     if (s === 'tenantSecrets') {

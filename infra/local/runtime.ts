@@ -14,6 +14,8 @@ import { openDatabase, type Database } from '../../shared/db/client';
 import { migrate } from '../../shared/db/migrate';
 import { createLogger, type Logger } from '../../shared/observability/logger';
 import { installPlatform, type Platform } from '../../shared/platform/platform';
+import { functions, type FunctionName, type FunctionSpec } from '../manifest';
+import { invoke } from './handlers';
 import { createApiServer } from './http-server';
 import { LocalExecutions } from './local-executions';
 import { LocalSecretStore } from './local-secrets';
@@ -31,6 +33,8 @@ export interface LocalOptions {
   seed?: boolean;
   retryIntervalMs?: number;
   onProgress?: (step: string, ms: number) => void;
+  /** Where log lines go (default stdout); tests capture them to scan for secrets. */
+  logSink?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -44,7 +48,7 @@ export interface LocalRuntime {
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const env = options.env ?? process.env;
   const config = parseConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' });
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, options.logSink);
   const progress = timer(options.onProgress);
   await mkdir(options.dataDir, { recursive: true });
   const closers: (() => Promise<void>)[] = [];
@@ -69,6 +73,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const { port } = server.address() as AddressInfo;
   closers.unshift(() => new Promise((resolve) => server.close(() => resolve())));
   closers.unshift(() => executions.idle());
+  // Manifest schedules (EventBridge Scheduler in AWS) as timers: on for `npm start`, off in tests unless HISHAMOS_SCHEDULES=1.
+  if (env.HISHAMOS_SCHEDULES === '1' || (options.persist && env.HISHAMOS_SCHEDULES !== '0')) closers.unshift(startSchedules(options.root, log));
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -79,6 +85,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       for (const close of closers) await close().catch((e) => log.warn('shutdown step failed', { error: e }));
     },
   };
+}
+
+function startSchedules(root: string, log: Logger): () => Promise<void> {
+  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][]).filter(([, spec]) => spec.schedule).map(([name, spec]) =>
+    setInterval(() => void invoke(root, name, { source: 'local.scheduler' }).catch((error) => log.warn('scheduled task failed', { name, error })), spec.schedule!.everyMinutes * 60_000).unref(),
+  );
+  return async () => timers.forEach(clearInterval);
 }
 
 async function openLocalDatabase(config: Config, dataDir: string, env: Record<string, string | undefined>): Promise<Database> {
@@ -119,7 +132,8 @@ async function startS3(config: Config, directory: string, closers: (() => Promis
   });
   const address = (await server.run()) as AddressInfo;
   closers.push(() => server.close());
-  const client = new S3Client({ endpoint: `http://127.0.0.1:${address.port}`, region: config.AWS_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  // s3rver knows one built-in account (S3RVER/S3RVER); any other access key is refused.
+  const client = new S3Client({ endpoint: `http://127.0.0.1:${address.port}`, region: config.AWS_REGION, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, forcePathStyle: true });
   closers.push(async () => client.destroy());
   return client;
 }

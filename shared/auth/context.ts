@@ -7,9 +7,12 @@ export interface AuthContext {
   role: Role;
   via: 'token' | 'apiKey';
   apiKeyId?: string;
+  /** A system actor (e.g. `trigger:<id>` for webhook-started runs); wins over `via` in audit. */
+  actor?: string;
 }
 
 /** The audit actor string: `user:<id>` or `apikey:<id>`. */
 export function actorOf(auth: AuthContext): string {
+  if (auth.actor) return auth.actor;
   return auth.via === 'apiKey' ? `apikey:${auth.apiKeyId}` : `user:${auth.userId}`;
 }

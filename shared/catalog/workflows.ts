@@ -6,7 +6,7 @@ import type { Tx } from '../db/client';
 import { agents } from '../db/schema';
 import type { Platform } from '../platform/platform';
 import { assertValidWorkflow } from '../workflow/validate';
-import { knownTool } from '../tools/registry';
+import { knownTool } from '../tools';
 import { workflowStore, type Stored } from './versioned-store';
 
 const workflows = workflowStore<WorkflowSpecT>();

@@ -23,8 +23,13 @@ export const ConfigSchema = z.object({
   /** Prefix of per-tenant secrets (provider keys, GitHub/Jira credentials, webhook secrets). */
   TENANT_SECRETS_PREFIX: z.string().default('hishamos/tenants/'),
   RUN_WORKFLOW_STATE_MACHINE_ARN: z.string().optional(),
+  INGEST_DOCUMENT_STATE_MACHINE_ARN: z.string().optional(),
   /** Base URL of the console, used in links posted back to GitHub/Jira. */
   PUBLIC_URL: z.string().url().optional(),
+  /** GitHub REST API base for tool steps and reconciliation (GitHub Enterprise: https://host/api/v3); a trigger may override it. */
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  /** Public base URL of the HTTP API, for the webhook URLs shown on triggers; else taken from the request host. */
+  API_PUBLIC_URL: z.string().url().optional(),
   /** Allow `POST /v1/auth/signup` to create new tenants. */
   SIGNUP_ENABLED: Bool.default(true),
   /** Added latency of the local simulator, so parallel branches visibly overlap. */

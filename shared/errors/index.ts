@@ -55,6 +55,12 @@ export class InvalidRequest extends AppError { readonly name = 'InvalidRequest';
 /** A model answer that does not match the step's output schema. */
 export class OutputSchemaMismatch extends AppError { readonly name = 'OutputSchemaMismatch'; }
 export class RunCancelled extends AppError { readonly name = 'RunCancelled'; }
+/** A document that cannot be read (corrupt, encrypted, binary, unsupported): fails that document, never retried. */
+export class ExtractionFailed extends AppError { readonly name = 'ExtractionFailed'; }
+/** A webhook whose signed time or first receipt lies outside the provider's redelivery window. */
+export class StaleDelivery extends AppError { readonly name = 'StaleDelivery'; }
+/** A webhook delivery id seen before with a different body. */
+export class ReplayedDelivery extends AppError { readonly name = 'ReplayedDelivery'; }
 
 /** Anything unexpected. Never exposed: the caller sees a generic message. */
 export class InternalError extends AppError {
@@ -63,7 +69,7 @@ export class InternalError extends AppError {
 }
 
 /** Error names Step Functions retries (the RunAgentStep Retry block lists exactly these plus Lambda's own). */
-export const RETRYABLE_ERROR_NAMES = ['ProviderThrottled', 'ProviderUnavailable'] as const;
+export const RETRYABLE_ERROR_NAMES = ['ProviderThrottled', 'ProviderUnavailable', 'OutputSchemaMismatch'] as const;
 
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;

@@ -2,7 +2,7 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StopExecution
 import type { Config } from '../config';
 import type { ExecutionStarter } from './ports';
 
-const ARN_BY_MACHINE: Record<string, keyof Config> = { runWorkflow: 'RUN_WORKFLOW_STATE_MACHINE_ARN' };
+const ARN_BY_MACHINE: Record<string, keyof Config> = { runWorkflow: 'RUN_WORKFLOW_STATE_MACHINE_ARN', ingestDocument: 'INGEST_DOCUMENT_STATE_MACHINE_ARN' };
 
 export class StepFunctionsStarter implements ExecutionStarter {
   private readonly client: SFNClient;

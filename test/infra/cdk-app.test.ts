@@ -45,6 +45,23 @@ describe('synthesis', () => {
   });
 });
 
+describe('schedules', () => {
+  it('invokes every scheduled manifest task from EventBridge Scheduler at the manifest rate', () => {
+    // Prepare
+    const lambdas = lambdasByManifestName();
+    const scheduled = (Object.entries(functions) as Array<[FunctionName, { schedule?: { everyMinutes: number } }]>).filter(([, spec]) => spec.schedule);
+    // Act
+    const schedules = Object.values(synth.json['HishamOS-Workflows'].Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    // Assess
+    expect(scheduled.map(([name]) => name)).toContain('reconcileWebhooks');
+    expect(schedules).toHaveLength(scheduled.length);
+    for (const [name, spec] of scheduled) {
+      const target = schedules.find((r) => JSON.stringify(r.Properties.Target.Arn).includes(lambdas.get(name)!.logicalId));
+      expect({ name, rate: target?.Properties.ScheduleExpression, state: target?.Properties.State ?? 'ENABLED' }).toEqual({ name, rate: `rate(${spec.schedule!.everyMinutes} minutes)`, state: 'ENABLED' });
+    }
+  });
+});
+
 describe('functions', () => {
   it('ships a real bundle for every manifest function', () => {
     // Act

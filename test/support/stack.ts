@@ -43,7 +43,7 @@ async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () =
   };
 }
 
-export async function startTestStack(options: { env?: Record<string, string>; retryIntervalMs?: number; /** Serve the built console (web/dist) too. */ webDir?: string } = {}): Promise<TestStack> {
+export async function startTestStack(options: { env?: Record<string, string>; retryIntervalMs?: number; /** Serve the built console (web/dist) too. */ webDir?: string; /** Capture log lines (e.g. to scan them for secrets). */ logSink?: (line: string) => void } = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hishamos-test-'));
   const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : undefined;
   const runtime = await startLocal({
@@ -52,6 +52,7 @@ export async function startTestStack(options: { env?: Record<string, string>; re
     port: 0,
     seed: true,
     retryIntervalMs: options.retryIntervalMs ?? 0,
+    logSink: options.logSink,
     webDir: options.webDir,
     env: {
       HISHAMOS_PGLITE_MEMORY: '1',

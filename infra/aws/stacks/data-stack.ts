@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import path from 'node:path';
 import { functions } from '../../manifest';
 import { HishamFunction } from '../constructs/hisham-function';
-import { grantUses, type DataRefs, environmentFor } from '../wiring';
+import { dataBucketName, grantUses, type DataRefs, environmentFor } from '../wiring';
 
 export interface DataStackProps extends StackProps {
   /** Directory of the bundles (`<dir>/<name>/index.mjs`). */
@@ -120,8 +120,10 @@ export class DataStack extends Stack implements DataRefs {
       reason: 'This is the server access log bucket itself; logging it into itself would loop.',
     });
 
-    const dataBucket = (bucketId: string, prefix: string) =>
+    const dataBucket = (bucketId: string, prefix: 'documents' | 'artifacts') =>
       new s3.Bucket(this, bucketId, {
+        // Deterministic, so grants in the other stacks can name the objects (wiring.ts, ADR 036).
+        bucketName: dataBucketName(this.stackName, prefix, this.account, this.region),
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         encryption: s3.BucketEncryption.S3_MANAGED,
         enforceSSL: true,

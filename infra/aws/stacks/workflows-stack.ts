@@ -2,9 +2,12 @@
  * The Step Functions tasks (manifest functions of kind `task`, except `migrate`, which belongs to the
  * data stack) and every state machine in the manifest, loaded from statemachines/<asl>.
  */
-import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import path from 'node:path';
@@ -47,6 +50,19 @@ export class WorkflowsStack extends Stack {
       });
       grantUses(fn, spec, props.data);
       this.functions[name] = fn;
+      if (spec.schedule) {
+        // EventBridge Scheduler invokes the task on the manifest's timer (a setInterval locally).
+        const role = new iam.Role(this, `${name}ScheduleRole`, { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'), description: `HishamOS scheduler invokes ${name}` });
+        new scheduler.Schedule(this, `${name}Schedule`, {
+          description: `HishamOS ${name}: ${spec.schedule.description}`,
+          schedule: scheduler.ScheduleExpression.rate(Duration.minutes(spec.schedule.everyMinutes)),
+          target: new schedulerTargets.LambdaInvoke(fn.fn, { role, input: scheduler.ScheduleTargetInput.fromObject({ source: 'hishamos.scheduler', task: name }), retryAttempts: 2 }),
+        });
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+          reason: `The scheduler target grant covers the ${name} function and its versions/aliases (<arn>:*), one function only.`,
+        });
+      }
     }
 
     for (const [machineName, machine] of Object.entries(stateMachines) as Array<[StateMachineName, (typeof stateMachines)[StateMachineName]]>) {

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { runSteps } from '../../db/schema';
 import { InvalidRequest, ValidationError } from '../../errors';
 import type { Platform } from '../../platform/platform';
-import { getTool } from '../../tools/registry';
+import { getTool } from '../../tools';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent } from '../events';
 import { loadRunContext } from './context';
@@ -25,7 +25,8 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ 
   if (!prepared) return { status: 'SKIPPED' };
   const tool = getTool(prepared.node.tool ?? '');
   if (!tool) throw new InvalidRequest(`unknown tool ${prepared.node.tool}`);
-  const output = await tool.run({ ...prepared.ctx, args: prepared.args });
+  const run = { tenantId: input.tenantId, runId: prepared.run.id, stepId: prepared.step.id, nodeId: prepared.step.nodeId, workflowId: prepared.run.workflowId, rerunOf: prepared.run.rerunOf };
+  const output = await tool.run({ ...prepared.ctx, args: prepared.args, platform: p, run });
   await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     await tx.update(runSteps).set({ status: 'SUCCEEDED', output: output as unknown, finishedAt: new Date(p.now()) }).where(eq(runSteps.id, prepared.step.id));
     await appendEvent(tx, { tenantId: input.tenantId, runId: prepared.run.id, stepId: prepared.step.id, nodeId: prepared.step.nodeId, type: 'step.succeeded', message: `${prepared.step.nodeId} (${prepared.node.tool}) succeeded` });
