@@ -148,9 +148,9 @@ describe('RunPage', () => {
     expect(output.querySelector('script, b')).toBeNull();
     // Attempts: the throttled first try and the fallback that answered.
     const rows = within(panel).getAllByTestId('attempt-row');
-    expect(rows.map((r) => [...r.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent))).toEqual([
-      ['1', 'anthropic', 'claude-sonnet-4-5', 'throttled', 'ProviderThrottled'],
-      ['2', 'openai', 'gpt-4.1-mini', 'success', '—'],
+    expect(rows.map((r) => [...r.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent))).toEqual([
+      ['1', 'anthropic claude-sonnet-4-5', 'throttled', 'ProviderThrottled'],
+      ['2', 'openai gpt-4.1-mini', 'success', '—'],
     ]);
   });
 

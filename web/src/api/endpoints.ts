@@ -54,30 +54,26 @@ export function createApi(c: ApiClient) {
     },
     providers: {
       list: async () => normalizeList<T.ProviderStatus>(await c.get<unknown>('/v1/providers')),
-      setKey: (provider: string, key: string) => c.put<unknown>(`/v1/providers/${enc(provider)}/key`, { key }),
+      setKey: (provider: string, body: T.ProviderKeyBody) => c.put<T.ProviderStatus>(`/v1/providers/${enc(provider)}/key`, body),
       removeKey: (provider: string) => c.delete(`/v1/providers/${enc(provider)}/key`),
     },
     usage: {
-      report: async (q: { from: string; to: string; groupBy: string[] }) => {
-        const body = await c.get<unknown>('/v1/usage', { from: q.from, to: q.to, groupBy: q.groupBy });
-        const rows = normalizeList<T.UsageRow>(body);
-        const totals = (body as { totals?: T.UsageReport['totals'] } | null)?.totals;
-        return { items: rows, totals } satisfies T.UsageReport;
-      },
-      budget: () => c.get<T.Budget>('/v1/budgets'),
-      setBudget: (body: T.Budget) => c.put<T.Budget>('/v1/budgets', body),
+      report: (q: { from: string; to: string; groupBy: readonly T.UsageGroup[]; workflowId?: string }) =>
+        c.get<T.UsageReport>('/v1/usage', { from: q.from, to: q.to, groupBy: q.groupBy, workflowId: q.workflowId }),
+      budgets: () => c.get<T.Budgets>('/v1/budgets'),
+      setBudgets: (body: T.BudgetsBody) => c.put<T.Budgets>('/v1/budgets', body),
     },
     knowledge: {
-      list: () => c.get<T.Page<T.KnowledgeBase>>('/v1/knowledge-bases'),
-      create: (body: Omit<T.KnowledgeBase, 'id'>) => c.post<T.KnowledgeBase>('/v1/knowledge-bases', body),
-      documents: (id: string) => c.get<T.Page<T.KnowledgeDocument>>(`/v1/knowledge-bases/${enc(id)}/documents`),
-      addText: (id: string, title: string, text: string) => c.post<{ id: string }>(`/v1/knowledge-bases/${enc(id)}/documents`, { title, text }),
-      search: (id: string, query: string, topK = 5) => c.post<{ items: T.SearchHit[] }>(`/v1/knowledge-bases/${enc(id)}/search`, { query, topK }),
+      list: () => c.get<T.Page<T.KnowledgeBase>>('/v1/knowledge-bases', { limit: 200 }),
+      create: (body: T.KnowledgeBaseCreate) => c.post<T.KnowledgeBase>('/v1/knowledge-bases', body),
+      documents: (id: string) => c.get<T.Page<T.KnowledgeDocument>>(`/v1/knowledge-bases/${enc(id)}/documents`, { limit: 200 }),
+      addText: (id: string, title: string, text: string) => c.post<T.KnowledgeDocumentCreated>(`/v1/knowledge-bases/${enc(id)}/documents`, { title, text }),
+      search: (id: string, query: string, topK = 5) => c.post<T.SearchResult>(`/v1/knowledge-bases/${enc(id)}/search`, { query, topK }),
     },
     triggers: {
-      list: () => c.get<T.Page<T.Trigger>>('/v1/triggers'),
-      create: (body: Omit<T.Trigger, 'id' | 'webhookUrl' | 'secret'>) => c.post<T.Trigger>('/v1/triggers', body),
-      update: (id: string, body: Partial<T.Trigger>) => c.patch<T.Trigger>(`/v1/triggers/${enc(id)}`, body),
+      list: () => c.get<T.Page<T.Trigger>>('/v1/triggers', { limit: 200 }),
+      create: (body: T.TriggerCreate) => c.post<T.TriggerCreated>('/v1/triggers', body),
+      update: (id: string, body: T.TriggerPatch) => c.patch<T.Trigger>(`/v1/triggers/${enc(id)}`, body),
       remove: (id: string) => c.delete(`/v1/triggers/${enc(id)}`),
       deliveries: (id: string) => c.get<T.Page<T.Delivery>>(`/v1/triggers/${enc(id)}/deliveries`),
     },

@@ -1,12 +1,15 @@
 /**
  * The shapes the console reads and writes. Where a zod contract exists in `shared/api/contracts`
- * the type is inferred from it (type-only imports: no zod reaches the bundle); the rest follow
- * DESIGN §9 for routes that later issues add.
+ * the type is inferred from it (type-only imports: no zod reaches the bundle).
  */
 import type { z } from 'zod';
 import type * as agents from '../../../shared/api/contracts/agents';
 import type * as auth from '../../../shared/api/contracts/auth';
+import type * as knowledge from '../../../shared/api/contracts/knowledge';
+import type * as providers from '../../../shared/api/contracts/providers';
 import type * as runs from '../../../shared/api/contracts/runs';
+import type * as triggers from '../../../shared/api/contracts/triggers';
+import type * as usage from '../../../shared/api/contracts/usage';
 import type * as workflows from '../../../shared/api/contracts/workflows';
 import type { WorkflowEdge, WorkflowInputField, WorkflowNode } from '../../../shared/workflow/model';
 
@@ -54,106 +57,30 @@ export interface FieldIssue {
   message: string;
 }
 
-// --- routes added by later issues (DESIGN §9); tolerant of extra fields --------------------
+// --- providers, usage and budgets, knowledge, triggers (their contracts, type-only) -------
 
-export const PROVIDER_IDS = ['openai', 'anthropic', 'gemini', 'compatible', 'simulator'] as const;
+export const PROVIDER_IDS = ['openai', 'anthropic', 'gemini', 'compatible'] as const satisfies readonly z.infer<typeof providers.ProviderStatus>['provider'][];
 export type ProviderId = (typeof PROVIDER_IDS)[number];
+export type ProviderStatus = z.infer<typeof providers.ProviderStatus>;
+export type ProviderKeyBody = z.input<typeof providers.ProviderKeyBody>;
 
-export interface ProviderStatus {
-  provider: string;
-  /** Whether a key is set (from the console or the environment). */
-  configured?: boolean;
-  /** The last four characters of the key, never the key. */
-  last4?: string | null;
-  source?: string;
-  baseUrl?: string | null;
-  simulated?: boolean;
-}
+export type UsageRow = z.infer<typeof usage.UsageRow>;
+export type UsageReport = z.infer<typeof usage.UsageReport>;
+export type UsageGroup = (typeof usage.USAGE_GROUPS)[number];
+export type Budgets = z.infer<typeof usage.Budgets>;
+export type BudgetLine = Budgets['tenant'];
+export type BudgetsBody = z.input<typeof usage.BudgetsBody>;
 
-export interface UsageRow {
-  day?: string;
-  date?: string;
-  workflow?: string;
-  workflowId?: string;
-  workflowSlug?: string;
-  provider?: string;
-  model?: string;
-  step?: string;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  calls?: number;
-}
+export type KnowledgeBase = z.infer<typeof knowledge.KnowledgeBase>;
+export type KnowledgeBaseCreate = z.input<typeof knowledge.KnowledgeBaseCreateBody>;
+export type KnowledgeDocument = z.infer<typeof knowledge.Document>;
+export type KnowledgeDocumentCreated = z.infer<typeof knowledge.DocumentCreated>;
+export type SearchHit = z.infer<typeof knowledge.SearchHit>;
+export type SearchResult = z.infer<typeof knowledge.SearchResult>;
 
-export interface UsageReport {
-  items: UsageRow[];
-  totals?: { costUsd: number; inputTokens: number; outputTokens: number; calls?: number };
-}
-
-export interface Budget {
-  /** Spending limit in USD per period; null for none. */
-  monthlyLimitUsd?: number | null;
-  limitUsd?: number | null;
-  period?: string;
-  spentUsd?: number;
-  [key: string]: unknown;
-}
-
-export interface KnowledgeBase {
-  id: string;
-  name: string;
-  embeddingModel: string;
-  chunking: { size: number; overlap: number };
-}
-
-export interface KnowledgeDocument {
-  id: string;
-  title: string;
-  status: string;
-  chunkCount: number;
-  error?: string;
-}
-
-export interface SearchHit {
-  documentId: string;
-  title: string;
-  chunkId: string;
-  text: string;
-  score: number;
-  start: number;
-  end: number;
-}
-
-export interface TriggerRules {
-  events: string[];
-  repositories?: string[];
-  branches?: string[];
-  labels?: string[];
-  projects?: string[];
-  issueTypes?: string[];
-}
-
-export interface Trigger {
-  id: string;
-  name: string;
-  source: 'github' | 'jira';
-  workflowId: string;
-  rules: TriggerRules;
-  inputMapping: Record<string, string>;
-  enabled: boolean;
-  webhookUrl: string;
-  /** Only in the create response. */
-  secret?: string;
-}
-
-export interface Delivery {
-  id: string;
-  receivedAt?: string;
-  at?: string;
-  event?: string;
-  status?: string;
-  outcome?: string;
-  reason?: string;
-  runId?: string | null;
-  [key: string]: unknown;
-}
+export type TriggerRules = z.infer<typeof triggers.TriggerRules>;
+export type Trigger = z.infer<typeof triggers.Trigger>;
+export type TriggerCreated = z.infer<typeof triggers.TriggerCreated>;
+export type TriggerCreate = z.input<typeof triggers.TriggerCreateBody>;
+export type TriggerPatch = z.input<typeof triggers.TriggerPatchBody>;
+export type Delivery = z.infer<typeof triggers.Delivery>;

@@ -81,3 +81,38 @@ export function layoutDag(ids: readonly string[], edges: readonly LayoutEdge[], 
   });
   return placed;
 }
+
+export interface FitChoice {
+  direction: 'LR' | 'TB';
+  positions: Map<string, Placement>;
+  /** The zoom at which the graph fills the view (before any max-zoom cap). */
+  zoom: number;
+}
+
+/**
+ * Lay the DAG out left-to-right or top-to-bottom, whichever lets it fill a `view` of that size
+ * at the larger zoom (capped at `maxZoom`, ties go left-to-right): a deep pipeline in a wide
+ * card, or any DAG on a phone, reads top-to-bottom instead of shrinking to illegible nodes.
+ */
+export function fitLayout(
+  ids: readonly string[],
+  edges: readonly LayoutEdge[],
+  node: { width: number; height: number },
+  view: { width: number; height: number } | null,
+  maxZoom = 1.2,
+  gap = { layer: 50, across: 28 },
+): FitChoice {
+  const lr = layoutDag(ids, edges, { direction: 'LR', layerGap: node.width + gap.layer, nodeGap: node.height + gap.across });
+  const tb = layoutDag(ids, edges, { direction: 'TB', layerGap: node.height + gap.layer, nodeGap: node.width + gap.across });
+  if (!view || view.width <= 0 || view.height <= 0) return { direction: 'LR', positions: lr, zoom: 1 };
+  const zoomOf = (positions: Map<string, Placement>) => {
+    const xs = [...positions.values()].map((p) => p.x);
+    const ys = [...positions.values()].map((p) => p.y);
+    const w = (xs.length ? Math.max(...xs) - Math.min(...xs) : 0) + node.width;
+    const h = (ys.length ? Math.max(...ys) - Math.min(...ys) : 0) + node.height;
+    return Math.min(view.width / w, view.height / h);
+  };
+  const zl = zoomOf(lr);
+  const zt = zoomOf(tb);
+  return Math.min(zt, maxZoom) > Math.min(zl, maxZoom) + 0.01 ? { direction: 'TB', positions: tb, zoom: zt } : { direction: 'LR', positions: lr, zoom: zl };
+}

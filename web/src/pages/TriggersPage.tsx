@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/errors';
-import type { Trigger } from '../api/types';
+import type { TriggerCreate, TriggerCreated } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
 import { Dialog } from '../components/Dialog';
@@ -24,7 +24,7 @@ export function TriggersPage() {
   const list = useAsync(() => api.triggers.list(), [api]);
   const workflows = useAsync(() => api.workflows.list(), [api]);
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<Trigger | null>(null);
+  const [created, setCreated] = useState<TriggerCreated | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -42,7 +42,7 @@ export function TriggersPage() {
       <PageHeader
         title="Triggers"
         subtitle="Start workflows from GitHub and Jira webhooks."
-        actions={can('dev') ? <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>New trigger</button> : undefined}
+        actions={can('admin') ? <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>New trigger</button> : undefined}
       />
       <ErrorBanner error={error ?? list.error} />
       {!list.data && !list.error && <Loading />}
@@ -59,11 +59,15 @@ export function TriggersPage() {
               <code className="small">{t.webhookUrl}</code>
               <CopyButton text={t.webhookUrl} label="Copy URL" />
             </div>
+            <p className="small muted">
+              Secret <span className="mono">…{t.secretHint.replace(/^…/, '')}</span>
+              {t.credentials ? <> · {t.credentials.type} credentials <span className="mono">{t.credentials.hint}</span></> : null}
+            </p>
             <div className="row">
               <button type="button" className="btn btn-ghost btn-sm" aria-expanded={open === t.id} onClick={() => setOpen(open === t.id ? null : t.id)}>
                 Deliveries
               </button>
-              {can('dev') && (
+              {can('admin') && (
                 <>
                   <button type="button" className="btn btn-secondary btn-sm" onClick={() => api.triggers.update(t.id, { enabled: !t.enabled }).then(() => list.reload(), setError)}>
                     {t.enabled ? 'Disable' : 'Enable'}
@@ -112,7 +116,7 @@ function Deliveries({ triggerId }: { triggerId: string }) {
     <ul className="small deliveries">
       {d.data.items.map((x) => (
         <li key={x.id}>
-          {formatDateTime(x.receivedAt ?? x.at)} · {x.event ?? ''} · {x.status ?? x.outcome ?? ''}
+          {formatDateTime(x.receivedAt)} · {x.event ?? ''} · {x.outcome}
           {x.reason ? ` (${x.reason})` : ''} {x.runId && <Link to={`/runs/${x.runId}`}>run</Link>}
         </li>
       ))}
@@ -120,7 +124,7 @@ function Deliveries({ triggerId }: { triggerId: string }) {
   );
 }
 
-function NewTriggerDialog({ workflows, onClose, onCreate }: { workflows: { id: string; name: string }[]; onClose: () => void; onCreate: (body: Omit<Trigger, 'id' | 'webhookUrl' | 'secret'>) => Promise<void> }) {
+function NewTriggerDialog({ workflows, onClose, onCreate }: { workflows: { id: string; name: string }[]; onClose: () => void; onCreate: (body: TriggerCreate) => Promise<void> }) {
   const [name, setName] = useState('');
   const [source, setSource] = useState<'github' | 'jira'>('github');
   const [workflowId, setWorkflowId] = useState(workflows[0]?.id ?? '');

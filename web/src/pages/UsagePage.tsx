@@ -24,7 +24,7 @@ export function UsagePage() {
   const byDay = useMemo(() => fillDays(rollUp(rows, 'day'), from, to), [rows, from, to]);
   const byWorkflow = useMemo(() => rollUp(rows, 'workflow'), [rows]);
   const byProvider = useMemo(() => rollUp(rows, 'provider'), [rows]);
-  const sum = report.data?.totals ?? totals(rows);
+  const sum = report.data?.total ?? totals(rows);
 
   const unavailable = report.error instanceof ApiError && report.error.unavailable;
 

@@ -36,7 +36,7 @@ export function WorkflowsPage() {
               </p>
               {w.description && <p className="clamp">{w.description}</p>}
               <p className="muted small">
-                {w.nodes.length} steps · {w.inputs?.length ?? 0} inputs · updated {formatDateTime(w.updatedAt)}
+                {plural(w.nodes.length, 'step')} · {plural(w.inputs?.length ?? 0, 'input')} · updated {formatDateTime(w.updatedAt)}
               </p>
               <p className="small">
                 <Link to={`/runs?workflow=${w.id}`}>Runs</Link>
@@ -47,4 +47,8 @@ export function WorkflowsPage() {
       )}
     </>
   );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

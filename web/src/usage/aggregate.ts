@@ -11,8 +11,8 @@ export interface Bucket {
 export type Dimension = 'day' | 'workflow' | 'provider';
 
 export function keyOf(row: UsageRow, dim: Dimension): string {
-  if (dim === 'day') return (row.day ?? row.date ?? '').slice(0, 10) || 'unknown';
-  if (dim === 'workflow') return row.workflowSlug ?? row.workflow ?? row.workflowId ?? 'no workflow';
+  if (dim === 'day') return (row.day ?? '').slice(0, 10) || 'unknown';
+  if (dim === 'workflow') return row.workflowSlug ?? row.workflowId ?? 'no workflow';
   return row.provider ?? 'unknown';
 }
 

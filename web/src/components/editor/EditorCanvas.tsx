@@ -1,11 +1,12 @@
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, type DefaultEdgeOptions } from '@xyflow/react';
-import { useMemo } from 'react';
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type DefaultEdgeOptions } from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
 import type { Agent } from '../../api/types';
 import type { WorkflowEditorState } from '../../hooks/useWorkflowEditor';
 import { WorkNode } from './WorkNode';
 
 const nodeTypes = { work: WorkNode };
 const edgeDefaults: DefaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed } };
+const FIT = { padding: 0.25, maxZoom: 1.1 };
 
 /** The React Flow canvas of the editor; issues and agent names are laid onto the nodes here. */
 export function EditorCanvas({ editor, agents, readOnly }: { editor: WorkflowEditorState; agents: readonly Agent[]; readOnly: boolean }) {
@@ -15,6 +16,15 @@ export function EditorCanvas({ editor, agents, readOnly }: { editor: WorkflowEdi
     data: { ...n.data, agentName: n.data.node.agent ? names.get(n.data.node.agent) : undefined, issues: editor.issues.byNode[n.id], readOnly },
   }));
   const edges = editor.edges.map((e, i) => (editor.issues.byEdge[i] ? { ...e, className: 'edge-invalid', data: { ...e.data, invalid: true } } : e));
+
+  // A node added (or removed) may sit outside the view: fit the whole graph again once it is measured.
+  const { fitView } = useReactFlow();
+  const count = editor.nodes.length;
+  useEffect(() => {
+    if (count === 0) return;
+    const t = setTimeout(() => void fitView({ ...FIT, duration: 150 }), 60);
+    return () => clearTimeout(t);
+  }, [count, fitView]);
 
   return (
     <div className="flow-canvas editor-flow" data-testid="workflow-canvas">
@@ -29,7 +39,7 @@ export function EditorCanvas({ editor, agents, readOnly }: { editor: WorkflowEdi
         nodesConnectable={!readOnly}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         fitView
-        fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
+        fitViewOptions={FIT}
         proOptions={{ hideAttribution: true }}
         minZoom={0.2}
       >

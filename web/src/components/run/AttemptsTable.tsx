@@ -3,6 +3,7 @@ import { formatDuration, formatTokens, formatUsd } from '../../format';
 
 export function AttemptsTable({ attempts }: { attempts: readonly Attempt[] }) {
   if (attempts.length === 0) return <p className="muted">No provider calls yet.</p>;
+  const anyError = attempts.some((a) => a.errorName || a.errorMessage);
   return (
     <div className="table-wrap">
       <table className="table table-compact" data-testid="attempts-table">
@@ -10,12 +11,11 @@ export function AttemptsTable({ attempts }: { attempts: readonly Attempt[] }) {
         <thead>
           <tr>
             <th scope="col">#</th>
-            <th scope="col">Provider</th>
-            <th scope="col">Model</th>
+            <th scope="col">Provider / model</th>
             <th scope="col">Outcome</th>
-            <th scope="col">Error</th>
+            {anyError && <th scope="col">Error</th>}
             <th scope="col" className="num">Latency</th>
-            <th scope="col" className="num">Tokens in/out</th>
+            <th scope="col" className="num">Tokens</th>
             <th scope="col" className="num">Cost</th>
           </tr>
         </thead>
@@ -23,12 +23,14 @@ export function AttemptsTable({ attempts }: { attempts: readonly Attempt[] }) {
           {attempts.map((a) => (
             <tr key={a.n} data-testid="attempt-row">
               <td>{a.n}</td>
-              <td>{a.provider}</td>
-              <td className="mono">{a.model}</td>
+              <td className="attempt-model">
+                {a.provider}{' '}
+                <span className="mono muted">{a.model}</span>
+              </td>
               <td>
                 <span className={`outcome outcome-${a.outcome === 'success' || a.outcome === 'ok' || a.outcome === 'SUCCEEDED' ? 'ok' : 'bad'}`}>{a.outcome}</span>
               </td>
-              <td title={a.errorMessage}>{a.errorName ?? '—'}</td>
+              {anyError && <td title={a.errorMessage}>{a.errorName ?? '—'}</td>}
               <td className="num">{formatDuration(a.latencyMs)}</td>
               <td className="num">
                 {formatTokens(a.inputTokens)} / {formatTokens(a.outputTokens)}

@@ -1,12 +1,15 @@
 import { Background, Controls, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { RunStep, WorkflowEdge, WorkflowNode } from '../../api/types';
-import { layoutDag } from '../../dag/layout';
+import { fitLayout } from '../../dag/layout';
 import { statusTone } from '../../dag/status';
 import { formatUsd } from '../../format';
 import { StepNode, type StepFlowNode } from './StepNode';
 
 const nodeTypes = { step: StepNode };
+/** The drawn size of a step node (see `.step-node` in app.css). */
+const NODE = { width: 180, height: 74 };
+const MAX_ZOOM = 1.2;
 
 interface RunDagProps {
   nodes: readonly WorkflowNode[];
@@ -16,11 +19,34 @@ interface RunDagProps {
   onSelect: (nodeId: string) => void;
 }
 
-/** The workflow DAG of a run, laid out by topological depth, each node colored by its step status. */
+/** The size of an element, kept current (null until measured, or where ResizeObserver is missing). */
+function useSize<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => setSize((prev) => (prev && prev.width === el.clientWidth && prev.height === el.clientHeight ? prev : { width: el.clientWidth, height: el.clientHeight }));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, size] as const;
+}
+
+/**
+ * The workflow DAG of a run, laid out by topological depth (left to right, or top to bottom when
+ * that draws it larger in the space there is), each node colored by its step status.
+ */
 export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps) {
+  const [wrap, size] = useSize<HTMLDivElement>();
   const byNode = useMemo(() => new Map(steps.map((s) => [s.nodeId, s])), [steps]);
   const all = useMemo(() => mergeNodes(nodes, steps), [nodes, steps]);
-  const positions = useMemo(() => layoutDag(all.map((n) => n.id), edges), [all, edges]);
+  const { direction, positions } = useMemo(
+    () => fitLayout(all.map((n) => n.id), edges, NODE, size && { width: size.width * 0.85, height: size.height * 0.85 }, MAX_ZOOM),
+    [all, edges, size],
+  );
 
   const flowNodes: StepFlowNode[] = all.map((n) => {
     const step = byNode.get(n.id);
@@ -40,6 +66,7 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
         status,
         detail: step && step.costUsd > 0 ? formatUsd(step.costUsd) : undefined,
         selected: selected === n.id,
+        direction,
       },
     };
   });
@@ -58,10 +85,10 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
   });
 
   // Remount when the graph's shape changes so the view fits the whole DAG again.
-  const shape = `${all.map((n) => n.id).join(',')}|${edges.map((e) => `${e.from}>${e.to}`).join(',')}`;
+  const shape = `${direction}|${all.map((n) => n.id).join(',')}|${edges.map((e) => `${e.from}>${e.to}`).join(',')}`;
 
   return (
-    <div className="flow-canvas run-flow" data-testid="run-dag">
+    <div className="flow-canvas run-flow" data-testid="run-dag" data-direction={direction} ref={wrap}>
       <ReactFlow
         key={shape}
         nodes={flowNodes}
@@ -72,7 +99,7 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
         nodesConnectable={false}
         elementsSelectable
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        fitViewOptions={{ padding: 0.12, maxZoom: MAX_ZOOM }}
         proOptions={{ hideAttribution: true }}
         minZoom={0.2}
       >

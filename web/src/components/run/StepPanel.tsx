@@ -35,7 +35,7 @@ export function StepPanel({ nodeId, node, step, onClose, onDecide }: StepPanelPr
       {step && (
         <>
           <dl className="facts">
-            <div>
+            <div className="fact-wide">
               <dt>Provider / model</dt>
               <dd data-testid="step-model">{step.provider ? `${step.provider}:${step.model ?? ''}` : '—'}</dd>
             </div>

@@ -1,84 +1,131 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/errors';
 import { PROVIDER_IDS, type ProviderStatus } from '../../api/types';
+import { formatDateTime } from '../../format';
 import { useAsync } from '../../hooks/useAsync';
 import { useApi } from '../../session/ApiContext';
 import { useSession } from '../../session/SessionContext';
 import { ConfirmButton } from '../ConfirmButton';
 import { Unavailable } from '../EmptyState';
 import { ErrorBanner } from '../ErrorBanner';
+import { Field } from '../Field';
 import { Loading } from '../Loading';
 
-const LABEL: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic', gemini: 'Google Gemini', compatible: 'OpenAI-compatible', simulator: 'Local simulator' };
+const LABEL: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic', gemini: 'Google Gemini', compatible: 'OpenAI-compatible' };
+const CIRCUIT: Record<ProviderStatus['circuit'], string> = { closed: 'healthy', open: 'circuit open: calls skip it', half_open: 'recovering' };
 
-/** Provider keys: set, replace, remove. A key is never shown back, only its last four characters. */
+function describe(p: ProviderStatus) {
+  const last4 = p.last4?.replace(/^…/, '');
+  if (p.configured === 'tenant') {
+    return (
+      <>
+        Your key {last4 && <span className="mono">…{last4}</span>}
+        {p.setAt ? ` · set ${formatDateTime(p.setAt)}` : ''}
+      </>
+    );
+  }
+  if (p.configured === 'env') return <>The platform's key (from the environment)</>;
+  return <>{p.note ?? 'No key: the offline simulator answers its calls'}</>;
+}
+
+/** Provider keys (`PUT/DELETE /v1/providers/{provider}/key`): set, replace, remove; a key is never shown back. */
 export function ProvidersPanel() {
   const api = useApi();
   const { can } = useSession();
   const list = useAsync(() => api.providers.list(), [api]);
   const [editing, setEditing] = useState<string | null>(null);
   const [key, setKey] = useState('');
+  const [baseUrl, setBaseUrl] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [issues, setIssues] = useState<Record<string, string[]>>({});
 
   if (list.error instanceof ApiError && list.error.unavailable) return <Unavailable feature="Provider keys" />;
   if (!list.data) return list.error ? <ErrorBanner error={list.error} /> : <Loading label="Loading providers" />;
 
   const byId = new Map(list.data.map((p) => [p.provider, p]));
-  const rows: ProviderStatus[] = [...PROVIDER_IDS.filter((id) => id !== 'simulator').map((id) => byId.get(id) ?? { provider: id, configured: false }), ...list.data.filter((p) => !(PROVIDER_IDS as readonly string[]).includes(p.provider) || p.provider === 'simulator')];
+  const rows: ProviderStatus[] = PROVIDER_IDS.map((id) => byId.get(id) ?? { provider: id, configured: 'none', simulated: true, circuit: 'closed' });
 
+  const close = () => {
+    setEditing(null);
+    setKey('');
+    setBaseUrl('');
+    setIssues({});
+  };
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (!editing || !key.trim()) return;
     setError(null);
+    setIssues({});
     try {
-      await api.providers.setKey(editing, key.trim());
-      setKey('');
-      setEditing(null);
+      await api.providers.setKey(editing, { apiKey: key.trim(), ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}) });
+      close();
       await list.reload();
     } catch (err) {
-      setError(err);
+      if (err instanceof ApiError && err.details.length > 0) {
+        const byField: Record<string, string[]> = {};
+        for (const d of err.details) (byField[d.path] ??= []).push(d.message);
+        setIssues(byField);
+      } else setError(err);
     }
   };
 
   return (
     <section aria-labelledby="providers-title">
       <h2 id="providers-title">Provider keys</h2>
-      <p className="hint">Keys are stored in the secret store and never shown again. Without a key, a provider's calls go to the offline simulator.</p>
+      <p className="hint">Keys go to the secret store and are never shown again, only their last four characters. Without a key, a provider's calls go to the offline simulator.</p>
       <ErrorBanner error={error} />
       <ul className="provider-list" data-testid="providers-list">
         {rows.map((p) => {
-          const configured = p.configured ?? !!p.last4;
+          const label = LABEL[p.provider] ?? p.provider;
           return (
-            <li key={p.provider} className="card provider-row" data-testid={`provider-${p.provider}`}>
+            <li key={p.provider} className="card provider-row" data-testid={`provider-${p.provider}`} data-configured={p.configured}>
               <div className="provider-main">
-                <strong>{LABEL[p.provider] ?? p.provider}</strong> <span className="mono muted">{p.provider}</span>
+                <strong>{label}</strong> <span className="mono muted">{p.provider}</span>
+                {p.circuit !== 'closed' && <span className="badge tone-warn provider-status">{CIRCUIT[p.circuit]}</span>}
                 <div className="muted small">
-                  {p.provider === 'simulator' ? 'Offline, deterministic, no key needed.' : configured ? <>Key set {p.last4 ? <span className="mono">…{p.last4}</span> : null}{p.source ? ` (from ${p.source})` : ''}</> : 'No key: calls use the simulator.'}
+                  {describe(p)}
                   {p.baseUrl ? <> · base URL <span className="mono">{p.baseUrl}</span></> : null}
+                  {p.note && p.configured !== 'none' ? <> · {p.note}</> : null}
                 </div>
               </div>
-              {can('admin') && p.provider !== 'simulator' && (
+              {can('admin') && (
                 <div className="row">
                   {editing === p.provider ? (
-                    <form className="row" onSubmit={save}>
-                      <label className="sr-only" htmlFor={`key-${p.provider}`}>
-                        {LABEL[p.provider] ?? p.provider} API key
-                      </label>
-                      <input id={`key-${p.provider}`} type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} placeholder="paste the key" autoFocus />
-                      <button type="submit" className="btn btn-primary btn-sm" disabled={!key.trim()}>
+                    <form className="row provider-form" onSubmit={save}>
+                      <Field label={`${label} API key`} errors={issues.apiKey}>
+                        <input type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} placeholder="paste the key" autoFocus data-testid="provider-key" />
+                      </Field>
+                      {p.provider === 'compatible' && (
+                        <Field label="Base URL" hint="https, or http to localhost" errors={issues.baseUrl}>
+                          <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://llm.example.com/v1" data-testid="provider-base-url" />
+                        </Field>
+                      )}
+                      <button type="submit" className="btn btn-primary btn-sm" disabled={!key.trim()} data-testid="provider-key-save">
                         Save key
                       </button>
-                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => { setEditing(null); setKey(''); }}>
+                      <button type="button" className="btn btn-ghost btn-sm" onClick={close}>
                         Cancel
                       </button>
                     </form>
                   ) : (
-                    <button type="button" className="btn btn-secondary btn-sm" onClick={() => { setEditing(p.provider); setKey(''); }}>
-                      {configured ? 'Replace key' : 'Set key'}
+                    <button type="button" className="btn btn-secondary btn-sm" onClick={() => { close(); setEditing(p.provider); }} data-testid={`provider-set-${p.provider}`}>
+                      {p.configured === 'tenant' ? 'Replace key' : 'Set key'}
                     </button>
                   )}
-                  {configured && editing !== p.provider && (
-                    <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Remove key?" onConfirm={async () => { try { await api.providers.removeKey(p.provider); await list.reload(); } catch (err) { setError(err); } }}>
+                  {p.configured === 'tenant' && editing !== p.provider && (
+                    <ConfirmButton
+                      className="btn btn-danger-ghost btn-sm"
+                      confirmLabel="Remove key?"
+                      data-testid={`provider-remove-${p.provider}`}
+                      onConfirm={async () => {
+                        try {
+                          await api.providers.removeKey(p.provider);
+                          await list.reload();
+                        } catch (err) {
+                          setError(err);
+                        }
+                      }}
+                    >
                       Remove
                     </ConfirmButton>
                   )}
