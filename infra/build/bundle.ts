@@ -1,12 +1,19 @@
 /**
  * Bundles every manifest function with esbuild, in ONE build call (shared work, one process), into
- * `dist/functions/<name>/index.mjs`: the directory the CDK app (infra/aws) ships as each Lambda's code.
+ * `dist/functions/<name>/`: the directory the CDK app (infra/aws) ships as each Lambda's code.
+ *
+ * Splitting is on, so a dynamic `import()` really defers loading: a step that only calls Anthropic
+ * never reads the OpenAI or Gemini SDK from disk (cold import ~150 ms instead of ~465 ms, see
+ * docs/benchmarks.md). The build writes entries and shared chunks to `_build/`; each function's
+ * directory then receives exactly the files its entry can reach (metafile), laid out as
+ * `<name>/index.mjs` + `chunks/`, and a root `index.mjs` re-exporting `handler` (Lambda's
+ * `index.handler` stays the handler string).
  *
  * Library: `await bundleFunctions({ allowMissing })` (async) or `bundleFunctionsSync(...)` (the CDK
  * app is built synchronously). CLI: `npx tsx infra/build/bundle.ts [--allow-missing] [--out dir]`
  * prints a size table.
  */
-import { build, buildSync, type BuildOptions, type BuildResult } from 'esbuild';
+import { build, buildSync, type BuildOptions, type BuildResult, type Metafile } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +57,10 @@ export interface FunctionBundle {
   readonly name: FunctionName;
   /** Directory holding `index.mjs` (the Lambda code asset). */
   readonly dir: string;
-  /** Size of `index.mjs` in bytes (0 for a stub). */
+  /** Bytes a cold start loads before any dynamic import: the entry and its static chunks (0 for a stub). */
   readonly bytes: number;
+  /** Bytes of every file shipped, dynamically imported chunks included. */
+  readonly totalBytes: number;
   /** Size of the external source map in bytes. */
   readonly mapBytes: number;
   /** True when the entry was missing and a stub was written (allowMissing). */
@@ -86,6 +95,9 @@ const STUB_SOURCE = (name: string, entry: string): string =>
   `// STUB written by infra/build/bundle.ts (allowMissing): ${entry} did not exist at build time.\n` +
   `export const handler = async () => { throw new Error(${JSON.stringify(`function ${name} was not bundled: ${entry} is missing`)}); };\n`;
 
+/** Where the single split build writes before each function's files are copied out. */
+const BUILD_DIR = '_build';
+
 interface Plan {
   readonly root: string;
   readonly outDir: string;
@@ -114,10 +126,12 @@ function plan(opts: BundleOptions): Plan {
       absWorkingDir: root,
       // `<name>/index` → dist/functions/<name>/index.mjs
       entryPoints: Object.fromEntries(present.map(([n, f]) => [`${n}/index`, path.join(root, f.entry)])),
-      outdir: outDir,
+      outdir: path.join(outDir, BUILD_DIR),
       outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunks/[name]-[hash]',
+      metafile: true,
       bundle: true,
-      splitting: false,
+      splitting: true,
       format: 'esm',
       platform: 'node',
       target: 'node20',
@@ -140,24 +154,52 @@ function prepare(p: Plan, opts: BundleOptions): void {
   mkdirSync(p.outDir, { recursive: true });
 }
 
-function finish(p: Plan, started: number): BundleResult {
+function finish(p: Plan, result: BuildResult | undefined, started: number): BundleResult {
   const out: Record<string, FunctionBundle> = {};
+  const build = path.join(p.outDir, BUILD_DIR);
+  const outputs = result?.metafile?.outputs ?? {};
+  const key = (file: string) => path.relative(p.root, path.join(build, file));
   for (const [name] of p.present) {
     const dir = path.join(p.outDir, name);
+    const { all, eager } = reachable(outputs, key(`${name}/index.mjs`));
+    for (const file of all) {
+      const rel = path.relative(build, path.join(p.root, file));
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      cpSync(path.join(p.root, file), path.join(dir, rel));
+      if (existsSync(path.join(p.root, `${file}.map`))) cpSync(path.join(p.root, `${file}.map`), path.join(dir, `${rel}.map`));
+    }
+    writeFileSync(path.join(dir, 'index.mjs'), `export { handler } from './${name}/index.mjs';\n`);
     for (const file of RUNTIME_FILES[name] ?? []) {
       const from = path.join(p.root, file.from);
       if (existsSync(from)) cpSync(from, path.join(dir, file.to), { recursive: true });
     }
-    const map = path.join(dir, 'index.mjs.map');
-    out[name] = { name, dir, bytes: statSync(path.join(dir, 'index.mjs')).size, mapBytes: existsSync(map) ? statSync(map).size : 0, stub: false };
+    const size = (files: Iterable<string>) => [...files].reduce((sum, f) => sum + outputs[f].bytes, 0);
+    const map = path.join(dir, name, 'index.mjs.map');
+    out[name] = { name, dir, bytes: size(eager), totalBytes: size(all), mapBytes: existsSync(map) ? statSync(map).size : 0, stub: false };
   }
+  rmSync(build, { recursive: true, force: true });
   for (const [name, spec] of p.missing) {
     const dir = path.join(p.outDir, name);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'index.mjs'), STUB_SOURCE(name, spec.entry));
-    out[name] = { name, dir, bytes: 0, mapBytes: 0, stub: true };
+    out[name] = { name, dir, bytes: 0, totalBytes: 0, mapBytes: 0, stub: true };
   }
   return { outDir: p.outDir, functions: out, missing: p.missing.map(([n]) => n), ms: Date.now() - started };
+}
+
+/** Output files reachable from `entry`: all of them, and those loaded eagerly (static imports only). */
+function reachable(outputs: Metafile['outputs'], entry: string): { all: Set<string>; eager: Set<string> } {
+  const walk = (dynamic: boolean) => {
+    const seen = new Set<string>();
+    const visit = (f: string) => {
+      if (seen.has(f) || !outputs[f]) return;
+      seen.add(f);
+      for (const imp of outputs[f].imports) if (!imp.external && (dynamic || imp.kind === 'import-statement')) visit(imp.path);
+    };
+    visit(entry);
+    return seen;
+  };
+  return { all: walk(true), eager: walk(false) };
 }
 
 function check(result: BuildResult): void {
@@ -169,8 +211,9 @@ export async function bundleFunctions(opts: BundleOptions = {}): Promise<BundleR
   const started = Date.now();
   const p = plan(opts);
   prepare(p, opts);
-  if (p.present.length > 0) check(await build(p.esbuild));
-  return finish(p, started);
+  const result = p.present.length > 0 ? await build(p.esbuild) : undefined;
+  if (result) check(result);
+  return finish(p, result, started);
 }
 
 /** Synchronous twin of `bundleFunctions` (the CDK app is constructed synchronously). */
@@ -178,8 +221,9 @@ export function bundleFunctionsSync(opts: BundleOptions = {}): BundleResult {
   const started = Date.now();
   const p = plan(opts);
   prepare(p, opts);
-  if (p.present.length > 0) check(buildSync(p.esbuild));
-  return finish(p, started);
+  const result = p.present.length > 0 ? buildSync(p.esbuild) : undefined;
+  if (result) check(result);
+  return finish(p, result, started);
 }
 
 /** A plain-text size table (the figure bench/ reports). */
@@ -187,10 +231,9 @@ export function formatSizeTable(result: BundleResult): string {
   const kib = (n: number) => (n / 1024).toFixed(1);
   const rows = Object.values(result.functions).sort((a, b) => b.bytes - a.bytes);
   const width = Math.max(8, ...rows.map((r) => r.name.length));
-  const lines = [`${'function'.padEnd(width)}  ${'KiB'.padStart(9)}  ${'map KiB'.padStart(9)}`];
-  for (const r of rows) lines.push(`${r.name.padEnd(width)}  ${(r.stub ? 'STUB' : kib(r.bytes)).padStart(9)}  ${kib(r.mapBytes).padStart(9)}`);
-  const total = rows.reduce((s, r) => s + r.bytes, 0);
-  lines.push(`${'total'.padEnd(width)}  ${kib(total).padStart(9)}`);
+  const lines = [`${'function'.padEnd(width)}  ${'cold KiB'.padStart(9)}  ${'all KiB'.padStart(9)}  ${'map KiB'.padStart(9)}`];
+  for (const r of rows) lines.push(`${r.name.padEnd(width)}  ${(r.stub ? 'STUB' : kib(r.bytes)).padStart(9)}  ${kib(r.totalBytes).padStart(9)}  ${kib(r.mapBytes).padStart(9)}`);
+  lines.push('cold: loaded at cold start (entry + static chunks); all: also the chunks loaded on first use');
   lines.push(`${rows.length} functions in ${result.ms} ms → ${path.relative(process.cwd(), result.outDir) || '.'}`);
   if (result.missing.length > 0) lines.push(`stubbed (entry missing): ${result.missing.join(', ')}`);
   return lines.join('\n');

@@ -37,19 +37,23 @@ describe('bundleFunctions', () => {
     await expect(bundleFunctions({ root, outDir: path.join(root, 'dist-strict'), only: ['meta', 'auth'] })).rejects.toThrow(/auth \(functions\/auth\/handler\.ts\)/);
   });
 
-  it('bundles present entries to <name>/index.mjs as ESM with the require banner and external AWS SDK', async () => {
+  it('bundles present entries as ESM with the require banner and external AWS SDK, behind a root index.mjs', async () => {
     // Prepare
     const outDir = path.join(root, 'dist');
     // Act
     const result = await bundleFunctions({ root, outDir, allowMissing: true });
     // Assess
     const meta = result.functions.meta!;
-    const code = readFileSync(path.join(outDir, 'meta', 'index.mjs'), 'utf8');
+    const root_ = readFileSync(path.join(outDir, 'meta', 'index.mjs'), 'utf8');
+    const code = readFileSync(path.join(outDir, 'meta', 'meta', 'index.mjs'), 'utf8');
     expect(meta).toEqual(expect.objectContaining({ stub: false, dir: path.join(outDir, 'meta') }));
     expect(meta.bytes).toBeGreaterThan(1000);
+    expect(meta.totalBytes).toBeGreaterThanOrEqual(meta.bytes);
+    expect(root_).toBe("export { handler } from './meta/index.mjs';\n");
     expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
     expect(code).toMatch(/from\s*"@aws-sdk\/client-s3"/);
-    expect(existsSync(path.join(outDir, 'meta', 'index.mjs.map'))).toBe(true);
+    expect(existsSync(path.join(outDir, 'meta', 'meta', 'index.mjs.map'))).toBe(true);
+    expect(existsSync(path.join(outDir, '_build'))).toBe(false);
     expect(Object.keys(result.functions).sort()).toEqual(Object.keys(functions).sort());
     expect(result.missing).not.toContain('meta');
     expect(formatSizeTable(result)).toMatch(/^meta\s+\d+\.\d/m);
@@ -75,6 +79,17 @@ describe('bundleFunctions', () => {
     // Assess
     expect(committed.length).toBeGreaterThan(0);
     expect(readdirSync(path.join(outDir, 'migrate', 'migrations')).sort()).toEqual(expect.arrayContaining(committed));
+  });
+
+  it('splits dynamic imports: the agent step loads no provider SDK until a call needs one', async () => {
+    // Act: the real runAgentStep entry of this repository
+    const result = await bundleFunctions({ outDir: path.join(root, 'dist-split'), only: ['runAgentStep'] });
+    // Assess: the SDKs are shipped as chunks but are not part of what a cold start loads
+    const fn = result.functions.runAgentStep!;
+    const chunks = readdirSync(path.join(fn.dir, 'chunks'));
+    expect(chunks.some((c) => c.startsWith('openai-'))).toBe(true);
+    expect(chunks.some((c) => c.startsWith('anthropic-'))).toBe(true);
+    expect(fn.totalBytes).toBeGreaterThan(fn.bytes * 2);
   });
 
   it('produces a bundle that runs', async () => {
