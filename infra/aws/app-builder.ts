@@ -44,6 +44,8 @@ export interface BuildAppOptions {
   readonly nag?: boolean;
   /** Protect stateful resources (deletion protection, RETAIN). @default true */
   readonly protectData?: boolean;
+  /** The console's public URL for links in GitHub/Jira comments. @default context `hishamos:publicUrl`, else none */
+  readonly publicUrl?: string;
   /** Extra context for a new App. */
   readonly context?: Record<string, unknown>;
 }
@@ -96,6 +98,13 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     description: 'HishamOS HTTP API',
   });
   const web = new WebStack(app, `${prefix}-Web`, { env, apiUrl: api.url, webDistDir, description: 'HishamOS console: S3 + CloudFront' });
+
+  // The console's address (a custom domain in front of CloudFront) goes into links that tool steps
+  // post to GitHub and Jira. Passed as context because the distribution is created after the API.
+  const publicUrl = opts.publicUrl ?? app.node.tryGetContext('hishamos:publicUrl');
+  if (publicUrl) {
+    for (const fn of [...Object.values(workflows.functions), ...Object.values(api.functions)]) fn!.fn.addEnvironment('PUBLIC_URL', String(publicUrl));
+  }
 
   for (const stack of [data, workflows, api, web]) {
     Tags.of(stack).add('project', 'hishamos');

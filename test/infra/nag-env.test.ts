@@ -9,7 +9,7 @@ import { synthesize, type Synthesized } from './synth';
 let synth: Synthesized;
 
 beforeAll(() => {
-  synth = synthesize({ env: { account: '123456789012', region: 'eu-west-1' }, stackPrefix: 'HishamOSEnv' });
+  synth = synthesize({ env: { account: '123456789012', region: 'eu-west-1' }, stackPrefix: 'HishamOSEnv', publicUrl: 'https://console.example.com' });
 }, 180_000);
 
 afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
@@ -21,6 +21,12 @@ describe('cdk-nag with a concrete account and region', () => {
     // Assess
     expect(errors.map((e) => `${e.ruleName} @ ${(e.violatingConstructs ?? []).map((c) => c.constructPath).join(', ')}`)).toEqual([]);
     expect(synth.synthError?.message).toBeUndefined();
+  });
+
+  it('gives the functions that post links the console URL from hishamos:publicUrl', () => {
+    const lambdas = Object.values(synth.json['HishamOSEnv-Workflows']!.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(lambdas.length).toBeGreaterThan(0);
+    for (const l of lambdas) expect(l.Properties.Environment.Variables.PUBLIC_URL).toBe('https://console.example.com');
   });
 
   it('names the stacks with the requested prefix', () => {
