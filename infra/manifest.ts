@@ -78,12 +78,13 @@ const r = (method: HttpMethod, path: string, access: Access, summary: string, co
   ...contract,
 });
 
+/** Every HTTP function uses the table: rate-limit windows live there. */
 const http = (entry: string, description: string, routes: RouteSpec[], uses: FunctionSpec['uses'] = { database: true }): FunctionSpec => ({
   entry,
   kind: 'http',
   description,
   routes,
-  uses,
+  uses: { ...uses, table: true },
 });
 
 export const functions = {

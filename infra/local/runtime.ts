@@ -35,6 +35,8 @@ export interface LocalOptions {
   onProgress?: (step: string, ms: number) => void;
   /** Where log lines go (default stdout); tests capture them to scan for secrets. */
   logSink?: (line: string) => void;
+  /** The platform clock (tests pin it to keep rate-limit windows and expiries deterministic). */
+  now?: () => number;
 }
 
 export interface LocalRuntime {
@@ -63,7 +65,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   if (!(await secrets.get(config.JWT_SECRET_ID))) await secrets.put(config.JWT_SECRET_ID, randomBytes(48).toString('base64url'));
 
   const executions = await progress('state machines', async () => new LocalExecutions({ root: options.root, log, retryIntervalMs: options.retryIntervalMs }));
-  const platform: Platform = { config, db, secrets, executions, dynamo, s3, log, now: Date.now };
+  const platform: Platform = { config, db, secrets, executions, dynamo, s3, log, now: options.now ?? Date.now };
   installPlatform(platform);
 
   const seed = options.seed === false ? undefined : await progress('demo tenant', () => seedDemo(platform, env.HISHAMOS_ADMIN_PASSWORD || undefined));

@@ -32,6 +32,10 @@ export const ConfigSchema = z.object({
   API_PUBLIC_URL: z.string().url().optional(),
   /** Allow `POST /v1/auth/signup` to create new tenants. */
   SIGNUP_ENABLED: Bool.default(true),
+  /** Requests per minute per credential (user or API key), per tenant, and per IP on sign-in routes. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  TENANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Added latency of the local simulator, so parallel branches visibly overlap. */
   SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(120),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

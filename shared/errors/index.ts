@@ -37,7 +37,14 @@ export class NotFound extends AppError { readonly name = 'NotFound'; }
 export class MethodNotAllowed extends AppError { readonly name = 'MethodNotAllowed'; }
 export class Conflict extends AppError { readonly name = 'Conflict'; }
 export class PayloadTooLarge extends AppError { readonly name = 'PayloadTooLarge'; }
-export class RateLimited extends AppError { readonly name = 'RateLimited'; }
+export class RateLimited extends AppError {
+  readonly name = 'RateLimited';
+  readonly retryAfterSeconds?: number;
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}
 export class UnsupportedMediaType extends AppError { readonly name = 'UnsupportedMediaType'; }
 
 // --- workflow / gateway errors (also ASL error names) ---------------------

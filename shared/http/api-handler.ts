@@ -13,6 +13,7 @@ import { roleAllows } from '../auth/roles';
 import { Forbidden, NotFound } from '../errors';
 import { platform, type Platform } from '../platform/platform';
 import { fromZod } from './error-mapping';
+import { consume, type Limit } from '../ratelimit/fixed-window';
 import { bodyOf, errorResponder, jsonBody, jsonResponse } from './middleware';
 
 export interface Request<P = any, Q = any, B = any> {
@@ -50,6 +51,7 @@ export function httpHandler(functionName: FunctionName, impls: Record<string, Ro
       const p = await platform();
       const headers = lowerCase(event.headers ?? {});
       const auth = route.access === 'public' ? (null as unknown as AuthContext) : await authenticate(p, headers.authorization);
+      await consume(p.dynamo, p.config.TABLE_NAME, limitsFor(p, route, auth, event.requestContext?.http?.sourceIp ?? ''), p.now());
       if (auth && !roleAllows(auth.role, route.access)) throw new Forbidden(`${route.method} ${route.path} needs role ${route.access}; you are ${auth.role}`);
       const body = bodyOf(event);
       const result = await impls[event.routeKey]({
@@ -66,6 +68,22 @@ export function httpHandler(functionName: FunctionName, impls: Record<string, Ro
       if (result instanceof Reply) return jsonResponse(result.status, result.body, result.headers);
       return jsonResponse(route.status ?? 200, result);
     });
+}
+
+/**
+ * Per credential and per tenant for authenticated routes; per source IP on the sign-in routes
+ * (password guessing). Health, OpenAPI and webhooks (GitHub/Jira send from shared IP ranges and
+ * are deduplicated and verified instead) are not limited.
+ */
+function limitsFor(p: Platform, route: RouteSpec, auth: AuthContext | null, ip: string): Limit[] {
+  if (auth) {
+    const principal = auth.via === 'apiKey' ? `apikey:${auth.apiKeyId}` : `user:${auth.userId}`;
+    return [
+      { key: principal, perMinute: p.config.RATE_LIMIT_PER_MINUTE },
+      { key: `tenant:${auth.tenantId}`, perMinute: p.config.TENANT_RATE_LIMIT_PER_MINUTE },
+    ];
+  }
+  return route.path.startsWith('/v1/auth/') && ip ? [{ key: `ip:${ip}`, perMinute: p.config.AUTH_RATE_LIMIT_PER_MINUTE }] : [];
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'path'): T {

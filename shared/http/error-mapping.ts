@@ -37,9 +37,11 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const known = error instanceof AppError ? error : error instanceof z.ZodError ? fromZod(error, 'body') : new InternalError('internal error', { cause: error });
   const status = statusFor(known.name);
   const message = known.expose ? known.message : 'internal error';
+  const retryAfter = (known as { retryAfterSeconds?: number }).retryAfterSeconds;
   return {
     status,
     body: { error: { code: known.name, message, ...(known.details?.length ? { details: known.details } : {}) } },
+    ...(retryAfter ? { headers: { 'retry-after': String(retryAfter) } } : {}),
   };
 }
 

@@ -43,7 +43,7 @@ async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () =
   };
 }
 
-export async function startTestStack(options: { env?: Record<string, string>; retryIntervalMs?: number; /** Serve the built console (web/dist) too. */ webDir?: string; /** Capture log lines (e.g. to scan them for secrets). */ logSink?: (line: string) => void } = {}): Promise<TestStack> {
+export async function startTestStack(options: { env?: Record<string, string>; retryIntervalMs?: number; /** Serve the built console (web/dist) too. */ webDir?: string; /** Capture log lines (e.g. to scan them for secrets). */ logSink?: (line: string) => void; /** The platform clock. */ now?: () => number } = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hishamos-test-'));
   const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : undefined;
   const runtime = await startLocal({
@@ -53,12 +53,17 @@ export async function startTestStack(options: { env?: Record<string, string>; re
     seed: true,
     retryIntervalMs: options.retryIntervalMs ?? 0,
     logSink: options.logSink,
+    now: options.now,
     webDir: options.webDir,
     env: {
       HISHAMOS_PGLITE_MEMORY: '1',
       DATABASE_URL: database?.url,
       HISHAMOS_ADMIN_PASSWORD: ADMIN_PASSWORD,
       SIMULATOR_LATENCY_MS: '40',
+      // Suites sign in far more often than people do; rate-limits.test.ts sets its own low limits.
+      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      TENANT_RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'silent',
       ...options.env,
     },
