@@ -1,7 +1,6 @@
 /**
- * Drizzle tables of the LLM gateway (migrations/0002_gateway.sql). `usageAttempts` is the
- * usage_records table with the two trace columns 0002 adds (model_ref, retry_after_ms); the
- * foundation's `usageRecords` stays as it was for the code that does not need them.
+ * Drizzle tables of the LLM gateway (migrations/0002_gateway.sql). The two columns 0002 adds to
+ * usage_records (model_ref, retry_after_ms) are in the foundation's `usageRecords` (schema.ts).
  */
 import { boolean, integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -9,29 +8,6 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 const money = (name: string) => numeric(name, { precision: 14, scale: 6, mode: 'number' });
 const price = (name: string) => numeric(name, { precision: 12, scale: 6, mode: 'number' });
 
-export const usageAttempts = pgTable('usage_records', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  tenantId: uuid('tenant_id').notNull(),
-  workflowId: uuid('workflow_id'),
-  runId: uuid('run_id'),
-  stepId: uuid('step_id'),
-  executionId: text('execution_id'),
-  attempt: integer('attempt').notNull(),
-  provider: text('provider').notNull(),
-  model: text('model').notNull(),
-  modelRef: text('model_ref'),
-  outcome: text('outcome').notNull(),
-  errorName: text('error_name'),
-  errorMessage: text('error_message'),
-  retryAfterMs: integer('retry_after_ms'),
-  latencyMs: integer('latency_ms').notNull().default(0),
-  inputTokens: integer('input_tokens').notNull().default(0),
-  outputTokens: integer('output_tokens').notNull().default(0),
-  cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
-  costUsd: money('cost_usd').notNull().default(0),
-  priced: boolean('priced').notNull().default(true),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
 
 export const providerKeys = pgTable('provider_keys', {
   tenantId: uuid('tenant_id').notNull(),

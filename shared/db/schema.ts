@@ -141,9 +141,13 @@ export const usageRecords = pgTable('usage_records', {
   attempt: integer('attempt').notNull(),
   provider: text('provider').notNull(),
   model: text('model').notNull(),
+  /** The chain entry the attempt used (`openai:gpt-4.1-mini`); added by 0002_gateway. */
+  modelRef: text('model_ref'),
   outcome: text('outcome').notNull(),
   errorName: text('error_name'),
   errorMessage: text('error_message'),
+  /** The provider's Retry-After on a 429; added by 0002_gateway. */
+  retryAfterMs: integer('retry_after_ms'),
   latencyMs: integer('latency_ms').notNull().default(0),
   inputTokens: integer('input_tokens').notNull().default(0),
   outputTokens: integer('output_tokens').notNull().default(0),

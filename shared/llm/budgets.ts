@@ -7,7 +7,8 @@
  */
 import { and, eq, gt, gte, isNull, ne, or, sql, sum } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { budgetReservations, budgets, usageAttempts } from '../db/schema-gateway';
+import { budgetReservations, budgets } from '../db/schema-gateway';
+import { usageRecords } from '../db/schema';
 import { BudgetExceeded } from '../errors';
 import { roundUsd } from './prices';
 
@@ -28,8 +29,8 @@ export interface BudgetStatus {
 
 async function spentAndReserved(tx: Tx, tenantId: string, workflowId: string | null, at: Date, excludeReservation?: string) {
   const start = monthStart(at);
-  const [spent] = await tx.select({ v: sum(usageAttempts.costUsd) }).from(usageAttempts)
-    .where(and(eq(usageAttempts.tenantId, tenantId), gte(usageAttempts.createdAt, start), workflowId ? eq(usageAttempts.workflowId, workflowId) : undefined));
+  const [spent] = await tx.select({ v: sum(usageRecords.costUsd) }).from(usageRecords)
+    .where(and(eq(usageRecords.tenantId, tenantId), gte(usageRecords.createdAt, start), workflowId ? eq(usageRecords.workflowId, workflowId) : undefined));
   const [reserved] = await tx.select({ v: sum(budgetReservations.amountUsd) }).from(budgetReservations)
     .where(and(eq(budgetReservations.tenantId, tenantId), gt(budgetReservations.expiresAt, at), workflowId ? eq(budgetReservations.workflowId, workflowId) : undefined, excludeReservation ? ne(budgetReservations.id, excludeReservation) : undefined));
   return { spentUsd: roundUsd(Number(spent?.v ?? 0)), reservedUsd: roundUsd(Number(reserved?.v ?? 0)) };

@@ -21,7 +21,7 @@ import { estimateTokens } from './providers/simulator';
 import { validateStructuredOutput } from './structured-output';
 import { tenantProviderCredentials } from './tenant-credentials';
 import type { ModelCallRequest, ModelCallResult } from './types';
-import type { usageAttempts } from '../db/schema-gateway';
+import type { usageRecords } from '../db/schema';
 
 /** Error names the ASL RunAgentStep Retry block retries (besides Lambda's own). */
 export const RETRYABLE_STEP_ERRORS: ReadonlySet<string> = new Set(['ProviderThrottled', 'ProviderUnavailable', 'OutputSchemaMismatch']);
@@ -31,7 +31,7 @@ export class RetriesExhausted extends Error {
   override readonly name = 'RetriesExhausted';
 }
 
-export type AttemptRow = typeof usageAttempts.$inferInsert;
+export type AttemptRow = typeof usageRecords.$inferInsert;
 
 export interface StepEvent {
   type: string;

@@ -1,6 +1,6 @@
 import { asc, and, eq, sql } from 'drizzle-orm';
 import { runSteps, runs } from '../../db/schema';
-import { usageAttempts } from '../../db/schema-gateway';
+import { usageRecords } from '../../db/schema';
 import { ValidationError } from '../../errors';
 import { settleReservation } from '../../llm/budgets';
 import type { PriorAttempt } from '../../llm/fallback';
@@ -43,7 +43,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
     const outputs = Object.fromEntries(steps.filter((s) => s.status === 'SUCCEEDED').map((s) => [s.nodeId, { output: s.output }]));
     const prompt = renderTemplate(node.prompt ?? '{{input}}', { input: run.input as Record<string, unknown>, steps: outputs });
     const chain = [agent.model, ...agent.fallbacks];
-    const records = await tx.select().from(usageAttempts).where(and(eq(usageAttempts.stepId, step.id), eq(usageAttempts.executionId, input.executionId))).orderBy(asc(usageAttempts.attempt));
+    const records = await tx.select().from(usageRecords).where(and(eq(usageRecords.stepId, step.id), eq(usageRecords.executionId, input.executionId))).orderBy(asc(usageRecords.attempt));
     const prior: PriorAttempt[] = records.map((r) => ({
       chainIndex: Math.max(0, r.modelRef ? chain.indexOf(r.modelRef) : Math.min(r.attempt - 1, chain.length - 1)),
       outcome: r.outcome as PriorAttempt['outcome'],
@@ -74,7 +74,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
 
   await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     // The attempts' usage records and the settlement of their budget reservations: one transaction.
-    if (call.rows.length) await tx.insert(usageAttempts).values(call.rows).onConflictDoNothing();
+    if (call.rows.length) await tx.insert(usageRecords).values(call.rows).onConflictDoNothing();
     for (const id of call.reservationIds) await settleReservation(tx, id);
     const tokensIn = outcome?.result?.inputTokens ?? 0;
     const tokensOut = outcome?.result?.outputTokens ?? 0;

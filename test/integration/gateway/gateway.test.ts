@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { and, eq } from 'drizzle-orm';
-import { budgetReservations, usageAttempts } from '../../../shared/db/schema-gateway';
+import { budgetReservations } from '../../../shared/db/schema-gateway';
+import { usageRecords } from '../../../shared/db/schema';
 import { createAnthropicFake, createGeminiFake, createOpenAIFake, type FakeProviderServer } from '../../fakes/providers';
 import { startTestStack, type TestStack } from '../../support/stack';
 
@@ -44,7 +45,7 @@ async function runFlow(slug: string) {
   return { run: full.body, events: events.body.items as Array<{ type: string; message: string; data?: any }> };
 }
 async function usageRows(runId: string) {
-  return stack.platform.db.withTenant({ tenantId }, (tx) => tx.select().from(usageAttempts).where(and(eq(usageAttempts.runId, runId))).orderBy(usageAttempts.attempt));
+  return stack.platform.db.withTenant({ tenantId }, (tx) => tx.select().from(usageRecords).where(and(eq(usageRecords.runId, runId))).orderBy(usageRecords.attempt));
 }
 
 beforeAll(async () => {
