@@ -345,6 +345,128 @@ test('screenshots: runs, run page with DAG and step panel, usage, settings, work
   }
 });
 
+const KB = { name: 'E2E lighthouse handbook', agent: 'e2e-keeper', workflow: 'e2e-ask-the-handbook' };
+const LIGHTHOUSE_DOC = {
+  title: 'Lighthouse keeping',
+  text: [
+    '# Lighthouse keeping',
+    '',
+    '## The lens',
+    '',
+    'A Fresnel lens focuses the lamp into a narrow beam. Keepers polish the Fresnel lens every morning and draw the curtains so sunlight cannot scorch the prisms.',
+    '',
+    '## The lamp',
+    '',
+    'The lamp burns paraffin. The keeper trims the wick at dusk, winds the clockwork that turns the lens, and logs every hour of the night watch.',
+    '',
+    '## Fog signals',
+    '',
+    'When fog rolls in, the keeper starts the foghorn: two blasts every thirty seconds until the visibility returns.',
+  ].join('\n'),
+};
+let kbId: string;
+
+test('knowledge: create a base, add a text document, watch it become ready, search the playground; cite it in a run', async () => {
+  // Create the knowledge base through the dialog.
+  await page.goto(at('/knowledge'));
+  await page.getByRole('heading', { level: 1, name: 'Knowledge' }).waitFor();
+  await page.getByTestId('kb-new').click();
+  await page.getByTestId('kb-name').fill(KB.name);
+  await expect(page.getByTestId('kb-embedding-model').inputValue()).resolves.toBe('local');
+  await page.getByTestId('kb-chunk-size').fill('300');
+  await page.getByTestId('kb-chunk-overlap').fill('40');
+  await page.getByTestId('kb-create-submit').click();
+  await page.waitForURL('**/#/knowledge/*');
+  kbId = hashOf(page).slice('#/knowledge/'.length);
+  await page.locator(`[data-testid="kb-detail"][data-kb-id="${kbId}"]`).waitFor();
+  const token = await stack.adminToken();
+  const stored = await stack.call('GET', `/v1/knowledge-bases/${kbId}`, { token });
+  expect(stored.body).toMatchObject({ name: KB.name, embeddingModel: 'local', chunking: { size: 300, overlap: 40 } });
+
+  // Add a text document; its status updates on the page, without a reload, until it is ready.
+  await page.getByTestId('docs-empty').waitFor();
+  await page.getByTestId('doc-add').click();
+  await page.getByTestId('doc-title').fill(LIGHTHOUSE_DOC.title);
+  await page.getByTestId('doc-text').fill(LIGHTHOUSE_DOC.text);
+  await page.getByTestId('doc-add-submit').click();
+  const row = page.locator('[data-testid="doc-row"]', { hasText: LIGHTHOUSE_DOC.title });
+  await row.waitFor();
+  await page.locator('[data-testid="doc-row"][data-status="ready"]').waitFor({ timeout: 30_000 });
+  const chunks = Number(await row.getByTestId('doc-chunks').textContent());
+  expect(chunks).toBeGreaterThan(1);
+  const docs = await stack.call('GET', `/v1/knowledge-bases/${kbId}/documents`, { token });
+  expect(docs.body.items).toEqual([expect.objectContaining({ title: LIGHTHOUSE_DOC.title, status: 'ready', chunkCount: chunks })]);
+  // A second document (through the API) so the playground has something to rank against.
+  await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, {
+    token,
+    body: { title: 'Harbour operations', text: '# Harbour operations\n\nThe harbour master assigns berths and checks the tide tables. Pilots guide large ships past the lighthouse and the breakwater at night.' },
+  });
+  await page.reload(); // added behind the page's back: read the list again (it polls while it has documents in progress)
+  await page.locator('[data-testid="doc-row"]').nth(1).waitFor();
+  await page.locator('[data-testid="doc-row"][data-status="ready"]').nth(1).waitFor({ timeout: 30_000 });
+
+  // The retrieval playground: hits with the query's words marked.
+  await page.getByTestId('playground-query').fill('how is the Fresnel lens polished');
+  await page.getByTestId('playground-search').click();
+  const first = page.getByTestId('hit').first();
+  await first.waitFor();
+  await expect(first.getByTestId('hit-title').textContent()).resolves.toBe(LIGHTHOUSE_DOC.title);
+  const marks = (await first.getByTestId('hit-mark').allTextContents()).map((m) => m.toLowerCase());
+  expect(marks).toContain('fresnel');
+  expect(marks).toContain('lens');
+  await expect(first.getByTestId('hit-text').textContent()).resolves.toContain('Fresnel lens');
+  await expect(first.getByTestId('hit-offsets').textContent()).resolves.toMatch(/^\d+–\d+$/);
+  await shot(page, 'knowledge', '[data-testid="playground"]');
+
+  // Phone width: the same page, nothing wider than the screen.
+  const phone = await admin.newPage();
+  await phone.setViewportSize(PHONE);
+  try {
+    await phone.goto(at(`/knowledge/${kbId}`));
+    await phone.locator('[data-testid="doc-row"][data-status="ready"]').nth(1).waitFor();
+    await phone.getByTestId('playground-query').fill('fresnel lens');
+    await phone.getByTestId('playground-search').click();
+    await phone.getByTestId('hit').first().waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  } finally {
+    await phone.close();
+  }
+
+  // Attach the base to a new agent in the agent form.
+  await page.goto(at('/agents/new'));
+  await page.getByTestId('agent-form').waitFor();
+  await page.getByTestId('agent-name').fill('E2E keeper');
+  await page.getByTestId('agent-slug').fill(KB.agent);
+  await page.getByTestId('agent-model').fill('simulator:echo');
+  await page.getByTestId(`agent-kb-${kbId}`).check();
+  await page.getByTestId('agent-save').click();
+  await page.waitForURL(`**/#/agents/${KB.agent}`);
+  await expect(page.getByTestId(`agent-kb-${kbId}`).isChecked()).resolves.toBe(true);
+  expect((await stack.call('GET', `/v1/agents/${KB.agent}`, { token })).body.knowledgeBaseIds).toEqual([kbId]);
+
+  // A one-node workflow with that agent; its run page shows the sources the step cited.
+  const wf = await stack.call('POST', '/v1/workflows', {
+    token,
+    body: { slug: KB.workflow, name: 'E2E ask the handbook', nodes: [{ id: 'answer', type: 'agent', agent: KB.agent, prompt: 'How do keepers look after the Fresnel lens? {{input.note}}' }], edges: [] },
+  });
+  expect(wf.status).toBe(201);
+  const started = await stack.call('POST', `/v1/workflows/${KB.workflow}/runs`, { token, body: { input: { note: 'Answer briefly.' } } });
+  const runId = started.body.runId;
+  await page.goto(at(`/runs/${runId}?step=answer`));
+  await page.locator('[data-testid="run-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+  const citations = page.getByTestId('step-panel').getByTestId('citations');
+  await citations.waitFor();
+  const cited = citations.getByTestId('citation').first();
+  await expect(cited.getByTestId('citation-title').textContent()).resolves.toBe(LIGHTHOUSE_DOC.title);
+  await expect(cited.getByTestId('score').textContent()).resolves.toMatch(/\d\.\d{3}/);
+  await expect(cited.getByTestId('citation-snippet').textContent()).resolves.toContain('Fresnel lens');
+  await shot(page, 'run-citations', '[data-testid="citations"]');
+  const sources = page.getByTestId('events-timeline').getByTestId('timeline-sources');
+  await expect(sources.textContent()).resolves.toContain(`[1] ${LIGHTHOUSE_DOC.title}`);
+  const events = (await stack.call('GET', `/v1/runs/${runId}/events`, { token })).body.items as { type: string; data?: { citations?: { title: string }[] } }[];
+  expect(events.find((e) => e.type === 'step.citations')?.data?.citations?.[0]?.title).toBe(LIGHTHOUSE_DOC.title);
+});
+
 test('a viewer sees no write controls (and the API refuses their writes anyway)', async () => {
   const token = await stack.adminToken();
   const created = await stack.call('POST', '/v1/members', { token, body: { email: VIEWER.email, role: 'viewer', password: VIEWER.password } });
@@ -388,6 +510,11 @@ test('a viewer sees no write controls (and the API refuses their writes anyway)'
     await v.locator('[data-testid="run-status"][data-status="SUCCEEDED"]').waitFor();
     await expect(v.getByTestId('run-rerun').count()).resolves.toBe(0);
     await expect(v.getByTestId('run-cancel').count()).resolves.toBe(0);
+
+    await v.goto(at(`/knowledge/${kbId}`));
+    await v.locator('[data-testid="doc-row"][data-status="ready"]').first().waitFor();
+    await v.getByTestId('playground').waitFor();
+    for (const id of ['kb-new', 'kb-delete', 'doc-add', 'doc-delete']) await expect(v.getByTestId(id).count()).resolves.toBe(0);
 
     await v.goto(at('/settings/providers'));
     await v.locator('[data-testid="providers-list"], [data-testid="empty-state"], .empty-state').first().waitFor();

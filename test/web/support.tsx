@@ -34,6 +34,20 @@ export interface Call {
   query: URLSearchParams;
   auth: string | null;
   body: unknown;
+  /** The full URL asked for (requests outside the API, e.g. presigned uploads, have their own host). */
+  url: string;
+  contentType: string | null;
+}
+
+/** JSON bodies parsed; anything else (a file being uploaded) as it was sent. */
+function bodyOf(body: unknown): unknown {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
 }
 
 export type Responder = (call: Call) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
@@ -49,7 +63,9 @@ export function scriptedFetch(respond: Responder) {
       path: url.pathname,
       query: url.searchParams,
       auth: headers.Authorization ?? null,
-      body: init?.body ? JSON.parse(String(init.body)) : undefined,
+      body: bodyOf(init?.body),
+      url: String(input),
+      contentType: headers['Content-Type'] ?? null,
     };
     calls.push(call);
     const { status, body } = await respond(call);

@@ -29,6 +29,7 @@ export const ROUTES: ReadonlyArray<[pattern: string, render: Render]> = [
   ['/workflows/:id', (p) => <WorkflowEditorPage key={p.id} workflowId={p.id} />],
   ['/usage', () => <UsagePage />],
   ['/knowledge', () => <KnowledgePage />],
+  ['/knowledge/:id', (p) => <KnowledgePage kbId={p.id} />],
   ['/triggers', () => <TriggersPage />],
   ['/settings', () => <SettingsPage />],
   ['/settings/:tab', (p) => <SettingsPage tab={p.tab} />],

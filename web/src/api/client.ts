@@ -94,6 +94,21 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
 
+  /**
+   * PUT bytes to a URL outside the API (a presigned S3 upload): no credentials, the given
+   * Content-Type (it is part of the signature). A network failure usually means the bucket does
+   * not allow this origin (CORS).
+   */
+  async putBytes(url: string, body: Blob, contentType: string): Promise<void> {
+    let res: Response;
+    try {
+      res = await this.fetcher(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body });
+    } catch {
+      throw new ApiError(0, 'UploadFailed', 'The file could not be sent to storage (network error; the bucket may not accept uploads from this origin).');
+    }
+    if (!res.ok) throw new ApiError(res.status, 'UploadFailed', `Storage refused the file (HTTP ${res.status}).`);
+  }
+
   async login(email: string, password: string, tenant?: string): Promise<void> {
     const pair = await this.request<TokenPair>('POST', '/v1/auth/login', { body: { email, password, ...(tenant ? { tenant } : {}) }, anonymous: true });
     this.accept(pair);

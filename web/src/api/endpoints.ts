@@ -67,8 +67,18 @@ export function createApi(c: ApiClient) {
       list: () => c.get<T.Page<T.KnowledgeBase>>('/v1/knowledge-bases', { limit: 200 }),
       create: (body: T.KnowledgeBaseCreate) => c.post<T.KnowledgeBase>('/v1/knowledge-bases', body),
       documents: (id: string) => c.get<T.Page<T.KnowledgeDocument>>(`/v1/knowledge-bases/${enc(id)}/documents`, { limit: 200 }),
+      remove: (id: string) => c.delete(`/v1/knowledge-bases/${enc(id)}`),
       addText: (id: string, title: string, text: string) => c.post<T.KnowledgeDocumentCreated>(`/v1/knowledge-bases/${enc(id)}/documents`, { title, text }),
-      search: (id: string, query: string, topK = 5) => c.post<T.SearchResult>(`/v1/knowledge-bases/${enc(id)}/search`, { query, topK }),
+      /** Step 1 of an upload: the document row and a presigned `uploadUrl` to PUT the bytes to. */
+      requestUpload: (id: string, filename: string, contentType: string, title?: string) =>
+        c.post<T.KnowledgeDocumentCreated>(`/v1/knowledge-bases/${enc(id)}/documents`, { filename, contentType, ...(title ? { title } : {}) }),
+      /** Step 2 of an upload: PUT the bytes to the presigned URL. */
+      putUpload: (uploadUrl: string, file: Blob, contentType: string) => c.putBytes(uploadUrl, file, contentType),
+      /** Step 3 of an upload (after the PUT): start ingestion. */
+      ingest: (id: string, docId: string) => c.post<T.KnowledgeDocument>(`/v1/knowledge-bases/${enc(id)}/documents/${enc(docId)}/ingest`),
+      removeDocument: (id: string, docId: string) => c.delete(`/v1/knowledge-bases/${enc(id)}/documents/${enc(docId)}`),
+      search: (id: string, query: string, topK = 5, mode?: T.SearchMode) =>
+        c.post<T.SearchResult>(`/v1/knowledge-bases/${enc(id)}/search`, { query, topK, ...(mode ? { mode } : {}) }),
     },
     triggers: {
       list: () => c.get<T.Page<T.Trigger>>('/v1/triggers', { limit: 200 }),

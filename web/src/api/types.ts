@@ -77,6 +77,10 @@ export type KnowledgeDocument = z.infer<typeof knowledge.Document>;
 export type KnowledgeDocumentCreated = z.infer<typeof knowledge.DocumentCreated>;
 export type SearchHit = z.infer<typeof knowledge.SearchHit>;
 export type SearchResult = z.infer<typeof knowledge.SearchResult>;
+export type SearchMode = SearchResult['mode'];
+export type DocumentStatus = KnowledgeDocument['status'];
+/** Documents in these states are still being ingested (the page polls while any is). */
+export const DOCUMENT_IN_PROGRESS: readonly DocumentStatus[] = ['queued', 'extracting', 'chunking', 'embedding'];
 
 export type TriggerRules = z.infer<typeof triggers.TriggerRules>;
 export type Trigger = z.infer<typeof triggers.Trigger>;

@@ -18,6 +18,13 @@ const TONES: Record<string, Tone> = {
   FAILED: 'danger',
   CANCELLED: 'muted',
   SKIPPED: 'muted',
+  // knowledge-base documents (lowercase in the API)
+  queued: 'neutral',
+  extracting: 'info',
+  chunking: 'info',
+  embedding: 'info',
+  ready: 'success',
+  failed: 'danger',
 };
 
 /** The color family of a run or step status (CSS classes `tone-<tone>`). */

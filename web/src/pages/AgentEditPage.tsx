@@ -20,6 +20,8 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
   const readOnly = !can('dev');
   const agent = useAsync<Agent | undefined>(() => (agentId ? api.agents.get(agentId) : Promise.resolve(undefined)), [api, agentId]);
   const versions = useAsync(() => (agentId ? api.agents.versions(agentId) : Promise.resolve({ items: [] })), [api, agentId, agent.data?.version]);
+  // Optional: a server without knowledge bases (404) just offers none to attach.
+  const bases = useAsync(() => api.knowledge.list().catch((err) => (err instanceof ApiError && err.unavailable ? { items: [] } : Promise.reject(err))), [api]);
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -94,7 +96,7 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
         </div>
       )}
       <div className="split">
-        <AgentForm key={a ? `${a.id}:${a.version}` : 'new'} initial={a} readOnly={readOnly} issues={issues} busy={busy} onSubmit={save} />
+        <AgentForm key={a ? `${a.id}:${a.version}` : 'new'} initial={a} knowledgeBases={bases.data?.items} readOnly={readOnly} issues={issues} busy={busy} onSubmit={save} />
         {a && <VersionsList versions={versions.data?.items ?? []} current={a.version} />}
       </div>
     </>

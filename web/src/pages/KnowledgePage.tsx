@@ -1,24 +1,36 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState } from 'react';
 import { ApiError } from '../api/errors';
-import type { KnowledgeBase, SearchHit } from '../api/types';
+import { DOCUMENT_IN_PROGRESS, type KnowledgeBase } from '../api/types';
+import { ConfirmButton } from '../components/ConfirmButton';
 import { EmptyState, Unavailable } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { Field } from '../components/Field';
+import { AddDocumentDialog } from '../components/knowledge/AddDocumentDialog';
+import { CreateKnowledgeBaseDialog } from '../components/knowledge/CreateKnowledgeBaseDialog';
+import { DocumentsTable } from '../components/knowledge/DocumentsTable';
+import { RetrievalPlayground } from '../components/knowledge/RetrievalPlayground';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
-import { StatusBadge } from '../components/StatusBadge';
 import { useAsync } from '../hooks/useAsync';
+import { usePolling } from '../hooks/usePolling';
+import { navigate } from '../router/hash';
+import { Link } from '../router/Link';
 import { useApi } from '../session/ApiContext';
 import { useSession } from '../session/SessionContext';
 
-/** Knowledge bases: create, add text documents, watch ingestion, try a search. */
-export function KnowledgePage() {
+/** How often documents are re-read while any of them is still being ingested. */
+export const DOCUMENT_POLL_MS = 1000;
+
+/**
+ * Knowledge bases: the list, and for the selected one (`/knowledge/:id`) its documents with live
+ * ingestion status, adding (text or file upload) and deleting documents, and the retrieval
+ * playground. Viewers read and search; writes need dev or above (as the API requires).
+ */
+export function KnowledgePage({ kbId, pollMs = DOCUMENT_POLL_MS }: { kbId?: string; pollMs?: number }) {
   const api = useApi();
   const { can } = useSession();
+  const canWrite = can('dev');
   const list = useAsync(() => api.knowledge.list(), [api]);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
 
   if (list.error instanceof ApiError && list.error.unavailable) {
     return (
@@ -28,67 +40,105 @@ export function KnowledgePage() {
       </>
     );
   }
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      const kb = await api.knowledge.create({ name: name.trim(), embeddingModel: 'local', chunking: { size: 800, overlap: 100 } });
-      setName('');
-      await list.reload();
-      setSelected(kb.id);
-    } catch (err) {
-      setError(err);
-    }
-  };
   const kbs = list.data?.items ?? [];
-  const current = kbs.find((k) => k.id === selected) ?? kbs[0];
+  const current = kbs.find((k) => k.id === kbId) ?? (kbId ? undefined : kbs[0]);
+
   return (
     <>
-      <PageHeader title="Knowledge" subtitle="Documents agents can search and cite." />
-      {can('dev') && (
-        <form className="toolbar" onSubmit={create} aria-label="Create a knowledge base">
-          <div className="field field-inline">
-            <label htmlFor="kb-name">Name</label>
-            <input id="kb-name" value={name} onChange={(e) => setName(e.target.value)} required />
-          </div>
-          <button type="submit" className="btn btn-primary btn-sm" disabled={!name.trim()}>
-            Create knowledge base
-          </button>
-        </form>
-      )}
-      <ErrorBanner error={error ?? list.error} />
+      <PageHeader
+        title="Knowledge"
+        subtitle="Documents agents retrieve from and cite."
+        actions={
+          canWrite ? (
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="kb-new">
+              New knowledge base
+            </button>
+          ) : undefined
+        }
+      />
+      <ErrorBanner error={list.error} title="Could not load knowledge bases" />
       {!list.data && !list.error && <Loading />}
-      {list.data && kbs.length === 0 && <EmptyState title="No knowledge bases yet" />}
-      {current && (
-        <div className="split">
-          <nav aria-label="Knowledge bases" className="card">
-            <ul className="step-pick">
+      {list.data && kbs.length === 0 && (
+        <EmptyState title="No knowledge bases yet" action={canWrite ? <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>New knowledge base</button> : undefined}>
+          A knowledge base holds documents, chunked and embedded, that agents with it attached search and cite.
+        </EmptyState>
+      )}
+      {list.data && kbId && !current && <ErrorBanner error={new Error(`Knowledge base ${kbId} was not found.`)} title="Not found" />}
+      {kbs.length > 0 && (
+        <div className="kb-layout">
+          <nav aria-label="Knowledge bases" className="card kb-nav">
+            <ul className="kb-list" data-testid="kb-list">
               {kbs.map((k) => (
                 <li key={k.id}>
-                  <button type="button" className="link-button" aria-current={k.id === current.id ? 'true' : undefined} onClick={() => setSelected(k.id)}>
-                    {k.name}
-                  </button>{' '}
-                  <span className="muted small">{k.embeddingModel}</span>
+                  <Link to={`/knowledge/${k.id}`} className={`kb-link${k.id === current?.id ? ' is-selected' : ''}`} aria-current={k.id === current?.id ? 'page' : undefined} data-testid="kb-link">
+                    <span className="kb-link-name">{k.name}</span>
+                    <span className="muted small">
+                      {k.embeddingModel} · {k.documentCount} doc{k.documentCount === 1 ? '' : 's'}
+                    </span>
+                  </Link>
                 </li>
               ))}
             </ul>
           </nav>
-          <KnowledgeBaseDetail key={current.id} kb={current} canWrite={can('dev')} />
+          {current && (
+            <KnowledgeBaseDetail
+              key={current.id}
+              kb={current}
+              canWrite={canWrite}
+              pollMs={pollMs}
+              onChanged={() => void list.reload()}
+              onDeleted={async () => {
+                await list.reload();
+                navigate('/knowledge', { replace: true });
+              }}
+            />
+          )}
         </div>
+      )}
+      {creating && (
+        <CreateKnowledgeBaseDialog
+          onClose={() => setCreating(false)}
+          onCreated={async (kb) => {
+            setCreating(false);
+            await list.reload();
+            navigate(`/knowledge/${kb.id}`);
+          }}
+        />
       )}
     </>
   );
 }
 
-function KnowledgeBaseDetail({ kb, canWrite }: { kb: KnowledgeBase; canWrite: boolean }) {
+interface DetailProps {
+  kb: KnowledgeBase;
+  canWrite: boolean;
+  pollMs: number;
+  onChanged: () => void;
+  onDeleted: () => Promise<void>;
+}
+
+function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: DetailProps) {
   const api = useApi();
   const docs = useAsync(() => api.knowledge.documents(kb.id), [api, kb.id]);
-  const [title, setTitle] = useState('');
-  const [text, setText] = useState('');
-  const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [adding, setAdding] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const guard = async (fn: () => Promise<void>) => {
+
+  const items = docs.data?.items ?? [];
+  const inProgress = items.some((d) => DOCUMENT_IN_PROGRESS.includes(d.status));
+  const refresh = useCallback(
+    async (signal?: AbortSignal) => {
+      const next = await api.knowledge.documents(kb.id);
+      if (signal?.aborted) return;
+      docs.setData(next);
+      // Counts on the list change as documents finish.
+      if (!next.items.some((d) => DOCUMENT_IN_PROGRESS.includes(d.status))) onChanged();
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, kb.id],
+  );
+  usePolling(refresh, pollMs, inProgress);
+
+  const guard = async (fn: () => Promise<unknown>) => {
     setError(null);
     try {
       await fn();
@@ -96,56 +146,78 @@ function KnowledgeBaseDetail({ kb, canWrite }: { kb: KnowledgeBase; canWrite: bo
       setError(err);
     }
   };
+  const ready = items.filter((d) => d.status === 'ready').length;
+
   return (
-    <section className="card" aria-labelledby="kb-title">
-      <h2 id="kb-title">{kb.name}</h2>
-      <p className="muted small">
-        {kb.embeddingModel} · chunks of {kb.chunking.size} with {kb.chunking.overlap} overlap
-      </p>
-      <ErrorBanner error={error ?? docs.error} />
-      <h3>Documents</h3>
-      {docs.data && docs.data.items.length === 0 && <p className="muted">No documents.</p>}
-      <ul className="doc-list">
-        {docs.data?.items.map((d) => (
-          <li key={d.id}>
-            {d.title} <StatusBadge status={d.status} /> <span className="muted small">{d.chunkCount} chunks</span>
-            {d.error && <span className="text-danger small"> {d.error}</span>}
-          </li>
-        ))}
-      </ul>
-      {canWrite && (
-        <form onSubmit={(e) => { e.preventDefault(); void guard(async () => { await api.knowledge.addText(kb.id, title.trim(), text); setTitle(''); setText(''); await docs.reload(); }); }} aria-label="Add a text document">
-          <Field label="Title">
-            <input value={title} onChange={(e) => setTitle(e.target.value)} required />
-          </Field>
-          <Field label="Text">
-            <textarea rows={5} value={text} onChange={(e) => setText(e.target.value)} required />
-          </Field>
-          <button type="submit" className="btn btn-secondary btn-sm" disabled={!title.trim() || !text.trim()}>
-            Add document
-          </button>
-        </form>
+    <div className="kb-detail" data-testid="kb-detail" data-kb-id={kb.id}>
+      <section className="card" aria-labelledby="kb-title">
+        <div className="card-header">
+          <h2 id="kb-title">{kb.name}</h2>
+          {canWrite && (
+            <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Delete base and all its documents?" data-testid="kb-delete" onConfirm={() => guard(async () => { await api.knowledge.remove(kb.id); await onDeleted(); })}>
+              Delete
+            </ConfirmButton>
+          )}
+        </div>
+        {kb.description && <p>{kb.description}</p>}
+        <dl className="facts facts-kb">
+          <div>
+            <dt>Embedding model</dt>
+            <dd className="mono" data-testid="kb-model">{kb.embeddingModel}</dd>
+          </div>
+          <div>
+            <dt>Dimensions</dt>
+            <dd>{kb.dimensions}</dd>
+          </div>
+          <div>
+            <dt>Chunking</dt>
+            <dd>
+              {kb.chunking.size} chars, {kb.chunking.overlap} overlap
+            </dd>
+          </div>
+          <div>
+            <dt>Documents</dt>
+            <dd>
+              {docs.data ? `${ready} ready of ${items.length}` : kb.documentCount}
+            </dd>
+          </div>
+        </dl>
+        {kb.embeddingModel.startsWith('local') && <p className="note">The local embedder hashes word n-grams (offline, deterministic): fine for trying things out; provider models give semantic matches.</p>}
+        <ErrorBanner error={error ?? docs.error} />
+        <div className="card-header kb-docs-header">
+          <h3>Documents</h3>
+          {inProgress && (
+            <span className="muted small" role="status">
+              <span className="live-dot" aria-hidden="true" /> ingesting, updating live
+            </span>
+          )}
+          {canWrite && (
+            <button type="button" className="btn btn-secondary btn-sm" onClick={() => setAdding(true)} data-testid="doc-add">
+              Add document
+            </button>
+          )}
+        </div>
+        {docs.data ? (
+          <DocumentsTable
+            documents={items}
+            onDelete={canWrite ? (d) => guard(async () => { await api.knowledge.removeDocument(kb.id, d.id); await docs.reload(); onChanged(); }) : undefined}
+          />
+        ) : (
+          !docs.error && <Loading label="Loading documents" />
+        )}
+      </section>
+      <RetrievalPlayground knowledgeBaseId={kb.id} hint={docs.data && ready === 0 ? 'No document is ready yet: searches find nothing until ingestion finishes.' : undefined} />
+      {adding && (
+        <AddDocumentDialog
+          knowledgeBaseId={kb.id}
+          onClose={() => setAdding(false)}
+          onAdded={async () => {
+            setAdding(false);
+            await docs.reload();
+            onChanged();
+          }}
+        />
       )}
-      <h3>Search</h3>
-      <form className="row" role="search" onSubmit={(e) => { e.preventDefault(); void guard(async () => setHits((await api.knowledge.search(kb.id, query)).items)); }}>
-        <label className="sr-only" htmlFor="kb-query">
-          Search query
-        </label>
-        <input id="kb-query" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Ask something" />
-        <button type="submit" className="btn btn-secondary btn-sm" disabled={!query.trim()}>
-          Search
-        </button>
-      </form>
-      {hits && (
-        <ol className="hits">
-          {hits.map((h) => (
-            <li key={h.chunkId}>
-              <strong>{h.title}</strong> <span className="muted small">score {h.score.toFixed(3)}</span>
-              <p className="small">{h.text}</p>
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
 import { EventsTimeline } from '../components/run/EventsTimeline';
 import { RunActions } from '../components/run/RunActions';
+import { citationsOfStep } from '../components/run/citations';
 import { mergeNodes, RunDag } from '../components/run/RunDag';
 import { StepList } from '../components/run/StepList';
 import { StepOutput } from '../components/run/StepOutput';
@@ -99,6 +100,7 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
               nodeId={selected}
               node={node}
               step={step}
+              citations={citationsOfStep(step, events)}
               onClose={() => setSelected(null)}
               onDecide={
                 can('dev')

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Agent, AgentCreate, FieldIssue } from '../../api/types';
+import type { Agent, AgentCreate, FieldIssue, KnowledgeBase } from '../../api/types';
 import { Field } from '../Field';
 import { FallbackEditor } from './FallbackEditor';
 import { isModelRef, ModelInput } from './ModelInput';
@@ -13,6 +13,7 @@ export interface AgentDraft {
   fallbacks: string[];
   temperature: string;
   maxTokens: string;
+  knowledgeBaseIds: string[];
 }
 
 export function draftOf(agent?: Agent): AgentDraft {
@@ -25,6 +26,7 @@ export function draftOf(agent?: Agent): AgentDraft {
     fallbacks: [...(agent?.fallbacks ?? [])],
     temperature: agent?.parameters?.temperature?.toString() ?? '',
     maxTokens: agent?.parameters?.maxTokens?.toString() ?? '',
+    knowledgeBaseIds: [...(agent?.knowledgeBaseIds ?? [])],
   };
 }
 
@@ -40,6 +42,8 @@ export function bodyOf(d: AgentDraft): AgentCreate {
     model: d.model.trim(),
     fallbacks: d.fallbacks.map((f) => f.trim()).filter(Boolean),
     parameters,
+    // Always sent: an empty list detaches every base.
+    knowledgeBaseIds: [...d.knowledgeBaseIds],
   };
 }
 
@@ -57,13 +61,15 @@ function issuesByField(issues: readonly FieldIssue[]) {
 
 interface AgentFormProps {
   initial?: Agent;
+  /** The tenant's knowledge bases to attach (undefined while loading or where the server has none). */
+  knowledgeBases?: readonly KnowledgeBase[];
   readOnly: boolean;
   issues: readonly FieldIssue[];
   busy: boolean;
   onSubmit: (draft: AgentDraft) => void;
 }
 
-export function AgentForm({ initial, readOnly, issues, busy, onSubmit }: AgentFormProps) {
+export function AgentForm({ initial, knowledgeBases, readOnly, issues, busy, onSubmit }: AgentFormProps) {
   const [d, setD] = useState<AgentDraft>(() => draftOf(initial));
   const set = <K extends keyof AgentDraft>(key: K, value: AgentDraft[K]) => setD((prev) => ({ ...prev, [key]: value }));
   const { fields, fallbacks } = issuesByField(issues);
@@ -105,6 +111,12 @@ export function AgentForm({ initial, readOnly, issues, busy, onSubmit }: AgentFo
           <textarea value={d.systemPrompt} onChange={(e) => set('systemPrompt', e.target.value)} rows={8} className="mono" data-testid="agent-system-prompt" />
         </Field>
         <FallbackEditor value={d.fallbacks} onChange={(v) => set('fallbacks', v)} errors={fallbacks} disabled={readOnly} />
+        <KnowledgeBasePicker
+          value={d.knowledgeBaseIds}
+          onChange={(v) => set('knowledgeBaseIds', v)}
+          bases={knowledgeBases}
+          errors={Object.entries(fields).filter(([k]) => k.startsWith('knowledgeBaseIds')).flatMap(([, v]) => v)}
+        />
         <fieldset className="fieldset">
           <legend>Parameters</legend>
           <div className="grid-2">
@@ -125,5 +137,52 @@ export function AgentForm({ initial, readOnly, issues, busy, onSubmit }: AgentFo
         </div>
       )}
     </form>
+  );
+}
+
+const MAX_BASES = 10;
+
+/** Checkboxes of the tenant's knowledge bases; ids the list does not know (deleted bases) stay visible so they can be detached. */
+function KnowledgeBasePicker({ value, onChange, bases, errors }: { value: readonly string[]; onChange: (ids: string[]) => void; bases?: readonly KnowledgeBase[]; errors: readonly string[] }) {
+  const known = new Set((bases ?? []).map((b) => b.id));
+  const unknown = value.filter((id) => !known.has(id));
+  const toggle = (id: string, on: boolean) => onChange(on ? [...value, id] : value.filter((x) => x !== id));
+  return (
+    <fieldset className="fieldset" data-testid="agent-knowledge">
+      <legend>Knowledge bases</legend>
+      <p className="hint">Each step of this agent retrieves the top chunks for its prompt from these bases and cites them. Up to {MAX_BASES}.</p>
+      {bases === undefined ? (
+        <p className="muted small">{value.length ? `${value.length} attached.` : 'Loading…'}</p>
+      ) : bases.length === 0 && unknown.length === 0 ? (
+        <p className="muted small">No knowledge bases yet: create one on the Knowledge page.</p>
+      ) : (
+        <ul className="check-list kb-checks">
+          {bases.map((b) => {
+            const on = value.includes(b.id);
+            return (
+              <li key={b.id}>
+                <label className="check">
+                  <input type="checkbox" checked={on} disabled={!on && value.length >= MAX_BASES} onChange={(e) => toggle(b.id, e.target.checked)} data-testid={`agent-kb-${b.id}`} />
+                  <span>
+                    {b.name} <span className="muted small">{b.embeddingModel} · {b.documentCount} doc{b.documentCount === 1 ? '' : 's'}</span>
+                  </span>
+                </label>
+              </li>
+            );
+          })}
+          {unknown.map((id) => (
+            <li key={id}>
+              <label className="check">
+                <input type="checkbox" checked onChange={() => toggle(id, false)} data-testid={`agent-kb-${id}`} />
+                <span className="muted">
+                  unknown base <span className="mono small">{id}</span> (deleted?)
+                </span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+      {errors.length > 0 && <p className="field-error">{errors.join(' · ')}</p>}
+    </fieldset>
   );
 }

@@ -1,5 +1,8 @@
 import type { RunEvent } from '../../api/types';
 import { formatTime } from '../../format';
+import { headingTrail } from '../knowledge/highlight';
+import { formatScore } from '../knowledge/ScoreBar';
+import { citationsOfEvent } from './citations';
 
 /** The run's timeline, newest last, announced politely while the run is live. */
 export function EventsTimeline({ events, live }: { events: readonly RunEvent[]; live: boolean }) {
@@ -14,15 +17,33 @@ export function EventsTimeline({ events, live }: { events: readonly RunEvent[]; 
       ) : (
         <ol className="timeline" aria-live={live ? 'polite' : 'off'} data-testid="events-timeline">
           {events.map((e) => (
-            <li key={e.seq} className={`timeline-item ev-${e.type.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`}>
+            <li key={e.seq} className={`timeline-item ev-${e.type.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`} data-type={e.type}>
               <time dateTime={e.at}>{formatTime(e.at)}</time>
-              <span className="timeline-type">{e.type}</span>
+              <span className="timeline-type">{e.type === 'step.citations' ? 'sources retrieved' : e.type}</span>
               {e.nodeId && <span className="mono timeline-node">{e.nodeId}</span>}
               <span className="timeline-msg">{e.message}</span>
+              {e.type === 'step.citations' && <EventSources event={e} />}
             </li>
           ))}
         </ol>
       )}
     </section>
+  );
+}
+
+/** The sources of a `step.citations` event, one short line each. */
+function EventSources({ event }: { event: RunEvent }) {
+  const citations = citationsOfEvent(event);
+  if (citations.length === 0) return null;
+  return (
+    <ul className="timeline-sources" data-testid="timeline-sources">
+      {citations.map((c) => (
+        <li key={`${c.n}-${c.chunkId}`}>
+          <span className="mono">[{c.n}]</span> {c.title}
+          {headingTrail(c.heading, c.title) ? <span className="muted"> · {headingTrail(c.heading, c.title)}</span> : null}
+          <span className="muted"> · score {formatScore(c.score)}</span>
+        </li>
+      ))}
+    </ul>
   );
 }

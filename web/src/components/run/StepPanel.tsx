@@ -3,19 +3,23 @@ import type { RunStep, WorkflowNode } from '../../api/types';
 import { durationMs, formatDateTime, formatDuration, formatTokens, formatUsd } from '../../format';
 import { StatusBadge } from '../StatusBadge';
 import { AttemptsTable } from './AttemptsTable';
+import type { Citation } from './citations';
+import { CitationsPanel } from './CitationsPanel';
 import { StepOutput } from './StepOutput';
 
 interface StepPanelProps {
   nodeId: string;
   node?: WorkflowNode;
   step?: RunStep;
+  /** What the step retrieved from knowledge bases (undefined: none attached). */
+  citations?: readonly Citation[];
   onClose: () => void;
   /** Approval steps that wait for a decision (dev and above). */
   onDecide?: (stepId: string, approve: boolean, comment: string) => Promise<void>;
 }
 
 /** Everything about one step: prompt, output, attempts, provider, tokens, cost, error. */
-export function StepPanel({ nodeId, node, step, onClose, onDecide }: StepPanelProps) {
+export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: StepPanelProps) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const waitingApproval = step?.status === 'WAITING' && (step.type === 'approval' || node?.type === 'approval');
@@ -101,6 +105,7 @@ export function StepPanel({ nodeId, node, step, onClose, onDecide }: StepPanelPr
           <div data-testid="step-output">
             <StepOutput output={step.output} />
           </div>
+          {citations && <CitationsPanel citations={citations} query={step.prompt} />}
           <h3>Attempts</h3>
           <AttemptsTable attempts={step.attempts} />
           <details className="disclosure" open={!step.output}>
