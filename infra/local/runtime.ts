@@ -130,7 +130,8 @@ async function startS3(config: Config, directory: string, closers: (() => Promis
     address: '127.0.0.1',
     directory,
     silent: true,
-    configureBuckets: [{ name: config.DOCUMENTS_BUCKET, configs: [] }, { name: config.ARTIFACTS_BUCKET, configs: [] }],
+    // Same CORS as the AWS documents bucket: the console PUTs uploads straight to presigned URLs.
+    configureBuckets: [{ name: config.DOCUMENTS_BUCKET, configs: [DOCUMENTS_CORS] }, { name: config.ARTIFACTS_BUCKET, configs: [] }],
   });
   const address = (await server.run()) as AddressInfo;
   closers.push(() => server.close());
@@ -139,6 +140,9 @@ async function startS3(config: Config, directory: string, closers: (() => Promis
   closers.push(async () => client.destroy());
   return client;
 }
+
+const DOCUMENTS_CORS =
+  '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedHeader>*</AllowedHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>';
 
 function timer(onProgress?: (step: string, ms: number) => void) {
   return async <T>(step: string, fn: () => Promise<T>): Promise<T> => {

@@ -1,7 +1,7 @@
 /**
  * Retrieval for agent steps whose agent has knowledge bases attached: the top chunks for the
  * rendered prompt join the prompt as numbered sources, and the citations are recorded once per
- * step as a `step.citations` run event (document, chunk, offsets, score), which the run page shows.
+ * step as a `step.citations` run event (document, chunk, offsets, score, excerpt), which the run page shows.
  * Runs outside any transaction (the query embedding may be a network call).
  */
 import { and, eq } from 'drizzle-orm';
@@ -31,7 +31,12 @@ export interface Citation {
   start: number;
   end: number;
   score: number;
+  /** The start of the chunk, so the run page can show the source without searching again. */
+  text: string;
 }
+
+/** Characters of each chunk kept in the citation event (the full chunk went into the prompt). */
+export const CITATION_EXCERPT_CHARS = 600;
 
 /** Sources given to the model per step, across all attached bases. */
 export const TOP_CHUNKS = 5;
@@ -53,7 +58,7 @@ export async function promptWithKnowledge(p: Platform, step: KnowledgeStep): Pro
     }
   }
   const top = hits.sort((a, b) => b.score - a.score).slice(0, TOP_CHUNKS);
-  const citations: Citation[] = top.map((h, i) => ({ n: i + 1, knowledgeBaseId: h.knowledgeBaseId, documentId: h.documentId, title: h.title, chunkId: h.chunkId, heading: h.heading, start: h.start, end: h.end, score: h.score }));
+  const citations: Citation[] = top.map((h, i) => ({ n: i + 1, knowledgeBaseId: h.knowledgeBaseId, documentId: h.documentId, title: h.title, chunkId: h.chunkId, heading: h.heading, start: h.start, end: h.end, score: h.score, text: h.text.slice(0, CITATION_EXCERPT_CHARS) }));
 
   await p.db.withTenant({ tenantId: step.tenantId }, async (tx) => {
     // Retried attempts retrieve the same sources; the timeline lists them once.

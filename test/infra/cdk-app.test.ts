@@ -232,6 +232,12 @@ describe('state machines', () => {
 });
 
 describe('data', () => {
+  it('lets browsers PUT uploads to the documents bucket (CORS), and nothing else', () => {
+    const buckets = Object.values(synth.json['HishamOS-Data']!.Resources).filter((r) => r.Type === 'AWS::S3::Bucket' && r.Properties?.CorsConfiguration);
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]!.Properties.CorsConfiguration.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })]);
+  });
+
   it('runs Aurora PostgreSQL 16 Serverless v2 with the Data API, encrypted, protected and backed up', () => {
     synth.templates['HishamOS-Data']!.hasResourceProperties('AWS::RDS::DBCluster', {
       Engine: 'aurora-postgresql',

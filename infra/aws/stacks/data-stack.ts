@@ -120,8 +120,9 @@ export class DataStack extends Stack implements DataRefs {
       reason: 'This is the server access log bucket itself; logging it into itself would loop.',
     });
 
-    const dataBucket = (bucketId: string, prefix: 'documents' | 'artifacts') =>
+    const dataBucket = (bucketId: string, prefix: 'documents' | 'artifacts', cors?: s3.CorsRule[]) =>
       new s3.Bucket(this, bucketId, {
+        cors,
         // Deterministic, so grants in the other stacks can name the objects (wiring.ts, ADR 036).
         bucketName: dataBucketName(this.stackName, prefix, this.account, this.region),
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -133,7 +134,8 @@ export class DataStack extends Stack implements DataRefs {
         lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
         removalPolicy,
       });
-    this.documentsBucket = dataBucket('Documents', 'documents');
+    // The console PUTs files straight to presigned URLs; the signature, not the origin, authorises them.
+    this.documentsBucket = dataBucket('Documents', 'documents', [{ allowedMethods: [s3.HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAge: 3000 }]);
     this.artifactsBucket = dataBucket('Artifacts', 'artifacts');
 
     // --- secrets ------------------------------------------------------------------------------

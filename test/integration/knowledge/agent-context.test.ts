@@ -41,6 +41,8 @@ test('a step of an agent with a knowledge base cites the retrieved chunks; witho
   const [first] = cited[0].data.citations;
   expect(first).toMatchObject({ n: 1, knowledgeBaseId: kbId, documentId: doc.body.id, title: 'Quokka runbook', heading: 'Quokka runbook › Quokka' });
   expect(first.end).toBeGreaterThan(first.start);
+  expect(first.text.length).toBeGreaterThan(0);
+  expect(first.text.toLowerCase()).toContain('quokka');
   // The sources reached the model: the grounded step's prompt was longer by the cited text.
   const withStep = run.steps.find((s: any) => s.nodeId === 'with');
   const withoutStep = run.steps.find((s: any) => s.nodeId === 'without');

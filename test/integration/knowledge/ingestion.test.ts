@@ -194,3 +194,17 @@ test('bad input gets a 400 naming the field', async () => {
   expect(badChunking.body.error.details[0].path).toBe('chunking.overlap');
   expect(badSearch.status).toBe(400);
 });
+
+test('a browser can PUT to the presigned URL: the documents bucket answers the CORS preflight', async () => {
+  const kbId = await kb();
+  const created = await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, { token, body: { filename: 'notes.md', contentType: 'text/markdown' } });
+
+  const preflight = await fetch(created.body.uploadUrl, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://127.0.0.1:3000', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+  });
+
+  expect(preflight.status).toBe(200);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+  expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+});
