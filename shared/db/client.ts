@@ -62,6 +62,10 @@ async function connect(options: DatabaseOptions): Promise<{ drizzle: Drizzle; cl
       const { drizzle } = await import('drizzle-orm/node-postgres');
       // numeric/bigint come back as strings from pg; drizzle column modes map the typed queries.
       const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
+      // An idle client whose connection the server closes (restart, failover, a dropped test
+      // database) emits 'error' on the pool; unhandled, that would crash the process. The pool
+      // replaces the client on next use, and queries in flight still fail on their own.
+      pool.on('error', () => undefined);
       return { drizzle: drizzle({ client: pool }) as unknown as Drizzle, close: () => pool.end() };
     }
     case 'data-api': {
