@@ -6,6 +6,10 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/hishamos_rag npx tsx bench/rag-search.ts [chunks=100000] [queries=200]
  *
+ * RAG_BENCH_KEEP=1 keeps the generated tenant (slug `rag-bench-<chunks>-<ef_construction>`) and a
+ * later run with the same arguments reuses it instead of loading again (the PRNG regenerates the
+ * same texts and queries); without it the bench tenant is deleted at the end.
+ *
  * Loading is bounded: multi-row INSERT … SELECT FROM jsonb_to_recordset in batches of 2 000 with the
  * vector and GIN indexes dropped, then one index build (m=16, ef_construction=64, parallel workers).
  */
@@ -15,7 +19,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf } from '../shared/db/client';
 import { migrate } from '../shared/db/migrate';
 import { embedLocal } from '../shared/rag/embedders/local';
-import { searchChunks, vectorLiteral } from '../shared/rag/search';
+import { candidateCount, EF_SEARCH, RRF_K, searchChunks, TEXT_BUDGET, vectorLiteral } from '../shared/rag/search';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('set DATABASE_URL to a PostgreSQL database with pgvector');
@@ -52,12 +56,29 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 const db = await openDatabase({ driver: 'pg', url, max: 4 });
 await migrate(db.owner, join(import.meta.dirname, '..', 'shared', 'db', 'migrations'));
-const tenantId = randomUUID();
-const kbId = randomUUID();
-await db.owner.execute(sql`insert into tenants (id, slug, name) values (${tenantId}, ${`bench-${tenantId.slice(0, 8)}`}, 'rag bench')`);
-await db.owner.execute(sql`insert into knowledge_bases (id, tenant_id, name, embedding_model, dimensions, chunk_size, chunk_overlap) values (${kbId}, ${tenantId}, 'bench', 'local', 384, 1000, 150)`);
+const KEEP = process.env.RAG_BENCH_KEEP === '1';
+const slug = `rag-bench-${CHUNKS}-${EF_CONSTRUCTION}`;
+const kept = rowsOf<{ tenant_id: string; kb_id: string; n: number }>(await db.owner.execute(sql`select t.id as tenant_id, k.id as kb_id,
+  (select count(*)::int from chunks c where c.knowledge_base_id = k.id) as n
+  from tenants t join knowledge_bases k on k.tenant_id = t.id where t.slug = ${slug}`))[0];
+const reuse = KEEP && kept?.n === CHUNKS;
+if (kept && !reuse) await db.owner.execute(sql`delete from tenants where slug = ${slug}`);
+const tenantId = reuse ? kept.tenant_id : randomUUID();
+const kbId = reuse ? kept.kb_id : randomUUID();
+if (!reuse) {
+  await db.owner.execute(sql`insert into tenants (id, slug, name) values (${tenantId}, ${KEEP ? slug : `bench-${tenantId.slice(0, 8)}`}, 'rag bench')`);
+  await db.owner.execute(sql`insert into knowledge_bases (id, tenant_id, name, embedding_model, dimensions, chunk_size, chunk_overlap) values (${kbId}, ${tenantId}, 'bench', 'local', 384, 1000, 150)`);
+}
 
 try {
+  const texts: string[] = [];
+  if (reuse) {
+    console.log(`reusing the kept ${CHUNKS}-chunk bench tenant ${slug}`);
+    for (let j = 0; j < CHUNKS; j++) {
+      if (j % PER_DOC === 0) topic = TOPICS[Math.floor(rand() * TOPICS.length)];
+      texts.push(`${sentence(12)}. ${sentence(14)}. ${sentence(10)}.`);
+    }
+  } else {
   console.log(`generating ${CHUNKS} chunks (${CHUNKS / PER_DOC} documents) …`);
   let t0 = performance.now();
   const docIds = Array.from({ length: Math.ceil(CHUNKS / PER_DOC) }, () => randomUUID());
@@ -68,7 +89,6 @@ try {
   }
   await db.owner.execute(sql.raw('DROP INDEX IF EXISTS chunks_embedding_384'));
   await db.owner.execute(sql.raw('DROP INDEX IF EXISTS chunks_tsv'));
-  const texts: string[] = [];
   let embedMs = 0;
   for (let i = 0; i < CHUNKS; i += BATCH) {
     const rows = [];
@@ -100,6 +120,7 @@ try {
   const ginMs = ms(t0);
   await db.owner.execute(sql.raw('ANALYZE chunks'));
   console.log(`HNSW build (m 16, ef_construction ${EF_CONSTRUCTION}) ${(hnswMs / 1000).toFixed(1)} s, GIN build ${(ginMs / 1000).toFixed(1)} s`);
+  }
 
   // Queries: 4-7 words of a random chunk, shuffled, with one unrelated word (a realistic partial match).
   const queries = Array.from({ length: QUERIES }, () => {
@@ -108,14 +129,34 @@ try {
     return [...words.slice(start, start + 4 + Math.floor(rand() * 4)), zipf()].sort(() => rand() - 0.5).join(' ');
   });
   const scope = { tenantId };
-  const search = (query: string, mode: 'hybrid' | 'vector', efSearch?: number) =>
-    db.withTenant(scope, (tx) => searchChunks(tx, { knowledgeBaseId: kbId, dimensions: 384, query, vector: embedLocal(query), topK: 10, mode, efSearch }));
-  const exact = (query: string) => db.withTenant(scope, async (tx) => {
+  const CAND = candidateCount(10);
+  const search = (query: string, mode: 'hybrid' | 'vector' | 'text', efSearch?: number, textBudget?: number) =>
+    db.withTenant(scope, (tx) => searchChunks(tx, { knowledgeBaseId: kbId, dimensions: 384, query, vector: embedLocal(query), topK: 10, mode, efSearch, textBudget }));
+  // Exact references: the CAND nearest chunks by a sequential scan, and the full-text ranking of
+  // every chunk matching any query term (chunk_text_search with an unlimited budget = migration
+  // 0004's behaviour), fused exactly as searchChunks fuses (RRF, ties: vector rank, text rank, id).
+  const exactVector = (query: string) => db.withTenant(scope, async (tx) => {
     await tx.execute(sql.raw('SET LOCAL enable_indexscan = off'));
     await tx.execute(sql.raw('SET LOCAL enable_bitmapscan = off'));
     return rowsOf<{ id: string }>(await tx.execute(sql`select id from chunks where knowledge_base_id = ${kbId} and dims = 384
-      order by embedding::vector(384) <=> ${vectorLiteral(embedLocal(query))}::vector(384) limit 10`)).map((r) => r.id);
+      order by embedding::vector(384) <=> ${vectorLiteral(embedLocal(query))}::vector(384), id limit ${CAND}`)).map((r) => r.id);
   });
+  const exactText = (query: string) => db.withTenant(scope, async (tx) =>
+    rowsOf<{ id: string; rank: number }>(await tx.execute(sql`select id, rank from chunk_text_search(${kbId}::uuid, ${query}::text, ${CAND}::int, null, null, 1000000000)`)));
+  const fuse = (vec: string[], txt: { id: string; rank: number }[]) => {
+    const rows = new Map<string, { id: string; v?: number; t?: number; score: number }>();
+    vec.forEach((id, i) => rows.set(id, { id, v: i + 1, score: 1 / (RRF_K + i + 1) }));
+    txt.forEach((row, i) => {
+      let r = i + 1;
+      while (r > 1 && Number(txt[r - 2].rank) === Number(row.rank)) r--; // rank(): ties share the first rank
+      const hit = rows.get(row.id) ?? { id: row.id, score: 0 };
+      hit.t = r;
+      hit.score += 1 / (RRF_K + r);
+      rows.set(row.id, hit);
+    });
+    return [...rows.values()].sort((x, y) => y.score - x.score || (x.v ?? 1e9) - (y.v ?? 1e9) || (x.t ?? 1e9) - (y.t ?? 1e9) || (x.id < y.id ? -1 : 1))
+      .slice(0, 10).map((h) => h.id);
+  };
   for (const q of queries.slice(0, 10)) await search(q, 'hybrid'); // warm the caches
   if (process.env.EXPLAIN) {
     // Prints the plan of one hybrid query (diagnostics only).
@@ -127,42 +168,54 @@ try {
     } : (t as any)[k] }), { knowledgeBaseId: kbId, dimensions: 384, query: queries[0], vector: embedLocal(queries[0]), topK: 10, mode: 'hybrid' }));
   }
 
-  const results: Record<string, { p50: number; p95: number; recall?: number }> = {};
-  const exactIds: string[][] = [];
   const exactTimes: number[] = [];
+  const exactVec: string[][] = [];
+  const exactHybrid: string[][] = [];
+  const exactTxt: string[][] = [];
   for (const q of queries) {
     const s = performance.now();
-    exactIds.push(await exact(q));
+    exactVec.push(await exactVector(q));
     exactTimes.push(ms(s));
+    const txt = await exactText(q);
+    exactTxt.push(txt.slice(0, 10).map((r) => r.id));
+    exactHybrid.push(fuse(exactVec[exactVec.length - 1], txt));
   }
-  results['exact scan (vector, no index)'] = { p50: pct(exactTimes, 50), p95: pct(exactTimes, 95), recall: 1 };
-  for (const ef of [40, 100, 200, 400, 800]) {
-    const times: number[] = [];
-    let found = 0;
-    for (const [i, q] of queries.entries()) {
+  // Every configuration runs once per query, round robin, so load from elsewhere on the machine
+  // affects them alike and the ratios of one run compare.
+  type Config = { name: string; mode: 'hybrid' | 'vector' | 'text'; ef?: number; budget?: number };
+  const configs: Config[] = [
+    ...[40, 100, 200, 300, 400, 800].map((ef): Config => ({ name: `HNSW vector, ef_search ${ef}${ef === EF_SEARCH.vector ? ' (vector default)' : ''}`, mode: 'vector', ef })),
+    { name: 'text only, unbounded (migration 0004)', mode: 'text', budget: 1_000_000_000 },
+    { name: `text only, budget ${TEXT_BUDGET}`, mode: 'text', budget: TEXT_BUDGET },
+    { name: 'hybrid, ef 100, text unbounded (migration 0004)', mode: 'hybrid', ef: 100, budget: 1_000_000_000 },
+    ...[[40, 1000], [100, 1000], [200, 1000], [300, 1000], [400, 1000], [500, 1000], [400, 500]].map(([ef, budget]): Config => ({
+      name: `hybrid, ef ${ef}, text budget ${budget}${ef === EF_SEARCH.hybrid && budget === TEXT_BUDGET ? ' (hybrid default)' : ''}`, mode: 'hybrid', ef, budget })),
+  ];
+  const times = configs.map(() => [] as number[]);
+  const found = configs.map(() => 0);
+  for (const [i, q] of queries.entries()) {
+    for (const [c, cfg] of configs.entries()) {
       const s = performance.now();
-      const hits = await search(q, 'vector', ef);
-      times.push(ms(s));
-      const truth = new Set(exactIds[i]);
-      found += hits.filter((h) => truth.has(h.chunkId)).length;
+      const hits = await search(q, cfg.mode, cfg.ef, cfg.budget);
+      times[c].push(ms(s));
+      const truth = new Set(cfg.mode === 'vector' ? exactVec[i].slice(0, 10) : cfg.mode === 'text' ? exactTxt[i] : exactHybrid[i]);
+      found[c] += hits.filter((h) => truth.has(h.chunkId)).length;
     }
-    results[`HNSW vector, ef_search ${ef}`] = { p50: pct(times, 50), p95: pct(times, 95), recall: found / (queries.length * 10) };
   }
-  const hybridTimes: number[] = [];
-  for (const q of queries) {
-    const s = performance.now();
-    await search(q, 'hybrid');
-    hybridTimes.push(ms(s));
-  }
-  results['hybrid (HNSW ef 100 + GIN, RRF)'] = { p50: pct(hybridTimes, 50), p95: pct(hybridTimes, 95) };
+  const results: Record<string, { p50: number; p95: number; recall?: number }> = {
+    'exact scan (vector, no index)': { p50: pct(exactTimes, 50), p95: pct(exactTimes, 95), recall: 1 },
+  };
+  configs.forEach((cfg, c) => { results[cfg.name] = { p50: pct(times[c], 50), p95: pct(times[c], 95), recall: found[c] / (queries.length * 10) }; });
 
   console.log(`\n${CHUNKS} chunks × 384 dims, ${QUERIES} queries, top 10, through RLS (application role)`);
-  console.log('| query | p50 ms | p95 ms | recall@10 vs exact | p50 vs exact |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('recall@10: vector rows against the exact nearest 10; text rows against the full ranking of every match (ties by id); hybrid rows against exact hybrid (exact nearest 40 + every full-text match ranked, fused by RRF)');
+  console.log('| query | p50 ms | p95 ms | recall@10 vs exact | p50 vs exact scan | p95 vs vector default |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  const base = results[configs.find((c) => c.mode === 'vector' && c.ef === EF_SEARCH.vector)!.name];
   for (const [name, r] of Object.entries(results)) {
-    console.log(`| ${name} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.recall === undefined ? '–' : r.recall.toFixed(3)} | ${(r.p50 / results['exact scan (vector, no index)'].p50).toFixed(3)}× |`);
+    console.log(`| ${name} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.recall === undefined ? '–' : r.recall.toFixed(3)} | ${(r.p50 / results['exact scan (vector, no index)'].p50).toFixed(3)}× | ${(r.p95 / base.p95).toFixed(2)}× |`);
   }
 } finally {
-  await db.owner.execute(sql`delete from tenants where id = ${tenantId}`);
+  if (!KEEP) await db.owner.execute(sql`delete from tenants where id = ${tenantId}`);
   await db.close();
 }

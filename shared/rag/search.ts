@@ -31,7 +31,17 @@ export interface ChunkSearch {
    * tolerates an approximate vector list and latency matters more (docs/benchmarks.md).
    */
   efSearch?: number;
+  /**
+   * Full-text rows ranked per coverage tier before the text half narrows to chunks matching more
+   * query terms (chunk_text_search, migration 0005). Exact ranking while all matches fit.
+   */
+  textBudget?: number;
 }
+
+/** Default full-text ranking budget per tier; see docs/benchmarks.md for the latency/recall trade. */
+export const TEXT_BUDGET = 1000;
+/** Default HNSW ef_search per mode (see `efSearch`). */
+export const EF_SEARCH = { vector: 400, hybrid: 100 } as const;
 
 export function vectorLiteral(v: number[]): string {
   return `[${v.map((x) => (Number.isFinite(x) ? Number(x.toFixed(7)) : 0)).join(',')}]`;
@@ -56,7 +66,7 @@ export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]
   const ctes: SQL[] = [];
   if (mode !== 'text') {
     if (!s.vector) throw new Error('vector search needs a query vector');
-    await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(s.efSearch ?? (mode === 'vector' ? 400 : 100), cand))}`));
+    await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(s.efSearch ?? EF_SEARCH[mode], cand))}`));
     // pgvector ≥ 0.8: keep scanning the graph when filters (tenant, base, documents) drop candidates.
     await tx.execute(sql.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`));
     const v = vectorLiteral(s.vector);
@@ -70,11 +80,12 @@ export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]
     // Any query term may match (OR): questions rarely contain every word of the passage; the rank
     // rewards chunks that match more terms, more often, and in the heading. ts_rank without length
     // normalisation ranked best of the variants tried on the labelled set (docs/benchmarks.md).
-    // Candidates come from chunk_text_candidates (migration 0004, ADR 034) so the GIN index is used.
-    const tsq = sql`replace(plainto_tsquery('english', ${s.query})::text, ' & ', ' | ')::tsquery`;
+    // chunk_text_search (migration 0005, ADR 034) uses the GIN index under RLS and ranks at most
+    // TEXT_BUDGET rows per coverage tier, so broad queries on large bases stay bounded.
     const docs = s.documentIds?.length ? JSON.stringify(s.documentIds) : null;
     const meta = s.metadata && Object.keys(s.metadata).length ? JSON.stringify(s.metadata) : null;
-    ctes.push(sql`txt AS MATERIALIZED (SELECT t.id, t.rank FROM chunk_text_candidates(${s.knowledgeBaseId}::uuid, ${tsq}, ${cand}::int, ${docs}::jsonb, ${meta}::jsonb) t),
+    const budget = Math.max(s.textBudget ?? TEXT_BUDGET, cand);
+    ctes.push(sql`txt AS MATERIALIZED (SELECT t.id, t.rank FROM chunk_text_search(${s.knowledgeBaseId}::uuid, ${s.query}::text, ${cand}::int, ${docs}::jsonb, ${meta}::jsonb, ${budget}::int) t),
       -- Equal text scores share a rank (common for short queries), so no chunk gets an arbitrary
       -- lead from its id; the vector side breaks the tie in the fusion.
       tr AS (SELECT id, rank() OVER (ORDER BY rank DESC) AS r FROM txt)`);

@@ -78,3 +78,24 @@ test("row-level security hides another tenant's chunks even from a query that na
   expect(planted).toMatch(/row-level security/);
   expect(ownerView[0].n).toBe(1);
 });
+
+test('the full-text candidate function applies the tenant itself, whatever its arguments', async () => {
+  // Arrange: a budget of 1 row forces the coverage-tier path as well as the exact one
+  const call = (tenantId: string | null, kbId: string, budget: number) => {
+    const run = async (tx: Parameters<Parameters<typeof stack.platform.db.withoutTenant>[0]>[0]) =>
+      rowsOf<{ id: string }>(await tx.execute(sql`select id from chunk_text_search(${kbId}::uuid, 'xylophone-omega launch code bluefin', 50, null, null, ${budget}::int)`));
+    return tenantId ? stack.platform.db.withTenant({ tenantId }, run) : stack.platform.db.withoutTenant(run);
+  };
+
+  // Act
+  const own = await call(a.tenantId, a.kbId, 1000);
+  const crossExact = await call(b.tenantId, a.kbId, 1000);
+  const crossTiers = await call(b.tenantId, a.kbId, 1);
+  const noTenant = await call(null, a.kbId, 1000);
+
+  // Assess
+  expect(own.length).toBeGreaterThan(0);
+  expect(crossExact).toEqual([]);
+  expect(crossTiers).toEqual([]);
+  expect(noTenant).toEqual([]);
+});
