@@ -38,6 +38,11 @@ export const ConfigSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Added latency of the local simulator, so parallel branches visibly overlap. */
   SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(120),
+  /** Per-provider circuit breaker: failures within the window that open it, and how long it stays open. */
+  LLM_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  LLM_BREAKER_WINDOW_MS: z.coerce.number().int().min(1).default(60_000),
+  LLM_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(1).default(30_000),
+  LLM_BREAKER_PROBE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   OPENAI_API_KEY: z.string().optional(),
   ANTHROPIC_API_KEY: z.string().optional(),

@@ -17,6 +17,7 @@
  * writes but no TTL deletion, so expiry (`expiresAt`, the table's TTL attribute) is checked on read.
  */
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Config } from '../config';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -29,14 +30,13 @@ export interface BreakerOptions {
 
 export const DEFAULT_BREAKER: BreakerOptions = { threshold: 5, windowMs: 60_000, cooldownMs: 30_000, probeTimeoutMs: 120_000 };
 
-/** Breaker settings from the environment (LLM_BREAKER_*), else the defaults. */
-export function breakerOptions(env: Record<string, string | undefined> = process.env): BreakerOptions {
-  const num = (v: string | undefined, d: number) => (v && /^\d+$/.test(v) ? Number(v) : d);
+/** Breaker settings from the configuration (LLM_BREAKER_*, parsed once in shared/config). */
+export function breakerOptions(config: Pick<Config, 'LLM_BREAKER_THRESHOLD' | 'LLM_BREAKER_WINDOW_MS' | 'LLM_BREAKER_COOLDOWN_MS' | 'LLM_BREAKER_PROBE_TIMEOUT_MS'>): BreakerOptions {
   return {
-    threshold: num(env.LLM_BREAKER_THRESHOLD, DEFAULT_BREAKER.threshold),
-    windowMs: num(env.LLM_BREAKER_WINDOW_MS, DEFAULT_BREAKER.windowMs),
-    cooldownMs: num(env.LLM_BREAKER_COOLDOWN_MS, DEFAULT_BREAKER.cooldownMs),
-    probeTimeoutMs: num(env.LLM_BREAKER_PROBE_TIMEOUT_MS, DEFAULT_BREAKER.probeTimeoutMs),
+    threshold: config.LLM_BREAKER_THRESHOLD,
+    windowMs: config.LLM_BREAKER_WINDOW_MS,
+    cooldownMs: config.LLM_BREAKER_COOLDOWN_MS,
+    probeTimeoutMs: config.LLM_BREAKER_PROBE_TIMEOUT_MS,
   };
 }
 

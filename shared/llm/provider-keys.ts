@@ -33,7 +33,7 @@ export const lastFour = (key: string) => `…${key.slice(-4)}`;
 
 export async function listProviders(p: Platform, auth: AuthContext): Promise<Status[]> {
   const rows = await p.db.withTenant(auth, (tx) => tx.select().from(providerKeys).where(eq(providerKeys.tenantId, auth.tenantId)));
-  const breaker = new CircuitBreaker(p.dynamo, p.config.TABLE_NAME, breakerOptions());
+  const breaker = new CircuitBreaker(p.dynamo, p.config.TABLE_NAME, breakerOptions(p.config));
   return Promise.all(KEYED_PROVIDERS.map(async (provider): Promise<Status> => {
     const own = rows.find((r) => r.provider === provider);
     const env = envCredentials(p.config, provider as ProviderId);

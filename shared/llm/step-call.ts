@@ -79,7 +79,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runStepCall(p: Platform, input: StepCallInput, options: { breaker?: BreakerOptions } = {}): Promise<StepCallResult> {
   const deps: GatewayDeps = { config: p.config, tenantCredentials: (provider) => tenantProviderCredentials(p, input.tenantId, provider), now: p.now };
-  const breaker = new CircuitBreaker(p.dynamo, p.config.TABLE_NAME, options.breaker ?? breakerOptions());
+  const breaker = new CircuitBreaker(p.dynamo, p.config.TABLE_NAME, options.breaker ?? breakerOptions(p.config));
   const res: StepCallResult = { rows: [], events: [], reservationIds: [], costUsd: 0 };
   const history = [...input.prior];
   const skippedNow = new Set<number>();

@@ -200,8 +200,10 @@ test('structured output: a mismatching answer is OutputSchemaMismatch, moves to 
 });
 
 test('circuit breaker: opens after N failures, skips without calling, half-opens after the cooldown and closes on success', async () => {
-  // Prepare: threshold 2, cooldown 1.5 s (read from the environment at each call)
-  Object.assign(process.env, { LLM_BREAKER_THRESHOLD: '2', LLM_BREAKER_COOLDOWN_MS: '1500' });
+  // Prepare: threshold 2, cooldown 1.5 s for this test only (the breaker reads the platform config at each call)
+  const config = stack.platform.config;
+  const saved = { threshold: config.LLM_BREAKER_THRESHOLD, cooldown: config.LLM_BREAKER_COOLDOWN_MS };
+  Object.assign(config, { LLM_BREAKER_THRESHOLD: 2, LLM_BREAKER_COOLDOWN_MS: 1500 });
   await agent('geminist', { model: 'gemini:gemini-2.5-flash', fallbacks: ['anthropic:claude-sonnet-4'] });
   await workflow('breaker-flow', 'geminist');
   fakes.gemini.setDefault({ kind: 'serverError', status: 503 });
@@ -232,8 +234,7 @@ test('circuit breaker: opens after N failures, skips without calling, half-opens
     expect((await call('GET', '/v1/providers')).body.items.find((i: any) => i.provider === 'gemini').circuit).toBe('closed');
     expect(fakes.gemini.calls).toBe(3);
   } finally {
-    delete process.env.LLM_BREAKER_THRESHOLD;
-    delete process.env.LLM_BREAKER_COOLDOWN_MS;
+    Object.assign(config, { LLM_BREAKER_THRESHOLD: saved.threshold, LLM_BREAKER_COOLDOWN_MS: saved.cooldown });
     fakes.gemini.setDefault({ kind: 'success' });
   }
 });
