@@ -31,7 +31,7 @@ export interface VersionedStore<S> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function store<S>(kind: string, head: Head, versions: Versions, fkCol: Versions['agentId']): VersionedStore<S> {
+function store<S>(kind: string, head: Head, versions: Versions, fkCol: Versions['agentId'], fkKey: 'agentId' | 'workflowId'): VersionedStore<S> {
   const byIdOrSlug = (tenantId: string, idOrSlug: string) =>
     and(eq(head.tenantId, tenantId), isNull(head.deletedAt), UUID.test(idOrSlug) ? eq(head.id, idOrSlug) : eq(head.slug, idOrSlug));
 
@@ -76,13 +76,13 @@ function store<S>(kind: string, head: Head, versions: Versions, fkCol: Versions[
         .catch((e) => {
           throw isUniqueViolation(e) ? new Conflict(`${kind} slug "${slug}" is already taken`) : e;
         });
-      await tx.insert(versions).values({ tenantId, [fkName(fkCol)]: created.id, version: 1, spec, createdBy: userId } as never);
+      await tx.insert(versions).values({ tenantId, [fkKey]: created.id, version: 1, spec, createdBy: userId } as never);
       return load(tx, eq(head.id, created.id));
     },
     async update(tx, tenantId, idOrSlug, spec, userId) {
       const current = await load(tx, byIdOrSlug(tenantId, idOrSlug));
       const next = current.version + 1;
-      await tx.insert(versions).values({ tenantId, [fkName(fkCol)]: current.id, version: next, spec, createdBy: userId } as never);
+      await tx.insert(versions).values({ tenantId, [fkKey]: current.id, version: next, spec, createdBy: userId } as never);
       await tx.update(head).set({ currentVersion: next, updatedAt: sql`now()` }).where(eq(head.id, current.id));
       return load(tx, eq(head.id, current.id));
     },
@@ -99,10 +99,6 @@ function store<S>(kind: string, head: Head, versions: Versions, fkCol: Versions[
   };
 }
 
-function fkName(col: { name: string }): string {
-  return col.name === 'agent_id' ? 'agentId' : 'workflowId';
-}
-
 function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
 }
@@ -112,5 +108,5 @@ function decodeCursor(cursor: string): { at: Date; id: string } | undefined {
   return Number.isNaN(d.getTime()) || !UUID.test(id ?? '') ? undefined : { at: d, id };
 }
 
-export const agentStore = <S>() => store<S>('agent', agents, agentVersions, agentVersions.agentId);
-export const workflowStore = <S>() => store<S>('workflow', workflows as unknown as Head, workflowVersions as unknown as Versions, workflowVersions.workflowId as unknown as Versions['agentId']);
+export const agentStore = <S>() => store<S>('agent', agents, agentVersions, agentVersions.agentId, 'agentId');
+export const workflowStore = <S>() => store<S>('workflow', workflows as unknown as Head, workflowVersions as unknown as Versions, workflowVersions.workflowId as unknown as Versions['agentId'], 'workflowId');

@@ -2,7 +2,7 @@
  * Drizzle tables of the LLM gateway (migrations/0002_gateway.sql). The two columns 0002 adds to
  * usage_records (model_ref, retry_after_ms) are in the foundation's `usageRecords` (schema.ts).
  */
-import { boolean, integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const money = (name: string) => numeric(name, { precision: 14, scale: 6, mode: 'number' });

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { AgentSpec } from '../api/contracts/agents';
 import type { WorkflowSpec } from '../api/contracts/workflows';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';

@@ -1,6 +1,5 @@
 import { asc, and, eq, sql } from 'drizzle-orm';
-import { runSteps, runs } from '../../db/schema';
-import { usageRecords } from '../../db/schema';
+import { runSteps, runs, usageRecords } from '../../db/schema';
 import { ValidationError } from '../../errors';
 import { settleReservation } from '../../llm/budgets';
 import type { PriorAttempt } from '../../llm/fallback';
@@ -60,9 +59,8 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
   });
   if ('skip' in prepared) return { status: prepared.skip! };
   const { run, step, node, agent, prompt, chain, prior, attempt } = prepared;
-  // --- knowledge bases (issue 6): retrieved sources join the prompt; citations become a step.citations event
+  // Retrieval happens before the call and outside any transaction (embedding the query may be remote).
   const content = await promptWithKnowledge(p, { tenantId: input.tenantId, runId: run.id, workflowId: run.workflowId, stepId: step.id, nodeId: step.nodeId, knowledgeBaseIds: agent.knowledgeBaseIds, prompt });
-  // --- end knowledge bases
 
   const call = await runStepCall(p, {
     tenantId: input.tenantId, workflowId: run.workflowId, runId: run.id, stepId: step.id, nodeId: step.nodeId, executionId: input.executionId,
