@@ -17,7 +17,11 @@ import { recordDelivery } from './deliveries';
 import { mapInput } from './input-mapping';
 import { eventName, matchRules, pullRequestHead, type Source } from './rules';
 import { webhookSecret } from './secrets';
-import { verifySignature } from './signatures';
+import { verifySignature, verifyToken } from './signatures';
+import { createHash } from 'node:crypto';
+
+/** The header Jira Automation rules set to the trigger's secret (they cannot compute an HMAC). */
+export const JIRA_TOKEN_HEADER = 'x-hishamos-token';
 
 export interface WebhookRequest {
   source: Source;
@@ -54,7 +58,8 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
   // The same answer for "no such trigger" and "a trigger of the other source": ids are not probed.
   if (!found || found.source !== req.source) throw new NotFound(`no ${req.source} trigger ${req.triggerId}`);
   const tenantId = found.tenant_id;
-  const deliveryId = req.headers[h.delivery]?.slice(0, 200) ?? null;
+  // Jira Automation sends no identifier: the body's hash makes a retried rule a duplicate.
+  const deliveryId = req.headers[h.delivery]?.slice(0, 200) ?? (req.source === 'jira' && req.headers[JIRA_TOKEN_HEADER] ? `body-${createHash('sha256').update(req.raw).digest('hex').slice(0, 40)}` : null);
   const payload = (req.json && typeof req.json === 'object' && !Array.isArray(req.json) ? req.json : undefined) as Record<string, any> | undefined;
   const event = payload ? eventName(req.source, h.event ? req.headers[h.event] : undefined, payload) : null;
   const base = { tenantId, triggerId: req.triggerId, deliveryId, event };
@@ -64,7 +69,12 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
   };
 
   const secret = await webhookSecret(p, tenantId, req.triggerId);
-  const check = secret ? verifySignature(secret, req.raw, req.headers[h.signature], h.algorithms) : { ok: false as const, reason: 'trigger has no webhook secret' };
+  const token = req.source === 'jira' && !req.headers[h.signature] ? req.headers[JIRA_TOKEN_HEADER] : undefined;
+  const check = !secret
+    ? { ok: false as const, reason: 'trigger has no webhook secret' }
+    : token !== undefined
+      ? verifyToken(secret, token)
+      : verifySignature(secret, req.raw, req.headers[h.signature], h.algorithms);
   if (!check.ok) throw await reject(new Unauthorized(`webhook signature rejected: ${check.reason}`));
   if (!payload) throw await reject(new ValidationError('webhook body must be a JSON object', [{ path: 'body', message: 'expected a JSON object' }]));
   if (!deliveryId) throw await reject(new ValidationError(`missing ${h.delivery} header`, [{ path: `headers.${h.delivery}`, message: 'required' }]));

@@ -1,7 +1,9 @@
 /**
  * Webhook signatures: HMAC-SHA256 over the exact request bytes, compared in constant time. GitHub
  * sends `X-Hub-Signature-256: sha256=<hex>`; Jira (admin webhooks with a secret) sends
- * `X-Hub-Signature: sha256=<hex>` (WebSub style, the algorithm named before the `=`).
+ * `X-Hub-Signature: sha256=<hex>` (WebSub style, the algorithm named before the `=`). Jira
+ * Automation's "Send web request" cannot sign, but can send a header: it proves the shared secret
+ * itself (`X-HishamOS-Token`), compared in constant time like a signature.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -24,6 +26,15 @@ export function verifySignature(secret: string, raw: string | Buffer, header: st
   // timingSafeEqual needs equal lengths; comparing against the expected length leaks only the length.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
   return { ok: true };
+}
+
+/** The shared-secret form: the header carries the trigger's secret itself. */
+export function verifyToken(secret: string, header: string | undefined): SignatureCheck {
+  if (!header) return { ok: false, reason: 'missing signature header' };
+  const given = createHmac('sha256', 'token-compare').update(header.trim()).digest();
+  const expected = createHmac('sha256', 'token-compare').update(secret).digest();
+  // Hashing first gives equal lengths, so the comparison leaks nothing about the secret's length.
+  return timingSafeEqual(given, expected) ? { ok: true } : { ok: false, reason: 'token does not match' };
 }
 
 /** A new webhook secret: 32 random bytes, URL-safe, prefixed so people recognise it. */

@@ -81,6 +81,32 @@ test('Jira: issue_created (sent twice concurrently) → one run → one comment 
   expect(second.steps.find((s: any) => s.nodeId === 'move').output).toMatchObject({ action: 'unchanged', status: 'In Progress' });
 });
 
+test('Jira Automation (no signature, no identifier): the shared-secret header authenticates, a repeated body is a duplicate', async () => {
+  // Prepare: a Jira Automation "Send web request" sends the secret as a header and no delivery id
+  const trigger = await createTrigger(stack, admin, {
+    name: 'jira automation', source: 'jira', workflowId: 'jira-triage', apiBaseUrl: jira.url,
+    rules: { events: ['jira:issue_created'], projects: ['TEST'] },
+    credentials: { type: 'basic', ...JIRA },
+  });
+  const raw = JSON.stringify(jiraFixture('issue_created'));
+  const path = `/v1/webhooks/jira/${trigger.id}`;
+
+  // Act
+  const wrong = await stack.call('POST', path, { rawBody: raw, headers: { 'x-hishamos-token': `${trigger.secret}x` } });
+  const missing = await stack.call('POST', path, { rawBody: raw });
+  const first = await stack.call('POST', path, { rawBody: raw, headers: { 'x-hishamos-token': trigger.secret } });
+  const again = await stack.call('POST', path, { rawBody: raw, headers: { 'x-hishamos-token': trigger.secret } });
+  await stack.waitForRun(admin, first.body.runId);
+
+  // Assess
+  expect([wrong.status, missing.status]).toEqual([401, 401]);
+  expect(first.status).toBe(202);
+  expect(first.body.outcome).toBe('started');
+  expect(again.body.outcome).toBe('duplicate');
+  const records = await deliveries(stack, admin, trigger.id);
+  expect(records.filter((r) => r.outcome === 'rejected')).toHaveLength(2);
+});
+
 test('GitHub App trigger: the tool steps act with an installation token minted from the App JWT', async () => {
   // Prepare
   await createWorkflow(stack, admin, reviewWorkflow('app-review'));

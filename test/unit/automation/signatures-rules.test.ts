@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { mapInput } from '../../../shared/automation/input-mapping';
 import { getPath, parsePath } from '../../../shared/automation/json-path';
 import { eventName, matchRules, pullRequestHead } from '../../../shared/automation/rules';
-import { newWebhookSecret, verifySignature } from '../../../shared/automation/signatures';
+import { newWebhookSecret, verifySignature, verifyToken } from '../../../shared/automation/signatures';
 import { classifyHttpFailure } from '../../../shared/tools/http-errors';
 
 const secret = 'It\'s a Secret to Everybody';
@@ -108,5 +108,16 @@ describe('HTTP failure classification', () => {
   });
   it('keeps Retry-After', () => {
     expect((classifyHttpFailure('GitHub', 429, { 'retry-after': '3' }, '') as { retryAfterMs?: number }).retryAfterMs).toBe(3000);
+  });
+});
+
+describe('shared-secret token (Jira Automation)', () => {
+  test('accepts exactly the secret, whatever the length of a wrong guess', () => {
+    const secret = 'whsec_abcdefghijklmnopqrstuvwxyz012345';
+    expect(verifyToken(secret, secret)).toEqual({ ok: true });
+    expect(verifyToken(secret, ` ${secret} `)).toEqual({ ok: true });
+    expect(verifyToken(secret, `${secret}x`)).toEqual({ ok: false, reason: 'token does not match' });
+    expect(verifyToken(secret, 'x')).toEqual({ ok: false, reason: 'token does not match' });
+    expect(verifyToken(secret, undefined)).toEqual({ ok: false, reason: 'missing signature header' });
   });
 });
