@@ -1,15 +1,17 @@
 /**
  * End-to-end support: build the console once (when web/dist is missing or older than its
  * sources), launch Debian's headless Chromium through playwright-core (never a downloaded
- * browser), sign in through the real sign-in page, and measure the production bundle.
+ * browser), start the local platform serving it, sign in through the real sign-in page, seed
+ * the data the console files share, and measure the production bundle.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from '../support/stack';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ADMIN_PASSWORD, ROOT, startTestStack, type TestStack } from '../support/stack';
 
 export const WEB_DIR = join(ROOT, 'web/dist');
 export const SHOTS_DIR = join(ROOT, 'docs/console');
@@ -35,8 +37,33 @@ function newestMtime(path: string): number {
   return newest;
 }
 
+const BUILD_LOCK = join(tmpdir(), `hishamos-web-build-${ROOT.replace(/[^a-z0-9]+/gi, '_')}.lock`);
+
+/** One builder at a time when several e2e files start together (a stale lock, over two minutes old, is taken over). */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      await mkdir(BUILD_LOCK);
+      break;
+    } catch {
+      const st = await stat(BUILD_LOCK).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 120_000) await rm(BUILD_LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
+
 /** `vite build` when web/dist/index.html is missing or older than web/src, index.html, public or the config. */
 export async function ensureConsoleBuilt(): Promise<{ built: boolean; ms: number }> {
+  return withBuildLock(buildIfStale);
+}
+
+async function buildIfStale(): Promise<{ built: boolean; ms: number }> {
   const web = join(ROOT, 'web');
   const out = join(WEB_DIR, 'index.html');
   const sources = ['src', 'index.html', 'public', 'vite.config.ts'].map((p) => join(web, p)).filter(existsSync);
@@ -152,4 +179,175 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export const ADMIN = 'admin@localhost';
+export const VIEWER = { email: 'viewer@example.test', password: 'viewer-password-for-e2e' };
+export const AGENT = { slug: 'e2e-writer', name: 'E2E writer', role: 'Writes short drafts', system: 'You write short, plain drafts.' };
+export const WORKFLOW = { name: 'E2E draft and review', slug: 'e2e-draft-and-review' };
+export const REFRESH_KEY = 'hishamos.refreshToken';
+export const KB = { name: 'E2E lighthouse handbook', agent: 'e2e-keeper', workflow: 'e2e-ask-the-handbook' };
+export const LIGHTHOUSE_DOC = {
+  title: 'Lighthouse keeping',
+  text: [
+    '# Lighthouse keeping',
+    '',
+    '## The lens',
+    '',
+    'A Fresnel lens focuses the lamp into a narrow beam. Keepers polish the Fresnel lens every morning and draw the curtains so sunlight cannot scorch the prisms.',
+    '',
+    '## The lamp',
+    '',
+    'The lamp burns paraffin. The keeper trims the wick at dusk, winds the clockwork that turns the lens, and logs every hour of the night watch.',
+    '',
+    '## Fog signals',
+    '',
+    'When fog rolls in, the keeper starts the foghorn: two blasts every thirty seconds until the visibility returns.',
+  ].join('\n'),
+};
+
+/** One e2e file's world: the platform serving web/dist, one browser, and the admin's light-mode page. */
+export interface ConsoleSession {
+  stack: TestStack;
+  browser: Browser;
+  /** The admin's browser context (1280x800, light, reduced motion). */
+  admin: BrowserContext;
+  page: Page;
+  /** Uncaught page errors seen so far (each file asserts there were none). */
+  pageErrors: string[];
+  /** The console URL of a hash route. */
+  at(path: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the console if stale, launches Chromium (first: a missing browser fails the file before
+ * anything starts) and starts the stack with the console served. `latencyMs` is the simulator's
+ * answer time: 800 ms keeps a run visibly RUNNING for a while.
+ */
+export async function openConsole(options: { latencyMs?: number } = {}): Promise<ConsoleSession> {
+  const [build] = await Promise.all([ensureConsoleBuilt(), ensureShotsDir()]);
+  if (build.built) console.log(`web console built in ${build.ms} ms`);
+  const browser = await launchChromium();
+  let stack: TestStack;
+  try {
+    stack = await startTestStack({ webDir: WEB_DIR, env: options.latencyMs ? { SIMULATOR_LATENCY_MS: String(options.latencyMs) } : {} });
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+  const admin = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', reducedMotion: 'reduce' });
+  const page = await admin.newPage();
+  page.setDefaultTimeout(15_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return {
+    stack,
+    browser,
+    admin,
+    page,
+    pageErrors,
+    at: (path) => `${stack.url}/#${path}`,
+    async close() {
+      await browser.close();
+      await stack.close();
+    },
+  };
+}
+
+export const hashOf = (p: Page) => decodeURIComponent(new URL(p.url()).hash);
+
+/** Signs the admin's page in through the sign-in form, landing on `path`. */
+export async function signInAsAdmin(c: ConsoleSession, path = '/runs'): Promise<void> {
+  await c.page.goto(c.at(path));
+  await signInThroughForm(c.page, ADMIN, ADMIN_PASSWORD);
+}
+
+async function created(res: Promise<{ status: number; body: any }>, what: string): Promise<any> {
+  const r = await res;
+  if (r.status !== 201 && r.status !== 202) throw new Error(`could not ${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/**
+ * The runs list's background: a feature-pipeline run (for the richer run-page screenshots) and a
+ * second workflow whose last step fails for good, so the list shows more than one outcome.
+ */
+export async function seedRuns(stack: TestStack): Promise<{ pipelineRunId: string; pipelineDone: Promise<unknown>; failedDone: Promise<{ status: string }> }> {
+  const token = await stack.adminToken();
+  const started = await created(stack.call('POST', '/v1/workflows/feature-pipeline/runs', { token, body: { input: { feature: 'Dark mode for the settings page', repository: 'web' } } }), 'start feature-pipeline');
+  const pipelineRunId: string = started.runId;
+  const pipelineDone = stack.waitForRun(token, pipelineRunId, 60_000);
+  await seedFailingWorkflow(stack);
+  const failing = await created(stack.call('POST', '/v1/workflows/nightly-digest/runs', { token, body: { input: {} } }), 'start nightly-digest');
+  const failedDone = stack.waitForRun(token, failing.runId, 60_000);
+  // Never an unhandled rejection when a file does not await them.
+  pipelineDone.catch(() => undefined);
+  failedDone.catch(() => undefined);
+  return { pipelineRunId, pipelineDone, failedDone };
+}
+
+/** The `broken` agent (its model always fails) and the `nightly-digest` workflow that ends with it. */
+export async function seedFailingWorkflow(stack: TestStack): Promise<void> {
+  const token = await stack.adminToken();
+  await created(stack.call('POST', '/v1/agents', { token, body: { slug: 'broken', name: 'Broken agent', role: 'always fails', model: 'simulator:fail' } }), 'create the broken agent');
+  await created(
+    stack.call('POST', '/v1/workflows', {
+      token,
+      body: {
+        slug: 'nightly-digest',
+        name: 'Nightly digest',
+        nodes: [{ id: 'collect', type: 'agent', agent: 'pm', prompt: 'Collect the day' }, { id: 'publish', type: 'agent', agent: 'broken', prompt: '{{steps.collect.output}}' }],
+        edges: [{ from: 'collect', to: 'publish' }],
+      },
+    }),
+    'create nightly-digest',
+  );
+}
+
+/**
+ * Through the API, what console-editing builds in the browser: the E2E writer agent and the
+ * two-node draft-and-review workflow; with `run`, one run of it on `lighthouses`.
+ */
+export async function seedEditedWorkflow(stack: TestStack, options: { run?: boolean } = {}): Promise<{ runId?: string; runDone?: Promise<{ status: string }> }> {
+  const token = await stack.adminToken();
+  await created(
+    stack.call('POST', '/v1/agents', { token, body: { slug: AGENT.slug, name: AGENT.name, role: AGENT.role, systemPrompt: AGENT.system, model: 'openai:gpt-4.1-mini', parameters: { temperature: 0.4 } } }),
+    'create the E2E agent',
+  );
+  await created(
+    stack.call('POST', '/v1/workflows', {
+      token,
+      body: {
+        slug: WORKFLOW.slug,
+        name: WORKFLOW.name,
+        inputs: [{ name: 'topic' }],
+        nodes: [
+          { id: AGENT.slug, type: 'agent', agent: AGENT.slug, prompt: 'Write a three-line draft about {{input.topic}}' },
+          { id: 'reviewer', type: 'agent', agent: 'reviewer', prompt: `Review this draft:\n\n{{steps.${AGENT.slug}.output}}` },
+        ],
+        edges: [{ from: AGENT.slug, to: 'reviewer' }],
+      },
+    }),
+    'create the E2E workflow',
+  );
+  if (!options.run) return {};
+  const started = await created(stack.call('POST', `/v1/workflows/${WORKFLOW.slug}/runs`, { token, body: { input: { topic: 'lighthouses' } } }), 'start the E2E workflow');
+  const runDone = stack.waitForRun(token, started.runId, 60_000);
+  runDone.catch(() => undefined);
+  return { runId: started.runId, runDone };
+}
+
+/** Through the API, the lighthouse knowledge base with its one document, ingested (ready). */
+export async function seedKnowledgeBase(stack: TestStack): Promise<string> {
+  const token = await stack.adminToken();
+  const kb = await created(stack.call('POST', '/v1/knowledge-bases', { token, body: { name: KB.name, embeddingModel: 'local', chunking: { size: 300, overlap: 40 } } }), 'create the knowledge base');
+  await created(stack.call('POST', `/v1/knowledge-bases/${kb.id}/documents`, { token, body: LIGHTHOUSE_DOC }), 'add the lighthouse document');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const docs = await stack.call('GET', `/v1/knowledge-bases/${kb.id}/documents`, { token });
+    if (docs.body?.items?.[0]?.status === 'ready') return kb.id;
+    if (docs.body?.items?.[0]?.status === 'failed' || Date.now() > deadline) throw new Error(`lighthouse document not ready: ${JSON.stringify(docs.body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -9,6 +9,7 @@ import { createApi } from './api/endpoints';
 import { App } from './App';
 import { applyTheme, storedTheme } from './components/theme';
 
+// Before the first render: resolve the theme (stored choice, else the system preference) onto <html>.
 applyTheme(storedTheme());
 
 async function boot(): Promise<void> {

@@ -3,7 +3,7 @@ import { ApiError } from '../api/errors';
 import type { Agent, FieldIssue } from '../api/types';
 import { AgentForm, bodyOf, type AgentDraft } from '../components/agents/AgentForm';
 import { VersionsList } from '../components/agents/VersionsList';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { DeleteForGoodButton, ReadOnlyNote } from '../components/DeleteForGoodButton';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
@@ -70,25 +70,10 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
           )
         }
         actions={
-          a && !readOnly ? (
-            <ConfirmButton
-              data-testid="agent-delete"
-              confirmLabel="Delete for good?"
-              onConfirm={async () => {
-                try {
-                  await api.agents.remove(a.id);
-                  navigate('/agents', { replace: true });
-                } catch (err) {
-                  setError(err);
-                }
-              }}
-            >
-              Delete
-            </ConfirmButton>
-          ) : undefined
+          a && !readOnly ? <DeleteForGoodButton data-testid="agent-delete" remove={() => api.agents.remove(a.id)} onDeleted={() => navigate('/agents', { replace: true })} onError={setError} /> : undefined
         }
       />
-      {readOnly && <p className="note">You have read-only access.</p>}
+      <ReadOnlyNote readOnly={readOnly} />
       <ErrorBanner error={error} title="Could not save" />
       {saved && (
         <div className="alert alert-success" role="status">

@@ -11,6 +11,7 @@ import { RetrievalPlayground } from '../components/knowledge/RetrievalPlayground
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
 import { useAsync } from '../hooks/useAsync';
+import { useGuard } from '../hooks/useGuard';
 import { usePolling } from '../hooks/usePolling';
 import { navigate } from '../router/hash';
 import { Link } from '../router/Link';
@@ -121,7 +122,7 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
   const api = useApi();
   const docs = useAsync(() => api.knowledge.documents(kb.id), [api, kb.id]);
   const [adding, setAdding] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { error, guard } = useGuard();
 
   const items = docs.data?.items ?? [];
   const inProgress = items.some((d) => DOCUMENT_IN_PROGRESS.includes(d.status));
@@ -138,14 +139,6 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
   );
   usePolling(refresh, pollMs, inProgress);
 
-  const guard = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    }
-  };
   const ready = items.filter((d) => d.status === 'ready').length;
 
   return (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Workflow, WorkflowCreate } from '../api/types';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { DeleteForGoodButton, ReadOnlyNote } from '../components/DeleteForGoodButton';
 import { WorkflowEditor } from '../components/editor/WorkflowEditor';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
@@ -56,25 +56,10 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
           </>
         }
         actions={
-          w && !readOnly ? (
-            <ConfirmButton
-              data-testid="workflow-delete"
-              confirmLabel="Delete for good?"
-              onConfirm={async () => {
-                try {
-                  await api.workflows.remove(w.id);
-                  navigate('/workflows', { replace: true });
-                } catch (err) {
-                  setError(err);
-                }
-              }}
-            >
-              Delete
-            </ConfirmButton>
-          ) : undefined
+          w && !readOnly ? <DeleteForGoodButton data-testid="workflow-delete" remove={() => api.workflows.remove(w.id)} onDeleted={() => navigate('/workflows', { replace: true })} onError={setError} /> : undefined
         }
       />
-      {readOnly && <p className="note">You have read-only access.</p>}
+      <ReadOnlyNote readOnly={readOnly} />
       <ErrorBanner error={error} />
       {/* Keyed by id only: saving a new version keeps the canvas (positions, selection) as it is. */}
       <WorkflowEditor key={w?.id ?? 'new'} workflow={w} agents={agents.data?.items ?? []} readOnly={readOnly} onSave={save} onRun={w ? () => setRunning(true) : undefined} />

@@ -1,5 +1,6 @@
 import { DOCUMENT_IN_PROGRESS, type KnowledgeDocument } from '../../api/types';
 import { formatDateTime } from '../../format';
+import { ActionsHeader } from '../ActionsHeader';
 import { ConfirmButton } from '../ConfirmButton';
 import { StatusBadge } from '../StatusBadge';
 
@@ -22,11 +23,7 @@ export function DocumentsTable({ documents, onDelete }: DocumentsTableProps) {
             <th scope="col">Status</th>
             <th scope="col" className="num">Chunks</th>
             <th scope="col">Added</th>
-            {onDelete && (
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            )}
+            {onDelete && <ActionsHeader />}
           </tr>
         </thead>
         <tbody>

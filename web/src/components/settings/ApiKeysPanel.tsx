@@ -3,8 +3,10 @@ import { ApiError } from '../../api/errors';
 import type { ApiKeyCreated, Role } from '../../api/types';
 import { formatDateTime } from '../../format';
 import { useAsync } from '../../hooks/useAsync';
+import { useGuard } from '../../hooks/useGuard';
 import { useApi } from '../../session/ApiContext';
 import { useSession } from '../../session/SessionContext';
+import { ActionsHeader } from '../ActionsHeader';
 import { ConfirmButton } from '../ConfirmButton';
 import { CopyButton } from '../CopyButton';
 import { Dialog } from '../Dialog';
@@ -32,21 +34,16 @@ function ApiKeysAdmin() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Exclude<Role, 'owner'>>('dev');
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, guard } = useGuard(list.reload);
 
   if (list.error instanceof ApiError && list.error.unavailable) return <Unavailable feature="API keys" />;
 
-  const create = async (e: FormEvent) => {
+  const create = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
-      const key = await api.apiKeys.create({ name: name.trim(), role });
-      setCreated(key);
+    void guard(async () => {
+      setCreated(await api.apiKeys.create({ name: name.trim(), role }));
       setName('');
-      await list.reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
   return (
@@ -84,9 +81,7 @@ function ApiKeysAdmin() {
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
@@ -100,7 +95,7 @@ function ApiKeysAdmin() {
                   <td>{k.revokedAt ? <span className="badge tone-muted">revoked</span> : k.expiresAt && Date.parse(k.expiresAt) < Date.now() ? <span className="badge tone-warn">expired</span> : <span className="badge tone-success">active</span>}</td>
                   <td>
                     {!k.revokedAt && (
-                      <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Revoke?" aria-label={`Revoke ${k.name}`} onConfirm={async () => { try { await api.apiKeys.revoke(k.id); await list.reload(); } catch (err) { setError(err); } }}>
+                      <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Revoke?" aria-label={`Revoke ${k.name}`} onConfirm={() => guard(() => api.apiKeys.revoke(k.id))}>
                         Revoke
                       </ConfirmButton>
                     )}

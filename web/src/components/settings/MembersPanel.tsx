@@ -2,8 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/errors';
 import { ROLES, type Role } from '../../api/types';
 import { useAsync } from '../../hooks/useAsync';
+import { useGuard } from '../../hooks/useGuard';
 import { useApi } from '../../session/ApiContext';
 import { useSession } from '../../session/SessionContext';
+import { ActionsHeader } from '../ActionsHeader';
 import { ConfirmButton } from '../ConfirmButton';
 import { Unavailable } from '../EmptyState';
 import { ErrorBanner } from '../ErrorBanner';
@@ -18,19 +20,10 @@ export function MembersPanel() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('dev');
-  const [error, setError] = useState<unknown>(null);
+  const { error, guard } = useGuard(list.reload);
 
   if (list.error instanceof ApiError && list.error.unavailable) return <Unavailable feature="Members" />;
 
-  const guard = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await list.reload();
-    } catch (err) {
-      setError(err);
-    }
-  };
   // Only an owner may grant owner.
   const grantable = ROLES.filter((r) => r !== 'owner' || can('owner'));
 
@@ -82,11 +75,7 @@ export function MembersPanel() {
                 <th scope="col">Email</th>
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
-                {admin && (
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                )}
+                {admin && <ActionsHeader />}
               </tr>
             </thead>
             <tbody>
