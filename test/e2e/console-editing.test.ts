@@ -130,7 +130,8 @@ test('run it: the DAG updates live to SUCCEEDED; a step shows its output and cos
   e2eRunId = hashOf(page).slice('#/runs/'.length);
   await page.getByTestId('run-dag').waitFor();
   await page.locator('[data-testid="run-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
-  await page.locator('[data-testid="step-node-reviewer"][data-status="SUCCEEDED"]').waitFor({ timeout: 5_000 });
+  // React Flow keeps a node hidden until it has measured it; on a loaded machine that can take a while.
+  await page.locator('[data-testid="step-node-reviewer"][data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
 
   const { pageId, log } = await page.evaluate(() => {
     const w = window as unknown as { __pageId?: string; __statusLog?: { node: string; status: string }[] };
