@@ -2,13 +2,17 @@
  * Test support for the console's component tests: jsdom polyfills React Flow needs, a scripted
  * fetch, and a rendered app around a page with a real ApiClient.
  */
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { ApiClient } from '../../web/src/api/client';
 import { createApi, type Api } from '../../web/src/api/endpoints';
 import type { Role } from '../../web/src/api/types';
 import { ApiProvider } from '../../web/src/session/ApiContext';
 import { StaticSession } from '../../web/src/session/SessionContext';
+
+// waitFor/findBy give up after 1 s by default; a loaded 2-core CI machine can need longer. This is a
+// ceiling on waiting, not a timing assertion: passing tests finish as soon as the DOM is right.
+configure({ asyncUtilTimeout: 10_000 });
 
 /** jsdom lacks what React Flow measures with. */
 export function polyfillFlow(): void {
