@@ -30,6 +30,9 @@ const runtime = await startLocal({
   webDir,
   persist: true,
   onProgress: (step, ms) => say(`  ✓ ${step.padEnd(22)} ${(ms / 1000).toFixed(2)} s`),
+}).catch((e: Error) => {
+  process.stderr.write(`\nHishamOS could not start: ${e.message}\n`);
+  process.exit(1);
 });
 
 const ready = ((performance.now() - t0) / 1000).toFixed(2);

@@ -71,7 +71,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const seed = options.seed === false ? undefined : await progress('demo tenant', () => seedDemo(platform, env.HISHAMOS_ADMIN_PASSWORD || undefined));
 
   const server = createApiServer({ root: options.root, webDir: options.webDir });
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`port ${options.port} on 127.0.0.1 is in use: stop the other process or set PORT`) : e));
+    server.listen(options.port, '127.0.0.1', resolve);
+  }).catch(async (e) => {
+    for (const close of closers) await close().catch(() => undefined);
+    throw e;
+  });
   const { port } = server.address() as AddressInfo;
   closers.unshift(() => new Promise((resolve) => server.close(() => resolve())));
   closers.unshift(() => executions.idle());
