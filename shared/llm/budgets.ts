@@ -73,6 +73,23 @@ export async function reserveBudget(tx: Tx, input: ReserveInput): Promise<boolea
   return true;
 }
 
+/**
+ * A gate for spend that belongs to no workflow (embedding documents): refuses when the tenant's
+ * monthly budget is already used up. It reserves nothing: an embedding batch costs fractions of a
+ * cent, and its usage record (with the actual cost) counts against the budget right after.
+ */
+export async function assertTenantBudgetLeft(tx: Tx, tenantId: string, at: Date): Promise<void> {
+  const [tenantBudget] = await tx.select().from(budgets).where(and(eq(budgets.tenantId, tenantId), isNull(budgets.workflowId)));
+  if (!tenantBudget) return;
+  const { spentUsd, reservedUsd } = await spentAndReserved(tx, tenantId, null, at);
+  const limit = Number(tenantBudget.monthlyLimitUsd);
+  if (spentUsd + reservedUsd >= limit) {
+    throw new BudgetExceeded(`monthly tenant budget of $${limit.toFixed(2)} is used up: spent $${spentUsd.toFixed(6)}, in flight $${reservedUsd.toFixed(6)}`, {
+      details: [{ path: 'budgets.tenant', message: `limit ${limit}, spent ${spentUsd}, reserved ${reservedUsd}` }],
+    });
+  }
+}
+
 /** Settle: the attempt's usage record (written in the same transaction) now carries the actual cost. */
 export async function settleReservation(tx: Tx, reservationId: string): Promise<void> {
   await tx.delete(budgetReservations).where(eq(budgetReservations.id, reservationId));

@@ -18,6 +18,7 @@ import { parseEmbeddingModel } from './embedders/types';
 import { detectKind, extractText } from './extract';
 import { vectorLiteral } from './search';
 import { recordEmbeddingUsage } from './usage';
+import { assertTenantBudgetLeft } from '../llm/budgets';
 
 export interface IngestRef {
   tenantId: string;
@@ -126,7 +127,10 @@ export async function embedBatch(p: Platform, input: IngestRef & { batch: number
     const doc = await current(tx, input);
     if (!doc) return undefined;
     const [kb] = await tx.select().from(knowledgeBases).where(eq(knowledgeBases.id, doc.knowledgeBaseId));
-    const size = parseEmbeddingModel(kb.embeddingModel).maxBatch;
+    const model = parseEmbeddingModel(kb.embeddingModel);
+    // Provider embeddings cost money: a used-up tenant budget stops them before any call (the local embedder is free).
+    if (model.provider !== 'local') await assertTenantBudgetLeft(tx, input.tenantId, new Date(p.now()));
+    const size = model.maxBatch;
     const [{ attempts }] = rowsOf<{ attempts: number }>(await tx.execute(sql`
       INSERT INTO embedding_batches (tenant_id, document_id, generation, batch, attempts, status) VALUES (${input.tenantId}, ${doc.id}, ${input.generation}, ${input.batch}, 1, 'running')
       ON CONFLICT (document_id, generation, batch) DO UPDATE SET attempts = embedding_batches.attempts + 1, status = 'running', updated_at = now()

@@ -208,3 +208,26 @@ test('a browser can PUT to the presigned URL: the documents bucket answers the C
   expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
   expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
 });
+
+test('a used-up tenant budget stops provider embeddings before any call; the local embedder is free and unaffected', async () => {
+  // Prepare: a fresh tenant (budgets are per tenant) with a monthly budget of $0
+  const tenant = await stack.signup('Frugal');
+  const t = tenant.accessToken;
+  expect((await stack.call('PUT', '/v1/budgets', { token: t, body: { monthlyLimitUsd: 0 } })).status).toBe(200);
+  const paid = (await stack.call('POST', '/v1/knowledge-bases', { token: t, body: { name: 'paid', embeddingModel: 'openai:text-embedding-3-small' } })).body.id;
+  const free = (await stack.call('POST', '/v1/knowledge-bases', { token: t, body: { name: 'free', embeddingModel: 'local' } })).body.id;
+
+  // Act
+  const a = await stack.call('POST', `/v1/knowledge-bases/${paid}/documents`, { token: t, body: { title: 'Costly', text: 'Text for a paid embedding model.' } });
+  const b = await stack.call('POST', `/v1/knowledge-bases/${free}/documents`, { token: t, body: { title: 'Free', text: 'Text for the free local embedder.' } });
+  await stack.executions.idle();
+  const [costly, cheap] = await Promise.all([
+    stack.call('GET', `/v1/knowledge-bases/${paid}/documents/${a.body.id}`, { token: t }),
+    stack.call('GET', `/v1/knowledge-bases/${free}/documents/${b.body.id}`, { token: t }),
+  ]);
+
+  // Assess: refused by the budget (not by the missing OpenAI key, which a call would have hit)
+  expect(costly.body.status).toBe('failed');
+  expect(costly.body.error).toMatch(/^BudgetExceeded: monthly tenant budget of \$0\.00 is used up/);
+  expect(cheap.body.status).toBe('ready');
+});
