@@ -4,14 +4,12 @@
  * sign-in and back to the page; signing out forgets and revokes the session.
  */
 import { jest } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, type TestStack } from '../support/stack';
+import { ADMIN_PASSWORD } from '../support/stack';
 import {
   ADMIN,
   AGENT,
-  type ConsoleSession,
   hashOf,
-  openConsole,
+  useConsole,
   REFRESH_KEY,
   seedEditedWorkflow,
   seedKnowledgeBase,
@@ -24,38 +22,28 @@ import {
 
 jest.setTimeout(90_000);
 
-let c: ConsoleSession;
-let stack: TestStack;
-let browser: Browser;
-let admin: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const c = useConsole();
 const at = (path: string) => c.at(path);
+
 let e2eRunId: string;
 let kbId: string;
 
 beforeAll(async () => {
-  c = await openConsole();
-  ({ stack, browser, admin, page, pageErrors } = c);
   // What the other files build in the browser, here through the API: agent, workflow, a finished run, a ready knowledge base.
-  const edited = await seedEditedWorkflow(stack, { run: true });
+  const edited = await seedEditedWorkflow(c.stack, { run: true });
   e2eRunId = edited.runId!;
-  [kbId] = await Promise.all([seedKnowledgeBase(stack), edited.runDone, signInAsAdmin(c)]);
-});
-
-afterAll(async () => {
-  await c?.close();
+  [kbId] = await Promise.all([seedKnowledgeBase(c.stack), edited.runDone, signInAsAdmin(c)]);
 });
 
 test('a viewer sees no write controls (and the API refuses their writes anyway)', async () => {
-  const token = await stack.adminToken();
-  const created = await stack.call('POST', '/v1/members', { token, body: { email: VIEWER.email, role: 'viewer', password: VIEWER.password } });
+  const token = await c.stack.adminToken();
+  const created = await c.stack.call('POST', '/v1/members', { token, body: { email: VIEWER.email, role: 'viewer', password: VIEWER.password } });
   expect(created.status).toBe(201);
 
-  const ctx = await browser.newContext({ viewport: VIEWPORT });
+  const ctx = await c.browser.newContext({ viewport: VIEWPORT });
   const v = await ctx.newPage();
   v.setDefaultTimeout(15_000);
-  v.on('pageerror', (e) => pageErrors.push(`viewer: ${e.message}`));
+  v.on('pageerror', (e) => c.pageErrors.push(`viewer: ${e.message}`));
   try {
     await v.goto(at('/runs'));
     await signInThroughForm(v, VIEWER.email, VIEWER.password);
@@ -108,8 +96,8 @@ test('a viewer sees no write controls (and the API refuses their writes anyway)'
     await expect(v.locator('[data-testid="members-table"] select, [data-testid="members-table"] button').count()).resolves.toBe(0);
 
     // Write controls are hidden, not just disabled; and the API refuses the viewer regardless.
-    const viewerToken = (await stack.call('POST', '/v1/auth/login', { body: VIEWER })).body.accessToken;
-    const write = await stack.call('POST', '/v1/agents', { token: viewerToken, body: { slug: 'nope', name: 'Nope', model: 'simulator:echo' } });
+    const viewerToken = (await c.stack.call('POST', '/v1/auth/login', { body: VIEWER })).body.accessToken;
+    const write = await c.stack.call('POST', '/v1/agents', { token: viewerToken, body: { slug: 'nope', name: 'Nope', model: 'simulator:echo' } });
     expect(write.status).toBe(403);
   } finally {
     await ctx.close();
@@ -117,12 +105,12 @@ test('a viewer sees no write controls (and the API refuses their writes anyway)'
 });
 
 test('an expired access token refreshes silently; an ended session returns to sign-in and back to the page', async () => {
-  await page.goto(at(`/agents/${AGENT.slug}`));
-  await page.getByTestId('agent-form').waitFor();
+  await c.page.goto(at(`/agents/${AGENT.slug}`));
+  await c.page.getByTestId('agent-form').waitFor();
 
   // 1. The access token is rejected once: the client rotates the refresh token and retries.
   let rejected = 0;
-  await page.route('**/v1/**', (route) => {
+  await c.page.route('**/v1/**', (route) => {
     const headers = route.request().headers();
     if (headers.authorization && rejected === 0) {
       rejected++;
@@ -130,48 +118,48 @@ test('an expired access token refreshes silently; an ended session returns to si
     }
     return route.continue();
   });
-  const before = await page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY);
-  await page.evaluate(() => (location.hash = '#/agents'));
-  await page.getByTestId('agents-table').waitFor();
+  const before = await c.page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY);
+  await c.page.evaluate(() => (location.hash = '#/agents'));
+  await c.page.getByTestId('agents-table').waitFor();
   expect(rejected).toBe(1);
-  expect(hashOf(page)).toBe('#/agents');
-  const after = await page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY);
+  expect(hashOf(c.page)).toBe('#/agents');
+  const after = await c.page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY);
   expect(after).toBeTruthy();
   expect(after).not.toBe(before);
-  await page.unroute('**/v1/**');
+  await c.page.unroute('**/v1/**');
 
   // 2. The session ends (refresh token revoked elsewhere, access token no longer accepted).
-  expect((await stack.call('POST', '/v1/auth/logout', { body: { refreshToken: after } })).status).toBeLessThan(300);
-  await page.route('**/v1/**', (route) => {
+  expect((await c.stack.call('POST', '/v1/auth/logout', { body: { refreshToken: after } })).status).toBeLessThan(300);
+  await c.page.route('**/v1/**', (route) => {
     const headers = route.request().headers();
     return route.continue({ headers: headers.authorization ? { ...headers, authorization: 'Bearer expired.access.token' } : headers });
   });
-  await page.evaluate(() => (location.hash = '#/runs?status=SUCCEEDED'));
-  await page.locator('#signin-email').waitFor();
-  expect(hashOf(page)).toBe('#/sign-in?next=/runs?status=SUCCEEDED');
-  await page.getByText('Sign in to continue where you left off.').waitFor();
-  await page.unroute('**/v1/**');
+  await c.page.evaluate(() => (location.hash = '#/runs?status=SUCCEEDED'));
+  await c.page.locator('#signin-email').waitFor();
+  expect(hashOf(c.page)).toBe('#/sign-in?next=/runs?status=SUCCEEDED');
+  await c.page.getByText('Sign in to continue where you left off.').waitFor();
+  await c.page.unroute('**/v1/**');
 
-  await signInThroughForm(page, ADMIN, ADMIN_PASSWORD);
-  await page.getByTestId('runs-table').waitFor();
-  expect(hashOf(page)).toBe('#/runs?status=SUCCEEDED');
-  await expect(page.getByTestId('runs-filter-status').inputValue()).resolves.toBe('SUCCEEDED');
+  await signInThroughForm(c.page, ADMIN, ADMIN_PASSWORD);
+  await c.page.getByTestId('runs-table').waitFor();
+  expect(hashOf(c.page)).toBe('#/runs?status=SUCCEEDED');
+  await expect(c.page.getByTestId('runs-filter-status').inputValue()).resolves.toBe('SUCCEEDED');
 
   // 3. Signing out returns to sign-in, forgets the session, and revokes the refresh token.
-  const token = await page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY);
-  await page.getByTestId('sign-out').click();
-  await page.locator('#signin-email').waitFor();
-  expect(hashOf(page)).toBe('#/sign-in');
-  await expect(page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY)).resolves.toBeNull();
-  expect((await stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: token } })).status).toBe(401);
-  await page.goto(at('/workflows'));
-  await page.locator('#signin-email').waitFor();
-  expect(hashOf(page)).toBe('#/sign-in?next=/workflows');
-  await signInThroughForm(page, ADMIN, ADMIN_PASSWORD);
-  await page.getByTestId('workflows-list').waitFor();
-  expect(hashOf(page)).toBe('#/workflows');
+  const token = await c.page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY);
+  await c.page.getByTestId('sign-out').click();
+  await c.page.locator('#signin-email').waitFor();
+  expect(hashOf(c.page)).toBe('#/sign-in');
+  await expect(c.page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY)).resolves.toBeNull();
+  expect((await c.stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: token } })).status).toBe(401);
+  await c.page.goto(at('/workflows'));
+  await c.page.locator('#signin-email').waitFor();
+  expect(hashOf(c.page)).toBe('#/sign-in?next=/workflows');
+  await signInThroughForm(c.page, ADMIN, ADMIN_PASSWORD);
+  await c.page.getByTestId('workflows-list').waitFor();
+  expect(hashOf(c.page)).toBe('#/workflows');
 });
 
 test('no uncaught errors in the page during the whole session', () => {
-  expect(pageErrors).toEqual([]);
+  expect(c.pageErrors).toEqual([]);
 });

@@ -255,6 +255,34 @@ export async function openConsole(options: { latencyMs?: number } = {}): Promise
   };
 }
 
+/**
+ * One console session for an e2e file: opened in a `beforeAll` registered here (so before the
+ * file's own seeding hook) and closed after its tests. The returned object reads the open session,
+ * so use it inside hooks and tests only.
+ */
+export function useConsole(options: { latencyMs?: number } = {}): ConsoleSession {
+  let session: ConsoleSession | undefined;
+  beforeAll(async () => {
+    session = await openConsole(options);
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  const open = (): ConsoleSession => {
+    if (!session) throw new Error('the console session opens in beforeAll: use it inside hooks and tests');
+    return session;
+  };
+  return {
+    get stack() { return open().stack; },
+    get browser() { return open().browser; },
+    get admin() { return open().admin; },
+    get page() { return open().page; },
+    get pageErrors() { return open().pageErrors; },
+    at: (path) => open().at(path),
+    close: () => open().close(),
+  };
+}
+
 export const hashOf = (p: Page) => decodeURIComponent(new URL(p.url()).hash);
 
 /** Signs the admin's page in through the sign-in form, landing on `path`. */
