@@ -19,7 +19,14 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf } from '../shared/db/client';
 import { migrate } from '../shared/db/migrate';
 import { embedLocal } from '../shared/rag/embedders/local';
-import { candidateCount, EF_SEARCH, RRF_K, searchChunks, TEXT_BUDGET, vectorLiteral } from '../shared/rag/search';
+import {
+  candidateCount,
+  EF_SEARCH,
+  RRF_K,
+  searchChunks,
+  TEXT_BUDGET,
+  vectorLiteral,
+} from '../shared/rag/search';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('set DATABASE_URL to a PostgreSQL database with pgvector');
@@ -33,41 +40,86 @@ const BATCH = 2_000;
 // Deterministic PRNG (mulberry32) so every run searches the same corpus.
 let seed = 42;
 const rand = () => {
-  seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+  seed |= 0;
+  seed = (seed + 0x6d2b79f5) | 0;
   let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const SYL = ['ka', 'lo', 'mi', 'ren', 'tas', 'vo', 'quil', 'dor', 'pe', 'zan', 'eth', 'ul', 'bri', 'nox', 'sa', 'tem', 'gri', 'fal'];
+const SYL = [
+  'ka',
+  'lo',
+  'mi',
+  'ren',
+  'tas',
+  'vo',
+  'quil',
+  'dor',
+  'pe',
+  'zan',
+  'eth',
+  'ul',
+  'bri',
+  'nox',
+  'sa',
+  'tem',
+  'gri',
+  'fal',
+];
 // The most frequent ranks are real English function words (removed by the english text search
 // configuration, as in real text); the rest are pseudo-words.
-const FUNCTION_WORDS = 'the of and to a in is it that was for on are with as be at by this from or have an they which one you were all we when there can your each she do how their if will up out many then them so some her would make like him into has two more no way could my than first been who its now people'.split(' ');
-const VOCAB = [...FUNCTION_WORDS, ...Array.from({ length: 8_000 }, () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => SYL[Math.floor(rand() * SYL.length)]).join(''))];
-const zipf = () => VOCAB[Math.min(VOCAB.length - 1, Math.floor(Math.exp(rand() * Math.log(VOCAB.length))) - 1)];
+const FUNCTION_WORDS =
+  'the of and to a in is it that was for on are with as be at by this from or have an they which one you were all we when there can your each she do how their if will up out many then them so some her would make like him into has two more no way could my than first been who its now people'.split(
+    ' ',
+  );
+const VOCAB = [
+  ...FUNCTION_WORDS,
+  ...Array.from({ length: 8_000 }, () =>
+    Array.from(
+      { length: 2 + Math.floor(rand() * 3) },
+      () => SYL[Math.floor(rand() * SYL.length)],
+    ).join(''),
+  ),
+];
+const zipf = () =>
+  VOCAB[Math.min(VOCAB.length - 1, Math.floor(Math.exp(rand() * Math.log(VOCAB.length))) - 1)];
 // Documents are topical, as real corpora are: each document draws 60% of its words from its topic's
 // own 80-word vocabulary and the rest from the global Zipf distribution.
-const TOPICS = Array.from({ length: 250 }, () => Array.from({ length: 80 }, () => VOCAB[FUNCTION_WORDS.length + Math.floor(rand() * (VOCAB.length - FUNCTION_WORDS.length))]));
+const TOPICS = Array.from({ length: 250 }, () =>
+  Array.from(
+    { length: 80 },
+    () =>
+      VOCAB[FUNCTION_WORDS.length + Math.floor(rand() * (VOCAB.length - FUNCTION_WORDS.length))],
+  ),
+);
 let topic = TOPICS[0];
 const word = () => (rand() < 0.6 ? topic[Math.floor(rand() * topic.length)] : zipf());
 const sentence = (n: number) => Array.from({ length: n }, word).join(' ');
 
 const ms = (t0: number) => performance.now() - t0;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 const db = await openDatabase({ driver: 'pg', url, max: 4 });
 await migrate(db.owner, join(import.meta.dirname, '..', 'shared', 'db', 'migrations'));
 const KEEP = process.env.RAG_BENCH_KEEP === '1';
 const slug = `rag-bench-${CHUNKS}-${EF_CONSTRUCTION}`;
-const kept = rowsOf<{ tenant_id: string; kb_id: string; n: number }>(await db.owner.execute(sql`select t.id as tenant_id, k.id as kb_id,
+const kept = rowsOf<{ tenant_id: string; kb_id: string; n: number }>(
+  await db.owner.execute(sql`select t.id as tenant_id, k.id as kb_id,
   (select count(*)::int from chunks c where c.knowledge_base_id = k.id) as n
-  from tenants t join knowledge_bases k on k.tenant_id = t.id where t.slug = ${slug}`))[0];
+  from tenants t join knowledge_bases k on k.tenant_id = t.id where t.slug = ${slug}`),
+)[0];
 const reuse = KEEP && kept?.n === CHUNKS;
 if (kept && !reuse) await db.owner.execute(sql`delete from tenants where slug = ${slug}`);
 const tenantId = reuse ? kept.tenant_id : randomUUID();
 const kbId = reuse ? kept.kb_id : randomUUID();
 if (!reuse) {
-  await db.owner.execute(sql`insert into tenants (id, slug, name) values (${tenantId}, ${KEEP ? slug : `bench-${tenantId.slice(0, 8)}`}, 'rag bench')`);
-  await db.owner.execute(sql`insert into knowledge_bases (id, tenant_id, name, embedding_model, dimensions, chunk_size, chunk_overlap) values (${kbId}, ${tenantId}, 'bench', 'local', 384, 1000, 150)`);
+  await db.owner.execute(
+    sql`insert into tenants (id, slug, name) values (${tenantId}, ${KEEP ? slug : `bench-${tenantId.slice(0, 8)}`}, 'rag bench')`,
+  );
+  await db.owner.execute(
+    sql`insert into knowledge_bases (id, tenant_id, name, embedding_model, dimensions, chunk_size, chunk_overlap) values (${kbId}, ${tenantId}, 'bench', 'local', 384, 1000, 150)`,
+  );
 }
 
 try {
@@ -79,70 +131,111 @@ try {
       texts.push(`${sentence(12)}. ${sentence(14)}. ${sentence(10)}.`);
     }
   } else {
-  console.log(`generating ${CHUNKS} chunks (${CHUNKS / PER_DOC} documents) …`);
-  let t0 = performance.now();
-  const docIds = Array.from({ length: Math.ceil(CHUNKS / PER_DOC) }, () => randomUUID());
-  for (let i = 0; i < docIds.length; i += 500) {
-    const rows = docIds.slice(i, i + 500).map((id, k) => ({ id, t: `Document ${i + k}` }));
-    await db.owner.execute(sql`insert into documents (id, tenant_id, knowledge_base_id, title, source, status, generation, live_generation, chunk_count)
+    console.log(`generating ${CHUNKS} chunks (${CHUNKS / PER_DOC} documents) …`);
+    let t0 = performance.now();
+    const docIds = Array.from({ length: Math.ceil(CHUNKS / PER_DOC) }, () => randomUUID());
+    for (let i = 0; i < docIds.length; i += 500) {
+      const rows = docIds.slice(i, i + 500).map((id, k) => ({ id, t: `Document ${i + k}` }));
+      await db.owner.execute(sql`insert into documents (id, tenant_id, knowledge_base_id, title, source, status, generation, live_generation, chunk_count)
       select v.id, ${tenantId}::uuid, ${kbId}::uuid, v.t, 'text', 'ready', 1, 1, ${PER_DOC}::int from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, t text)`);
-  }
-  await db.owner.execute(sql.raw('DROP INDEX IF EXISTS chunks_embedding_384'));
-  await db.owner.execute(sql.raw('DROP INDEX IF EXISTS chunks_tsv'));
-  let embedMs = 0;
-  for (let i = 0; i < CHUNKS; i += BATCH) {
-    const rows = [];
-    for (let j = i; j < Math.min(CHUNKS, i + BATCH); j++) {
-      if (j % PER_DOC === 0) topic = TOPICS[Math.floor(rand() * TOPICS.length)];
-      const text = `${sentence(12)}. ${sentence(14)}. ${sentence(10)}.`;
-      texts.push(text);
-      const e0 = performance.now();
-      const v = embedLocal(text);
-      embedMs += ms(e0);
-      rows.push({ d: docIds[Math.floor(j / PER_DOC)], o: j % PER_DOC, t: text, x: String(j), e: vectorLiteral(v) });
     }
-    await db.owner.execute(sql`insert into chunks (tenant_id, knowledge_base_id, document_id, generation, ordinal, text, text_hash, start_offset, end_offset, dims, embedding)
+    await db.owner.execute(sql.raw('DROP INDEX IF EXISTS chunks_embedding_384'));
+    await db.owner.execute(sql.raw('DROP INDEX IF EXISTS chunks_tsv'));
+    let embedMs = 0;
+    for (let i = 0; i < CHUNKS; i += BATCH) {
+      const rows = [];
+      for (let j = i; j < Math.min(CHUNKS, i + BATCH); j++) {
+        if (j % PER_DOC === 0) topic = TOPICS[Math.floor(rand() * TOPICS.length)];
+        const text = `${sentence(12)}. ${sentence(14)}. ${sentence(10)}.`;
+        texts.push(text);
+        const e0 = performance.now();
+        const v = embedLocal(text);
+        embedMs += ms(e0);
+        rows.push({
+          d: docIds[Math.floor(j / PER_DOC)],
+          o: j % PER_DOC,
+          t: text,
+          x: String(j),
+          e: vectorLiteral(v),
+        });
+      }
+      await db.owner.execute(sql`insert into chunks (tenant_id, knowledge_base_id, document_id, generation, ordinal, text, text_hash, start_offset, end_offset, dims, embedding)
       select ${tenantId}::uuid, ${kbId}::uuid, v.d, 1, v.o, v.t, v.x, 0, length(v.t), 384, v.e::vector
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(d uuid, o int, t text, x text, e text)`);
-  }
-  const loadMs = ms(t0);
-  console.log(`loaded in ${(loadMs / 1000).toFixed(1)} s (local embedding ${(embedMs / 1000).toFixed(1)} s, ${Math.round(CHUNKS / (embedMs / 1000))} chunks/s)`);
+    }
+    const loadMs = ms(t0);
+    console.log(
+      `loaded in ${(loadMs / 1000).toFixed(1)} s (local embedding ${(embedMs / 1000).toFixed(1)} s, ${Math.round(CHUNKS / (embedMs / 1000))} chunks/s)`,
+    );
 
-  t0 = performance.now();
-  await db.owner.transaction(async (tx) => {
-    await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '1GB'`));
-    await tx.execute(sql.raw('SET LOCAL max_parallel_maintenance_workers = 2'));
-    await tx.execute(sql.raw(`CREATE INDEX chunks_embedding_384 ON chunks USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = 16, ef_construction = ${EF_CONSTRUCTION}) WHERE dims = 384`));
-  });
-  const hnswMs = ms(t0);
-  t0 = performance.now();
-  await db.owner.execute(sql.raw('CREATE INDEX chunks_tsv ON chunks USING gin (tsv)'));
-  const ginMs = ms(t0);
-  await db.owner.execute(sql.raw('ANALYZE chunks'));
-  console.log(`HNSW build (m 16, ef_construction ${EF_CONSTRUCTION}) ${(hnswMs / 1000).toFixed(1)} s, GIN build ${(ginMs / 1000).toFixed(1)} s`);
+    t0 = performance.now();
+    await db.owner.transaction(async (tx) => {
+      await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '1GB'`));
+      await tx.execute(sql.raw('SET LOCAL max_parallel_maintenance_workers = 2'));
+      await tx.execute(
+        sql.raw(
+          `CREATE INDEX chunks_embedding_384 ON chunks USING hnsw ((embedding::vector(384)) vector_cosine_ops) WITH (m = 16, ef_construction = ${EF_CONSTRUCTION}) WHERE dims = 384`,
+        ),
+      );
+    });
+    const hnswMs = ms(t0);
+    t0 = performance.now();
+    await db.owner.execute(sql.raw('CREATE INDEX chunks_tsv ON chunks USING gin (tsv)'));
+    const ginMs = ms(t0);
+    await db.owner.execute(sql.raw('ANALYZE chunks'));
+    console.log(
+      `HNSW build (m 16, ef_construction ${EF_CONSTRUCTION}) ${(hnswMs / 1000).toFixed(1)} s, GIN build ${(ginMs / 1000).toFixed(1)} s`,
+    );
   }
 
   // Queries: 4-7 words of a random chunk, shuffled, with one unrelated word (a realistic partial match).
   const queries = Array.from({ length: QUERIES }, () => {
     const words = texts[Math.floor(rand() * texts.length)].replace(/\./g, '').split(' ');
     const start = Math.floor(rand() * (words.length - 7));
-    return [...words.slice(start, start + 4 + Math.floor(rand() * 4)), zipf()].sort(() => rand() - 0.5).join(' ');
+    return [...words.slice(start, start + 4 + Math.floor(rand() * 4)), zipf()]
+      .sort(() => rand() - 0.5)
+      .join(' ');
   });
   const scope = { tenantId };
   const CAND = candidateCount(10);
-  const search = (query: string, mode: 'hybrid' | 'vector' | 'text', efSearch?: number, textBudget?: number) =>
-    db.withTenant(scope, (tx) => searchChunks(tx, { knowledgeBaseId: kbId, dimensions: 384, query, vector: embedLocal(query), topK: 10, mode, efSearch, textBudget }));
+  const search = (
+    query: string,
+    mode: 'hybrid' | 'vector' | 'text',
+    efSearch?: number,
+    textBudget?: number,
+  ) =>
+    db.withTenant(scope, (tx) =>
+      searchChunks(tx, {
+        knowledgeBaseId: kbId,
+        dimensions: 384,
+        query,
+        vector: embedLocal(query),
+        topK: 10,
+        mode,
+        efSearch,
+        textBudget,
+      }),
+    );
   // Exact references: the CAND nearest chunks by a sequential scan, and the full-text ranking of
   // every chunk matching any query term (chunk_text_search with an unlimited budget = migration
   // 0004's behaviour), fused exactly as searchChunks fuses (RRF, ties: vector rank, text rank, id).
-  const exactVector = (query: string) => db.withTenant(scope, async (tx) => {
-    await tx.execute(sql.raw('SET LOCAL enable_indexscan = off'));
-    await tx.execute(sql.raw('SET LOCAL enable_bitmapscan = off'));
-    return rowsOf<{ id: string }>(await tx.execute(sql`select id from chunks where knowledge_base_id = ${kbId} and dims = 384
-      order by embedding::vector(384) <=> ${vectorLiteral(embedLocal(query))}::vector(384), id limit ${CAND}`)).map((r) => r.id);
-  });
-  const exactText = (query: string) => db.withTenant(scope, async (tx) =>
-    rowsOf<{ id: string; rank: number }>(await tx.execute(sql`select id, rank from chunk_text_search(${kbId}::uuid, ${query}::text, ${CAND}::int, null, null, 1000000000)`)));
+  const exactVector = (query: string) =>
+    db.withTenant(scope, async (tx) => {
+      await tx.execute(sql.raw('SET LOCAL enable_indexscan = off'));
+      await tx.execute(sql.raw('SET LOCAL enable_bitmapscan = off'));
+      return rowsOf<{ id: string }>(
+        await tx.execute(sql`select id from chunks where knowledge_base_id = ${kbId} and dims = 384
+      order by embedding::vector(384) <=> ${vectorLiteral(embedLocal(query))}::vector(384), id limit ${CAND}`),
+      ).map((r) => r.id);
+    });
+  const exactText = (query: string) =>
+    db.withTenant(scope, async (tx) =>
+      rowsOf<{ id: string; rank: number }>(
+        await tx.execute(
+          sql`select id, rank from chunk_text_search(${kbId}::uuid, ${query}::text, ${CAND}::int, null, null, 1000000000)`,
+        ),
+      ),
+    );
   const fuse = (vec: string[], txt: { id: string; rank: number }[]) => {
     const rows = new Map<string, { id: string; v?: number; t?: number; score: number }>();
     vec.forEach((id, i) => rows.set(id, { id, v: i + 1, score: 1 / (RRF_K + i + 1) }));
@@ -154,18 +247,47 @@ try {
       hit.score += 1 / (RRF_K + r);
       rows.set(row.id, hit);
     });
-    return [...rows.values()].sort((x, y) => y.score - x.score || (x.v ?? 1e9) - (y.v ?? 1e9) || (x.t ?? 1e9) - (y.t ?? 1e9) || (x.id < y.id ? -1 : 1))
-      .slice(0, 10).map((h) => h.id);
+    return [...rows.values()]
+      .sort(
+        (x, y) =>
+          y.score - x.score ||
+          (x.v ?? 1e9) - (y.v ?? 1e9) ||
+          (x.t ?? 1e9) - (y.t ?? 1e9) ||
+          (x.id < y.id ? -1 : 1),
+      )
+      .slice(0, 10)
+      .map((h) => h.id);
   };
   for (const q of queries.slice(0, 10)) await search(q, 'hybrid'); // warm the caches
   if (process.env.EXPLAIN) {
     // Prints the plan of one hybrid query (diagnostics only).
-    await db.withTenant(scope, (tx) => searchChunks(new Proxy(tx, { get: (t, k) => k === 'execute' ? async (q: any) => {
-      const text = JSON.stringify(q);
-      if (!text.includes('fused AS')) return t.execute(q);
-      console.log(rowsOf<any>(await t.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${q}`)).map((r) => r['QUERY PLAN']).join('\n'));
-      return { rows: [] };
-    } : (t as any)[k] }), { knowledgeBaseId: kbId, dimensions: 384, query: queries[0], vector: embedLocal(queries[0]), topK: 10, mode: 'hybrid' }));
+    await db.withTenant(scope, (tx) =>
+      searchChunks(
+        new Proxy(tx, {
+          get: (t, k) =>
+            k === 'execute'
+              ? async (q: any) => {
+                  const text = JSON.stringify(q);
+                  if (!text.includes('fused AS')) return t.execute(q);
+                  console.log(
+                    rowsOf<any>(await t.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${q}`))
+                      .map((r) => r['QUERY PLAN'])
+                      .join('\n'),
+                  );
+                  return { rows: [] };
+                }
+              : (t as any)[k],
+        }),
+        {
+          knowledgeBaseId: kbId,
+          dimensions: 384,
+          query: queries[0],
+          vector: embedLocal(queries[0]),
+          topK: 10,
+          mode: 'hybrid',
+        },
+      ),
+    );
   }
 
   const exactTimes: number[] = [];
@@ -184,12 +306,37 @@ try {
   // affects them alike and the ratios of one run compare.
   type Config = { name: string; mode: 'hybrid' | 'vector' | 'text'; ef?: number; budget?: number };
   const configs: Config[] = [
-    ...[40, 100, 200, 300, 400, 800].map((ef): Config => ({ name: `HNSW vector, ef_search ${ef}${ef === EF_SEARCH.vector ? ' (vector default)' : ''}`, mode: 'vector', ef })),
+    ...[40, 100, 200, 300, 400, 800].map(
+      (ef): Config => ({
+        name: `HNSW vector, ef_search ${ef}${ef === EF_SEARCH.vector ? ' (vector default)' : ''}`,
+        mode: 'vector',
+        ef,
+      }),
+    ),
     { name: 'text only, unbounded (migration 0004)', mode: 'text', budget: 1_000_000_000 },
     { name: `text only, budget ${TEXT_BUDGET}`, mode: 'text', budget: TEXT_BUDGET },
-    { name: 'hybrid, ef 100, text unbounded (migration 0004)', mode: 'hybrid', ef: 100, budget: 1_000_000_000 },
-    ...[[40, 1000], [100, 1000], [200, 1000], [300, 1000], [400, 1000], [500, 1000], [400, 500]].map(([ef, budget]): Config => ({
-      name: `hybrid, ef ${ef}, text budget ${budget}${ef === EF_SEARCH.hybrid && budget === TEXT_BUDGET ? ' (hybrid default)' : ''}`, mode: 'hybrid', ef, budget })),
+    {
+      name: 'hybrid, ef 100, text unbounded (migration 0004)',
+      mode: 'hybrid',
+      ef: 100,
+      budget: 1_000_000_000,
+    },
+    ...[
+      [40, 1000],
+      [100, 1000],
+      [200, 1000],
+      [300, 1000],
+      [400, 1000],
+      [500, 1000],
+      [400, 500],
+    ].map(
+      ([ef, budget]): Config => ({
+        name: `hybrid, ef ${ef}, text budget ${budget}${ef === EF_SEARCH.hybrid && budget === TEXT_BUDGET ? ' (hybrid default)' : ''}`,
+        mode: 'hybrid',
+        ef,
+        budget,
+      }),
+    ),
   ];
   const times = configs.map(() => [] as number[]);
   const found = configs.map(() => 0);
@@ -198,22 +345,46 @@ try {
       const s = performance.now();
       const hits = await search(q, cfg.mode, cfg.ef, cfg.budget);
       times[c].push(ms(s));
-      const truth = new Set(cfg.mode === 'vector' ? exactVec[i].slice(0, 10) : cfg.mode === 'text' ? exactTxt[i] : exactHybrid[i]);
+      const truth = new Set(
+        cfg.mode === 'vector'
+          ? exactVec[i].slice(0, 10)
+          : cfg.mode === 'text'
+            ? exactTxt[i]
+            : exactHybrid[i],
+      );
       found[c] += hits.filter((h) => truth.has(h.chunkId)).length;
     }
   }
   const results: Record<string, { p50: number; p95: number; recall?: number }> = {
-    'exact scan (vector, no index)': { p50: pct(exactTimes, 50), p95: pct(exactTimes, 95), recall: 1 },
+    'exact scan (vector, no index)': {
+      p50: pct(exactTimes, 50),
+      p95: pct(exactTimes, 95),
+      recall: 1,
+    },
   };
-  configs.forEach((cfg, c) => { results[cfg.name] = { p50: pct(times[c], 50), p95: pct(times[c], 95), recall: found[c] / (queries.length * 10) }; });
+  configs.forEach((cfg, c) => {
+    results[cfg.name] = {
+      p50: pct(times[c], 50),
+      p95: pct(times[c], 95),
+      recall: found[c] / (queries.length * 10),
+    };
+  });
 
-  console.log(`\n${CHUNKS} chunks × 384 dims, ${QUERIES} queries, top 10, through RLS (application role)`);
-  console.log('recall@10: vector rows against the exact nearest 10; text rows against the full ranking of every match (ties by id); hybrid rows against exact hybrid (exact nearest 40 + every full-text match ranked, fused by RRF)');
-  console.log('| query | p50 ms | p95 ms | recall@10 vs exact | p50 vs exact scan | p95 vs vector default |');
+  console.log(
+    `\n${CHUNKS} chunks × 384 dims, ${QUERIES} queries, top 10, through RLS (application role)`,
+  );
+  console.log(
+    'recall@10: vector rows against the exact nearest 10; text rows against the full ranking of every match (ties by id); hybrid rows against exact hybrid (exact nearest 40 + every full-text match ranked, fused by RRF)',
+  );
+  console.log(
+    '| query | p50 ms | p95 ms | recall@10 vs exact | p50 vs exact scan | p95 vs vector default |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- |');
   const base = results[configs.find((c) => c.mode === 'vector' && c.ef === EF_SEARCH.vector)!.name];
   for (const [name, r] of Object.entries(results)) {
-    console.log(`| ${name} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.recall === undefined ? '–' : r.recall.toFixed(3)} | ${(r.p50 / results['exact scan (vector, no index)'].p50).toFixed(3)}× | ${(r.p95 / base.p95).toFixed(2)}× |`);
+    console.log(
+      `| ${name} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.recall === undefined ? '–' : r.recall.toFixed(3)} | ${(r.p50 / results['exact scan (vector, no index)'].p50).toFixed(3)}× | ${(r.p95 / base.p95).toFixed(2)}× |`,
+    );
   }
 } finally {
   if (!KEEP) await db.owner.execute(sql`delete from tenants where id = ${tenantId}`);

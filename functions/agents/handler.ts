@@ -1,14 +1,24 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { agentVersions, createAgent, deleteAgent, getAgent, listAgents, updateAgent } from '../../shared/catalog/agents';
+import {
+  agentVersions,
+  createAgent,
+  deleteAgent,
+  getAgent,
+  listAgents,
+  updateAgent,
+} from '../../shared/catalog/agents';
 
 export const handler = httpHandler('agents', {
   'GET /v1/agents': async ({ platform, auth, query }) => listAgents(platform, auth, query),
-  'POST /v1/agents': async ({ platform, auth, body }) => new Reply(201, await createAgent(platform, auth, body)),
+  'POST /v1/agents': async ({ platform, auth, body }) =>
+    new Reply(201, await createAgent(platform, auth, body)),
   'GET /v1/agents/{id}': async ({ platform, auth, params }) => getAgent(platform, auth, params.id),
-  'PATCH /v1/agents/{id}': async ({ platform, auth, params, body }) => updateAgent(platform, auth, params.id, body),
+  'PATCH /v1/agents/{id}': async ({ platform, auth, params, body }) =>
+    updateAgent(platform, auth, params.id, body),
   'DELETE /v1/agents/{id}': async ({ platform, auth, params }) => {
     await deleteAgent(platform, auth, params.id);
     return new Reply(204);
   },
-  'GET /v1/agents/{id}/versions': async ({ platform, auth, params }) => agentVersions(platform, auth, params.id),
+  'GET /v1/agents/{id}/versions': async ({ platform, auth, params }) =>
+    agentVersions(platform, auth, params.id),
 });

@@ -3,7 +3,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/identity/a
 
 export const handler = httpHandler('apiKeys', {
   'GET /v1/api-keys': async ({ platform, auth }) => ({ items: await listApiKeys(platform, auth) }),
-  'POST /v1/api-keys': async ({ platform, auth, body }) => new Reply(201, await createApiKey(platform, auth, body)),
+  'POST /v1/api-keys': async ({ platform, auth, body }) =>
+    new Reply(201, await createApiKey(platform, auth, body)),
   'DELETE /v1/api-keys/{id}': async ({ platform, auth, params }) => {
     await revokeApiKey(platform, auth, params.id);
     return new Reply(204);

@@ -5,7 +5,8 @@ import { login, logout, refresh, signup } from '../../shared/identity/sessions';
 
 export const handler = httpHandler('auth', {
   'POST /v1/auth/signup': async ({ platform, body }) => {
-    if (!platform.config.SIGNUP_ENABLED) throw new Forbidden('sign-up is switched off on this installation');
+    if (!platform.config.SIGNUP_ENABLED)
+      throw new Forbidden('sign-up is switched off on this installation');
     return new Reply(201, (await signup(platform, body)).tokens);
   },
   'POST /v1/auth/login': async ({ platform, body, sourceIp }) => login(platform, body, sourceIp),

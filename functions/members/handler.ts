@@ -3,8 +3,10 @@ import { addMember, changeRole, listMembers, removeMember } from '../../shared/i
 
 export const handler = httpHandler('members', {
   'GET /v1/members': async ({ platform, auth }) => ({ items: await listMembers(platform, auth) }),
-  'POST /v1/members': async ({ platform, auth, body }) => new Reply(201, await addMember(platform, auth, body)),
-  'PATCH /v1/members/{id}': async ({ platform, auth, params, body }) => changeRole(platform, auth, params.id, body.role),
+  'POST /v1/members': async ({ platform, auth, body }) =>
+    new Reply(201, await addMember(platform, auth, body)),
+  'PATCH /v1/members/{id}': async ({ platform, auth, params, body }) =>
+    changeRole(platform, auth, params.id, body.role),
   'DELETE /v1/members/{id}': async ({ platform, auth, params }) => {
     await removeMember(platform, auth, params.id);
     return new Reply(204);

@@ -2,8 +2,11 @@ import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { deleteProviderKey, listProviders, putProviderKey } from '../../shared/llm/provider-keys';
 
 export const handler = httpHandler('providers', {
-  'GET /v1/providers': async ({ platform, auth }) => ({ items: await listProviders(platform, auth) }),
-  'PUT /v1/providers/{provider}/key': async ({ platform, auth, params, body }) => putProviderKey(platform, auth, params.provider, body),
+  'GET /v1/providers': async ({ platform, auth }) => ({
+    items: await listProviders(platform, auth),
+  }),
+  'PUT /v1/providers/{provider}/key': async ({ platform, auth, params, body }) =>
+    putProviderKey(platform, auth, params.provider, body),
   'DELETE /v1/providers/{provider}/key': async ({ platform, auth, params }) => {
     await deleteProviderKey(platform, auth, params.provider);
     return new Reply(204);

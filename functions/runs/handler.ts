@@ -4,15 +4,27 @@ import { listEvents } from '../../shared/runs/events';
 import { listRuns, loadRunRow, readRun } from '../../shared/runs/run-store';
 
 export const handler = httpHandler('runs', {
-  'GET /v1/runs': async ({ platform, auth, query }) => platform.db.withTenant(auth, (tx) => listRuns(tx, auth.tenantId, query)),
-  'GET /v1/runs/{id}': async ({ platform, auth, params }) => platform.db.withTenant(auth, (tx) => readRun(tx, auth.tenantId, params.id)),
+  'GET /v1/runs': async ({ platform, auth, query }) =>
+    platform.db.withTenant(auth, (tx) => listRuns(tx, auth.tenantId, query)),
+  'GET /v1/runs/{id}': async ({ platform, auth, params }) =>
+    platform.db.withTenant(auth, (tx) => readRun(tx, auth.tenantId, params.id)),
   'GET /v1/runs/{id}/events': async ({ platform, auth, params, query }) =>
     platform.db.withTenant(auth, async (tx) => {
       await loadRunRow(tx, auth.tenantId, params.id);
       return listEvents(tx, params.id, query.after, query.limit);
     }),
-  'POST /v1/runs/{id}/cancel': async ({ platform, auth, params }) => cancelRun(platform, auth, params.id),
-  'POST /v1/runs/{id}/rerun': async ({ platform, auth, params, body }) => new Reply(202, await rerun(platform, auth, params.id, body.fromStep)),
-  'POST /v1/runs/{id}/steps/{stepId}/approve': async ({ platform, auth, params, body }) => new Reply(202, await decideApproval(platform, auth, params.id, params.stepId, true, body.comment)),
-  'POST /v1/runs/{id}/steps/{stepId}/reject': async ({ platform, auth, params, body }) => new Reply(202, await decideApproval(platform, auth, params.id, params.stepId, false, body.comment)),
+  'POST /v1/runs/{id}/cancel': async ({ platform, auth, params }) =>
+    cancelRun(platform, auth, params.id),
+  'POST /v1/runs/{id}/rerun': async ({ platform, auth, params, body }) =>
+    new Reply(202, await rerun(platform, auth, params.id, body.fromStep)),
+  'POST /v1/runs/{id}/steps/{stepId}/approve': async ({ platform, auth, params, body }) =>
+    new Reply(
+      202,
+      await decideApproval(platform, auth, params.id, params.stepId, true, body.comment),
+    ),
+  'POST /v1/runs/{id}/steps/{stepId}/reject': async ({ platform, auth, params, body }) =>
+    new Reply(
+      202,
+      await decideApproval(platform, auth, params.id, params.stepId, false, body.comment),
+    ),
 });

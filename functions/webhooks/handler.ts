@@ -2,7 +2,16 @@ import { Reply, httpHandler, type Request } from '../../shared/http/api-handler'
 import { receiveWebhook } from '../../shared/automation/receive';
 
 const receive = (source: 'github' | 'jira') => async (req: Request) =>
-  new Reply(202, await receiveWebhook(req.platform, { source, triggerId: req.params.triggerId, raw: req.rawBody, json: req.body, headers: req.headers }));
+  new Reply(
+    202,
+    await receiveWebhook(req.platform, {
+      source,
+      triggerId: req.params.triggerId,
+      raw: req.rawBody,
+      json: req.body,
+      headers: req.headers,
+    }),
+  );
 
 export const handler = httpHandler('webhooks', {
   'POST /v1/webhooks/github/{triggerId}': receive('github'),

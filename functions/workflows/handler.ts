@@ -1,24 +1,45 @@
 import { z } from 'zod';
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow, workflowVersions } from '../../shared/catalog/workflows';
+import {
+  createWorkflow,
+  deleteWorkflow,
+  getWorkflow,
+  listWorkflows,
+  updateWorkflow,
+  workflowVersions,
+} from '../../shared/catalog/workflows';
 import { startRun } from '../../shared/runs/lifecycle';
 import { ValidationError } from '../../shared/errors';
 
-const IdempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 export const handler = httpHandler('workflows', {
   'GET /v1/workflows': async ({ platform, auth, query }) => listWorkflows(platform, auth, query),
-  'POST /v1/workflows': async ({ platform, auth, body }) => new Reply(201, await createWorkflow(platform, auth, body)),
-  'GET /v1/workflows/{id}': async ({ platform, auth, params }) => getWorkflow(platform, auth, params.id),
-  'PATCH /v1/workflows/{id}': async ({ platform, auth, params, body }) => updateWorkflow(platform, auth, params.id, body),
+  'POST /v1/workflows': async ({ platform, auth, body }) =>
+    new Reply(201, await createWorkflow(platform, auth, body)),
+  'GET /v1/workflows/{id}': async ({ platform, auth, params }) =>
+    getWorkflow(platform, auth, params.id),
+  'PATCH /v1/workflows/{id}': async ({ platform, auth, params, body }) =>
+    updateWorkflow(platform, auth, params.id, body),
   'DELETE /v1/workflows/{id}': async ({ platform, auth, params }) => {
     await deleteWorkflow(platform, auth, params.id);
     return new Reply(204);
   },
-  'GET /v1/workflows/{id}/versions': async ({ platform, auth, params }) => workflowVersions(platform, auth, params.id),
+  'GET /v1/workflows/{id}/versions': async ({ platform, auth, params }) =>
+    workflowVersions(platform, auth, params.id),
   'POST /v1/workflows/{id}/runs': async ({ platform, auth, params, body, headers }) => {
     const key = headers['idempotency-key'];
-    if (key !== undefined && !IdempotencyKey.safeParse(key).success) throw new ValidationError('invalid Idempotency-Key header', [{ path: 'headers.idempotency-key', message: 'printable ASCII without spaces, at most 200 characters' }]);
+    if (key !== undefined && !IdempotencyKey.safeParse(key).success)
+      throw new ValidationError('invalid Idempotency-Key header', [
+        {
+          path: 'headers.idempotency-key',
+          message: 'printable ASCII without spaces, at most 200 characters',
+        },
+      ]);
     const started = await startRun(platform, auth, params.id, body.input, key);
     return new Reply(202, { runId: started.runId, status: started.status });
   },

@@ -71,7 +71,10 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
   const app = opts.app ?? new App({ outdir: opts.outdir, context: opts.context });
   const prefix = opts.stackPrefix ?? app.node.tryGetContext('hishamos:stackPrefix') ?? 'HishamOS';
   const env: Environment | undefined =
-    opts.env ?? (process.env.CDK_DEFAULT_ACCOUNT || process.env.CDK_DEFAULT_REGION ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined);
+    opts.env ??
+    (process.env.CDK_DEFAULT_ACCOUNT || process.env.CDK_DEFAULT_REGION
+      ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
+      : undefined);
   const functionsDir = path.resolve(opts.functionsDir ?? path.join(REPO_ROOT, 'dist', 'functions'));
   const allowMissing = opts.allowMissing ?? contextBool(app, 'hishamos:allowMissing') ?? false;
 
@@ -79,10 +82,17 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
   if (opts.bundle ?? true) bundle = bundleFunctionsSync({ outDir: functionsDir, allowMissing });
 
   const builtWeb = path.join(REPO_ROOT, 'web', 'dist');
-  const webDistDir = opts.webDistDir ?? (existsSync(path.join(builtWeb, 'index.html')) ? builtWeb : PLACEHOLDER_WEB_DIR);
+  const webDistDir =
+    opts.webDistDir ??
+    (existsSync(path.join(builtWeb, 'index.html')) ? builtWeb : PLACEHOLDER_WEB_DIR);
   const protectData = opts.protectData ?? contextBool(app, 'hishamos:protectData') ?? true;
 
-  const data = new DataStack(app, `${prefix}-Data`, { env, functionsDir, protectData, description: 'HishamOS data: Aurora PostgreSQL, DynamoDB, S3, secrets' });
+  const data = new DataStack(app, `${prefix}-Data`, {
+    env,
+    functionsDir,
+    protectData,
+    description: 'HishamOS data: Aurora PostgreSQL, DynamoDB, S3, secrets',
+  });
   const workflows = new WorkflowsStack(app, `${prefix}-Workflows`, {
     env,
     data,
@@ -97,13 +107,19 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     functionsDir,
     description: 'HishamOS HTTP API',
   });
-  const web = new WebStack(app, `${prefix}-Web`, { env, apiUrl: api.url, webDistDir, description: 'HishamOS console: S3 + CloudFront' });
+  const web = new WebStack(app, `${prefix}-Web`, {
+    env,
+    apiUrl: api.url,
+    webDistDir,
+    description: 'HishamOS console: S3 + CloudFront',
+  });
 
   // The console's address (a custom domain in front of CloudFront) goes into links that tool steps
   // post to GitHub and Jira. Passed as context because the distribution is created after the API.
   const publicUrl = opts.publicUrl ?? app.node.tryGetContext('hishamos:publicUrl');
   if (publicUrl) {
-    for (const fn of [...Object.values(workflows.functions), ...Object.values(api.functions)]) fn!.fn.addEnvironment('PUBLIC_URL', String(publicUrl));
+    for (const fn of [...Object.values(workflows.functions), ...Object.values(api.functions)])
+      fn!.fn.addEnvironment('PUBLIC_URL', String(publicUrl));
   }
 
   for (const stack of [data, workflows, api, web]) {

@@ -12,8 +12,13 @@ import { Stack, Token, Validations, type Acknowledgment } from 'aws-cdk-lib';
  * is known at synth (e.g. the CLI sets CDK_DEFAULT_REGION), `<AWS::Region>` otherwise.
  */
 export function nagPseudo(stack: Stack): { partition: string; region: string; account: string } {
-  const show = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
-  return { partition: show(stack.partition, 'Partition'), region: show(stack.region, 'Region'), account: show(stack.account, 'AccountId') };
+  const show = (value: string, name: string) =>
+    Token.isUnresolved(value) ? `<AWS::${name}>` : value;
+  return {
+    partition: show(stack.partition, 'Partition'),
+    region: show(stack.region, 'Region'),
+    account: show(stack.account, 'AccountId'),
+  };
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>` as cdk-nag prints it in a finding id. */
@@ -30,17 +35,23 @@ interface SingletonRule {
 }
 
 // CDK always renders managed policy ARNs with `Ref AWS::Partition`, whatever the stack environment.
-const BASIC_EXECUTION_ROLE = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+const BASIC_EXECUTION_ROLE =
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
 
 export const SINGLETON_RULES: readonly SingletonRule[] = [
   {
     idPrefix: 'LogRetention',
     what: 'CDK LogRetention provider (sets the retention of the Aurora postgresql log group)',
     acks: () => [
-      { id: BASIC_EXECUTION_ROLE, reason: 'CDK-provided LogRetention singleton: its role is created by aws-cdk-lib with AWSLambdaBasicExecutionRole and is not configurable.' },
+      {
+        id: BASIC_EXECUTION_ROLE,
+        reason:
+          'CDK-provided LogRetention singleton: its role is created by aws-cdk-lib with AWSLambdaBasicExecutionRole and is not configurable.',
+      },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'CDK-provided LogRetention singleton: logs:PutRetentionPolicy/DeleteRetentionPolicy are granted on "*" by aws-cdk-lib because the log group names are only known at deploy time.',
+        reason:
+          'CDK-provided LogRetention singleton: logs:PutRetentionPolicy/DeleteRetentionPolicy are granted on "*" by aws-cdk-lib because the log group names are only known at deploy time.',
       },
     ],
   },
@@ -48,16 +59,31 @@ export const SINGLETON_RULES: readonly SingletonRule[] = [
     idPrefix: 'Custom::CDKBucketDeployment',
     what: 'CDK BucketDeployment handler (copies the console into its bucket)',
     acks: (stack) => [
-      { id: BASIC_EXECUTION_ROLE, reason: 'CDK-provided BucketDeployment singleton handler: aws-cdk-lib attaches AWSLambdaBasicExecutionRole to its role; not configurable.' },
-      { id: 'AwsSolutions-L1', reason: 'CDK-provided BucketDeployment singleton handler: its runtime is pinned by aws-cdk-lib (a Python runtime bundled with the AWS CLI layer), not by us.' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'CDK-provided BucketDeployment singleton: CloudFront CreateInvalidation/GetInvalidation granted by aws-cdk-lib on "*".' },
-      ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map((action) => ({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: `CDK-provided BucketDeployment singleton: aws-cdk-lib grants ${action} (bucket grantRead/grantReadWrite) on the CDK asset bucket and the console bucket only.`,
-      })),
+      {
+        id: BASIC_EXECUTION_ROLE,
+        reason:
+          'CDK-provided BucketDeployment singleton handler: aws-cdk-lib attaches AWSLambdaBasicExecutionRole to its role; not configurable.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'CDK-provided BucketDeployment singleton handler: its runtime is pinned by aws-cdk-lib (a Python runtime bundled with the AWS CLI layer), not by us.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'CDK-provided BucketDeployment singleton: CloudFront CreateInvalidation/GetInvalidation granted by aws-cdk-lib on "*".',
+      },
+      ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map(
+        (action) => ({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason: `CDK-provided BucketDeployment singleton: aws-cdk-lib grants ${action} (bucket grantRead/grantReadWrite) on the CDK asset bucket and the console bucket only.`,
+        }),
+      ),
       {
         id: `AwsSolutions-IAM5[Resource::arn:${nagPseudo(stack).partition}:s3:::cdk-hnb659fds-assets-${nagPseudo(stack).account}-${nagPseudo(stack).region}/*]`,
-        reason: 'CDK-provided BucketDeployment singleton: reads the zipped console asset from the CDK bootstrap asset bucket (object keys are content hashes).',
+        reason:
+          'CDK-provided BucketDeployment singleton: reads the zipped console asset from the CDK bootstrap asset bucket (object keys are content hashes).',
       },
     ],
   },
@@ -67,7 +93,8 @@ export const SINGLETON_RULES: readonly SingletonRule[] = [
 export function acknowledgeCdkSingletons(stack: Stack): void {
   for (const child of stack.node.children) {
     for (const rule of SINGLETON_RULES) {
-      if (child.node.id.startsWith(rule.idPrefix)) Validations.of(child).acknowledge(...rule.acks(stack));
+      if (child.node.id.startsWith(rule.idPrefix))
+        Validations.of(child).acknowledge(...rule.acks(stack));
     }
   }
 }

@@ -37,13 +37,18 @@ export type ExecutionRefs = Readonly<Record<string, ExecutionTarget>>;
 
 /** Env var per state machine, e.g. runWorkflow → RUN_WORKFLOW_STATE_MACHINE_ARN. */
 export function stateMachineEnvName(name: string): keyof Config & string {
-  return `${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_STATE_MACHINE_ARN` as keyof Config & string;
+  return `${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_STATE_MACHINE_ARN` as keyof Config &
+    string;
 }
 
 type Env = Partial<Record<keyof Config, string>>;
 
 /** The environment a function gets from what it uses. Only names that shared/config reads. */
-export function environmentFor(spec: FunctionSpec, data: DataRefs, executions: ExecutionRefs = {}): Record<string, string> {
+export function environmentFor(
+  spec: FunctionSpec,
+  data: DataRefs,
+  executions: ExecutionRefs = {},
+): Record<string, string> {
   const env: Env = { LOG_LEVEL: 'info' };
   const uses = spec.uses;
   if (uses.database) {
@@ -63,7 +68,10 @@ export function environmentFor(spec: FunctionSpec, data: DataRefs, executions: E
   }
   for (const name of uses.executions ?? []) {
     const sm = executions[name];
-    if (!sm) throw new Error(`manifest: function uses execution "${name}" but no such state machine was built`);
+    if (!sm)
+      throw new Error(
+        `manifest: function uses execution "${name}" but no such state machine was built`,
+      );
     (env as Record<string, string>)[stateMachineEnvName(name)] = sm.stateMachine.stateMachineArn;
   }
   return env as Record<string, string>;
@@ -78,7 +86,12 @@ function bucketOf(data: DataRefs, b: BucketName): s3.IBucket {
  * is granted exactly that bucket's objects by name (a cross-stack token would hide which bucket
  * from cdk-nag's finding id, and grantReadWrite adds wildcard actions the functions do not need).
  */
-export function dataBucketName(dataStackName: string, kind: BucketName, account: string, region: string): string {
+export function dataBucketName(
+  dataStackName: string,
+  kind: BucketName,
+  account: string,
+  region: string,
+): string {
   return `${dataStackName.toLowerCase()}-${kind}-${account}-${region}`;
 }
 
@@ -87,8 +100,15 @@ function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
   const dataStack = bucketOf(data, b).stack.stackName;
   const bucketArn = `arn:${stack.partition}:s3:::${dataBucketName(dataStack, b, stack.account, stack.region)}`;
   // ListBucket only so that a missing key answers 404 (not 403) to HeadObject/GetObject.
-  fn.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] }));
-  fn.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucketArn}/*`] }));
+  fn.fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] }),
+  );
+  fn.fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [`${bucketArn}/*`],
+    }),
+  );
   const p = nagPseudo(stack);
   Validations.of(fn.role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::arn:${p.partition}:s3:::${dataBucketName(dataStack, b, p.account, p.region)}/*]`,
@@ -98,11 +118,24 @@ function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
 
 /** The ARN pattern of every per-tenant secret. */
 export function tenantSecretsArn(stack: Stack): string {
-  return Arn.format({ service: 'secretsmanager', resource: 'secret', resourceName: `${TENANT_SECRETS_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
+  return Arn.format(
+    {
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${TENANT_SECRETS_PREFIX}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
+    stack,
+  );
 }
 
 /** Grants derived from `uses`; explicit, one per resource kind. */
-export function grantUses(fn: HishamFunction, spec: FunctionSpec, data: DataRefs, executions: ExecutionRefs = {}): void {
+export function grantUses(
+  fn: HishamFunction,
+  spec: FunctionSpec,
+  data: DataRefs,
+  executions: ExecutionRefs = {},
+): void {
   const uses = spec.uses;
   const lambdaFn = fn.fn;
   if (uses.database) {
@@ -134,14 +167,27 @@ export function grantUses(fn: HishamFunction, spec: FunctionSpec, data: DataRefs
   }
   for (const name of uses.executions ?? []) {
     const target = executions[name];
-    if (!target) throw new Error(`manifest: function uses execution "${name}" but no such state machine was built`);
+    if (!target)
+      throw new Error(
+        `manifest: function uses execution "${name}" but no such state machine was built`,
+      );
     target.stateMachine.grantStartExecution(lambdaFn);
     // Cancelling a run stops its execution: scoped to the executions of this one machine.
     const executionsArn = Arn.format(
-      { service: 'states', resource: 'execution', resourceName: `${target.physicalName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+      {
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${target.physicalName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      },
       Stack.of(fn),
     );
-    lambdaFn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [executionsArn] }));
+    lambdaFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:StopExecution', 'states:DescribeExecution'],
+        resources: [executionsArn],
+      }),
+    );
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(fn), 'states', `execution:${target.physicalName}:*`)}]`,
       reason: `Execution names are generated per run, so StopExecution/DescribeExecution are granted on the executions of the ${target.physicalName} state machine only (its ARN prefix), nothing wider.`,

@@ -29,7 +29,9 @@ export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'dist', 'functions');
  * The migrate function applies the committed SQL migrations; copying them into its asset also makes
  * its code hash change whenever a migration is added, which is what re-runs the deploy trigger.
  */
-export const RUNTIME_FILES: Partial<Record<FunctionName, ReadonlyArray<{ readonly from: string; readonly to: string }>>> = {
+export const RUNTIME_FILES: Partial<
+  Record<FunctionName, ReadonlyArray<{ readonly from: string; readonly to: string }>>
+> = {
   migrate: [{ from: 'shared/db/migrations', to: 'migrations' }],
 };
 
@@ -82,14 +84,21 @@ export interface BundleResult {
  *   sets `data-api` on every Lambda, so it is never loaded there.
  * - `pg-native`: optional native binding that `pg` tries inside a try/catch.
  */
-export const BUNDLE_EXTERNALS: readonly string[] = ['@aws-sdk/*', '@electric-sql/pglite', '@electric-sql/pglite/*', '@electric-sql/pglite-pgvector', 'pg-native'];
+export const BUNDLE_EXTERNALS: readonly string[] = [
+  '@aws-sdk/*',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite/*',
+  '@electric-sql/pglite-pgvector',
+  'pg-native',
+];
 
 export class MissingEntryError extends Error {
   override readonly name = 'MissingEntryError';
 }
 
 /** `import { createRequire } ...` so that CommonJS dependencies calling `require` work inside ESM. */
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 const STUB_SOURCE = (name: string, entry: string): string =>
   `// STUB written by infra/build/bundle.ts (allowMissing): ${entry} did not exist at build time.\n` +
@@ -115,7 +124,9 @@ function plan(opts: BundleOptions): Plan {
   const missing = selected.filter(([, f]) => !existsSync(path.join(root, f.entry)));
   if (missing.length > 0 && !opts.allowMissing) {
     const list = missing.map(([n, f]) => `${n} (${f.entry})`).join(', ');
-    throw new MissingEntryError(`cannot bundle: entry file missing for ${list}. Pass allowMissing (--allow-missing) to stub them.`);
+    throw new MissingEntryError(
+      `cannot bundle: entry file missing for ${list}. Pass allowMissing (--allow-missing) to stub them.`,
+    );
   }
   return {
     root,
@@ -125,7 +136,9 @@ function plan(opts: BundleOptions): Plan {
     esbuild: {
       absWorkingDir: root,
       // `<name>/index` → dist/functions/<name>/index.mjs
-      entryPoints: Object.fromEntries(present.map(([n, f]) => [`${n}/index`, path.join(root, f.entry)])),
+      entryPoints: Object.fromEntries(
+        present.map(([n, f]) => [`${n}/index`, path.join(root, f.entry)]),
+      ),
       outdir: path.join(outDir, BUILD_DIR),
       outExtension: { '.js': '.mjs' },
       chunkNames: 'chunks/[name]-[hash]',
@@ -166,16 +179,25 @@ function finish(p: Plan, result: BuildResult | undefined, started: number): Bund
       const rel = path.relative(build, path.join(p.root, file));
       mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       cpSync(path.join(p.root, file), path.join(dir, rel));
-      if (existsSync(path.join(p.root, `${file}.map`))) cpSync(path.join(p.root, `${file}.map`), path.join(dir, `${rel}.map`));
+      if (existsSync(path.join(p.root, `${file}.map`)))
+        cpSync(path.join(p.root, `${file}.map`), path.join(dir, `${rel}.map`));
     }
     writeFileSync(path.join(dir, 'index.mjs'), `export { handler } from './${name}/index.mjs';\n`);
     for (const file of RUNTIME_FILES[name] ?? []) {
       const from = path.join(p.root, file.from);
       if (existsSync(from)) cpSync(from, path.join(dir, file.to), { recursive: true });
     }
-    const size = (files: Iterable<string>) => [...files].reduce((sum, f) => sum + outputs[f].bytes, 0);
+    const size = (files: Iterable<string>) =>
+      [...files].reduce((sum, f) => sum + outputs[f].bytes, 0);
     const map = path.join(dir, name, 'index.mjs.map');
-    out[name] = { name, dir, bytes: size(eager), totalBytes: size(all), mapBytes: existsSync(map) ? statSync(map).size : 0, stub: false };
+    out[name] = {
+      name,
+      dir,
+      bytes: size(eager),
+      totalBytes: size(all),
+      mapBytes: existsSync(map) ? statSync(map).size : 0,
+      stub: false,
+    };
   }
   rmSync(build, { recursive: true, force: true });
   for (const [name, spec] of p.missing) {
@@ -184,17 +206,26 @@ function finish(p: Plan, result: BuildResult | undefined, started: number): Bund
     writeFileSync(path.join(dir, 'index.mjs'), STUB_SOURCE(name, spec.entry));
     out[name] = { name, dir, bytes: 0, totalBytes: 0, mapBytes: 0, stub: true };
   }
-  return { outDir: p.outDir, functions: out, missing: p.missing.map(([n]) => n), ms: Date.now() - started };
+  return {
+    outDir: p.outDir,
+    functions: out,
+    missing: p.missing.map(([n]) => n),
+    ms: Date.now() - started,
+  };
 }
 
 /** Output files reachable from `entry`: all of them, and those loaded eagerly (static imports only). */
-function reachable(outputs: Metafile['outputs'], entry: string): { all: Set<string>; eager: Set<string> } {
+function reachable(
+  outputs: Metafile['outputs'],
+  entry: string,
+): { all: Set<string>; eager: Set<string> } {
   const walk = (dynamic: boolean) => {
     const seen = new Set<string>();
     const visit = (f: string) => {
       if (seen.has(f) || !outputs[f]) return;
       seen.add(f);
-      for (const imp of outputs[f].imports) if (!imp.external && (dynamic || imp.kind === 'import-statement')) visit(imp.path);
+      for (const imp of outputs[f].imports)
+        if (!imp.external && (dynamic || imp.kind === 'import-statement')) visit(imp.path);
     };
     visit(entry);
     return seen;
@@ -203,7 +234,8 @@ function reachable(outputs: Metafile['outputs'], entry: string): { all: Set<stri
 }
 
 function check(result: BuildResult): void {
-  if (result.errors.length > 0) throw new Error(`esbuild failed: ${result.errors.map((e) => e.text).join('; ')}`);
+  if (result.errors.length > 0)
+    throw new Error(`esbuild failed: ${result.errors.map((e) => e.text).join('; ')}`);
 }
 
 /** Bundles the manifest's functions (one esbuild call) and returns per-function sizes. */
@@ -231,15 +263,26 @@ export function formatSizeTable(result: BundleResult): string {
   const kib = (n: number) => (n / 1024).toFixed(1);
   const rows = Object.values(result.functions).sort((a, b) => b.bytes - a.bytes);
   const width = Math.max(8, ...rows.map((r) => r.name.length));
-  const lines = [`${'function'.padEnd(width)}  ${'cold KiB'.padStart(9)}  ${'all KiB'.padStart(9)}  ${'map KiB'.padStart(9)}`];
-  for (const r of rows) lines.push(`${r.name.padEnd(width)}  ${(r.stub ? 'STUB' : kib(r.bytes)).padStart(9)}  ${kib(r.totalBytes).padStart(9)}  ${kib(r.mapBytes).padStart(9)}`);
-  lines.push('cold: loaded at cold start (entry + static chunks); all: also the chunks loaded on first use');
-  lines.push(`${rows.length} functions in ${result.ms} ms → ${path.relative(process.cwd(), result.outDir) || '.'}`);
-  if (result.missing.length > 0) lines.push(`stubbed (entry missing): ${result.missing.join(', ')}`);
+  const lines = [
+    `${'function'.padEnd(width)}  ${'cold KiB'.padStart(9)}  ${'all KiB'.padStart(9)}  ${'map KiB'.padStart(9)}`,
+  ];
+  for (const r of rows)
+    lines.push(
+      `${r.name.padEnd(width)}  ${(r.stub ? 'STUB' : kib(r.bytes)).padStart(9)}  ${kib(r.totalBytes).padStart(9)}  ${kib(r.mapBytes).padStart(9)}`,
+    );
+  lines.push(
+    'cold: loaded at cold start (entry + static chunks); all: also the chunks loaded on first use',
+  );
+  lines.push(
+    `${rows.length} functions in ${result.ms} ms → ${path.relative(process.cwd(), result.outDir) || '.'}`,
+  );
+  if (result.missing.length > 0)
+    lines.push(`stubbed (entry missing): ${result.missing.join(', ')}`);
   return lines.join('\n');
 }
 
-const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly =
+  process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   const args = process.argv.slice(2);
   const outIdx = args.indexOf('--out');

@@ -11,57 +11,108 @@ import { allRoutes, type BoundRoute } from '../manifest';
 import { MAX_BODY_BYTES } from '../../shared/http/middleware';
 import { invoke } from './handlers';
 
-interface CompiledRoute { route: BoundRoute; pattern: RegExp; names: string[] }
+interface CompiledRoute {
+  route: BoundRoute;
+  pattern: RegExp;
+  names: string[];
+}
 
 export function compileRoutes(routes: BoundRoute[] = allRoutes()): CompiledRoute[] {
   return routes.map((route) => {
     const names: string[] = [];
-    const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_, n) => (names.push(n), '([^/]+)'))}$`);
+    const pattern = new RegExp(
+      `^${route.path.replace(/\{(\w+)\}/g, (_, n) => (names.push(n), '([^/]+)'))}$`,
+    );
     return { route, pattern, names };
   });
 }
 
 /** The route keys this server answers; the parity test compares them with the CDK template. */
 export function localRouteKeys(): string[] {
-  return compileRoutes().map((c) => c.route.routeKey).sort();
+  return compileRoutes()
+    .map((c) => c.route.routeKey)
+    .sort();
 }
 
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
 
 export function createApiServer(options: { root: string; webDir?: string }): Server {
   const routes = compileRoutes();
   return createServer((req, res) => {
     handle(routes, options, req, res).catch((error) => {
-      send(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'InternalError', message: 'internal error' } }) });
+      send(res, {
+        statusCode: 500,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'InternalError', message: 'internal error' } }),
+      });
       process.stderr.write(`local gateway error: ${(error as Error).stack}\n`);
     });
   });
 }
 
-async function handle(routes: CompiledRoute[], options: { root: string; webDir?: string }, req: IncomingMessage, res: ServerResponse) {
+async function handle(
+  routes: CompiledRoute[],
+  options: { root: string; webDir?: string },
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
   const matches = routes.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
   if (!matches.length) {
-    if ((method === 'GET' || method === 'HEAD') && options.webDir && !url.pathname.startsWith('/v1/')) return serveStatic(options.webDir, url.pathname, res);
+    if (
+      (method === 'GET' || method === 'HEAD') &&
+      options.webDir &&
+      !url.pathname.startsWith('/v1/')
+    )
+      return serveStatic(options.webDir, url.pathname, res);
     return sendError(res, 404, 'NotFound', `no route ${method} ${url.pathname}`);
   }
   const hit = matches.find((x) => x.c.route.method === method);
   if (!hit) {
     const allow = [...new Set(matches.map((x) => x.c.route.method))].join(', ');
-    return sendError(res, 405, 'MethodNotAllowed', `${method} is not allowed on ${url.pathname}; use ${allow}`, { allow });
+    return sendError(
+      res,
+      405,
+      'MethodNotAllowed',
+      `${method} is not allowed on ${url.pathname}; use ${allow}`,
+      { allow },
+    );
   }
   const body = await readBody(req);
-  if (body === null) return sendError(res, 413, 'PayloadTooLarge', `request body over ${MAX_BODY_BYTES} bytes`);
-  const pathParameters = Object.fromEntries(hit.c.names.map((n, i) => [n, decodeURIComponent(hit.m![i + 1])]));
+  if (body === null)
+    return sendError(res, 413, 'PayloadTooLarge', `request body over ${MAX_BODY_BYTES} bytes`);
+  const pathParameters = Object.fromEntries(
+    hit.c.names.map((n, i) => [n, decodeURIComponent(hit.m![i + 1])]),
+  );
   const event = toEvent(req, url, hit.c.route, pathParameters, body);
-  const result = (await invoke(options.root, hit.c.route.functionName, event)) as APIGatewayProxyStructuredResultV2;
+  const result = (await invoke(
+    options.root,
+    hit.c.route.functionName,
+    event,
+  )) as APIGatewayProxyStructuredResultV2;
   send(res, result);
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: BoundRoute, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: BoundRoute,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] !== undefined ? `${query[k]},${v}` : v;
   const now = Date.now();
@@ -74,11 +125,26 @@ function toEvent(req: IncomingMessage, url: URL, route: BoundRoute, pathParamete
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
     requestContext: {
-      accountId: '000000000000', apiId: 'local', domainName: headers.host ?? 'localhost', domainPrefix: 'local',
-      http: { method: route.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-      requestId: randomUUID(), routeKey: route.routeKey, stage: '$default', time: new Date(now).toUTCString(), timeEpoch: now,
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: route.routeKey,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
     },
-    ...(body.length ? { body: body.toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
+    ...(body.length
+      ? { body: body.toString('base64'), isBase64Encoded: true }
+      : { isBase64Encoded: false }),
   } as APIGatewayProxyEventV2;
 }
 
@@ -100,26 +166,47 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
 
 function send(res: ServerResponse, r: APIGatewayProxyStructuredResultV2) {
   if (res.headersSent) return;
-  res.writeHead(r.statusCode ?? 200, { 'x-content-type-options': 'nosniff', ...(r.headers as Record<string, string>) });
+  res.writeHead(r.statusCode ?? 200, {
+    'x-content-type-options': 'nosniff',
+    ...(r.headers as Record<string, string>),
+  });
   res.end(r.body ? (r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body) : undefined);
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
-  send(res, { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify({ error: { code, message } }) });
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  send(res, {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify({ error: { code, message } }),
+  });
 }
 
 function serveStatic(webDir: string, pathname: string, res: ServerResponse) {
-  if (pathname === '/config.json') return send(res, { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ apiUrl: '' }) });
+  if (pathname === '/config.json')
+    return send(res, {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify({ apiUrl: '' }),
+    });
   const safe = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
   let file = join(webDir, safe);
-  if (!file.startsWith(webDir) || !existsSync(file) || statSync(file).isDirectory()) file = join(webDir, 'index.html');
-  if (!existsSync(file)) return sendError(res, 404, 'NotFound', 'the console is not built: run npm run build:web');
+  if (!file.startsWith(webDir) || !existsSync(file) || statSync(file).isDirectory())
+    file = join(webDir, 'index.html');
+  if (!existsSync(file))
+    return sendError(res, 404, 'NotFound', 'the console is not built: run npm run build:web');
   const immutable = file.includes(`${join(webDir, 'assets')}`);
   res.writeHead(200, {
     'content-type': MIME[extname(file)] ?? 'application/octet-stream',
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
   });
   createReadStream(file).pipe(res);
 }

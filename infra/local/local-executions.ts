@@ -17,7 +17,10 @@ export interface LocalExecutionOptions {
 const LOCAL_ARN = (fn: string) => `arn:aws:lambda:us-east-1:000000000000:function:hishamos-${fn}`;
 
 /** Reads an ASL file and fills `${<fn>Arn}` placeholders the way CDK's definitionSubstitutions does. */
-export function loadDefinition(root: string, machine: keyof typeof stateMachines): Record<string, unknown> {
+export function loadDefinition(
+  root: string,
+  machine: keyof typeof stateMachines,
+): Record<string, unknown> {
   let text = readFileSync(join(root, 'statemachines', stateMachines[machine].asl), 'utf8');
   for (const fn of new Set(Object.values(stateMachines[machine].tasks))) {
     text = text.split(`\${${functionArnPlaceholder(fn as FunctionName)}}`).join(LOCAL_ARN(fn));
@@ -47,32 +50,57 @@ export class LocalExecutions implements ExecutionStarter {
   constructor(private readonly options: LocalExecutionOptions) {
     for (const name of Object.keys(stateMachines) as (keyof typeof stateMachines)[]) {
       // Building validates the definition (~100 ms): once per process, not per execution.
-      this.machines.set(name, new StateMachine(loadDefinition(options.root, name) as never, { validationOptions: { checkArn: true, checkPaths: true } }));
+      this.machines.set(
+        name,
+        new StateMachine(loadDefinition(options.root, name) as never, {
+          validationOptions: { checkArn: true, checkPaths: true },
+        }),
+      );
     }
   }
 
-  async start(machine: string, name: string, input: Record<string, unknown>): Promise<{ executionId: string }> {
+  async start(
+    machine: string,
+    name: string,
+    input: Record<string, unknown>,
+  ): Promise<{ executionId: string }> {
     const sm = this.machines.get(machine);
     if (!sm) throw new Error(`unknown state machine ${machine}`);
     const executionId = `arn:aws:states:us-east-1:000000000000:execution:hishamos-${machine}:${name}`;
     if (this.running.has(executionId)) return { executionId };
-    const tasks = stateMachines[machine as keyof typeof stateMachines].tasks as Record<string, FunctionName>;
+    const tasks = stateMachines[machine as keyof typeof stateMachines].tasks as Record<
+      string,
+      FunctionName
+    >;
     const handlers = Object.fromEntries(
-      Object.entries(tasks).map(([state, fn]) => [state, async (params: unknown) => ({ Payload: await invoke(this.options.root, fn, (params as { Payload: unknown }).Payload) })]),
+      Object.entries(tasks).map(([state, fn]) => [
+        state,
+        async (params: unknown) => ({
+          Payload: await invoke(this.options.root, fn, (params as { Payload: unknown }).Payload),
+        }),
+      ]),
     );
     const retry = this.options.retryIntervalMs;
     const execution = sm.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: handlers as never,
-        ...(retry !== undefined ? { retryIntervalOverrides: Object.fromEntries(Object.keys(tasks).map((s) => [s, retry])) } : {}),
+        ...(retry !== undefined
+          ? {
+              retryIntervalOverrides: Object.fromEntries(Object.keys(tasks).map((s) => [s, retry])),
+            }
+          : {}),
       },
-      context: { Execution: { Id: executionId, Name: name, StartTime: new Date().toISOString() } } as never,
+      context: {
+        Execution: { Id: executionId, Name: name, StartTime: new Date().toISOString() },
+      } as never,
       noThrowOnAbort: true,
     });
-    const done = execution.result.then(
-      (out) => this.options.log.debug('execution finished', { executionId, out }),
-      (error) => this.options.log.error('execution failed', { executionId, error }),
-    ).finally(() => this.running.delete(executionId));
+    const done = execution.result
+      .then(
+        (out) => this.options.log.debug('execution finished', { executionId, out }),
+        (error) => this.options.log.error('execution failed', { executionId, error }),
+      )
+      .finally(() => this.running.delete(executionId));
     this.running.set(executionId, { abort: () => execution.abort(), done });
     return { executionId };
   }
@@ -83,6 +111,7 @@ export class LocalExecutions implements ExecutionStarter {
 
   /** Resolves when no execution is running (tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    while (this.running.size)
+      await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }
 }

@@ -9,20 +9,28 @@ import type { SecretStore } from '../../shared/platform/ports';
  * master key kept beside it (0600) or given in HISHAMOS_MASTER_KEY. Nothing is stored in clear.
  */
 export class LocalSecretStore implements SecretStore {
-  private constructor(private readonly file: string, private readonly key: Buffer, private data: Record<string, string>) {}
+  private constructor(
+    private readonly file: string,
+    private readonly key: Buffer,
+    private data: Record<string, string>,
+  ) {}
 
   static async open(dir: string, masterKeyHex?: string): Promise<LocalSecretStore> {
     const keyFile = join(dir, 'master.key');
     let key: Buffer;
     if (masterKeyHex) key = Buffer.from(masterKeyHex, 'hex');
-    else if (existsSync(keyFile)) key = Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'hex');
+    else if (existsSync(keyFile))
+      key = Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'hex');
     else {
       key = randomBytes(32);
       await writeFile(keyFile, key.toString('hex'), { mode: 0o600 });
     }
-    if (key.length !== 32) throw new Error('the local master key must be 32 bytes (64 hex characters)');
+    if (key.length !== 32)
+      throw new Error('the local master key must be 32 bytes (64 hex characters)');
     const file = join(dir, 'secrets.json');
-    const data = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, string>) : {};
+    const data = existsSync(file)
+      ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, string>)
+      : {};
     return new LocalSecretStore(file, key, data);
   }
 

@@ -19,7 +19,19 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 say('HishamOS: starting the local platform');
 if (!existsSync(join(webDir, 'index.html')) && existsSync(join(root, 'web/vite.config.ts'))) {
   say('  ◦ building the console (first start only)…');
-  const built = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const built = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      'web',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (built.status !== 0) say('  ! console build failed; the API still starts');
 }
 
@@ -42,9 +54,15 @@ say(`  OpenAPI           ${runtime.url}/openapi.json`);
 say(`  Data              ${dataDir}`);
 if (runtime.seed?.created) {
   say('');
-  say('  Demo tenant "demo" created with agents pm, coder, reviewer, qa and workflow feature-pipeline.');
+  say(
+    '  Demo tenant "demo" created with agents pm, coder, reviewer, qa and workflow feature-pipeline.',
+  );
   say(`  Sign in as        ${ADMIN_EMAIL}`);
-  say(runtime.seed.password ? `  Password          ${runtime.seed.password}   (shown once: keep it)` : '  Password          from HISHAMOS_ADMIN_PASSWORD');
+  say(
+    runtime.seed.password
+      ? `  Password          ${runtime.seed.password}   (shown once: keep it)`
+      : '  Password          from HISHAMOS_ADMIN_PASSWORD',
+  );
 }
 say('');
 say(`Ready in ${ready} s. Press Ctrl+C to stop.`);

@@ -7,7 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { parseConfig, type Config } from '../../shared/config';
 import { openDatabase, type Database } from '../../shared/db/client';
@@ -59,20 +63,51 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   closers.push(() => db.close());
   await progress('migrations', () => migrate(db.owner, join(options.root, 'shared/db/migrations')));
 
-  const dynamo = await progress('dynamodb (dynalite)', () => startDynalite(config, options.persist ? join(options.dataDir, 'dynamo') : undefined, closers));
-  const s3 = await progress('s3 (s3rver)', () => startS3(config, join(options.dataDir, 's3'), closers));
+  const dynamo = await progress('dynamodb (dynalite)', () =>
+    startDynalite(config, options.persist ? join(options.dataDir, 'dynamo') : undefined, closers),
+  );
+  const s3 = await progress('s3 (s3rver)', () =>
+    startS3(config, join(options.dataDir, 's3'), closers),
+  );
   const secrets = await LocalSecretStore.open(options.dataDir, env.HISHAMOS_MASTER_KEY);
-  if (!(await secrets.get(config.JWT_SECRET_ID))) await secrets.put(config.JWT_SECRET_ID, randomBytes(48).toString('base64url'));
+  if (!(await secrets.get(config.JWT_SECRET_ID)))
+    await secrets.put(config.JWT_SECRET_ID, randomBytes(48).toString('base64url'));
 
-  const executions = await progress('state machines', async () => new LocalExecutions({ root: options.root, log, retryIntervalMs: options.retryIntervalMs }));
-  const platform: Platform = { config, db, secrets, executions, dynamo, s3, log, now: options.now ?? Date.now };
+  const executions = await progress(
+    'state machines',
+    async () =>
+      new LocalExecutions({ root: options.root, log, retryIntervalMs: options.retryIntervalMs }),
+  );
+  const platform: Platform = {
+    config,
+    db,
+    secrets,
+    executions,
+    dynamo,
+    s3,
+    log,
+    now: options.now ?? Date.now,
+  };
   installPlatform(platform);
 
-  const seed = options.seed === false ? undefined : await progress('demo tenant', () => seedDemo(platform, env.HISHAMOS_ADMIN_PASSWORD || undefined));
+  const seed =
+    options.seed === false
+      ? undefined
+      : await progress('demo tenant', () =>
+          seedDemo(platform, env.HISHAMOS_ADMIN_PASSWORD || undefined),
+        );
 
   const server = createApiServer({ root: options.root, webDir: options.webDir });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`port ${options.port} on 127.0.0.1 is in use: stop the other process or set PORT`) : e));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${options.port} on 127.0.0.1 is in use: stop the other process or set PORT`,
+            )
+          : e,
+      ),
+    );
     server.listen(options.port, '127.0.0.1', resolve);
   }).catch(async (e) => {
     for (const close of closers) await close().catch(() => undefined);
@@ -82,7 +117,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   closers.unshift(() => new Promise((resolve) => server.close(() => resolve())));
   closers.unshift(() => executions.idle());
   // Manifest schedules (EventBridge Scheduler in AWS) as timers: on for `npm start`, off in tests unless HISHAMOS_SCHEDULES=1.
-  if (env.HISHAMOS_SCHEDULES === '1' || (options.persist && env.HISHAMOS_SCHEDULES !== '0')) closers.unshift(startSchedules(options.root, log));
+  if (env.HISHAMOS_SCHEDULES === '1' || (options.persist && env.HISHAMOS_SCHEDULES !== '0'))
+    closers.unshift(startSchedules(options.root, log));
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -90,38 +126,75 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     executions,
     seed,
     async close() {
-      for (const close of closers) await close().catch((e) => log.warn('shutdown step failed', { error: e }));
+      for (const close of closers)
+        await close().catch((e) => log.warn('shutdown step failed', { error: e }));
     },
   };
 }
 
 function startSchedules(root: string, log: Logger): () => Promise<void> {
-  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][]).filter(([, spec]) => spec.schedule).map(([name, spec]) =>
-    setInterval(() => void invoke(root, name, { source: 'local.scheduler' }).catch((error) => log.warn('scheduled task failed', { name, error })), spec.schedule!.everyMinutes * 60_000).unref(),
-  );
+  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][])
+    .filter(([, spec]) => spec.schedule)
+    .map(([name, spec]) =>
+      setInterval(
+        () =>
+          void invoke(root, name, { source: 'local.scheduler' }).catch((error) =>
+            log.warn('scheduled task failed', { name, error }),
+          ),
+        spec.schedule!.everyMinutes * 60_000,
+      ).unref(),
+    );
   return async () => timers.forEach(clearInterval);
 }
 
-async function openLocalDatabase(config: Config, dataDir: string, env: Record<string, string | undefined>): Promise<Database> {
+async function openLocalDatabase(
+  config: Config,
+  dataDir: string,
+  env: Record<string, string | undefined>,
+): Promise<Database> {
   if (config.DATABASE_URL) return openDatabase({ driver: 'pg', url: config.DATABASE_URL });
-  return openDatabase({ driver: 'pglite', dataDir: env.HISHAMOS_PGLITE_MEMORY === '1' ? undefined : join(dataDir, 'pglite') });
+  return openDatabase({
+    driver: 'pglite',
+    dataDir: env.HISHAMOS_PGLITE_MEMORY === '1' ? undefined : join(dataDir, 'pglite'),
+  });
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-async function startDynalite(config: Config, path: string | undefined, closers: (() => Promise<void>)[]): Promise<DynamoDBClient> {
+async function startDynalite(
+  config: Config,
+  path: string | undefined,
+  closers: (() => Promise<void>)[],
+): Promise<DynamoDBClient> {
   const { default: dynalite } = await import('dynalite');
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path ? { path } : {}),
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: config.AWS_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: config.AWS_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
   try {
-    await client.send(new CreateTableCommand({
-      TableName: config.TABLE_NAME,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: config.TABLE_NAME,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
   } catch (e) {
     if (!(e instanceof ResourceInUseException)) throw e;
   }
@@ -129,7 +202,11 @@ async function startDynalite(config: Config, path: string | undefined, closers: 
   return client;
 }
 
-async function startS3(config: Config, directory: string, closers: (() => Promise<void>)[]): Promise<S3Client> {
+async function startS3(
+  config: Config,
+  directory: string,
+  closers: (() => Promise<void>)[],
+): Promise<S3Client> {
   const { default: S3rver } = await import('s3rver');
   const server = new S3rver({
     port: 0,
@@ -137,12 +214,20 @@ async function startS3(config: Config, directory: string, closers: (() => Promis
     directory,
     silent: true,
     // Same CORS as the AWS documents bucket: the console PUTs uploads straight to presigned URLs.
-    configureBuckets: [{ name: config.DOCUMENTS_BUCKET, configs: [DOCUMENTS_CORS] }, { name: config.ARTIFACTS_BUCKET, configs: [] }],
+    configureBuckets: [
+      { name: config.DOCUMENTS_BUCKET, configs: [DOCUMENTS_CORS] },
+      { name: config.ARTIFACTS_BUCKET, configs: [] },
+    ],
   });
   const address = (await server.run()) as AddressInfo;
   closers.push(() => server.close());
   // s3rver knows one built-in account (S3RVER/S3RVER); any other access key is refused.
-  const client = new S3Client({ endpoint: `http://127.0.0.1:${address.port}`, region: config.AWS_REGION, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, forcePathStyle: true });
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${address.port}`,
+    region: config.AWS_REGION,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    forcePathStyle: true,
+  });
   closers.push(async () => client.destroy());
   return client;
 }

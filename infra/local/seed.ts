@@ -27,7 +27,12 @@ export async function seedDemo(p: Platform, adminPassword?: string): Promise<See
   if (exists.length) return { created: false };
   const password = adminPassword ?? randomBytes(12).toString('base64url');
   // Two processes starting on one database race here; the loser finds the tenant made by the winner.
-  const created = await signup(p, { tenantName: 'Demo', email: ADMIN_EMAIL, password, name: 'Admin' }).catch((e) => {
+  const created = await signup(p, {
+    tenantName: 'Demo',
+    email: ADMIN_EMAIL,
+    password,
+    name: 'Admin',
+  }).catch((e) => {
     if (e instanceof Conflict) return null;
     throw e;
   });
@@ -36,29 +41,53 @@ export async function seedDemo(p: Platform, adminPassword?: string): Promise<See
   const auth: AuthContext = { tenantId, userId, role: 'owner', via: 'token' };
   for (const agent of DEMO_AGENTS) await createAgent(p, auth, agent);
   await createWorkflow(p, auth, FEATURE_PIPELINE);
-  return { created: true, password: adminPassword ? undefined : password, passwordFromEnv: !!adminPassword };
+  return {
+    created: true,
+    password: adminPassword ? undefined : password,
+    passwordFromEnv: !!adminPassword,
+  };
 }
 
 const DEMO_AGENTS = [
   {
-    slug: 'pm', name: 'Product manager', role: 'pm',
-    systemPrompt: 'You are a pragmatic product manager. Turn requests into crisp specs with acceptance criteria, and summarize outcomes for the team.',
-    model: 'openai:gpt-4.1-mini', fallbacks: ['anthropic:claude-sonnet-4', 'gemini:gemini-2.5-flash'], parameters: { temperature: 0.3, maxTokens: 1200 },
+    slug: 'pm',
+    name: 'Product manager',
+    role: 'pm',
+    systemPrompt:
+      'You are a pragmatic product manager. Turn requests into crisp specs with acceptance criteria, and summarize outcomes for the team.',
+    model: 'openai:gpt-4.1-mini',
+    fallbacks: ['anthropic:claude-sonnet-4', 'gemini:gemini-2.5-flash'],
+    parameters: { temperature: 0.3, maxTokens: 1200 },
   },
   {
-    slug: 'coder', name: 'Coding agent', role: 'coding',
-    systemPrompt: 'You are a senior TypeScript engineer. Implement specs as minimal, tested changes; answer with a unified diff and a short rationale.',
-    model: 'anthropic:claude-sonnet-4', fallbacks: ['openai:gpt-4.1'], parameters: { temperature: 0.2, maxTokens: 4000 },
+    slug: 'coder',
+    name: 'Coding agent',
+    role: 'coding',
+    systemPrompt:
+      'You are a senior TypeScript engineer. Implement specs as minimal, tested changes; answer with a unified diff and a short rationale.',
+    model: 'anthropic:claude-sonnet-4',
+    fallbacks: ['openai:gpt-4.1'],
+    parameters: { temperature: 0.2, maxTokens: 4000 },
   },
   {
-    slug: 'reviewer', name: 'Code reviewer', role: 'review',
-    systemPrompt: 'You are a strict code reviewer. Check the change against the spec for correctness, security and clarity; end with APPROVE or REQUEST_CHANGES.',
-    model: 'anthropic:claude-sonnet-4', fallbacks: ['openai:gpt-4.1-mini'], parameters: { temperature: 0, maxTokens: 1500 },
+    slug: 'reviewer',
+    name: 'Code reviewer',
+    role: 'review',
+    systemPrompt:
+      'You are a strict code reviewer. Check the change against the spec for correctness, security and clarity; end with APPROVE or REQUEST_CHANGES.',
+    model: 'anthropic:claude-sonnet-4',
+    fallbacks: ['openai:gpt-4.1-mini'],
+    parameters: { temperature: 0, maxTokens: 1500 },
   },
   {
-    slug: 'qa', name: 'QA engineer', role: 'qa',
-    systemPrompt: 'You are a QA engineer. Derive test cases (happy path, edge cases, failure modes) from the spec and the change.',
-    model: 'gemini:gemini-2.5-flash', fallbacks: ['openai:gpt-4.1-mini'], parameters: { temperature: 0.2, maxTokens: 1500 },
+    slug: 'qa',
+    name: 'QA engineer',
+    role: 'qa',
+    systemPrompt:
+      'You are a QA engineer. Derive test cases (happy path, edge cases, failure modes) from the spec and the change.',
+    model: 'gemini:gemini-2.5-flash',
+    fallbacks: ['openai:gpt-4.1-mini'],
+    parameters: { temperature: 0.2, maxTokens: 1500 },
   },
 ].map((a) => ({ ...a, outputSchema: undefined, knowledgeBaseIds: undefined, tools: undefined }));
 
@@ -71,11 +100,40 @@ const FEATURE_PIPELINE = {
     { name: 'repository', description: 'Repository or component it touches', required: false },
   ],
   nodes: [
-    { id: 'pm', type: 'agent' as const, agent: 'pm', prompt: 'Write a short spec with acceptance criteria for this feature request.\n\nFeature: {{input.feature}}\nRepository: {{input.repository}}' },
-    { id: 'coder', type: 'agent' as const, agent: 'coder', prompt: 'Implement this spec.\n\n{{steps.pm.output}}' },
-    { id: 'reviewer', type: 'agent' as const, agent: 'reviewer', prompt: 'Review the change against the spec.\n\nSpec:\n{{steps.pm.output}}\n\nChange:\n{{steps.coder.output}}' },
-    { id: 'qa', type: 'agent' as const, agent: 'qa', prompt: 'Write test cases for the change.\n\nSpec:\n{{steps.pm.output}}\n\nChange:\n{{steps.coder.output}}' },
-    { id: 'summary', type: 'agent' as const, agent: 'pm', prompt: 'Summarize for the team: what was built, the review verdict and the QA plan.\n\nReview:\n{{steps.reviewer.output}}\n\nQA:\n{{steps.qa.output}}' },
+    {
+      id: 'pm',
+      type: 'agent' as const,
+      agent: 'pm',
+      prompt:
+        'Write a short spec with acceptance criteria for this feature request.\n\nFeature: {{input.feature}}\nRepository: {{input.repository}}',
+    },
+    {
+      id: 'coder',
+      type: 'agent' as const,
+      agent: 'coder',
+      prompt: 'Implement this spec.\n\n{{steps.pm.output}}',
+    },
+    {
+      id: 'reviewer',
+      type: 'agent' as const,
+      agent: 'reviewer',
+      prompt:
+        'Review the change against the spec.\n\nSpec:\n{{steps.pm.output}}\n\nChange:\n{{steps.coder.output}}',
+    },
+    {
+      id: 'qa',
+      type: 'agent' as const,
+      agent: 'qa',
+      prompt:
+        'Write test cases for the change.\n\nSpec:\n{{steps.pm.output}}\n\nChange:\n{{steps.coder.output}}',
+    },
+    {
+      id: 'summary',
+      type: 'agent' as const,
+      agent: 'pm',
+      prompt:
+        'Summarize for the team: what was built, the review verdict and the QA plan.\n\nReview:\n{{steps.reviewer.output}}\n\nQA:\n{{steps.qa.output}}',
+    },
   ],
   edges: [
     { from: 'pm', to: 'coder' },

@@ -3,14 +3,28 @@ import { z } from 'zod';
 import { allRoutes } from '../../infra/manifest';
 import { ErrorBody } from './contracts/common';
 
-const schema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+const schema = (s: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
 
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of allRoutes()) {
     const parameters = [
-      ...Object.entries(route.params?.shape ?? {}).map(([name, s]) => ({ name, in: 'path', required: true, schema: schema(s as z.ZodType, 'input') })),
-      ...Object.entries(route.query?.shape ?? {}).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: schema(s as z.ZodType, 'input') })),
+      ...Object.entries(route.params?.shape ?? {}).map(([name, s]) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: schema(s as z.ZodType, 'input'),
+      })),
+      ...Object.entries(route.query?.shape ?? {}).map(([name, s]) => ({
+        name,
+        in: 'query',
+        required: !(s as z.ZodType).safeParse(undefined).success,
+        schema: schema(s as z.ZodType, 'input'),
+      })),
     ];
     const status = String(route.status ?? 200);
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
@@ -20,17 +34,45 @@ export function openApiDocument(): Record<string, unknown> {
       security: route.access === 'public' ? [] : [{ bearer: [] }],
       'x-required-role': route.access,
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schema(route.body, 'input') } },
+            },
+          }
+        : {}),
       responses: {
-        [status]: status === '204' || !route.response ? { description: 'OK' } : { description: 'OK', content: { 'application/json': { schema: schema(route.response, 'output') } } },
-        default: { description: 'Error', content: { 'application/json': { schema: schema(ErrorBody, 'output') } } },
+        [status]:
+          status === '204' || !route.response
+            ? { description: 'OK' }
+            : {
+                description: 'OK',
+                content: { 'application/json': { schema: schema(route.response, 'output') } },
+              },
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: schema(ErrorBody, 'output') } },
+        },
       },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'HishamOS API', version: '1.0.0', description: 'AI agent orchestration: agents, workflows, runs, usage.' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API key (hos_...)' } } },
+    info: {
+      title: 'HishamOS API',
+      version: '1.0.0',
+      description: 'AI agent orchestration: agents, workflows, runs, usage.',
+    },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Access token (JWT) or API key (hos_...)',
+        },
+      },
+    },
     paths,
   };
 }

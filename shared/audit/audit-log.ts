@@ -19,11 +19,32 @@ export interface AuditInput {
  */
 export async function recordAudit(tx: Tx, entry: AuditInput): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${entry.tenantId}`}))`);
-  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).where(eq(auditLog.tenantId, entry.tenantId)).orderBy(desc(auditLog.seq)).limit(1);
+  const [last] = await tx
+    .select({ hash: auditLog.hash })
+    .from(auditLog)
+    .where(eq(auditLog.tenantId, entry.tenantId))
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
   const prevHash = last?.hash ?? GENESIS_HASH;
   const createdAt = new Date();
-  const hash = chainHash(prevHash, { ...entry, target: entry.target ?? null, data: entry.data ?? null, createdAt: createdAt.toISOString() });
-  await tx.insert(auditLog).values({ tenantId: entry.tenantId, actor: entry.actor, action: entry.action, target: entry.target ?? null, data: entry.data ?? null, prevHash, hash, createdAt });
+  const hash = chainHash(prevHash, {
+    ...entry,
+    target: entry.target ?? null,
+    data: entry.data ?? null,
+    createdAt: createdAt.toISOString(),
+  });
+  await tx
+    .insert(auditLog)
+    .values({
+      tenantId: entry.tenantId,
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target ?? null,
+      data: entry.data ?? null,
+      prevHash,
+      hash,
+      createdAt,
+    });
 }
 
 function chainHash(prevHash: string, entry: Record<string, unknown>): string {
@@ -33,21 +54,41 @@ function chainHash(prevHash: string, entry: Record<string, unknown>): string {
 
 /** Recomputes the chain; returns the seq of the first entry that does not match, or null. */
 export async function verifyAuditChain(tx: Tx, tenantId: string): Promise<number | null> {
-  const rows = await tx.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.seq);
+  const rows = await tx
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.tenantId, tenantId))
+    .orderBy(auditLog.seq);
   let prev = GENESIS_HASH;
   for (const r of rows) {
-    const expected = chainHash(prev, { tenantId: r.tenantId, actor: r.actor, action: r.action, target: r.target, data: r.data, createdAt: r.createdAt.toISOString() });
+    const expected = chainHash(prev, {
+      tenantId: r.tenantId,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      data: r.data,
+      createdAt: r.createdAt.toISOString(),
+    });
     if (r.prevHash !== prev || r.hash !== expected) return r.seq;
     prev = r.hash;
   }
   return null;
 }
 
-export async function listAudit(tx: Tx, tenantId: string, opts: { limit: number; before?: number; action?: string }) {
+export async function listAudit(
+  tx: Tx,
+  tenantId: string,
+  opts: { limit: number; before?: number; action?: string },
+) {
   const conds = [eq(auditLog.tenantId, tenantId)];
   if (opts.before) conds.push(lt(auditLog.seq, opts.before));
   if (opts.action) conds.push(eq(auditLog.action, opts.action));
-  return tx.select().from(auditLog).where(and(...conds)).orderBy(desc(auditLog.seq)).limit(opts.limit);
+  return tx
+    .select()
+    .from(auditLog)
+    .where(and(...conds))
+    .orderBy(desc(auditLog.seq))
+    .limit(opts.limit);
 }
 
 /** JSON with object keys sorted at every depth, so the same entry always hashes the same. */
@@ -55,5 +96,9 @@ function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  return `{${Object.keys(obj)
+    .sort()
+    .filter((k) => obj[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(',')}}`;
 }

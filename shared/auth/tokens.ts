@@ -13,7 +13,11 @@ export interface AccessClaims {
   role: Role;
 }
 
-export async function signAccessToken(claims: AccessClaims, key: Uint8Array, now = Date.now()): Promise<string> {
+export async function signAccessToken(
+  claims: AccessClaims,
+  key: Uint8Array,
+  now = Date.now(),
+): Promise<string> {
   return new SignJWT({ tid: claims.tenantId, role: claims.role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
@@ -24,11 +28,23 @@ export async function signAccessToken(claims: AccessClaims, key: Uint8Array, now
     .sign(key);
 }
 
-export async function verifyAccessToken(token: string, key: Uint8Array, now = Date.now()): Promise<AccessClaims> {
+export async function verifyAccessToken(
+  token: string,
+  key: Uint8Array,
+  now = Date.now(),
+): Promise<AccessClaims> {
   try {
-    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: new Date(now) });
+    const { payload } = await jwtVerify(token, key, {
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+      currentDate: new Date(now),
+    });
     const role = payload.role as Role;
-    if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !['owner', 'admin', 'dev', 'viewer'].includes(role)) {
+    if (
+      typeof payload.sub !== 'string' ||
+      typeof payload.tid !== 'string' ||
+      !['owner', 'admin', 'dev', 'viewer'].includes(role)
+    ) {
       throw new Unauthorized('malformed access token');
     }
     return { userId: payload.sub, tenantId: payload.tid, role };

@@ -25,22 +25,52 @@ export function digestOf(raw: string): string {
   return createHash('sha256').update(raw).digest('base64url');
 }
 
-export async function claimDelivery(p: Platform, triggerId: string, deliveryId: string, raw: string): Promise<DeliveryClaim> {
+export async function claimDelivery(
+  p: Platform,
+  triggerId: string,
+  deliveryId: string,
+  raw: string,
+): Promise<DeliveryClaim> {
   const key = `webhook#${triggerId}#${deliveryId}`;
   const digest = digestOf(raw);
   const now = p.now();
-  const claim = await claimKey(p.dynamo, p.config.TABLE_NAME, key, `${digest}|${now}`, DELIVERY_TTL_S, now);
-  if (claim.claimed) return { kind: 'first', release: () => releaseKey(p.dynamo, p.config.TABLE_NAME, key) };
+  const claim = await claimKey(
+    p.dynamo,
+    p.config.TABLE_NAME,
+    key,
+    `${digest}|${now}`,
+    DELIVERY_TTL_S,
+    now,
+  );
+  if (claim.claimed)
+    return { kind: 'first', release: () => releaseKey(p.dynamo, p.config.TABLE_NAME, key) };
   const [firstDigest, firstAt] = claim.value.split('|');
-  if (firstDigest !== digest) return { kind: 'replayed', reason: `delivery ${deliveryId} was already received with a different body` };
+  if (firstDigest !== digest)
+    return {
+      kind: 'replayed',
+      reason: `delivery ${deliveryId} was already received with a different body`,
+    };
   const age = now - Number(firstAt);
-  if (age > REDELIVERY_WINDOW_MS) return { kind: 'stale', reason: `delivery ${deliveryId} was first received ${Math.floor(age / 3600_000)} h ago, outside the ${REDELIVERY_WINDOW_MS / 3600_000} h redelivery window` };
+  if (age > REDELIVERY_WINDOW_MS)
+    return {
+      kind: 'stale',
+      reason: `delivery ${deliveryId} was first received ${Math.floor(age / 3600_000)} h ago, outside the ${REDELIVERY_WINDOW_MS / 3600_000} h redelivery window`,
+    };
   return { kind: 'duplicate' };
 }
 
 /** Claims "review this head SHA" for a delivery; returns the delivery that holds it when taken. */
-export async function claimHead(p: Platform, triggerId: string, head: { repository: string; number: number; sha: string }, deliveryId: string) {
+export async function claimHead(
+  p: Platform,
+  triggerId: string,
+  head: { repository: string; number: number; sha: string },
+  deliveryId: string,
+) {
   const key = `review#${triggerId}#${head.repository}#${head.number}#${head.sha}`;
   const claim = await claimKey(p.dynamo, p.config.TABLE_NAME, key, deliveryId, HEAD_TTL_S, p.now());
-  return { claimed: claim.claimed || claim.value === deliveryId, holder: claim.value, release: () => releaseKey(p.dynamo, p.config.TABLE_NAME, key) };
+  return {
+    claimed: claim.claimed || claim.value === deliveryId,
+    holder: claim.value,
+    release: () => releaseKey(p.dynamo, p.config.TABLE_NAME, key),
+  };
 }

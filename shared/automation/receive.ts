@@ -9,7 +9,13 @@ import type { TriggerRules } from '../api/contracts/triggers';
 import type { AuthContext } from '../auth/context';
 import { rowsOf } from '../db/client';
 import { triggers } from '../db/schema-automation';
-import { NotFound, ReplayedDelivery, StaleDelivery, Unauthorized, ValidationError } from '../errors';
+import {
+  NotFound,
+  ReplayedDelivery,
+  StaleDelivery,
+  Unauthorized,
+  ValidationError,
+} from '../errors';
 import type { Platform } from '../platform/platform';
 import { startRun } from '../runs/lifecycle';
 import { claimDelivery, claimHead, REDELIVERY_WINDOW_MS } from './dedup';
@@ -41,8 +47,18 @@ export interface WebhookAck {
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 const HEADERS = {
-  github: { signature: 'x-hub-signature-256', delivery: 'x-github-delivery', event: 'x-github-event', algorithms: ['sha256'] },
-  jira: { signature: 'x-hub-signature', delivery: 'x-atlassian-webhook-identifier', event: undefined, algorithms: ['sha256'] },
+  github: {
+    signature: 'x-hub-signature-256',
+    delivery: 'x-github-delivery',
+    event: 'x-github-event',
+    algorithms: ['sha256'],
+  },
+  jira: {
+    signature: 'x-hub-signature',
+    delivery: 'x-atlassian-webhook-identifier',
+    event: undefined,
+    algorithms: ['sha256'],
+  },
 } as const;
 
 /** The system identity a trigger starts runs as: audit shows `trigger:<id>`. */
@@ -53,15 +69,28 @@ export function triggerAuth(tenantId: string, triggerId: string): AuthContext {
 export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<WebhookAck> {
   const h = HEADERS[req.source];
   const found = rowsOf<{ tenant_id: string; source: string; enabled: boolean }>(
-    await p.db.withoutTenant((tx) => tx.execute(sql`select tenant_id, source, enabled from automation_find_trigger(${req.triggerId}::uuid)`)),
+    await p.db.withoutTenant((tx) =>
+      tx.execute(
+        sql`select tenant_id, source, enabled from automation_find_trigger(${req.triggerId}::uuid)`,
+      ),
+    ),
   )[0];
   // The same answer for "no such trigger" and "a trigger of the other source": ids are not probed.
-  if (!found || found.source !== req.source) throw new NotFound(`no ${req.source} trigger ${req.triggerId}`);
+  if (!found || found.source !== req.source)
+    throw new NotFound(`no ${req.source} trigger ${req.triggerId}`);
   const tenantId = found.tenant_id;
   // Jira Automation sends no identifier: the body's hash makes a retried rule a duplicate.
-  const deliveryId = req.headers[h.delivery]?.slice(0, 200) ?? (req.source === 'jira' && req.headers[JIRA_TOKEN_HEADER] ? `body-${createHash('sha256').update(req.raw).digest('hex').slice(0, 40)}` : null);
-  const payload = (req.json && typeof req.json === 'object' && !Array.isArray(req.json) ? req.json : undefined) as Record<string, any> | undefined;
-  const event = payload ? eventName(req.source, h.event ? req.headers[h.event] : undefined, payload) : null;
+  const deliveryId =
+    req.headers[h.delivery]?.slice(0, 200) ??
+    (req.source === 'jira' && req.headers[JIRA_TOKEN_HEADER]
+      ? `body-${createHash('sha256').update(req.raw).digest('hex').slice(0, 40)}`
+      : null);
+  const payload = (
+    req.json && typeof req.json === 'object' && !Array.isArray(req.json) ? req.json : undefined
+  ) as Record<string, any> | undefined;
+  const event = payload
+    ? eventName(req.source, h.event ? req.headers[h.event] : undefined, payload)
+    : null;
   const base = { tenantId, triggerId: req.triggerId, deliveryId, event };
   const reject = async (error: Error) => {
     await recordDelivery(p, { ...base, outcome: 'rejected', reason: error.message });
@@ -69,25 +98,46 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
   };
 
   const secret = await webhookSecret(p, tenantId, req.triggerId);
-  const token = req.source === 'jira' && !req.headers[h.signature] ? req.headers[JIRA_TOKEN_HEADER] : undefined;
+  const token =
+    req.source === 'jira' && !req.headers[h.signature] ? req.headers[JIRA_TOKEN_HEADER] : undefined;
   const check = !secret
     ? { ok: false as const, reason: 'trigger has no webhook secret' }
     : token !== undefined
       ? verifyToken(secret, token)
       : verifySignature(secret, req.raw, req.headers[h.signature], h.algorithms);
-  if (!check.ok) throw await reject(new Unauthorized(`webhook signature rejected: ${check.reason}`));
-  if (!payload) throw await reject(new ValidationError('webhook body must be a JSON object', [{ path: 'body', message: 'expected a JSON object' }]));
-  if (!deliveryId) throw await reject(new ValidationError(`missing ${h.delivery} header`, [{ path: `headers.${h.delivery}`, message: 'required' }]));
+  if (!check.ok)
+    throw await reject(new Unauthorized(`webhook signature rejected: ${check.reason}`));
+  if (!payload)
+    throw await reject(
+      new ValidationError('webhook body must be a JSON object', [
+        { path: 'body', message: 'expected a JSON object' },
+      ]),
+    );
+  if (!deliveryId)
+    throw await reject(
+      new ValidationError(`missing ${h.delivery} header`, [
+        { path: `headers.${h.delivery}`, message: 'required' },
+      ]),
+    );
   if (req.source === 'jira' && typeof payload.timestamp === 'number') {
     const age = p.now() - payload.timestamp;
-    if (age > REDELIVERY_WINDOW_MS || age < -FUTURE_TOLERANCE_MS) throw await reject(new StaleDelivery(`delivery ${deliveryId} is stamped ${new Date(payload.timestamp).toISOString()}, outside the accepted window`));
+    if (age > REDELIVERY_WINDOW_MS || age < -FUTURE_TOLERANCE_MS)
+      throw await reject(
+        new StaleDelivery(
+          `delivery ${deliveryId} is stamped ${new Date(payload.timestamp).toISOString()}, outside the accepted window`,
+        ),
+      );
   }
 
   const claim = await claimDelivery(p, req.triggerId, deliveryId, req.raw);
   if (claim.kind === 'replayed') throw await reject(new ReplayedDelivery(claim.reason));
   if (claim.kind === 'stale') throw await reject(new StaleDelivery(claim.reason));
   if (claim.kind === 'duplicate') {
-    await recordDelivery(p, { ...base, outcome: 'duplicate', reason: 'delivery id already received' });
+    await recordDelivery(p, {
+      ...base,
+      outcome: 'duplicate',
+      reason: 'delivery id already received',
+    });
     return { outcome: 'duplicate', deliveryId, reason: 'delivery id already received' };
   }
 
@@ -97,32 +147,63 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
     ack = await decide(p, req, payload, event!, tenantId, deliveryId, releases);
   } catch (error) {
     // Nothing started: free the claims so the sender's retry (or reconciliation) is processed.
-    for (const release of releases.reverse()) await release().catch((e) => p.log.warn('could not release webhook claim', { error: e }));
+    for (const release of releases.reverse())
+      await release().catch((e) => p.log.warn('could not release webhook claim', { error: e }));
     throw error;
   }
   // Once a run started, the claims stay even if recording fails: a retry must not start a second run.
-  await recordDelivery(p, { ...base, outcome: ack.outcome, reason: ack.reason ?? null, runId: ack.runId ?? null });
+  await recordDelivery(p, {
+    ...base,
+    outcome: ack.outcome,
+    reason: ack.reason ?? null,
+    runId: ack.runId ?? null,
+  });
   return ack;
 }
 
-async function decide(p: Platform, req: WebhookRequest, payload: Record<string, any>, event: string, tenantId: string, deliveryId: string, releases: (() => Promise<void>)[]): Promise<WebhookAck> {
+async function decide(
+  p: Platform,
+  req: WebhookRequest,
+  payload: Record<string, any>,
+  event: string,
+  tenantId: string,
+  deliveryId: string,
+  releases: (() => Promise<void>)[],
+): Promise<WebhookAck> {
   const ignored = (reason: string): WebhookAck => ({ outcome: 'ignored', deliveryId, reason });
   if (req.source === 'github' && event === 'ping') return ignored('ping: the webhook is connected');
-  const [trigger] = await p.db.withTenant({ tenantId }, (tx) => tx.select().from(triggers).where(eq(triggers.id, req.triggerId)));
+  const [trigger] = await p.db.withTenant({ tenantId }, (tx) =>
+    tx.select().from(triggers).where(eq(triggers.id, req.triggerId)),
+  );
   if (!trigger) throw new NotFound(`trigger ${req.triggerId} not found`);
   if (!trigger.enabled) return ignored('trigger is disabled');
   const match = matchRules(req.source, event, payload, trigger.rules as TriggerRules);
   if (!match.matched) return ignored(match.reason);
-  const input = mapInput(req.source, event, payload, trigger.inputMapping as Record<string, string>);
+  const input = mapInput(
+    req.source,
+    event,
+    payload,
+    trigger.inputMapping as Record<string, string>,
+  );
 
   const head = req.source === 'github' ? pullRequestHead(payload) : undefined;
   if (head) {
     const held = await claimHead(p, req.triggerId, head, deliveryId);
-    if (!held.claimed) return { outcome: 'duplicate', deliveryId, reason: `head ${head.sha.slice(0, 12)} of ${head.repository}#${head.number} was already reviewed (delivery ${held.holder})` };
+    if (!held.claimed)
+      return {
+        outcome: 'duplicate',
+        deliveryId,
+        reason: `head ${head.sha.slice(0, 12)} of ${head.repository}#${head.number} was already reviewed (delivery ${held.holder})`,
+      };
     releases.push(held.release);
   }
   try {
-    const started = await startRun(p, triggerAuth(tenantId, req.triggerId), trigger.workflowId, input);
+    const started = await startRun(
+      p,
+      triggerAuth(tenantId, req.triggerId),
+      trigger.workflowId,
+      input,
+    );
     return { outcome: 'started', deliveryId, runId: started.runId };
   } catch (error) {
     // A workflow that cannot take this input is the trigger's configuration, not the sender's fault:

@@ -24,17 +24,29 @@ export interface ReconcileSummary {
   errors: { triggerId: string; error: string }[];
 }
 
-interface Attempt { id: number; guid: string; delivered_at: string; redelivery: boolean; status_code: number }
+interface Attempt {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  redelivery: boolean;
+  status_code: number;
+}
 
 const retryable = (status: number) => status === 0 || status === 429 || status >= 500;
 
 export async function reconcileGithubDeliveries(p: Platform): Promise<ReconcileSummary> {
-  const found = rowsOf<{ id: string; tenant_id: string }>(await p.db.withoutTenant((tx) => tx.execute(sql`select id, tenant_id from automation_github_app_triggers()`)));
+  const found = rowsOf<{ id: string; tenant_id: string }>(
+    await p.db.withoutTenant((tx) =>
+      tx.execute(sql`select id, tenant_id from automation_github_app_triggers()`),
+    ),
+  );
   const summary: ReconcileSummary = { apps: 0, scanned: 0, redelivered: 0, errors: [] };
   const seenApps = new Set<string>();
   for (const t of found) {
     try {
-      const [row] = await p.db.withTenant({ tenantId: t.tenant_id }, (tx) => tx.select().from(triggers).where(eq(triggers.id, t.id)));
+      const [row] = await p.db.withTenant({ tenantId: t.tenant_id }, (tx) =>
+        tx.select().from(triggers).where(eq(triggers.id, t.id)),
+      );
       const credentials = row && (await triggerCredentials(p, t.tenant_id, t.id));
       if (!row || credentials?.type !== 'app') continue;
       const baseUrl = row.apiBaseUrl ?? p.config.GITHUB_API_URL;
@@ -48,7 +60,9 @@ export async function reconcileGithubDeliveries(p: Platform): Promise<ReconcileS
       for (const attempts of byGuid.values()) {
         if (attempts.some((a) => a.status_code >= 200 && a.status_code < 300)) continue;
         if (attempts.filter((a) => a.redelivery).length >= MAX_REDELIVERIES) continue;
-        const latest = attempts.reduce((a, b) => (Date.parse(a.delivered_at) >= Date.parse(b.delivered_at) ? a : b));
+        const latest = attempts.reduce((a, b) =>
+          Date.parse(a.delivered_at) >= Date.parse(b.delivered_at) ? a : b,
+        );
         if (!retryable(latest.status_code)) continue;
         await call(() => gh.rest.apps.redeliverWebhookDelivery({ delivery_id: latest.id }));
         summary.redelivered++;
@@ -58,16 +72,23 @@ export async function reconcileGithubDeliveries(p: Platform): Promise<ReconcileS
       summary.errors.push({ triggerId: t.id, error: (error as Error).name });
     }
   }
-  if (summary.redelivered || summary.errors.length) p.log.info('webhook reconciliation', { ...summary });
+  if (summary.redelivered || summary.errors.length)
+    p.log.info('webhook reconciliation', { ...summary });
   return summary;
 }
 
 /** Attempts inside the window, grouped by GUID; pages are newest first, so stop at the first older one. */
-async function recentAttempts(p: Platform, gh: ReturnType<typeof octokit>, summary: ReconcileSummary): Promise<Map<string, Attempt[]>> {
+async function recentAttempts(
+  p: Platform,
+  gh: ReturnType<typeof octokit>,
+  summary: ReconcileSummary,
+): Promise<Map<string, Attempt[]>> {
   const since = p.now() - REDELIVERY_WINDOW_MS;
   const byGuid = new Map<string, Attempt[]>();
   let pages = 0;
-  const iterator = gh.paginate.iterator(gh.rest.apps.listWebhookDeliveries, { per_page: 100 })[Symbol.asyncIterator]();
+  const iterator = gh.paginate
+    .iterator(gh.rest.apps.listWebhookDeliveries, { per_page: 100 })
+    [Symbol.asyncIterator]();
   for (;;) {
     const page = await call(() => iterator.next());
     if (page.done) break;

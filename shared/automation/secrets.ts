@@ -6,26 +6,46 @@ import type { TriggerCredentials } from '../api/contracts/triggers';
 import { registerSecret } from '../observability/logger';
 import type { Platform } from '../platform/platform';
 
-export const webhookSecretId = (p: Platform, tenantId: string, triggerId: string) => `${p.config.TENANT_SECRETS_PREFIX}${tenantId}/triggers/${triggerId}`;
-export const credentialsSecretId = (p: Platform, tenantId: string, triggerId: string) => `${webhookSecretId(p, tenantId, triggerId)}/credentials`;
+export const webhookSecretId = (p: Platform, tenantId: string, triggerId: string) =>
+  `${p.config.TENANT_SECRETS_PREFIX}${tenantId}/triggers/${triggerId}`;
+export const credentialsSecretId = (p: Platform, tenantId: string, triggerId: string) =>
+  `${webhookSecretId(p, tenantId, triggerId)}/credentials`;
 
-export async function webhookSecret(p: Platform, tenantId: string, triggerId: string): Promise<string | undefined> {
+export async function webhookSecret(
+  p: Platform,
+  tenantId: string,
+  triggerId: string,
+): Promise<string | undefined> {
   const value = await p.secrets.get(webhookSecretId(p, tenantId, triggerId));
   registerSecret(value);
   return value;
 }
 
-export async function putWebhookSecret(p: Platform, tenantId: string, triggerId: string, secret: string): Promise<void> {
+export async function putWebhookSecret(
+  p: Platform,
+  tenantId: string,
+  triggerId: string,
+  secret: string,
+): Promise<void> {
   registerSecret(secret);
   await p.secrets.put(webhookSecretId(p, tenantId, triggerId), secret);
 }
 
-export async function putCredentials(p: Platform, tenantId: string, triggerId: string, credentials: TriggerCredentials): Promise<void> {
+export async function putCredentials(
+  p: Platform,
+  tenantId: string,
+  triggerId: string,
+  credentials: TriggerCredentials,
+): Promise<void> {
   for (const v of Object.values(credentials)) if (typeof v === 'string') registerSecret(v);
   await p.secrets.put(credentialsSecretId(p, tenantId, triggerId), JSON.stringify(credentials));
 }
 
-export async function triggerCredentials(p: Platform, tenantId: string, triggerId: string): Promise<TriggerCredentials | undefined> {
+export async function triggerCredentials(
+  p: Platform,
+  tenantId: string,
+  triggerId: string,
+): Promise<TriggerCredentials | undefined> {
   const raw = await p.secrets.get(credentialsSecretId(p, tenantId, triggerId));
   if (!raw) return undefined;
   const parsed = JSON.parse(raw) as TriggerCredentials;
@@ -33,7 +53,12 @@ export async function triggerCredentials(p: Platform, tenantId: string, triggerI
   return parsed;
 }
 
-export async function deleteTriggerSecrets(p: Platform, tenantId: string, triggerId: string, which: 'all' | 'credentials' = 'all'): Promise<void> {
+export async function deleteTriggerSecrets(
+  p: Platform,
+  tenantId: string,
+  triggerId: string,
+  which: 'all' | 'credentials' = 'all',
+): Promise<void> {
   await p.secrets.delete(credentialsSecretId(p, tenantId, triggerId));
   if (which === 'all') {
     await p.secrets.delete(webhookSecretId(p, tenantId, triggerId));
@@ -43,6 +68,7 @@ export async function deleteTriggerSecrets(p: Platform, tenantId: string, trigge
 /** What the API may show of credentials: their kind and a hint, never a secret part. */
 export function credentialsHint(c: TriggerCredentials): string {
   if (c.type === 'token') return `…${c.token.slice(-4)}`;
-  if (c.type === 'app') return `app ${c.appId}${c.installationId ? `, installation ${c.installationId}` : ''}`;
+  if (c.type === 'app')
+    return `app ${c.appId}${c.installationId ? `, installation ${c.installationId}` : ''}`;
   return c.email;
 }

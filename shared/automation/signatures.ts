@@ -16,15 +16,25 @@ export function sign(secret: string, raw: string | Buffer, algorithm = 'sha256')
 }
 
 /** `allowed` is the algorithms this header may use: GitHub's -256 header is sha256 only. */
-export function verifySignature(secret: string, raw: string | Buffer, header: string | undefined, allowed: readonly string[] = ['sha256']): SignatureCheck {
+export function verifySignature(
+  secret: string,
+  raw: string | Buffer,
+  header: string | undefined,
+  allowed: readonly string[] = ['sha256'],
+): SignatureCheck {
   if (!header) return { ok: false, reason: 'missing signature header' };
   const eq = header.indexOf('=');
   const algorithm = eq > 0 ? header.slice(0, eq).trim().toLowerCase() : '';
-  if (!allowed.includes(algorithm) || !ALGORITHMS[algorithm]) return { ok: false, reason: `unsupported signature algorithm "${algorithm || header.slice(0, 10)}"` };
+  if (!allowed.includes(algorithm) || !ALGORITHMS[algorithm])
+    return {
+      ok: false,
+      reason: `unsupported signature algorithm "${algorithm || header.slice(0, 10)}"`,
+    };
   const given = Buffer.from(header.slice(eq + 1).trim(), 'hex');
   const expected = createHmac(ALGORITHMS[algorithm], secret).update(raw).digest();
   // timingSafeEqual needs equal lengths; comparing against the expected length leaks only the length.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'signature does not match' };
   return { ok: true };
 }
 
@@ -34,7 +44,9 @@ export function verifyToken(secret: string, header: string | undefined): Signatu
   const given = createHmac('sha256', 'token-compare').update(header.trim()).digest();
   const expected = createHmac('sha256', 'token-compare').update(secret).digest();
   // Hashing first gives equal lengths, so the comparison leaks nothing about the secret's length.
-  return timingSafeEqual(given, expected) ? { ok: true } : { ok: false, reason: 'token does not match' };
+  return timingSafeEqual(given, expected)
+    ? { ok: true }
+    : { ok: false, reason: 'token does not match' };
 }
 
 /** A new webhook secret: 32 random bytes, URL-safe, prefixed so people recognise it. */

@@ -4,7 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
-import type { Trigger, TriggerCreateBody, TriggerPatchBody, TriggerRules } from '../api/contracts/triggers';
+import type {
+  Trigger,
+  TriggerCreateBody,
+  TriggerPatchBody,
+  TriggerRules,
+} from '../api/contracts/triggers';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import { workflowStoreInstance } from '../catalog/workflows';
@@ -27,11 +32,21 @@ export function webhookUrl(apiBase: string, row: Pick<TriggerRow, 'id' | 'source
 
 export function triggerView(row: TriggerRow, apiBase: string): Trigger {
   return {
-    id: row.id, name: row.name, source: row.source as Trigger['source'], workflowId: row.workflowId,
-    rules: row.rules as TriggerRules, inputMapping: row.inputMapping as Record<string, string>, enabled: row.enabled,
-    webhookUrl: webhookUrl(apiBase, row), secretHint: `…${row.secretHint}`,
-    credentials: row.credentialsKind ? { type: row.credentialsKind as 'token' | 'app' | 'basic', hint: row.credentialsHint ?? '' } : null,
-    apiBaseUrl: row.apiBaseUrl, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    id: row.id,
+    name: row.name,
+    source: row.source as Trigger['source'],
+    workflowId: row.workflowId,
+    rules: row.rules as TriggerRules,
+    inputMapping: row.inputMapping as Record<string, string>,
+    enabled: row.enabled,
+    webhookUrl: webhookUrl(apiBase, row),
+    secretHint: `…${row.secretHint}`,
+    credentials: row.credentialsKind
+      ? { type: row.credentialsKind as 'token' | 'app' | 'basic', hint: row.credentialsHint ?? '' }
+      : null,
+    apiBaseUrl: row.apiBaseUrl,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -39,21 +54,52 @@ export function triggerView(row: TriggerRow, apiBase: string): Trigger {
 function checkShape(source: string, fields: Partial<TriggerCreateBody>): void {
   const issues: FieldIssue[] = [];
   const foreign = source === 'github' ? JIRA_ONLY : GITHUB_ONLY;
-  for (const k of foreign) if (fields.rules && fields.rules[k] !== undefined) issues.push({ path: `rules.${k}`, message: `not a ${source} rule` });
+  for (const k of foreign)
+    if (fields.rules && fields.rules[k] !== undefined)
+      issues.push({ path: `rules.${k}`, message: `not a ${source} rule` });
   for (const [i, e] of (fields.rules?.events ?? []).entries()) {
-    if (source === 'jira' && !/^[a-z_]+:[a-z_]+$|^[a-z_]+$/.test(e)) issues.push({ path: `rules.events[${i}]`, message: 'Jira events look like jira:issue_created or comment_created' });
-    if (source === 'github' && !/^[a-z_]+(\.[a-z_]+)?$/.test(e)) issues.push({ path: `rules.events[${i}]`, message: 'GitHub events look like pull_request or pull_request.opened' });
+    if (source === 'jira' && !/^[a-z_]+:[a-z_]+$|^[a-z_]+$/.test(e))
+      issues.push({
+        path: `rules.events[${i}]`,
+        message: 'Jira events look like jira:issue_created or comment_created',
+      });
+    if (source === 'github' && !/^[a-z_]+(\.[a-z_]+)?$/.test(e))
+      issues.push({
+        path: `rules.events[${i}]`,
+        message: 'GitHub events look like pull_request or pull_request.opened',
+      });
   }
   for (const [name, expr] of Object.entries(fields.inputMapping ?? {})) {
-    if (expr.startsWith('$') && !parsePath(expr)) issues.push({ path: `inputMapping.${name}`, message: `"${expr}" is not a path like $.pull_request.title` });
+    if (expr.startsWith('$') && !parsePath(expr))
+      issues.push({
+        path: `inputMapping.${name}`,
+        message: `"${expr}" is not a path like $.pull_request.title`,
+      });
   }
   for (const path of Object.keys(fields.rules?.fields ?? {})) {
-    if (!parsePath(path.startsWith('$') ? path : `$.${path}`)) issues.push({ path: `rules.fields.${path}`, message: 'not a payload path like issue.fields.priority.name' });
+    if (!parsePath(path.startsWith('$') ? path : `$.${path}`))
+      issues.push({
+        path: `rules.fields.${path}`,
+        message: 'not a payload path like issue.fields.priority.name',
+      });
   }
-  if (fields.apiBaseUrl && !safeBaseUrl(fields.apiBaseUrl)) issues.push({ path: 'apiBaseUrl', message: 'use https (or http to a loopback host), without credentials or a private IP address' });
+  if (fields.apiBaseUrl && !safeBaseUrl(fields.apiBaseUrl))
+    issues.push({
+      path: 'apiBaseUrl',
+      message:
+        'use https (or http to a loopback host), without credentials or a private IP address',
+    });
   const c = fields.credentials;
-  if (c && (source === 'github') !== (c.type === 'token' || c.type === 'app')) issues.push({ path: 'credentials.type', message: source === 'github' ? 'GitHub takes a token or a GitHub App' : 'Jira takes basic (email + API token)' });
-  if (issues.length) throw new ValidationError(`invalid trigger: ${issues[0].path}: ${issues[0].message}`, issues);
+  if (c && (source === 'github') !== (c.type === 'token' || c.type === 'app'))
+    issues.push({
+      path: 'credentials.type',
+      message:
+        source === 'github'
+          ? 'GitHub takes a token or a GitHub App'
+          : 'Jira takes basic (email + API token)',
+    });
+  if (issues.length)
+    throw new ValidationError(`invalid trigger: ${issues[0].path}: ${issues[0].message}`, issues);
 }
 
 /** Tool steps send the trigger's credentials to this URL: no plain http off-box, no internal IP literals. */
@@ -63,32 +109,68 @@ function safeBaseUrl(value: string): boolean {
   const loopback = host === 'localhost' || /^127\./.test(host) || host === '::1';
   if (url.username || url.password) return false;
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return false;
-  return loopback || !/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|fc|fd|fe80)/i.test(host);
+  return (
+    loopback ||
+    !/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|fc|fd|fe80)/i.test(host)
+  );
 }
 
 async function loadRow(tx: Tx, tenantId: string, id: string): Promise<TriggerRow> {
-  const [row] = await tx.select().from(triggers).where(and(eq(triggers.tenantId, tenantId), eq(triggers.id, id)));
+  const [row] = await tx
+    .select()
+    .from(triggers)
+    .where(and(eq(triggers.tenantId, tenantId), eq(triggers.id, id)));
   if (!row) throw new NotFound(`trigger ${id} not found`);
   return row;
 }
 
-export async function createTrigger(p: Platform, auth: AuthContext, body: TriggerCreateBody, apiBase: string) {
+export async function createTrigger(
+  p: Platform,
+  auth: AuthContext,
+  body: TriggerCreateBody,
+  apiBase: string,
+) {
   checkShape(body.source, body);
   const id = randomUUID();
   const secret = newWebhookSecret();
-  const workflow = await p.db.withTenant(auth, (tx) => workflowStoreInstance.get(tx, auth.tenantId, body.workflowId));
+  const workflow = await p.db.withTenant(auth, (tx) =>
+    workflowStoreInstance.get(tx, auth.tenantId, body.workflowId),
+  );
   // Secrets first: a row never exists without its secret; a failed insert removes them again.
   await putWebhookSecret(p, auth.tenantId, id, secret);
   if (body.credentials) await putCredentials(p, auth.tenantId, id, body.credentials);
   try {
     const row = await p.db.withTenant(auth, async (tx) => {
-      const [created] = await tx.insert(triggers).values({
-        id, tenantId: auth.tenantId, name: body.name, source: body.source, workflowId: workflow.id, rules: body.rules,
-        inputMapping: body.inputMapping ?? {}, enabled: body.enabled ?? true, secretHint: secret.slice(-4),
-        credentialsKind: body.credentials?.type ?? null, credentialsHint: body.credentials ? credentialsHint(body.credentials) : null,
-        apiBaseUrl: body.apiBaseUrl ?? null, createdBy: auth.userId,
-      }).returning();
-      await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'trigger.create', target: `trigger:${id}`, data: { name: body.name, source: body.source, workflow: workflow.slug, credentials: body.credentials?.type ?? null } });
+      const [created] = await tx
+        .insert(triggers)
+        .values({
+          id,
+          tenantId: auth.tenantId,
+          name: body.name,
+          source: body.source,
+          workflowId: workflow.id,
+          rules: body.rules,
+          inputMapping: body.inputMapping ?? {},
+          enabled: body.enabled ?? true,
+          secretHint: secret.slice(-4),
+          credentialsKind: body.credentials?.type ?? null,
+          credentialsHint: body.credentials ? credentialsHint(body.credentials) : null,
+          apiBaseUrl: body.apiBaseUrl ?? null,
+          createdBy: auth.userId,
+        })
+        .returning();
+      await recordAudit(tx, {
+        tenantId: auth.tenantId,
+        actor: actorOf(auth),
+        action: 'trigger.create',
+        target: `trigger:${id}`,
+        data: {
+          name: body.name,
+          source: body.source,
+          workflow: workflow.slug,
+          credentials: body.credentials?.type ?? null,
+        },
+      });
       return created;
     });
     return { ...triggerView(row, apiBase), secret };
@@ -99,39 +181,87 @@ export async function createTrigger(p: Platform, auth: AuthContext, body: Trigge
 }
 
 export async function getTrigger(p: Platform, auth: AuthContext, id: string, apiBase: string) {
-  return p.db.withTenant(auth, async (tx) => triggerView(await loadRow(tx, auth.tenantId, id), apiBase));
+  return p.db.withTenant(auth, async (tx) =>
+    triggerView(await loadRow(tx, auth.tenantId, id), apiBase),
+  );
 }
 
-export async function listTriggers(p: Platform, auth: AuthContext, page: { limit: number; cursor?: string }, apiBase: string) {
+export async function listTriggers(
+  p: Platform,
+  auth: AuthContext,
+  page: { limit: number; cursor?: string },
+  apiBase: string,
+) {
   const after = decodeCursor(page.cursor);
   const rows = await p.db.withTenant(auth, (tx) =>
-    tx.select().from(triggers)
-      .where(and(eq(triggers.tenantId, auth.tenantId), after ? or(lt(triggers.createdAt, after.at), and(eq(triggers.createdAt, after.at), lt(triggers.id, after.id))) : undefined))
-      .orderBy(desc(triggers.createdAt), desc(triggers.id)).limit(page.limit + 1),
+    tx
+      .select()
+      .from(triggers)
+      .where(
+        and(
+          eq(triggers.tenantId, auth.tenantId),
+          after
+            ? or(
+                lt(triggers.createdAt, after.at),
+                and(eq(triggers.createdAt, after.at), lt(triggers.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(triggers.createdAt), desc(triggers.id))
+      .limit(page.limit + 1),
   );
   const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
-  return { items: rows.slice(0, page.limit).map((r) => triggerView(r, apiBase)), ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}) };
+  return {
+    items: rows.slice(0, page.limit).map((r) => triggerView(r, apiBase)),
+    ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}),
+  };
 }
 
-export async function updateTrigger(p: Platform, auth: AuthContext, id: string, patch: TriggerPatchBody, apiBase: string) {
+export async function updateTrigger(
+  p: Platform,
+  auth: AuthContext,
+  id: string,
+  patch: TriggerPatchBody,
+  apiBase: string,
+) {
   const current = await p.db.withTenant(auth, (tx) => loadRow(tx, auth.tenantId, id));
   checkShape(current.source, { ...patch, credentials: patch.credentials ?? undefined });
-  const workflow = patch.workflowId ? await p.db.withTenant(auth, (tx) => workflowStoreInstance.get(tx, auth.tenantId, patch.workflowId!)) : undefined;
+  const workflow = patch.workflowId
+    ? await p.db.withTenant(auth, (tx) =>
+        workflowStoreInstance.get(tx, auth.tenantId, patch.workflowId!),
+      )
+    : undefined;
   if (patch.credentials) await putCredentials(p, auth.tenantId, id, patch.credentials);
   if (patch.credentials === null) await deleteTriggerSecrets(p, auth.tenantId, id, 'credentials');
   const row = await p.db.withTenant(auth, async (tx) => {
-    const [updated] = await tx.update(triggers).set({
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(workflow ? { workflowId: workflow.id } : {}),
-      ...(patch.rules ? { rules: patch.rules } : {}),
-      ...(patch.inputMapping ? { inputMapping: patch.inputMapping } : {}),
-      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
-      ...(patch.apiBaseUrl !== undefined ? { apiBaseUrl: patch.apiBaseUrl } : {}),
-      ...(patch.credentials !== undefined ? { credentialsKind: patch.credentials?.type ?? null, credentialsHint: patch.credentials ? credentialsHint(patch.credentials) : null } : {}),
-      updatedAt: new Date(p.now()),
-    }).where(and(eq(triggers.tenantId, auth.tenantId), eq(triggers.id, id))).returning();
+    const [updated] = await tx
+      .update(triggers)
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(workflow ? { workflowId: workflow.id } : {}),
+        ...(patch.rules ? { rules: patch.rules } : {}),
+        ...(patch.inputMapping ? { inputMapping: patch.inputMapping } : {}),
+        ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+        ...(patch.apiBaseUrl !== undefined ? { apiBaseUrl: patch.apiBaseUrl } : {}),
+        ...(patch.credentials !== undefined
+          ? {
+              credentialsKind: patch.credentials?.type ?? null,
+              credentialsHint: patch.credentials ? credentialsHint(patch.credentials) : null,
+            }
+          : {}),
+        updatedAt: new Date(p.now()),
+      })
+      .where(and(eq(triggers.tenantId, auth.tenantId), eq(triggers.id, id)))
+      .returning();
     if (!updated) throw new NotFound(`trigger ${id} not found`);
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'trigger.update', target: `trigger:${id}`, data: { fields: Object.keys(patch) } });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'trigger.update',
+      target: `trigger:${id}`,
+      data: { fields: Object.keys(patch) },
+    });
     return updated;
   });
   return triggerView(row, apiBase);
@@ -141,7 +271,13 @@ export async function deleteTrigger(p: Platform, auth: AuthContext, id: string):
   await p.db.withTenant(auth, async (tx) => {
     const row = await loadRow(tx, auth.tenantId, id);
     await tx.delete(triggers).where(eq(triggers.id, row.id));
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'trigger.delete', target: `trigger:${id}`, data: { name: row.name } });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'trigger.delete',
+      target: `trigger:${id}`,
+      data: { name: row.name },
+    });
   });
   await deleteTriggerSecrets(p, auth.tenantId, id);
 }
@@ -153,6 +289,9 @@ export function decodeCursor(cursor: string | undefined): { at: Date; id: string
   if (!cursor) return undefined;
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const d = new Date(at);
-  if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/i.test(id ?? '')) throw new ValidationError('invalid cursor', [{ path: 'query.cursor', message: 'use nextCursor from the previous page' }]);
+  if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/i.test(id ?? ''))
+    throw new ValidationError('invalid cursor', [
+      { path: 'query.cursor', message: 'use nextCursor from the previous page' },
+    ]);
   return { at: d, id };
 }

@@ -21,25 +21,61 @@ export interface Stored<S> {
 }
 
 export interface VersionedStore<S> {
-  list(tx: Tx, tenantId: string, page: { limit: number; cursor?: string }): Promise<{ items: Stored<S>[]; nextCursor?: string }>;
+  list(
+    tx: Tx,
+    tenantId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: Stored<S>[]; nextCursor?: string }>;
   get(tx: Tx, tenantId: string, idOrSlug: string, version?: number): Promise<Stored<S>>;
-  create(tx: Tx, tenantId: string, slug: string, spec: S, userId: string | null): Promise<Stored<S>>;
-  update(tx: Tx, tenantId: string, idOrSlug: string, spec: S, userId: string | null): Promise<Stored<S>>;
+  create(
+    tx: Tx,
+    tenantId: string,
+    slug: string,
+    spec: S,
+    userId: string | null,
+  ): Promise<Stored<S>>;
+  update(
+    tx: Tx,
+    tenantId: string,
+    idOrSlug: string,
+    spec: S,
+    userId: string | null,
+  ): Promise<Stored<S>>;
   remove(tx: Tx, tenantId: string, idOrSlug: string): Promise<Stored<S>>;
-  versions(tx: Tx, tenantId: string, idOrSlug: string): Promise<{ version: number; spec: S; createdAt: string; createdBy: string | null }[]>;
+  versions(
+    tx: Tx,
+    tenantId: string,
+    idOrSlug: string,
+  ): Promise<{ version: number; spec: S; createdAt: string; createdBy: string | null }[]>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function store<S>(kind: string, head: Head, versions: Versions, fkCol: Versions['agentId'], fkKey: 'agentId' | 'workflowId'): VersionedStore<S> {
+function store<S>(
+  kind: string,
+  head: Head,
+  versions: Versions,
+  fkCol: Versions['agentId'],
+  fkKey: 'agentId' | 'workflowId',
+): VersionedStore<S> {
   const byIdOrSlug = (tenantId: string, idOrSlug: string) =>
-    and(eq(head.tenantId, tenantId), isNull(head.deletedAt), UUID.test(idOrSlug) ? eq(head.id, idOrSlug) : eq(head.slug, idOrSlug));
+    and(
+      eq(head.tenantId, tenantId),
+      isNull(head.deletedAt),
+      UUID.test(idOrSlug) ? eq(head.id, idOrSlug) : eq(head.slug, idOrSlug),
+    );
 
   const load = async (tx: Tx, where: SQL | undefined, version?: number): Promise<Stored<S>> => {
     const [row] = await tx
       .select({ h: head, v: versions })
       .from(head)
-      .innerJoin(versions, and(eq(fkCol, head.id), version ? eq(versions.version, version) : eq(versions.version, head.currentVersion)))
+      .innerJoin(
+        versions,
+        and(
+          eq(fkCol, head.id),
+          version ? eq(versions.version, version) : eq(versions.version, head.currentVersion),
+        ),
+      )
       .where(where);
     if (!row) throw new NotFound(`${kind} not found`);
     return shape(row.h, row.v);
@@ -61,7 +97,18 @@ function store<S>(kind: string, head: Head, versions: Versions, fkCol: Versions[
         .select({ h: head, v: versions })
         .from(head)
         .innerJoin(versions, and(eq(fkCol, head.id), eq(versions.version, head.currentVersion)))
-        .where(and(eq(head.tenantId, tenantId), isNull(head.deletedAt), after ? or(lt(head.createdAt, after.at), and(eq(head.createdAt, after.at), lt(head.id, after.id))) : undefined))
+        .where(
+          and(
+            eq(head.tenantId, tenantId),
+            isNull(head.deletedAt),
+            after
+              ? or(
+                  lt(head.createdAt, after.at),
+                  and(eq(head.createdAt, after.at), lt(head.id, after.id)),
+                )
+              : undefined,
+          ),
+        )
         .orderBy(desc(head.createdAt), desc(head.id))
         .limit(page.limit + 1);
       const items = rows.slice(0, page.limit).map((r) => shape(r.h, r.v));
@@ -72,18 +119,28 @@ function store<S>(kind: string, head: Head, versions: Versions, fkCol: Versions[
     async create(tx, tenantId, slug, spec, userId) {
       // A savepoint keeps the outer transaction usable after a unique violation (Conflict, not 500).
       const created = await tx
-        .transaction(async (sp) => (await sp.insert(head).values({ tenantId, slug, currentVersion: 1 }).returning())[0])
+        .transaction(
+          async (sp) =>
+            (await sp.insert(head).values({ tenantId, slug, currentVersion: 1 }).returning())[0],
+        )
         .catch((e) => {
           throw isUniqueViolation(e) ? new Conflict(`${kind} slug "${slug}" is already taken`) : e;
         });
-      await tx.insert(versions).values({ tenantId, [fkKey]: created.id, version: 1, spec, createdBy: userId } as never);
+      await tx
+        .insert(versions)
+        .values({ tenantId, [fkKey]: created.id, version: 1, spec, createdBy: userId } as never);
       return load(tx, eq(head.id, created.id));
     },
     async update(tx, tenantId, idOrSlug, spec, userId) {
       const current = await load(tx, byIdOrSlug(tenantId, idOrSlug));
       const next = current.version + 1;
-      await tx.insert(versions).values({ tenantId, [fkKey]: current.id, version: next, spec, createdBy: userId } as never);
-      await tx.update(head).set({ currentVersion: next, updatedAt: sql`now()` }).where(eq(head.id, current.id));
+      await tx
+        .insert(versions)
+        .values({ tenantId, [fkKey]: current.id, version: next, spec, createdBy: userId } as never);
+      await tx
+        .update(head)
+        .set({ currentVersion: next, updatedAt: sql`now()` })
+        .where(eq(head.id, current.id));
       return load(tx, eq(head.id, current.id));
     },
     async remove(tx, tenantId, idOrSlug) {
@@ -93,8 +150,17 @@ function store<S>(kind: string, head: Head, versions: Versions, fkCol: Versions[
     },
     async versions(tx, tenantId, idOrSlug) {
       const current = await load(tx, byIdOrSlug(tenantId, idOrSlug));
-      const rows = await tx.select().from(versions).where(eq(fkCol, current.id)).orderBy(desc(versions.version));
-      return rows.map((v) => ({ version: v.version, spec: v.spec as S, createdAt: v.createdAt.toISOString(), createdBy: v.createdBy }));
+      const rows = await tx
+        .select()
+        .from(versions)
+        .where(eq(fkCol, current.id))
+        .orderBy(desc(versions.version));
+      return rows.map((v) => ({
+        version: v.version,
+        spec: v.spec as S,
+        createdAt: v.createdAt.toISOString(),
+        createdBy: v.createdBy,
+      }));
     },
   };
 }
@@ -108,5 +174,13 @@ function decodeCursor(cursor: string): { at: Date; id: string } | undefined {
   return Number.isNaN(d.getTime()) || !UUID.test(id ?? '') ? undefined : { at: d, id };
 }
 
-export const agentStore = <S>() => store<S>('agent', agents, agentVersions, agentVersions.agentId, 'agentId');
-export const workflowStore = <S>() => store<S>('workflow', workflows as unknown as Head, workflowVersions as unknown as Versions, workflowVersions.workflowId as unknown as Versions['agentId'], 'workflowId');
+export const agentStore = <S>() =>
+  store<S>('agent', agents, agentVersions, agentVersions.agentId, 'agentId');
+export const workflowStore = <S>() =>
+  store<S>(
+    'workflow',
+    workflows as unknown as Head,
+    workflowVersions as unknown as Versions,
+    workflowVersions.workflowId as unknown as Versions['agentId'],
+    'workflowId',
+  );

@@ -12,54 +12,120 @@ import { workflowStore, type Stored } from './versioned-store';
 const workflows = workflowStore<WorkflowSpecT>();
 export const workflowStoreInstance = workflows;
 
-export type WorkflowView = WorkflowSpecT & { id: string; slug: string; version: number; createdAt: string; updatedAt: string };
-const view = (w: Stored<WorkflowSpecT>): WorkflowView => ({ ...w.spec, id: w.id, slug: w.slug, version: w.version, createdAt: w.createdAt, updatedAt: w.updatedAt });
+export type WorkflowView = WorkflowSpecT & {
+  id: string;
+  slug: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+};
+const view = (w: Stored<WorkflowSpecT>): WorkflowView => ({
+  ...w.spec,
+  id: w.id,
+  slug: w.slug,
+  version: w.version,
+  createdAt: w.createdAt,
+  updatedAt: w.updatedAt,
+});
 
 /** Rejects cycles, unknown agents and tools, bad template references and unreachable nodes (400 naming the node). */
 async function validate(tx: Tx, tenantId: string, spec: WorkflowSpecT): Promise<void> {
-  const slugs = new Set((await tx.select({ slug: agents.slug }).from(agents).where(and(eq(agents.tenantId, tenantId), isNull(agents.deletedAt)))).map((a) => a.slug));
+  const slugs = new Set(
+    (
+      await tx
+        .select({ slug: agents.slug })
+        .from(agents)
+        .where(and(eq(agents.tenantId, tenantId), isNull(agents.deletedAt)))
+    ).map((a) => a.slug),
+  );
   assertValidWorkflow(spec, { agentExists: (s) => slugs.has(s), toolExists: knownTool });
 }
 
-export async function listWorkflows(p: Platform, auth: AuthContext, page: { limit: number; cursor?: string }) {
+export async function listWorkflows(
+  p: Platform,
+  auth: AuthContext,
+  page: { limit: number; cursor?: string },
+) {
   return p.db.withTenant(auth, async (tx) => {
     const out = await workflows.list(tx, auth.tenantId, page);
-    return { items: out.items.map(view), ...(out.nextCursor ? { nextCursor: out.nextCursor } : {}) };
+    return {
+      items: out.items.map(view),
+      ...(out.nextCursor ? { nextCursor: out.nextCursor } : {}),
+    };
   });
 }
 
-export async function getWorkflow(p: Platform, auth: AuthContext, idOrSlug: string): Promise<WorkflowView> {
-  return p.db.withTenant(auth, async (tx) => view(await workflows.get(tx, auth.tenantId, idOrSlug)));
+export async function getWorkflow(
+  p: Platform,
+  auth: AuthContext,
+  idOrSlug: string,
+): Promise<WorkflowView> {
+  return p.db.withTenant(auth, async (tx) =>
+    view(await workflows.get(tx, auth.tenantId, idOrSlug)),
+  );
 }
 
-export async function createWorkflow(p: Platform, auth: AuthContext, input: WorkflowSpecT & { slug: string }): Promise<WorkflowView> {
+export async function createWorkflow(
+  p: Platform,
+  auth: AuthContext,
+  input: WorkflowSpecT & { slug: string },
+): Promise<WorkflowView> {
   const { slug, ...spec } = input;
   return p.db.withTenant(auth, async (tx) => {
     await validate(tx, auth.tenantId, spec);
     const created = await workflows.create(tx, auth.tenantId, slug, spec, auth.userId);
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'workflow.create', target: `workflow:${created.id}`, data: { slug, version: 1 } });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'workflow.create',
+      target: `workflow:${created.id}`,
+      data: { slug, version: 1 },
+    });
     return view(created);
   });
 }
 
-export async function updateWorkflow(p: Platform, auth: AuthContext, idOrSlug: string, patch: Partial<WorkflowSpecT>): Promise<WorkflowView> {
+export async function updateWorkflow(
+  p: Platform,
+  auth: AuthContext,
+  idOrSlug: string,
+  patch: Partial<WorkflowSpecT>,
+): Promise<WorkflowView> {
   return p.db.withTenant(auth, async (tx) => {
     const current = await workflows.get(tx, auth.tenantId, idOrSlug);
     const spec = WorkflowSpec.parse({ ...current.spec, ...patch });
     await validate(tx, auth.tenantId, spec);
     const updated = await workflows.update(tx, auth.tenantId, current.id, spec, auth.userId);
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'workflow.update', target: `workflow:${updated.id}`, data: { version: updated.version, fields: Object.keys(patch) } });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'workflow.update',
+      target: `workflow:${updated.id}`,
+      data: { version: updated.version, fields: Object.keys(patch) },
+    });
     return view(updated);
   });
 }
 
-export async function deleteWorkflow(p: Platform, auth: AuthContext, idOrSlug: string): Promise<void> {
+export async function deleteWorkflow(
+  p: Platform,
+  auth: AuthContext,
+  idOrSlug: string,
+): Promise<void> {
   await p.db.withTenant(auth, async (tx) => {
     const removed = await workflows.remove(tx, auth.tenantId, idOrSlug);
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'workflow.delete', target: `workflow:${removed.id}`, data: { slug: removed.slug } });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'workflow.delete',
+      target: `workflow:${removed.id}`,
+      data: { slug: removed.slug },
+    });
   });
 }
 
 export async function workflowVersions(p: Platform, auth: AuthContext, idOrSlug: string) {
-  return p.db.withTenant(auth, async (tx) => ({ items: await workflows.versions(tx, auth.tenantId, idOrSlug) }));
+  return p.db.withTenant(auth, async (tx) => ({
+    items: await workflows.versions(tx, auth.tenantId, idOrSlug),
+  }));
 }

@@ -29,14 +29,22 @@ export interface Database {
 export type DatabaseOptions =
   | { driver: 'pglite'; dataDir?: string }
   | { driver: 'pg'; url: string; max?: number }
-  | { driver: 'data-api'; resourceArn: string; secretArn: string; database: string; region?: string };
+  | {
+      driver: 'data-api';
+      resourceArn: string;
+      secretArn: string;
+      database: string;
+      region?: string;
+    };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const { drizzle: owner, close } = await connect(options);
   const scoped = <T>(scope: TenantScope | null, fn: (tx: Tx) => Promise<T>) =>
     owner.transaction(async (tx) => {
       await tx.execute(sql.raw('SET LOCAL ROLE hishamos_app'));
-      await tx.execute(sql`select set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`);
+      await tx.execute(
+        sql`select set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`,
+      );
       return fn(tx);
     });
   return {
@@ -48,7 +56,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-async function connect(options: DatabaseOptions): Promise<{ drizzle: Drizzle; close: () => Promise<void> }> {
+async function connect(
+  options: DatabaseOptions,
+): Promise<{ drizzle: Drizzle; close: () => Promise<void> }> {
   switch (options.driver) {
     case 'pglite': {
       const { PGlite } = await import('@electric-sql/pglite');
@@ -72,7 +82,11 @@ async function connect(options: DatabaseOptions): Promise<{ drizzle: Drizzle; cl
       const { RDSDataClient } = await import('@aws-sdk/client-rds-data');
       const { drizzle } = await import('drizzle-orm/aws-data-api/pg');
       const client = new RDSDataClient({ region: options.region });
-      const db = drizzle(client, { database: options.database, resourceArn: options.resourceArn, secretArn: options.secretArn });
+      const db = drizzle(client, {
+        database: options.database,
+        resourceArn: options.resourceArn,
+        secretArn: options.secretArn,
+      });
       return { drizzle: db as unknown as Drizzle, close: async () => client.destroy() };
     }
   }

@@ -8,15 +8,18 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 const money = (name: string) => numeric(name, { precision: 14, scale: 6, mode: 'number' });
 const price = (name: string) => numeric(name, { precision: 12, scale: 6, mode: 'number' });
 
-
-export const providerKeys = pgTable('provider_keys', {
-  tenantId: uuid('tenant_id').notNull(),
-  provider: text('provider').notNull(),
-  last4: text('last4').notNull(),
-  baseUrl: text('base_url'),
-  setBy: text('set_by').notNull(),
-  setAt: ts('set_at').notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.provider] })]);
+export const providerKeys = pgTable(
+  'provider_keys',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    provider: text('provider').notNull(),
+    last4: text('last4').notNull(),
+    baseUrl: text('base_url'),
+    setBy: text('set_by').notNull(),
+    setAt: ts('set_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.provider] })],
+);
 
 const priceColumns = () => ({
   provider: text('provider').notNull(),
@@ -30,13 +33,19 @@ const priceColumns = () => ({
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
-export const modelPrices = pgTable('model_prices', priceColumns(), (t) => [primaryKey({ columns: [t.provider, t.model, t.version] })]);
+export const modelPrices = pgTable('model_prices', priceColumns(), (t) => [
+  primaryKey({ columns: [t.provider, t.model, t.version] }),
+]);
 
-export const tenantModelPrices = pgTable('tenant_model_prices', {
-  tenantId: uuid('tenant_id').notNull(),
-  ...priceColumns(),
-  createdBy: text('created_by').notNull(),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.provider, t.model, t.version] })]);
+export const tenantModelPrices = pgTable(
+  'tenant_model_prices',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    ...priceColumns(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.provider, t.model, t.version] })],
+);
 
 export const budgets = pgTable('budgets', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -3,7 +3,16 @@
  * unconstrained pgvector column (dimensions differ per knowledge base, ADR 031) and `tsv` is a
  * generated column: both are written and read through SQL in shared/rag, never through drizzle.
  */
-import { customType, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  customType,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -73,15 +82,19 @@ export const chunks = pgTable('chunks', {
   tsv: tsvector('tsv'),
 });
 
-export const embeddingBatches = pgTable('embedding_batches', {
-  tenantId: uuid('tenant_id').notNull(),
-  documentId: uuid('document_id').notNull(),
-  generation: integer('generation').notNull(),
-  batch: integer('batch').notNull(),
-  attempts: integer('attempts').notNull().default(0),
-  status: text('status').notNull(),
-  embedded: integer('embedded').notNull().default(0),
-  tokens: integer('tokens').notNull().default(0),
-  lastError: text('last_error'),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.documentId, t.generation, t.batch] })]);
+export const embeddingBatches = pgTable(
+  'embedding_batches',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    documentId: uuid('document_id').notNull(),
+    generation: integer('generation').notNull(),
+    batch: integer('batch').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    status: text('status').notNull(),
+    embedded: integer('embedded').notNull().default(0),
+    tokens: integer('tokens').notNull().default(0),
+    lastError: text('last_error'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.documentId, t.generation, t.batch] })],
+);

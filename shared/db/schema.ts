@@ -3,7 +3,18 @@
  * the source of truth for DDL (they carry RLS policies, roles and functions drizzle cannot express);
  * a test checks every column here exists in the migrated database.
  */
-import { bigint, boolean, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const money = (name: string) => numeric(name, { precision: 14, scale: 6, mode: 'number' });
@@ -23,12 +34,16 @@ export const users = pgTable('users', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
-export const memberships = pgTable('memberships', {
-  tenantId: uuid('tenant_id').notNull(),
-  userId: uuid('user_id').notNull(),
-  role: text('role').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.userId] })]);
+export const memberships = pgTable(
+  'memberships',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    role: text('role').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
+);
 
 export const refreshTokens = pgTable('refresh_tokens', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -66,14 +81,18 @@ export const agents = pgTable('agents', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
-export const agentVersions = pgTable('agent_versions', {
-  tenantId: uuid('tenant_id').notNull(),
-  agentId: uuid('agent_id').notNull(),
-  version: integer('version').notNull(),
-  spec: jsonb('spec').notNull(),
-  createdBy: uuid('created_by'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.agentId, t.version] })]);
+export const agentVersions = pgTable(
+  'agent_versions',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    agentId: uuid('agent_id').notNull(),
+    version: integer('version').notNull(),
+    spec: jsonb('spec').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.version] })],
+);
 
 export const workflows = pgTable('workflows', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -85,14 +104,18 @@ export const workflows = pgTable('workflows', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
-export const workflowVersions = pgTable('workflow_versions', {
-  tenantId: uuid('tenant_id').notNull(),
-  workflowId: uuid('workflow_id').notNull(),
-  version: integer('version').notNull(),
-  spec: jsonb('spec').notNull(),
-  createdBy: uuid('created_by'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.workflowId, t.version] })]);
+export const workflowVersions = pgTable(
+  'workflow_versions',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    workflowId: uuid('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    spec: jsonb('spec').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.version] })],
+);
 
 export const runs = pgTable('runs', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -30,13 +30,27 @@ export class ValidationError extends AppError {
     super(message, { ...options, details });
   }
 }
-export class MalformedJson extends AppError { readonly name = 'MalformedJson'; }
-export class Unauthorized extends AppError { readonly name = 'Unauthorized'; }
-export class Forbidden extends AppError { readonly name = 'Forbidden'; }
-export class NotFound extends AppError { readonly name = 'NotFound'; }
-export class MethodNotAllowed extends AppError { readonly name = 'MethodNotAllowed'; }
-export class Conflict extends AppError { readonly name = 'Conflict'; }
-export class PayloadTooLarge extends AppError { readonly name = 'PayloadTooLarge'; }
+export class MalformedJson extends AppError {
+  readonly name = 'MalformedJson';
+}
+export class Unauthorized extends AppError {
+  readonly name = 'Unauthorized';
+}
+export class Forbidden extends AppError {
+  readonly name = 'Forbidden';
+}
+export class NotFound extends AppError {
+  readonly name = 'NotFound';
+}
+export class MethodNotAllowed extends AppError {
+  readonly name = 'MethodNotAllowed';
+}
+export class Conflict extends AppError {
+  readonly name = 'Conflict';
+}
+export class PayloadTooLarge extends AppError {
+  readonly name = 'PayloadTooLarge';
+}
 export class RateLimited extends AppError {
   readonly name = 'RateLimited';
   readonly retryAfterSeconds?: number;
@@ -45,29 +59,59 @@ export class RateLimited extends AppError {
     this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
-export class UnsupportedMediaType extends AppError { readonly name = 'UnsupportedMediaType'; }
+export class UnsupportedMediaType extends AppError {
+  readonly name = 'UnsupportedMediaType';
+}
 
 // --- workflow / gateway errors (also ASL error names) ---------------------
-export class BudgetExceeded extends AppError { readonly name = 'BudgetExceeded'; }
+export class BudgetExceeded extends AppError {
+  readonly name = 'BudgetExceeded';
+}
 /** 429 from a provider. `retryAfterMs` honours Retry-After / retry-after-ms. */
 export class ProviderThrottled extends AppError {
   readonly name = 'ProviderThrottled';
-  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) { super(message, options); }
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
-export class ProviderUnavailable extends AppError { readonly name = 'ProviderUnavailable'; }
-export class ProviderAuthError extends AppError { readonly name = 'ProviderAuthError'; }
-export class ContextTooLong extends AppError { readonly name = 'ContextTooLong'; }
-export class ContentFiltered extends AppError { readonly name = 'ContentFiltered'; }
-export class InvalidRequest extends AppError { readonly name = 'InvalidRequest'; }
+export class ProviderUnavailable extends AppError {
+  readonly name = 'ProviderUnavailable';
+}
+export class ProviderAuthError extends AppError {
+  readonly name = 'ProviderAuthError';
+}
+export class ContextTooLong extends AppError {
+  readonly name = 'ContextTooLong';
+}
+export class ContentFiltered extends AppError {
+  readonly name = 'ContentFiltered';
+}
+export class InvalidRequest extends AppError {
+  readonly name = 'InvalidRequest';
+}
 /** A model answer that does not match the step's output schema. */
-export class OutputSchemaMismatch extends AppError { readonly name = 'OutputSchemaMismatch'; }
-export class RunCancelled extends AppError { readonly name = 'RunCancelled'; }
+export class OutputSchemaMismatch extends AppError {
+  readonly name = 'OutputSchemaMismatch';
+}
+export class RunCancelled extends AppError {
+  readonly name = 'RunCancelled';
+}
 /** A document that cannot be read (corrupt, encrypted, binary, unsupported): fails that document, never retried. */
-export class ExtractionFailed extends AppError { readonly name = 'ExtractionFailed'; }
+export class ExtractionFailed extends AppError {
+  readonly name = 'ExtractionFailed';
+}
 /** A webhook whose signed time or first receipt lies outside the provider's redelivery window. */
-export class StaleDelivery extends AppError { readonly name = 'StaleDelivery'; }
+export class StaleDelivery extends AppError {
+  readonly name = 'StaleDelivery';
+}
 /** A webhook delivery id seen before with a different body. */
-export class ReplayedDelivery extends AppError { readonly name = 'ReplayedDelivery'; }
+export class ReplayedDelivery extends AppError {
+  readonly name = 'ReplayedDelivery';
+}
 
 /** Anything unexpected. Never exposed: the caller sees a generic message. */
 export class InternalError extends AppError {
@@ -76,7 +120,11 @@ export class InternalError extends AppError {
 }
 
 /** Error names Step Functions retries (the RunAgentStep Retry block lists exactly these plus Lambda's own). */
-export const RETRYABLE_ERROR_NAMES = ['ProviderThrottled', 'ProviderUnavailable', 'OutputSchemaMismatch'] as const;
+export const RETRYABLE_ERROR_NAMES = [
+  'ProviderThrottled',
+  'ProviderUnavailable',
+  'OutputSchemaMismatch',
+] as const;
 
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;

@@ -31,15 +31,28 @@ export interface Request<P = any, Q = any, B = any> {
 
 /** What an implementation may return instead of a bare body. */
 export class Reply {
-  constructor(readonly status: number, readonly body?: unknown, readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
 }
 
 export type RouteImpl = (req: Request) => Promise<unknown>;
 
 export function httpHandler(functionName: FunctionName, impls: Record<string, RouteImpl>) {
-  const routes = new Map<string, RouteSpec>(((functions[functionName] as { routes?: readonly RouteSpec[] }).routes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
-  for (const key of routes.keys()) if (!impls[key]) throw new Error(`${functionName}: no implementation for manifest route ${key}`);
-  for (const key of Object.keys(impls)) if (!routes.has(key)) throw new Error(`${functionName}: ${key} is not a manifest route of this function`);
+  const routes = new Map<string, RouteSpec>(
+    ((functions[functionName] as { routes?: readonly RouteSpec[] }).routes ?? []).map((r) => [
+      `${r.method} ${r.path}`,
+      r,
+    ]),
+  );
+  for (const key of routes.keys())
+    if (!impls[key])
+      throw new Error(`${functionName}: no implementation for manifest route ${key}`);
+  for (const key of Object.keys(impls))
+    if (!routes.has(key))
+      throw new Error(`${functionName}: ${key} is not a manifest route of this function`);
   const rawBodyRoutes = [...routes.values()].some((r) => r.rawBody);
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
@@ -50,9 +63,20 @@ export function httpHandler(functionName: FunctionName, impls: Record<string, Ro
       if (!route) throw new NotFound(`no route ${event.routeKey}`);
       const p = await platform();
       const headers = lowerCase(event.headers ?? {});
-      const auth = route.access === 'public' ? (null as unknown as AuthContext) : await authenticate(p, headers.authorization);
-      await consume(p.dynamo, p.config.TABLE_NAME, limitsFor(p, route, auth, event.requestContext?.http?.sourceIp ?? ''), p.now());
-      if (auth && !roleAllows(auth.role, route.access)) throw new Forbidden(`${route.method} ${route.path} needs role ${route.access}; you are ${auth.role}`);
+      const auth =
+        route.access === 'public'
+          ? (null as unknown as AuthContext)
+          : await authenticate(p, headers.authorization);
+      await consume(
+        p.dynamo,
+        p.config.TABLE_NAME,
+        limitsFor(p, route, auth, event.requestContext?.http?.sourceIp ?? ''),
+        p.now(),
+      );
+      if (auth && !roleAllows(auth.role, route.access))
+        throw new Forbidden(
+          `${route.method} ${route.path} needs role ${route.access}; you are ${auth.role}`,
+        );
       const body = bodyOf(event);
       const result = await impls[event.routeKey]({
         params: parse(route.params, event.pathParameters ?? {}, 'path'),
@@ -83,16 +107,24 @@ function limitsFor(p: Platform, route: RouteSpec, auth: AuthContext | null, ip: 
       { key: `tenant:${auth.tenantId}`, perMinute: p.config.TENANT_RATE_LIMIT_PER_MINUTE },
     ];
   }
-  return route.path.startsWith('/v1/auth/') && ip ? [{ key: `ip:${ip}`, perMinute: p.config.AUTH_RATE_LIMIT_PER_MINUTE }] : [];
+  return route.path.startsWith('/v1/auth/') && ip
+    ? [{ key: `ip:${ip}`, perMinute: p.config.AUTH_RATE_LIMIT_PER_MINUTE }]
+    : [];
 }
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'path'): T {
+function parse<T>(
+  schema: z.ZodType<T> | undefined,
+  value: unknown,
+  where: 'body' | 'query' | 'path',
+): T {
   if (!schema) return value as T;
   const out = schema.safeParse(value);
   if (!out.success) throw fromZod(out.error, where);
   return out.data;
 }
 
-function lowerCase(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+function lowerCase(
+  headers: Record<string, string | undefined>,
+): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }

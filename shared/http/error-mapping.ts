@@ -34,13 +34,24 @@ export function statusFor(name: string): number {
 }
 
 export function toErrorResponse(error: unknown): ErrorResponse {
-  const known = error instanceof AppError ? error : error instanceof z.ZodError ? fromZod(error, 'body') : new InternalError('internal error', { cause: error });
+  const known =
+    error instanceof AppError
+      ? error
+      : error instanceof z.ZodError
+        ? fromZod(error, 'body')
+        : new InternalError('internal error', { cause: error });
   const status = statusFor(known.name);
   const message = known.expose ? known.message : 'internal error';
   const retryAfter = (known as { retryAfterSeconds?: number }).retryAfterSeconds;
   return {
     status,
-    body: { error: { code: known.name, message, ...(known.details?.length ? { details: known.details } : {}) } },
+    body: {
+      error: {
+        code: known.name,
+        message,
+        ...(known.details?.length ? { details: known.details } : {}),
+      },
+    },
     ...(retryAfter ? { headers: { 'retry-after': String(retryAfter) } } : {}),
   };
 }
@@ -62,5 +73,8 @@ export function fromZod(error: z.ZodError, where: 'body' | 'query' | 'path'): Va
   }));
   const first = details[0];
   const label = where === 'body' ? 'request body' : where === 'query' ? 'query string' : 'path';
-  return new ValidationError(first ? `invalid ${label}: ${first.path}: ${first.message}` : `invalid ${label}`, details);
+  return new ValidationError(
+    first ? `invalid ${label}: ${first.path}: ${first.message}` : `invalid ${label}`,
+    details,
+  );
 }

@@ -7,7 +7,10 @@ import { toErrorResponse } from './error-mapping';
 type Mw = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+};
 
 /** Decoded request body, kept beside the event so the raw bytes stay available for signatures. */
 export interface ParsedBody {
@@ -25,9 +28,17 @@ export function errorResponder(log: () => Promise<Logger>): Mw {
     onError: async (request) => {
       const mapped = toErrorResponse(request.error);
       if (mapped.status >= 500) {
-        (await log()).error('request failed', { routeKey: request.event.routeKey, error: request.error, cause: (request.error as Error)?.cause });
+        (await log()).error('request failed', {
+          routeKey: request.event.routeKey,
+          error: request.error,
+          cause: (request.error as Error)?.cause,
+        });
       }
-      request.response = { statusCode: mapped.status, headers: { ...JSON_HEADERS, ...mapped.headers }, body: JSON.stringify(mapped.body) };
+      request.response = {
+        statusCode: mapped.status,
+        headers: { ...JSON_HEADERS, ...mapped.headers },
+        body: JSON.stringify(mapped.body),
+      };
     },
   };
 }
@@ -37,16 +48,24 @@ export function jsonBody(options: { rawBody?: boolean } = {}): Mw {
   return {
     before: async (request) => {
       const e = request.event;
-      const raw = e.body ? (e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body) : '';
-      if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new PayloadTooLarge(`request body over ${MAX_BODY_BYTES} bytes`);
+      const raw = e.body
+        ? e.isBase64Encoded
+          ? Buffer.from(e.body, 'base64').toString('utf8')
+          : e.body
+        : '';
+      if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
+        throw new PayloadTooLarge(`request body over ${MAX_BODY_BYTES} bytes`);
       let json: unknown;
       if (raw.trim()) {
         const type = (e.headers?.['content-type'] ?? 'application/json').toLowerCase();
-        if (!type.includes('json') && !options.rawBody) throw new UnsupportedMediaType('send a JSON body with content-type: application/json');
+        if (!type.includes('json') && !options.rawBody)
+          throw new UnsupportedMediaType('send a JSON body with content-type: application/json');
         try {
           json = JSON.parse(raw);
         } catch (cause) {
-          throw new MalformedJson(`request body is not valid JSON: ${(cause as Error).message}`, { cause });
+          throw new MalformedJson(`request body is not valid JSON: ${(cause as Error).message}`, {
+            cause,
+          });
         }
       }
       (e as unknown as Record<symbol, ParsedBody>)[BODY] = { raw, json };
@@ -54,7 +73,16 @@ export function jsonBody(options: { rawBody?: boolean } = {}): Mw {
   };
 }
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
-  if (status === 204 || body === undefined) return { statusCode: status, headers: { 'cache-control': 'no-store', ...headers } };
-  return { statusCode: status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  if (status === 204 || body === undefined)
+    return { statusCode: status, headers: { 'cache-control': 'no-store', ...headers } };
+  return {
+    statusCode: status,
+    headers: { ...JSON_HEADERS, ...headers },
+    body: JSON.stringify(body),
+  };
 }

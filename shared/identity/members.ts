@@ -10,44 +10,105 @@ import { memberships, users } from '../db/schema';
 import { Conflict, Forbidden, NotFound, ValidationError } from '../errors';
 import type { Platform } from '../platform/platform';
 
-export interface MemberView { id: string; email: string; name: string | null; role: Role; createdAt: string }
+export interface MemberView {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: string;
+}
 
-const memberColumns = { id: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt };
-const view = (r: { id: string; email: string; name: string | null; role: string; createdAt: Date }): MemberView => ({ ...r, role: r.role as Role, createdAt: r.createdAt.toISOString() });
+const memberColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: memberships.role,
+  createdAt: memberships.createdAt,
+};
+const view = (r: {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  createdAt: Date;
+}): MemberView => ({ ...r, role: r.role as Role, createdAt: r.createdAt.toISOString() });
 
 export async function listMembers(p: Platform, auth: AuthContext): Promise<MemberView[]> {
   return p.db.withTenant(auth, async (tx) => {
-    const rows = await tx.select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(eq(memberships.tenantId, auth.tenantId)).orderBy(memberships.createdAt);
+    const rows = await tx
+      .select(memberColumns)
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(eq(memberships.tenantId, auth.tenantId))
+      .orderBy(memberships.createdAt);
     return rows.map(view);
   });
 }
 
-export async function addMember(p: Platform, auth: AuthContext, input: { email: string; role: Role; name?: string; password?: string }): Promise<MemberView> {
-  if (!canGrant(auth.role, input.role)) throw new Forbidden(`a ${auth.role} cannot grant role ${input.role}`);
+export async function addMember(
+  p: Platform,
+  auth: AuthContext,
+  input: { email: string; role: Role; name?: string; password?: string },
+): Promise<MemberView> {
+  if (!canGrant(auth.role, input.role))
+    throw new Forbidden(`a ${auth.role} cannot grant role ${input.role}`);
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   return p.db.withTenant(auth, async (tx) => {
-    const existing = rowsOf<{ id: string }>(await tx.execute(sql`select id from auth_find_user(${input.email})`))[0];
+    const existing = rowsOf<{ id: string }>(
+      await tx.execute(sql`select id from auth_find_user(${input.email})`),
+    )[0];
     let userId = existing?.id;
     if (!userId) {
-      if (!passwordHash) throw new ValidationError('password is required for a new user', [{ path: 'password', message: `required: no account exists for ${input.email}` }]);
+      if (!passwordHash)
+        throw new ValidationError('password is required for a new user', [
+          { path: 'password', message: `required: no account exists for ${input.email}` },
+        ]);
       userId = randomUUID();
       await tx.execute(sql`select set_config('app.user_id', ${userId}, true)`);
-      await tx.insert(users).values({ id: userId, email: input.email, name: input.name ?? null, passwordHash });
+      await tx
+        .insert(users)
+        .values({ id: userId, email: input.email, name: input.name ?? null, passwordHash });
     }
-    const inserted = await tx.insert(memberships).values({ tenantId: auth.tenantId, userId, role: input.role }).onConflictDoNothing().returning();
+    const inserted = await tx
+      .insert(memberships)
+      .values({ tenantId: auth.tenantId, userId, role: input.role })
+      .onConflictDoNothing()
+      .returning();
     if (!inserted.length) throw new Conflict(`${input.email} is already a member`);
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'member.add', target: `user:${userId}`, data: { role: input.role } });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'member.add',
+      target: `user:${userId}`,
+      data: { role: input.role },
+    });
     return getMember(tx, auth.tenantId, userId);
   });
 }
 
-export async function changeRole(p: Platform, auth: AuthContext, userId: string, role: Role): Promise<MemberView> {
+export async function changeRole(
+  p: Platform,
+  auth: AuthContext,
+  userId: string,
+  role: Role,
+): Promise<MemberView> {
   return p.db.withTenant(auth, async (tx) => {
     const current = await getMember(tx, auth.tenantId, userId);
-    if (!canGrant(auth.role, role) || !canGrant(auth.role, current.role)) throw new Forbidden(`a ${auth.role} cannot change a ${current.role} to ${role}`);
-    if (current.role === 'owner' && role !== 'owner') await assertAnotherOwner(tx, auth.tenantId, userId);
-    await tx.update(memberships).set({ role }).where(and(eq(memberships.tenantId, auth.tenantId), eq(memberships.userId, userId)));
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'member.role', target: `user:${userId}`, data: { from: current.role, to: role } });
+    if (!canGrant(auth.role, role) || !canGrant(auth.role, current.role))
+      throw new Forbidden(`a ${auth.role} cannot change a ${current.role} to ${role}`);
+    if (current.role === 'owner' && role !== 'owner')
+      await assertAnotherOwner(tx, auth.tenantId, userId);
+    await tx
+      .update(memberships)
+      .set({ role })
+      .where(and(eq(memberships.tenantId, auth.tenantId), eq(memberships.userId, userId)));
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'member.role',
+      target: `user:${userId}`,
+      data: { from: current.role, to: role },
+    });
     return { ...current, role };
   });
 }
@@ -55,20 +116,36 @@ export async function changeRole(p: Platform, auth: AuthContext, userId: string,
 export async function removeMember(p: Platform, auth: AuthContext, userId: string): Promise<void> {
   await p.db.withTenant(auth, async (tx) => {
     const current = await getMember(tx, auth.tenantId, userId);
-    if (!canGrant(auth.role, current.role)) throw new Forbidden(`a ${auth.role} cannot remove a ${current.role}`);
+    if (!canGrant(auth.role, current.role))
+      throw new Forbidden(`a ${auth.role} cannot remove a ${current.role}`);
     if (current.role === 'owner') await assertAnotherOwner(tx, auth.tenantId, userId);
-    await tx.delete(memberships).where(and(eq(memberships.tenantId, auth.tenantId), eq(memberships.userId, userId)));
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'member.remove', target: `user:${userId}` });
+    await tx
+      .delete(memberships)
+      .where(and(eq(memberships.tenantId, auth.tenantId), eq(memberships.userId, userId)));
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'member.remove',
+      target: `user:${userId}`,
+    });
   });
 }
 
 async function getMember(tx: Tx, tenantId: string, userId: string): Promise<MemberView> {
-  const [row] = await tx.select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
+  const [row] = await tx
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
   if (!row) throw new NotFound(`member ${userId} not found`);
   return view(row);
 }
 
 async function assertAnotherOwner(tx: Tx, tenantId: string, userId: string): Promise<void> {
-  const owners = await tx.select({ userId: memberships.userId }).from(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, 'owner')));
-  if (!owners.some((o) => o.userId !== userId)) throw new Conflict('a tenant keeps at least one owner');
+  const owners = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, 'owner')));
+  if (!owners.some((o) => o.userId !== userId))
+    throw new Conflict('a tenant keeps at least one owner');
 }

@@ -12,7 +12,13 @@ import { Conflict, Unauthorized } from '../errors';
 import type { Platform } from '../platform/platform';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passwords';
 import { signingKey } from '../auth/signing-key';
-import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS, newRefreshToken, sha256, signAccessToken } from '../auth/tokens';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  REFRESH_TOKEN_TTL_SECONDS,
+  newRefreshToken,
+  sha256,
+  signAccessToken,
+} from '../auth/tokens';
 
 export interface TokenPair {
   accessToken: string;
@@ -21,91 +27,192 @@ export interface TokenPair {
   tokenType: 'Bearer';
 }
 
-interface Membership { tenant_id: string; tenant_slug: string; tenant_name: string; role: Role }
+interface Membership {
+  tenant_id: string;
+  tenant_slug: string;
+  tenant_name: string;
+  role: Role;
+}
 
-export async function login(p: Platform, input: { email: string; password: string; tenant?: string }, sourceIp = ''): Promise<TokenPair> {
-  const user = await p.db.withoutTenant(async (tx) =>
-    rowsOf<{ id: string; password_hash: string }>(await tx.execute(sql`select * from auth_find_user(${input.email})`))[0],
+export async function login(
+  p: Platform,
+  input: { email: string; password: string; tenant?: string },
+  sourceIp = '',
+): Promise<TokenPair> {
+  const user = await p.db.withoutTenant(
+    async (tx) =>
+      rowsOf<{ id: string; password_hash: string }>(
+        await tx.execute(sql`select * from auth_find_user(${input.email})`),
+      )[0],
   );
   // Verify even for unknown emails so timing does not reveal which accounts exist.
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok) throw new Unauthorized('wrong email or password');
-  const member = (await userMemberships(p, user.id)).find((m) => !input.tenant || m.tenant_slug === input.tenant || m.tenant_id === input.tenant);
-  if (!member) throw new Unauthorized(input.tenant ? `not a member of tenant ${input.tenant}` : 'this account belongs to no tenant');
+  const member = (await userMemberships(p, user.id)).find(
+    (m) => !input.tenant || m.tenant_slug === input.tenant || m.tenant_id === input.tenant,
+  );
+  if (!member)
+    throw new Unauthorized(
+      input.tenant ? `not a member of tenant ${input.tenant}` : 'this account belongs to no tenant',
+    );
   return p.db.withTenant({ tenantId: member.tenant_id, userId: user.id }, async (tx) => {
-    await recordAudit(tx, { tenantId: member.tenant_id, actor: `user:${user.id}`, action: 'auth.login', target: `user:${user.id}`, data: { sourceIp } });
-    return issueTokens(p, tx, { tenantId: member.tenant_id, userId: user.id, role: member.role }, randomUUID());
+    await recordAudit(tx, {
+      tenantId: member.tenant_id,
+      actor: `user:${user.id}`,
+      action: 'auth.login',
+      target: `user:${user.id}`,
+      data: { sourceIp },
+    });
+    return issueTokens(
+      p,
+      tx,
+      { tenantId: member.tenant_id, userId: user.id, role: member.role },
+      randomUUID(),
+    );
   });
 }
 
-export async function signup(p: Platform, input: { tenantName: string; email: string; password: string; name?: string }): Promise<{ tenantId: string; userId: string; tokens: TokenPair }> {
+export async function signup(
+  p: Platform,
+  input: { tenantName: string; email: string; password: string; name?: string },
+): Promise<{ tenantId: string; userId: string; tokens: TokenPair }> {
   const passwordHash = await hashPassword(input.password);
   const slug = slugify(input.tenantName);
-  const existing = await p.db.withoutTenant(async (tx) => rowsOf(await tx.execute(sql`select 1 from auth_find_user(${input.email})`)));
-  if (existing.length) throw new Conflict(`an account with email ${input.email} already exists; log in instead`);
+  const existing = await p.db.withoutTenant(async (tx) =>
+    rowsOf(await tx.execute(sql`select 1 from auth_find_user(${input.email})`)),
+  );
+  if (existing.length)
+    throw new Conflict(`an account with email ${input.email} already exists; log in instead`);
   // One transaction: a failure after the tenant row leaves nothing half-written.
   return p.db.withoutTenant(async (tx) => {
-    const created = await tx.execute(sql`select auth_create_tenant(${slug}, ${input.tenantName}) as id`).catch((e) => {
-      throw isUniqueViolation(e) ? new Conflict(`tenant slug ${slug} is taken; choose another tenant name`) : e;
-    });
+    const created = await tx
+      .execute(sql`select auth_create_tenant(${slug}, ${input.tenantName}) as id`)
+      .catch((e) => {
+        throw isUniqueViolation(e)
+          ? new Conflict(`tenant slug ${slug} is taken; choose another tenant name`)
+          : e;
+      });
     const tenantId = rowsOf<{ id: string }>(created)[0].id;
     // The new user row must be visible to RETURNING under RLS: it is "self" once app.user_id is set.
     const user = { id: randomUUID() };
-    await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${user.id}, true)`);
-    await tx.insert(users).values({ id: user.id, email: input.email, name: input.name ?? null, passwordHash });
+    await tx.execute(
+      sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${user.id}, true)`,
+    );
+    await tx
+      .insert(users)
+      .values({ id: user.id, email: input.email, name: input.name ?? null, passwordHash });
     await tx.insert(memberships).values({ tenantId, userId: user.id, role: 'owner' });
-    await recordAudit(tx, { tenantId, actor: `user:${user.id}`, action: 'tenant.create', target: `tenant:${tenantId}`, data: { slug } });
-    const tokens = await issueTokens(p, tx, { tenantId, userId: user.id, role: 'owner' }, randomUUID());
+    await recordAudit(tx, {
+      tenantId,
+      actor: `user:${user.id}`,
+      action: 'tenant.create',
+      target: `tenant:${tenantId}`,
+      data: { slug },
+    });
+    const tokens = await issueTokens(
+      p,
+      tx,
+      { tenantId, userId: user.id, role: 'owner' },
+      randomUUID(),
+    );
     return { tenantId, userId: user.id, tokens };
   });
 }
 
 export async function refresh(p: Platform, token: string): Promise<TokenPair> {
   const row = await findRefreshToken(p, token);
-  return p.db.withTenant({ tenantId: row.tenant_id, userId: row.user_id }, async (tx) => {
-    if (row.rotated_at || row.revoked_at) {
-      await tx.update(refreshTokens).set({ revokedAt: new Date(p.now()) }).where(and(eq(refreshTokens.familyId, row.family_id), isNull(refreshTokens.revokedAt)));
-      await recordAudit(tx, { tenantId: row.tenant_id, actor: `user:${row.user_id}`, action: 'auth.refresh_reuse', target: `token-family:${row.family_id}` });
-      return null;
-    }
-    if (new Date(row.expires_at).getTime() <= p.now()) throw new Unauthorized('refresh token expired; log in again');
-    // Conditional update: of two concurrent refreshes with one token, only one wins.
-    const rotated = await tx.update(refreshTokens).set({ rotatedAt: new Date(p.now()) }).where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt))).returning({ id: refreshTokens.id });
-    if (!rotated.length) throw new Unauthorized('refresh token already used');
-    const [member] = await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.tenantId, row.tenant_id), eq(memberships.userId, row.user_id)));
-    if (!member) throw new Unauthorized('no longer a member of this tenant');
-    return issueTokens(p, tx, { tenantId: row.tenant_id, userId: row.user_id, role: member.role as Role }, row.family_id);
-  }).then((pair) => {
-    // Outside the transaction, so the family revocation above is committed before we answer.
-    if (!pair) throw new Unauthorized('refresh token was already used: every session of this login has been revoked');
-    return pair;
-  });
+  return p.db
+    .withTenant({ tenantId: row.tenant_id, userId: row.user_id }, async (tx) => {
+      if (row.rotated_at || row.revoked_at) {
+        await tx
+          .update(refreshTokens)
+          .set({ revokedAt: new Date(p.now()) })
+          .where(and(eq(refreshTokens.familyId, row.family_id), isNull(refreshTokens.revokedAt)));
+        await recordAudit(tx, {
+          tenantId: row.tenant_id,
+          actor: `user:${row.user_id}`,
+          action: 'auth.refresh_reuse',
+          target: `token-family:${row.family_id}`,
+        });
+        return null;
+      }
+      if (new Date(row.expires_at).getTime() <= p.now())
+        throw new Unauthorized('refresh token expired; log in again');
+      // Conditional update: of two concurrent refreshes with one token, only one wins.
+      const rotated = await tx
+        .update(refreshTokens)
+        .set({ rotatedAt: new Date(p.now()) })
+        .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt)))
+        .returning({ id: refreshTokens.id });
+      if (!rotated.length) throw new Unauthorized('refresh token already used');
+      const [member] = await tx
+        .select({ role: memberships.role })
+        .from(memberships)
+        .where(and(eq(memberships.tenantId, row.tenant_id), eq(memberships.userId, row.user_id)));
+      if (!member) throw new Unauthorized('no longer a member of this tenant');
+      return issueTokens(
+        p,
+        tx,
+        { tenantId: row.tenant_id, userId: row.user_id, role: member.role as Role },
+        row.family_id,
+      );
+    })
+    .then((pair) => {
+      // Outside the transaction, so the family revocation above is committed before we answer.
+      if (!pair)
+        throw new Unauthorized(
+          'refresh token was already used: every session of this login has been revoked',
+        );
+      return pair;
+    });
 }
 
 export async function logout(p: Platform, token: string): Promise<void> {
   const row = await findRefreshToken(p, token).catch(() => null);
   if (!row) return;
   await p.db.withTenant({ tenantId: row.tenant_id, userId: row.user_id }, async (tx) => {
-    await tx.update(refreshTokens).set({ revokedAt: new Date(p.now()) }).where(and(eq(refreshTokens.familyId, row.family_id), isNull(refreshTokens.revokedAt)));
-    await recordAudit(tx, { tenantId: row.tenant_id, actor: `user:${row.user_id}`, action: 'auth.logout', target: `token-family:${row.family_id}` });
+    await tx
+      .update(refreshTokens)
+      .set({ revokedAt: new Date(p.now()) })
+      .where(and(eq(refreshTokens.familyId, row.family_id), isNull(refreshTokens.revokedAt)));
+    await recordAudit(tx, {
+      tenantId: row.tenant_id,
+      actor: `user:${row.user_id}`,
+      action: 'auth.logout',
+      target: `token-family:${row.family_id}`,
+    });
   });
 }
 
 export async function userMemberships(p: Platform, userId: string): Promise<Membership[]> {
-  return p.db.withoutTenant(async (tx) => rowsOf<Membership>(await tx.execute(sql`select * from auth_user_memberships(${userId})`)));
+  return p.db.withoutTenant(async (tx) =>
+    rowsOf<Membership>(await tx.execute(sql`select * from auth_user_memberships(${userId})`)),
+  );
 }
 
 async function findRefreshToken(p: Platform, token: string) {
-  const row = await p.db.withoutTenant(async (tx) =>
-    rowsOf<{ id: string; tenant_id: string; user_id: string; family_id: string; expires_at: string | Date; rotated_at: unknown; revoked_at: unknown }>(
-      await tx.execute(sql`select * from auth_find_refresh_token(${sha256(token)})`),
-    )[0],
+  const row = await p.db.withoutTenant(
+    async (tx) =>
+      rowsOf<{
+        id: string;
+        tenant_id: string;
+        user_id: string;
+        family_id: string;
+        expires_at: string | Date;
+        rotated_at: unknown;
+        revoked_at: unknown;
+      }>(await tx.execute(sql`select * from auth_find_refresh_token(${sha256(token)})`))[0],
   );
   if (!row) throw new Unauthorized('unknown refresh token');
   return row;
 }
 
-async function issueTokens(p: Platform, tx: Tx, who: { tenantId: string; userId: string; role: Role }, familyId: string): Promise<TokenPair> {
+async function issueTokens(
+  p: Platform,
+  tx: Tx,
+  who: { tenantId: string; userId: string; role: Role },
+  familyId: string,
+): Promise<TokenPair> {
   const refreshToken = newRefreshToken();
   await tx.insert(refreshTokens).values({
     tenantId: who.tenantId,
@@ -119,10 +226,23 @@ async function issueTokens(p: Platform, tx: Tx, who: { tenantId: string; userId:
 }
 
 export function slugify(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'tenant';
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'tenant'
+  );
 }
 
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; cause?: { code?: string }; message?: string };
-  return err?.code === '23505' || err?.cause?.code === '23505' || /duplicate key|unique constraint/i.test(String(err?.message ?? '') + String((err?.cause as Error)?.message ?? ''));
+  return (
+    err?.code === '23505' ||
+    err?.cause?.code === '23505' ||
+    /duplicate key|unique constraint/i.test(
+      String(err?.message ?? '') + String((err?.cause as Error)?.message ?? ''),
+    )
+  );
 }

@@ -27,13 +27,39 @@ export interface BudgetStatus {
   month: string;
 }
 
-async function spentAndReserved(tx: Tx, tenantId: string, workflowId: string | null, at: Date, excludeReservation?: string) {
+async function spentAndReserved(
+  tx: Tx,
+  tenantId: string,
+  workflowId: string | null,
+  at: Date,
+  excludeReservation?: string,
+) {
   const start = monthStart(at);
-  const [spent] = await tx.select({ v: sum(usageRecords.costUsd) }).from(usageRecords)
-    .where(and(eq(usageRecords.tenantId, tenantId), gte(usageRecords.createdAt, start), workflowId ? eq(usageRecords.workflowId, workflowId) : undefined));
-  const [reserved] = await tx.select({ v: sum(budgetReservations.amountUsd) }).from(budgetReservations)
-    .where(and(eq(budgetReservations.tenantId, tenantId), gt(budgetReservations.expiresAt, at), workflowId ? eq(budgetReservations.workflowId, workflowId) : undefined, excludeReservation ? ne(budgetReservations.id, excludeReservation) : undefined));
-  return { spentUsd: roundUsd(Number(spent?.v ?? 0)), reservedUsd: roundUsd(Number(reserved?.v ?? 0)) };
+  const [spent] = await tx
+    .select({ v: sum(usageRecords.costUsd) })
+    .from(usageRecords)
+    .where(
+      and(
+        eq(usageRecords.tenantId, tenantId),
+        gte(usageRecords.createdAt, start),
+        workflowId ? eq(usageRecords.workflowId, workflowId) : undefined,
+      ),
+    );
+  const [reserved] = await tx
+    .select({ v: sum(budgetReservations.amountUsd) })
+    .from(budgetReservations)
+    .where(
+      and(
+        eq(budgetReservations.tenantId, tenantId),
+        gt(budgetReservations.expiresAt, at),
+        workflowId ? eq(budgetReservations.workflowId, workflowId) : undefined,
+        excludeReservation ? ne(budgetReservations.id, excludeReservation) : undefined,
+      ),
+    );
+  return {
+    spentUsd: roundUsd(Number(spent?.v ?? 0)),
+    reservedUsd: roundUsd(Number(reserved?.v ?? 0)),
+  };
 }
 
 export interface ReserveInput {
@@ -51,25 +77,52 @@ export interface ReserveInput {
  * spending. Returns false when no budget applies (nothing reserved).
  */
 export async function reserveBudget(tx: Tx, input: ReserveInput): Promise<boolean> {
-  const applicable = await tx.select().from(budgets)
-    .where(and(eq(budgets.tenantId, input.tenantId), or(isNull(budgets.workflowId), eq(budgets.workflowId, input.workflowId))))
+  const applicable = await tx
+    .select()
+    .from(budgets)
+    .where(
+      and(
+        eq(budgets.tenantId, input.tenantId),
+        or(isNull(budgets.workflowId), eq(budgets.workflowId, input.workflowId)),
+      ),
+    )
     .for('update');
   if (!applicable.length) return false;
   for (const b of applicable) {
-    const { spentUsd, reservedUsd } = await spentAndReserved(tx, input.tenantId, b.workflowId, input.at, input.reservationId);
+    const { spentUsd, reservedUsd } = await spentAndReserved(
+      tx,
+      input.tenantId,
+      b.workflowId,
+      input.at,
+      input.reservationId,
+    );
     const limit = Number(b.monthlyLimitUsd);
     const after = roundUsd(spentUsd + reservedUsd + input.estimateUsd);
     if (after > limit || spentUsd + reservedUsd >= limit) {
       const scope = b.workflowId ? `workflow ${b.workflowId}` : 'tenant';
       throw new BudgetExceeded(
         `monthly ${scope} budget of $${limit.toFixed(2)} would be exceeded: spent $${spentUsd.toFixed(6)}, in flight $${reservedUsd.toFixed(6)}, this call up to $${input.estimateUsd.toFixed(6)}`,
-        { details: [{ path: b.workflowId ? `budgets.workflows.${b.workflowId}` : 'budgets.tenant', message: `limit ${limit}, spent ${spentUsd}, reserved ${reservedUsd}, estimate ${input.estimateUsd}` }] },
+        {
+          details: [
+            {
+              path: b.workflowId ? `budgets.workflows.${b.workflowId}` : 'budgets.tenant',
+              message: `limit ${limit}, spent ${spentUsd}, reserved ${reservedUsd}, estimate ${input.estimateUsd}`,
+            },
+          ],
+        },
       );
     }
   }
-  await tx.insert(budgetReservations).values({
-    id: input.reservationId, tenantId: input.tenantId, workflowId: input.workflowId, amountUsd: roundUsd(input.estimateUsd), expiresAt: new Date(input.at.getTime() + RESERVATION_TTL_MS),
-  }).onConflictDoNothing();
+  await tx
+    .insert(budgetReservations)
+    .values({
+      id: input.reservationId,
+      tenantId: input.tenantId,
+      workflowId: input.workflowId,
+      amountUsd: roundUsd(input.estimateUsd),
+      expiresAt: new Date(input.at.getTime() + RESERVATION_TTL_MS),
+    })
+    .onConflictDoNothing();
   return true;
 }
 
@@ -79,14 +132,25 @@ export async function reserveBudget(tx: Tx, input: ReserveInput): Promise<boolea
  * cent, and its usage record (with the actual cost) counts against the budget right after.
  */
 export async function assertTenantBudgetLeft(tx: Tx, tenantId: string, at: Date): Promise<void> {
-  const [tenantBudget] = await tx.select().from(budgets).where(and(eq(budgets.tenantId, tenantId), isNull(budgets.workflowId)));
+  const [tenantBudget] = await tx
+    .select()
+    .from(budgets)
+    .where(and(eq(budgets.tenantId, tenantId), isNull(budgets.workflowId)));
   if (!tenantBudget) return;
   const { spentUsd, reservedUsd } = await spentAndReserved(tx, tenantId, null, at);
   const limit = Number(tenantBudget.monthlyLimitUsd);
   if (spentUsd + reservedUsd >= limit) {
-    throw new BudgetExceeded(`monthly tenant budget of $${limit.toFixed(2)} is used up: spent $${spentUsd.toFixed(6)}, in flight $${reservedUsd.toFixed(6)}`, {
-      details: [{ path: 'budgets.tenant', message: `limit ${limit}, spent ${spentUsd}, reserved ${reservedUsd}` }],
-    });
+    throw new BudgetExceeded(
+      `monthly tenant budget of $${limit.toFixed(2)} is used up: spent $${spentUsd.toFixed(6)}, in flight $${reservedUsd.toFixed(6)}`,
+      {
+        details: [
+          {
+            path: 'budgets.tenant',
+            message: `limit ${limit}, spent ${spentUsd}, reserved ${reservedUsd}`,
+          },
+        ],
+      },
+    );
   }
 }
 
@@ -96,12 +160,22 @@ export async function settleReservation(tx: Tx, reservationId: string): Promise<
 }
 
 export async function listBudgets(tx: Tx, tenantId: string, at: Date): Promise<BudgetStatus[]> {
-  const rows = await tx.select().from(budgets).where(eq(budgets.tenantId, tenantId)).orderBy(sql`${budgets.workflowId} nulls first`);
+  const rows = await tx
+    .select()
+    .from(budgets)
+    .where(eq(budgets.tenantId, tenantId))
+    .orderBy(sql`${budgets.workflowId} nulls first`);
   const month = monthStart(at).toISOString().slice(0, 7);
   const out: BudgetStatus[] = [];
   for (const b of rows) {
     const { spentUsd, reservedUsd } = await spentAndReserved(tx, tenantId, b.workflowId, at);
-    out.push({ workflowId: b.workflowId, monthlyLimitUsd: Number(b.monthlyLimitUsd), spentUsd, reservedUsd, month });
+    out.push({
+      workflowId: b.workflowId,
+      monthlyLimitUsd: Number(b.monthlyLimitUsd),
+      spentUsd,
+      reservedUsd,
+      month,
+    });
   }
   return out;
 }
@@ -113,15 +187,31 @@ export interface BudgetsInput {
   workflows?: Array<{ workflowId: string; monthlyLimitUsd: number | null }>;
 }
 
-export async function putBudgets(tx: Tx, tenantId: string, actor: string, input: BudgetsInput, at: Date): Promise<void> {
+export async function putBudgets(
+  tx: Tx,
+  tenantId: string,
+  actor: string,
+  input: BudgetsInput,
+  at: Date,
+): Promise<void> {
   const set = async (workflowId: string | null, limit: number | null) => {
-    const scope = and(eq(budgets.tenantId, tenantId), workflowId ? eq(budgets.workflowId, workflowId) : isNull(budgets.workflowId));
+    const scope = and(
+      eq(budgets.tenantId, tenantId),
+      workflowId ? eq(budgets.workflowId, workflowId) : isNull(budgets.workflowId),
+    );
     if (limit === null) {
       await tx.delete(budgets).where(scope);
       return;
     }
-    const updated = await tx.update(budgets).set({ monthlyLimitUsd: limit, updatedBy: actor, updatedAt: at }).where(scope).returning({ id: budgets.id });
-    if (!updated.length) await tx.insert(budgets).values({ tenantId, workflowId, monthlyLimitUsd: limit, updatedBy: actor, updatedAt: at });
+    const updated = await tx
+      .update(budgets)
+      .set({ monthlyLimitUsd: limit, updatedBy: actor, updatedAt: at })
+      .where(scope)
+      .returning({ id: budgets.id });
+    if (!updated.length)
+      await tx
+        .insert(budgets)
+        .values({ tenantId, workflowId, monthlyLimitUsd: limit, updatedBy: actor, updatedAt: at });
   };
   if (input.monthlyLimitUsd !== undefined) await set(null, input.monthlyLimitUsd);
   for (const w of input.workflows ?? []) await set(w.workflowId, w.monthlyLimitUsd);

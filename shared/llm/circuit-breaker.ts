@@ -16,7 +16,13 @@
  * Every write is conditional on a version number (optimistic concurrency); dynalite has conditional
  * writes but no TTL deletion, so expiry (`expiresAt`, the table's TTL attribute) is checked on read.
  */
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { Config } from '../config';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -28,10 +34,23 @@ export interface BreakerOptions {
   probeTimeoutMs: number;
 }
 
-export const DEFAULT_BREAKER: BreakerOptions = { threshold: 5, windowMs: 60_000, cooldownMs: 30_000, probeTimeoutMs: 120_000 };
+export const DEFAULT_BREAKER: BreakerOptions = {
+  threshold: 5,
+  windowMs: 60_000,
+  cooldownMs: 30_000,
+  probeTimeoutMs: 120_000,
+};
 
 /** Breaker settings from the configuration (LLM_BREAKER_*, parsed once in shared/config). */
-export function breakerOptions(config: Pick<Config, 'LLM_BREAKER_THRESHOLD' | 'LLM_BREAKER_WINDOW_MS' | 'LLM_BREAKER_COOLDOWN_MS' | 'LLM_BREAKER_PROBE_TIMEOUT_MS'>): BreakerOptions {
+export function breakerOptions(
+  config: Pick<
+    Config,
+    | 'LLM_BREAKER_THRESHOLD'
+    | 'LLM_BREAKER_WINDOW_MS'
+    | 'LLM_BREAKER_COOLDOWN_MS'
+    | 'LLM_BREAKER_PROBE_TIMEOUT_MS'
+  >,
+): BreakerOptions {
   return {
     threshold: config.LLM_BREAKER_THRESHOLD,
     windowMs: config.LLM_BREAKER_WINDOW_MS,
@@ -41,7 +60,10 @@ export function breakerOptions(config: Pick<Config, 'LLM_BREAKER_THRESHOLD' | 'L
 }
 
 /** Names that count as the provider failing. */
-export const BREAKER_FAILURES: ReadonlySet<string> = new Set(['ProviderUnavailable', 'ProviderThrottled']);
+export const BREAKER_FAILURES: ReadonlySet<string> = new Set([
+  'ProviderUnavailable',
+  'ProviderThrottled',
+]);
 
 interface Snapshot {
   state: BreakerState;
@@ -63,7 +85,14 @@ export interface Permit {
 
 export type Transition = 'opened' | 'reopened' | 'closed' | undefined;
 
-const EMPTY: Snapshot = { state: 'closed', failures: 0, windowStart: 0, openUntil: 0, probeUntil: 0, ver: 0 };
+const EMPTY: Snapshot = {
+  state: 'closed',
+  failures: 0,
+  windowStart: 0,
+  openUntil: 0,
+  probeUntil: 0,
+  ver: 0,
+};
 
 export class CircuitBreaker {
   constructor(
@@ -86,69 +115,134 @@ export class CircuitBreaker {
   async acquire(key: string, now: number): Promise<Permit> {
     const seen = await this.read(key, now);
     if (seen.state === 'closed') return { allowed: true, probe: false, state: 'closed', seen };
-    if (seen.state === 'open' && now < seen.openUntil) return { allowed: false, probe: false, state: 'open', seen };
-    if (seen.state === 'half_open' && now < seen.probeUntil) return { allowed: false, probe: false, state: 'half_open', seen };
+    if (seen.state === 'open' && now < seen.openUntil)
+      return { allowed: false, probe: false, state: 'open', seen };
+    if (seen.state === 'half_open' && now < seen.probeUntil)
+      return { allowed: false, probe: false, state: 'half_open', seen };
     // Cooldown over (or a probe went silent): one caller wins the right to probe.
-    const claimed = await this.write(key, seen, { ...seen, state: 'half_open', probeUntil: now + this.options.probeTimeoutMs }, now);
-    return claimed ? { allowed: true, probe: true, state: 'half_open', seen: { ...seen, state: 'half_open' } } : { allowed: false, probe: false, state: 'half_open', seen };
+    const claimed = await this.write(
+      key,
+      seen,
+      { ...seen, state: 'half_open', probeUntil: now + this.options.probeTimeoutMs },
+      now,
+    );
+    return claimed
+      ? { allowed: true, probe: true, state: 'half_open', seen: { ...seen, state: 'half_open' } }
+      : { allowed: false, probe: false, state: 'half_open', seen };
   }
 
   /** Report the outcome of a call made under `permit`. Returns the transition it caused, if any. */
-  async record(key: string, permit: Permit, errorName: string | undefined, now: number): Promise<Transition> {
+  async record(
+    key: string,
+    permit: Permit,
+    errorName: string | undefined,
+    now: number,
+  ): Promise<Transition> {
     const failed = errorName !== undefined && BREAKER_FAILURES.has(errorName);
     if (!failed) {
-      if (!permit.probe && permit.seen.state === 'closed' && permit.seen.failures === 0) return undefined;
+      if (!permit.probe && permit.seen.state === 'closed' && permit.seen.failures === 0)
+        return undefined;
       for (let i = 0; i < 4; i++) {
         const cur = i === 0 ? permit.seen : await this.read(key, now);
         if (cur.state === 'closed' && cur.failures === 0) return undefined;
-        if (await this.write(key, cur, { ...EMPTY }, now)) return cur.state === 'closed' ? undefined : 'closed';
+        if (await this.write(key, cur, { ...EMPTY }, now))
+          return cur.state === 'closed' ? undefined : 'closed';
       }
       return undefined;
     }
     for (let i = 0; i < 4; i++) {
       const cur = i === 0 && permit.probe ? permit.seen : await this.read(key, now);
       if (permit.probe || cur.state === 'half_open') {
-        if (await this.write(key, cur, { ...cur, state: 'open', failures: 0, openUntil: now + this.options.cooldownMs, probeUntil: 0 }, now)) return 'reopened';
+        if (
+          await this.write(
+            key,
+            cur,
+            {
+              ...cur,
+              state: 'open',
+              failures: 0,
+              openUntil: now + this.options.cooldownMs,
+              probeUntil: 0,
+            },
+            now,
+          )
+        )
+          return 'reopened';
         continue;
       }
       if (cur.state === 'open') return undefined;
       const fresh = now - cur.windowStart > this.options.windowMs || cur.failures === 0;
       const failures = fresh ? 1 : cur.failures + 1;
-      const next: Snapshot = failures >= this.options.threshold
-        ? { ...cur, state: 'open', failures: 0, windowStart: 0, openUntil: now + this.options.cooldownMs }
-        : { ...cur, failures, windowStart: fresh ? now : cur.windowStart };
-      if (await this.write(key, cur, next, now)) return next.state === 'open' ? 'opened' : undefined;
+      const next: Snapshot =
+        failures >= this.options.threshold
+          ? {
+              ...cur,
+              state: 'open',
+              failures: 0,
+              windowStart: 0,
+              openUntil: now + this.options.cooldownMs,
+            }
+          : { ...cur, failures, windowStart: fresh ? now : cur.windowStart };
+      if (await this.write(key, cur, next, now))
+        return next.state === 'open' ? 'opened' : undefined;
     }
     return undefined;
   }
 
   private async read(key: string, now: number): Promise<Snapshot> {
-    const out = await this.dynamo.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: key }, sk: { S: 'state' } }, ConsistentRead: true }));
+    const out = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: { S: key }, sk: { S: 'state' } },
+        ConsistentRead: true,
+      }),
+    );
     const item = out.Item;
     if (!item) return { ...EMPTY };
     const n = (a: AttributeValue | undefined) => Number(a?.N ?? 0);
     const ver = n(item.ver);
     // TTL deletion is lazy in AWS and absent in dynalite: an expired item is a clean, closed breaker.
     if (n(item.expiresAt) * 1000 < now) return { ...EMPTY, ver };
-    return { state: (item.state?.S as BreakerState) ?? 'closed', failures: n(item.failures), windowStart: n(item.windowStart), openUntil: n(item.openUntil), probeUntil: n(item.probeUntil), ver };
+    return {
+      state: (item.state?.S as BreakerState) ?? 'closed',
+      failures: n(item.failures),
+      windowStart: n(item.windowStart),
+      openUntil: n(item.openUntil),
+      probeUntil: n(item.probeUntil),
+      ver,
+    };
   }
 
   /** Conditional put: succeeds only if nobody wrote since `seen` was read. */
   private async write(key: string, seen: Snapshot, next: Snapshot, now: number): Promise<boolean> {
-    const horizon = Math.max(now + this.options.windowMs, next.openUntil, next.probeUntil) + 3_600_000;
+    const horizon =
+      Math.max(now + this.options.windowMs, next.openUntil, next.probeUntil) + 3_600_000;
     try {
-      await this.dynamo.send(new PutItemCommand({
-        TableName: this.table,
-        Item: {
-          pk: { S: key }, sk: { S: 'state' }, state: { S: next.state }, failures: { N: String(next.failures) }, windowStart: { N: String(next.windowStart) },
-          openUntil: { N: String(next.openUntil) }, probeUntil: { N: String(next.probeUntil) }, ver: { N: String(seen.ver + 1) }, expiresAt: { N: String(Math.ceil(horizon / 1000)) },
-        },
-        ConditionExpression: seen.ver === 0 ? 'attribute_not_exists(pk) OR ver = :v' : 'ver = :v',
-        ExpressionAttributeValues: { ':v': { N: String(seen.ver) } },
-      }));
+      await this.dynamo.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: { S: key },
+            sk: { S: 'state' },
+            state: { S: next.state },
+            failures: { N: String(next.failures) },
+            windowStart: { N: String(next.windowStart) },
+            openUntil: { N: String(next.openUntil) },
+            probeUntil: { N: String(next.probeUntil) },
+            ver: { N: String(seen.ver + 1) },
+            expiresAt: { N: String(Math.ceil(horizon / 1000)) },
+          },
+          ConditionExpression: seen.ver === 0 ? 'attribute_not_exists(pk) OR ver = :v' : 'ver = :v',
+          ExpressionAttributeValues: { ':v': { N: String(seen.ver) } },
+        }),
+      );
       return true;
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false;
+      if (
+        e instanceof ConditionalCheckFailedException ||
+        (e as Error).name === 'ConditionalCheckFailedException'
+      )
+        return false;
       throw e;
     }
   }

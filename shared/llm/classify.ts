@@ -78,7 +78,10 @@ export type HeaderSource =
 
 const KEY_PATTERNS: Array<[RegExp, string]> = [
   [/(Bearer\s+)[^\s"',;}]+/gi, `$1${REDACTED}`],
-  [/((?:x-api-key|x-goog-api-key|api-key|authorization)["']?\s*[:=]\s*["']?)(?!Bearer\s)[^\s"',;}]+/gi, `$1${REDACTED}`],
+  [
+    /((?:x-api-key|x-goog-api-key|api-key|authorization)["']?\s*[:=]\s*["']?)(?!Bearer\s)[^\s"',;}]+/gi,
+    `$1${REDACTED}`,
+  ],
   [/([?&](?:key|api_key|apikey)=)[^&\s"'#]+/gi, `$1${REDACTED}`],
   [/\bsk-ant-[A-Za-z0-9_\-*]{4,}/g, REDACTED],
   [/\bsk-[A-Za-z0-9_\-*]{6,}/g, REDACTED],
@@ -86,7 +89,10 @@ const KEY_PATTERNS: Array<[RegExp, string]> = [
 ];
 
 /** Remove the given secrets and anything that looks like a credential from `text`. */
-export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined | null> = []): string {
+export function scrubSecrets(
+  text: string,
+  secrets: ReadonlyArray<string | undefined | null> = [],
+): string {
   let out = text;
   for (const s of secrets) {
     if (!s || s.length < 4) continue;
@@ -99,12 +105,17 @@ export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undef
 }
 
 /** A plain, scrubbed copy of an error (and up to 3 levels of its causes) fit to be an AppError's `cause`. */
-export function scrubbedCause(err: unknown, secrets: ReadonlyArray<string | undefined | null> = [], depth = 0): Error {
+export function scrubbedCause(
+  err: unknown,
+  secrets: ReadonlyArray<string | undefined | null> = [],
+  depth = 0,
+): Error {
   if (!(err instanceof Error) && !(typeof err === 'object' && err !== null && 'message' in err)) {
     return new Error(scrubSecrets(String(err), secrets));
   }
   const src = err as Error & Record<string, unknown>;
-  const copy = new Error(scrubSecrets(String(src.message ?? ''), secrets)) as Error & Record<string, unknown>;
+  const copy = new Error(scrubSecrets(String(src.message ?? ''), secrets)) as Error &
+    Record<string, unknown>;
   copy.name = errorName(src);
   copy.stack = scrubSecrets(String(src.stack ?? `${copy.name}: ${copy.message}`), secrets);
   for (const field of ['status', 'code', 'type', 'param', 'errno', 'syscall'] as const) {
@@ -115,7 +126,12 @@ export function scrubbedCause(err: unknown, secrets: ReadonlyArray<string | unde
   const requestId = src.requestID ?? src.request_id;
   if (typeof requestId === 'string') copy.requestId = scrubSecrets(requestId, secrets);
   if (src.cause !== undefined && depth < 3) {
-    Object.defineProperty(copy, 'cause', { value: scrubbedCause(src.cause, secrets, depth + 1), enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(copy, 'cause', {
+      value: scrubbedCause(src.cause, secrets, depth + 1),
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
   return copy;
 }
@@ -129,7 +145,9 @@ function headerGetter(h: HeaderSource): (name: string) => string | undefined {
     return (n) => (h as { get(name: string): string | null | undefined }).get(n) ?? undefined;
   }
   const rec = h as Record<string, string | string[] | undefined>;
-  const lower = new Map(Object.entries(rec).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+  const lower = new Map(
+    Object.entries(rec).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]),
+  );
   return (n) => lower.get(n.toLowerCase()) ?? undefined;
 }
 
@@ -138,7 +156,10 @@ function headerGetter(h: HeaderSource): (name: string) => string | undefined {
  * milliseconds) or `Retry-After` (RFC 9110: delay-seconds or an HTTP date). Undefined if absent or
  * unparsable; never negative.
  */
-export function parseRetryAfter(headers: HeaderSource, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: HeaderSource,
+  now: number = Date.now(),
+): number | undefined {
   const get = headerGetter(headers);
   const ms = get('retry-after-ms')?.trim();
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms));
@@ -178,12 +199,28 @@ const CONTEXT_PATTERNS = [
   /input is too long/i,
   /string_above_max_length/i,
 ];
-const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'content_filtered']);
+const CONTENT_FILTER_CODES = new Set([
+  'content_filter',
+  'content_policy_violation',
+  'content_filtered',
+]);
 
 const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
-  'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_ABORTED',
 ]);
 
 function errorName(e: unknown): string {
@@ -191,8 +228,14 @@ function errorName(e: unknown): string {
   const ctorName = (e as { constructor?: { name?: string } }).constructor?.name;
   const name = (e as { name?: unknown }).name;
   // The Stainless SDKs (openai, anthropic) keep name 'Error' and carry the kind in the class name.
-  if (ctorName && ctorName !== 'Error' && ctorName !== 'Object' && (name === 'Error' || name === undefined)) return ctorName;
-  return typeof name === 'string' ? name : ctorName ?? 'Error';
+  if (
+    ctorName &&
+    ctorName !== 'Error' &&
+    ctorName !== 'Object' &&
+    (name === 'Error' || name === undefined)
+  )
+    return ctorName;
+  return typeof name === 'string' ? name : (ctorName ?? 'Error');
 }
 
 function chain(e: unknown): unknown[] {
@@ -229,7 +272,12 @@ interface HttpFailure {
 function asHttpFailure(err: unknown, ctx: ClassifyContext): HttpFailure | undefined {
   if (!err || typeof err !== 'object') return undefined;
   const e = err as Record<string, unknown>;
-  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const status =
+    typeof e.status === 'number'
+      ? e.status
+      : typeof e.statusCode === 'number'
+        ? e.statusCode
+        : undefined;
   if (status === undefined) return undefined;
   // openai: e.error = body.error; anthropic: e.error = whole body; genai: message = JSON of body.
   const body = e.error !== undefined ? e.error : tryJson(e.message);
@@ -256,7 +304,8 @@ function bodyCodes(body: unknown): string[] {
   const visit = (v: unknown, depth: number) => {
     if (!v || typeof v !== 'object' || depth > 3) return;
     const o = v as Record<string, unknown>;
-    for (const k of ['code', 'type', 'status', 'reason']) if (typeof o[k] === 'string') out.push(String(o[k]).toLowerCase());
+    for (const k of ['code', 'type', 'status', 'reason'])
+      if (typeof o[k] === 'string') out.push(String(o[k]).toLowerCase());
     if (o.error) visit(o.error, depth + 1);
     if (Array.isArray(o.details)) for (const d of o.details) visit(d, depth + 1);
   };
@@ -269,7 +318,11 @@ function truncate(s: string): string {
 }
 
 /** Classify a failed HTTP answer (status + provider body) into a named error. */
-export function classifyHttpStatus(failure: HttpFailure, ctx: ClassifyContext, original?: unknown): AppError {
+export function classifyHttpStatus(
+  failure: HttpFailure,
+  ctx: ClassifyContext,
+  original?: unknown,
+): AppError {
   const secrets = ctx.secrets ?? [];
   const { status, body, headers } = failure;
   const text = scrubSecrets(failure.message, secrets);
@@ -278,15 +331,28 @@ export function classifyHttpStatus(failure: HttpFailure, ctx: ClassifyContext, o
   const codes = bodyCodes(body);
 
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(headers, ctx.now) ?? parseRetryAfter(ctx.headers, ctx.now) ?? parseGoogleRetryDelay(body);
+    const retryAfterMs =
+      parseRetryAfter(headers, ctx.now) ??
+      parseRetryAfter(ctx.headers, ctx.now) ??
+      parseGoogleRetryDelay(body);
     return new ProviderThrottled(msg('throttled'), retryAfterMs, options);
   }
-  if (status === 401 || status === 403 || codes.includes('api_key_invalid') || /api key not valid/i.test(failure.message)) {
+  if (
+    status === 401 ||
+    status === 403 ||
+    codes.includes('api_key_invalid') ||
+    /api key not valid/i.test(failure.message)
+  ) {
     return new ProviderAuthError(msg('authentication failed'), options);
   }
   if (status >= 400 && status < 500) {
-    if (codes.some((c) => CONTENT_FILTER_CODES.has(c))) return new ContentFiltered(msg('content filtered'), options);
-    if (status === 413 || codes.includes('context_length_exceeded') || CONTEXT_PATTERNS.some((re) => re.test(failure.message))) {
+    if (codes.some((c) => CONTENT_FILTER_CODES.has(c)))
+      return new ContentFiltered(msg('content filtered'), options);
+    if (
+      status === 413 ||
+      codes.includes('context_length_exceeded') ||
+      CONTEXT_PATTERNS.some((re) => re.test(failure.message))
+    ) {
       return new ContextTooLong(msg('context too long'), options);
     }
     if (status === 408) return new ProviderUnavailable(msg('request timeout'), options);
@@ -308,11 +374,16 @@ export function classifyProviderError(err: unknown, ctx: ClassifyContext): AppEr
   const options = { cause: scrubbedCause(err, secrets) };
   const links = chain(err);
   const names = links.map(errorName);
-  const codes = links.map((l) => (l as { code?: unknown }).code).filter((c): c is string => typeof c === 'string');
+  const codes = links
+    .map((l) => (l as { code?: unknown }).code)
+    .filter((c): c is string => typeof c === 'string');
   const rawMessage = err instanceof Error ? err.message : String(err);
   const text = truncate(scrubSecrets(rawMessage, secrets));
 
-  if (names.some((n) => n === 'APIConnectionTimeoutError' || n === 'TimeoutError') || codes.some((c) => /TIMEOUT|ETIMEDOUT/.test(c))) {
+  if (
+    names.some((n) => n === 'APIConnectionTimeoutError' || n === 'TimeoutError') ||
+    codes.some((c) => /TIMEOUT|ETIMEDOUT/.test(c))
+  ) {
     return new ProviderUnavailable(`${ctx.provider}: request timed out: ${text}`, options);
   }
   if (names.some((n) => n === 'AbortError' || n === 'APIUserAbortError')) {
@@ -321,9 +392,19 @@ export function classifyProviderError(err: unknown, ctx: ClassifyContext): AppEr
   if (names.includes('SyntaxError')) {
     return new ProviderUnavailable(`${ctx.provider}: malformed response body: ${text}`, options);
   }
-  if (names.includes('APIConnectionError') || codes.some((c) => CONNECTION_CODES.has(c)) || /fetch failed|socket hang up|other side closed|terminated/i.test(rawMessage)) {
+  if (
+    names.includes('APIConnectionError') ||
+    codes.some((c) => CONNECTION_CODES.has(c)) ||
+    /fetch failed|socket hang up|other side closed|terminated/i.test(rawMessage)
+  ) {
     const code = codes.find((c) => CONNECTION_CODES.has(c));
-    return new ProviderUnavailable(`${ctx.provider}: connection failed${code ? ` (${code})` : ''}: ${text}`, options);
+    return new ProviderUnavailable(
+      `${ctx.provider}: connection failed${code ? ` (${code})` : ''}: ${text}`,
+      options,
+    );
   }
-  return new ProviderUnavailable(`${ctx.provider}: unexpected failure (${names[0] ?? 'unknown'}): ${text}`, options);
+  return new ProviderUnavailable(
+    `${ctx.provider}: unexpected failure (${names[0] ?? 'unknown'}): ${text}`,
+    options,
+  );
 }

@@ -34,25 +34,44 @@ export interface PriorAttempt {
 }
 
 export type NextAttempt =
-  | { exhausted: false; chainIndex: number; waitMs: number; reason?: { from: number; errorName: string; count: number } }
+  | {
+      exhausted: false;
+      chainIndex: number;
+      waitMs: number;
+      reason?: { from: number; errorName: string; count: number };
+    }
   | { exhausted: true; reason: string };
 
-export function planNextAttempt(chainLength: number, prior: readonly PriorAttempt[], now: number): NextAttempt {
+export function planNextAttempt(
+  chainLength: number,
+  prior: readonly PriorAttempt[],
+  now: number,
+): NextAttempt {
   const last = prior[prior.length - 1];
   if (!last) return { exhausted: false, chainIndex: 0, waitMs: 0 };
   const lastIndex = chainLength - 1;
-  const next = (errorName: string, count: number): NextAttempt => ({ exhausted: false, chainIndex: Math.min(last.chainIndex + 1, lastIndex), waitMs: 0, reason: last.chainIndex < lastIndex ? { from: last.chainIndex, errorName, count } : undefined });
+  const next = (errorName: string, count: number): NextAttempt => ({
+    exhausted: false,
+    chainIndex: Math.min(last.chainIndex + 1, lastIndex),
+    waitMs: 0,
+    reason: last.chainIndex < lastIndex ? { from: last.chainIndex, errorName, count } : undefined,
+  });
 
   if (last.outcome === 'skipped') return next(last.errorName ?? 'CircuitOpen', 1);
   if (last.errorName === 'OutputSchemaMismatch') {
-    if (last.chainIndex >= lastIndex) return { exhausted: true, reason: 'OutputSchemaMismatch on the last model of the chain' };
+    if (last.chainIndex >= lastIndex)
+      return { exhausted: true, reason: 'OutputSchemaMismatch on the last model of the chain' };
     return next('OutputSchemaMismatch', 1);
   }
   if (last.errorName === 'ProviderThrottled') {
     const streak = throttleStreak(prior, last.chainIndex);
     const retryAfter = last.retryAfterMs ?? 0;
     if (streak < THROTTLE_TRIES_PER_ENTRY && retryAfter <= MAX_HONOURED_RETRY_AFTER_MS) {
-      return { exhausted: false, chainIndex: last.chainIndex, waitMs: Math.max(0, last.endedAt + retryAfter - now) };
+      return {
+        exhausted: false,
+        chainIndex: last.chainIndex,
+        waitMs: Math.max(0, last.endedAt + retryAfter - now),
+      };
     }
     return next('ProviderThrottled', streak);
   }

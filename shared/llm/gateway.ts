@@ -7,7 +7,12 @@
 import { isAppError, InternalError } from '../errors';
 import type { Config } from '../config';
 import { parseModelRef, type ProviderId } from './model-ref';
-import type { ModelCallRequest, ModelCallResult, ProviderAdapter, ProviderCredentials } from './types';
+import type {
+  ModelCallRequest,
+  ModelCallResult,
+  ProviderAdapter,
+  ProviderCredentials,
+} from './types';
 import { createSimulator } from './providers/simulator';
 
 export interface AttemptOutcome {
@@ -50,47 +55,91 @@ export interface ResolvedEntry {
 
 export async function resolveEntry(deps: GatewayDeps, modelRef: string): Promise<ResolvedEntry> {
   const { provider, model } = parseModelRef(modelRef);
-  if (provider === 'simulator') return { modelRef, provider, model, simulated: true, keySource: 'none', credentials: {} };
+  if (provider === 'simulator')
+    return { modelRef, provider, model, simulated: true, keySource: 'none', credentials: {} };
   const stored = await deps.tenantCredentials(provider);
-  if (stored?.apiKey) return { modelRef, provider, model, simulated: false, keySource: 'tenant', credentials: { ...envCredentials(deps.config, provider), ...definedOnly(stored) } };
+  if (stored?.apiKey)
+    return {
+      modelRef,
+      provider,
+      model,
+      simulated: false,
+      keySource: 'tenant',
+      credentials: { ...envCredentials(deps.config, provider), ...definedOnly(stored) },
+    };
   const env = envCredentials(deps.config, provider);
-  if (env?.apiKey) return { modelRef, provider, model, simulated: false, keySource: 'env', credentials: env };
+  if (env?.apiKey)
+    return { modelRef, provider, model, simulated: false, keySource: 'env', credentials: env };
   return { modelRef, provider, model, simulated: true, keySource: 'none', credentials: {} };
 }
 
 /** One call on a resolved entry: time it and classify the outcome (never throws). */
-export async function invokeEntry(deps: GatewayDeps, entry: ResolvedEntry, request: Omit<ModelCallRequest, 'model'>, attempt: number): Promise<AttemptOutcome> {
-  const adapter = entry.simulated ? createSimulator({ latencyMs: deps.config.SIMULATOR_LATENCY_MS, attempt: () => attempt }) : await loadAdapter(entry.provider);
+export async function invokeEntry(
+  deps: GatewayDeps,
+  entry: ResolvedEntry,
+  request: Omit<ModelCallRequest, 'model'>,
+  attempt: number,
+): Promise<AttemptOutcome> {
+  const adapter = entry.simulated
+    ? createSimulator({ latencyMs: deps.config.SIMULATOR_LATENCY_MS, attempt: () => attempt })
+    : await loadAdapter(entry.provider);
   const now = deps.now ?? Date.now;
   const provider: ProviderId = entry.simulated ? 'simulator' : entry.provider;
-  const base = { provider, model: entry.model, modelRef: entry.modelRef, simulated: entry.simulated };
+  const base = {
+    provider,
+    model: entry.model,
+    modelRef: entry.modelRef,
+    simulated: entry.simulated,
+  };
   const started = now();
   try {
     const result = await adapter.call({ ...request, model: entry.model }, entry.credentials);
     return { ...base, latencyMs: now() - started, result };
   } catch (e) {
-    const error = isAppError(e) ? e : new InternalError('provider adapter failed unexpectedly', { cause: e });
+    const error = isAppError(e)
+      ? e
+      : new InternalError('provider adapter failed unexpectedly', { cause: e });
     return { ...base, latencyMs: now() - started, error };
   }
 }
 
-export async function callAttempt(deps: GatewayDeps, chain: string[], attempt: number, request: Omit<ModelCallRequest, 'model'>): Promise<AttemptOutcome> {
-  return invokeEntry(deps, await resolveEntry(deps, modelForAttempt(chain, attempt)), request, attempt);
+export async function callAttempt(
+  deps: GatewayDeps,
+  chain: string[],
+  attempt: number,
+  request: Omit<ModelCallRequest, 'model'>,
+): Promise<AttemptOutcome> {
+  return invokeEntry(
+    deps,
+    await resolveEntry(deps, modelForAttempt(chain, attempt)),
+    request,
+    attempt,
+  );
 }
 
 function definedOnly(c: ProviderCredentials): ProviderCredentials {
-  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== null && v !== '')) as ProviderCredentials;
+  return Object.fromEntries(
+    Object.entries(c).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  ) as ProviderCredentials;
 }
 
 /** The platform's own credentials for a provider, from the environment (DESIGN §9). */
 export function envCredentials(c: Config, provider: ProviderId): ProviderCredentials | undefined {
   switch (provider) {
-    case 'openai': return { apiKey: c.OPENAI_API_KEY, baseUrl: c.OPENAI_BASE_URL };
-    case 'anthropic': return { apiKey: c.ANTHROPIC_API_KEY, baseUrl: c.ANTHROPIC_BASE_URL };
-    case 'gemini': return { apiKey: c.GEMINI_API_KEY, baseUrl: c.GEMINI_BASE_URL };
+    case 'openai':
+      return { apiKey: c.OPENAI_API_KEY, baseUrl: c.OPENAI_BASE_URL };
+    case 'anthropic':
+      return { apiKey: c.ANTHROPIC_API_KEY, baseUrl: c.ANTHROPIC_BASE_URL };
+    case 'gemini':
+      return { apiKey: c.GEMINI_API_KEY, baseUrl: c.GEMINI_BASE_URL };
     // Local OpenAI-compatible servers (Ollama, vLLM) often need no key: a base URL is enough.
-    case 'compatible': return { apiKey: c.COMPATIBLE_API_KEY ?? (c.COMPATIBLE_BASE_URL ? 'none' : undefined), baseUrl: c.COMPATIBLE_BASE_URL };
-    default: return undefined;
+    case 'compatible':
+      return {
+        apiKey: c.COMPATIBLE_API_KEY ?? (c.COMPATIBLE_BASE_URL ? 'none' : undefined),
+        baseUrl: c.COMPATIBLE_BASE_URL,
+      };
+    default:
+      return undefined;
   }
 }
 
@@ -102,7 +151,10 @@ const loaders: Partial<Record<ProviderId, () => Promise<ProviderAdapter>>> = {
   compatible: () => import('./providers/compatible').then((m) => m.createAdapter()),
 };
 
-export function registerAdapterLoader(provider: ProviderId, load: () => Promise<ProviderAdapter>): void {
+export function registerAdapterLoader(
+  provider: ProviderId,
+  load: () => Promise<ProviderAdapter>,
+): void {
   loaders[provider] = load;
   adapters.delete(provider);
 }

@@ -10,7 +10,10 @@ export type ProviderId = (typeof PROVIDERS)[number];
 export const ModelRef = z
   .string()
   .max(200)
-  .regex(/^(openai|anthropic|gemini|compatible|simulator):[A-Za-z0-9._\-/:@]+$/, 'must be provider:model with provider one of openai, anthropic, gemini, compatible, simulator');
+  .regex(
+    /^(openai|anthropic|gemini|compatible|simulator):[A-Za-z0-9._\-/:@]+$/,
+    'must be provider:model with provider one of openai, anthropic, gemini, compatible, simulator',
+  );
 export type ModelRef = z.infer<typeof ModelRef>;
 
 export function parseModelRef(ref: string): { provider: ProviderId; model: string } {

@@ -32,42 +32,104 @@ const DEFAULT_BASE_URL: Record<Keyed, string | undefined> = {
 export const lastFour = (key: string) => `…${key.slice(-4)}`;
 
 export async function listProviders(p: Platform, auth: AuthContext): Promise<Status[]> {
-  const rows = await p.db.withTenant(auth, (tx) => tx.select().from(providerKeys).where(eq(providerKeys.tenantId, auth.tenantId)));
+  const rows = await p.db.withTenant(auth, (tx) =>
+    tx.select().from(providerKeys).where(eq(providerKeys.tenantId, auth.tenantId)),
+  );
   const breaker = new CircuitBreaker(p.dynamo, p.config.TABLE_NAME, breakerOptions(p.config));
-  return Promise.all(KEYED_PROVIDERS.map(async (provider): Promise<Status> => {
-    const own = rows.find((r) => r.provider === provider);
-    const env = envCredentials(p.config, provider as ProviderId);
-    const configured = own ? 'tenant' : env?.apiKey ? 'env' : 'none';
-    const circuit = configured === 'none' ? 'closed' : await breaker.state(CircuitBreaker.key(provider, configured === 'tenant' ? `tenant:${auth.tenantId}` : 'env'), p.now());
-    return {
-      provider,
-      configured,
-      simulated: configured === 'none',
-      ...(own ? { last4: `…${own.last4}`, setAt: own.setAt.toISOString() } : {}),
-      ...((own?.baseUrl ?? env?.baseUrl ?? DEFAULT_BASE_URL[provider]) ? { baseUrl: own?.baseUrl ?? env?.baseUrl ?? DEFAULT_BASE_URL[provider] } : {}),
-      circuit,
-      ...(configured === 'none' ? { note: 'no key: the offline simulator answers for this provider' } : {}),
-    };
-  }));
+  return Promise.all(
+    KEYED_PROVIDERS.map(async (provider): Promise<Status> => {
+      const own = rows.find((r) => r.provider === provider);
+      const env = envCredentials(p.config, provider as ProviderId);
+      const configured = own ? 'tenant' : env?.apiKey ? 'env' : 'none';
+      const circuit =
+        configured === 'none'
+          ? 'closed'
+          : await breaker.state(
+              CircuitBreaker.key(
+                provider,
+                configured === 'tenant' ? `tenant:${auth.tenantId}` : 'env',
+              ),
+              p.now(),
+            );
+      return {
+        provider,
+        configured,
+        simulated: configured === 'none',
+        ...(own ? { last4: `…${own.last4}`, setAt: own.setAt.toISOString() } : {}),
+        ...((own?.baseUrl ?? env?.baseUrl ?? DEFAULT_BASE_URL[provider])
+          ? { baseUrl: own?.baseUrl ?? env?.baseUrl ?? DEFAULT_BASE_URL[provider] }
+          : {}),
+        circuit,
+        ...(configured === 'none'
+          ? { note: 'no key: the offline simulator answers for this provider' }
+          : {}),
+      };
+    }),
+  );
 }
 
-export async function putProviderKey(p: Platform, auth: AuthContext, provider: Keyed, input: { apiKey: string; baseUrl?: string }): Promise<Status> {
+export async function putProviderKey(
+  p: Platform,
+  auth: AuthContext,
+  provider: Keyed,
+  input: { apiKey: string; baseUrl?: string },
+): Promise<Status> {
   registerSecret(input.apiKey);
   // Secret first: if the metadata write fails, the key is stored but unlisted, never listed but missing.
-  await p.secrets.put(providerSecretId(p, auth.tenantId, provider), JSON.stringify({ apiKey: input.apiKey, ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}) }));
+  await p.secrets.put(
+    providerSecretId(p, auth.tenantId, provider),
+    JSON.stringify({ apiKey: input.apiKey, ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}) }),
+  );
   const last4 = input.apiKey.slice(-4);
   await p.db.withTenant(auth, async (tx) => {
-    const values = { tenantId: auth.tenantId, provider, last4, baseUrl: input.baseUrl ?? null, setBy: actorOf(auth), setAt: new Date(p.now()) };
-    await tx.insert(providerKeys).values(values).onConflictDoUpdate({ target: [providerKeys.tenantId, providerKeys.provider], set: { last4, baseUrl: values.baseUrl, setBy: values.setBy, setAt: values.setAt } });
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'provider.key.set', target: `provider:${provider}`, data: { provider, last4: lastFour(input.apiKey), ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}) } });
+    const values = {
+      tenantId: auth.tenantId,
+      provider,
+      last4,
+      baseUrl: input.baseUrl ?? null,
+      setBy: actorOf(auth),
+      setAt: new Date(p.now()),
+    };
+    await tx
+      .insert(providerKeys)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [providerKeys.tenantId, providerKeys.provider],
+        set: { last4, baseUrl: values.baseUrl, setBy: values.setBy, setAt: values.setAt },
+      });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'provider.key.set',
+      target: `provider:${provider}`,
+      data: {
+        provider,
+        last4: lastFour(input.apiKey),
+        ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
+      },
+    });
   });
   return (await listProviders(p, auth)).find((s) => s.provider === provider)!;
 }
 
-export async function deleteProviderKey(p: Platform, auth: AuthContext, provider: Keyed): Promise<void> {
+export async function deleteProviderKey(
+  p: Platform,
+  auth: AuthContext,
+  provider: Keyed,
+): Promise<void> {
   const removed = await p.db.withTenant(auth, async (tx) => {
-    const rows = await tx.delete(providerKeys).where(and(eq(providerKeys.tenantId, auth.tenantId), eq(providerKeys.provider, provider))).returning({ last4: providerKeys.last4 });
-    if (rows.length) await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'provider.key.delete', target: `provider:${provider}`, data: { provider, last4: `…${rows[0].last4}` } });
+    const rows = await tx
+      .delete(providerKeys)
+      .where(and(eq(providerKeys.tenantId, auth.tenantId), eq(providerKeys.provider, provider)))
+      .returning({ last4: providerKeys.last4 });
+    if (rows.length)
+      await recordAudit(tx, {
+        tenantId: auth.tenantId,
+        actor: actorOf(auth),
+        action: 'provider.key.delete',
+        target: `provider:${provider}`,
+        data: { provider, last4: `…${rows[0].last4}` },
+      });
     return rows.length > 0;
   });
   await p.secrets.delete(providerSecretId(p, auth.tenantId, provider));

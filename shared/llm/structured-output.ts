@@ -17,7 +17,9 @@ function compile(schema: Record<string, unknown>): z.ZodType {
     try {
       out = z.fromJSONSchema(schema as never);
     } catch (e) {
-      throw new InvalidRequest(`the agent's output schema is not a usable JSON Schema: ${(e as Error).message}`);
+      throw new InvalidRequest(
+        `the agent's output schema is not a usable JSON Schema: ${(e as Error).message}`,
+      );
     }
     if (compiled.size > 500) compiled.clear();
     compiled.set(key, out);
@@ -32,12 +34,23 @@ export function validateStructuredOutput(text: string, schema: Record<string, un
   try {
     value = JSON.parse(stripFence(text));
   } catch {
-    throw new OutputSchemaMismatch('the model answer is not JSON, but the output schema asks for JSON', { details: [{ path: 'output', message: 'not valid JSON' }] });
+    throw new OutputSchemaMismatch(
+      'the model answer is not JSON, but the output schema asks for JSON',
+      { details: [{ path: 'output', message: 'not valid JSON' }] },
+    );
   }
   const result = validator.safeParse(value);
   if (!result.success) {
-    const details: FieldIssue[] = result.error.issues.slice(0, 20).map((i) => ({ path: ['output', ...i.path.map(String)].join('.'), message: i.message }));
-    throw new OutputSchemaMismatch(`the model answer does not match the output schema: ${details.slice(0, 3).map((d) => `${d.path}: ${d.message}`).join('; ')}`, { details });
+    const details: FieldIssue[] = result.error.issues
+      .slice(0, 20)
+      .map((i) => ({ path: ['output', ...i.path.map(String)].join('.'), message: i.message }));
+    throw new OutputSchemaMismatch(
+      `the model answer does not match the output schema: ${details
+        .slice(0, 3)
+        .map((d) => `${d.path}: ${d.message}`)
+        .join('; ')}`,
+      { details },
+    );
   }
   return value;
 }

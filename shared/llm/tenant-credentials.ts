@@ -8,7 +8,11 @@ export function providerSecretId(p: Platform, tenantId: string, provider: Provid
   return `${p.config.TENANT_SECRETS_PREFIX}${tenantId}/providers/${provider}`;
 }
 
-export async function tenantProviderCredentials(p: Platform, tenantId: string, provider: ProviderId): Promise<ProviderCredentials | undefined> {
+export async function tenantProviderCredentials(
+  p: Platform,
+  tenantId: string,
+  provider: ProviderId,
+): Promise<ProviderCredentials | undefined> {
   const raw = await p.secrets.get(providerSecretId(p, tenantId, provider));
   if (!raw) return undefined;
   const parsed = JSON.parse(raw) as ProviderCredentials;

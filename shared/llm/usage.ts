@@ -12,12 +12,24 @@ import type { USAGE_GROUPS } from '../api/contracts/usage';
 type Group = (typeof USAGE_GROUPS)[number];
 
 const COLUMNS: Record<Group, { select: SQL; group: SQL; keys: string[] }> = {
-  workflow: { select: sql`u.workflow_id::text as "workflowId", max(w.slug) as "workflowSlug"`, group: sql`u.workflow_id`, keys: ['workflowId', 'workflowSlug'] },
+  workflow: {
+    select: sql`u.workflow_id::text as "workflowId", max(w.slug) as "workflowSlug"`,
+    group: sql`u.workflow_id`,
+    keys: ['workflowId', 'workflowSlug'],
+  },
   run: { select: sql`u.run_id::text as "runId"`, group: sql`u.run_id`, keys: ['runId'] },
-  step: { select: sql`u.step_id::text as "stepId", max(s.node_id) as "nodeId"`, group: sql`u.step_id`, keys: ['stepId', 'nodeId'] },
+  step: {
+    select: sql`u.step_id::text as "stepId", max(s.node_id) as "nodeId"`,
+    group: sql`u.step_id`,
+    keys: ['stepId', 'nodeId'],
+  },
   provider: { select: sql`u.provider as "provider"`, group: sql`u.provider`, keys: ['provider'] },
   model: { select: sql`u.model as "model"`, group: sql`u.model`, keys: ['model'] },
-  day: { select: sql`to_char(date_trunc('day', u.created_at at time zone 'UTC'), 'YYYY-MM-DD') as "day"`, group: sql`date_trunc('day', u.created_at at time zone 'UTC')`, keys: ['day'] },
+  day: {
+    select: sql`to_char(date_trunc('day', u.created_at at time zone 'UTC'), 'YYYY-MM-DD') as "day"`,
+    group: sql`date_trunc('day', u.created_at at time zone 'UTC')`,
+    keys: ['day'],
+  },
 };
 
 const MEASURES = sql`
@@ -43,16 +55,45 @@ export async function usageReport(tx: Tx, f: UsageFilter) {
   const from = sql`usage_records u left join workflows w on w.id = u.workflow_id left join run_steps s on s.id = u.step_id`;
   const groups = f.groupBy.map((g) => COLUMNS[g]);
   const items = groups.length
-    ? rowsOf<Record<string, unknown>>(await tx.execute(sql`select ${sql.join(groups.map((g) => g.select), sql`, `)}, ${MEASURES} from ${from} where ${where} group by ${sql.join(groups.map((g) => g.group), sql`, `)} order by 1 nulls last limit 5000`))
+    ? rowsOf<Record<string, unknown>>(
+        await tx.execute(
+          sql`select ${sql.join(
+            groups.map((g) => g.select),
+            sql`, `,
+          )}, ${MEASURES} from ${from} where ${where} group by ${sql.join(
+            groups.map((g) => g.group),
+            sql`, `,
+          )} order by 1 nulls last limit 5000`,
+        ),
+      )
     : [];
-  const [total] = rowsOf<Record<string, unknown>>(await tx.execute(sql`select ${MEASURES} from ${from} where ${where}`));
+  const [total] = rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`select ${MEASURES} from ${from} where ${where}`),
+  );
   const clean = (r: Record<string, unknown>) => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(r)) {
       if (v === null || v === undefined) continue;
-      out[k] = ['costUsd', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'attempts', 'failedAttempts', 'skippedAttempts', 'unpricedAttempts'].includes(k) ? Math.round(Number(v) * 1e6) / 1e6 : String(v);
+      out[k] = [
+        'costUsd',
+        'inputTokens',
+        'outputTokens',
+        'cachedInputTokens',
+        'attempts',
+        'failedAttempts',
+        'skippedAttempts',
+        'unpricedAttempts',
+      ].includes(k)
+        ? Math.round(Number(v) * 1e6) / 1e6
+        : String(v);
     }
     return out;
   };
-  return { from: f.from.toISOString(), to: f.to.toISOString(), groupBy: f.groupBy, items: items.map(clean), total: clean(total ?? {}) };
+  return {
+    from: f.from.toISOString(),
+    to: f.to.toISOString(),
+    groupBy: f.groupBy,
+    items: items.map(clean),
+    total: clean(total ?? {}),
+  };
 }

@@ -20,7 +20,12 @@ export function scrub(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { name: value.name, message: scrub(value.message, depth + 1) };
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : scrub(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      SECRET_KEY.test(k) ? '[redacted]' : scrub(v, depth + 1),
+    ]),
+  );
 }
 
 export interface Logger {
@@ -30,10 +35,20 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Logger {
   const emit = (lvl: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    write(JSON.stringify({ level: lvl, time: new Date().toISOString(), message: scrub(message), ...(scrub(fields ?? {}) as object) }));
+    write(
+      JSON.stringify({
+        level: lvl,
+        time: new Date().toISOString(),
+        message: scrub(message),
+        ...(scrub(fields ?? {}) as object),
+      }),
+    );
   };
   return {
     debug: (m, f) => emit('debug', m, f),

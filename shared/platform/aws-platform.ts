@@ -12,7 +12,13 @@ export async function createAwsPlatform(): Promise<Platform> {
   const db =
     cfg.HISHAMOS_DB_DRIVER === 'pg'
       ? await openDatabase({ driver: 'pg', url: cfg.DATABASE_URL ?? '' })
-      : await openDatabase({ driver: 'data-api', resourceArn: cfg.DB_CLUSTER_ARN ?? '', secretArn: cfg.DB_SECRET_ARN ?? '', database: cfg.DB_NAME, region: cfg.AWS_REGION });
+      : await openDatabase({
+          driver: 'data-api',
+          resourceArn: cfg.DB_CLUSTER_ARN ?? '',
+          secretArn: cfg.DB_SECRET_ARN ?? '',
+          database: cfg.DB_NAME,
+          region: cfg.AWS_REGION,
+        });
   return {
     config: cfg,
     db,

@@ -3,7 +3,10 @@ if (typeof (Promise as any).withResolvers !== 'function') {
   (Promise as any).withResolvers = function withResolvers<T>() {
     let resolve!: (v: T) => void;
     let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((a, b) => { resolve = a; reject = b; });
+    const promise = new Promise<T>((a, b) => {
+      resolve = a;
+      reject = b;
+    });
     return { promise, resolve, reject };
   };
 }

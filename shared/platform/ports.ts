@@ -10,6 +10,10 @@ export interface SecretStore {
 
 export interface ExecutionStarter {
   /** Starts a state machine execution named `name` (idempotent on the name). Returns its id (ARN in AWS). */
-  start(machine: string, name: string, input: Record<string, unknown>): Promise<{ executionId: string }>;
+  start(
+    machine: string,
+    name: string,
+    input: Record<string, unknown>,
+  ): Promise<{ executionId: string }>;
   stop(executionId: string, cause: string): Promise<void>;
 }

@@ -44,7 +44,9 @@ export class SecretsManagerStore implements SecretStore {
 
   async delete(id: string): Promise<void> {
     try {
-      await this.client.send(new DeleteSecretCommand({ SecretId: id, ForceDeleteWithoutRecovery: true }));
+      await this.client.send(
+        new DeleteSecretCommand({ SecretId: id, ForceDeleteWithoutRecovery: true }),
+      );
     } catch (e) {
       if (!(e instanceof ResourceNotFoundException)) throw e;
     }

@@ -1,24 +1,42 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { Config } from '../config';
 import type { ExecutionStarter } from './ports';
 
-const ARN_BY_MACHINE: Record<string, keyof Config> = { runWorkflow: 'RUN_WORKFLOW_STATE_MACHINE_ARN', ingestDocument: 'INGEST_DOCUMENT_STATE_MACHINE_ARN' };
+const ARN_BY_MACHINE: Record<string, keyof Config> = {
+  runWorkflow: 'RUN_WORKFLOW_STATE_MACHINE_ARN',
+  ingestDocument: 'INGEST_DOCUMENT_STATE_MACHINE_ARN',
+};
 
 export class StepFunctionsStarter implements ExecutionStarter {
   private readonly client: SFNClient;
-  constructor(private readonly cfg: Config, client?: SFNClient) {
+  constructor(
+    private readonly cfg: Config,
+    client?: SFNClient,
+  ) {
     this.client = client ?? new SFNClient({ region: cfg.AWS_REGION });
   }
 
-  async start(machine: string, name: string, input: Record<string, unknown>): Promise<{ executionId: string }> {
+  async start(
+    machine: string,
+    name: string,
+    input: Record<string, unknown>,
+  ): Promise<{ executionId: string }> {
     const arn = this.cfg[ARN_BY_MACHINE[machine]] as string | undefined;
     if (!arn) throw new Error(`state machine ${machine} is not configured`);
     try {
-      const out = await this.client.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
+      const out = await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }),
+      );
       return { executionId: out.executionArn! };
     } catch (e) {
       // Same name, same input: Step Functions' own idempotency; the retry of a start is not an error.
-      if (e instanceof ExecutionAlreadyExists) return { executionId: `${arn.replace(':stateMachine:', ':execution:')}:${name}` };
+      if (e instanceof ExecutionAlreadyExists)
+        return { executionId: `${arn.replace(':stateMachine:', ':execution:')}:${name}` };
       throw e;
     }
   }

@@ -49,29 +49,63 @@ export async function promptWithKnowledge(p: Platform, step: KnowledgeStep): Pro
   const hits = [];
   for (const id of ids) {
     try {
-      const found = await searchKnowledgeBase(p, scope, id, { query: step.prompt.slice(0, 4000), topK: TOP_CHUNKS, offset: 0, mode: 'hybrid' });
+      const found = await searchKnowledgeBase(p, scope, id, {
+        query: step.prompt.slice(0, 4000),
+        topK: TOP_CHUNKS,
+        offset: 0,
+        mode: 'hybrid',
+      });
       hits.push(...found.items.map((h) => ({ ...h, knowledgeBaseId: id })));
     } catch (e) {
       // A base deleted after the agent was saved must not fail the step.
       if (!(isAppError(e) && e.name === 'NotFound')) throw e;
-      p.log.warn('knowledge base attached to an agent is gone', { knowledgeBaseId: id, runId: step.runId });
+      p.log.warn('knowledge base attached to an agent is gone', {
+        knowledgeBaseId: id,
+        runId: step.runId,
+      });
     }
   }
   const top = hits.sort((a, b) => b.score - a.score).slice(0, TOP_CHUNKS);
-  const citations: Citation[] = top.map((h, i) => ({ n: i + 1, knowledgeBaseId: h.knowledgeBaseId, documentId: h.documentId, title: h.title, chunkId: h.chunkId, heading: h.heading, start: h.start, end: h.end, score: h.score, text: h.text.slice(0, CITATION_EXCERPT_CHARS) }));
+  const citations: Citation[] = top.map((h, i) => ({
+    n: i + 1,
+    knowledgeBaseId: h.knowledgeBaseId,
+    documentId: h.documentId,
+    title: h.title,
+    chunkId: h.chunkId,
+    heading: h.heading,
+    start: h.start,
+    end: h.end,
+    score: h.score,
+    text: h.text.slice(0, CITATION_EXCERPT_CHARS),
+  }));
 
   await p.db.withTenant({ tenantId: step.tenantId }, async (tx) => {
     // Retried attempts retrieve the same sources; the timeline lists them once.
-    const [seen] = await tx.select({ seq: runEvents.seq }).from(runEvents).where(and(eq(runEvents.stepId, step.stepId), eq(runEvents.type, 'step.citations'))).limit(1);
+    const [seen] = await tx
+      .select({ seq: runEvents.seq })
+      .from(runEvents)
+      .where(and(eq(runEvents.stepId, step.stepId), eq(runEvents.type, 'step.citations')))
+      .limit(1);
     if (!seen) {
       await appendEvent(tx, {
-        tenantId: step.tenantId, runId: step.runId, stepId: step.stepId, nodeId: step.nodeId, type: 'step.citations',
-        message: citations.length ? `${step.nodeId} retrieved ${citations.length} source${citations.length === 1 ? '' : 's'}: ${[...new Set(citations.map((c) => c.title))].join(', ')}` : `${step.nodeId} found no relevant sources`,
+        tenantId: step.tenantId,
+        runId: step.runId,
+        stepId: step.stepId,
+        nodeId: step.nodeId,
+        type: 'step.citations',
+        message: citations.length
+          ? `${step.nodeId} retrieved ${citations.length} source${citations.length === 1 ? '' : 's'}: ${[...new Set(citations.map((c) => c.title))].join(', ')}`
+          : `${step.nodeId} found no relevant sources`,
         data: { citations },
       });
     }
   });
   if (!top.length) return step.prompt;
-  const sources = top.map((h, i) => `[${i + 1}] ${h.heading || h.title} (document ${h.documentId}, characters ${h.start}-${h.end})\n${h.text}`).join('\n\n');
+  const sources = top
+    .map(
+      (h, i) =>
+        `[${i + 1}] ${h.heading || h.title} (document ${h.documentId}, characters ${h.start}-${h.end})\n${h.text}`,
+    )
+    .join('\n\n');
   return `${step.prompt}\n\n---\nSources from the knowledge base. Use them where relevant and cite them as [n]:\n\n${sources}`;
 }

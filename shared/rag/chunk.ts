@@ -54,11 +54,21 @@ export function chunkText(source: string, options: ChunkOptions): TextChunk[] {
     const start = startOverride ?? segments[i].start;
     let j = i;
     let onlyHeadings = segments[i].heading !== undefined;
-    while (j + 1 < segments.length && segments[j + 1].end - start <= size && (segments[j + 1].heading === undefined || onlyHeadings)) {
+    while (
+      j + 1 < segments.length &&
+      segments[j + 1].end - start <= size &&
+      (segments[j + 1].heading === undefined || onlyHeadings)
+    ) {
       j++;
       onlyHeadings &&= segments[j].heading !== undefined;
     }
-    chunks.push({ ordinal: chunks.length, text: source.slice(start, segments[j].end), start, end: segments[j].end, heading: headingAt.get(j) ?? '' });
+    chunks.push({
+      ordinal: chunks.length,
+      text: source.slice(start, segments[j].end),
+      start,
+      end: segments[j].end,
+      heading: headingAt.get(j) ?? '',
+    });
     if (j + 1 >= segments.length) break;
     startOverride = undefined;
     if (segments[j + 1].heading !== undefined || overlap === 0) {
@@ -69,7 +79,11 @@ export function chunkText(source: string, options: ChunkOptions): TextChunk[] {
     for (let m = j; m > i && segments[j].end - segments[m].start <= overlap; m--) next = m;
     if (next === j + 1 && segments[j].heading === undefined) {
       // No whole segment fits the overlap: carry a word-aligned tail of the last segment.
-      const tail = wordBoundaryAfter(source, Math.max(segments[j].start, segments[j].end - overlap), segments[j].end);
+      const tail = wordBoundaryAfter(
+        source,
+        Math.max(segments[j].start, segments[j].end - overlap),
+        segments[j].end,
+      );
       if (tail < segments[j].end && tail > start) {
         next = j;
         startOverride = tail;
@@ -91,7 +105,7 @@ function wordBoundaryAfter(text: string, from: number, limit: number): number {
 function segment(text: string, size: number): Segment[] {
   const out: Segment[] = [];
   const lines: { start: number; end: number; text: string }[] = [];
-  for (let pos = 0; pos <= text.length;) {
+  for (let pos = 0; pos <= text.length; ) {
     const nl = text.indexOf('\n', pos);
     const end = nl === -1 ? text.length : nl;
     lines.push({ start: pos, end, text: text.slice(pos, end) });
@@ -111,13 +125,20 @@ function segment(text: string, size: number): Segment[] {
       let m = l + 1;
       while (m < lines.length && !lines[m].text.trimStart().startsWith(fence)) m++;
       const last = Math.min(m, lines.length - 1);
-      if (lines[last].end - line.start <= size) out.push({ start: line.start, end: lines[last].end });
-      else for (let k = l; k <= last; k++) pushTrimmed(text, lines[k].start, lines[k].end, size, out);
+      if (lines[last].end - line.start <= size)
+        out.push({ start: line.start, end: lines[last].end });
+      else
+        for (let k = l; k <= last; k++) pushTrimmed(text, lines[k].start, lines[k].end, size, out);
       l = last;
       continue;
     }
     const atx = ATX.exec(line.text);
-    const setext = !atx && para === undefined && line.text.trim() && l + 1 < lines.length && /^\s{0,3}(=+|-{2,})\s*$/.test(lines[l + 1].text);
+    const setext =
+      !atx &&
+      para === undefined &&
+      line.text.trim() &&
+      l + 1 < lines.length &&
+      /^\s{0,3}(=+|-{2,})\s*$/.test(lines[l + 1].text);
     if (atx || setext) {
       flush();
       const level = atx ? atx[1].length : lines[l + 1].text.includes('=') ? 1 : 2;
@@ -153,7 +174,11 @@ function sentences(text: string, start: number, end: number, size: number, out: 
   pushTrimmed(text, start + from, end, size, out);
 }
 
-function trimmed(text: string, start: number, end: number): { start: number; end: number } | undefined {
+function trimmed(
+  text: string,
+  start: number,
+  end: number,
+): { start: number; end: number } | undefined {
   while (start < end && /\s/.test(text[start])) start++;
   while (end > start && /\s/.test(text[end - 1])) end--;
   return end > start ? { start, end } : undefined;

@@ -36,7 +36,10 @@ async function current(tx: Tx, ref: IngestRef): Promise<DocumentRow | undefined>
 }
 
 const setStatus = (tx: Tx, ref: IngestRef, values: Partial<typeof documents.$inferInsert>) =>
-  tx.update(documents).set({ ...values, updatedAt: new Date() }).where(and(eq(documents.id, ref.documentId), eq(documents.generation, ref.generation)));
+  tx
+    .update(documents)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(documents.id, ref.documentId), eq(documents.generation, ref.generation)));
 
 /** Source → text. `skip` ends the execution early: document gone, superseded, or content unchanged. */
 export async function extractDocument(p: Platform, ref: IngestRef): Promise<{ skip: boolean }> {
@@ -59,24 +62,35 @@ export async function extractDocument(p: Platform, ref: IngestRef): Promise<{ sk
       return { skip: true };
     }
     const kind = detectKind(doc.contentType, doc.filename);
-    if (!kind) throw new ExtractionFailed(`unsupported file type ${doc.contentType ?? ''} (${doc.filename}): upload txt, md, html, json, pdf or source code`);
+    if (!kind)
+      throw new ExtractionFailed(
+        `unsupported file type ${doc.contentType ?? ''} (${doc.filename}): upload txt, md, html, json, pdf or source code`,
+      );
     text = await extractText(bytes, kind);
   } else if (doc.liveGeneration !== null) {
     await p.db.withTenant(ref, (tx) => setStatus(tx, ref, { status: 'ready', error: null }));
     return { skip: true };
   }
-  await p.db.withTenant(ref, (tx) => setStatus(tx, ref, { status: 'chunking', content: text, contentHash: hash, byteSize: size }));
+  await p.db.withTenant(ref, (tx) =>
+    setStatus(tx, ref, { status: 'chunking', content: text, contentHash: hash, byteSize: size }),
+  );
   return { skip: false };
 }
 
 async function readUpload(p: Platform, doc: DocumentRow): Promise<Uint8Array> {
   try {
-    const out = await p.s3.send(new GetObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: doc.s3Key! }));
-    if ((out.ContentLength ?? 0) > MAX_UPLOAD_BYTES) throw new ExtractionFailed(`the file is ${out.ContentLength} bytes; the limit is ${MAX_UPLOAD_BYTES}`);
+    const out = await p.s3.send(
+      new GetObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: doc.s3Key! }),
+    );
+    if ((out.ContentLength ?? 0) > MAX_UPLOAD_BYTES)
+      throw new ExtractionFailed(
+        `the file is ${out.ContentLength} bytes; the limit is ${MAX_UPLOAD_BYTES}`,
+      );
     return await out.Body!.transformToByteArray();
   } catch (e) {
     if (isAppError(e)) throw e;
-    if ((e as Error).name === 'NoSuchKey') throw new ExtractionFailed('no file was uploaded for this document');
+    if ((e as Error).name === 'NoSuchKey')
+      throw new ExtractionFailed('no file was uploaded for this document');
     throw e;
   }
 }
@@ -86,18 +100,36 @@ async function readUpload(p: Platform, doc: DocumentRow): Promise<Uint8Array> {
  * anywhere in the base copy that embedding, so identical content is never embedded twice.
  * Returns the embedding batches still to do.
  */
-export async function chunkDocument(p: Platform, ref: IngestRef): Promise<{ batches: number[]; chunkCount: number }> {
+export async function chunkDocument(
+  p: Platform,
+  ref: IngestRef,
+): Promise<{ batches: number[]; chunkCount: number }> {
   return p.db.withTenant(ref, async (tx) => {
     const doc = await current(tx, ref);
     if (!doc) return { batches: [], chunkCount: 0 };
-    const [kb] = await tx.select().from(knowledgeBases).where(eq(knowledgeBases.id, doc.knowledgeBaseId));
+    const [kb] = await tx
+      .select()
+      .from(knowledgeBases)
+      .where(eq(knowledgeBases.id, doc.knowledgeBaseId));
     const pieces = chunkText(doc.content ?? '', { size: kb.chunkSize, overlap: kb.chunkOverlap });
-    if (pieces.length > MAX_CHUNKS) throw new ExtractionFailed(`the document makes ${pieces.length} chunks; the limit is ${MAX_CHUNKS}: split it or use larger chunks`);
-    await tx.execute(sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation}`);
+    if (pieces.length > MAX_CHUNKS)
+      throw new ExtractionFailed(
+        `the document makes ${pieces.length} chunks; the limit is ${MAX_CHUNKS}: split it or use larger chunks`,
+      );
+    await tx.execute(
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation}`,
+    );
     for (let i = 0; i < pieces.length; i += INSERT_BATCH) {
       const rows = pieces.slice(i, i + INSERT_BATCH).map((c) => {
         const heading = c.heading ? `${doc.title} › ${c.heading}` : doc.title;
-        return { o: c.ordinal, h: heading, t: c.text, x: sha256(embeddingInput(heading, c.text)), s: c.start, e: c.end };
+        return {
+          o: c.ordinal,
+          h: heading,
+          t: c.text,
+          x: sha256(embeddingInput(heading, c.text)),
+          s: c.start,
+          e: c.end,
+        };
       });
       // JSON, not array parameters: the RDS Data API has no array parameters.
       await tx.execute(sql`
@@ -107,11 +139,21 @@ export async function chunkDocument(p: Platform, ref: IngestRef): Promise<{ batc
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(o int, h text, t text, x text, s int, e int)`);
     }
     const batchSize = parseEmbeddingModel(kb.embeddingModel).maxBatch;
-    const todo = rowsOf<{ b: number }>(await tx.execute(sql`
+    const todo = rowsOf<{ b: number }>(
+      await tx.execute(sql`
       SELECT DISTINCT ordinal / ${batchSize}::int AS b FROM chunks
-      WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NULL ORDER BY 1`)).map((r) => Number(r.b));
-    const reused = rowsOf<{ n: number }>(await tx.execute(sql`SELECT count(*)::int AS n FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NOT NULL`))[0];
-    await setStatus(tx, ref, { status: 'embedding', chunkCount: pieces.length, reusedChunkCount: Number(reused?.n ?? 0) });
+      WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NULL ORDER BY 1`),
+    ).map((r) => Number(r.b));
+    const reused = rowsOf<{ n: number }>(
+      await tx.execute(
+        sql`SELECT count(*)::int AS n FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NOT NULL`,
+      ),
+    )[0];
+    await setStatus(tx, ref, {
+      status: 'embedding',
+      chunkCount: pieces.length,
+      reusedChunkCount: Number(reused?.n ?? 0),
+    });
     return { batches: todo, chunkCount: pieces.length };
   });
 }
@@ -122,22 +164,33 @@ export function embeddingInput(heading: string, text: string): string {
 }
 
 /** One batch: its own Lambda task, retried by the ASL on ProviderThrottled/ProviderUnavailable. */
-export async function embedBatch(p: Platform, input: IngestRef & { batch: number; executionId: string }): Promise<{ embedded: number }> {
+export async function embedBatch(
+  p: Platform,
+  input: IngestRef & { batch: number; executionId: string },
+): Promise<{ embedded: number }> {
   const prepared = await p.db.withTenant(input, async (tx) => {
     const doc = await current(tx, input);
     if (!doc) return undefined;
-    const [kb] = await tx.select().from(knowledgeBases).where(eq(knowledgeBases.id, doc.knowledgeBaseId));
+    const [kb] = await tx
+      .select()
+      .from(knowledgeBases)
+      .where(eq(knowledgeBases.id, doc.knowledgeBaseId));
     const model = parseEmbeddingModel(kb.embeddingModel);
     // Provider embeddings cost money: a used-up tenant budget stops them before any call (the local embedder is free).
-    if (model.provider !== 'local') await assertTenantBudgetLeft(tx, input.tenantId, new Date(p.now()));
+    if (model.provider !== 'local')
+      await assertTenantBudgetLeft(tx, input.tenantId, new Date(p.now()));
     const size = model.maxBatch;
-    const [{ attempts }] = rowsOf<{ attempts: number }>(await tx.execute(sql`
+    const [{ attempts }] = rowsOf<{ attempts: number }>(
+      await tx.execute(sql`
       INSERT INTO embedding_batches (tenant_id, document_id, generation, batch, attempts, status) VALUES (${input.tenantId}, ${doc.id}, ${input.generation}, ${input.batch}, 1, 'running')
       ON CONFLICT (document_id, generation, batch) DO UPDATE SET attempts = embedding_batches.attempts + 1, status = 'running', updated_at = now()
-      RETURNING attempts`));
-    const todo = rowsOf<{ id: string; heading: string; text: string }>(await tx.execute(sql`
+      RETURNING attempts`),
+    );
+    const todo = rowsOf<{ id: string; heading: string; text: string }>(
+      await tx.execute(sql`
       SELECT id, heading, text FROM chunks WHERE document_id = ${doc.id} AND generation = ${input.generation}
-        AND ordinal >= ${input.batch * size} AND ordinal < ${(input.batch + 1) * size} AND embedding IS NULL ORDER BY ordinal`));
+        AND ordinal >= ${input.batch * size} AND ordinal < ${(input.batch + 1) * size} AND embedding IS NULL ORDER BY ordinal`),
+    );
     return { kb, attempt: Number(attempts), todo };
   });
   if (!prepared) return { embedded: 0 };
@@ -149,47 +202,96 @@ export async function embedBatch(p: Platform, input: IngestRef & { batch: number
   try {
     const scripted = scriptedFailure(kb.embeddingModel, input.batch, attempt);
     if (scripted) throw scripted;
-    result = todo.length ? await embedder.embed(todo.map((c) => embeddingInput(c.heading, c.text)), 'document') : { vectors: [], tokens: 0, estimated: false };
+    result = todo.length
+      ? await embedder.embed(
+          todo.map((c) => embeddingInput(c.heading, c.text)),
+          'document',
+        )
+      : { vectors: [], tokens: 0, estimated: false };
   } catch (e) {
     const error = e as Error;
     await p.db.withTenant(input, async (tx) => {
-      await recordEmbeddingUsage(tx, { tenantId: input.tenantId, provider: embedder.provider, model: embedder.model, tokens: 0, latencyMs: p.now() - started, outcome: 'error', errorName: error.name, errorMessage: error.message, ...usageKey });
-      await tx.execute(sql`UPDATE embedding_batches SET last_error = ${`${error.name}: ${error.message}`.slice(0, 1000)}, updated_at = now() WHERE document_id = ${input.documentId} AND generation = ${input.generation} AND batch = ${input.batch}`);
+      await recordEmbeddingUsage(tx, {
+        tenantId: input.tenantId,
+        provider: embedder.provider,
+        model: embedder.model,
+        tokens: 0,
+        latencyMs: p.now() - started,
+        outcome: 'error',
+        errorName: error.name,
+        errorMessage: error.message,
+        ...usageKey,
+      });
+      await tx.execute(
+        sql`UPDATE embedding_batches SET last_error = ${`${error.name}: ${error.message}`.slice(0, 1000)}, updated_at = now() WHERE document_id = ${input.documentId} AND generation = ${input.generation} AND batch = ${input.batch}`,
+      );
     });
     throw e;
   }
   await p.db.withTenant(input, async (tx) => {
     if (todo.length) {
       const rows = todo.map((c, i) => ({ id: c.id, v: vectorLiteral(result.vectors[i]) }));
-      await tx.execute(sql`UPDATE chunks c SET embedding = v.v::vector FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, v text) WHERE c.id = v.id`);
-      await recordEmbeddingUsage(tx, { tenantId: input.tenantId, provider: embedder.provider, model: embedder.model, tokens: result.tokens, latencyMs: p.now() - started, outcome: 'success', ...usageKey });
+      await tx.execute(
+        sql`UPDATE chunks c SET embedding = v.v::vector FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, v text) WHERE c.id = v.id`,
+      );
+      await recordEmbeddingUsage(tx, {
+        tenantId: input.tenantId,
+        provider: embedder.provider,
+        model: embedder.model,
+        tokens: result.tokens,
+        latencyMs: p.now() - started,
+        outcome: 'success',
+        ...usageKey,
+      });
     }
-    await tx.execute(sql`UPDATE embedding_batches SET status = 'succeeded', embedded = ${todo.length}, tokens = ${result.tokens}, updated_at = now() WHERE document_id = ${input.documentId} AND generation = ${input.generation} AND batch = ${input.batch}`);
+    await tx.execute(
+      sql`UPDATE embedding_batches SET status = 'succeeded', embedded = ${todo.length}, tokens = ${result.tokens}, updated_at = now() WHERE document_id = ${input.documentId} AND generation = ${input.generation} AND batch = ${input.batch}`,
+    );
   });
   return { embedded: todo.length };
 }
 
 /** Makes this generation the live one: searchable, older generations' chunks removed. */
-export async function indexDocument(p: Platform, ref: IngestRef): Promise<{ status: string; chunkCount: number }> {
+export async function indexDocument(
+  p: Platform,
+  ref: IngestRef,
+): Promise<{ status: string; chunkCount: number }> {
   return p.db.withTenant(ref, async (tx) => {
     const doc = await current(tx, ref);
     if (!doc) return { status: 'skipped', chunkCount: 0 };
-    const [{ missing }] = rowsOf<{ missing: number }>(await tx.execute(sql`SELECT count(*)::int AS missing FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NULL`));
-    if (Number(missing) > 0) throw new Error(`${missing} chunks of generation ${ref.generation} have no embedding`);
-    await tx.execute(sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation <> ${ref.generation}`);
-    await setStatus(tx, ref, { status: 'ready', liveGeneration: ref.generation, error: null, ingestedAt: new Date() });
+    const [{ missing }] = rowsOf<{ missing: number }>(
+      await tx.execute(
+        sql`SELECT count(*)::int AS missing FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NULL`,
+      ),
+    );
+    if (Number(missing) > 0)
+      throw new Error(`${missing} chunks of generation ${ref.generation} have no embedding`);
+    await tx.execute(
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation <> ${ref.generation}`,
+    );
+    await setStatus(tx, ref, {
+      status: 'ready',
+      liveGeneration: ref.generation,
+      error: null,
+      ingestedAt: new Date(),
+    });
     return { status: 'ready', chunkCount: doc.chunkCount };
   });
 }
 
 /** The Catch of every state lands here: the document fails with a reason a person can read. */
-export async function failIngestion(p: Platform, input: IngestRef & { error: { Error?: string; Cause?: string } }): Promise<{ status: string }> {
+export async function failIngestion(
+  p: Platform,
+  input: IngestRef & { error: { Error?: string; Cause?: string } },
+): Promise<{ status: string }> {
   const reason = failureReason(input.error);
   await p.db.withTenant(input, async (tx) => {
     const doc = await current(tx, input);
     if (!doc) return;
     // The failed generation's chunks go; a previously live generation stays searchable.
-    await tx.execute(sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation = ${input.generation}`);
+    await tx.execute(
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation = ${input.generation}`,
+    );
     await setStatus(tx, input, { status: 'failed', error: reason });
   });
   return { status: 'failed' };
@@ -207,4 +309,3 @@ export function failureReason(error: { Error?: string; Cause?: string }): string
   const name = error.Error ?? 'Error';
   return (name === 'ExtractionFailed' ? message : `${name}: ${message}`).slice(0, 2000);
 }
-

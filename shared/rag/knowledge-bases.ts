@@ -19,9 +19,15 @@ export type KnowledgeBaseRow = typeof knowledgeBases.$inferSelect;
 
 export function kbView(kb: KnowledgeBaseRow, documentCount = 0) {
   return {
-    id: kb.id, name: kb.name, description: kb.description, embeddingModel: kb.embeddingModel, dimensions: kb.dimensions,
-    chunking: { size: kb.chunkSize, overlap: kb.chunkOverlap }, documentCount,
-    createdAt: kb.createdAt.toISOString(), updatedAt: kb.updatedAt.toISOString(),
+    id: kb.id,
+    name: kb.name,
+    description: kb.description,
+    embeddingModel: kb.embeddingModel,
+    dimensions: kb.dimensions,
+    chunking: { size: kb.chunkSize, overlap: kb.chunkOverlap },
+    documentCount,
+    createdAt: kb.createdAt.toISOString(),
+    updatedAt: kb.updatedAt.toISOString(),
   };
 }
 
@@ -32,46 +38,96 @@ export async function loadKnowledgeBase(tx: Tx, id: string): Promise<KnowledgeBa
   return kb;
 }
 
-export async function createKnowledgeBase(p: Platform, auth: AuthContext, body: KnowledgeBaseCreate) {
+export async function createKnowledgeBase(
+  p: Platform,
+  auth: AuthContext,
+  body: KnowledgeBaseCreate,
+) {
   const model = parseEmbeddingModel(body.embeddingModel);
   return p.db.withTenant(auth, async (tx) => {
-    const [kb] = await tx.insert(knowledgeBases).values({
-      tenantId: auth.tenantId, name: body.name, description: body.description, embeddingModel: body.embeddingModel,
-      dimensions: model.dimensions, chunkSize: body.chunking.size, chunkOverlap: body.chunking.overlap, createdBy: actorOf(auth),
-    }).returning();
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'knowledge_base.create', target: `knowledge_base:${kb.id}`, data: { name: kb.name, embeddingModel: kb.embeddingModel } });
+    const [kb] = await tx
+      .insert(knowledgeBases)
+      .values({
+        tenantId: auth.tenantId,
+        name: body.name,
+        description: body.description,
+        embeddingModel: body.embeddingModel,
+        dimensions: model.dimensions,
+        chunkSize: body.chunking.size,
+        chunkOverlap: body.chunking.overlap,
+        createdBy: actorOf(auth),
+      })
+      .returning();
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'knowledge_base.create',
+      target: `knowledge_base:${kb.id}`,
+      data: { name: kb.name, embeddingModel: kb.embeddingModel },
+    });
     return kbView(kb);
   });
 }
 
-export async function listKnowledgeBases(p: Platform, auth: AuthContext, page: { limit: number; cursor?: string }) {
+export async function listKnowledgeBases(
+  p: Platform,
+  auth: AuthContext,
+  page: { limit: number; cursor?: string },
+) {
   return p.db.withTenant(auth, async (tx) => {
-    const rows = await tx.select().from(knowledgeBases)
+    const rows = await tx
+      .select()
+      .from(knowledgeBases)
       .where(page.cursor ? lt(knowledgeBases.createdAt, new Date(page.cursor)) : undefined)
-      .orderBy(desc(knowledgeBases.createdAt)).limit(page.limit + 1);
+      .orderBy(desc(knowledgeBases.createdAt))
+      .limit(page.limit + 1);
     const items = rows.slice(0, page.limit);
     const counts = items.length
-      ? await tx.select({ kb: documents.knowledgeBaseId, n: count() }).from(documents).where(sql`${documents.knowledgeBaseId} = ANY(${sql.raw(`ARRAY[${items.map((k) => `'${k.id}'`).join(',')}]::uuid[]`)})`).groupBy(documents.knowledgeBaseId)
+      ? await tx
+          .select({ kb: documents.knowledgeBaseId, n: count() })
+          .from(documents)
+          .where(
+            sql`${documents.knowledgeBaseId} = ANY(${sql.raw(`ARRAY[${items.map((k) => `'${k.id}'`).join(',')}]::uuid[]`)})`,
+          )
+          .groupBy(documents.knowledgeBaseId)
       : [];
     const byKb = new Map(counts.map((c) => [c.kb, Number(c.n)]));
-    return { items: items.map((k) => kbView(k, byKb.get(k.id) ?? 0)), ...(rows.length > page.limit ? { nextCursor: items[items.length - 1].createdAt.toISOString() } : {}) };
+    return {
+      items: items.map((k) => kbView(k, byKb.get(k.id) ?? 0)),
+      ...(rows.length > page.limit
+        ? { nextCursor: items[items.length - 1].createdAt.toISOString() }
+        : {}),
+    };
   });
 }
 
 export async function getKnowledgeBase(p: Platform, auth: AuthContext, id: string) {
   return p.db.withTenant(auth, async (tx) => {
     const kb = await loadKnowledgeBase(tx, id);
-    const [{ n }] = await tx.select({ n: count() }).from(documents).where(eq(documents.knowledgeBaseId, id));
+    const [{ n }] = await tx
+      .select({ n: count() })
+      .from(documents)
+      .where(eq(documents.knowledgeBaseId, id));
     return kbView(kb, Number(n));
   });
 }
 
-export async function deleteKnowledgeBase(p: Platform, auth: AuthContext, id: string): Promise<void> {
+export async function deleteKnowledgeBase(
+  p: Platform,
+  auth: AuthContext,
+  id: string,
+): Promise<void> {
   await p.db.withTenant(auth, async (tx) => {
     const kb = await loadKnowledgeBase(tx, id);
     // Documents, chunks and batch records go with it (ON DELETE CASCADE).
     await tx.delete(knowledgeBases).where(and(eq(knowledgeBases.id, id)));
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'knowledge_base.delete', target: `knowledge_base:${id}`, data: { name: kb.name } });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'knowledge_base.delete',
+      target: `knowledge_base:${id}`,
+      data: { name: kb.name },
+    });
   });
 }
 
@@ -84,7 +140,12 @@ export interface SearchScope {
 }
 
 /** Embeds the query (outside any transaction), then runs the hybrid SQL. */
-export async function searchKnowledgeBase(p: Platform, scope: SearchScope, id: string, body: SearchRequest) {
+export async function searchKnowledgeBase(
+  p: Platform,
+  scope: SearchScope,
+  id: string,
+  body: SearchRequest,
+) {
   const kb = await p.db.withTenant(scope, (tx) => loadKnowledgeBase(tx, id));
   let vector: number[] | undefined;
   let usage: Parameters<typeof recordEmbeddingUsage>[1] | undefined;
@@ -94,13 +155,30 @@ export async function searchKnowledgeBase(p: Platform, scope: SearchScope, id: s
     const out = await embedder.embed([body.query], 'query');
     vector = out.vectors[0];
     // Local query embeddings are free and not metered; provider calls are.
-    if (embedder.provider !== 'local') usage = { tenantId: scope.tenantId, runId: scope.runId, workflowId: scope.workflowId, provider: embedder.provider, model: embedder.model, tokens: out.tokens, latencyMs: p.now() - started, outcome: 'success' };
+    if (embedder.provider !== 'local')
+      usage = {
+        tenantId: scope.tenantId,
+        runId: scope.runId,
+        workflowId: scope.workflowId,
+        provider: embedder.provider,
+        model: embedder.model,
+        tokens: out.tokens,
+        latencyMs: p.now() - started,
+        outcome: 'success',
+      };
   }
   const items = await p.db.withTenant(scope, async (tx) => {
     if (usage) await recordEmbeddingUsage(tx, usage);
     return searchChunks(tx, {
-      knowledgeBaseId: kb.id, dimensions: kb.dimensions, query: body.query, vector, topK: body.topK, offset: body.offset, mode: body.mode,
-      documentIds: body.filter?.documentIds, metadata: body.filter?.metadata,
+      knowledgeBaseId: kb.id,
+      dimensions: kb.dimensions,
+      query: body.query,
+      vector,
+      topK: body.topK,
+      offset: body.offset,
+      mode: body.mode,
+      documentIds: body.filter?.documentIds,
+      metadata: body.filter?.metadata,
     });
   });
   return { items, mode: body.mode, embeddingModel: kb.embeddingModel };

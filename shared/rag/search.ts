@@ -57,16 +57,25 @@ export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]
   const dims = sql.raw(String(Math.trunc(s.dimensions)));
   const cand = candidateCount(s.topK, s.offset);
   const filters: SQL[] = [sql`c.knowledge_base_id = ${s.knowledgeBaseId}`];
-  if (s.documentIds?.length) filters.push(sql`c.document_id = ANY(${sql.raw(`ARRAY[${s.documentIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'`).join(',')}]::uuid[]`)})`);
+  if (s.documentIds?.length)
+    filters.push(
+      sql`c.document_id = ANY(${sql.raw(`ARRAY[${s.documentIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'`).join(',')}]::uuid[]`)})`,
+    );
   if (s.metadata && Object.keys(s.metadata).length) {
-    filters.push(sql`c.document_id IN (SELECT d2.id FROM documents d2 WHERE d2.knowledge_base_id = ${s.knowledgeBaseId} AND d2.metadata @> ${JSON.stringify(s.metadata)}::jsonb)`);
+    filters.push(
+      sql`c.document_id IN (SELECT d2.id FROM documents d2 WHERE d2.knowledge_base_id = ${s.knowledgeBaseId} AND d2.metadata @> ${JSON.stringify(s.metadata)}::jsonb)`,
+    );
   }
   const where = sql.join(filters, sql` AND `);
 
   const ctes: SQL[] = [];
   if (mode !== 'text') {
     if (!s.vector) throw new Error('vector search needs a query vector');
-    await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(s.efSearch ?? EF_SEARCH[mode], cand))}`));
+    await tx.execute(
+      sql.raw(
+        `SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(s.efSearch ?? EF_SEARCH[mode], cand))}`,
+      ),
+    );
     // pgvector ≥ 0.8: keep scanning the graph when filters (tenant, base, documents) drop candidates.
     await tx.execute(sql.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`));
     const v = vectorLiteral(s.vector);
@@ -91,11 +100,12 @@ export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]
       tr AS (SELECT id, rank() OVER (ORDER BY rank DESC) AS r FROM txt)`);
   }
   const k = sql.raw(String(RRF_K));
-  const fused = mode === 'vector'
-    ? sql`SELECT id, r AS vrank, NULL::bigint AS trank, 1.0 / (${k} + r) AS score FROM vr`
-    : mode === 'text'
-      ? sql`SELECT id, NULL::bigint AS vrank, r AS trank, 1.0 / (${k} + r) AS score FROM tr`
-      : sql`SELECT coalesce(vr.id, tr.id) AS id, vr.r AS vrank, tr.r AS trank,
+  const fused =
+    mode === 'vector'
+      ? sql`SELECT id, r AS vrank, NULL::bigint AS trank, 1.0 / (${k} + r) AS score FROM vr`
+      : mode === 'text'
+        ? sql`SELECT id, NULL::bigint AS vrank, r AS trank, 1.0 / (${k} + r) AS score FROM tr`
+        : sql`SELECT coalesce(vr.id, tr.id) AS id, vr.r AS vrank, tr.r AS trank,
               coalesce(1.0 / (${k} + vr.r), 0) + coalesce(1.0 / (${k} + tr.r), 0) AS score
             FROM vr FULL OUTER JOIN tr ON vr.id = tr.id`;
   // Materialised steps keep the plan small: ≤ 2 × candidates ids, then their rows by primary key,

@@ -27,15 +27,35 @@ export interface EmbeddingUsage {
 
 export async function recordEmbeddingUsage(tx: Tx, u: EmbeddingUsage): Promise<void> {
   if (u.executionId) {
-    const seen = rowsOf(await tx.execute(sql`select 1 from usage_records where execution_id = ${u.executionId} and attempt = ${u.attempt ?? 1} and step_id is null limit 1`));
+    const seen = rowsOf(
+      await tx.execute(
+        sql`select 1 from usage_records where execution_id = ${u.executionId} and attempt = ${u.attempt ?? 1} and step_id is null limit 1`,
+      ),
+    );
     if (seen.length) return;
   }
-  const price = u.provider === 'local' ? undefined : await findPrice(tx, u.tenantId, u.provider, u.model, new Date());
-  const costUsd = price ? costOf(price, { inputTokens: u.tokens, outputTokens: 0, cachedInputTokens: 0 }) : 0;
+  const price =
+    u.provider === 'local'
+      ? undefined
+      : await findPrice(tx, u.tenantId, u.provider, u.model, new Date());
+  const costUsd = price
+    ? costOf(price, { inputTokens: u.tokens, outputTokens: 0, cachedInputTokens: 0 })
+    : 0;
   await tx.insert(usageRecords).values({
-    tenantId: u.tenantId, runId: u.runId ?? null, workflowId: u.workflowId ?? null, executionId: u.executionId ?? null, attempt: u.attempt ?? 1,
-    provider: u.provider, model: u.model, outcome: u.outcome, errorName: u.errorName ?? null, errorMessage: u.errorMessage?.slice(0, 1000) ?? null,
-    latencyMs: Math.max(0, Math.round(u.latencyMs)), inputTokens: u.tokens, outputTokens: 0, costUsd,
+    tenantId: u.tenantId,
+    runId: u.runId ?? null,
+    workflowId: u.workflowId ?? null,
+    executionId: u.executionId ?? null,
+    attempt: u.attempt ?? 1,
+    provider: u.provider,
+    model: u.model,
+    outcome: u.outcome,
+    errorName: u.errorName ?? null,
+    errorMessage: u.errorMessage?.slice(0, 1000) ?? null,
+    latencyMs: Math.max(0, Math.round(u.latencyMs)),
+    inputTokens: u.tokens,
+    outputTokens: 0,
+    costUsd,
     // The local embedder is free by definition; a provider model without a price row is flagged.
     priced: u.provider === 'local' || price !== undefined,
   });

@@ -22,27 +22,85 @@ import { loadRunRow, loadSteps, runSummary } from './run-store';
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 export const RUN_MACHINE = 'runWorkflow';
 
-export interface PinnedAgent { agentId: string; version: number }
+export interface PinnedAgent {
+  agentId: string;
+  version: number;
+}
 
-export async function startRun(p: Platform, auth: AuthContext, workflowIdOrSlug: string, input: Record<string, unknown>, idempotencyKey?: string) {
+export async function startRun(
+  p: Platform,
+  auth: AuthContext,
+  workflowIdOrSlug: string,
+  input: Record<string, unknown>,
+  idempotencyKey?: string,
+) {
   const runId = randomUUID();
   if (idempotencyKey) {
-    const claim = await claimKey(p.dynamo, p.config.TABLE_NAME, `idem#${auth.tenantId}#run#${idempotencyKey}`, runId, 24 * 3600, p.now());
+    const claim = await claimKey(
+      p.dynamo,
+      p.config.TABLE_NAME,
+      `idem#${auth.tenantId}#run#${idempotencyKey}`,
+      runId,
+      24 * 3600,
+      p.now(),
+    );
     if (!claim.claimed) return { runId: claim.value, status: 'QUEUED', replayed: true };
   }
   try {
     await p.db.withTenant(auth, async (tx) => {
       const wf = await workflowStoreInstance.get(tx, auth.tenantId, workflowIdOrSlug);
       const issues = validateRunInput(wf.spec, input);
-      if (issues.length) throw new ValidationError(`invalid run input: ${issues[0].path}: ${issues[0].message}`, issues);
+      if (issues.length)
+        throw new ValidationError(
+          `invalid run input: ${issues[0].path}: ${issues[0].message}`,
+          issues,
+        );
       const pinned = await pinAgents(tx, auth.tenantId, wf.spec);
-      await tx.insert(runs).values({ id: runId, tenantId: auth.tenantId, workflowId: wf.id, workflowVersion: wf.version, agentVersions: pinned, status: 'QUEUED', input, createdBy: actorOf(auth) });
-      await tx.insert(runSteps).values(wf.spec.nodes.map((n) => ({ tenantId: auth.tenantId, runId, nodeId: n.id, type: n.type, status: 'PENDING' })));
-      await appendEvent(tx, { tenantId: auth.tenantId, runId, type: 'run.queued', message: `run of ${wf.slug} v${wf.version} queued`, data: { workflowVersion: wf.version } });
-      await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'run.start', target: `run:${runId}`, data: { workflow: wf.slug, version: wf.version } });
+      await tx
+        .insert(runs)
+        .values({
+          id: runId,
+          tenantId: auth.tenantId,
+          workflowId: wf.id,
+          workflowVersion: wf.version,
+          agentVersions: pinned,
+          status: 'QUEUED',
+          input,
+          createdBy: actorOf(auth),
+        });
+      await tx
+        .insert(runSteps)
+        .values(
+          wf.spec.nodes.map((n) => ({
+            tenantId: auth.tenantId,
+            runId,
+            nodeId: n.id,
+            type: n.type,
+            status: 'PENDING',
+          })),
+        );
+      await appendEvent(tx, {
+        tenantId: auth.tenantId,
+        runId,
+        type: 'run.queued',
+        message: `run of ${wf.slug} v${wf.version} queued`,
+        data: { workflowVersion: wf.version },
+      });
+      await recordAudit(tx, {
+        tenantId: auth.tenantId,
+        actor: actorOf(auth),
+        action: 'run.start',
+        target: `run:${runId}`,
+        data: { workflow: wf.slug, version: wf.version },
+      });
     });
   } catch (e) {
-    if (idempotencyKey) await releaseKey(p.dynamo, p.config.TABLE_NAME, `idem#${auth.tenantId}#run#${idempotencyKey}`);
+    if (idempotencyKey)
+      await releaseKey(
+        p.dynamo,
+        p.config.TABLE_NAME,
+        `idem#${auth.tenantId}#run#${idempotencyKey}`,
+      );
     throw e;
   }
   await launch(p, auth.tenantId, runId, runId);
@@ -50,12 +108,21 @@ export async function startRun(p: Platform, auth: AuthContext, workflowIdOrSlug:
 }
 
 /** Agent slug → the version current now; steps read exactly these, whatever changes later. */
-async function pinAgents(tx: Tx, tenantId: string, spec: WorkflowSpec): Promise<Record<string, PinnedAgent>> {
+async function pinAgents(
+  tx: Tx,
+  tenantId: string,
+  spec: WorkflowSpec,
+): Promise<Record<string, PinnedAgent>> {
   const pinned: Record<string, PinnedAgent> = {};
   for (const [i, node] of spec.nodes.entries()) {
     if (node.type !== 'agent' || !node.agent || pinned[node.agent]) continue;
     const agent = await agentStoreInstance.get(tx, tenantId, node.agent).catch((e) => {
-      throw e instanceof NotFound ? new ValidationError(`node "${node.id}" uses agent "${node.agent}", which no longer exists`, [{ path: `nodes[${i}].agent`, message: `unknown agent "${node.agent}"` }]) : e;
+      throw e instanceof NotFound
+        ? new ValidationError(
+            `node "${node.id}" uses agent "${node.agent}", which no longer exists`,
+            [{ path: `nodes[${i}].agent`, message: `unknown agent "${node.agent}"` }],
+          )
+        : e;
     });
     pinned[node.agent] = { agentId: agent.id, version: agent.version };
   }
@@ -63,17 +130,40 @@ async function pinAgents(tx: Tx, tenantId: string, spec: WorkflowSpec): Promise<
 }
 
 /** Starts an execution for the run; a failure to start fails the run with the reason instead of leaving it QUEUED. */
-async function launch(p: Platform, tenantId: string, runId: string, executionName: string): Promise<void> {
+async function launch(
+  p: Platform,
+  tenantId: string,
+  runId: string,
+  executionName: string,
+): Promise<void> {
   try {
-    const { executionId } = await p.executions.start(RUN_MACHINE, executionName, { tenantId, runId });
+    const { executionId } = await p.executions.start(RUN_MACHINE, executionName, {
+      tenantId,
+      runId,
+    });
     await p.db.withTenant({ tenantId }, async (tx) => {
-      await tx.update(runs).set({ executionIds: sql`${runs.executionIds} || ${JSON.stringify([executionId])}::jsonb` }).where(eq(runs.id, runId));
+      await tx
+        .update(runs)
+        .set({ executionIds: sql`${runs.executionIds} || ${JSON.stringify([executionId])}::jsonb` })
+        .where(eq(runs.id, runId));
     });
   } catch (cause) {
     p.log.error('could not start execution', { runId, error: cause });
     await p.db.withTenant({ tenantId }, async (tx) => {
-      await tx.update(runs).set({ status: 'FAILED', error: { name: 'StartFailed', message: 'the workflow engine did not accept the run' }, finishedAt: new Date(p.now()) }).where(eq(runs.id, runId));
-      await appendEvent(tx, { tenantId, runId, type: 'run.failed', message: 'the workflow engine did not accept the run' });
+      await tx
+        .update(runs)
+        .set({
+          status: 'FAILED',
+          error: { name: 'StartFailed', message: 'the workflow engine did not accept the run' },
+          finishedAt: new Date(p.now()),
+        })
+        .where(eq(runs.id, runId));
+      await appendEvent(tx, {
+        tenantId,
+        runId,
+        type: 'run.failed',
+        message: 'the workflow engine did not accept the run',
+      });
     });
     throw cause;
   }
@@ -83,14 +173,38 @@ export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
   const { run, executions } = await p.db.withTenant(auth, async (tx) => {
     const run = await loadRunRow(tx, auth.tenantId, runId);
     if (TERMINAL.has(run.status)) throw new Conflict(`run is already ${run.status}`);
-    const [updated] = await tx.update(runs).set({ status: 'CANCELLED', finishedAt: new Date(p.now()), error: { name: 'RunCancelled', message: `cancelled by ${actorOf(auth)}` } }).where(eq(runs.id, runId)).returning();
-    await tx.update(runSteps).set({ status: 'SKIPPED', finishedAt: new Date(p.now()) }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['PENDING', 'WAITING'])));
-    await appendEvent(tx, { tenantId: auth.tenantId, runId, type: 'run.cancelled', message: `cancelled by ${actorOf(auth)}` });
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'run.cancel', target: `run:${runId}` });
+    const [updated] = await tx
+      .update(runs)
+      .set({
+        status: 'CANCELLED',
+        finishedAt: new Date(p.now()),
+        error: { name: 'RunCancelled', message: `cancelled by ${actorOf(auth)}` },
+      })
+      .where(eq(runs.id, runId))
+      .returning();
+    await tx
+      .update(runSteps)
+      .set({ status: 'SKIPPED', finishedAt: new Date(p.now()) })
+      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['PENDING', 'WAITING'])));
+    await appendEvent(tx, {
+      tenantId: auth.tenantId,
+      runId,
+      type: 'run.cancelled',
+      message: `cancelled by ${actorOf(auth)}`,
+    });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'run.cancel',
+      target: `run:${runId}`,
+    });
     return { run: updated, executions: (run.executionIds as string[]) ?? [] };
   });
   // Stopping is best effort: the planner and steps also check the CANCELLED status.
-  for (const id of executions) await p.executions.stop(id, 'cancelled').catch((e) => p.log.warn('stop failed', { runId, error: e }));
+  for (const id of executions)
+    await p.executions
+      .stop(id, 'cancelled')
+      .catch((e) => p.log.warn('stop failed', { runId, error: e }));
   return runSummary(run, '');
 }
 
@@ -99,47 +213,130 @@ export async function rerun(p: Platform, auth: AuthContext, runId: string, fromS
   const newRunId = randomUUID();
   await p.db.withTenant(auth, async (tx) => {
     const old = await loadRunRow(tx, auth.tenantId, runId);
-    if (!TERMINAL.has(old.status)) throw new Conflict(`run is ${old.status}; cancel it or wait before re-running`);
-    const wf = await workflowStoreInstance.get(tx, auth.tenantId, old.workflowId, old.workflowVersion);
+    if (!TERMINAL.has(old.status))
+      throw new Conflict(`run is ${old.status}; cancel it or wait before re-running`);
+    const wf = await workflowStoreInstance.get(
+      tx,
+      auth.tenantId,
+      old.workflowId,
+      old.workflowVersion,
+    );
     const steps = await loadSteps(tx, runId);
     const start = fromStep ?? steps.find((s) => s.status === 'FAILED')?.nodeId;
-    if (fromStep && !wf.spec.nodes.some((n) => n.id === fromStep)) throw new ValidationError(`no step "${fromStep}" in this workflow`, [{ path: 'fromStep', message: 'not a node of the workflow version of this run' }]);
+    if (fromStep && !wf.spec.nodes.some((n) => n.id === fromStep))
+      throw new ValidationError(`no step "${fromStep}" in this workflow`, [
+        { path: 'fromStep', message: 'not a node of the workflow version of this run' },
+      ]);
     const redo = start ? descendantsOf(wf.spec, start) : new Set(wf.spec.nodes.map((n) => n.id));
     if (start) redo.add(start);
-    await tx.insert(runs).values({ id: newRunId, tenantId: auth.tenantId, workflowId: old.workflowId, workflowVersion: old.workflowVersion, agentVersions: old.agentVersions, status: 'QUEUED', input: old.input, rerunOf: old.id, createdBy: actorOf(auth) });
+    await tx
+      .insert(runs)
+      .values({
+        id: newRunId,
+        tenantId: auth.tenantId,
+        workflowId: old.workflowId,
+        workflowVersion: old.workflowVersion,
+        agentVersions: old.agentVersions,
+        status: 'QUEUED',
+        input: old.input,
+        rerunOf: old.id,
+        createdBy: actorOf(auth),
+      });
     await tx.insert(runSteps).values(
       wf.spec.nodes.map((n) => {
         const prev = steps.find((s) => s.nodeId === n.id);
         const reuse = prev && prev.status === 'SUCCEEDED' && !redo.has(n.id);
         return reuse
-          ? { tenantId: auth.tenantId, runId: newRunId, nodeId: n.id, type: n.type, status: 'SUCCEEDED', prompt: prev.prompt, output: prev.output, provider: prev.provider, model: prev.model, startedAt: prev.startedAt, finishedAt: prev.finishedAt }
-          : { tenantId: auth.tenantId, runId: newRunId, nodeId: n.id, type: n.type, status: 'PENDING' };
+          ? {
+              tenantId: auth.tenantId,
+              runId: newRunId,
+              nodeId: n.id,
+              type: n.type,
+              status: 'SUCCEEDED',
+              prompt: prev.prompt,
+              output: prev.output,
+              provider: prev.provider,
+              model: prev.model,
+              startedAt: prev.startedAt,
+              finishedAt: prev.finishedAt,
+            }
+          : {
+              tenantId: auth.tenantId,
+              runId: newRunId,
+              nodeId: n.id,
+              type: n.type,
+              status: 'PENDING',
+            };
       }),
     );
-    await appendEvent(tx, { tenantId: auth.tenantId, runId: newRunId, type: 'run.queued', message: `re-run of ${runId}${start ? ` from step ${start}` : ''}`, data: { rerunOf: runId, fromStep: start ?? null } });
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: 'run.rerun', target: `run:${newRunId}`, data: { rerunOf: runId, fromStep: start ?? null } });
+    await appendEvent(tx, {
+      tenantId: auth.tenantId,
+      runId: newRunId,
+      type: 'run.queued',
+      message: `re-run of ${runId}${start ? ` from step ${start}` : ''}`,
+      data: { rerunOf: runId, fromStep: start ?? null },
+    });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'run.rerun',
+      target: `run:${newRunId}`,
+      data: { rerunOf: runId, fromStep: start ?? null },
+    });
   });
   await launch(p, auth.tenantId, newRunId, newRunId);
   return { runId: newRunId, status: 'QUEUED' };
 }
 
 /** Settles a WAITING approval step and continues the run in a new execution (continue-as-new). */
-export async function decideApproval(p: Platform, auth: AuthContext, runId: string, stepRef: string, approved: boolean, comment?: string) {
+export async function decideApproval(
+  p: Platform,
+  auth: AuthContext,
+  runId: string,
+  stepRef: string,
+  approved: boolean,
+  comment?: string,
+) {
   const executionName = `${runId.slice(0, 36)}-${Date.now().toString(36)}`;
   await p.db.withTenant(auth, async (tx) => {
     const run = await loadRunRow(tx, auth.tenantId, runId);
-    if (run.status !== 'WAITING') throw new Conflict(`run is ${run.status}, not WAITING for an approval`);
+    if (run.status !== 'WAITING')
+      throw new Conflict(`run is ${run.status}, not WAITING for an approval`);
     const step = (await loadSteps(tx, runId)).find((s) => s.id === stepRef || s.nodeId === stepRef);
     if (!step) throw new NotFound(`step ${stepRef} not found in run ${runId}`);
-    if (step.status !== 'WAITING') throw new Conflict(`step ${step.nodeId} is ${step.status}, not WAITING`);
+    if (step.status !== 'WAITING')
+      throw new Conflict(`step ${step.nodeId} is ${step.status}, not WAITING`);
     const decision = { approved, by: actorOf(auth), comment: comment ?? null };
     await tx
       .update(runSteps)
-      .set(approved ? { status: 'SUCCEEDED', output: decision, finishedAt: new Date(p.now()) } : { status: 'FAILED', output: decision, error: { name: 'ApprovalRejected', message: comment ?? 'rejected' }, finishedAt: new Date(p.now()) })
+      .set(
+        approved
+          ? { status: 'SUCCEEDED', output: decision, finishedAt: new Date(p.now()) }
+          : {
+              status: 'FAILED',
+              output: decision,
+              error: { name: 'ApprovalRejected', message: comment ?? 'rejected' },
+              finishedAt: new Date(p.now()),
+            },
+      )
       .where(eq(runSteps.id, step.id));
     await tx.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, runId));
-    await appendEvent(tx, { tenantId: auth.tenantId, runId, stepId: step.id, nodeId: step.nodeId, type: approved ? 'step.approved' : 'step.rejected', message: `${step.nodeId} ${approved ? 'approved' : 'rejected'} by ${actorOf(auth)}`, data: decision });
-    await recordAudit(tx, { tenantId: auth.tenantId, actor: actorOf(auth), action: approved ? 'run.approve' : 'run.reject', target: `run:${runId}`, data: { step: step.nodeId } });
+    await appendEvent(tx, {
+      tenantId: auth.tenantId,
+      runId,
+      stepId: step.id,
+      nodeId: step.nodeId,
+      type: approved ? 'step.approved' : 'step.rejected',
+      message: `${step.nodeId} ${approved ? 'approved' : 'rejected'} by ${actorOf(auth)}`,
+      data: decision,
+    });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: approved ? 'run.approve' : 'run.reject',
+      target: `run:${runId}`,
+      data: { step: step.nodeId },
+    });
   });
   await launch(p, auth.tenantId, runId, executionName);
   return { runId, status: 'RUNNING' };

@@ -10,7 +10,8 @@ type StepRow = typeof runSteps.$inferSelect;
 type UsageRow = typeof usageRecords.$inferSelect;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
-const omitUndefined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
+const omitUndefined = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
 
 export function runSummary(r: RunRow, workflowSlug: string) {
   return omitUndefined({
@@ -64,7 +65,10 @@ export function stepView(s: StepRow, attempts: UsageRow[]) {
 }
 
 export async function loadRunRow(tx: Tx, tenantId: string, runId: string): Promise<RunRow> {
-  const [row] = await tx.select().from(runs).where(and(eq(runs.id, runId), eq(runs.tenantId, tenantId)));
+  const [row] = await tx
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, runId), eq(runs.tenantId, tenantId)));
   if (!row) throw new NotFound(`run ${runId} not found`);
   return row;
 }
@@ -75,13 +79,39 @@ export async function loadSteps(tx: Tx, runId: string): Promise<StepRow[]> {
 
 export async function readRun(tx: Tx, tenantId: string, runId: string) {
   const run = await loadRunRow(tx, tenantId, runId);
-  const [wf] = await tx.select({ slug: workflows.slug }).from(workflows).where(eq(workflows.id, run.workflowId));
+  const [wf] = await tx
+    .select({ slug: workflows.slug })
+    .from(workflows)
+    .where(eq(workflows.id, run.workflowId));
   const steps = await loadSteps(tx, runId);
-  const attempts = steps.length ? await tx.select().from(usageRecords).where(inArray(usageRecords.stepId, steps.map((s) => s.id))).orderBy(asc(usageRecords.createdAt)) : [];
-  return { ...runSummary(run, wf?.slug ?? ''), steps: steps.map((s) => stepView(s, attempts.filter((a) => a.stepId === s.id))) };
+  const attempts = steps.length
+    ? await tx
+        .select()
+        .from(usageRecords)
+        .where(
+          inArray(
+            usageRecords.stepId,
+            steps.map((s) => s.id),
+          ),
+        )
+        .orderBy(asc(usageRecords.createdAt))
+    : [];
+  return {
+    ...runSummary(run, wf?.slug ?? ''),
+    steps: steps.map((s) =>
+      stepView(
+        s,
+        attempts.filter((a) => a.stepId === s.id),
+      ),
+    ),
+  };
 }
 
-export async function listRuns(tx: Tx, tenantId: string, q: { limit: number; cursor?: string; status?: string; workflowId?: string }) {
+export async function listRuns(
+  tx: Tx,
+  tenantId: string,
+  q: { limit: number; cursor?: string; status?: string; workflowId?: string },
+) {
   const after = q.cursor ? decode(q.cursor) : undefined;
   const rows = await tx
     .select({ run: runs, slug: workflows.slug })
@@ -92,14 +122,28 @@ export async function listRuns(tx: Tx, tenantId: string, q: { limit: number; cur
         eq(runs.tenantId, tenantId),
         q.status ? eq(runs.status, q.status) : undefined,
         q.workflowId ? eq(runs.workflowId, q.workflowId) : undefined,
-        after ? or(lt(runs.startedAt, after.at), and(eq(runs.startedAt, after.at), lt(runs.id, after.id))) : undefined,
+        after
+          ? or(
+              lt(runs.startedAt, after.at),
+              and(eq(runs.startedAt, after.at), lt(runs.id, after.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(runs.startedAt), desc(runs.id))
     .limit(q.limit + 1);
   const items = rows.slice(0, q.limit).map((r) => runSummary(r.run, r.slug));
   const last = rows.length > q.limit ? rows[q.limit - 1].run : undefined;
-  return { items, ...(last ? { nextCursor: Buffer.from(`${last.startedAt.toISOString()}|${last.id}`).toString('base64url') } : {}) };
+  return {
+    items,
+    ...(last
+      ? {
+          nextCursor: Buffer.from(`${last.startedAt.toISOString()}|${last.id}`).toString(
+            'base64url',
+          ),
+        }
+      : {}),
+  };
 }
 
 function decode(cursor: string) {

@@ -9,7 +9,10 @@ import { ValidationError } from '../errors';
 import { fromZod } from '../http/error-mapping';
 import { platform, type Platform } from '../platform/platform';
 
-export function taskHandler<S extends z.ZodType, R>(schema: S, run: (p: Platform, input: z.infer<S>) => Promise<R>) {
+export function taskHandler<S extends z.ZodType, R>(
+  schema: S,
+  run: (p: Platform, input: z.infer<S>) => Promise<R>,
+) {
   return middy<unknown, R>().handler(async (event) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {

@@ -3,12 +3,26 @@
  * 5xx/network failures are retried by Step Functions, everything else fails the step at once.
  * Messages carry the status and the service's own message, never a request header.
  */
-import { InvalidRequest, NotFound, ProviderAuthError, ProviderThrottled, ProviderUnavailable } from '../errors';
+import {
+  InvalidRequest,
+  NotFound,
+  ProviderAuthError,
+  ProviderThrottled,
+  ProviderUnavailable,
+} from '../errors';
 
-export function classifyHttpFailure(service: string, status: number | undefined, headers: Record<string, string | undefined>, message: string, cause?: unknown): Error {
+export function classifyHttpFailure(
+  service: string,
+  status: number | undefined,
+  headers: Record<string, string | undefined>,
+  message: string,
+  cause?: unknown,
+): Error {
   const text = `${service}: ${status ?? 'network error'}${message ? `: ${message.slice(0, 300)}` : ''}`;
   if (status === undefined || status === 0) return new ProviderUnavailable(text, { cause });
-  const rateLimited = status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message)));
+  const rateLimited =
+    status === 429 ||
+    (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message)));
   if (rateLimited) return new ProviderThrottled(text, retryAfterMs(headers), { cause });
   if (status >= 500) return new ProviderUnavailable(text, { cause });
   if (status === 401 || status === 403) return new ProviderAuthError(text, { cause });

@@ -5,4 +5,11 @@
 import './github';
 import './jira';
 
-export { getTool, knownTool, registerTool, type Tool, type ToolContext, type ToolRunInfo } from './registry';
+export {
+  getTool,
+  knownTool,
+  registerTool,
+  type Tool,
+  type ToolContext,
+  type ToolRunInfo,
+} from './registry';

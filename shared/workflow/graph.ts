@@ -164,7 +164,10 @@ export function topologicalOrder(graph: WorkflowGraph): string[] {
   const order = runnableOrder(index);
   if (order.length === index.ids.length) return order;
   const issues = findCycles(index).flatMap((cycle) =>
-    cycle.members.map((id) => ({ path: `nodes[${index.position.get(id)}]`, message: cycleMessage(id, cycle) })),
+    cycle.members.map((id) => ({
+      path: `nodes[${index.position.get(id)}]`,
+      message: cycleMessage(id, cycle),
+    })),
   );
   throw new ValidationError('workflow has a cycle', issues);
 }

@@ -1,4 +1,16 @@
 export * from './model';
-export { templateReferences, renderTemplate, resolveReference, type TemplateRef, type TemplateContext } from './template';
-export { validateWorkflow, assertValidWorkflow, validateRunInput, topologicalOrder, type WorkflowValidationContext } from './validate';
+export {
+  templateReferences,
+  renderTemplate,
+  resolveReference,
+  type TemplateRef,
+  type TemplateContext,
+} from './template';
+export {
+  validateWorkflow,
+  assertValidWorkflow,
+  validateRunInput,
+  topologicalOrder,
+  type WorkflowValidationContext,
+} from './validate';
 export { planNext, type Plan } from './plan';

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { Slug } from '../api/contracts/common';
 
 /** Node ids appear in templates as `{{steps.<id>.output}}`. */
-export const NodeId = z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letter first, then letters, digits, _ or -');
+export const NodeId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letter first, then letters, digits, _ or -');
 
 export const WorkflowNode = z.object({
   id: NodeId,
@@ -30,7 +34,11 @@ export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
 
 /** A declared run input: the console renders a form from these; templates may reference only declared inputs when any are declared. */
 export const WorkflowInputField = z.object({
-  name: z.string().min(1).max(64).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _'),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _'),
   description: z.string().max(500).optional(),
   required: z.boolean().optional(),
   multiline: z.boolean().optional(),
@@ -44,7 +52,21 @@ export const WorkflowGraph = z.object({
 });
 export type WorkflowGraph = z.infer<typeof WorkflowGraph>;
 
-export const STEP_STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED'] as const;
+export const STEP_STATUSES = [
+  'PENDING',
+  'RUNNING',
+  'WAITING',
+  'SUCCEEDED',
+  'FAILED',
+  'SKIPPED',
+] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
-export const RUN_STATUSES = ['QUEUED', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export const RUN_STATUSES = [
+  'QUEUED',
+  'RUNNING',
+  'WAITING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

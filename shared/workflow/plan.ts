@@ -34,7 +34,9 @@ export function planNext(graph: WorkflowGraph, steps: Record<string, StepStatus>
 
   propagateSkips(index, status, skip);
 
-  const failedNodes = index.ids.filter((id) => status.get(id) === 'FAILED' && !failureHandled(index, id));
+  const failedNodes = index.ids.filter(
+    (id) => status.get(id) === 'FAILED' && !failureHandled(index, id),
+  );
   const pending = () => index.ids.filter((id) => status.get(id) === 'PENDING');
   const inFlight = index.ids.some((id) => IN_FLIGHT.has(status.get(id)!));
 
@@ -43,7 +45,9 @@ export function planNext(graph: WorkflowGraph, steps: Record<string, StepStatus>
     // An unhandled failure dooms the run; starting more work would only spend budget on a lost cause.
     pending().forEach(skip);
   } else {
-    ready = pending().filter((id) => index.incoming.get(id)!.every((edge) => satisfied(edge, status)));
+    ready = pending().filter((id) =>
+      index.incoming.get(id)!.every((edge) => satisfied(edge, status)),
+    );
     if (ready.length === 0 && !inFlight) {
       // Only possible in a graph validation rejects (a cycle); skipping keeps the loop from spinning forever.
       pending().forEach(skip);
@@ -57,7 +61,11 @@ export function planNext(graph: WorkflowGraph, steps: Record<string, StepStatus>
 }
 
 /** Skips until nothing changes, so a skip cascades down a whole branch in one planning call. */
-function propagateSkips(index: GraphIndex, status: Map<string, StepStatus>, skip: (id: string) => void): void {
+function propagateSkips(
+  index: GraphIndex,
+  status: Map<string, StepStatus>,
+  skip: (id: string) => void,
+): void {
   for (let changed = true; changed; ) {
     changed = false;
     for (const id of index.ids) {

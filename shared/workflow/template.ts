@@ -41,7 +41,10 @@ export function renderTemplate(template: string, ctx: TemplateContext): string {
 }
 
 /** The value a reference points at, or undefined when any part of the path is missing. */
-export function resolveReference(ref: Pick<TemplateRef, 'root' | 'path'>, ctx: TemplateContext): unknown {
+export function resolveReference(
+  ref: Pick<TemplateRef, 'root' | 'path'>,
+  ctx: TemplateContext,
+): unknown {
   return resolve(ref.root, ref.path, ctx);
 }
 
@@ -71,7 +74,9 @@ function walk(start: unknown, path: string[]): unknown {
 /** Own properties only: `{{input.constructor}}` or `{{input.__proto__}}` must not reach into prototypes. */
 function own(value: unknown, key: string): unknown {
   if (value === null || typeof value !== 'object') return undefined;
-  return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  return Object.prototype.hasOwnProperty.call(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -33,7 +33,8 @@ interface Scope {
 
 function referenceProblem(nodeId: string, ref: TemplateRef, scope: Scope): string | undefined {
   const where = `node "${nodeId}" references "${ref.raw}"`;
-  if (ref.root === '' || ref.path.some((segment) => segment === '')) return `${where}, which is malformed: ${HINT}`;
+  if (ref.root === '' || ref.path.some((segment) => segment === ''))
+    return `${where}, which is malformed: ${HINT}`;
   if (ref.root === 'input') {
     if (ref.path.length === 0) return `${where} without a field: use {{input.<field>}}`;
     const field = ref.path[0];
@@ -46,7 +47,8 @@ function referenceProblem(nodeId: string, ref: TemplateRef, scope: Scope): strin
     const [stepId, field] = ref.path;
     if (stepId === undefined) return `${where} without a step id: use {{steps.<nodeId>.output}}`;
     if (!scope.index.position.has(stepId)) return `${where}, but there is no node "${stepId}"`;
-    if (field !== 'output') return `${where}: a step is read through its output, e.g. {{steps.${stepId}.output}}`;
+    if (field !== 'output')
+      return `${where}: a step is read through its output, e.g. {{steps.${stepId}.output}}`;
     if (!scope.upstream.has(stepId)) {
       return `${where}, but "${stepId}" is not upstream of "${nodeId}" so it may not have run yet`;
     }

@@ -17,9 +17,17 @@ export interface WorkflowValidationContext {
   toolExists?: (name: string) => boolean;
 }
 
-export function validateWorkflow(graph: WorkflowGraph, ctx: WorkflowValidationContext): FieldIssue[] {
+export function validateWorkflow(
+  graph: WorkflowGraph,
+  ctx: WorkflowValidationContext,
+): FieldIssue[] {
   const index = indexGraph(graph);
-  return [...nodeIssues(graph, index, ctx), ...edgeIssues(graph, index), ...shapeIssues(index), ...templateIssues(graph, index)];
+  return [
+    ...nodeIssues(graph, index, ctx),
+    ...edgeIssues(graph, index),
+    ...shapeIssues(index),
+    ...templateIssues(graph, index),
+  ];
 }
 
 export function assertValidWorkflow(graph: WorkflowGraph, ctx: WorkflowValidationContext): void {
@@ -27,23 +35,41 @@ export function assertValidWorkflow(graph: WorkflowGraph, ctx: WorkflowValidatio
   if (issues.length > 0) throw new ValidationError('workflow is invalid', issues);
 }
 
-function nodeIssues(graph: WorkflowGraph, index: GraphIndex, ctx: WorkflowValidationContext): FieldIssue[] {
+function nodeIssues(
+  graph: WorkflowGraph,
+  index: GraphIndex,
+  ctx: WorkflowValidationContext,
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   graph.nodes.forEach((node, i) => {
     const first = index.position.get(node.id)!;
     if (first !== i) {
-      issues.push({ path: `nodes[${i}].id`, message: `node id "${node.id}" is already used by nodes[${first}]` });
+      issues.push({
+        path: `nodes[${i}].id`,
+        message: `node id "${node.id}" is already used by nodes[${first}]`,
+      });
     }
     if (node.type === 'agent') {
-      if (!node.agent) issues.push({ path: `nodes[${i}].agent`, message: `agent node "${node.id}" names no agent` });
+      if (!node.agent)
+        issues.push({
+          path: `nodes[${i}].agent`,
+          message: `agent node "${node.id}" names no agent`,
+        });
       else if (!ctx.agentExists(node.agent)) {
-        issues.push({ path: `nodes[${i}].agent`, message: `node "${node.id}" uses unknown agent "${node.agent}"` });
+        issues.push({
+          path: `nodes[${i}].agent`,
+          message: `node "${node.id}" uses unknown agent "${node.agent}"`,
+        });
       }
     }
     if (node.type === 'tool') {
-      if (!node.tool) issues.push({ path: `nodes[${i}].tool`, message: `tool node "${node.id}" names no tool` });
+      if (!node.tool)
+        issues.push({ path: `nodes[${i}].tool`, message: `tool node "${node.id}" names no tool` });
       else if (ctx.toolExists && !ctx.toolExists(node.tool)) {
-        issues.push({ path: `nodes[${i}].tool`, message: `node "${node.id}" uses unknown tool "${node.tool}"` });
+        issues.push({
+          path: `nodes[${i}].tool`,
+          message: `node "${node.id}" uses unknown tool "${node.tool}"`,
+        });
       }
     }
   });
@@ -57,14 +83,21 @@ function edgeIssues(graph: WorkflowGraph, index: GraphIndex): FieldIssue[] {
     for (const end of ['from', 'to'] as const) {
       if (!index.position.has(edge[end])) {
         const verb = end === 'from' ? 'starts at' : 'ends at';
-        issues.push({ path: `edges[${i}].${end}`, message: `edge ${edge.from} -> ${edge.to} ${verb} unknown node "${edge[end]}"` });
+        issues.push({
+          path: `edges[${i}].${end}`,
+          message: `edge ${edge.from} -> ${edge.to} ${verb} unknown node "${edge[end]}"`,
+        });
       }
     }
     // Keyed without `when`: a node waits for all incoming edges, so two edges between the same pair are redundant or contradictory.
     const key = `${edge.from}\u0000${edge.to}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
-    else issues.push({ path: `edges[${i}]`, message: `edge ${edge.from} -> ${edge.to} is a duplicate of edges[${first}]` });
+    else
+      issues.push({
+        path: `edges[${i}]`,
+        message: `edge ${edge.from} -> ${edge.to} is a duplicate of edges[${first}]`,
+      });
   });
   return issues;
 }
@@ -81,13 +114,19 @@ function shapeIssues(index: GraphIndex): FieldIssue[] {
     }
   }
   if (!index.ids.some((id) => index.incoming.get(id)!.length === 0)) {
-    issues.push({ path: 'nodes', message: 'workflow has no root node: every node has an incoming edge, so nothing can start' });
+    issues.push({
+      path: 'nodes',
+      message: 'workflow has no root node: every node has an incoming edge, so nothing can start',
+    });
   }
   // A node downstream of a cycle waits for a parent that can never finish, which is the same as never being reached.
   const runnable = new Set(runnableOrder(index));
   for (const id of index.ids) {
     if (!runnable.has(id) && !onCycle.has(id)) {
-      issues.push({ path: nodePath(id), message: `node "${id}" is unreachable from any root: it depends on a cycle` });
+      issues.push({
+        path: nodePath(id),
+        message: `node "${id}" is unreachable from any root: it depends on a cycle`,
+      });
     }
   }
   return issues;
@@ -99,10 +138,21 @@ export function validateRunInput(graph: WorkflowGraph, input: unknown): FieldIss
   }
   const values = input as Record<string, unknown>;
   return (graph.inputs ?? [])
-    .filter((field) => field.required && isEmpty(Object.prototype.hasOwnProperty.call(values, field.name) ? values[field.name] : undefined))
-    .map((field) => ({ path: `input.${field.name}`, message: `input "${field.name}" is required` }));
+    .filter(
+      (field) =>
+        field.required &&
+        isEmpty(
+          Object.prototype.hasOwnProperty.call(values, field.name) ? values[field.name] : undefined,
+        ),
+    )
+    .map((field) => ({
+      path: `input.${field.name}`,
+      message: `input "${field.name}" is required`,
+    }));
 }
 
 function isEmpty(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  return (
+    value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+  );
 }

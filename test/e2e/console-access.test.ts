@@ -37,7 +37,10 @@ beforeAll(async () => {
 
 test('a viewer sees no write controls (and the API refuses their writes anyway)', async () => {
   const token = await c.stack.adminToken();
-  const created = await c.stack.call('POST', '/v1/members', { token, body: { email: VIEWER.email, role: 'viewer', password: VIEWER.password } });
+  const created = await c.stack.call('POST', '/v1/members', {
+    token,
+    body: { email: VIEWER.email, role: 'viewer', password: VIEWER.password },
+  });
   expect(created.status).toBe(201);
 
   const ctx = await c.browser.newContext({ viewport: VIEWPORT });
@@ -67,7 +70,14 @@ test('a viewer sees no write controls (and the API refuses their writes anyway)'
 
     await v.goto(at(`/workflows/${WORKFLOW.slug}`));
     await v.getByTestId('editor-node-reviewer').waitFor();
-    for (const id of ['workflow-save', 'workflow-run', 'workflow-delete', 'add-agent-node', 'input-add']) await expect(v.getByTestId(id).count()).resolves.toBe(0);
+    for (const id of [
+      'workflow-save',
+      'workflow-run',
+      'workflow-delete',
+      'add-agent-node',
+      'input-add',
+    ])
+      await expect(v.getByTestId(id).count()).resolves.toBe(0);
     await v.getByTestId('select-node-reviewer').click();
     await v.getByTestId('node-inspector').waitFor();
     await expect(v.getByTestId('node-delete').count()).resolves.toBe(0);
@@ -82,22 +92,36 @@ test('a viewer sees no write controls (and the API refuses their writes anyway)'
     await v.goto(at(`/knowledge/${kbId}`));
     await v.locator('[data-testid="doc-row"][data-status="ready"]').first().waitFor();
     await v.getByTestId('playground').waitFor();
-    for (const id of ['kb-new', 'kb-delete', 'doc-add', 'doc-delete']) await expect(v.getByTestId(id).count()).resolves.toBe(0);
+    for (const id of ['kb-new', 'kb-delete', 'doc-add', 'doc-delete'])
+      await expect(v.getByTestId(id).count()).resolves.toBe(0);
 
     await v.goto(at('/settings/providers'));
-    await v.locator('[data-testid="providers-list"], [data-testid="empty-state"], .empty-state').first().waitFor();
-    await expect(v.getByRole('button', { name: /set key|replace key|remove/i }).count()).resolves.toBe(0);
+    await v
+      .locator('[data-testid="providers-list"], [data-testid="empty-state"], .empty-state')
+      .first()
+      .waitFor();
+    await expect(
+      v.getByRole('button', { name: /set key|replace key|remove/i }).count(),
+    ).resolves.toBe(0);
     await v.goto(at('/settings/api-keys'));
     await v.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await expect(v.getByTestId('api-key-create').count()).resolves.toBe(0);
     await v.goto(at('/settings/members'));
     await v.getByTestId('members-table').waitFor();
     await expect(v.getByTestId('member-add').count()).resolves.toBe(0);
-    await expect(v.locator('[data-testid="members-table"] select, [data-testid="members-table"] button').count()).resolves.toBe(0);
+    await expect(
+      v
+        .locator('[data-testid="members-table"] select, [data-testid="members-table"] button')
+        .count(),
+    ).resolves.toBe(0);
 
     // Write controls are hidden, not just disabled; and the API refuses the viewer regardless.
-    const viewerToken = (await c.stack.call('POST', '/v1/auth/login', { body: VIEWER })).body.accessToken;
-    const write = await c.stack.call('POST', '/v1/agents', { token: viewerToken, body: { slug: 'nope', name: 'Nope', model: 'simulator:echo' } });
+    const viewerToken = (await c.stack.call('POST', '/v1/auth/login', { body: VIEWER })).body
+      .accessToken;
+    const write = await c.stack.call('POST', '/v1/agents', {
+      token: viewerToken,
+      body: { slug: 'nope', name: 'Nope', model: 'simulator:echo' },
+    });
     expect(write.status).toBe(403);
   } finally {
     await ctx.close();
@@ -114,7 +138,9 @@ test('an expired access token refreshes silently; an ended session returns to si
     const headers = route.request().headers();
     if (headers.authorization && rejected === 0) {
       rejected++;
-      return route.continue({ headers: { ...headers, authorization: 'Bearer expired.access.token' } });
+      return route.continue({
+        headers: { ...headers, authorization: 'Bearer expired.access.token' },
+      });
     }
     return route.continue();
   });
@@ -129,10 +155,16 @@ test('an expired access token refreshes silently; an ended session returns to si
   await c.page.unroute('**/v1/**');
 
   // 2. The session ends (refresh token revoked elsewhere, access token no longer accepted).
-  expect((await c.stack.call('POST', '/v1/auth/logout', { body: { refreshToken: after } })).status).toBeLessThan(300);
+  expect(
+    (await c.stack.call('POST', '/v1/auth/logout', { body: { refreshToken: after } })).status,
+  ).toBeLessThan(300);
   await c.page.route('**/v1/**', (route) => {
     const headers = route.request().headers();
-    return route.continue({ headers: headers.authorization ? { ...headers, authorization: 'Bearer expired.access.token' } : headers });
+    return route.continue({
+      headers: headers.authorization
+        ? { ...headers, authorization: 'Bearer expired.access.token' }
+        : headers,
+    });
   });
   await c.page.evaluate(() => (location.hash = '#/runs?status=SUCCEEDED'));
   await c.page.locator('#signin-email').waitFor();
@@ -151,7 +183,9 @@ test('an expired access token refreshes silently; an ended session returns to si
   await c.page.locator('#signin-email').waitFor();
   expect(hashOf(c.page)).toBe('#/sign-in');
   await expect(c.page.evaluate((k) => localStorage.getItem(k), REFRESH_KEY)).resolves.toBeNull();
-  expect((await c.stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: token } })).status).toBe(401);
+  expect(
+    (await c.stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: token } })).status,
+  ).toBe(401);
   await c.page.goto(at('/workflows'));
   await c.page.locator('#signin-email').waitFor();
   expect(hashOf(c.page)).toBe('#/sign-in?next=/workflows');

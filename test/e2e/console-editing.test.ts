@@ -51,8 +51,17 @@ test('create an agent', async () => {
   await c.page.getByRole('heading', { level: 1, name: AGENT.name }).waitFor();
   await expect(c.page.getByTestId('agent-save').textContent()).resolves.toBe('Save new version');
   await expect(c.page.getByTestId('agent-model').inputValue()).resolves.toBe('openai:gpt-4.1-mini');
-  const stored = await c.stack.call('GET', `/v1/agents/${AGENT.slug}`, { token: await c.stack.adminToken() });
-  expect(stored.body).toMatchObject({ name: AGENT.name, role: AGENT.role, systemPrompt: AGENT.system, model: 'openai:gpt-4.1-mini', parameters: { temperature: 0.4 }, version: 1 });
+  const stored = await c.stack.call('GET', `/v1/agents/${AGENT.slug}`, {
+    token: await c.stack.adminToken(),
+  });
+  expect(stored.body).toMatchObject({
+    name: AGENT.name,
+    role: AGENT.role,
+    systemPrompt: AGENT.system,
+    model: 'openai:gpt-4.1-mini',
+    parameters: { temperature: 0.4 },
+    version: 1,
+  });
   await c.page.getByTestId('agent-versions').waitFor();
   await shot(c.page, 'agent-edit');
 });
@@ -75,31 +84,55 @@ test('build a two-node workflow in the editor and save it', async () => {
   await c.page.getByTestId('node-inspector').waitFor();
   await c.page.getByTestId('node-prompt').fill('Write a three-line draft about ');
   await c.page.getByTestId('ref-chip-input.topic').click();
-  await expect(c.page.getByTestId('node-prompt').inputValue()).resolves.toBe('Write a three-line draft about {{input.topic}}');
+  await expect(c.page.getByTestId('node-prompt').inputValue()).resolves.toBe(
+    'Write a three-line draft about {{input.topic}}',
+  );
 
   // Second node, added after the selected one: connected to it and fed its output.
   await c.page.getByTestId('add-node-agent').selectOption('reviewer');
-  await expect(c.page.getByTestId('add-agent-node').textContent()).resolves.toBe(`Add agent node after ${AGENT.slug}`);
+  await expect(c.page.getByTestId('add-agent-node').textContent()).resolves.toBe(
+    `Add agent node after ${AGENT.slug}`,
+  );
   await c.page.getByTestId('add-agent-node').click();
   await c.page.getByTestId('editor-node-reviewer').waitFor();
-  await expect(c.page.getByTestId('node-prompt').inputValue()).resolves.toBe(`{{steps.${AGENT.slug}.output}}`);
-  await c.page.getByTestId('node-prompt').fill(`Review this draft:\n\n{{steps.${AGENT.slug}.output}}`);
+  await expect(c.page.getByTestId('node-prompt').inputValue()).resolves.toBe(
+    `{{steps.${AGENT.slug}.output}}`,
+  );
+  await c.page
+    .getByTestId('node-prompt')
+    .fill(`Review this draft:\n\n{{steps.${AGENT.slug}.output}}`);
   await expect(c.page.getByTestId(`parent-${AGENT.slug}`).isChecked()).resolves.toBe(true);
-  await expect(c.page.locator('[data-testid="workflow-canvas"] .react-flow__node').count()).resolves.toBe(2);
-  await expect(c.page.locator('[data-testid="workflow-canvas"] .react-flow__edge').count()).resolves.toBe(1);
+  await expect(
+    c.page.locator('[data-testid="workflow-canvas"] .react-flow__node').count(),
+  ).resolves.toBe(2);
+  await expect(
+    c.page.locator('[data-testid="workflow-canvas"] .react-flow__edge').count(),
+  ).resolves.toBe(1);
   await shot(c.page, 'workflow-editor', '[data-testid="workflow-canvas"]');
 
   await c.page.getByTestId('workflow-save').click();
   await c.page.waitForURL(`**/#/workflows/${WORKFLOW.slug}`);
   await c.page.getByRole('heading', { level: 1, name: WORKFLOW.name }).waitFor();
   await c.page.getByTestId(`editor-node-reviewer`).waitFor();
-  const saved = await c.stack.call('GET', `/v1/workflows/${WORKFLOW.slug}`, { token: await c.stack.adminToken() });
+  const saved = await c.stack.call('GET', `/v1/workflows/${WORKFLOW.slug}`, {
+    token: await c.stack.adminToken(),
+  });
   expect(saved.body).toMatchObject({
     version: 1,
     inputs: [{ name: 'topic' }],
     nodes: [
-      { id: AGENT.slug, type: 'agent', agent: AGENT.slug, prompt: 'Write a three-line draft about {{input.topic}}' },
-      { id: 'reviewer', type: 'agent', agent: 'reviewer', prompt: `Review this draft:\n\n{{steps.${AGENT.slug}.output}}` },
+      {
+        id: AGENT.slug,
+        type: 'agent',
+        agent: AGENT.slug,
+        prompt: 'Write a three-line draft about {{input.topic}}',
+      },
+      {
+        id: 'reviewer',
+        type: 'agent',
+        agent: 'reviewer',
+        prompt: `Review this draft:\n\n{{steps.${AGENT.slug}.output}}`,
+      },
     ],
     edges: [{ from: AGENT.slug, to: 'reviewer' }],
   });
@@ -116,12 +149,19 @@ test('run it: the DAG updates live to SUCCEEDED; a step shows its output and cos
   await c.page.waitForURL('**/#/runs/*');
   e2eRunId = hashOf(c.page).slice('#/runs/'.length);
   await c.page.getByTestId('run-dag').waitFor();
-  await c.page.locator('[data-testid="run-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+  await c.page
+    .locator('[data-testid="run-status"][data-status="SUCCEEDED"]')
+    .waitFor({ timeout: 30_000 });
   // React Flow keeps a node hidden until it has measured it; on a loaded machine that can take a while.
-  await c.page.locator('[data-testid="step-node-reviewer"][data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+  await c.page
+    .locator('[data-testid="step-node-reviewer"][data-status="SUCCEEDED"]')
+    .waitFor({ timeout: 30_000 });
 
   const { pageId, log } = await c.page.evaluate(() => {
-    const w = window as unknown as { __pageId?: string; __statusLog?: { node: string; status: string }[] };
+    const w = window as unknown as {
+      __pageId?: string;
+      __statusLog?: { node: string; status: string }[];
+    };
     return { pageId: w.__pageId, log: w.__statusLog ?? [] };
   });
   expect(pageId).toBeDefined(); // the same document throughout: no reload happened
@@ -134,18 +174,28 @@ test('run it: the DAG updates live to SUCCEEDED; a step shows its output and cos
   }
   expect(seen('reviewer')).toContain('PENDING');
 
-  const run = (await c.stack.call('GET', `/v1/runs/${e2eRunId}`, { token: await c.stack.adminToken() })).body;
+  const run = (
+    await c.stack.call('GET', `/v1/runs/${e2eRunId}`, { token: await c.stack.adminToken() })
+  ).body;
   expect(run.status).toBe('SUCCEEDED');
   const reviewer = run.steps.find((s: { nodeId: string }) => s.nodeId === 'reviewer');
 
   await c.page.getByTestId('step-node-reviewer').click();
   const panel = c.page.getByTestId('step-panel');
   await panel.waitFor();
-  await expect(panel.getByTestId('step-output').textContent()).resolves.toContain('local simulator');
-  await expect(panel.getByTestId('step-cost').textContent()).resolves.toBe(formatUsd(reviewer.costUsd));
-  await expect(panel.getByTestId('step-model').textContent()).resolves.toBe(`${reviewer.provider}:${reviewer.model}`);
+  await expect(panel.getByTestId('step-output').textContent()).resolves.toContain(
+    'local simulator',
+  );
+  await expect(panel.getByTestId('step-cost').textContent()).resolves.toBe(
+    formatUsd(reviewer.costUsd),
+  );
+  await expect(panel.getByTestId('step-model').textContent()).resolves.toBe(
+    `${reviewer.provider}:${reviewer.model}`,
+  );
   await expect(panel.getByTestId('attempt-row').count()).resolves.toBeGreaterThan(0);
-  await expect(panel.getByTestId('step-prompt').textContent()).resolves.toContain('Review this draft:');
+  await expect(panel.getByTestId('step-prompt').textContent()).resolves.toContain(
+    'Review this draft:',
+  );
   await expect(c.page.getByTestId('run-cost').textContent()).resolves.toBe(formatUsd(run.costUsd));
   await expect(c.page.getByTestId('run-rerun').isVisible()).resolves.toBe(true);
 });

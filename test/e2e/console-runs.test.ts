@@ -46,13 +46,17 @@ test('a signed-out visitor is sent to sign-in, remembering the c.page, and lands
 
   await c.page.locator('#signin-email').waitFor();
   expect(hashOf(c.page)).toBe('#/sign-in?next=/agents');
-  await expect(c.page.getByText('Sign in to continue where you left off.').isVisible()).resolves.toBe(true);
+  await expect(
+    c.page.getByText('Sign in to continue where you left off.').isVisible(),
+  ).resolves.toBe(true);
   await shot(c.page, 'sign-in');
 
   await c.page.locator('#signin-email').fill(ADMIN);
   await c.page.locator('#signin-password').fill('not the password');
   await c.page.getByTestId('sign-in-submit').click();
-  await expect(c.page.getByRole('alert').textContent()).resolves.toContain('Email or password is not right.');
+  await expect(c.page.getByRole('alert').textContent()).resolves.toContain(
+    'Email or password is not right.',
+  );
 
   await signInThroughForm(c.page, ADMIN, ADMIN_PASSWORD);
   await c.page.getByTestId('agents-table').waitFor();
@@ -72,14 +76,22 @@ test('runs page: lists runs with status, workflow and cost; time to interactive 
   await c.page.getByTestId('runs-filter-status').selectOption('FAILED');
   await c.page.waitForURL('**/#/runs?status=FAILED');
   await c.page.locator('[data-testid="run-row"]').first().waitFor();
-  await expect(c.page.locator('[data-testid="run-row"] [data-testid="status-badge"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).resolves.toEqual(['FAILED']);
+  await expect(
+    c.page
+      .locator('[data-testid="run-row"] [data-testid="status-badge"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))),
+  ).resolves.toEqual(['FAILED']);
 
   // Time to interactive: navigation start → the runs table rendered with data. A fresh context
   // (cold HTTP cache) that holds only a refresh token, as a returning user's browser does; the
   // access token is obtained by the app itself on boot (refresh, /v1/me, then the runs list).
-  const login = await c.stack.call('POST', '/v1/auth/login', { body: { email: ADMIN, password: ADMIN_PASSWORD } });
+  const login = await c.stack.call('POST', '/v1/auth/login', {
+    body: { email: ADMIN, password: ADMIN_PASSWORD },
+  });
   const ctx = await c.browser.newContext({ viewport: VIEWPORT });
-  await ctx.addInitScript(`if (!localStorage.getItem('${REFRESH_KEY}')) localStorage.setItem('${REFRESH_KEY}', ${JSON.stringify(login.body.refreshToken)});`);
+  await ctx.addInitScript(
+    `if (!localStorage.getItem('${REFRESH_KEY}')) localStorage.setItem('${REFRESH_KEY}', ${JSON.stringify(login.body.refreshToken)});`,
+  );
   await ctx.addInitScript(RUNS_READY_SCRIPT);
   const timed = await ctx.newPage();
   const samples: number[] = [];
@@ -87,11 +99,18 @@ test('runs page: lists runs with status, workflow and cost; time to interactive 
     if (i === 0) await timed.goto(at('/runs'));
     else await timed.reload();
     await timed.locator('[data-testid="run-row"]').first().waitFor();
-    samples.push(await timed.evaluate(() => Math.round((window as unknown as { __runsReadyAt: number }).__runsReadyAt)));
+    samples.push(
+      await timed.evaluate(() =>
+        Math.round((window as unknown as { __runsReadyAt: number }).__runsReadyAt),
+      ),
+    );
   }
   const nav = await timed.evaluate(() => {
     const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-    return { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) };
+    return {
+      domContentLoaded: Math.round(n.domContentLoadedEventEnd),
+      load: Math.round(n.loadEventEnd),
+    };
   });
   await ctx.close();
   const bundle = measureBundle();
@@ -100,7 +119,10 @@ test('runs page: lists runs with status, workflow and cost; time to interactive 
       'Web console figures (local c.stack, headless Chromium, 1280x800):',
       `  runs page time to interactive (navigation start → runs table with data): cold ${samples[0]} ms, warm median ${median(samples.slice(1))} ms (samples ${samples.join(', ')} ms; last load DOMContentLoaded ${nav.domContentLoaded} ms)`,
       `  production bundle: JS ${kb(bundle.totalJsGzip)} gzip (${kb(bundle.totalJsRaw)} raw) in ${bundle.chunks.length} chunks; first load JS ${kb(bundle.initialJsGzip)} gzip (${kb(bundle.initialJsRaw)} raw); CSS ${kb(bundle.cssGzip)} gzip`,
-      ...bundle.chunks.map((c) => `    ${c.file.padEnd(36)} ${kb(c.raw).padStart(10)} raw ${kb(c.gzip).padStart(10)} gzip`),
+      ...bundle.chunks.map(
+        (c) =>
+          `    ${c.file.padEnd(36)} ${kb(c.raw).padStart(10)} raw ${kb(c.gzip).padStart(10)} gzip`,
+      ),
     ].join('\n'),
   );
   expect(samples.every((s) => Number.isFinite(s) && s > 0)).toBe(true);
@@ -125,7 +147,9 @@ test('screenshots: runs, run page with DAG and step panel, phone width, dark mod
   await expect(c.page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
   await shot(c.page, 'dark-run');
   await toggle.click();
-  await expect(c.page.evaluate(() => document.documentElement.dataset.theme ?? 'system')).resolves.toBe('system');
+  await expect(
+    c.page.evaluate(() => document.documentElement.dataset.theme ?? 'system'),
+  ).resolves.toBe('system');
 
   // Phone width: the same run page, nothing wider than the screen.
   const phone = await c.admin.newPage();
@@ -135,12 +159,16 @@ test('screenshots: runs, run page with DAG and step panel, phone width, dark mod
     await phone.getByTestId('step-panel').waitFor();
     await phone.locator('[data-testid="step-node-summary"]').waitFor();
     await shot(phone, 'phone-run');
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await phone.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.goto(at('/runs'));
     await phone.getByTestId('runs-table').waitFor();
     await shot(phone, 'phone-runs');
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
   } finally {
     await phone.close();
   }

@@ -86,7 +86,11 @@ test('knowledge: create a base, add a text document, watch it become ready, sear
   await c.page.locator(`[data-testid="kb-detail"][data-kb-id="${kbId}"]`).waitFor();
   const token = await c.stack.adminToken();
   const stored = await c.stack.call('GET', `/v1/knowledge-bases/${kbId}`, { token });
-  expect(stored.body).toMatchObject({ name: KB.name, embeddingModel: 'local', chunking: { size: 300, overlap: 40 } });
+  expect(stored.body).toMatchObject({
+    name: KB.name,
+    embeddingModel: 'local',
+    chunking: { size: 300, overlap: 40 },
+  });
 
   // Add a text document; its status updates on the page, without a reload, until it is ready.
   await c.page.getByTestId('docs-empty').waitFor();
@@ -100,15 +104,23 @@ test('knowledge: create a base, add a text document, watch it become ready, sear
   const chunks = Number(await row.getByTestId('doc-chunks').textContent());
   expect(chunks).toBeGreaterThan(1);
   const docs = await c.stack.call('GET', `/v1/knowledge-bases/${kbId}/documents`, { token });
-  expect(docs.body.items).toEqual([expect.objectContaining({ title: LIGHTHOUSE_DOC.title, status: 'ready', chunkCount: chunks })]);
+  expect(docs.body.items).toEqual([
+    expect.objectContaining({ title: LIGHTHOUSE_DOC.title, status: 'ready', chunkCount: chunks }),
+  ]);
   // A second document (through the API) so the playground has something to rank against.
   await c.stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, {
     token,
-    body: { title: 'Harbour operations', text: '# Harbour operations\n\nThe harbour master assigns berths and checks the tide tables. Pilots guide large ships past the lighthouse and the breakwater at night.' },
+    body: {
+      title: 'Harbour operations',
+      text: '# Harbour operations\n\nThe harbour master assigns berths and checks the tide tables. Pilots guide large ships past the lighthouse and the breakwater at night.',
+    },
   });
   await c.page.reload(); // added behind the page's back: read the list again (it polls while it has documents in progress)
   await c.page.locator('[data-testid="doc-row"]').nth(1).waitFor();
-  await c.page.locator('[data-testid="doc-row"][data-status="ready"]').nth(1).waitFor({ timeout: 30_000 });
+  await c.page
+    .locator('[data-testid="doc-row"][data-status="ready"]')
+    .nth(1)
+    .waitFor({ timeout: 30_000 });
 
   // The retrieval playground: hits with the query's words marked.
   await c.page.getByTestId('playground-query').fill('how is the Fresnel lens polished');
@@ -132,7 +144,9 @@ test('knowledge: create a base, add a text document, watch it become ready, sear
     await phone.getByTestId('playground-query').fill('fresnel lens');
     await phone.getByTestId('playground-search').click();
     await phone.getByTestId('hit').first().waitFor();
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
   } finally {
     await phone.close();
   }
@@ -147,29 +161,57 @@ test('knowledge: create a base, add a text document, watch it become ready, sear
   await c.page.getByTestId('agent-save').click();
   await c.page.waitForURL(`**/#/agents/${KB.agent}`);
   await expect(c.page.getByTestId(`agent-kb-${kbId}`).isChecked()).resolves.toBe(true);
-  expect((await c.stack.call('GET', `/v1/agents/${KB.agent}`, { token })).body.knowledgeBaseIds).toEqual([kbId]);
+  expect(
+    (await c.stack.call('GET', `/v1/agents/${KB.agent}`, { token })).body.knowledgeBaseIds,
+  ).toEqual([kbId]);
 
   // A one-node workflow with that agent; its run page shows the sources the step cited.
   const wf = await c.stack.call('POST', '/v1/workflows', {
     token,
-    body: { slug: KB.workflow, name: 'E2E ask the handbook', nodes: [{ id: 'answer', type: 'agent', agent: KB.agent, prompt: 'How do keepers look after the Fresnel lens? {{input.note}}' }], edges: [] },
+    body: {
+      slug: KB.workflow,
+      name: 'E2E ask the handbook',
+      nodes: [
+        {
+          id: 'answer',
+          type: 'agent',
+          agent: KB.agent,
+          prompt: 'How do keepers look after the Fresnel lens? {{input.note}}',
+        },
+      ],
+      edges: [],
+    },
   });
   expect(wf.status).toBe(201);
-  const started = await c.stack.call('POST', `/v1/workflows/${KB.workflow}/runs`, { token, body: { input: { note: 'Answer briefly.' } } });
+  const started = await c.stack.call('POST', `/v1/workflows/${KB.workflow}/runs`, {
+    token,
+    body: { input: { note: 'Answer briefly.' } },
+  });
   const runId = started.body.runId;
   await c.page.goto(at(`/runs/${runId}?step=answer`));
-  await c.page.locator('[data-testid="run-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+  await c.page
+    .locator('[data-testid="run-status"][data-status="SUCCEEDED"]')
+    .waitFor({ timeout: 30_000 });
   const citations = c.page.getByTestId('step-panel').getByTestId('citations');
   await citations.waitFor();
   const cited = citations.getByTestId('citation').first();
-  await expect(cited.getByTestId('citation-title').textContent()).resolves.toBe(LIGHTHOUSE_DOC.title);
+  await expect(cited.getByTestId('citation-title').textContent()).resolves.toBe(
+    LIGHTHOUSE_DOC.title,
+  );
   await expect(cited.getByTestId('score').textContent()).resolves.toMatch(/\d\.\d{3}/);
-  await expect(cited.getByTestId('citation-snippet').textContent()).resolves.toContain('Fresnel lens');
+  await expect(cited.getByTestId('citation-snippet').textContent()).resolves.toContain(
+    'Fresnel lens',
+  );
   await shot(c.page, 'run-citations', '[data-testid="citations"]');
   const sources = c.page.getByTestId('events-timeline').getByTestId('timeline-sources');
   await expect(sources.textContent()).resolves.toContain(`[1] ${LIGHTHOUSE_DOC.title}`);
-  const events = (await c.stack.call('GET', `/v1/runs/${runId}/events`, { token })).body.items as { type: string; data?: { citations?: { title: string }[] } }[];
-  expect(events.find((e) => e.type === 'step.citations')?.data?.citations?.[0]?.title).toBe(LIGHTHOUSE_DOC.title);
+  const events = (await c.stack.call('GET', `/v1/runs/${runId}/events`, { token })).body.items as {
+    type: string;
+    data?: { citations?: { title: string }[] };
+  }[];
+  expect(events.find((e) => e.type === 'step.citations')?.data?.citations?.[0]?.title).toBe(
+    LIGHTHOUSE_DOC.title,
+  );
 });
 
 test('no uncaught errors in the page during the whole session', () => {

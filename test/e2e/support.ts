@@ -19,12 +19,23 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const VIEWPORT = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Fails (never skips) when the browser is missing: CI installs Debian's `chromium` package. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. The e2e suite needs Debian's chromium: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. The e2e suite needs Debian's chromium: apt-get install -y chromium (or set CHROMIUM_PATH).`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
@@ -47,7 +58,8 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
       break;
     } catch {
       const st = await stat(BUILD_LOCK).catch(() => undefined);
-      if (st && Date.now() - st.mtimeMs > 120_000) await rm(BUILD_LOCK, { recursive: true, force: true });
+      if (st && Date.now() - st.mtimeMs > 120_000)
+        await rm(BUILD_LOCK, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -66,21 +78,37 @@ export async function ensureConsoleBuilt(): Promise<{ built: boolean; ms: number
 async function buildIfStale(): Promise<{ built: boolean; ms: number }> {
   const web = join(ROOT, 'web');
   const out = join(WEB_DIR, 'index.html');
-  const sources = ['src', 'index.html', 'public', 'vite.config.ts'].map((p) => join(web, p)).filter(existsSync);
+  const sources = ['src', 'index.html', 'public', 'vite.config.ts']
+    .map((p) => join(web, p))
+    .filter(existsSync);
   const newestSource = Math.max(...sources.map(newestMtime));
   if (existsSync(out) && statSync(out).mtimeMs >= newestSource) return { built: false, ms: 0 };
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        'web',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (${code}):\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`vite build failed (${code}):\n${output}`)),
+    );
   });
   return { built: true, ms: Math.round(performance.now() - started) };
 }
@@ -97,11 +125,19 @@ export async function shot(page: Page, name: string, scrollTo?: string): Promise
   }, scrollTo ?? null);
   // Let transitions and the React Flow fit settle, and hide the caret so images are stable.
   await page.waitForTimeout(250);
-  await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), caret: 'hide', animations: 'disabled' });
+  await page.screenshot({
+    path: join(SHOTS_DIR, `${name}.png`),
+    caret: 'hide',
+    animations: 'disabled',
+  });
 }
 
 /** Sign in through the sign-in form; resolves once the shell shows who is signed in. */
-export async function signInThroughForm(page: Page, email: string, password: string): Promise<void> {
+export async function signInThroughForm(
+  page: Page,
+  email: string,
+  password: string,
+): Promise<void> {
   await page.locator('#signin-email').fill(email);
   await page.locator('#signin-password').fill(password);
   await page.getByTestId('sign-in-submit').click();
@@ -122,7 +158,9 @@ export interface BundleFigures {
 export function measureBundle(): BundleFigures {
   const assets = join(WEB_DIR, 'assets');
   const html = readFileSync(join(WEB_DIR, 'index.html'), 'utf8');
-  const initial = new Set([...html.matchAll(/(?:src|href)="\.?\/?assets\/([^"]+\.js)"/g)].map((m) => m[1]));
+  const initial = new Set(
+    [...html.matchAll(/(?:src|href)="\.?\/?assets\/([^"]+\.js)"/g)].map((m) => m[1]),
+  );
   const chunks = readdirSync(assets)
     .filter((f) => f.endsWith('.js'))
     .map((file) => {
@@ -130,12 +168,20 @@ export function measureBundle(): BundleFigures {
       return { file, raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length };
     })
     .sort((a, b) => b.gzip - a.gzip);
-  const sum = (xs: { raw: number; gzip: number }[], k: 'raw' | 'gzip') => xs.reduce((t, x) => t + x[k], 0);
+  const sum = (xs: { raw: number; gzip: number }[], k: 'raw' | 'gzip') =>
+    xs.reduce((t, x) => t + x[k], 0);
   const first = chunks.filter((c) => initial.has(c.file));
   const css = readdirSync(assets)
     .filter((f) => f.endsWith('.css'))
     .reduce((t, f) => t + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
-  return { totalJsGzip: sum(chunks, 'gzip'), totalJsRaw: sum(chunks, 'raw'), initialJsGzip: sum(first, 'gzip'), initialJsRaw: sum(first, 'raw'), cssGzip: css, chunks };
+  return {
+    totalJsGzip: sum(chunks, 'gzip'),
+    totalJsRaw: sum(chunks, 'raw'),
+    initialJsGzip: sum(first, 'gzip'),
+    initialJsRaw: sum(first, 'raw'),
+    cssGzip: css,
+    chunks,
+  };
 }
 
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -183,10 +229,19 @@ export function median(xs: number[]): number {
 
 export const ADMIN = 'admin@localhost';
 export const VIEWER = { email: 'viewer@example.test', password: 'viewer-password-for-e2e' };
-export const AGENT = { slug: 'e2e-writer', name: 'E2E writer', role: 'Writes short drafts', system: 'You write short, plain drafts.' };
+export const AGENT = {
+  slug: 'e2e-writer',
+  name: 'E2E writer',
+  role: 'Writes short drafts',
+  system: 'You write short, plain drafts.',
+};
 export const WORKFLOW = { name: 'E2E draft and review', slug: 'e2e-draft-and-review' };
 export const REFRESH_KEY = 'hishamos.refreshToken';
-export const KB = { name: 'E2E lighthouse handbook', agent: 'e2e-keeper', workflow: 'e2e-ask-the-handbook' };
+export const KB = {
+  name: 'E2E lighthouse handbook',
+  agent: 'e2e-keeper',
+  workflow: 'e2e-ask-the-handbook',
+};
 export const LIGHTHOUSE_DOC = {
   title: 'Lighthouse keeping',
   text: [
@@ -231,12 +286,19 @@ export async function openConsole(options: { latencyMs?: number } = {}): Promise
   const browser = await launchChromium();
   let stack: TestStack;
   try {
-    stack = await startTestStack({ webDir: WEB_DIR, env: options.latencyMs ? { SIMULATOR_LATENCY_MS: String(options.latencyMs) } : {} });
+    stack = await startTestStack({
+      webDir: WEB_DIR,
+      env: options.latencyMs ? { SIMULATOR_LATENCY_MS: String(options.latencyMs) } : {},
+    });
   } catch (err) {
     await browser.close();
     throw err;
   }
-  const admin = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', reducedMotion: 'reduce' });
+  const admin = await browser.newContext({
+    viewport: VIEWPORT,
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+  });
   const page = await admin.newPage();
   page.setDefaultTimeout(15_000);
   const pageErrors: string[] = [];
@@ -269,15 +331,26 @@ export function useConsole(options: { latencyMs?: number } = {}): ConsoleSession
     await session?.close();
   });
   const open = (): ConsoleSession => {
-    if (!session) throw new Error('the console session opens in beforeAll: use it inside hooks and tests');
+    if (!session)
+      throw new Error('the console session opens in beforeAll: use it inside hooks and tests');
     return session;
   };
   return {
-    get stack() { return open().stack; },
-    get browser() { return open().browser; },
-    get admin() { return open().admin; },
-    get page() { return open().page; },
-    get pageErrors() { return open().pageErrors; },
+    get stack() {
+      return open().stack;
+    },
+    get browser() {
+      return open().browser;
+    },
+    get admin() {
+      return open().admin;
+    },
+    get page() {
+      return open().page;
+    },
+    get pageErrors() {
+      return open().pageErrors;
+    },
     at: (path) => open().at(path),
     close: () => open().close(),
   };
@@ -293,7 +366,8 @@ export async function signInAsAdmin(c: ConsoleSession, path = '/runs'): Promise<
 
 async function created(res: Promise<{ status: number; body: any }>, what: string): Promise<any> {
   const r = await res;
-  if (r.status !== 201 && r.status !== 202) throw new Error(`could not ${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== 201 && r.status !== 202)
+    throw new Error(`could not ${what}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
@@ -301,13 +375,28 @@ async function created(res: Promise<{ status: number; body: any }>, what: string
  * The runs list's background: a feature-pipeline run (for the richer run-page screenshots) and a
  * second workflow whose last step fails for good, so the list shows more than one outcome.
  */
-export async function seedRuns(stack: TestStack): Promise<{ pipelineRunId: string; pipelineDone: Promise<unknown>; failedDone: Promise<{ status: string }> }> {
+export async function seedRuns(
+  stack: TestStack,
+): Promise<{
+  pipelineRunId: string;
+  pipelineDone: Promise<unknown>;
+  failedDone: Promise<{ status: string }>;
+}> {
   const token = await stack.adminToken();
-  const started = await created(stack.call('POST', '/v1/workflows/feature-pipeline/runs', { token, body: { input: { feature: 'Dark mode for the settings page', repository: 'web' } } }), 'start feature-pipeline');
+  const started = await created(
+    stack.call('POST', '/v1/workflows/feature-pipeline/runs', {
+      token,
+      body: { input: { feature: 'Dark mode for the settings page', repository: 'web' } },
+    }),
+    'start feature-pipeline',
+  );
   const pipelineRunId: string = started.runId;
   const pipelineDone = stack.waitForRun(token, pipelineRunId, 60_000);
   await seedFailingWorkflow(stack);
-  const failing = await created(stack.call('POST', '/v1/workflows/nightly-digest/runs', { token, body: { input: {} } }), 'start nightly-digest');
+  const failing = await created(
+    stack.call('POST', '/v1/workflows/nightly-digest/runs', { token, body: { input: {} } }),
+    'start nightly-digest',
+  );
   const failedDone = stack.waitForRun(token, failing.runId, 60_000);
   // Never an unhandled rejection when a file does not await them.
   pipelineDone.catch(() => undefined);
@@ -318,14 +407,23 @@ export async function seedRuns(stack: TestStack): Promise<{ pipelineRunId: strin
 /** The `broken` agent (its model always fails) and the `nightly-digest` workflow that ends with it. */
 export async function seedFailingWorkflow(stack: TestStack): Promise<void> {
   const token = await stack.adminToken();
-  await created(stack.call('POST', '/v1/agents', { token, body: { slug: 'broken', name: 'Broken agent', role: 'always fails', model: 'simulator:fail' } }), 'create the broken agent');
+  await created(
+    stack.call('POST', '/v1/agents', {
+      token,
+      body: { slug: 'broken', name: 'Broken agent', role: 'always fails', model: 'simulator:fail' },
+    }),
+    'create the broken agent',
+  );
   await created(
     stack.call('POST', '/v1/workflows', {
       token,
       body: {
         slug: 'nightly-digest',
         name: 'Nightly digest',
-        nodes: [{ id: 'collect', type: 'agent', agent: 'pm', prompt: 'Collect the day' }, { id: 'publish', type: 'agent', agent: 'broken', prompt: '{{steps.collect.output}}' }],
+        nodes: [
+          { id: 'collect', type: 'agent', agent: 'pm', prompt: 'Collect the day' },
+          { id: 'publish', type: 'agent', agent: 'broken', prompt: '{{steps.collect.output}}' },
+        ],
         edges: [{ from: 'collect', to: 'publish' }],
       },
     }),
@@ -337,10 +435,23 @@ export async function seedFailingWorkflow(stack: TestStack): Promise<void> {
  * Through the API, what console-editing builds in the browser: the E2E writer agent and the
  * two-node draft-and-review workflow; with `run`, one run of it on `lighthouses`.
  */
-export async function seedEditedWorkflow(stack: TestStack, options: { run?: boolean } = {}): Promise<{ runId?: string; runDone?: Promise<{ status: string }> }> {
+export async function seedEditedWorkflow(
+  stack: TestStack,
+  options: { run?: boolean } = {},
+): Promise<{ runId?: string; runDone?: Promise<{ status: string }> }> {
   const token = await stack.adminToken();
   await created(
-    stack.call('POST', '/v1/agents', { token, body: { slug: AGENT.slug, name: AGENT.name, role: AGENT.role, systemPrompt: AGENT.system, model: 'openai:gpt-4.1-mini', parameters: { temperature: 0.4 } } }),
+    stack.call('POST', '/v1/agents', {
+      token,
+      body: {
+        slug: AGENT.slug,
+        name: AGENT.name,
+        role: AGENT.role,
+        systemPrompt: AGENT.system,
+        model: 'openai:gpt-4.1-mini',
+        parameters: { temperature: 0.4 },
+      },
+    }),
     'create the E2E agent',
   );
   await created(
@@ -351,8 +462,18 @@ export async function seedEditedWorkflow(stack: TestStack, options: { run?: bool
         name: WORKFLOW.name,
         inputs: [{ name: 'topic' }],
         nodes: [
-          { id: AGENT.slug, type: 'agent', agent: AGENT.slug, prompt: 'Write a three-line draft about {{input.topic}}' },
-          { id: 'reviewer', type: 'agent', agent: 'reviewer', prompt: `Review this draft:\n\n{{steps.${AGENT.slug}.output}}` },
+          {
+            id: AGENT.slug,
+            type: 'agent',
+            agent: AGENT.slug,
+            prompt: 'Write a three-line draft about {{input.topic}}',
+          },
+          {
+            id: 'reviewer',
+            type: 'agent',
+            agent: 'reviewer',
+            prompt: `Review this draft:\n\n{{steps.${AGENT.slug}.output}}`,
+          },
         ],
         edges: [{ from: AGENT.slug, to: 'reviewer' }],
       },
@@ -360,7 +481,13 @@ export async function seedEditedWorkflow(stack: TestStack, options: { run?: bool
     'create the E2E workflow',
   );
   if (!options.run) return {};
-  const started = await created(stack.call('POST', `/v1/workflows/${WORKFLOW.slug}/runs`, { token, body: { input: { topic: 'lighthouses' } } }), 'start the E2E workflow');
+  const started = await created(
+    stack.call('POST', `/v1/workflows/${WORKFLOW.slug}/runs`, {
+      token,
+      body: { input: { topic: 'lighthouses' } },
+    }),
+    'start the E2E workflow',
+  );
   const runDone = stack.waitForRun(token, started.runId, 60_000);
   runDone.catch(() => undefined);
   return { runId: started.runId, runDone };
@@ -369,13 +496,23 @@ export async function seedEditedWorkflow(stack: TestStack, options: { run?: bool
 /** Through the API, the lighthouse knowledge base with its one document, ingested (ready). */
 export async function seedKnowledgeBase(stack: TestStack): Promise<string> {
   const token = await stack.adminToken();
-  const kb = await created(stack.call('POST', '/v1/knowledge-bases', { token, body: { name: KB.name, embeddingModel: 'local', chunking: { size: 300, overlap: 40 } } }), 'create the knowledge base');
-  await created(stack.call('POST', `/v1/knowledge-bases/${kb.id}/documents`, { token, body: LIGHTHOUSE_DOC }), 'add the lighthouse document');
+  const kb = await created(
+    stack.call('POST', '/v1/knowledge-bases', {
+      token,
+      body: { name: KB.name, embeddingModel: 'local', chunking: { size: 300, overlap: 40 } },
+    }),
+    'create the knowledge base',
+  );
+  await created(
+    stack.call('POST', `/v1/knowledge-bases/${kb.id}/documents`, { token, body: LIGHTHOUSE_DOC }),
+    'add the lighthouse document',
+  );
   const deadline = Date.now() + 30_000;
   for (;;) {
     const docs = await stack.call('GET', `/v1/knowledge-bases/${kb.id}/documents`, { token });
     if (docs.body?.items?.[0]?.status === 'ready') return kb.id;
-    if (docs.body?.items?.[0]?.status === 'failed' || Date.now() > deadline) throw new Error(`lighthouse document not ready: ${JSON.stringify(docs.body)}`);
+    if (docs.body?.items?.[0]?.status === 'failed' || Date.now() > deadline)
+      throw new Error(`lighthouse document not ready: ${JSON.stringify(docs.body)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

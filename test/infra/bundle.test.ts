@@ -2,11 +2,26 @@
  * infra/build/bundle.ts: one esbuild call for every manifest function, ESM for Lambda's nodejs22.x,
  * AWS SDK left to the runtime, and a clear failure when an entry is missing (unless allowed).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleFunctions, ESM_REQUIRE_BANNER, formatSizeTable, MissingEntryError, REPO_ROOT } from '../../infra/build/bundle';
+import {
+  bundleFunctions,
+  ESM_REQUIRE_BANNER,
+  formatSizeTable,
+  MissingEntryError,
+  REPO_ROOT,
+} from '../../infra/build/bundle';
 import { functions } from '../../infra/manifest';
 
 let root: string;
@@ -31,10 +46,16 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('bundleFunctions', () => {
   it('fails naming the missing entries unless allowMissing is set', async () => {
     // Act
-    const attempt = bundleFunctions({ root, outDir: path.join(root, 'dist-strict'), only: ['meta', 'auth'] });
+    const attempt = bundleFunctions({
+      root,
+      outDir: path.join(root, 'dist-strict'),
+      only: ['meta', 'auth'],
+    });
     // Assess
     await expect(attempt).rejects.toThrow(MissingEntryError);
-    await expect(bundleFunctions({ root, outDir: path.join(root, 'dist-strict'), only: ['meta', 'auth'] })).rejects.toThrow(/auth \(functions\/auth\/handler\.ts\)/);
+    await expect(
+      bundleFunctions({ root, outDir: path.join(root, 'dist-strict'), only: ['meta', 'auth'] }),
+    ).rejects.toThrow(/auth \(functions\/auth\/handler\.ts\)/);
   });
 
   it('bundles present entries as ESM with the require banner and external AWS SDK, behind a root index.mjs', async () => {
@@ -73,17 +94,24 @@ describe('bundleFunctions', () => {
   it('ships the committed SQL migrations beside the migrate bundle', async () => {
     // Prepare
     const outDir = path.join(root, 'dist-migrate');
-    const committed = readdirSync(path.join(REPO_ROOT, 'shared', 'db', 'migrations')).filter((f) => f.endsWith('.sql'));
+    const committed = readdirSync(path.join(REPO_ROOT, 'shared', 'db', 'migrations')).filter((f) =>
+      f.endsWith('.sql'),
+    );
     // Act
     await bundleFunctions({ outDir, only: ['migrate'] });
     // Assess
     expect(committed.length).toBeGreaterThan(0);
-    expect(readdirSync(path.join(outDir, 'migrate', 'migrations')).sort()).toEqual(expect.arrayContaining(committed));
+    expect(readdirSync(path.join(outDir, 'migrate', 'migrations')).sort()).toEqual(
+      expect.arrayContaining(committed),
+    );
   });
 
   it('splits dynamic imports: the agent step loads no provider SDK until a call needs one', async () => {
     // Act: the real runAgentStep entry of this repository
-    const result = await bundleFunctions({ outDir: path.join(root, 'dist-split'), only: ['runAgentStep'] });
+    const result = await bundleFunctions({
+      outDir: path.join(root, 'dist-split'),
+      only: ['runAgentStep'],
+    });
     // Assess: the SDKs are shipped as chunks but are not part of what a cold start loads
     const fn = result.functions.runAgentStep!;
     const chunks = readdirSync(path.join(fn.dir, 'chunks'));
@@ -97,7 +125,9 @@ describe('bundleFunctions', () => {
     const outDir = path.join(root, 'dist-run');
     await bundleFunctions({ root, outDir, only: ['meta'] });
     // Act
-    const mod = (await import(pathToFileURL(path.join(outDir, 'meta', 'index.mjs')).href)) as { handler: () => Promise<unknown> };
+    const mod = (await import(pathToFileURL(path.join(outDir, 'meta', 'index.mjs')).href)) as {
+      handler: () => Promise<unknown>;
+    };
     // Assess
     await expect(mod.handler()).resolves.toEqual({ ok: 'yes', sdk: 'function' });
   });

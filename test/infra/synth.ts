@@ -6,7 +6,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, REPO_ROOT, type BuildAppOptions, type HishamApp } from '../../infra/aws/app-builder';
+import {
+  buildApp,
+  REPO_ROOT,
+  type BuildAppOptions,
+  type HishamApp,
+} from '../../infra/aws/app-builder';
 
 export interface Violation {
   readonly ruleName: string;
@@ -26,7 +31,10 @@ export interface Synthesized {
   readonly built: HishamApp;
   readonly outdir: string;
   /** Raw templates by stack name. */
-  readonly json: Record<string, { Resources: Record<string, { Type: string; Properties?: any; Metadata?: any }> }>;
+  readonly json: Record<
+    string,
+    { Resources: Record<string, { Type: string; Properties?: any; Metadata?: any }> }
+  >;
   readonly templates: Record<string, Template>;
   /** The error app.synth() threw (cdk-nag fails synthesis on an unacknowledged error), if any. */
   readonly synthError?: Error;
@@ -66,15 +74,21 @@ export function synthesize(opts: Partial<BuildAppOptions> = {}): Synthesized {
     if (file.endsWith('.template.json')) {
       const name = file.replace(/\.template\.json$/, '');
       json[name] = JSON.parse(readFileSync(path.join(outdir, file), 'utf8'));
-      templates[name] = Template.fromJSON(json[name] as any, { skipCyclicalDependenciesCheck: true });
+      templates[name] = Template.fromJSON(json[name] as any, {
+        skipCyclicalDependenciesCheck: true,
+      });
     }
     if (file.endsWith('.metadata.json')) {
       const stack = file.replace(/\.metadata\.json$/, '');
-      const meta = JSON.parse(readFileSync(path.join(outdir, file), 'utf8')) as Record<string, Array<{ type: string; data: Record<string, unknown> }>>;
+      const meta = JSON.parse(readFileSync(path.join(outdir, file), 'utf8')) as Record<
+        string,
+        Array<{ type: string; data: Record<string, unknown> }>
+      >;
       for (const [p, entries] of Object.entries(meta)) {
         for (const e of entries) {
           if (e.type !== 'aws:cdk:acknowledged-rules') continue;
-          for (const [id, reason] of Object.entries(e.data)) acknowledgements.push({ stack, path: p, id, reason });
+          for (const [id, reason] of Object.entries(e.data))
+            acknowledgements.push({ stack, path: p, id, reason });
         }
       }
     }
@@ -83,11 +97,22 @@ export function synthesize(opts: Partial<BuildAppOptions> = {}): Synthesized {
   const reportFile = path.join(outdir, 'validation-report.json');
   const violations: Violation[] = [];
   if (existsSync(reportFile)) {
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: Array<{ pluginName: string; violations?: Violation[] }> };
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      pluginReports: Array<{ pluginName: string; violations?: Violation[] }>;
+    };
     for (const r of report.pluginReports) violations.push(...(r.violations ?? []));
   }
 
-  return { built, outdir, json, templates, synthError, violations, acknowledgements, ms: Date.now() - started };
+  return {
+    built,
+    outdir,
+    json,
+    templates,
+    synthError,
+    violations,
+    acknowledgements,
+    ms: Date.now() - started,
+  };
 }
 
 /** Reads a file of the cloud assembly (e.g. a state machine definition asset). */

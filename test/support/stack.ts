@@ -13,9 +13,21 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/
 export const ADMIN_PASSWORD = 'demo-admin-password-for-tests';
 
 export interface TestStack extends LocalRuntime {
-  call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: {
+      token?: string;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   adminToken(): Promise<string>;
-  signup(tenantName: string, email?: string): Promise<{ accessToken: string; refreshToken: string; email: string; password: string }>;
+  signup(
+    tenantName: string,
+    email?: string,
+  ): Promise<{ accessToken: string; refreshToken: string; email: string; password: string }>;
   waitForRun(token: string, runId: string, timeoutMs?: number): Promise<any>;
 }
 
@@ -43,9 +55,19 @@ async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () =
   };
 }
 
-export async function startTestStack(options: { env?: Record<string, string>; retryIntervalMs?: number; /** Serve the built console (web/dist) too. */ webDir?: string; /** Capture log lines (e.g. to scan them for secrets). */ logSink?: (line: string) => void; /** The platform clock. */ now?: () => number } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: {
+    env?: Record<string, string>;
+    retryIntervalMs?: number /** Serve the built console (web/dist) too. */;
+    webDir?: string /** Capture log lines (e.g. to scan them for secrets). */;
+    logSink?: (line: string) => void /** The platform clock. */;
+    now?: () => number;
+  } = {},
+): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hishamos-test-'));
-  const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : undefined;
+  const database = process.env.DATABASE_URL
+    ? await freshDatabase(process.env.DATABASE_URL)
+    : undefined;
   const runtime = await startLocal({
     root: ROOT,
     dataDir,
@@ -79,7 +101,13 @@ export async function startTestStack(options: { env?: Record<string, string>; re
     async call(method, path, o = {}) {
       const res = await fetch(`${runtime.url}${path}`, {
         method,
-        headers: { ...(o.body !== undefined || o.rawBody !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers },
+        headers: {
+          ...(o.body !== undefined || o.rawBody !== undefined
+            ? { 'content-type': 'application/json' }
+            : {}),
+          ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+          ...o.headers,
+        },
         body: o.rawBody ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined),
       });
       const text = await res.text();
@@ -93,14 +121,24 @@ export async function startTestStack(options: { env?: Record<string, string>; re
     },
     async adminToken() {
       if (admin) return admin;
-      const res = await stack.call('POST', '/v1/auth/login', { body: { email: 'admin@localhost', password: ADMIN_PASSWORD, tenant: 'demo' } });
+      const res = await stack.call('POST', '/v1/auth/login', {
+        body: { email: 'admin@localhost', password: ADMIN_PASSWORD, tenant: 'demo' },
+      });
       if (res.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`);
       return (admin = res.body.accessToken as string);
     },
     async signup(tenantName, email) {
-      const address = email ?? `${tenantName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+      const address =
+        email ??
+        `${tenantName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${Math.random().toString(36).slice(2, 8)}@example.test`;
       const password = 'correct horse battery staple';
-      const res = await stack.call('POST', '/v1/auth/signup', { body: { tenantName: `${tenantName} ${Math.random().toString(36).slice(2, 8)}`, email: address, password } });
+      const res = await stack.call('POST', '/v1/auth/signup', {
+        body: {
+          tenantName: `${tenantName} ${Math.random().toString(36).slice(2, 8)}`,
+          email: address,
+          password,
+        },
+      });
       if (res.status !== 201) throw new Error(`signup failed: ${JSON.stringify(res.body)}`);
       return { ...res.body, email: address, password };
     },
@@ -108,8 +146,10 @@ export async function startTestStack(options: { env?: Record<string, string>; re
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const res = await stack.call('GET', `/v1/runs/${runId}`, { token });
-        if (['SUCCEEDED', 'FAILED', 'CANCELLED', 'WAITING'].includes(res.body?.status)) return res.body;
-        if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body?.status} after ${timeoutMs} ms`);
+        if (['SUCCEEDED', 'FAILED', 'CANCELLED', 'WAITING'].includes(res.body?.status))
+          return res.body;
+        if (Date.now() > deadline)
+          throw new Error(`run ${runId} still ${res.body?.status} after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -4,7 +4,12 @@ import { ApiError } from '../../web/src/api/errors';
 import { App } from '../../web/src/App';
 import { apiWith, error, memoryStorage, tokens, type Call } from './support';
 
-const me = { user: { id: '7d0b0d52-4f4e-4a43-9c61-2b6f0e0f7a11', email: 'dev@example.com', name: null }, tenant: { id: '9a1f7a52-4f4e-4a43-9c61-2b6f0e0f7a11', slug: 'demo', name: 'Demo' }, role: 'dev', via: 'token' };
+const me = {
+  user: { id: '7d0b0d52-4f4e-4a43-9c61-2b6f0e0f7a11', email: 'dev@example.com', name: null },
+  tenant: { id: '9a1f7a52-4f4e-4a43-9c61-2b6f0e0f7a11', slug: 'demo', name: 'Demo' },
+  role: 'dev',
+  via: 'token',
+};
 
 describe('ApiClient refresh', () => {
   it('shares one refresh between concurrent requests that get 401', async () => {
@@ -16,7 +21,9 @@ describe('ApiClient refresh', () => {
         await new Promise((r) => setTimeout(r, 20));
         return { status: 200, body: tokens(2) };
       }
-      return call.auth === 'Bearer access-2' ? { status: 200, body: { items: [] } } : error(401, 'Unauthorized', 'expired');
+      return call.auth === 'Bearer access-2'
+        ? { status: 200, body: { items: [] } }
+        : error(401, 'Unauthorized', 'expired');
     });
     client.tokens.set('access-1', 'refresh-token-1-00000000000', 1800);
 
@@ -26,9 +33,13 @@ describe('ApiClient refresh', () => {
     // Assess
     expect(results).toHaveLength(3);
     expect(refreshes).toBe(1);
-    expect(calls.filter((c) => c.path === '/v1/auth/refresh')[0].body).toEqual({ refreshToken: 'refresh-token-1-00000000000' });
+    expect(calls.filter((c) => c.path === '/v1/auth/refresh')[0].body).toEqual({
+      refreshToken: 'refresh-token-1-00000000000',
+    });
     expect(client.tokens.refreshToken).toBe(tokens(2).refreshToken);
-    const retried = calls.filter((c) => c.path !== '/v1/auth/refresh' && c.auth === 'Bearer access-2');
+    const retried = calls.filter(
+      (c) => c.path !== '/v1/auth/refresh' && c.auth === 'Bearer access-2',
+    );
     expect(retried.map((c) => c.path).sort()).toEqual(['/v1/agents', '/v1/runs', '/v1/workflows']);
   });
 
@@ -45,7 +56,9 @@ describe('ApiClient refresh', () => {
         await gate; // answers 401 only after the other request has refreshed
         return error(401, 'Unauthorized', 'expired');
       }
-      return call.auth === 'Bearer access-2' ? { status: 200, body: { items: [] } } : error(401, 'Unauthorized', 'expired');
+      return call.auth === 'Bearer access-2'
+        ? { status: 200, body: { items: [] } }
+        : error(401, 'Unauthorized', 'expired');
     });
     client.tokens.set('access-1', 'refresh-token-1-00000000000', 1800);
 
@@ -61,22 +74,42 @@ describe('ApiClient refresh', () => {
     let expiredCalls = 0;
     const expired = () => void expiredCalls++;
     const storage = memoryStorage({ 'hishamos.refreshToken': 'refresh-token-reused-000000' });
-    const { api, client } = apiWith((call) => (call.path === '/v1/auth/refresh' ? error(401, 'Unauthorized', 'refresh token reused') : error(401, 'Unauthorized', 'no token')), storage);
+    const { api, client } = apiWith(
+      (call) =>
+        call.path === '/v1/auth/refresh'
+          ? error(401, 'Unauthorized', 'refresh token reused')
+          : error(401, 'Unauthorized', 'no token'),
+      storage,
+    );
     client.onSessionExpired = expired;
 
     const outcomes = await Promise.allSettled([api.agents.list(), api.workflows.list()]);
 
-    expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof ApiError && o.reason.code === 'SessionExpired')).toBe(true);
+    expect(
+      outcomes.every(
+        (o) =>
+          o.status === 'rejected' &&
+          o.reason instanceof ApiError &&
+          o.reason.code === 'SessionExpired',
+      ),
+    ).toBe(true);
     expect(expiredCalls).toBe(1);
     expect(storage.map.has('hishamos.refreshToken')).toBe(false);
   });
 
   it('refreshes before the first request after a reload (the access token lives in memory only)', async () => {
-    const { api, calls } = apiWith((call) => (call.path === '/v1/auth/refresh' ? { status: 200, body: tokens(5) } : { status: 200, body: me }));
+    const { api, calls } = apiWith((call) =>
+      call.path === '/v1/auth/refresh'
+        ? { status: 200, body: tokens(5) }
+        : { status: 200, body: me },
+    );
 
     await api.auth.me();
 
-    expect(calls.map((c) => `${c.method} ${c.path} ${c.auth ?? '-'}`)).toEqual(['POST /v1/auth/refresh -', 'GET /v1/me Bearer access-5']);
+    expect(calls.map((c) => `${c.method} ${c.path} ${c.auth ?? '-'}`)).toEqual([
+      'POST /v1/auth/refresh -',
+      'GET /v1/me Bearer access-5',
+    ]);
   });
 
   it('signs out through /v1/auth/logout with the refresh token and forgets it', async () => {
@@ -85,7 +118,13 @@ describe('ApiClient refresh', () => {
 
     await api.auth.logout();
 
-    expect(calls).toEqual([expect.objectContaining({ method: 'POST', path: '/v1/auth/logout', body: { refreshToken: 'refresh-token-9-00000000000' } })]);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        path: '/v1/auth/logout',
+        body: { refreshToken: 'refresh-token-9-00000000000' },
+      }),
+    ]);
     expect(storage.map.size).toBe(0);
   });
 });
@@ -114,9 +153,17 @@ describe('session expiry in the app', () => {
     render(<App api={api} />);
 
     // Assess: on sign-in with the route remembered
-    await waitFor(() => expect(window.location.hash).toBe(`#/sign-in?next=${encodeURIComponent('/runs?status=FAILED')}`));
-    fireEvent.change(await screen.findByLabelText('Email'), { target: { value: 'dev@example.com' } });
-    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse battery' } });
+    await waitFor(() =>
+      expect(window.location.hash).toBe(
+        `#/sign-in?next=${encodeURIComponent('/runs?status=FAILED')}`,
+      ),
+    );
+    fireEvent.change(await screen.findByLabelText('Email'), {
+      target: { value: 'dev@example.com' },
+    });
+    fireEvent.change(screen.getByLabelText('Password'), {
+      target: { value: 'correct horse battery' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 
     // ...and back where they were after signing in.
@@ -129,7 +176,8 @@ describe('session expiry in the app', () => {
     window.location.hash = '#/agents';
     let revoked = false;
     const { api, client } = apiWith((call) => {
-      if (call.path === '/v1/auth/refresh') return revoked ? error(401, 'Unauthorized', 'revoked') : { status: 200, body: tokens(4) };
+      if (call.path === '/v1/auth/refresh')
+        return revoked ? error(401, 'Unauthorized', 'revoked') : { status: 200, body: tokens(4) };
       if (revoked) return error(401, 'Unauthorized', 'expired');
       if (call.path === '/v1/me') return { status: 200, body: me };
       return { status: 200, body: { items: [] } };
@@ -144,7 +192,9 @@ describe('session expiry in the app', () => {
     });
 
     // Assess
-    await waitFor(() => expect(window.location.hash).toBe(`#/sign-in?next=${encodeURIComponent('/agents')}`));
+    await waitFor(() =>
+      expect(window.location.hash).toBe(`#/sign-in?next=${encodeURIComponent('/agents')}`),
+    );
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
     expect(client.hasSession).toBe(false);
   });

@@ -1,8 +1,20 @@
 /** @jest-environment jsdom */
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { Agent, KnowledgeBase, KnowledgeDocument, RunEvent, RunStep, SearchHit } from '../../web/src/api/types';
+import type {
+  Agent,
+  KnowledgeBase,
+  KnowledgeDocument,
+  RunEvent,
+  RunStep,
+  SearchHit,
+} from '../../web/src/api/types';
 import { AgentForm, bodyOf, draftOf } from '../../web/src/components/agents/AgentForm';
-import { compactText, headingTrail, highlightSegments, queryTerms } from '../../web/src/components/knowledge/highlight';
+import {
+  compactText,
+  headingTrail,
+  highlightSegments,
+  queryTerms,
+} from '../../web/src/components/knowledge/highlight';
 import { RetrievalPlayground } from '../../web/src/components/knowledge/RetrievalPlayground';
 import { citationsOfStep } from '../../web/src/components/run/citations';
 import { CitationsPanel } from '../../web/src/components/run/CitationsPanel';
@@ -29,7 +41,10 @@ const kb: KnowledgeBase = {
   updatedAt: '2026-11-01T10:00:00Z',
 };
 
-const doc = (status: KnowledgeDocument['status'], extra: Partial<KnowledgeDocument> = {}): KnowledgeDocument => ({
+const doc = (
+  status: KnowledgeDocument['status'],
+  extra: Partial<KnowledgeDocument> = {},
+): KnowledgeDocument => ({
   id: DOC_ID,
   knowledgeBaseId: KB_ID,
   title: 'Refund policy',
@@ -43,7 +58,12 @@ const doc = (status: KnowledgeDocument['status'], extra: Partial<KnowledgeDocume
   ...extra,
 });
 
-const hit = (chunkId: string, score: number, text: string, extra: Partial<SearchHit> = {}): SearchHit => ({
+const hit = (
+  chunkId: string,
+  score: number,
+  text: string,
+  extra: Partial<SearchHit> = {},
+): SearchHit => ({
   documentId: DOC_ID,
   title: 'Refund policy',
   chunkId,
@@ -64,9 +84,14 @@ describe('query highlighting', () => {
   });
 
   it('marks terms case-insensitively at word starts, and leaves regex characters alone', () => {
-    const segs = highlightSegments('Refunds take 14 days; refunding twice (a+b) is not.', ['refund', 'a+b']);
+    const segs = highlightSegments('Refunds take 14 days; refunding twice (a+b) is not.', [
+      'refund',
+      'a+b',
+    ]);
     expect(segs.filter((s) => s.match).map((s) => s.text)).toEqual(['Refund', 'refund', 'a+b']);
-    expect(segs.map((s) => s.text).join('')).toBe('Refunds take 14 days; refunding twice (a+b) is not.');
+    expect(segs.map((s) => s.text).join('')).toBe(
+      'Refunds take 14 days; refunding twice (a+b) is not.',
+    );
     // Not inside a word.
     expect(highlightSegments('prefund', ['refund']).some((s) => s.match)).toBe(false);
   });
@@ -81,7 +106,9 @@ describe('query highlighting', () => {
 
 describe('RetrievalPlayground', () => {
   function server(respond: (call: Call) => { status: number; body?: unknown }) {
-    return apiWith((call) => (call.path === '/v1/auth/refresh' ? { status: 200, body: tokens(1) } : respond(call)));
+    return apiWith((call) =>
+      call.path === '/v1/auth/refresh' ? { status: 200, body: tokens(1) } : respond(call),
+    );
   }
 
   it('shows each hit with its title, score bar, offsets and the chunk text with the query terms marked, safely', async () => {
@@ -93,8 +120,18 @@ describe('RetrievalPlayground', () => {
               mode: 'hybrid',
               embeddingModel: 'local',
               items: [
-                hit(CHUNK_A, 0.0328, 'Refunds are paid within 14 days. <img src=x onerror="window.pwned=1">', { start: 120, end: 190, vectorRank: 1, textRank: 2 }),
-                hit(CHUNK_B, 0.0164, 'Shipping is free above 50 euros.', { title: 'Shipping', heading: 'Shipping', start: 0, end: 32 }),
+                hit(
+                  CHUNK_A,
+                  0.0328,
+                  'Refunds are paid within 14 days. <img src=x onerror="window.pwned=1">',
+                  { start: 120, end: 190, vectorRank: 1, textRank: 2 },
+                ),
+                hit(CHUNK_B, 0.0164, 'Shipping is free above 50 euros.', {
+                  title: 'Shipping',
+                  heading: 'Shipping',
+                  start: 0,
+                  end: 32,
+                }),
               ],
             },
           }
@@ -102,7 +139,9 @@ describe('RetrievalPlayground', () => {
     );
     renderWithApi(<RetrievalPlayground knowledgeBaseId={KB_ID} />, api, 'viewer');
 
-    fireEvent.change(screen.getByTestId('playground-query'), { target: { value: 'when are refunds paid' } });
+    fireEvent.change(screen.getByTestId('playground-query'), {
+      target: { value: 'when are refunds paid' },
+    });
     fireEvent.change(screen.getByTestId('playground-topk'), { target: { value: '10' } });
     fireEvent.click(screen.getByTestId('playground-search'));
 
@@ -117,7 +156,8 @@ describe('RetrievalPlayground', () => {
     expect(first.getByTestId('hit-offsets').textContent).toBe('120–190');
     expect(first.getByTestId('score').textContent).toContain('0.0328');
     // The bar is relative to the best hit: full for the first, half for the second.
-    const bar = (el: HTMLElement) => (el.querySelector('.score-bar > span') as HTMLElement).style.width;
+    const bar = (el: HTMLElement) =>
+      (el.querySelector('.score-bar > span') as HTMLElement).style.width;
     expect(bar(hits[0])).toBe('100%');
     expect(bar(hits[1])).toBe('50%');
     // Query terms are marked; "are" is a stop word and stays plain.
@@ -131,10 +171,15 @@ describe('RetrievalPlayground', () => {
   });
 
   it('says so when nothing matches', async () => {
-    const { api } = server(() => ({ status: 200, body: { items: [], mode: 'text', embeddingModel: 'local' } }));
+    const { api } = server(() => ({
+      status: 200,
+      body: { items: [], mode: 'text', embeddingModel: 'local' },
+    }));
     renderWithApi(<RetrievalPlayground knowledgeBaseId={KB_ID} />, api);
 
-    fireEvent.change(screen.getByTestId('playground-query'), { target: { value: 'quantum teleportation' } });
+    fireEvent.change(screen.getByTestId('playground-query'), {
+      target: { value: 'quantum teleportation' },
+    });
     fireEvent.change(screen.getByTestId('playground-mode'), { target: { value: 'text' } });
     fireEvent.click(screen.getByTestId('playground-search'));
 
@@ -147,7 +192,18 @@ describe('RetrievalPlayground', () => {
   it('shows the API error and clears earlier hits', async () => {
     let fail = false;
     const { api } = server(() =>
-      fail ? error(400, 'ValidationError', 'query is too long', [{ path: 'query', message: 'at most 4000 characters' }]) : { status: 200, body: { items: [hit(CHUNK_A, 0.5, 'Refunds')], mode: 'hybrid', embeddingModel: 'local' } },
+      fail
+        ? error(400, 'ValidationError', 'query is too long', [
+            { path: 'query', message: 'at most 4000 characters' },
+          ])
+        : {
+            status: 200,
+            body: {
+              items: [hit(CHUNK_A, 0.5, 'Refunds')],
+              mode: 'hybrid',
+              embeddingModel: 'local',
+            },
+          },
     );
     renderWithApi(<RetrievalPlayground knowledgeBaseId={KB_ID} />, api);
     fireEvent.change(screen.getByTestId('playground-query'), { target: { value: 'refunds' } });
@@ -171,18 +227,26 @@ describe('KnowledgePage', () => {
     const { api, calls } = apiWith((call) => {
       if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
       if (call.path === '/v1/knowledge-bases') return { status: 200, body: { items: [kb] } };
-      if (call.path === `/v1/knowledge-bases/${KB_ID}/documents`) return { status: 200, body: { items: [doc(states[Math.min(docGets++, states.length - 1)])] } };
+      if (call.path === `/v1/knowledge-bases/${KB_ID}/documents`)
+        return {
+          status: 200,
+          body: { items: [doc(states[Math.min(docGets++, states.length - 1)])] },
+        };
       return notFound;
     });
     renderWithApi(<KnowledgePage pollMs={5} />, api, 'dev');
 
-    await waitFor(() => expect(screen.getByTestId('doc-row').getAttribute('data-status')).toBe('ready'));
+    await waitFor(() =>
+      expect(screen.getByTestId('doc-row').getAttribute('data-status')).toBe('ready'),
+    );
     const row = screen.getByTestId('doc-row');
     expect(within(row).getByTestId('status-badge').textContent).toBe('ready');
     expect(within(row).getByTestId('doc-chunks').textContent).toBe('3');
     expect(docGets).toBeGreaterThanOrEqual(states.length);
     // The list is re-read for its counts once ingestion settles; then polling stops.
-    await waitFor(() => expect(calls.filter((c) => c.path === '/v1/knowledge-bases').length).toBeGreaterThan(1));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.path === '/v1/knowledge-bases').length).toBeGreaterThan(1),
+    );
     const seen = docGets;
     await act(() => new Promise((r) => setTimeout(r, 60)));
     expect(docGets).toBe(seen);
@@ -192,7 +256,8 @@ describe('KnowledgePage', () => {
     const { api } = apiWith((call) => {
       if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
       if (call.path === '/v1/knowledge-bases') return { status: 200, body: { items: [kb] } };
-      if (call.path.endsWith('/documents')) return { status: 200, body: { items: [doc('failed', { error: 'the PDF is encrypted' })] } };
+      if (call.path.endsWith('/documents'))
+        return { status: 200, body: { items: [doc('failed', { error: 'the PDF is encrypted' })] } };
       return notFound;
     });
     renderWithApi(<KnowledgePage pollMs={5} />, api, 'dev');
@@ -206,12 +271,23 @@ describe('KnowledgePage', () => {
     const { api, calls } = apiWith((call) => {
       if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
       if (call.path === '/v1/knowledge-bases') return { status: 200, body: { items: [kb] } };
-      if (call.path === `/v1/knowledge-bases/${KB_ID}/documents` && call.method === 'GET') return { status: 200, body: { items: documents } };
-      if (call.path === `/v1/knowledge-bases/${KB_ID}/documents` && call.method === 'POST') return { status: 201, body: { ...doc('queued', { source: 'upload', filename: 'notes.md', title: 'notes.md' }), uploadUrl } };
+      if (call.path === `/v1/knowledge-bases/${KB_ID}/documents` && call.method === 'GET')
+        return { status: 200, body: { items: documents } };
+      if (call.path === `/v1/knowledge-bases/${KB_ID}/documents` && call.method === 'POST')
+        return {
+          status: 201,
+          body: {
+            ...doc('queued', { source: 'upload', filename: 'notes.md', title: 'notes.md' }),
+            uploadUrl,
+          },
+        };
       if (call.url === uploadUrl && call.method === 'PUT') return { status: 200 };
       if (call.path === `/v1/knowledge-bases/${KB_ID}/documents/${DOC_ID}/ingest`) {
         documents = [doc('ready', { source: 'upload', filename: 'notes.md', title: 'notes.md' })];
-        return { status: 202, body: doc('queued', { source: 'upload', filename: 'notes.md', title: 'notes.md' }) };
+        return {
+          status: 202,
+          body: doc('queued', { source: 'upload', filename: 'notes.md', title: 'notes.md' }),
+        };
       }
       return notFound;
     });
@@ -225,7 +301,11 @@ describe('KnowledgePage', () => {
 
     await screen.findByTestId('doc-row');
     const sequence = calls.filter((c) => c.method !== 'GET' && c.path !== '/v1/auth/refresh');
-    expect(sequence.map((c) => `${c.method} ${c.url.startsWith('http://127.0.0.1:4569') ? 'uploadUrl' : c.path}`)).toEqual([
+    expect(
+      sequence.map(
+        (c) => `${c.method} ${c.url.startsWith('http://127.0.0.1:4569') ? 'uploadUrl' : c.path}`,
+      ),
+    ).toEqual([
       `POST /v1/knowledge-bases/${KB_ID}/documents`,
       'PUT uploadUrl',
       `POST /v1/knowledge-bases/${KB_ID}/documents/${DOC_ID}/ingest`,
@@ -242,8 +322,10 @@ describe('KnowledgePage', () => {
     const { api, calls } = apiWith((call) => {
       if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
       if (call.path === '/v1/knowledge-bases') return { status: 200, body: { items: [kb] } };
-      if (call.path.endsWith('/documents') && call.method === 'GET') return { status: 200, body: { items: [] } };
-      if (call.path.endsWith('/documents') && call.method === 'POST') return { status: 201, body: { ...doc('queued'), uploadUrl: 'http://s3.test/put' } };
+      if (call.path.endsWith('/documents') && call.method === 'GET')
+        return { status: 200, body: { items: [] } };
+      if (call.path.endsWith('/documents') && call.method === 'POST')
+        return { status: 201, body: { ...doc('queued'), uploadUrl: 'http://s3.test/put' } };
       if (call.url === 'http://s3.test/put') return { status: 403 };
       if (call.method === 'DELETE') return { status: 204 };
       return notFound;
@@ -251,11 +333,17 @@ describe('KnowledgePage', () => {
     renderWithApi(<KnowledgePage pollMs={5} />, api, 'dev');
     fireEvent.click(await screen.findByTestId('doc-add'));
     fireEvent.click(screen.getByTestId('doc-mode-upload'));
-    fireEvent.change(screen.getByTestId('doc-file'), { target: { files: [new File(['x'], 'a.txt', { type: 'text/plain' })] } });
+    fireEvent.change(screen.getByTestId('doc-file'), {
+      target: { files: [new File(['x'], 'a.txt', { type: 'text/plain' })] },
+    });
     fireEvent.click(screen.getByTestId('doc-add-submit'));
 
-    expect((await screen.findByRole('alert')).textContent).toContain('Storage refused the file (HTTP 403)');
-    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual([`/v1/knowledge-bases/${KB_ID}/documents/${DOC_ID}`]);
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'Storage refused the file (HTTP 403)',
+    );
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual([
+      `/v1/knowledge-bases/${KB_ID}/documents/${DOC_ID}`,
+    ]);
     expect(calls.some((c) => c.path.endsWith('/ingest'))).toBe(false);
   });
 
@@ -269,7 +357,8 @@ describe('KnowledgePage', () => {
     renderWithApi(<KnowledgePage />, api, 'viewer');
     await screen.findByTestId('doc-row');
     expect(screen.getByTestId('playground')).toBeTruthy();
-    for (const id of ['kb-new', 'kb-delete', 'doc-add', 'doc-delete']) expect(screen.queryByTestId(id)).toBeNull();
+    for (const id of ['kb-new', 'kb-delete', 'doc-add', 'doc-delete'])
+      expect(screen.queryByTestId(id)).toBeNull();
   });
 });
 
@@ -284,8 +373,28 @@ describe('citations on the run page', () => {
     at: '2026-11-01T10:00:02Z',
   });
   const cites = [
-    { n: 1, knowledgeBaseId: KB_ID, documentId: DOC_ID, title: 'Refund policy', chunkId: CHUNK_A, heading: 'Refunds', start: 0, end: 64, score: 0.0328 },
-    { n: 2, knowledgeBaseId: KB_ID, documentId: DOC_ID, title: 'Refund policy', chunkId: CHUNK_B, heading: 'Exceptions', start: 64, end: 120, score: 0.0161 },
+    {
+      n: 1,
+      knowledgeBaseId: KB_ID,
+      documentId: DOC_ID,
+      title: 'Refund policy',
+      chunkId: CHUNK_A,
+      heading: 'Refunds',
+      start: 0,
+      end: 64,
+      score: 0.0328,
+    },
+    {
+      n: 2,
+      knowledgeBaseId: KB_ID,
+      documentId: DOC_ID,
+      title: 'Refund policy',
+      chunkId: CHUNK_B,
+      heading: 'Exceptions',
+      start: 64,
+      end: 120,
+      score: 0.0161,
+    },
   ];
   const answer: RunStep = {
     id: STEP_ID,
@@ -304,30 +413,69 @@ describe('citations on the run page', () => {
 
   it('reads citations from the step output first, else from the step.citations event', () => {
     expect(citationsOfStep(answer, [])).toBeUndefined();
-    expect(citationsOfStep(answer, [citationEvent(cites)])?.map((c) => c.chunkId)).toEqual([CHUNK_A, CHUNK_B]);
-    const withOutput = { ...answer, output: { text: 'x', citations: [{ ...cites[1], n: 1, text: 'Gift cards are never refunded.' }] } };
-    expect(citationsOfStep(withOutput, [citationEvent(cites)])).toEqual([expect.objectContaining({ chunkId: CHUNK_B, text: 'Gift cards are never refunded.' })]);
+    expect(citationsOfStep(answer, [citationEvent(cites)])?.map((c) => c.chunkId)).toEqual([
+      CHUNK_A,
+      CHUNK_B,
+    ]);
+    const withOutput = {
+      ...answer,
+      output: {
+        text: 'x',
+        citations: [{ ...cites[1], n: 1, text: 'Gift cards are never refunded.' }],
+      },
+    };
+    expect(citationsOfStep(withOutput, [citationEvent(cites)])).toEqual([
+      expect.objectContaining({ chunkId: CHUNK_B, text: 'Gift cards are never refunded.' }),
+    ]);
     // Another step's event is not this step's.
-    expect(citationsOfStep({ ...answer, id: 'other', nodeId: 'other' }, [citationEvent(cites)])).toBeUndefined();
+    expect(
+      citationsOfStep({ ...answer, id: 'other', nodeId: 'other' }, [citationEvent(cites)]),
+    ).toBeUndefined();
   });
 
   it('shows title, score and the cited chunk snippet, found again by the step prompt', async () => {
     const { api, calls } = apiWith((call) => {
       if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
       if (call.path === `/v1/knowledge-bases/${KB_ID}/search`) {
-        return { status: 200, body: { mode: 'hybrid', embeddingModel: 'local', items: [hit(CHUNK_B, 0.02, 'Gift cards are never refunded.'), hit('99999999-9999-4999-8999-999999999999', 0.01, 'unrelated'), hit(CHUNK_A, 0.03, 'Refunds take   14 days\nfrom the return.')] } };
+        return {
+          status: 200,
+          body: {
+            mode: 'hybrid',
+            embeddingModel: 'local',
+            items: [
+              hit(CHUNK_B, 0.02, 'Gift cards are never refunded.'),
+              hit('99999999-9999-4999-8999-999999999999', 0.01, 'unrelated'),
+              hit(CHUNK_A, 0.03, 'Refunds take   14 days\nfrom the return.'),
+            ],
+          },
+        };
       }
       return notFound;
     });
-    renderWithApi(<StepPanel nodeId="answer" step={answer} citations={citationsOfStep(answer, [citationEvent(cites)])} onClose={() => undefined} />, api, 'viewer');
+    renderWithApi(
+      <StepPanel
+        nodeId="answer"
+        step={answer}
+        citations={citationsOfStep(answer, [citationEvent(cites)])}
+        onClose={() => undefined}
+      />,
+      api,
+      'viewer',
+    );
 
     const items = await screen.findAllByTestId('citation');
-    expect(items.map((i) => within(i).getByTestId('citation-title').textContent)).toEqual(['Refund policy', 'Refund policy']);
+    expect(items.map((i) => within(i).getByTestId('citation-title').textContent)).toEqual([
+      'Refund policy',
+      'Refund policy',
+    ]);
     expect(items[0].textContent).toContain('[1]');
     expect(items[0].textContent).toContain('Refunds');
     expect(within(items[0]).getByTestId('score').textContent).toContain('0.0328');
     await waitFor(() => expect(screen.getAllByTestId('citation-snippet')).toHaveLength(2));
-    expect(screen.getAllByTestId('citation-snippet').map((s) => s.textContent)).toEqual(['Refunds take 14 days from the return.', 'Gift cards are never refunded.']);
+    expect(screen.getAllByTestId('citation-snippet').map((s) => s.textContent)).toEqual([
+      'Refunds take 14 days from the return.',
+      'Gift cards are never refunded.',
+    ]);
     const lookups = calls.filter((c) => c.path.endsWith('/search'));
     expect(lookups).toHaveLength(1);
     expect(lookups[0].body).toEqual({ query: 'How long do refunds take?', topK: 50 });
@@ -336,7 +484,13 @@ describe('citations on the run page', () => {
 
   it('uses the chunk text a citation carries without asking the API, and says when nothing was found', async () => {
     const { api, calls } = apiWith(() => notFound);
-    const { unmount } = renderWithApi(<CitationsPanel citations={[{ ...cites[0], text: 'Refunds take 14 days.' } as never]} query="refunds" />, api);
+    const { unmount } = renderWithApi(
+      <CitationsPanel
+        citations={[{ ...cites[0], text: 'Refunds take 14 days.' } as never]}
+        query="refunds"
+      />,
+      api,
+    );
     expect(screen.getByTestId('citation-snippet').textContent).toBe('Refunds take 14 days.');
     unmount();
     renderWithApi(<CitationsPanel citations={[]} query="refunds" />, api);
@@ -345,11 +499,17 @@ describe('citations on the run page', () => {
   });
 
   it('renders the step.citations event in the timeline as a list of sources', () => {
-    const { container } = renderWithApi(<EventsTimeline events={[citationEvent(cites)]} live={false} />, apiWith(() => notFound).api);
+    const { container } = renderWithApi(
+      <EventsTimeline events={[citationEvent(cites)]} live={false} />,
+      apiWith(() => notFound).api,
+    );
     const item = container.querySelector('[data-type="step.citations"]')!;
     expect(item.querySelector('.timeline-type')!.textContent).toBe('sources retrieved');
     const sources = within(item as HTMLElement).getByTestId('timeline-sources');
-    expect([...sources.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['[1] Refund policy · Refunds · score 0.0328', '[2] Refund policy · Exceptions · score 0.0161']);
+    expect([...sources.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      '[1] Refund policy · Refunds · score 0.0328',
+      '[2] Refund policy · Exceptions · score 0.0161',
+    ]);
   });
 });
 
@@ -371,7 +531,17 @@ describe('AgentForm knowledge bases', () => {
 
   it('attaches the checked bases as knowledgeBaseIds and keeps unknown ids detachable', () => {
     let submitted: ReturnType<typeof bodyOf> | undefined;
-    renderWithApi(<AgentForm initial={agent} knowledgeBases={[kb]} readOnly={false} issues={[]} busy={false} onSubmit={(d) => (submitted = bodyOf(d))} />, apiWith(() => notFound).api);
+    renderWithApi(
+      <AgentForm
+        initial={agent}
+        knowledgeBases={[kb]}
+        readOnly={false}
+        issues={[]}
+        busy={false}
+        onSubmit={(d) => (submitted = bodyOf(d))}
+      />,
+      apiWith(() => notFound).api,
+    );
     fireEvent.click(screen.getByTestId(`agent-kb-${KB_ID}`));
     fireEvent.click(screen.getByTestId('agent-kb-aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'));
     fireEvent.click(screen.getByTestId('agent-save'));

@@ -26,7 +26,11 @@ const workflow: Workflow = {
   updatedAt: '2026-11-01T10:00:00Z',
 };
 
-const step = (nodeId: string, status: RunStep['status'], extra: Partial<RunStep> = {}): RunStep => ({
+const step = (
+  nodeId: string,
+  status: RunStep['status'],
+  extra: Partial<RunStep> = {},
+): RunStep => ({
   id: `3333333${nodeId.length}-3333-4333-8333-33333333333${nodeId.length}`,
   nodeId,
   type: 'agent',
@@ -61,8 +65,27 @@ const finishedPm = step('pm', 'SUCCEEDED', {
   startedAt: '2026-11-01T10:00:00Z',
   finishedAt: '2026-11-01T10:00:04Z',
   attempts: [
-    { n: 1, provider: 'anthropic', model: 'claude-sonnet-4-5', outcome: 'throttled', errorName: 'ProviderThrottled', latencyMs: 210, inputTokens: 0, outputTokens: 0, costUsd: 0 },
-    { n: 2, provider: 'openai', model: 'gpt-4.1-mini', outcome: 'success', latencyMs: 1830, inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 },
+    {
+      n: 1,
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      outcome: 'throttled',
+      errorName: 'ProviderThrottled',
+      latencyMs: 210,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+    },
+    {
+      n: 2,
+      provider: 'openai',
+      model: 'gpt-4.1-mini',
+      outcome: 'success',
+      latencyMs: 1830,
+      inputTokens: 1200,
+      outputTokens: 340,
+      costUsd: 0.0123,
+    },
   ],
 });
 
@@ -71,13 +94,32 @@ function server(script: Run[]) {
   let gets = 0;
   const { api, calls } = apiWith((call: Call) => {
     if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
-    if (call.path === `/v1/runs/${RUN_ID}`) return { status: 200, body: script[Math.min(gets++, script.length - 1)] };
+    if (call.path === `/v1/runs/${RUN_ID}`)
+      return { status: 200, body: script[Math.min(gets++, script.length - 1)] };
     if (call.path === `/v1/runs/${RUN_ID}/events`) {
       const after = Number(call.query.get('after'));
-      return { status: 200, body: { items: [{ seq: after + 1, type: 'step.started', nodeId: 'pm', message: `event ${after + 1}`, at: '2026-11-01T10:00:01Z' }], nextAfter: after + 1 } };
+      return {
+        status: 200,
+        body: {
+          items: [
+            {
+              seq: after + 1,
+              type: 'step.started',
+              nodeId: 'pm',
+              message: `event ${after + 1}`,
+              at: '2026-11-01T10:00:01Z',
+            },
+          ],
+          nextAfter: after + 1,
+        },
+      };
     }
     if (call.path === `/v1/workflows/${WF_ID}`) return { status: 200, body: workflow };
-    if (call.path === `/v1/workflows/${WF_ID}/versions`) return { status: 200, body: { items: [{ version: 3, spec: workflow, createdAt: workflow.createdAt }] } };
+    if (call.path === `/v1/workflows/${WF_ID}/versions`)
+      return {
+        status: 200,
+        body: { items: [{ version: 3, spec: workflow, createdAt: workflow.createdAt }] },
+      };
     return { status: 404, body: { error: { code: 'NotFound', message: 'no route' } } };
   });
   const runGets = () => calls.filter((c) => c.path === `/v1/runs/${RUN_ID}`).length;
@@ -89,25 +131,41 @@ const sleep = (ms: number) => act(() => new Promise((r) => setTimeout(r, ms)));
 
 describe('run status helpers', () => {
   it('treats QUEUED, RUNNING and WAITING as live and the rest as terminal', () => {
-    expect(['QUEUED', 'RUNNING', 'WAITING'].map((s) => isTerminal(s as Run['status']))).toEqual([false, false, false]);
-    expect(['SUCCEEDED', 'FAILED', 'CANCELLED'].map((s) => isTerminal(s as Run['status']))).toEqual([true, true, true]);
+    expect(['QUEUED', 'RUNNING', 'WAITING'].map((s) => isTerminal(s as Run['status']))).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(['SUCCEEDED', 'FAILED', 'CANCELLED'].map((s) => isTerminal(s as Run['status']))).toEqual(
+      [true, true, true],
+    );
   });
 
   it('gives each status its color family', () => {
-    expect(['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'].map(statusTone)).toEqual(['neutral', 'info', 'warn', 'success', 'danger', 'muted', 'muted']);
+    expect(
+      ['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'].map(
+        statusTone,
+      ),
+    ).toEqual(['neutral', 'info', 'warn', 'success', 'danger', 'muted', 'muted']);
   });
 });
 
 describe('RunPage', () => {
   it('polls the run and its events while it runs and stops once it is terminal', async () => {
     // Prepare: RUNNING twice, then SUCCEEDED.
-    const s = server([run('RUNNING', [step('pm', 'RUNNING')]), run('RUNNING', [finishedPm, step('coder', 'RUNNING')]), run('SUCCEEDED', [finishedPm, step('coder', 'SUCCEEDED')])]);
+    const s = server([
+      run('RUNNING', [step('pm', 'RUNNING')]),
+      run('RUNNING', [finishedPm, step('coder', 'RUNNING')]),
+      run('SUCCEEDED', [finishedPm, step('coder', 'SUCCEEDED')]),
+    ]);
 
     // Act
     renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, s.api);
 
     // Assess: it reaches SUCCEEDED on its own...
-    await waitFor(() => expect(screen.getByTestId('step-node-coder').getAttribute('data-status')).toBe('SUCCEEDED'));
+    await waitFor(() =>
+      expect(screen.getByTestId('step-node-coder').getAttribute('data-status')).toBe('SUCCEEDED'),
+    );
     const getsAtEnd = s.runGets();
     expect(getsAtEnd).toBe(3);
     // ...events were read incrementally with ?after=...
@@ -119,7 +177,14 @@ describe('RunPage', () => {
   });
 
   it('colors each node by its step status and draws edges from the workflow version', async () => {
-    const s = server([run('FAILED', [finishedPm, step('coder', 'FAILED', { error: { name: 'ProviderUnavailable', message: 'all providers down' } })])]);
+    const s = server([
+      run('FAILED', [
+        finishedPm,
+        step('coder', 'FAILED', {
+          error: { name: 'ProviderUnavailable', message: 'all providers down' },
+        }),
+      ]),
+    ]);
 
     renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, s.api);
 
@@ -148,7 +213,9 @@ describe('RunPage', () => {
     expect(output.querySelector('script, b')).toBeNull();
     // Attempts: the throttled first try and the fallback that answered.
     const rows = within(panel).getAllByTestId('attempt-row');
-    expect(rows.map((r) => [...r.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent))).toEqual([
+    expect(
+      rows.map((r) => [...r.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)),
+    ).toEqual([
       ['1', 'anthropic claude-sonnet-4-5', 'throttled', 'ProviderThrottled'],
       ['2', 'openai gpt-4.1-mini', 'success', '—'],
     ]);

@@ -29,7 +29,12 @@ export function polyfillFlow(): void {
       this.m22 = scale ? Number(scale) : 1;
     }
   };
-  (SVGElement.prototype as unknown as { getBBox: () => object }).getBBox ??= () => ({ x: 0, y: 0, width: 0, height: 0 });
+  (SVGElement.prototype as unknown as { getBBox: () => object }).getBBox ??= () => ({
+    x: 0,
+    y: 0,
+    width: 0,
+    height: 0,
+  });
 }
 
 export interface Call {
@@ -54,7 +59,9 @@ function bodyOf(body: unknown): unknown {
   }
 }
 
-export type Responder = (call: Call) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+export type Responder = (
+  call: Call,
+) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
 
 /** A fetch that records every call and answers from `respond`. */
 export function scriptedFetch(respond: Responder) {
@@ -100,7 +107,10 @@ export function memoryStorage(initial: Record<string, string> = {}) {
   };
 }
 
-export function apiWith(respond: Responder, storage = memoryStorage({ 'hishamos.refreshToken': 'refresh-token-0000000000000' })): { api: Api; calls: Call[]; client: ApiClient } {
+export function apiWith(
+  respond: Responder,
+  storage = memoryStorage({ 'hishamos.refreshToken': 'refresh-token-0000000000000' }),
+): { api: Api; calls: Call[]; client: ApiClient } {
   const { fetch, calls } = scriptedFetch(respond);
   const client = new ApiClient({ baseUrl: '', storage, fetch });
   return { api: createApi(client), calls, client };
@@ -114,6 +124,16 @@ export function renderWithApi(ui: ReactElement, api: Api, role: Role = 'owner') 
   );
 }
 
-export const tokens = (n: number) => ({ accessToken: `access-${n}`, refreshToken: `refresh-token-${n}`.padEnd(24, '0'), expiresIn: 1800, tokenType: 'Bearer' });
+export const tokens = (n: number) => ({
+  accessToken: `access-${n}`,
+  refreshToken: `refresh-token-${n}`.padEnd(24, '0'),
+  expiresIn: 1800,
+  tokenType: 'Bearer',
+});
 
-export const error = (status: number, code: string, message: string, details?: { path: string; message: string }[]) => ({ status, body: { error: { code, message, details } } });
+export const error = (
+  status: number,
+  code: string,
+  message: string,
+  details?: { path: string; message: string }[],
+) => ({ status, body: { error: { code, message, details } } });

@@ -25,8 +25,10 @@ function Shell() {
 
   useEffect(() => {
     if (location.path === '/') navigate('/runs', { replace: true });
-    else if (state === 'signedIn' && location.path === '/sign-in') navigate(safeNext(location.query.get('next')), { replace: true });
-    else if (state === 'signedOut' && location.path !== '/sign-in') navigate(signInPath(location.href), { replace: true });
+    else if (state === 'signedIn' && location.path === '/sign-in')
+      navigate(safeNext(location.query.get('next')), { replace: true });
+    else if (state === 'signedOut' && location.path !== '/sign-in')
+      navigate(signInPath(location.href), { replace: true });
   }, [state, location.path, location.href, location.query]);
 
   if (state === 'loading') {

@@ -17,7 +17,11 @@ export function formatTokens(value: number | undefined | null): string {
   return value.toLocaleString('en-US');
 }
 
-export function durationMs(start?: string | null, end?: string | null, now: number = Date.now()): number | undefined {
+export function durationMs(
+  start?: string | null,
+  end?: string | null,
+  now: number = Date.now(),
+): number | undefined {
   if (!start) return undefined;
   const s = Date.parse(start);
   const e = end ? Date.parse(end) : now;
@@ -39,7 +43,14 @@ export function formatDateTime(iso?: string | null): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 export function formatTime(iso?: string | null): string {

@@ -17,7 +17,12 @@ async function boot(): Promise<void> {
   const client = new ApiClient({
     baseUrl: config.apiUrl,
     storage: window.localStorage,
-    locks: 'locks' in navigator ? (navigator.locks as unknown as { request<T>(name: string, cb: () => Promise<T>): Promise<T> }) : null,
+    locks:
+      'locks' in navigator
+        ? (navigator.locks as unknown as {
+            request<T>(name: string, cb: () => Promise<T>): Promise<T>;
+          })
+        : null,
   });
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

@@ -11,10 +11,16 @@ import { matchPath } from './router/hash';
 
 // The heavy screens load on demand: React Flow (run page, editor), recharts (usage), markdown.
 const RunPage = lazy(() => import('./pages/RunPage').then((m) => ({ default: m.RunPage })));
-const WorkflowEditorPage = lazy(() => import('./pages/WorkflowEditorPage').then((m) => ({ default: m.WorkflowEditorPage })));
+const WorkflowEditorPage = lazy(() =>
+  import('./pages/WorkflowEditorPage').then((m) => ({ default: m.WorkflowEditorPage })),
+);
 const UsagePage = lazy(() => import('./pages/UsagePage').then((m) => ({ default: m.UsagePage })));
-const KnowledgePage = lazy(() => import('./pages/KnowledgePage').then((m) => ({ default: m.KnowledgePage })));
-const TriggersPage = lazy(() => import('./pages/TriggersPage').then((m) => ({ default: m.TriggersPage })));
+const KnowledgePage = lazy(() =>
+  import('./pages/KnowledgePage').then((m) => ({ default: m.KnowledgePage })),
+);
+const TriggersPage = lazy(() =>
+  import('./pages/TriggersPage').then((m) => ({ default: m.TriggersPage })),
+);
 
 type Render = (params: Record<string, string>) => ReactElement;
 

@@ -125,7 +125,8 @@ export class HishamFunction extends Construct {
     });
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.logGroup.node.defaultChild as logs.CfnLogGroup)}.Arn>:log-stream:*]`,
-      reason: 'Log stream names are chosen by the Lambda service at runtime; the wildcard is confined to this function\'s own log group.',
+      reason:
+        "Log stream names are chosen by the Lambda service at runtime; the wildcard is confined to this function's own log group.",
     });
   }
 }

@@ -3,7 +3,14 @@
  * Authentication and roles are enforced in the handlers (shared/http middleware) from the manifest's
  * `access`, so the same check runs locally and in AWS.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -39,7 +46,9 @@ export const API_METHODS: Record<string, apigw.HttpMethod> = {
 };
 
 export function httpFunctions(): FunctionName[] {
-  return (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>).filter(([, s]) => s.kind === 'http').map(([n]) => n);
+  return (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>)
+    .filter(([, s]) => s.kind === 'http')
+    .map(([n]) => n);
 }
 
 export class ApiStack extends Stack {
@@ -65,11 +74,17 @@ export class ApiStack extends Stack {
       },
     });
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
+      throttle: {
+        rateLimit: props.throttleRateLimit ?? 100,
+        burstLimit: props.throttleBurstLimit ?? 200,
+      },
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -105,11 +120,16 @@ export class ApiStack extends Stack {
         payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
       });
       for (const route of spec.routes ?? []) {
-        const routes = this.api.addRoutes({ path: route.path, methods: [API_METHODS[route.method]!], integration });
+        const routes = this.api.addRoutes({
+          path: route.path,
+          methods: [API_METHODS[route.method]!],
+          integration,
+        });
         for (const r of routes) {
           Validations.of(r).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `Authorization for "${route.method} ${route.path}" (access: ${route.access}) is enforced in the handler from the manifest: it accepts both JWTs and hashed API keys and checks tenant roles, which an API Gateway JWT authorizer cannot. ${route.access === 'public' ? 'This route is public by design.' : ''}`.trim(),
+            reason:
+              `Authorization for "${route.method} ${route.path}" (access: ${route.access}) is enforced in the handler from the manifest: it accepts both JWTs and hashed API keys and checks tenant roles, which an API Gateway JWT authorizer cannot. ${route.access === 'public' ? 'This route is public by design.' : ''}`.trim(),
           });
         }
       }

@@ -54,11 +54,16 @@ export class DataStack extends Stack implements DataRefs {
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
-      subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      subnetConfiguration: [
+        { name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
       flowLogs: {
         all: {
           destination: ec2.FlowLogDestination.toCloudWatchLogs(
-            new logs.LogGroup(this, 'VpcFlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+            new logs.LogGroup(this, 'VpcFlowLogs', {
+              retention: logs.RetentionDays.ONE_MONTH,
+              removalPolicy: RemovalPolicy.DESTROY,
+            }),
           ),
           trafficType: ec2.FlowLogTrafficType.ALL,
         },
@@ -67,7 +72,9 @@ export class DataStack extends Stack implements DataRefs {
 
     this.cluster = new rds.DatabaseCluster(this, 'Aurora', {
       // 16.x supports the pgvector extension (CREATE EXTENSION vector, run by the migrate function).
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_13 }),
+      engine: rds.DatabaseClusterEngine.auroraPostgres({
+        version: rds.AuroraPostgresEngineVersion.VER_16_13,
+      }),
       credentials: rds.Credentials.fromGeneratedSecret('hishamos_admin'),
       defaultDatabaseName: this.databaseName,
       writer: rds.ClusterInstance.serverlessV2('Writer', { autoMinorVersionUpgrade: true }),
@@ -120,7 +127,11 @@ export class DataStack extends Stack implements DataRefs {
       reason: 'This is the server access log bucket itself; logging it into itself would loop.',
     });
 
-    const dataBucket = (bucketId: string, prefix: 'documents' | 'artifacts', cors?: s3.CorsRule[]) =>
+    const dataBucket = (
+      bucketId: string,
+      prefix: 'documents' | 'artifacts',
+      cors?: s3.CorsRule[],
+    ) =>
       new s3.Bucket(this, bucketId, {
         cors,
         // Deterministic, so grants in the other stacks can name the objects (wiring.ts, ADR 036).
@@ -131,11 +142,23 @@ export class DataStack extends Stack implements DataRefs {
         versioned: true,
         serverAccessLogsBucket: this.accessLogsBucket,
         serverAccessLogsPrefix: `${prefix}/`,
-        lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+        lifecycleRules: [
+          {
+            noncurrentVersionExpiration: Duration.days(30),
+            abortIncompleteMultipartUploadAfter: Duration.days(7),
+          },
+        ],
         removalPolicy,
       });
     // The console PUTs files straight to presigned URLs; the signature, not the origin, authorises them.
-    this.documentsBucket = dataBucket('Documents', 'documents', [{ allowedMethods: [s3.HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAge: 3000 }]);
+    this.documentsBucket = dataBucket('Documents', 'documents', [
+      {
+        allowedMethods: [s3.HttpMethods.PUT],
+        allowedOrigins: ['*'],
+        allowedHeaders: ['*'],
+        maxAge: 3000,
+      },
+    ]);
     this.artifactsBucket = dataBucket('Artifacts', 'artifacts');
 
     // --- secrets ------------------------------------------------------------------------------

@@ -3,7 +3,15 @@
  * headers, the built web/dist, and a `config.json` written at deploy time with the API URL, so one
  * console build serves every stage.
  */
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -36,7 +44,8 @@ export class WebStack extends Stack {
     });
     Validations.of(logs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the CloudFront and console-bucket access logs; logging it into itself would loop.',
+      reason:
+        'This bucket receives the CloudFront and console-bucket access logs; logging it into itself would loop.',
     });
 
     this.bucket = new s3.Bucket(this, 'Console', {
@@ -68,10 +77,18 @@ export class WebStack extends Stack {
           ].join('; '),
           override: true,
         },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, preload: false, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          preload: false,
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
         xssProtection: { protection: true, modeBlock: true, override: true },
       },
     });
@@ -88,7 +105,12 @@ export class WebStack extends Stack {
       },
       // The console is a single-page app: unknown paths render index.html (the S3 origin answers 403
       // for a missing key because the distribution may not list the bucket).
-      errorResponses: [403, 404].map((httpStatus) => ({ httpStatus, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(0) })),
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 200,
+        responsePagePath: '/index.html',
+        ttl: Duration.seconds(0),
+      })),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -97,7 +119,8 @@ export class WebStack extends Stack {
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'The console serves a worldwide engineering audience; access is controlled by authentication, not geography.',
+      reason:
+        'The console serves a worldwide engineering audience; access is controlled by authentication, not geography.',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
@@ -112,7 +135,10 @@ export class WebStack extends Stack {
 
     const deployment = new s3deploy.BucketDeployment(this, 'DeployConsole', {
       destinationBucket: this.bucket,
-      sources: [s3deploy.Source.asset(props.webDistDir), s3deploy.Source.jsonData('config.json', { apiUrl: props.apiUrl })],
+      sources: [
+        s3deploy.Source.asset(props.webDistDir),
+        s3deploy.Source.jsonData('config.json', { apiUrl: props.apiUrl }),
+      ],
       prune: true,
       distribution: this.distribution,
       distributionPaths: ['/index.html', '/config.json'],
@@ -121,9 +147,13 @@ export class WebStack extends Stack {
     // The deployment's (shared, CDK-provided) handler role gets write access to every console object.
     Validations.of(deployment.handlerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
-      reason: 'BucketDeployment replaces the whole console (prune), so its handler writes and deletes any object key in the console bucket, and only there.',
+      reason:
+        'BucketDeployment replaces the whole console (prune), so its handler writes and deletes any object key in the console bucket, and only there.',
     });
 
-    new CfnOutput(this, 'ConsoleUrl', { value: `https://${this.distribution.distributionDomainName}`, description: 'HishamOS console' });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `https://${this.distribution.distributionDomainName}`,
+      description: 'HishamOS console',
+    });
   }
 }

@@ -11,7 +11,14 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import path from 'node:path';
-import { functionArnPlaceholder, functions, stateMachines, type FunctionName, type FunctionSpec, type StateMachineName } from '../../manifest';
+import {
+  functionArnPlaceholder,
+  functions,
+  stateMachines,
+  type FunctionName,
+  type FunctionSpec,
+  type StateMachineName,
+} from '../../manifest';
 import { HishamFunction } from '../constructs/hisham-function';
 import { environmentFor, grantUses, type DataRefs, type ExecutionTarget } from '../wiring';
 
@@ -52,11 +59,21 @@ export class WorkflowsStack extends Stack {
       this.functions[name] = fn;
       if (spec.schedule) {
         // EventBridge Scheduler invokes the task on the manifest's timer (a setInterval locally).
-        const role = new iam.Role(this, `${name}ScheduleRole`, { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'), description: `HishamOS scheduler invokes ${name}` });
+        const role = new iam.Role(this, `${name}ScheduleRole`, {
+          assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+          description: `HishamOS scheduler invokes ${name}`,
+        });
         new scheduler.Schedule(this, `${name}Schedule`, {
           description: `HishamOS ${name}: ${spec.schedule.description}`,
           schedule: scheduler.ScheduleExpression.rate(Duration.minutes(spec.schedule.everyMinutes)),
-          target: new schedulerTargets.LambdaInvoke(fn.fn, { role, input: scheduler.ScheduleTargetInput.fromObject({ source: 'hishamos.scheduler', task: name }), retryAttempts: 2 }),
+          target: new schedulerTargets.LambdaInvoke(fn.fn, {
+            role,
+            input: scheduler.ScheduleTargetInput.fromObject({
+              source: 'hishamos.scheduler',
+              task: name,
+            }),
+            retryAttempts: 2,
+          }),
         });
         Validations.of(role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
@@ -65,12 +82,17 @@ export class WorkflowsStack extends Stack {
       }
     }
 
-    for (const [machineName, machine] of Object.entries(stateMachines) as Array<[StateMachineName, (typeof stateMachines)[StateMachineName]]>) {
+    for (const [machineName, machine] of Object.entries(stateMachines) as Array<
+      [StateMachineName, (typeof stateMachines)[StateMachineName]]
+    >) {
       const taskFns = [...new Set(Object.values(machine.tasks))] as FunctionName[];
       const definitionSubstitutions: Record<string, string> = {};
       for (const fnName of taskFns) {
         const fn = this.functions[fnName];
-        if (!fn) throw new Error(`state machine ${machineName}: task function ${fnName} is not a workflow task function`);
+        if (!fn)
+          throw new Error(
+            `state machine ${machineName}: task function ${fnName} is not a workflow task function`,
+          );
         definitionSubstitutions[functionArnPlaceholder(fnName)] = fn.fn.functionArn;
       }
       const logGroup = new logs.LogGroup(this, `${machineName}Logs`, {

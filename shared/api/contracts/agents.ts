@@ -31,4 +31,9 @@ export const Agent = AgentSpec.extend({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export const AgentVersion = z.object({ version: z.number().int(), spec: AgentSpec, createdAt: z.string(), createdBy: z.string().nullable() });
+export const AgentVersion = z.object({
+  version: z.number().int(),
+  spec: AgentSpec,
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+});

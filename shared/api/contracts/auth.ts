@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { Role, Uuid } from './common';
 
 // Deliberately permissive: local installs sign in as admin@localhost, which strict validators reject.
-const Email = z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').transform((e) => e.toLowerCase());
+const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+  .transform((e) => e.toLowerCase());
 const Password = z.string().min(10, 'at least 10 characters').max(200);
 
 export const SignupBody = z.object({

@@ -2,9 +2,17 @@ import { z } from 'zod';
 
 export const Uuid = z.uuid();
 /** Slugs are how people and webhooks name agents and workflows: lowercase, digits, dashes. */
-export const Slug = z.string().min(1).max(64).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes');
+export const Slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes');
 /** `{id}` in a path accepts a uuid or, for agents and workflows, a slug. */
-export const IdOrSlug = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'a uuid or a slug');
+export const IdOrSlug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/, 'a uuid or a slug');
 export const IdParams = z.object({ id: Uuid });
 export const IdOrSlugParams = z.object({ id: IdOrSlug });
 

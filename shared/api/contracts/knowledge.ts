@@ -1,21 +1,35 @@
 import { z } from 'zod';
 import { Uuid } from './common';
 
-export const EmbeddingModelRef = z.string().min(1).max(100).regex(/^(local(:[a-z0-9-]+)?|openai:[a-z0-9.-]+|gemini:[a-z0-9.-]+)$/, '"local", "openai:<model>" or "gemini:<model>"');
+export const EmbeddingModelRef = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(
+    /^(local(:[a-z0-9-]+)?|openai:[a-z0-9.-]+|gemini:[a-z0-9.-]+)$/,
+    '"local", "openai:<model>" or "gemini:<model>"',
+  );
 
-export const Chunking = z.object({
-  /** Most characters per chunk. */
-  size: z.number().int().min(100).max(8000).default(1000),
-  /** Characters repeated from the end of one chunk at the start of the next (same section). */
-  overlap: z.number().int().min(0).max(2000).default(150),
-}).refine((c) => c.overlap < c.size / 2, { message: 'overlap must be less than half the chunk size', path: ['overlap'] });
+export const Chunking = z
+  .object({
+    /** Most characters per chunk. */
+    size: z.number().int().min(100).max(8000).default(1000),
+    /** Characters repeated from the end of one chunk at the start of the next (same section). */
+    overlap: z.number().int().min(0).max(2000).default(150),
+  })
+  .refine((c) => c.overlap < c.size / 2, {
+    message: 'overlap must be less than half the chunk size',
+    path: ['overlap'],
+  });
 
-export const KnowledgeBaseCreateBody = z.object({
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).default(''),
-  embeddingModel: EmbeddingModelRef.default('local'),
-  chunking: Chunking.default({ size: 1000, overlap: 150 }),
-}).strict();
+export const KnowledgeBaseCreateBody = z
+  .object({
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).default(''),
+    embeddingModel: EmbeddingModelRef.default('local'),
+    chunking: Chunking.default({ size: 1000, overlap: 150 }),
+  })
+  .strict();
 
 export const KnowledgeBase = z.object({
   id: Uuid,
@@ -30,22 +44,40 @@ export const KnowledgeBase = z.object({
   updatedAt: z.string(),
 });
 
-export const DocumentStatus = z.enum(['queued', 'extracting', 'chunking', 'embedding', 'ready', 'failed']);
+export const DocumentStatus = z.enum([
+  'queued',
+  'extracting',
+  'chunking',
+  'embedding',
+  'ready',
+  'failed',
+]);
 
-const Metadata = z.record(z.string().max(100), z.union([z.string().max(500), z.number(), z.boolean()]));
+const Metadata = z.record(
+  z.string().max(100),
+  z.union([z.string().max(500), z.number(), z.boolean()]),
+);
 
-export const TextDocumentBody = z.object({
-  title: z.string().min(1).max(300),
-  text: z.string().min(1).max(1_000_000),
-  metadata: Metadata.optional(),
-}).strict();
+export const TextDocumentBody = z
+  .object({
+    title: z.string().min(1).max(300),
+    text: z.string().min(1).max(1_000_000),
+    metadata: Metadata.optional(),
+  })
+  .strict();
 
-export const UploadDocumentBody = z.object({
-  filename: z.string().min(1).max(300).regex(/^[^/\\\u0000]+$/, 'a file name without slashes'),
-  contentType: z.string().min(1).max(200),
-  title: z.string().min(1).max(300).optional(),
-  metadata: Metadata.optional(),
-}).strict();
+export const UploadDocumentBody = z
+  .object({
+    filename: z
+      .string()
+      .min(1)
+      .max(300)
+      .regex(/^[^/\\\u0000]+$/, 'a file name without slashes'),
+    contentType: z.string().min(1).max(200),
+    title: z.string().min(1).max(300).optional(),
+    metadata: Metadata.optional(),
+  })
+  .strict();
 
 export const DocumentCreateBody = z.union([TextDocumentBody, UploadDocumentBody]);
 
@@ -78,18 +110,23 @@ export const DocumentCreated = Document.extend({
 
 export const KbDocParams = z.object({ id: Uuid, docId: Uuid });
 
-export const SearchBody = z.object({
-  query: z.string().min(1).max(4000),
-  topK: z.number().int().min(1).max(50).default(5),
-  offset: z.number().int().min(0).max(500).default(0),
-  /** `hybrid` (default) fuses vector and full-text ranks; the others are for comparison. */
-  mode: z.enum(['hybrid', 'vector', 'text']).default('hybrid'),
-  filter: z.object({
-    documentIds: z.array(Uuid).min(1).max(100).optional(),
-    /** Documents whose metadata contains all these key/value pairs. */
-    metadata: Metadata.optional(),
-  }).strict().optional(),
-}).strict();
+export const SearchBody = z
+  .object({
+    query: z.string().min(1).max(4000),
+    topK: z.number().int().min(1).max(50).default(5),
+    offset: z.number().int().min(0).max(500).default(0),
+    /** `hybrid` (default) fuses vector and full-text ranks; the others are for comparison. */
+    mode: z.enum(['hybrid', 'vector', 'text']).default('hybrid'),
+    filter: z
+      .object({
+        documentIds: z.array(Uuid).min(1).max(100).optional(),
+        /** Documents whose metadata contains all these key/value pairs. */
+        metadata: Metadata.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 export const SearchHit = z.object({
   documentId: Uuid,
@@ -105,7 +142,11 @@ export const SearchHit = z.object({
   textRank: z.number().int().optional(),
 });
 
-export const SearchResult = z.object({ items: z.array(SearchHit), mode: z.enum(['hybrid', 'vector', 'text']), embeddingModel: z.string() });
+export const SearchResult = z.object({
+  items: z.array(SearchHit),
+  mode: z.enum(['hybrid', 'vector', 'text']),
+  embeddingModel: z.string(),
+});
 
 export type KnowledgeBaseCreate = z.infer<typeof KnowledgeBaseCreateBody>;
 export type SearchRequest = z.infer<typeof SearchBody>;

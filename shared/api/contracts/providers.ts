@@ -10,19 +10,37 @@ export const ProviderParams = z.object({ provider: KeyedProvider });
  * Private, link-local and metadata IP literals are refused so a tenant cannot aim the platform's
  * Lambdas at internal addresses.
  */
-export const ProviderBaseUrl = z.url().max(500).superRefine((value, ctx) => {
-  const u = new URL(value);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) ctx.addIssue({ code: 'custom', message: 'must be https (plain http only to a loopback host)' });
-  if (/^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(host) || /^(fc|fd|fe80)/i.test(host)) ctx.addIssue({ code: 'custom', message: 'private and link-local addresses are not allowed' });
-  if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'must not carry credentials' });
-});
+export const ProviderBaseUrl = z
+  .url()
+  .max(500)
+  .superRefine((value, ctx) => {
+    const u = new URL(value);
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be https (plain http only to a loopback host)',
+      });
+    if (
+      /^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(host) ||
+      /^(fc|fd|fe80)/i.test(host)
+    )
+      ctx.addIssue({ code: 'custom', message: 'private and link-local addresses are not allowed' });
+    if (u.username || u.password)
+      ctx.addIssue({ code: 'custom', message: 'must not carry credentials' });
+  });
 
-export const ProviderKeyBody = z.object({
-  apiKey: z.string().min(8, 'an API key has at least 8 characters').max(500).regex(/^\S+$/, 'must not contain whitespace'),
-  baseUrl: ProviderBaseUrl.optional(),
-}).strict();
+export const ProviderKeyBody = z
+  .object({
+    apiKey: z
+      .string()
+      .min(8, 'an API key has at least 8 characters')
+      .max(500)
+      .regex(/^\S+$/, 'must not contain whitespace'),
+    baseUrl: ProviderBaseUrl.optional(),
+  })
+  .strict();
 
 export const ProviderStatus = z.object({
   provider: KeyedProvider,
@@ -39,17 +57,23 @@ export const ProviderStatus = z.object({
 
 export const PriceParams = z.object({
   provider: z.enum(['openai', 'anthropic', 'gemini', 'compatible']),
-  model: z.string().min(1).max(200).regex(/^[A-Za-z0-9._\-:@]+$/, 'a model name'),
+  model: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9._\-:@]+$/, 'a model name'),
 });
 const PerMtok = z.number().min(0).max(10_000);
-export const PriceBody = z.object({
-  inputPerMtok: PerMtok,
-  outputPerMtok: PerMtok,
-  /** Defaults to inputPerMtok (no cache discount). */
-  cachedInputPerMtok: PerMtok.optional(),
-  effectiveFrom: z.iso.datetime({ offset: true }).optional(),
-  note: z.string().max(500).optional(),
-}).strict();
+export const PriceBody = z
+  .object({
+    inputPerMtok: PerMtok,
+    outputPerMtok: PerMtok,
+    /** Defaults to inputPerMtok (no cache discount). */
+    cachedInputPerMtok: PerMtok.optional(),
+    effectiveFrom: z.iso.datetime({ offset: true }).optional(),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
 export const Price = z.object({
   provider: z.string(),
   model: z.string(),

@@ -5,39 +5,68 @@ const Name = z.string().min(1).max(200);
 const Names = z.array(Name).min(1).max(100);
 
 /** Which deliveries start the workflow; every rule given must hold (empty/absent rules match anything). */
-export const TriggerRules = z.object({
-  /** GitHub: `pull_request.opened`, `pull_request` (any action), `push`; Jira: `jira:issue_created`. */
-  events: z.array(z.string().min(1).max(100).regex(/^[a-z0-9_:.]+$/, 'event names are lowercase, e.g. pull_request.opened or jira:issue_created')).min(1).max(50),
-  /** GitHub `owner/repo`, case-insensitive. */
-  repositories: Names.optional(),
-  /** GitHub: the PR base branch or the pushed branch. */
-  branches: Names.optional(),
-  /** Any of these labels (GitHub PR/issue labels, Jira labels). */
-  labels: Names.optional(),
-  /** GitHub: true only drafts, false only ready PRs; absent: both. */
-  draft: z.boolean().optional(),
-  /** Jira project keys. */
-  projects: Names.optional(),
-  /** Jira issue type names. */
-  issueTypes: Names.optional(),
-  /** JQL-like equality filters on payload paths: `{"issue.fields.priority.name": ["High", "Highest"]}`. */
-  fields: z.record(z.string().min(1).max(200), z.union([Name, Names])).optional(),
-}).strict();
+export const TriggerRules = z
+  .object({
+    /** GitHub: `pull_request.opened`, `pull_request` (any action), `push`; Jira: `jira:issue_created`. */
+    events: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(100)
+          .regex(
+            /^[a-z0-9_:.]+$/,
+            'event names are lowercase, e.g. pull_request.opened or jira:issue_created',
+          ),
+      )
+      .min(1)
+      .max(50),
+    /** GitHub `owner/repo`, case-insensitive. */
+    repositories: Names.optional(),
+    /** GitHub: the PR base branch or the pushed branch. */
+    branches: Names.optional(),
+    /** Any of these labels (GitHub PR/issue labels, Jira labels). */
+    labels: Names.optional(),
+    /** GitHub: true only drafts, false only ready PRs; absent: both. */
+    draft: z.boolean().optional(),
+    /** Jira project keys. */
+    projects: Names.optional(),
+    /** Jira issue type names. */
+    issueTypes: Names.optional(),
+    /** JQL-like equality filters on payload paths: `{"issue.fields.priority.name": ["High", "Highest"]}`. */
+    fields: z.record(z.string().min(1).max(200), z.union([Name, Names])).optional(),
+  })
+  .strict();
 export type TriggerRules = z.infer<typeof TriggerRules>;
 
 /** Input name → `$.json.path` into the payload (or a literal string). */
-export const InputMapping = z.record(z.string().min(1).max(100).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'input names are identifiers'), z.string().min(1).max(500));
+export const InputMapping = z.record(
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'input names are identifiers'),
+  z.string().min(1).max(500),
+);
 
 /** Write-only provider credentials: stored in the secret store, never returned. */
 export const TriggerCredentials = z.discriminatedUnion('type', [
   z.object({ type: z.literal('token'), token: z.string().min(8).max(4000) }).strict(),
-  z.object({
-    type: z.literal('app'),
-    appId: z.union([z.string().min(1).max(50), z.number().int().positive()]),
-    privateKey: z.string().min(100).max(10_000).refine((k) => k.includes('PRIVATE KEY'), 'a PEM private key'),
-    installationId: z.number().int().positive().optional(),
-  }).strict(),
-  z.object({ type: z.literal('basic'), email: z.email(), apiToken: z.string().min(8).max(4000) }).strict(),
+  z
+    .object({
+      type: z.literal('app'),
+      appId: z.union([z.string().min(1).max(50), z.number().int().positive()]),
+      privateKey: z
+        .string()
+        .min(100)
+        .max(10_000)
+        .refine((k) => k.includes('PRIVATE KEY'), 'a PEM private key'),
+      installationId: z.number().int().positive().optional(),
+    })
+    .strict(),
+  z
+    .object({ type: z.literal('basic'), email: z.email(), apiToken: z.string().min(8).max(4000) })
+    .strict(),
 ]);
 export type TriggerCredentials = z.infer<typeof TriggerCredentials>;
 
@@ -53,9 +82,15 @@ const TriggerFields = {
   apiBaseUrl: z.url().max(500).optional(),
 };
 
-export const TriggerCreateBody = z.object({ ...TriggerFields, source: z.enum(['github', 'jira']) }).strict();
+export const TriggerCreateBody = z
+  .object({ ...TriggerFields, source: z.enum(['github', 'jira']) })
+  .strict();
 export type TriggerCreateBody = z.infer<typeof TriggerCreateBody>;
-export const TriggerPatchBody = z.object(TriggerFields).partial().extend({ credentials: TriggerCredentials.nullable().optional() }).strict();
+export const TriggerPatchBody = z
+  .object(TriggerFields)
+  .partial()
+  .extend({ credentials: TriggerCredentials.nullable().optional() })
+  .strict();
 export type TriggerPatchBody = z.infer<typeof TriggerPatchBody>;
 
 export const Trigger = z.object({

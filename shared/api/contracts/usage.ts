@@ -7,11 +7,23 @@ export const UsageQuery = z.object({
   from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   /** Comma-separated: workflow, run, step, provider, model, day. */
-  groupBy: z.string().max(100).optional().transform((v, ctx) => {
-    const parts = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    for (const p of parts) if (!(USAGE_GROUPS as readonly string[]).includes(p)) ctx.addIssue({ code: 'custom', message: `unknown group ${p}; use ${USAGE_GROUPS.join(', ')}` });
-    return [...new Set(parts)] as Array<(typeof USAGE_GROUPS)[number]>;
-  }),
+  groupBy: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v, ctx) => {
+      const parts = (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const p of parts)
+        if (!(USAGE_GROUPS as readonly string[]).includes(p))
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown group ${p}; use ${USAGE_GROUPS.join(', ')}`,
+          });
+      return [...new Set(parts)] as Array<(typeof USAGE_GROUPS)[number]>;
+    }),
   workflowId: Uuid.optional(),
 });
 
@@ -44,16 +56,28 @@ export const UsageReport = z.object({
 });
 
 const Limit = z.number().min(0).max(10_000_000);
-export const BudgetsBody = z.object({
-  /** Monthly budget of the whole tenant; null removes it. */
-  monthlyLimitUsd: Limit.nullable().optional(),
-  /** Per-workflow monthly budgets (id or slug); null removes one. */
-  workflows: z.array(z.object({ workflow: IdOrSlug, monthlyLimitUsd: Limit.nullable() })).max(200).optional(),
-}).strict();
+export const BudgetsBody = z
+  .object({
+    /** Monthly budget of the whole tenant; null removes it. */
+    monthlyLimitUsd: Limit.nullable().optional(),
+    /** Per-workflow monthly budgets (id or slug); null removes one. */
+    workflows: z
+      .array(z.object({ workflow: IdOrSlug, monthlyLimitUsd: Limit.nullable() }))
+      .max(200)
+      .optional(),
+  })
+  .strict();
 
-const BudgetLine = z.object({ monthlyLimitUsd: z.number().nullable(), spentUsd: z.number(), reservedUsd: z.number(), remainingUsd: z.number().nullable() });
+const BudgetLine = z.object({
+  monthlyLimitUsd: z.number().nullable(),
+  spentUsd: z.number(),
+  reservedUsd: z.number(),
+  remainingUsd: z.number().nullable(),
+});
 export const Budgets = z.object({
   month: z.string(),
   tenant: BudgetLine,
-  workflows: z.array(BudgetLine.extend({ workflowId: z.string(), workflowSlug: z.string().optional() })),
+  workflows: z.array(
+    BudgetLine.extend({ workflowId: z.string(), workflowSlug: z.string().optional() }),
+  ),
 });

@@ -17,7 +17,11 @@ export const Workflow = WorkflowSpec.extend({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export const WorkflowVersion = z.object({ version: z.number().int(), spec: WorkflowSpec, createdAt: z.string() });
+export const WorkflowVersion = z.object({
+  version: z.number().int(),
+  spec: WorkflowSpec,
+  createdAt: z.string(),
+});
 
 export const RunStartBody = z.object({
   input: z.record(z.string(), z.unknown()).default({}),

@@ -18,12 +18,28 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ContentFiltered, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
-import type { ModelCallRequest, ModelCallResult, ProviderAdapter, ProviderCredentials, ToolCall } from '../types';
-import { type AdapterOptions, ClientCache, DEFAULT_MAX_TOKENS, asObject, normalizeFinish, requireKey, timeoutFor } from './common';
+import type {
+  ModelCallRequest,
+  ModelCallResult,
+  ProviderAdapter,
+  ProviderCredentials,
+  ToolCall,
+} from '../types';
+import {
+  type AdapterOptions,
+  ClientCache,
+  DEFAULT_MAX_TOKENS,
+  asObject,
+  normalizeFinish,
+  requireKey,
+  timeoutFor,
+} from './common';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
-export function toMessagesBody(request: ModelCallRequest): Anthropic.MessageCreateParamsNonStreaming {
+export function toMessagesBody(
+  request: ModelCallRequest,
+): Anthropic.MessageCreateParamsNonStreaming {
   const body: Anthropic.MessageCreateParamsNonStreaming = {
     model: request.model,
     max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
@@ -32,7 +48,8 @@ export function toMessagesBody(request: ModelCallRequest): Anthropic.MessageCrea
   if (request.system) body.system = request.system;
   // request.temperature is not sent: Messages API version 2026-10-21 (the one this SDK speaks,
   // `anthropic-version: 2026-10-21`) has no temperature parameter any more.
-  if (request.outputSchema) body.output_config = { format: { type: 'json_schema', schema: request.outputSchema } };
+  if (request.outputSchema)
+    body.output_config = { format: { type: 'json_schema', schema: request.outputSchema } };
   if (request.tools?.length) {
     body.tools = request.tools.map((t) => ({
       name: t.name,
@@ -44,16 +61,20 @@ export function toMessagesBody(request: ModelCallRequest): Anthropic.MessageCrea
 }
 
 export function fromMessage(message: Anthropic.Message, requestedModel: string): ModelCallResult {
-  if (!message || !Array.isArray(message.content)) throw new ProviderUnavailable('anthropic: response carried no content');
+  if (!message || !Array.isArray(message.content))
+    throw new ProviderUnavailable('anthropic: response carried no content');
   if (message.stop_reason === 'refusal') {
     const category = message.stop_details?.category;
-    throw new ContentFiltered(`anthropic: the model refused to answer${category ? ` (${category})` : ''}`);
+    throw new ContentFiltered(
+      `anthropic: the model refused to answer${category ? ` (${category})` : ''}`,
+    );
   }
   const texts: string[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (block.type === 'text') texts.push(block.text);
-    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: asObject(block.input) });
+    else if (block.type === 'tool_use')
+      toolCalls.push({ id: block.id, name: block.name, arguments: asObject(block.input) });
   }
   const u = message.usage;
   const cacheRead = u?.cache_read_input_tokens ?? 0;
@@ -73,25 +94,33 @@ export function createAnthropicAdapter(options: AdapterOptions = {}): ProviderAd
   const clients = new ClientCache<Anthropic>();
   return {
     id: 'anthropic',
-    async call(request: ModelCallRequest, credentials: ProviderCredentials): Promise<ModelCallResult> {
+    async call(
+      request: ModelCallRequest,
+      credentials: ProviderCredentials,
+    ): Promise<ModelCallResult> {
       const apiKey = requireKey('anthropic', credentials);
       const baseURL = credentials.baseUrl || ANTHROPIC_DEFAULT_BASE_URL;
       const secrets = [apiKey];
       const timeout = timeoutFor(request.timeoutMs, options);
-      const client = clients.get(`${baseURL}\u0000${apiKey}`, () =>
-        new Anthropic({
-          apiKey,
-          // Never fall back to ANTHROPIC_AUTH_TOKEN or a credentials profile from the environment.
-          authToken: null,
-          baseURL,
-          maxRetries: 0,
-          // An explicit timeout also stops the SDK refusing large max_tokens without streaming.
-          timeout: options.defaultTimeoutMs ?? timeout,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }),
+      const client = clients.get(
+        `${baseURL}\u0000${apiKey}`,
+        () =>
+          new Anthropic({
+            apiKey,
+            // Never fall back to ANTHROPIC_AUTH_TOKEN or a credentials profile from the environment.
+            authToken: null,
+            baseURL,
+            maxRetries: 0,
+            // An explicit timeout also stops the SDK refusing large max_tokens without streaming.
+            timeout: options.defaultTimeoutMs ?? timeout,
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+          }),
       );
       try {
-        const message = await client.messages.create(toMessagesBody(request), { timeout, maxRetries: 0 });
+        const message = await client.messages.create(toMessagesBody(request), {
+          timeout,
+          maxRetries: 0,
+        });
         return fromMessage(message, request.model);
       } catch (err) {
         throw classifyProviderError(err, { provider: 'anthropic', secrets });

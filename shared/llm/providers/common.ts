@@ -16,7 +16,10 @@ export interface AdapterOptions {
   fetch?: typeof fetch;
 }
 
-export function timeoutFor(requestTimeoutMs: number | undefined, options: AdapterOptions | undefined): number {
+export function timeoutFor(
+  requestTimeoutMs: number | undefined,
+  options: AdapterOptions | undefined,
+): number {
   const t = requestTimeoutMs ?? options?.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   return t > 0 ? t : DEFAULT_TIMEOUT_MS;
 }
@@ -27,16 +30,24 @@ export function requireKey(provider: string, credentials: ProviderCredentials): 
 }
 
 /** Parse a model's tool-call arguments (a JSON object as text). */
-export function parseToolArguments(provider: string, name: string, raw: string | undefined | null): Record<string, unknown> {
+export function parseToolArguments(
+  provider: string,
+  name: string,
+  raw: string | undefined | null,
+): Record<string, unknown> {
   if (raw === undefined || raw === null || raw.trim() === '') return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new OutputSchemaMismatch(`${provider}: arguments of tool call "${name}" are not valid JSON`);
+    throw new OutputSchemaMismatch(
+      `${provider}: arguments of tool call "${name}" are not valid JSON`,
+    );
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new OutputSchemaMismatch(`${provider}: arguments of tool call "${name}" are not a JSON object`);
+    throw new OutputSchemaMismatch(
+      `${provider}: arguments of tool call "${name}" are not a JSON object`,
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -53,7 +64,10 @@ export function asObject(v: unknown): Record<string, unknown> {
 export function isStrictCompatible(schema: unknown, depth = 0): boolean {
   if (depth > 32 || !schema || typeof schema !== 'object') return true;
   const s = schema as Record<string, unknown>;
-  const isObject = s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object')) || s.properties !== undefined;
+  const isObject =
+    s.type === 'object' ||
+    (Array.isArray(s.type) && s.type.includes('object')) ||
+    s.properties !== undefined;
   if (isObject) {
     if (s.additionalProperties !== false) return false;
     const props = Object.keys(asObject(s.properties));
@@ -65,7 +79,9 @@ export function isStrictCompatible(schema: unknown, depth = 0): boolean {
     ...Object.values(asObject(s.$defs)),
     ...Object.values(asObject(s.definitions)),
     s.items,
-    ...(['anyOf', 'oneOf', 'allOf'] as const).flatMap((k) => (Array.isArray(s[k]) ? (s[k] as unknown[]) : [])),
+    ...(['anyOf', 'oneOf', 'allOf'] as const).flatMap((k) =>
+      Array.isArray(s[k]) ? (s[k] as unknown[]) : [],
+    ),
   ];
   return children.every((c) => isStrictCompatible(c, depth + 1));
 }
@@ -73,7 +89,11 @@ export function isStrictCompatible(schema: unknown, depth = 0): boolean {
 /** Normalized finish reasons: `stop`, `length`, `tool_calls`; anything else is the provider's own, lower-cased. */
 export function normalizeFinish(reason: string | null | undefined, toolCalls: ToolCall[]): string {
   const r = (reason ?? '').toLowerCase();
-  if (toolCalls.length && (r === 'stop' || r === 'tool_calls' || r === 'tool_use' || r === 'end_turn' || r === '')) return 'tool_calls';
+  if (
+    toolCalls.length &&
+    (r === 'stop' || r === 'tool_calls' || r === 'tool_use' || r === 'end_turn' || r === '')
+  )
+    return 'tool_calls';
   switch (r) {
     case 'stop':
     case 'end_turn':

@@ -15,7 +15,15 @@ import { createChatAdapter } from './openai-chat';
 export const COMPATIBLE_PLACEHOLDER_KEY = 'no-key';
 
 export function createCompatibleAdapter(options: AdapterOptions = {}): ProviderAdapter {
-  return createChatAdapter({ id: 'compatible', keyRequired: false, maxTokensField: 'max_tokens', placeholderKey: COMPATIBLE_PLACEHOLDER_KEY }, options);
+  return createChatAdapter(
+    {
+      id: 'compatible',
+      keyRequired: false,
+      maxTokensField: 'max_tokens',
+      placeholderKey: COMPATIBLE_PLACEHOLDER_KEY,
+    },
+    options,
+  );
 }
 
 export const createAdapter = createCompatibleAdapter;

@@ -24,18 +24,52 @@
  *
  * Load lazily: `const { createAdapter } = await import('./providers/gemini')`.
  */
-import { GoogleGenAI, type Content, type GenerateContentConfig, type GenerateContentResponse } from '@google/genai';
+import {
+  GoogleGenAI,
+  type Content,
+  type GenerateContentConfig,
+  type GenerateContentResponse,
+} from '@google/genai';
 import { ContentFiltered, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
-import type { ModelCallRequest, ModelCallResult, ProviderAdapter, ProviderCredentials, ToolCall } from '../types';
-import { type AdapterOptions, ClientCache, asObject, normalizeFinish, requireKey, timeoutFor } from './common';
+import type {
+  ModelCallRequest,
+  ModelCallResult,
+  ProviderAdapter,
+  ProviderCredentials,
+  ToolCall,
+} from '../types';
+import {
+  type AdapterOptions,
+  ClientCache,
+  asObject,
+  normalizeFinish,
+  requireKey,
+  timeoutFor,
+} from './common';
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 
-const FILTER_FINISH = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']);
+const FILTER_FINISH = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+]);
 
-export function toGenerateContent(request: ModelCallRequest): { model: string; contents: Content[]; config: GenerateContentConfig } {
-  const contents: Content[] = request.messages.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
+export function toGenerateContent(request: ModelCallRequest): {
+  model: string;
+  contents: Content[];
+  config: GenerateContentConfig;
+} {
+  const contents: Content[] = request.messages.map((m) => ({
+    role: m.role === 'assistant' ? 'model' : 'user',
+    parts: [{ text: m.content }],
+  }));
   const config: GenerateContentConfig = { automaticContinuation: false };
   if (request.system) config.systemInstruction = { parts: [{ text: request.system }] };
   if (request.temperature !== undefined) config.temperature = request.temperature;
@@ -58,19 +92,30 @@ export function toGenerateContent(request: ModelCallRequest): { model: string; c
   return { model: request.model, contents, config };
 }
 
-export function fromGenerateContent(response: GenerateContentResponse, requestedModel: string): ModelCallResult {
+export function fromGenerateContent(
+  response: GenerateContentResponse,
+  requestedModel: string,
+): ModelCallResult {
   const block = response?.promptFeedback?.blockReason;
-  if (block) throw new ContentFiltered(`gemini: the prompt was blocked (${block})${response.promptFeedback?.blockReasonMessage ? `: ${response.promptFeedback.blockReasonMessage}` : ''}`);
+  if (block)
+    throw new ContentFiltered(
+      `gemini: the prompt was blocked (${block})${response.promptFeedback?.blockReasonMessage ? `: ${response.promptFeedback.blockReasonMessage}` : ''}`,
+    );
   const candidate = response?.candidates?.[0];
   if (!candidate) throw new ProviderUnavailable('gemini: response carried no candidates');
   const finish = candidate.finishReason as string | undefined;
-  if (finish && FILTER_FINISH.has(finish)) throw new ContentFiltered(`gemini: the answer was withheld (${finish})`);
+  if (finish && FILTER_FINISH.has(finish))
+    throw new ContentFiltered(`gemini: the answer was withheld (${finish})`);
   const texts: string[] = [];
   const toolCalls: ToolCall[] = [];
   (candidate.content?.parts ?? []).forEach((part, i) => {
     if (part.functionCall) {
       const name = part.functionCall.name ?? '';
-      toolCalls.push({ id: part.functionCall.id || `call_${i}_${name}`, name, arguments: asObject(part.functionCall.args) });
+      toolCalls.push({
+        id: part.functionCall.id || `call_${i}_${name}`,
+        name,
+        arguments: asObject(part.functionCall.args),
+      });
     } else if (typeof part.text === 'string' && !part.thought) {
       texts.push(part.text);
     }
@@ -91,13 +136,22 @@ export function createGeminiAdapter(options: AdapterOptions = {}): ProviderAdapt
   const clients = new ClientCache<GoogleGenAI>();
   return {
     id: 'gemini',
-    async call(request: ModelCallRequest, credentials: ProviderCredentials): Promise<ModelCallResult> {
+    async call(
+      request: ModelCallRequest,
+      credentials: ProviderCredentials,
+    ): Promise<ModelCallResult> {
       const apiKey = requireKey('gemini', credentials);
       const baseUrl = credentials.baseUrl || GEMINI_DEFAULT_BASE_URL;
       const secrets = [apiKey];
       const timeout = timeoutFor(request.timeoutMs, options);
-      const client = clients.get(`${baseUrl}\u0000${apiKey}`, () =>
-        new GoogleGenAI({ apiKey, vertexai: false, httpOptions: { baseUrl, retryOptions: { attempts: 1 } } }),
+      const client = clients.get(
+        `${baseUrl}\u0000${apiKey}`,
+        () =>
+          new GoogleGenAI({
+            apiKey,
+            vertexai: false,
+            httpOptions: { baseUrl, retryOptions: { attempts: 1 } },
+          }),
       );
       let lastHeaders: Headers | undefined;
       const baseFetch = options.fetch ?? globalThis.fetch;
@@ -111,7 +165,10 @@ export function createGeminiAdapter(options: AdapterOptions = {}): ProviderAdapt
         const response = await client.models.generateContent({
           model,
           contents,
-          config: { ...config, httpOptions: { timeout, fetch: capturingFetch, retryOptions: { attempts: 1 } } },
+          config: {
+            ...config,
+            httpOptions: { timeout, fetch: capturingFetch, retryOptions: { attempts: 1 } },
+          },
         });
         return fromGenerateContent(response, request.model);
       } catch (err) {

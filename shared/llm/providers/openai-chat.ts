@@ -13,8 +13,22 @@ import type {
 import { ContentFiltered, InvalidRequest, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
 import type { ProviderId } from '../model-ref';
-import type { ModelCallRequest, ModelCallResult, ProviderAdapter, ProviderCredentials, ToolCall } from '../types';
-import { type AdapterOptions, ClientCache, isStrictCompatible, normalizeFinish, parseToolArguments, requireKey, timeoutFor } from './common';
+import type {
+  ModelCallRequest,
+  ModelCallResult,
+  ProviderAdapter,
+  ProviderCredentials,
+  ToolCall,
+} from '../types';
+import {
+  type AdapterOptions,
+  ClientCache,
+  isStrictCompatible,
+  normalizeFinish,
+  parseToolArguments,
+  requireKey,
+  timeoutFor,
+} from './common';
 
 export interface ChatAdapterConfig {
   id: Extract<ProviderId, 'openai' | 'compatible'>;
@@ -28,7 +42,10 @@ export interface ChatAdapterConfig {
 }
 
 /** The request body the adapter sends; exported for tests and the benchmark. */
-export function toChatCompletionBody(request: ModelCallRequest, config: Pick<ChatAdapterConfig, 'maxTokensField'>): ChatCompletionCreateParamsNonStreaming {
+export function toChatCompletionBody(
+  request: ModelCallRequest,
+  config: Pick<ChatAdapterConfig, 'maxTokensField'>,
+): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [];
   if (request.system) messages.push({ role: 'system', content: request.system });
   for (const m of request.messages) messages.push({ role: m.role, content: m.content });
@@ -38,14 +55,22 @@ export function toChatCompletionBody(request: ModelCallRequest, config: Pick<Cha
   if (request.outputSchema) {
     body.response_format = {
       type: 'json_schema',
-      json_schema: { name: 'output', schema: request.outputSchema, strict: isStrictCompatible(request.outputSchema) },
+      json_schema: {
+        name: 'output',
+        schema: request.outputSchema,
+        strict: isStrictCompatible(request.outputSchema),
+      },
     };
   }
   if (request.tools?.length) {
     body.tools = request.tools.map(
       (t): ChatCompletionTool => ({
         type: 'function',
-        function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters },
+        function: {
+          name: t.name,
+          ...(t.description ? { description: t.description } : {}),
+          parameters: t.parameters,
+        },
       }),
     );
   }
@@ -53,16 +78,28 @@ export function toChatCompletionBody(request: ModelCallRequest, config: Pick<Cha
 }
 
 /** Read a Chat Completion into the gateway's result, raising ContentFiltered / ProviderUnavailable as needed. */
-export function fromChatCompletion(provider: string, completion: ChatCompletion, requestedModel: string): ModelCallResult {
+export function fromChatCompletion(
+  provider: string,
+  completion: ChatCompletion,
+  requestedModel: string,
+): ModelCallResult {
   const choice = completion?.choices?.[0];
-  if (!choice || !choice.message) throw new ProviderUnavailable(`${provider}: response carried no choices`);
+  if (!choice || !choice.message)
+    throw new ProviderUnavailable(`${provider}: response carried no choices`);
   const message = choice.message;
-  if (choice.finish_reason === 'content_filter') throw new ContentFiltered(`${provider}: the answer was withheld by the provider's content filter`);
+  if (choice.finish_reason === 'content_filter')
+    throw new ContentFiltered(
+      `${provider}: the answer was withheld by the provider's content filter`,
+    );
   if (message.refusal) throw new ContentFiltered(`${provider}: the model refused to answer`);
   const toolCalls: ToolCall[] = [];
   for (const call of message.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    toolCalls.push({ id: call.id, name: call.function.name, arguments: parseToolArguments(provider, call.function.name, call.function.arguments) });
+    toolCalls.push({
+      id: call.id,
+      name: call.function.name,
+      arguments: parseToolArguments(provider, call.function.name, call.function.arguments),
+    });
   }
   const usage = completion.usage;
   return {
@@ -76,21 +113,32 @@ export function fromChatCompletion(provider: string, completion: ChatCompletion,
   };
 }
 
-export function createChatAdapter(config: ChatAdapterConfig, options: AdapterOptions = {}): ProviderAdapter {
+export function createChatAdapter(
+  config: ChatAdapterConfig,
+  options: AdapterOptions = {},
+): ProviderAdapter {
   const clients = new ClientCache<OpenAI>();
   return {
     id: config.id,
-    async call(request: ModelCallRequest, credentials: ProviderCredentials): Promise<ModelCallResult> {
+    async call(
+      request: ModelCallRequest,
+      credentials: ProviderCredentials,
+    ): Promise<ModelCallResult> {
       if (config.keyRequired) requireKey(config.id, credentials);
       if (!credentials.baseUrl && !config.defaultBaseUrl) {
-        throw new InvalidRequest(`${config.id}: no base URL configured (set COMPATIBLE_BASE_URL, e.g. http://localhost:11434/v1 for Ollama)`);
+        throw new InvalidRequest(
+          `${config.id}: no base URL configured (set COMPATIBLE_BASE_URL, e.g. http://localhost:11434/v1 for Ollama)`,
+        );
       }
       const secrets = [credentials.apiKey];
       const client = makeClient(config, credentials, options, clients);
       const timeout = timeoutFor(request.timeoutMs, options);
       let completion: ChatCompletion;
       try {
-        completion = await client.chat.completions.create(toChatCompletionBody(request, config), { timeout, maxRetries: 0 });
+        completion = await client.chat.completions.create(toChatCompletionBody(request, config), {
+          timeout,
+          maxRetries: 0,
+        });
       } catch (err) {
         throw classifyProviderError(err, { provider: config.id, secrets });
       }
@@ -103,20 +151,27 @@ export function createChatAdapter(config: ChatAdapterConfig, options: AdapterOpt
   };
 }
 
-function makeClient(config: ChatAdapterConfig, credentials: ProviderCredentials, options: AdapterOptions, clients: ClientCache<OpenAI>): OpenAI {
+function makeClient(
+  config: ChatAdapterConfig,
+  credentials: ProviderCredentials,
+  options: AdapterOptions,
+  clients: ClientCache<OpenAI>,
+): OpenAI {
   const baseURL = (credentials.baseUrl || config.defaultBaseUrl)!;
   const apiKey = credentials.apiKey || config.placeholderKey!;
-  return clients.get(`${baseURL}\u0000${apiKey}`, () =>
-    new OpenAI({
-      apiKey,
-      baseURL,
-      // Never read OPENAI_ORG_ID / OPENAI_PROJECT_ID / admin keys from the environment.
-      organization: null,
-      project: null,
-      adminAPIKey: null,
-      maxRetries: 0,
-      timeout: options.defaultTimeoutMs,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }),
+  return clients.get(
+    `${baseURL}\u0000${apiKey}`,
+    () =>
+      new OpenAI({
+        apiKey,
+        baseURL,
+        // Never read OPENAI_ORG_ID / OPENAI_PROJECT_ID / admin keys from the environment.
+        organization: null,
+        project: null,
+        adminAPIKey: null,
+        maxRetries: 0,
+        timeout: options.defaultTimeoutMs,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
   );
 }

@@ -12,7 +12,15 @@ import { createChatAdapter } from './openai-chat';
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 export function createOpenAIAdapter(options: AdapterOptions = {}): ProviderAdapter {
-  return createChatAdapter({ id: 'openai', defaultBaseUrl: OPENAI_DEFAULT_BASE_URL, keyRequired: true, maxTokensField: 'max_completion_tokens' }, options);
+  return createChatAdapter(
+    {
+      id: 'openai',
+      defaultBaseUrl: OPENAI_DEFAULT_BASE_URL,
+      keyRequired: true,
+      maxTokensField: 'max_completion_tokens',
+    },
+    options,
+  );
 }
 
 export const createAdapter = createOpenAIAdapter;

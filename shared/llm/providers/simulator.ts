@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { InvalidRequest, ProviderThrottled, ProviderUnavailable } from '../../errors';
 import type { ModelCallRequest, ModelCallResult, ProviderAdapter } from '../types';
 
-export const SIMULATOR_LABEL = '[HishamOS local simulator: offline, deterministic, not a real model]';
+export const SIMULATOR_LABEL =
+  '[HishamOS local simulator: offline, deterministic, not a real model]';
 
 /**
  * The offline stand-in for every provider. Deterministic: the same request gives the same answer,
@@ -12,7 +13,10 @@ export const SIMULATOR_LABEL = '[HishamOS local simulator: offline, deterministi
  *   `down`      always throws ProviderUnavailable; `fail` always throws InvalidRequest (permanent);
  *   `slow-MS`   answers after MS milliseconds (to watch a run live, or cancel one).
  */
-export function createSimulator(options: { latencyMs: number; attempt?: () => number }): ProviderAdapter {
+export function createSimulator(options: {
+  latencyMs: number;
+  attempt?: () => number;
+}): ProviderAdapter {
   return {
     id: 'simulator',
     async call(request: ModelCallRequest): Promise<ModelCallResult> {
@@ -21,8 +25,12 @@ export function createSimulator(options: { latencyMs: number; attempt?: () => nu
       const latency = Number(/^slow-(\d+)/.exec(request.model)?.[1] ?? options.latencyMs);
       if (latency > 0) await new Promise((r) => setTimeout(r, Math.min(latency, 60_000)));
       const prompt = request.messages.map((m) => m.content).join('\n');
-      const digest = createHash('sha256').update(`${request.model}\n${request.system ?? ''}\n${prompt}`).digest('hex');
-      const text = request.outputSchema ? JSON.stringify(sampleFor(request.outputSchema, digest)) : narrate(request, prompt, digest);
+      const digest = createHash('sha256')
+        .update(`${request.model}\n${request.system ?? ''}\n${prompt}`)
+        .digest('hex');
+      const text = request.outputSchema
+        ? JSON.stringify(sampleFor(request.outputSchema, digest))
+        : narrate(request, prompt, digest);
       return {
         text,
         toolCalls: [],
@@ -38,7 +46,8 @@ export function createSimulator(options: { latencyMs: number; attempt?: () => nu
 
 function scriptedFailure(model: string, attempt: number): void {
   const flaky = /^flaky-(\d+)/.exec(model);
-  if (flaky && attempt <= Number(flaky[1])) throw new ProviderThrottled(`simulator: scripted throttle on attempt ${attempt}`, 0);
+  if (flaky && attempt <= Number(flaky[1]))
+    throw new ProviderThrottled(`simulator: scripted throttle on attempt ${attempt}`, 0);
   if (model.startsWith('down')) throw new ProviderUnavailable('simulator: scripted outage');
   if (model.startsWith('fail')) throw new InvalidRequest('simulator: scripted permanent failure');
 }
@@ -50,7 +59,12 @@ export function estimateTokens(text: string): number {
 
 function narrate(request: ModelCallRequest, prompt: string, digest: string): string {
   const role = (request.system ?? '').split(/[.\n]/)[0]?.trim() || 'assistant';
-  const firstLine = prompt.split('\n').find((l) => l.trim())?.trim().slice(0, 160) ?? '';
+  const firstLine =
+    prompt
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 160) ?? '';
   return [
     SIMULATOR_LABEL,
     '',
@@ -65,7 +79,8 @@ function narrate(request: ModelCallRequest, prompt: string, digest: string): str
 /** A value that satisfies simple JSON Schemas (object/array/string/number/boolean/enum). */
 function sampleFor(schema: Record<string, unknown>, seed: string): unknown {
   const type = schema.type;
-  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[parseInt(seed.slice(0, 4), 16) % schema.enum.length];
+  if (Array.isArray(schema.enum) && schema.enum.length)
+    return schema.enum[parseInt(seed.slice(0, 4), 16) % schema.enum.length];
   if (type === 'object' || schema.properties) {
     const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
     return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, sampleFor(v, seed)]));

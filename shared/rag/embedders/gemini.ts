@@ -11,7 +11,15 @@ import type { RemoteEmbedderOptions } from './openai';
 import { l2normalize, type Embedder, type EmbeddingResult } from './types';
 
 export function createGeminiEmbedder(model: string, options: RemoteEmbedderOptions): Embedder {
-  const client = new GoogleGenAI({ apiKey: options.apiKey, vertexai: false, httpOptions: { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), retryOptions: { attempts: 1 }, timeout: options.timeoutMs ?? 60_000 } });
+  const client = new GoogleGenAI({
+    apiKey: options.apiKey,
+    vertexai: false,
+    httpOptions: {
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      retryOptions: { attempts: 1 },
+      timeout: options.timeoutMs ?? 60_000,
+    },
+  });
   return {
     provider: 'gemini',
     model,
@@ -22,13 +30,25 @@ export function createGeminiEmbedder(model: string, options: RemoteEmbedderOptio
         const res = await client.models.embedContent({
           model,
           contents: texts,
-          config: { outputDimensionality: options.dimensions, taskType: purpose === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT' },
+          config: {
+            outputDimensionality: options.dimensions,
+            taskType: purpose === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT',
+          },
         });
         const vectors = (res.embeddings ?? []).map((e) => l2normalize(e.values ?? []));
-        if (vectors.length !== texts.length || vectors.some((v) => v.length !== options.dimensions)) {
-          throw new ProviderUnavailable(`gemini: expected ${texts.length} embeddings of ${options.dimensions} dimensions, got ${vectors.length}`);
+        if (
+          vectors.length !== texts.length ||
+          vectors.some((v) => v.length !== options.dimensions)
+        ) {
+          throw new ProviderUnavailable(
+            `gemini: expected ${texts.length} embeddings of ${options.dimensions} dimensions, got ${vectors.length}`,
+          );
         }
-        return { vectors, tokens: texts.reduce((n, t) => n + Math.ceil(t.length / 4), 0), estimated: true };
+        return {
+          vectors,
+          tokens: texts.reduce((n, t) => n + Math.ceil(t.length / 4), 0),
+          estimated: true,
+        };
       } catch (e) {
         throw classifyProviderError(e, { provider: 'gemini', secrets: [options.apiKey] });
       }

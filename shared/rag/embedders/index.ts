@@ -15,18 +15,23 @@ export async function embedderFor(p: Platform, tenantId: string, ref: string): P
   const info = parseEmbeddingModel(ref);
   if (info.provider === 'local') return createLocalEmbedder(info.model);
   const stored = await tenantProviderCredentials(p, tenantId, info.provider);
-  const env = info.provider === 'openai'
-    ? { apiKey: p.config.OPENAI_API_KEY, baseUrl: p.config.OPENAI_BASE_URL }
-    : { apiKey: p.config.GEMINI_API_KEY, baseUrl: p.config.GEMINI_BASE_URL };
+  const env =
+    info.provider === 'openai'
+      ? { apiKey: p.config.OPENAI_API_KEY, baseUrl: p.config.OPENAI_BASE_URL }
+      : { apiKey: p.config.GEMINI_API_KEY, baseUrl: p.config.GEMINI_BASE_URL };
   const creds = stored?.apiKey ? stored : env;
-  if (!creds.apiKey) throw new ProviderAuthError(`no ${info.provider} API key is configured for embedding model ${ref}: store one with PUT /v1/providers/${info.provider}/key`);
+  if (!creds.apiKey)
+    throw new ProviderAuthError(
+      `no ${info.provider} API key is configured for embedding model ${ref}: store one with PUT /v1/providers/${info.provider}/key`,
+    );
   const key = `${ref}\u0000${creds.baseUrl ?? ''}\u0000${creds.apiKey}`;
   let embedder = cache.get(key);
   if (!embedder) {
     const options = { apiKey: creds.apiKey, baseUrl: creds.baseUrl, dimensions: info.dimensions };
-    embedder = info.provider === 'openai'
-      ? (await import('./openai')).createOpenAIEmbedder(info.model, options)
-      : (await import('./gemini')).createGeminiEmbedder(info.model, options);
+    embedder =
+      info.provider === 'openai'
+        ? (await import('./openai')).createOpenAIEmbedder(info.model, options)
+        : (await import('./gemini')).createGeminiEmbedder(info.model, options);
     cache.set(key, embedder);
   }
   return embedder;

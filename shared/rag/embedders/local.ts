@@ -10,7 +10,8 @@ import { ProviderAuthError, ProviderThrottled } from '../../errors';
 import { LOCAL_DIMENSIONS, l2normalize, type Embedder, type EmbeddingResult } from './types';
 
 /** Frequent English words in rank order (rank 1 = most frequent); their SIF weight is low. */
-const FREQUENT = `the of and to a in is it you that he was for on are with as i his they be at one have this from or had by
+const FREQUENT =
+  `the of and to a in is it you that he was for on are with as i his they be at one have this from or had by
 not word but what some we can out other were all there when up use your how said an each she which do their time if will way
 about many then them write would like so these her long make thing see him two has look more day could go come did number sound
 no most people my over know water than call first who may down side been now find any new work part take get place made live
@@ -22,7 +23,9 @@ should country found answer school grow study still learn plant cover food sun f
 thought city tree cross farm hard start might story saw far sea draw left late run while press close night real life few north
 using used uses into its also how our via per more most less`.split(/\s+/);
 const RANK = new Map<string, number>();
-FREQUENT.forEach((w, i) => { if (!RANK.has(w)) RANK.set(w, i + 1); });
+FREQUENT.forEach((w, i) => {
+  if (!RANK.has(w)) RANK.set(w, i + 1);
+});
 
 const SIF_A = 1e-3;
 /** Zipf: p(rank) ≈ 0.1 / rank; words outside the list are taken as rank 20 000. */
@@ -34,8 +37,20 @@ function sif(word: string): number {
 /** A light suffix stripper (plural, -ing, -ed, -ly): enough for "indexes" ≈ "index", not Porter. */
 export function stem(word: string): string {
   if (word.length <= 4) return word;
-  for (const [suffix, keep] of [['ies', 'y'], ['sses', 'ss'], ['es', ''], ['s', ''], ['ing', ''], ['ed', ''], ['ly', '']] as const) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3 && !(suffix === 's' && word.endsWith('ss'))) {
+  for (const [suffix, keep] of [
+    ['ies', 'y'],
+    ['sses', 'ss'],
+    ['es', ''],
+    ['s', ''],
+    ['ing', ''],
+    ['ed', ''],
+    ['ly', ''],
+  ] as const) {
+    if (
+      word.endsWith(suffix) &&
+      word.length - suffix.length >= 3 &&
+      !(suffix === 's' && word.endsWith('ss'))
+    ) {
       return word.slice(0, word.length - suffix.length) + keep;
     }
   }
@@ -43,7 +58,13 @@ export function stem(word: string): string {
 }
 
 export function tokenize(text: string): string[] {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .match(/[a-z0-9]+/g) ?? []
+  );
 }
 
 function fnv1a(s: string): number {
@@ -76,7 +97,8 @@ export function embedLocal(text: string, dimensions = LOCAL_DIMENSIONS): number[
     if (word.length >= 3 && !/^\d+$/.test(word)) {
       const padded = `<${word}>`;
       const grams: string[] = [];
-      for (const n of [3, 4]) for (let i = 0; i + n <= padded.length; i++) grams.push(padded.slice(i, i + n));
+      for (const n of [3, 4])
+        for (let i = 0; i + n <= padded.length; i++) grams.push(padded.slice(i, i + n));
       const each = (NGRAMS * w) / Math.sqrt(grams.length);
       for (const g of grams) add(`c:${g}`, each);
     }
@@ -99,7 +121,11 @@ export function createLocalEmbedder(model: string): Embedder {
     dimensions: LOCAL_DIMENSIONS,
     maxBatch: 64,
     async embed(texts): Promise<EmbeddingResult> {
-      return { vectors: texts.map((t) => embedLocal(t)), tokens: texts.reduce((n, t) => n + tokenize(t).length, 0), estimated: true };
+      return {
+        vectors: texts.map((t) => embedLocal(t)),
+        tokens: texts.reduce((n, t) => n + tokenize(t).length, 0),
+        estimated: true,
+      };
     },
   };
 }
@@ -111,7 +137,8 @@ export function createLocalEmbedder(model: string): Embedder {
  */
 export function scriptedFailure(ref: string, batch: number, attempt: number): Error | undefined {
   const flaky = /^local:flaky-(\d+)$/.exec(ref);
-  if (flaky && batch === 0 && attempt <= Number(flaky[1])) return new ProviderThrottled(`${ref}: scripted throttle of batch 0, attempt ${attempt}`);
+  if (flaky && batch === 0 && attempt <= Number(flaky[1]))
+    return new ProviderThrottled(`${ref}: scripted throttle of batch 0, attempt ${attempt}`);
   if (ref === 'local:fail') return new ProviderAuthError(`${ref}: scripted permanent failure`);
   return undefined;
 }

@@ -16,7 +16,12 @@ export interface RemoteEmbedderOptions {
 }
 
 export function createOpenAIEmbedder(model: string, options: RemoteEmbedderOptions): Embedder {
-  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs ?? 60_000 });
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseUrl,
+    maxRetries: 0,
+    timeout: options.timeoutMs ?? 60_000,
+  });
   return {
     provider: 'openai',
     model,
@@ -24,10 +29,20 @@ export function createOpenAIEmbedder(model: string, options: RemoteEmbedderOptio
     maxBatch: 256,
     async embed(texts): Promise<EmbeddingResult> {
       try {
-        const res = await client.embeddings.create({ model, input: texts, dimensions: options.dimensions, encoding_format: 'float' });
+        const res = await client.embeddings.create({
+          model,
+          input: texts,
+          dimensions: options.dimensions,
+          encoding_format: 'float',
+        });
         const vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
-        if (vectors.length !== texts.length || vectors.some((v) => v.length !== options.dimensions)) {
-          throw new ProviderUnavailable(`openai: expected ${texts.length} embeddings of ${options.dimensions} dimensions, got ${vectors.length}`);
+        if (
+          vectors.length !== texts.length ||
+          vectors.some((v) => v.length !== options.dimensions)
+        ) {
+          throw new ProviderUnavailable(
+            `openai: expected ${texts.length} embeddings of ${options.dimensions} dimensions, got ${vectors.length}`,
+          );
         }
         return { vectors, tokens: res.usage?.prompt_tokens ?? 0, estimated: !res.usage };
       } catch (e) {

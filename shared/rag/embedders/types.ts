@@ -49,9 +49,18 @@ export function parseEmbeddingModel(ref: string): EmbeddingModelInfo {
   const model = rest.join(':');
   if (provider === 'local') {
     if (model && !/^(flaky-\d{1,2}|fail)$/.test(model)) throw badModel(ref);
-    return { ref, provider: 'local', model: model ? `hashed-ngrams-v1 (${model})` : 'hashed-ngrams-v1', dimensions: LOCAL_DIMENSIONS, maxBatch: 64 };
+    return {
+      ref,
+      provider: 'local',
+      model: model ? `hashed-ngrams-v1 (${model})` : 'hashed-ngrams-v1',
+      dimensions: LOCAL_DIMENSIONS,
+      maxBatch: 64,
+    };
   }
-  if (provider === 'openai' && (model === 'text-embedding-3-small' || model === 'text-embedding-3-large')) {
+  if (
+    provider === 'openai' &&
+    (model === 'text-embedding-3-small' || model === 'text-embedding-3-large')
+  ) {
     return { ref, provider: 'openai', model, dimensions: 1536, maxBatch: 256 };
   }
   if (provider === 'gemini' && /^[a-z0-9.-]+$/.test(model) && /embedding/.test(model)) {
@@ -62,7 +71,11 @@ export function parseEmbeddingModel(ref: string): EmbeddingModelInfo {
 
 function badModel(ref: string): ValidationError {
   return new ValidationError(`unsupported embedding model ${ref}`, [
-    { path: 'embeddingModel', message: 'use "local", "openai:text-embedding-3-small", "openai:text-embedding-3-large" or "gemini:<embedding model>" (e.g. gemini:gemini-embedding-001)' },
+    {
+      path: 'embeddingModel',
+      message:
+        'use "local", "openai:text-embedding-3-small", "openai:text-embedding-3-large" or "gemini:<embedding model>" (e.g. gemini:gemini-embedding-001)',
+    },
   ]);
 }
 

@@ -7,32 +7,66 @@ import { describeCaught, type CaughtError } from './step-failure';
 import { loadRunContext, statusMap } from './context';
 
 /** Settles the run when an execution ends: SUCCEEDED, FAILED, WAITING (approval) or left CANCELLED. */
-export async function finalizeRun(p: Platform, input: { tenantId: string; runId: string; state?: { error?: CaughtError } }): Promise<{ status: string }> {
+export async function finalizeRun(
+  p: Platform,
+  input: { tenantId: string; runId: string; state?: { error?: CaughtError } },
+): Promise<{ status: string }> {
   return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     const { run, spec, steps } = await loadRunContext(tx, input.runId);
-    const [{ cost }] = await tx.select({ cost: sql<string>`coalesce(sum(${runSteps.costUsd}), 0)` }).from(runSteps).where(eq(runSteps.runId, run.id));
+    const [{ cost }] = await tx
+      .select({ cost: sql<string>`coalesce(sum(${runSteps.costUsd}), 0)` })
+      .from(runSteps)
+      .where(eq(runSteps.runId, run.id));
     if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status)) return { status: run.status };
-    const finish = async (status: string, fields: Partial<typeof runs.$inferInsert>, message: string) => {
-      await tx.update(runs).set({ status, costUsd: Number(cost), ...fields }).where(eq(runs.id, run.id));
-      await appendEvent(tx, { tenantId: input.tenantId, runId: run.id, type: `run.${status.toLowerCase()}`, message, data: { costUsd: Number(cost) } });
+    const finish = async (
+      status: string,
+      fields: Partial<typeof runs.$inferInsert>,
+      message: string,
+    ) => {
+      await tx
+        .update(runs)
+        .set({ status, costUsd: Number(cost), ...fields })
+        .where(eq(runs.id, run.id));
+      await appendEvent(tx, {
+        tenantId: input.tenantId,
+        runId: run.id,
+        type: `run.${status.toLowerCase()}`,
+        message,
+        data: { costUsd: Number(cost) },
+      });
       return { status };
     };
     if (input.state?.error) {
       const error = describeCaught(input.state.error);
-      return finish('FAILED', { error, finishedAt: new Date(p.now()) }, `run failed in the engine: ${error.name}`);
+      return finish(
+        'FAILED',
+        { error, finishedAt: new Date(p.now()) },
+        `run failed in the engine: ${error.name}`,
+      );
     }
     const statuses = statusMap(steps);
-    if (Object.values(statuses).includes('WAITING')) return finish('WAITING', {}, 'run waits for an approval');
+    if (Object.values(statuses).includes('WAITING'))
+      return finish('WAITING', {}, 'run waits for an approval');
     const plan = planNext(spec, statuses);
     if (plan.outcome === 'FAILED' || plan.failedNodes.length) {
       const failed = steps.find((s) => plan.failedNodes.includes(s.nodeId));
       const why = (failed?.error as { name?: string; message?: string } | null) ?? {};
-      const error = { name: 'StepFailed', message: `step ${failed?.nodeId} failed: ${why.name ?? 'Error'}: ${why.message ?? ''}`.trim() };
+      const error = {
+        name: 'StepFailed',
+        message:
+          `step ${failed?.nodeId} failed: ${why.name ?? 'Error'}: ${why.message ?? ''}`.trim(),
+      };
       return finish('FAILED', { error, finishedAt: new Date(p.now()) }, error.message);
     }
     // The run's output is what its sinks produced (nodes nothing depends on).
-    const sinks = spec.nodes.filter((n) => !spec.edges.some((e) => e.from === n.id)).map((n) => n.id);
-    const outputs = Object.fromEntries(steps.filter((s) => sinks.includes(s.nodeId) && s.status === 'SUCCEEDED').map((s) => [s.nodeId, s.output]));
+    const sinks = spec.nodes
+      .filter((n) => !spec.edges.some((e) => e.from === n.id))
+      .map((n) => n.id);
+    const outputs = Object.fromEntries(
+      steps
+        .filter((s) => sinks.includes(s.nodeId) && s.status === 'SUCCEEDED')
+        .map((s) => [s.nodeId, s.output]),
+    );
     const output = Object.keys(outputs).length === 1 ? Object.values(outputs)[0] : outputs;
     return finish('SUCCEEDED', { output, finishedAt: new Date(p.now()) }, 'run succeeded');
   });

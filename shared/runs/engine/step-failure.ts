@@ -21,13 +21,27 @@ export function describeCaught(error: CaughtError | undefined): { name: string; 
   return { name, message: message.slice(0, 2000) };
 }
 
-export async function recordStepFailure(p: Platform, input: { tenantId: string; runId: string; stepId: string; error?: CaughtError }): Promise<{ status: 'FAILED' }> {
+export async function recordStepFailure(
+  p: Platform,
+  input: { tenantId: string; runId: string; stepId: string; error?: CaughtError },
+): Promise<{ status: 'FAILED' }> {
   const error = describeCaught(input.error);
   await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     const [step] = await tx.select().from(runSteps).where(eq(runSteps.id, input.stepId));
     if (!step || step.status === 'FAILED' || step.status === 'SUCCEEDED') return;
-    await tx.update(runSteps).set({ status: 'FAILED', error, finishedAt: new Date(p.now()) }).where(eq(runSteps.id, input.stepId));
-    await appendEvent(tx, { tenantId: input.tenantId, runId: input.runId, stepId: step.id, nodeId: step.nodeId, type: 'step.failed', message: `${step.nodeId} failed: ${error.name}: ${error.message}`, data: error });
+    await tx
+      .update(runSteps)
+      .set({ status: 'FAILED', error, finishedAt: new Date(p.now()) })
+      .where(eq(runSteps.id, input.stepId));
+    await appendEvent(tx, {
+      tenantId: input.tenantId,
+      runId: input.runId,
+      stepId: step.id,
+      nodeId: step.nodeId,
+      type: 'step.failed',
+      message: `${step.nodeId} failed: ${error.name}: ${error.message}`,
+      data: error,
+    });
   });
   return { status: 'FAILED' };
 }

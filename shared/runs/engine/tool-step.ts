@@ -14,27 +14,70 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ 
     const { run, spec, steps } = await loadRunContext(tx, input.runId);
     const step = steps.find((s) => s.id === input.stepId);
     if (!step) throw new ValidationError(`step ${input.stepId} is not part of run ${input.runId}`);
-    if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED') return null;
+    if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
+      return null;
     const node = spec.nodes.find((n) => n.id === step.nodeId)!;
-    const ctx = { input: run.input as Record<string, unknown>, steps: Object.fromEntries(steps.filter((s) => s.status === 'SUCCEEDED').map((s) => [s.nodeId, { output: s.output }])) };
+    const ctx = {
+      input: run.input as Record<string, unknown>,
+      steps: Object.fromEntries(
+        steps.filter((s) => s.status === 'SUCCEEDED').map((s) => [s.nodeId, { output: s.output }]),
+      ),
+    };
     const args = renderArgs(node.with ?? {}, ctx);
-    await tx.update(runSteps).set({ status: 'RUNNING', startedAt: step.startedAt ?? new Date(p.now()) }).where(eq(runSteps.id, step.id));
-    await appendEvent(tx, { tenantId: input.tenantId, runId: run.id, stepId: step.id, nodeId: step.nodeId, type: 'step.started', message: `${step.nodeId} (${node.tool}) started` });
+    await tx
+      .update(runSteps)
+      .set({ status: 'RUNNING', startedAt: step.startedAt ?? new Date(p.now()) })
+      .where(eq(runSteps.id, step.id));
+    await appendEvent(tx, {
+      tenantId: input.tenantId,
+      runId: run.id,
+      stepId: step.id,
+      nodeId: step.nodeId,
+      type: 'step.started',
+      message: `${step.nodeId} (${node.tool}) started`,
+    });
     return { run, step, node, ctx, args };
   });
   if (!prepared) return { status: 'SKIPPED' };
   const tool = getTool(prepared.node.tool ?? '');
   if (!tool) throw new InvalidRequest(`unknown tool ${prepared.node.tool}`);
-  const run = { tenantId: input.tenantId, runId: prepared.run.id, stepId: prepared.step.id, nodeId: prepared.step.nodeId, workflowId: prepared.run.workflowId, rerunOf: prepared.run.rerunOf };
+  const run = {
+    tenantId: input.tenantId,
+    runId: prepared.run.id,
+    stepId: prepared.step.id,
+    nodeId: prepared.step.nodeId,
+    workflowId: prepared.run.workflowId,
+    rerunOf: prepared.run.rerunOf,
+  };
   const output = await tool.run({ ...prepared.ctx, args: prepared.args, platform: p, run });
   await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    await tx.update(runSteps).set({ status: 'SUCCEEDED', output: output as unknown, finishedAt: new Date(p.now()) }).where(eq(runSteps.id, prepared.step.id));
-    await appendEvent(tx, { tenantId: input.tenantId, runId: prepared.run.id, stepId: prepared.step.id, nodeId: prepared.step.nodeId, type: 'step.succeeded', message: `${prepared.step.nodeId} (${prepared.node.tool}) succeeded` });
+    await tx
+      .update(runSteps)
+      .set({ status: 'SUCCEEDED', output: output as unknown, finishedAt: new Date(p.now()) })
+      .where(eq(runSteps.id, prepared.step.id));
+    await appendEvent(tx, {
+      tenantId: input.tenantId,
+      runId: prepared.run.id,
+      stepId: prepared.step.id,
+      nodeId: prepared.step.nodeId,
+      type: 'step.succeeded',
+      message: `${prepared.step.nodeId} (${prepared.node.tool}) succeeded`,
+    });
   });
   return { status: 'SUCCEEDED' };
 }
 
-function renderArgs(value: unknown, ctx: Parameters<typeof renderTemplate>[1]): Record<string, unknown> {
-  const walk = (v: unknown): unknown => (typeof v === 'string' ? renderTemplate(v, ctx) : Array.isArray(v) ? v.map(walk) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
+function renderArgs(
+  value: unknown,
+  ctx: Parameters<typeof renderTemplate>[1],
+): Record<string, unknown> {
+  const walk = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? renderTemplate(v, ctx)
+      : Array.isArray(v)
+        ? v.map(walk)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))
+          : v;
   return walk(value) as Record<string, unknown>;
 }

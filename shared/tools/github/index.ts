@@ -4,7 +4,13 @@
  * GitHub 5xx that had in fact created the comment) updates the same comment instead of adding one.
  */
 import { z } from 'zod';
-import { commentMarker, connectionFor, formatCost, runFacts, toolEnv } from '../../automation/connection';
+import {
+  commentMarker,
+  connectionFor,
+  formatCost,
+  runFacts,
+  toolEnv,
+} from '../../automation/connection';
 import { ValidationError } from '../../errors';
 import { fromZod } from '../../http/error-mapping';
 import { registerTool, type ToolContext } from '../registry';
@@ -31,7 +37,10 @@ function parseArgs<T extends z.ZodType>(tool: string, schema: T, args: unknown):
   const out = schema.safeParse(args);
   if (!out.success) {
     const e = fromZod(out.error, 'body');
-    throw new ValidationError(`${tool}: invalid with: ${e.message.replace(/^invalid request body: /, '')}`, e.details);
+    throw new ValidationError(
+      `${tool}: invalid with: ${e.message.replace(/^invalid request body: /, '')}`,
+      e.details,
+    );
   }
   return out.data;
 }
@@ -39,13 +48,19 @@ function parseArgs<T extends z.ZodType>(tool: string, schema: T, args: unknown):
 async function clientFor(ctx: ToolContext, repository: string, trigger?: string) {
   const { p, run } = toolEnv(ctx);
   const conn = await connectionFor(p, run, 'github', trigger);
-  const gh = await repoClient(conn.apiBaseUrl ?? p.config.GITHUB_API_URL, conn.credentials, repository, p.now());
+  const gh = await repoClient(
+    conn.apiBaseUrl ?? p.config.GITHUB_API_URL,
+    conn.credentials,
+    repository,
+    p.now(),
+  );
   return { p, run, gh };
 }
 
 registerTool({
   name: 'github.comment',
-  description: 'Comment on a pull request or issue (one comment per workflow node, updated on re-runs)',
+  description:
+    'Comment on a pull request or issue (one comment per workflow node, updated on re-runs)',
   async run(ctx) {
     const args = parseArgs('github.comment', CommentArgs, ctx.args);
     const { owner, repo } = splitRepository(args.repository);
@@ -54,13 +69,24 @@ registerTool({
     const marker = `<!-- ${commentMarker(facts.workflowSlug, run.nodeId)} -->`;
     const footer = `<sub>HishamOS · ${facts.workflowSlug} · ${facts.url ? `[run ${run.runId.slice(0, 8)}](${facts.url})` : `run ${run.runId.slice(0, 8)}`} · cost ${formatCost(facts.costUsd)}</sub>`;
     const body = `${marker}\n${args.body}\n\n---\n${footer}`;
-    const existing = await call(() => gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: args.number, per_page: 100 }));
+    const existing = await call(() =>
+      gh.paginate(gh.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: args.number,
+        per_page: 100,
+      }),
+    );
     const mine = existing.find((c) => c.body?.includes(marker));
     if (mine) {
-      const { data } = await call(() => gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body }));
+      const { data } = await call(() =>
+        gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body }),
+      );
       return { commentId: data.id, url: data.html_url, action: 'updated' };
     }
-    const { data } = await call(() => gh.rest.issues.createComment({ owner, repo, issue_number: args.number, body }));
+    const { data } = await call(() =>
+      gh.rest.issues.createComment({ owner, repo, issue_number: args.number, body }),
+    );
     return { commentId: data.id, url: data.html_url, action: 'created' };
   },
 });
@@ -74,11 +100,19 @@ registerTool({
     const { p, run, gh } = await clientFor(ctx, args.repository, args.trigger);
     const facts = await runFacts(p, run);
     const context = args.context ?? `hishamos/${facts.workflowSlug}`;
-    const { data } = await call(() => gh.rest.repos.createCommitStatus({
-      owner, repo, sha: args.sha, state: args.state, context,
-      description: (args.description ?? `${args.state} · cost ${formatCost(facts.costUsd)}`).slice(0, 140),
-      ...(facts.url ? { target_url: facts.url } : {}),
-    }));
+    const { data } = await call(() =>
+      gh.rest.repos.createCommitStatus({
+        owner,
+        repo,
+        sha: args.sha,
+        state: args.state,
+        context,
+        description: (
+          args.description ?? `${args.state} · cost ${formatCost(facts.costUsd)}`
+        ).slice(0, 140),
+        ...(facts.url ? { target_url: facts.url } : {}),
+      }),
+    );
     return { statusId: data.id, state: data.state, context };
   },
 });

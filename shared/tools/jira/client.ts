@@ -9,8 +9,13 @@ import { classifyHttpFailure } from '../http-errors';
 export class JiraClient {
   private readonly authorization: string;
 
-  constructor(private readonly baseUrl: string, credentials: TriggerCredentials, private readonly timeoutMs = 20_000) {
-    if (credentials.type !== 'basic') throw new InvalidRequest('Jira needs basic credentials (email + API token)');
+  constructor(
+    private readonly baseUrl: string,
+    credentials: TriggerCredentials,
+    private readonly timeoutMs = 20_000,
+  ) {
+    if (credentials.type !== 'basic')
+      throw new InvalidRequest('Jira needs basic credentials (email + API token)');
     this.authorization = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
   }
 
@@ -19,12 +24,23 @@ export class JiraClient {
     try {
       res = await fetch(`${this.baseUrl.replace(/\/$/, '')}${path}`, {
         method,
-        headers: { authorization: this.authorization, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), 'user-agent': 'HishamOS-automation' },
+        headers: {
+          authorization: this.authorization,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          'user-agent': 'HishamOS-automation',
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
-      throw classifyHttpFailure('Jira', undefined, {}, (cause as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed', cause);
+      throw classifyHttpFailure(
+        'Jira',
+        undefined,
+        {},
+        (cause as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed',
+        cause,
+      );
     }
     const text = await res.text();
     if (!res.ok) {
@@ -39,7 +55,10 @@ export class JiraClient {
 function jiraMessage(text: string): string {
   try {
     const body = JSON.parse(text) as { errorMessages?: string[]; errors?: Record<string, string> };
-    return [...(body.errorMessages ?? []), ...Object.entries(body.errors ?? {}).map(([k, v]) => `${k}: ${v}`)].join('; ');
+    return [
+      ...(body.errorMessages ?? []),
+      ...Object.entries(body.errors ?? {}).map(([k, v]) => `${k}: ${v}`),
+    ].join('; ');
   } catch {
     return '';
   }

@@ -15,7 +15,11 @@ export interface Recorded {
   status?: number;
 }
 
-export interface Reply { status: number; body?: unknown; headers?: Record<string, string> }
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 export type Router = (req: Recorded) => Reply | Promise<Reply>;
 
 export interface Loopback {
@@ -44,9 +48,17 @@ export async function startLoopback(router: Router): Promise<Loopback> {
       } catch {
         problems.push(`${req.method} ${url.pathname}: body is not JSON`);
       }
-      const rec: Recorded = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+      const rec: Recorded = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      };
       requests.push(rec);
-      const failure = failures.find((f) => f.left > 0 && (!f.match || f.match.test(`${rec.method} ${rec.path}`)));
+      const failure = failures.find(
+        (f) => f.left > 0 && (!f.match || f.match.test(`${rec.method} ${rec.path}`)),
+      );
       let reply: Reply;
       if (failure) {
         failure.left--;
@@ -60,7 +72,10 @@ export async function startLoopback(router: Router): Promise<Loopback> {
         }
       }
       rec.status = reply.status;
-      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+      res.writeHead(reply.status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...reply.headers,
+      });
       res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
     });
   });
@@ -73,7 +88,11 @@ export async function startLoopback(router: Router): Promise<Loopback> {
     failNext(status, count = 1, match) {
       failures.push({ status, left: count, match });
     },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -13,12 +13,34 @@ export interface FakeGithubOptions {
   app?: { appId: string; privateKeyPem: string; installationId: number };
 }
 
-export interface FakeComment { id: number; issue: string; body: string; html_url: string; user: { login: string } }
-export interface FakeDelivery { id: number; guid: string; delivered_at: string; redelivery: boolean; status_code: number; status: string; event: string; action: string | null }
+export interface FakeComment {
+  id: number;
+  issue: string;
+  body: string;
+  html_url: string;
+  user: { login: string };
+}
+export interface FakeDelivery {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  redelivery: boolean;
+  status_code: number;
+  status: string;
+  event: string;
+  action: string | null;
+}
 
 export interface FakeGithub extends Loopback {
   comments: FakeComment[];
-  statuses: { repo: string; sha: string; state: string; context: string; description?: string; target_url?: string }[];
+  statuses: {
+    repo: string;
+    sha: string;
+    state: string;
+    context: string;
+    description?: string;
+    target_url?: string;
+  }[];
   deliveries: FakeDelivery[];
   redelivered: number[];
   /** Tokens minted for the App installation. */
@@ -29,14 +51,33 @@ const STATES = ['pending', 'success', 'failure', 'error'];
 
 export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGithub> {
   const tokens = new Set(options.tokens ?? []);
-  const publicKey: KeyObject | undefined = options.app ? createPublicKey(options.app.privateKeyPem) : undefined;
+  const publicKey: KeyObject | undefined = options.app
+    ? createPublicKey(options.app.privateKeyPem)
+    : undefined;
   let nextId = 1000;
-  const state = { comments: [] as FakeComment[], statuses: [] as FakeGithub['statuses'], deliveries: [] as FakeDelivery[], redelivered: [] as number[], installationTokens: [] as string[] };
+  const state = {
+    comments: [] as FakeComment[],
+    statuses: [] as FakeGithub['statuses'],
+    deliveries: [] as FakeDelivery[],
+    redelivered: [] as number[],
+    installationTokens: [] as string[],
+  };
 
   const checkCommon = (req: Recorded) => {
-    expectShape(String(req.headers['user-agent'] ?? '').includes('HishamOS'), 'user-agent must name HishamOS');
-    expectShape(String(req.headers.accept ?? '').includes('application/vnd.github'), 'accept must be a GitHub media type');
-    if (req.method !== 'GET') expectShape(String(req.headers['content-type'] ?? '').includes('application/json') || req.body === undefined, 'write requests send JSON');
+    expectShape(
+      String(req.headers['user-agent'] ?? '').includes('HishamOS'),
+      'user-agent must name HishamOS',
+    );
+    expectShape(
+      String(req.headers.accept ?? '').includes('application/vnd.github'),
+      'accept must be a GitHub media type',
+    );
+    if (req.method !== 'GET')
+      expectShape(
+        String(req.headers['content-type'] ?? '').includes('application/json') ||
+          req.body === undefined,
+        'write requests send JSON',
+      );
   };
   const tokenAuth = (req: Recorded): Reply | undefined => {
     const m = /^(token|bearer) (.+)$/i.exec(String(req.headers.authorization ?? ''));
@@ -45,27 +86,43 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   };
   const appAuth = (req: Recorded): Reply | undefined => {
     const m = /^bearer (.+)$/i.exec(String(req.headers.authorization ?? ''));
-    if (!m || !publicKey) return { status: 401, body: { message: 'A JSON web token could not be decoded' } };
+    if (!m || !publicKey)
+      return { status: 401, body: { message: 'A JSON web token could not be decoded' } };
     const [h, p, s] = m[1].split('.');
-    const ok = createVerify('RSA-SHA256').update(`${h}.${p}`).verify(publicKey, Buffer.from(s ?? '', 'base64url'));
+    const ok = createVerify('RSA-SHA256')
+      .update(`${h}.${p}`)
+      .verify(publicKey, Buffer.from(s ?? '', 'base64url'));
     const claims = JSON.parse(Buffer.from(p ?? '', 'base64url').toString() || '{}');
     const header = JSON.parse(Buffer.from(h ?? '', 'base64url').toString() || '{}');
     const now = Date.now() / 1000;
-    if (!ok || header.alg !== 'RS256' || claims.iss !== options.app!.appId || claims.exp - claims.iat > 600 || claims.exp < now) return { status: 401, body: { message: 'JWT is invalid' } };
+    if (
+      !ok ||
+      header.alg !== 'RS256' ||
+      claims.iss !== options.app!.appId ||
+      claims.exp - claims.iat > 600 ||
+      claims.exp < now
+    )
+      return { status: 401, body: { message: 'JWT is invalid' } };
     return undefined;
   };
 
   const loop = await startLoopback(async (req) => {
     checkCommon(req);
     let m: RegExpExecArray | null;
-    if ((m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(req.path)) && req.method === 'POST') {
+    if (
+      (m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(req.path)) &&
+      req.method === 'POST'
+    ) {
       const denied = appAuth(req);
       if (denied) return denied;
       expectShape(Number(m[1]) === options.app?.installationId, `unknown installation ${m[1]}`);
       const token = `ghs_fake${nextId++}installationtoken`;
       tokens.add(token);
       state.installationTokens.push(token);
-      return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString() } };
+      return {
+        status: 201,
+        body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString() },
+      };
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/installation$/.exec(req.path)) && req.method === 'GET') {
       return appAuth(req) ?? { status: 200, body: { id: options.app?.installationId } };
@@ -74,9 +131,17 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       const denied = appAuth(req);
       if (denied) return denied;
       expectShape(Number(req.query.get('per_page') ?? 30) <= 100, 'per_page is at most 100');
-      return { status: 200, body: [...state.deliveries].sort((a, b) => Date.parse(b.delivered_at) - Date.parse(a.delivered_at)) };
+      return {
+        status: 200,
+        body: [...state.deliveries].sort(
+          (a, b) => Date.parse(b.delivered_at) - Date.parse(a.delivered_at),
+        ),
+      };
     }
-    if ((m = /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(req.path)) && req.method === 'POST') {
+    if (
+      (m = /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(req.path)) &&
+      req.method === 'POST'
+    ) {
       const denied = appAuth(req);
       if (denied) return denied;
       state.redelivered.push(Number(m[1]));
@@ -86,23 +151,45 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     if (denied) return denied;
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(req.path))) {
       const issue = `${m[1]}/${m[2]}#${m[3]}`;
-      if (req.method === 'GET') return { status: 200, body: state.comments.filter((c) => c.issue === issue) };
+      if (req.method === 'GET')
+        return { status: 200, body: state.comments.filter((c) => c.issue === issue) };
       expectShape(req.method === 'POST', 'comments: GET or POST');
-      expectShape(typeof req.body?.body === 'string' && req.body.body.length > 0, 'createComment needs a body string');
-      const c: FakeComment = { id: nextId++, issue, body: req.body.body, html_url: `https://github.test/${m[1]}/${m[2]}/issues/${m[3]}#c`, user: { login: 'hishamos[bot]' } };
+      expectShape(
+        typeof req.body?.body === 'string' && req.body.body.length > 0,
+        'createComment needs a body string',
+      );
+      const c: FakeComment = {
+        id: nextId++,
+        issue,
+        body: req.body.body,
+        html_url: `https://github.test/${m[1]}/${m[2]}/issues/${m[3]}#c`,
+        user: { login: 'hishamos[bot]' },
+      };
       state.comments.push(c);
       return { status: 201, body: c };
     }
-    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(req.path)) && req.method === 'PATCH') {
+    if (
+      (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(req.path)) &&
+      req.method === 'PATCH'
+    ) {
       const c = state.comments.find((x) => x.id === Number(m![3]));
       if (!c) return { status: 404, body: { message: 'Not Found' } };
       expectShape(typeof req.body?.body === 'string', 'updateComment needs a body string');
       c.body = req.body.body;
       return { status: 200, body: c };
     }
-    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/statuses\/([0-9a-f]+)$/.exec(req.path)) && req.method === 'POST') {
-      expectShape(STATES.includes(req.body?.state), `status state must be one of ${STATES.join(', ')}`);
-      expectShape(req.body.description === undefined || String(req.body.description).length <= 140, 'description is at most 140 characters');
+    if (
+      (m = /^\/repos\/([^/]+)\/([^/]+)\/statuses\/([0-9a-f]+)$/.exec(req.path)) &&
+      req.method === 'POST'
+    ) {
+      expectShape(
+        STATES.includes(req.body?.state),
+        `status state must be one of ${STATES.join(', ')}`,
+      );
+      expectShape(
+        req.body.description === undefined || String(req.body.description).length <= 140,
+        'description is at most 140 characters',
+      );
       const s = { repo: `${m[1]}/${m[2]}`, sha: m[3], ...req.body };
       state.statuses.push(s);
       return { status: 201, body: { id: nextId++, ...req.body } };

@@ -5,7 +5,11 @@
  */
 import { expectShape, startLoopback, type Loopback } from '../github/loopback';
 
-export interface FakeJiraOptions { email: string; apiToken: string; issues: Record<string, { status: string }> }
+export interface FakeJiraOptions {
+  email: string;
+  apiToken: string;
+  issues: Record<string, { status: string }>;
+}
 export interface FakeJira extends Loopback {
   comments: { id: string; issue: string; body: string }[];
   issues: Record<string, { status: string }>;
@@ -22,21 +26,47 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
   const comments: FakeJira['comments'] = [];
   let nextId = 10000;
   const loop = await startLoopback(async (req) => {
-    if (req.headers.authorization !== expected) return { status: 401, body: { errorMessages: ['Client must be authenticated to access this resource.'] } };
-    expectShape(String(req.headers.accept ?? '').includes('application/json'), 'accept must be application/json');
-    if (req.method === 'POST' || req.method === 'PUT') expectShape(String(req.headers['content-type'] ?? '').startsWith('application/json'), 'write requests send JSON');
+    if (req.headers.authorization !== expected)
+      return {
+        status: 401,
+        body: { errorMessages: ['Client must be authenticated to access this resource.'] },
+      };
+    expectShape(
+      String(req.headers.accept ?? '').includes('application/json'),
+      'accept must be application/json',
+    );
+    if (req.method === 'POST' || req.method === 'PUT')
+      expectShape(
+        String(req.headers['content-type'] ?? '').startsWith('application/json'),
+        'write requests send JSON',
+      );
     const m = /^\/rest\/api\/2\/issue\/([A-Z][A-Z0-9_]*-\d+)(\/.*)?$/.exec(req.path);
-    if (!m) return { status: 404, body: { errorMessages: [`fake Jira has no ${req.method} ${req.path}`] } };
+    if (!m)
+      return {
+        status: 404,
+        body: { errorMessages: [`fake Jira has no ${req.method} ${req.path}`] },
+      };
     const [, key, rest = ''] = m;
     const issue = options.issues[key];
-    if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'] } };
-    if (rest === '' && req.method === 'GET') return { status: 200, body: { key, fields: { status: { name: issue.status } } } };
+    if (!issue)
+      return {
+        status: 404,
+        body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'] },
+      };
+    if (rest === '' && req.method === 'GET')
+      return { status: 200, body: { key, fields: { status: { name: issue.status } } } };
     if (rest === '/comment' && req.method === 'GET') {
       const mine = comments.filter((c) => c.issue === key);
-      return { status: 200, body: { startAt: 0, maxResults: 100, total: mine.length, comments: mine } };
+      return {
+        status: 200,
+        body: { startAt: 0, maxResults: 100, total: mine.length, comments: mine },
+      };
     }
     if (rest === '/comment' && req.method === 'POST') {
-      expectShape(typeof req.body?.body === 'string' && req.body.body.length > 0, 'a comment needs a body string (v2 API: wiki text)');
+      expectShape(
+        typeof req.body?.body === 'string' && req.body.body.length > 0,
+        'a comment needs a body string (v2 API: wiki text)',
+      );
       const c = { id: String(nextId++), issue: key, body: req.body.body };
       comments.push(c);
       return { status: 201, body: c };
@@ -49,7 +79,11 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
       c.body = req.body.body;
       return { status: 200, body: c };
     }
-    if (rest === '/transitions' && req.method === 'GET') return { status: 200, body: { transitions: TRANSITIONS.filter((t) => t.to.name !== issue.status) } };
+    if (rest === '/transitions' && req.method === 'GET')
+      return {
+        status: 200,
+        body: { transitions: TRANSITIONS.filter((t) => t.to.name !== issue.status) },
+      };
     if (rest === '/transitions' && req.method === 'POST') {
       const t = TRANSITIONS.find((x) => x.id === req.body?.transition?.id);
       expectShape(t, 'transition.id must be an available transition id');

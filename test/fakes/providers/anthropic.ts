@@ -21,8 +21,22 @@ import {
 } from './http-fake';
 
 const BODY_FIELDS = [
-  'model', 'messages', 'system', 'max_tokens', 'tools', 'tool_choice', 'output_config', 'stop_sequences', 'metadata', 'stream',
-  'thinking', 'cache_control', 'service_tier', 'container', 'inference_geo', 'speed',
+  'model',
+  'messages',
+  'system',
+  'max_tokens',
+  'tools',
+  'tool_choice',
+  'output_config',
+  'stop_sequences',
+  'metadata',
+  'stream',
+  'thinking',
+  'cache_control',
+  'service_tier',
+  'container',
+  'inference_geo',
+  'speed',
 ];
 const NAME_RE = /^[a-zA-Z0-9_-]{1,128}$/;
 
@@ -30,12 +44,27 @@ function keyOf(req: RecordedRequest): string | undefined {
   return header(req, 'x-api-key') ?? header(req, 'authorization')?.replace(/^Bearer /, '');
 }
 
-function error(status: number, type: string, message: string, headers?: Record<string, string>): WireResponse {
+function error(
+  status: number,
+  type: string,
+  message: string,
+  headers?: Record<string, string>,
+): WireResponse {
   const requestId = `req_fake${Math.random().toString(16).slice(2, 10)}`;
-  return { status, headers: { 'request-id': requestId, ...headers }, body: { type: 'error', error: { type, message }, request_id: requestId } };
+  return {
+    status,
+    headers: { 'request-id': requestId, ...headers },
+    body: { type: 'error', error: { type, message }, request_id: requestId },
+  };
 }
 
-function message(model: string, content: unknown[], stopReason: string, usage: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+function message(
+  model: string,
+  content: unknown[],
+  stopReason: string,
+  usage: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     id: 'msg_01FakeFakeFakeFakeFake',
     type: 'message',
@@ -68,22 +97,33 @@ export const anthropicWire: ProviderWire = {
     if (!apiKeyHeader && !bearer) p.push('missing x-api-key or Authorization header');
     if (apiKeyHeader && bearer) p.push('both x-api-key and Authorization sent');
     if (bearer && !/^Bearer \S+$/.test(bearer)) p.push('Authorization must be Bearer <key>');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(header(req, 'anthropic-version') ?? '')) p.push('missing or malformed anthropic-version header');
-    if (!header(req, 'content-type')?.startsWith('application/json')) p.push('content-type must be application/json');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(header(req, 'anthropic-version') ?? ''))
+      p.push('missing or malformed anthropic-version header');
+    if (!header(req, 'content-type')?.startsWith('application/json'))
+      p.push('content-type must be application/json');
     const b = req.body;
     if (!isObject(b)) return [...p, 'body must be a JSON object'];
     p.push(...unknownFields(b, BODY_FIELDS, 'body'));
     if (typeof b.model !== 'string' || !b.model) p.push('body.model must be a non-empty string');
-    if (!Number.isInteger(b.max_tokens) || b.max_tokens < 1) p.push('body.max_tokens is required and must be a positive integer');
-    if (!Array.isArray(b.messages) || b.messages.length === 0) p.push('body.messages must be a non-empty array');
+    if (!Number.isInteger(b.max_tokens) || b.max_tokens < 1)
+      p.push('body.max_tokens is required and must be a positive integer');
+    if (!Array.isArray(b.messages) || b.messages.length === 0)
+      p.push('body.messages must be a non-empty array');
     else
       b.messages.forEach((m: unknown, i: number) => {
         if (!isObject(m)) return p.push(`body.messages[${i}] must be an object`);
-        if (!['user', 'assistant', 'system'].includes(m.role)) p.push(`body.messages[${i}].role invalid: ${m.role}`);
-        if (typeof m.content !== 'string' && !Array.isArray(m.content)) p.push(`body.messages[${i}].content must be a string or blocks`);
+        if (!['user', 'assistant', 'system'].includes(m.role))
+          p.push(`body.messages[${i}].role invalid: ${m.role}`);
+        if (typeof m.content !== 'string' && !Array.isArray(m.content))
+          p.push(`body.messages[${i}].content must be a string or blocks`);
       });
     if (b.system !== undefined) {
-      const ok = typeof b.system === 'string' || (Array.isArray(b.system) && b.system.every((x: any) => isObject(x) && x.type === 'text' && typeof x.text === 'string'));
+      const ok =
+        typeof b.system === 'string' ||
+        (Array.isArray(b.system) &&
+          b.system.every(
+            (x: any) => isObject(x) && x.type === 'text' && typeof x.text === 'string',
+          ));
       if (!ok) p.push('body.system must be a string or text blocks');
     }
     if (b.tools !== undefined) {
@@ -91,9 +131,17 @@ export const anthropicWire: ProviderWire = {
       else
         b.tools.forEach((t: unknown, i: number) => {
           if (!isObject(t)) return p.push(`body.tools[${i}] must be an object`);
-          if (typeof t.name !== 'string' || !NAME_RE.test(t.name)) p.push(`body.tools[${i}].name invalid`);
-          if (!isObject(t.input_schema) || t.input_schema.type !== 'object') p.push(`body.tools[${i}].input_schema must be a JSON Schema of type object`);
-          p.push(...unknownFields(t, ['name', 'description', 'input_schema', 'type', 'cache_control', 'strict'], `body.tools[${i}]`));
+          if (typeof t.name !== 'string' || !NAME_RE.test(t.name))
+            p.push(`body.tools[${i}].name invalid`);
+          if (!isObject(t.input_schema) || t.input_schema.type !== 'object')
+            p.push(`body.tools[${i}].input_schema must be a JSON Schema of type object`);
+          p.push(
+            ...unknownFields(
+              t,
+              ['name', 'description', 'input_schema', 'type', 'cache_control', 'strict'],
+              `body.tools[${i}]`,
+            ),
+          );
         });
     }
     if (b.output_config !== undefined) {
@@ -102,7 +150,12 @@ export const anthropicWire: ProviderWire = {
       else {
         p.push(...unknownFields(oc, ['format', 'effort'], 'body.output_config'));
         if (oc.format !== undefined && oc.format !== null) {
-          if (!isObject(oc.format) || oc.format.type !== 'json_schema' || !isObject(oc.format.schema)) p.push('body.output_config.format must be {type: "json_schema", schema: {...}}');
+          if (
+            !isObject(oc.format) ||
+            oc.format.type !== 'json_schema' ||
+            !isObject(oc.format.schema)
+          )
+            p.push('body.output_config.format must be {type: "json_schema", schema: {...}}');
         }
       }
     }
@@ -123,29 +176,49 @@ export const anthropicWire: ProviderWire = {
         const u = usageOf(reply, text);
         const content: unknown[] = [];
         if (text) content.push({ type: 'text', text, citations: null });
-        for (const [i, c] of (reply?.toolCalls ?? []).entries()) content.push({ type: 'tool_use', id: c.id ?? `toolu_01Fake${i}`, name: c.name, input: c.arguments, caller: { type: 'direct' } });
+        for (const [i, c] of (reply?.toolCalls ?? []).entries())
+          content.push({
+            type: 'tool_use',
+            id: c.id ?? `toolu_01Fake${i}`,
+            name: c.name,
+            input: c.arguments,
+            caller: { type: 'direct' },
+          });
         return {
           status: 200,
           headers: { 'request-id': 'req_fake_ok' },
-          body: message(reply?.model ?? `${model}-20250514`, content, reply?.toolCalls?.length ? 'tool_use' : 'end_turn', {
-            input_tokens: u.input,
-            output_tokens: u.output,
-            cache_creation_input_tokens: u.cacheWrite,
-            cache_read_input_tokens: u.cached,
-            cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite, ephemeral_1h_input_tokens: 0 },
-            server_tool_use: null,
-            service_tier: 'standard',
-            inference_geo: null,
-            output_tokens_details: null,
-            speed: null,
-          }),
+          body: message(
+            reply?.model ?? `${model}-20250514`,
+            content,
+            reply?.toolCalls?.length ? 'tool_use' : 'end_turn',
+            {
+              input_tokens: u.input,
+              output_tokens: u.output,
+              cache_creation_input_tokens: u.cacheWrite,
+              cache_read_input_tokens: u.cached,
+              cache_creation: {
+                ephemeral_5m_input_tokens: u.cacheWrite,
+                ephemeral_1h_input_tokens: 0,
+              },
+              server_tool_use: null,
+              service_tier: 'standard',
+              inference_geo: null,
+              output_tokens_details: null,
+              speed: null,
+            },
+          ),
         };
       }
       case 'throttle': {
         const headers: Record<string, string> = { 'anthropic-ratelimit-requests-remaining': '0' };
         if (scenario.retryAfter !== undefined) headers['retry-after'] = scenario.retryAfter;
         if (scenario.retryAfterMs !== undefined) headers['retry-after-ms'] = scenario.retryAfterMs;
-        return error(429, 'rate_limit_error', "This request would exceed your organization's rate limit of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.", headers);
+        return error(
+          429,
+          'rate_limit_error',
+          "This request would exceed your organization's rate limit of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.",
+          headers,
+        );
       }
       case 'serverError':
         if (scenario.status === 529) return error(529, 'overloaded_error', 'Overloaded');
@@ -154,23 +227,51 @@ export const anthropicWire: ProviderWire = {
       case 'malformed':
         return { status: scenario.status ?? 200, body: MALFORMED_JSON };
       case 'contextLength':
-        return error(400, 'invalid_request_error', 'prompt is too long: 215047 tokens > 200000 maximum');
+        return error(
+          400,
+          'invalid_request_error',
+          'prompt is too long: 215047 tokens > 200000 maximum',
+        );
       case 'contentFilter':
         return {
           status: 200,
-          body: message(model, [], 'refusal', { input_tokens: 25, output_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, {
-            stop_details: { type: 'refusal', category: 'general_harms', explanation: null },
-          }),
+          body: message(
+            model,
+            [],
+            'refusal',
+            {
+              input_tokens: 25,
+              output_tokens: 3,
+              cache_creation_input_tokens: 0,
+              cache_read_input_tokens: 0,
+            },
+            {
+              stop_details: { type: 'refusal', category: 'general_harms', explanation: null },
+            },
+          ),
         };
       case 'auth': {
-        if (scenario.status === 403) return error(403, 'permission_error', 'Your API key does not have permission to use the specified resource.');
+        if (scenario.status === 403)
+          return error(
+            403,
+            'permission_error',
+            'Your API key does not have permission to use the specified resource.',
+          );
         const sent = keyOf(req) ?? '';
-        return error(scenario.status ?? 401, 'authentication_error', scenario.echoKey ? `invalid x-api-key: ${sent}` : 'invalid x-api-key');
+        return error(
+          scenario.status ?? 401,
+          'authentication_error',
+          scenario.echoKey ? `invalid x-api-key: ${sent}` : 'invalid x-api-key',
+        );
       }
       case 'badRequest':
         return scenario.status === 404 || scenario.status === undefined
           ? error(404, 'not_found_error', `model: ${model}`)
-          : error(scenario.status, 'invalid_request_error', 'messages: roles must alternate between "user" and "assistant"');
+          : error(
+              scenario.status,
+              'invalid_request_error',
+              'messages: roles must alternate between "user" and "assistant"',
+            );
     }
   },
 };

@@ -21,15 +21,55 @@ import {
 } from './http-fake';
 
 const PATH_RE = /^\/v1beta\/models\/([A-Za-z0-9._\-]+):generateContent$/;
-const BODY_FIELDS = ['contents', 'systemInstruction', 'generationConfig', 'tools', 'toolConfig', 'safetySettings', 'cachedContent'];
-const GEN_FIELDS = [
-  'temperature', 'maxOutputTokens', 'responseMimeType', 'responseJsonSchema', 'responseSchema', 'topP', 'topK', 'candidateCount',
-  'stopSequences', 'seed', 'thinkingConfig', 'presencePenalty', 'frequencyPenalty', 'responseModalities', 'responseLogprobs', 'logprobs',
+const BODY_FIELDS = [
+  'contents',
+  'systemInstruction',
+  'generationConfig',
+  'tools',
+  'toolConfig',
+  'safetySettings',
+  'cachedContent',
 ];
-const PART_KINDS = ['text', 'functionCall', 'functionResponse', 'inlineData', 'fileData', 'thought', 'thoughtSignature'];
+const GEN_FIELDS = [
+  'temperature',
+  'maxOutputTokens',
+  'responseMimeType',
+  'responseJsonSchema',
+  'responseSchema',
+  'topP',
+  'topK',
+  'candidateCount',
+  'stopSequences',
+  'seed',
+  'thinkingConfig',
+  'presencePenalty',
+  'frequencyPenalty',
+  'responseModalities',
+  'responseLogprobs',
+  'logprobs',
+];
+const PART_KINDS = [
+  'text',
+  'functionCall',
+  'functionResponse',
+  'inlineData',
+  'fileData',
+  'thought',
+  'thoughtSignature',
+];
 
-function error(code: number, status: string, message: string, details?: unknown[], headers?: Record<string, string>): WireResponse {
-  return { status: code, headers, body: { error: { code, message, status, ...(details ? { details } : {}) } } };
+function error(
+  code: number,
+  status: string,
+  message: string,
+  details?: unknown[],
+  headers?: Record<string, string>,
+): WireResponse {
+  return {
+    status: code,
+    headers,
+    body: { error: { code, message, status, ...(details ? { details } : {}) } },
+  };
 }
 
 function keyOf(req: RecordedRequest): string | undefined {
@@ -46,25 +86,31 @@ export const geminiWire: ProviderWire = {
   validate(req: RecordedRequest): string[] {
     const p: string[] = [];
     if (req.method !== 'POST') p.push(`method must be POST, got ${req.method}`);
-    if (!PATH_RE.test(req.path)) p.push(`path must be /v1beta/models/{model}:generateContent, got ${req.path}`);
+    if (!PATH_RE.test(req.path))
+      p.push(`path must be /v1beta/models/{model}:generateContent, got ${req.path}`);
     if (!keyOf(req)) p.push('missing x-goog-api-key header (or key= query parameter)');
-    if (!header(req, 'content-type')?.startsWith('application/json')) p.push('content-type must be application/json');
+    if (!header(req, 'content-type')?.startsWith('application/json'))
+      p.push('content-type must be application/json');
     const b = req.body;
     if (!isObject(b)) return [...p, 'body must be a JSON object'];
     p.push(...unknownFields(b, BODY_FIELDS, 'body'));
     const checkParts = (parts: unknown, where: string) => {
-      if (!Array.isArray(parts) || parts.length === 0) return p.push(`${where}.parts must be a non-empty array`);
+      if (!Array.isArray(parts) || parts.length === 0)
+        return p.push(`${where}.parts must be a non-empty array`);
       parts.forEach((part: unknown, j: number) => {
         if (!isObject(part)) return p.push(`${where}.parts[${j}] must be an object`);
         p.push(...unknownFields(part, PART_KINDS, `${where}.parts[${j}]`));
-        if ('text' in part && typeof part.text !== 'string') p.push(`${where}.parts[${j}].text must be a string`);
+        if ('text' in part && typeof part.text !== 'string')
+          p.push(`${where}.parts[${j}].text must be a string`);
       });
     };
-    if (!Array.isArray(b.contents) || b.contents.length === 0) p.push('body.contents must be a non-empty array');
+    if (!Array.isArray(b.contents) || b.contents.length === 0)
+      p.push('body.contents must be a non-empty array');
     else
       b.contents.forEach((c: unknown, i: number) => {
         if (!isObject(c)) return p.push(`body.contents[${i}] must be an object`);
-        if (!['user', 'model'].includes(c.role)) p.push(`body.contents[${i}].role must be "user" or "model", got ${c.role}`);
+        if (!['user', 'model'].includes(c.role))
+          p.push(`body.contents[${i}].role must be "user" or "model", got ${c.role}`);
         checkParts(c.parts, `body.contents[${i}]`);
       });
     if (b.systemInstruction !== undefined) {
@@ -76,12 +122,24 @@ export const geminiWire: ProviderWire = {
       if (!isObject(g)) p.push('body.generationConfig must be an object');
       else {
         p.push(...unknownFields(g, GEN_FIELDS, 'body.generationConfig'));
-        if (g.temperature !== undefined && (typeof g.temperature !== 'number' || g.temperature < 0 || g.temperature > 2)) p.push('generationConfig.temperature must be in [0, 2]');
-        if (g.maxOutputTokens !== undefined && (!Number.isInteger(g.maxOutputTokens) || g.maxOutputTokens < 1)) p.push('generationConfig.maxOutputTokens must be a positive integer');
-        if ((g.responseJsonSchema !== undefined || g.responseSchema !== undefined) && g.responseMimeType !== 'application/json') {
+        if (
+          g.temperature !== undefined &&
+          (typeof g.temperature !== 'number' || g.temperature < 0 || g.temperature > 2)
+        )
+          p.push('generationConfig.temperature must be in [0, 2]');
+        if (
+          g.maxOutputTokens !== undefined &&
+          (!Number.isInteger(g.maxOutputTokens) || g.maxOutputTokens < 1)
+        )
+          p.push('generationConfig.maxOutputTokens must be a positive integer');
+        if (
+          (g.responseJsonSchema !== undefined || g.responseSchema !== undefined) &&
+          g.responseMimeType !== 'application/json'
+        ) {
           p.push('generationConfig.responseJsonSchema requires responseMimeType application/json');
         }
-        if (g.responseJsonSchema !== undefined && !isObject(g.responseJsonSchema)) p.push('generationConfig.responseJsonSchema must be an object');
+        if (g.responseJsonSchema !== undefined && !isObject(g.responseJsonSchema))
+          p.push('generationConfig.responseJsonSchema must be an object');
       }
     }
     if (b.tools !== undefined) {
@@ -89,11 +147,32 @@ export const geminiWire: ProviderWire = {
       else
         b.tools.forEach((t: unknown, i: number) => {
           if (!isObject(t)) return p.push(`body.tools[${i}] must be an object`);
-          if (!Array.isArray(t.functionDeclarations)) return p.push(`body.tools[${i}].functionDeclarations must be an array`);
+          if (!Array.isArray(t.functionDeclarations))
+            return p.push(`body.tools[${i}].functionDeclarations must be an array`);
           t.functionDeclarations.forEach((f: unknown, j: number) => {
-            if (!isObject(f) || typeof f.name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/.test(f.name)) return p.push(`body.tools[${i}].functionDeclarations[${j}].name invalid`);
-            p.push(...unknownFields(f, ['name', 'description', 'parameters', 'parametersJsonSchema', 'response', 'responseJsonSchema', 'behavior'], `body.tools[${i}].functionDeclarations[${j}]`));
-            if (f.parametersJsonSchema !== undefined && !isObject(f.parametersJsonSchema)) p.push(`functionDeclarations[${j}].parametersJsonSchema must be an object`);
+            if (
+              !isObject(f) ||
+              typeof f.name !== 'string' ||
+              !/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/.test(f.name)
+            )
+              return p.push(`body.tools[${i}].functionDeclarations[${j}].name invalid`);
+            p.push(
+              ...unknownFields(
+                f,
+                [
+                  'name',
+                  'description',
+                  'parameters',
+                  'parametersJsonSchema',
+                  'response',
+                  'responseJsonSchema',
+                  'behavior',
+                ],
+                `body.tools[${i}].functionDeclarations[${j}]`,
+              ),
+            );
+            if (f.parametersJsonSchema !== undefined && !isObject(f.parametersJsonSchema))
+              p.push(`functionDeclarations[${j}].parametersJsonSchema must be an object`);
           });
         });
     }
@@ -113,7 +192,10 @@ export const geminiWire: ProviderWire = {
         const u = usageOf(reply, text);
         const parts: unknown[] = [];
         if (text) parts.push({ text });
-        for (const c of reply?.toolCalls ?? []) parts.push({ functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.arguments } });
+        for (const c of reply?.toolCalls ?? [])
+          parts.push({
+            functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.arguments },
+          });
         return {
           status: 200,
           body: {
@@ -138,25 +220,64 @@ export const geminiWire: ProviderWire = {
         const details: unknown[] = [
           {
             '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-            violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaValue: '10' }],
+            violations: [
+              {
+                quotaMetric:
+                  'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+                quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+                quotaValue: '10',
+              },
+            ],
           },
         ];
-        if (scenario.retryDelay) details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: scenario.retryDelay });
-        return error(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota, please check your plan and billing details.', details, headers);
+        if (scenario.retryDelay)
+          details.push({
+            '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+            retryDelay: scenario.retryDelay,
+          });
+        return error(
+          429,
+          'RESOURCE_EXHAUSTED',
+          'You exceeded your current quota, please check your plan and billing details.',
+          details,
+          headers,
+        );
       }
       case 'serverError':
-        if (scenario.status === 503) return error(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.');
-        return error(scenario.status, 'INTERNAL', 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting');
+        if (scenario.status === 503)
+          return error(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.');
+        return error(
+          scenario.status,
+          'INTERNAL',
+          'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+        );
       case 'malformed':
         return { status: scenario.status ?? 200, body: MALFORMED_JSON };
       case 'contextLength':
-        return error(400, 'INVALID_ARGUMENT', 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).');
+        return error(
+          400,
+          'INVALID_ARGUMENT',
+          'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+        );
       case 'contentFilter':
         if (scenario.as === 'candidate') {
           return {
             status: 200,
             body: {
-              candidates: [{ content: { parts: [], role: 'model' }, finishReason: 'SAFETY', index: 0, safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }] }],
+              candidates: [
+                {
+                  content: { parts: [], role: 'model' },
+                  finishReason: 'SAFETY',
+                  index: 0,
+                  safetyRatings: [
+                    {
+                      category: 'HARM_CATEGORY_DANGEROUS_CONTENT',
+                      probability: 'HIGH',
+                      blocked: true,
+                    },
+                  ],
+                },
+              ],
               usageMetadata: { promptTokenCount: 20, totalTokenCount: 20 },
               modelVersion: model,
             },
@@ -165,22 +286,47 @@ export const geminiWire: ProviderWire = {
         return {
           status: 200,
           body: {
-            promptFeedback: { blockReason: 'SAFETY', safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }] },
+            promptFeedback: {
+              blockReason: 'SAFETY',
+              safetyRatings: [
+                { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true },
+              ],
+            },
             usageMetadata: { promptTokenCount: 20, totalTokenCount: 20 },
             modelVersion: model,
           },
         };
       case 'auth': {
-        if (scenario.status === 403) return error(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
-        const message = scenario.echoKey ? `API key not valid: ${keyOf(req)}. Please pass a valid API key.` : 'API key not valid. Please pass a valid API key.';
+        if (scenario.status === 403)
+          return error(
+            403,
+            'PERMISSION_DENIED',
+            "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+          );
+        const message = scenario.echoKey
+          ? `API key not valid: ${keyOf(req)}. Please pass a valid API key.`
+          : 'API key not valid. Please pass a valid API key.';
         return error(scenario.status ?? 400, 'INVALID_ARGUMENT', message, [
-          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'API_KEY_INVALID',
+            domain: 'googleapis.com',
+            metadata: { service: 'generativelanguage.googleapis.com' },
+          },
         ]);
       }
       case 'badRequest':
         return scenario.status === 404 || scenario.status === undefined
-          ? error(404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for generateContent.`)
-          : error(scenario.status, 'INVALID_ARGUMENT', 'Invalid value at \'generation_config.temperature\' (TYPE_FLOAT), "hot"');
+          ? error(
+              404,
+              'NOT_FOUND',
+              `models/${model} is not found for API version v1beta, or is not supported for generateContent.`,
+            )
+          : error(
+              scenario.status,
+              'INVALID_ARGUMENT',
+              'Invalid value at \'generation_config.temperature\' (TYPE_FLOAT), "hot"',
+            );
     }
   },
 };

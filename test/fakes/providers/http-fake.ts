@@ -3,7 +3,13 @@
  * that records every request, validates it with the provider's rules, and answers with the next
  * scripted scenario (or the default one). Provider modules supply the wire format.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
@@ -30,7 +36,13 @@ export interface FakeReply {
   /** Answer with this value as JSON text (structured output). */
   json?: unknown;
   toolCalls?: FakeToolCall[];
-  usage?: { input?: number; output?: number; cached?: number; cacheWrite?: number; reasoning?: number };
+  usage?: {
+    input?: number;
+    output?: number;
+    cached?: number;
+    cacheWrite?: number;
+    reasoning?: number;
+  };
   /** The model the provider says answered (defaults to the requested model with a dated suffix). */
   model?: string;
 }
@@ -67,7 +79,10 @@ export interface ProviderWire {
   validate(req: RecordedRequest, expectedKey: string | undefined): string[];
   /** The request carries the expected key (a wrong one gets the provider's auth error). */
   keyMatches(req: RecordedRequest, expectedKey: string | undefined): boolean;
-  respond(scenario: Exclude<Scenario, { kind: 'hang' } | { kind: 'reset' } | { kind: 'raw' }>, req: RecordedRequest): WireResponse;
+  respond(
+    scenario: Exclude<Scenario, { kind: 'hang' } | { kind: 'reset' } | { kind: 'raw' }>,
+    req: RecordedRequest,
+  ): WireResponse;
   /** The provider's answer to requests that failed validation. */
   invalid(problems: string[]): WireResponse;
   /** The base URL to give the SDK, from the server's origin. */
@@ -89,7 +104,10 @@ export class FakeProviderServer {
   private server?: Server;
   private origin = '';
 
-  constructor(private readonly wire: ProviderWire, private readonly options: FakeServerOptions = {}) {}
+  constructor(
+    private readonly wire: ProviderWire,
+    private readonly options: FakeServerOptions = {},
+  ) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -200,7 +218,11 @@ export function isObject(v: unknown): v is Record<string, any> {
 }
 
 /** Report fields of `obj` that are not in `allowed`. */
-export function unknownFields(obj: Record<string, unknown>, allowed: readonly string[], where: string): string[] {
+export function unknownFields(
+  obj: Record<string, unknown>,
+  allowed: readonly string[],
+  where: string,
+): string[] {
   return Object.keys(obj)
     .filter((k) => !allowed.includes(k))
     .map((k) => `unexpected field ${where}.${k}`);
@@ -223,8 +245,11 @@ export function replyText(reply: FakeReply | undefined, provider: string): strin
 }
 
 /** A truncated JSON document, like a proxy that cut the body short. */
-export const MALFORMED_JSON = '{"id": "resp_trunc", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assis';
+export const MALFORMED_JSON =
+  '{"id": "resp_trunc", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assis';
 
 export function maskKey(key: string): string {
-  return key.length > 8 ? `${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}` : '****';
+  return key.length > 8
+    ? `${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}`
+    : '****';
 }

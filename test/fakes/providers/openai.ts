@@ -20,14 +20,41 @@ import {
 } from './http-fake';
 
 const BODY_FIELDS = [
-  'model', 'messages', 'temperature', 'max_tokens', 'max_completion_tokens', 'response_format', 'tools', 'tool_choice',
-  'parallel_tool_calls', 'stream', 'n', 'top_p', 'stop', 'seed', 'user', 'store', 'metadata', 'reasoning_effort',
+  'model',
+  'messages',
+  'temperature',
+  'max_tokens',
+  'max_completion_tokens',
+  'response_format',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'stream',
+  'n',
+  'top_p',
+  'stop',
+  'seed',
+  'user',
+  'store',
+  'metadata',
+  'reasoning_effort',
 ];
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'];
 const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 
-function error(status: number, message: string, type: string | null, code: string | null, param: string | null = null, headers?: Record<string, string>): WireResponse {
-  return { status, headers: { 'x-request-id': `req_${Math.random().toString(16).slice(2)}`, ...headers }, body: { error: { message, type, param, code } } };
+function error(
+  status: number,
+  message: string,
+  type: string | null,
+  code: string | null,
+  param: string | null = null,
+  headers?: Record<string, string>,
+): WireResponse {
+  return {
+    status,
+    headers: { 'x-request-id': `req_${Math.random().toString(16).slice(2)}`, ...headers },
+    body: { error: { message, type, param, code } },
+  };
 }
 
 export const openaiWire: ProviderWire = {
@@ -40,38 +67,58 @@ export const openaiWire: ProviderWire = {
   validate(req: RecordedRequest): string[] {
     const p: string[] = [];
     if (req.method !== 'POST') p.push(`method must be POST, got ${req.method}`);
-    if (req.path !== '/v1/chat/completions') p.push(`path must be /v1/chat/completions, got ${req.path}`);
+    if (req.path !== '/v1/chat/completions')
+      p.push(`path must be /v1/chat/completions, got ${req.path}`);
     const auth = header(req, 'authorization');
     if (!auth || !/^Bearer \S+$/.test(auth)) p.push('missing Authorization: Bearer <key>');
-    if (!header(req, 'content-type')?.startsWith('application/json')) p.push('content-type must be application/json');
+    if (!header(req, 'content-type')?.startsWith('application/json'))
+      p.push('content-type must be application/json');
     const b = req.body;
     if (!isObject(b)) return [...p, 'body must be a JSON object'];
     p.push(...unknownFields(b, BODY_FIELDS, 'body'));
     if (typeof b.model !== 'string' || !b.model) p.push('body.model must be a non-empty string');
-    if (!Array.isArray(b.messages) || b.messages.length === 0) p.push('body.messages must be a non-empty array');
+    if (!Array.isArray(b.messages) || b.messages.length === 0)
+      p.push('body.messages must be a non-empty array');
     else
       b.messages.forEach((m: unknown, i: number) => {
         if (!isObject(m)) return p.push(`body.messages[${i}] must be an object`);
         if (!ROLES.includes(m.role)) p.push(`body.messages[${i}].role invalid: ${m.role}`);
-        if (typeof m.content !== 'string' && !Array.isArray(m.content)) p.push(`body.messages[${i}].content must be a string or parts`);
+        if (typeof m.content !== 'string' && !Array.isArray(m.content))
+          p.push(`body.messages[${i}].content must be a string or parts`);
       });
-    if (b.temperature !== undefined && (typeof b.temperature !== 'number' || b.temperature < 0 || b.temperature > 2)) p.push('body.temperature must be a number in [0, 2]');
+    if (
+      b.temperature !== undefined &&
+      (typeof b.temperature !== 'number' || b.temperature < 0 || b.temperature > 2)
+    )
+      p.push('body.temperature must be a number in [0, 2]');
     for (const f of ['max_tokens', 'max_completion_tokens']) {
-      if (b[f] !== undefined && (!Number.isInteger(b[f]) || b[f] < 1)) p.push(`body.${f} must be a positive integer`);
+      if (b[f] !== undefined && (!Number.isInteger(b[f]) || b[f] < 1))
+        p.push(`body.${f} must be a positive integer`);
     }
-    if (b.max_tokens !== undefined && b.max_completion_tokens !== undefined) p.push('max_tokens and max_completion_tokens are mutually exclusive');
+    if (b.max_tokens !== undefined && b.max_completion_tokens !== undefined)
+      p.push('max_tokens and max_completion_tokens are mutually exclusive');
     if (b.stream) p.push('the fake answers non-streaming requests only');
     if (b.response_format !== undefined) {
       const rf = b.response_format;
-      if (!isObject(rf) || !['text', 'json_object', 'json_schema'].includes(rf.type)) p.push('body.response_format.type invalid');
+      if (!isObject(rf) || !['text', 'json_object', 'json_schema'].includes(rf.type))
+        p.push('body.response_format.type invalid');
       else if (rf.type === 'json_schema') {
         const js = rf.json_schema;
         if (!isObject(js)) p.push('body.response_format.json_schema must be an object');
         else {
-          if (typeof js.name !== 'string' || !NAME_RE.test(js.name)) p.push('body.response_format.json_schema.name must match ^[a-zA-Z0-9_-]{1,64}$');
-          if (!isObject(js.schema)) p.push('body.response_format.json_schema.schema must be an object');
-          if (js.strict !== undefined && typeof js.strict !== 'boolean') p.push('body.response_format.json_schema.strict must be boolean');
-          p.push(...unknownFields(js, ['name', 'schema', 'strict', 'description'], 'body.response_format.json_schema'));
+          if (typeof js.name !== 'string' || !NAME_RE.test(js.name))
+            p.push('body.response_format.json_schema.name must match ^[a-zA-Z0-9_-]{1,64}$');
+          if (!isObject(js.schema))
+            p.push('body.response_format.json_schema.schema must be an object');
+          if (js.strict !== undefined && typeof js.strict !== 'boolean')
+            p.push('body.response_format.json_schema.strict must be boolean');
+          p.push(
+            ...unknownFields(
+              js,
+              ['name', 'schema', 'strict', 'description'],
+              'body.response_format.json_schema',
+            ),
+          );
         }
       }
     }
@@ -79,17 +126,31 @@ export const openaiWire: ProviderWire = {
       if (!Array.isArray(b.tools)) p.push('body.tools must be an array');
       else
         b.tools.forEach((t: unknown, i: number) => {
-          if (!isObject(t) || t.type !== 'function' || !isObject(t.function)) return p.push(`body.tools[${i}] must be {type: "function", function: {...}}`);
-          if (typeof t.function.name !== 'string' || !NAME_RE.test(t.function.name)) p.push(`body.tools[${i}].function.name invalid`);
-          if (t.function.parameters !== undefined && !isObject(t.function.parameters)) p.push(`body.tools[${i}].function.parameters must be an object`);
-          p.push(...unknownFields(t.function, ['name', 'description', 'parameters', 'strict'], `body.tools[${i}].function`));
+          if (!isObject(t) || t.type !== 'function' || !isObject(t.function))
+            return p.push(`body.tools[${i}] must be {type: "function", function: {...}}`);
+          if (typeof t.function.name !== 'string' || !NAME_RE.test(t.function.name))
+            p.push(`body.tools[${i}].function.name invalid`);
+          if (t.function.parameters !== undefined && !isObject(t.function.parameters))
+            p.push(`body.tools[${i}].function.parameters must be an object`);
+          p.push(
+            ...unknownFields(
+              t.function,
+              ['name', 'description', 'parameters', 'strict'],
+              `body.tools[${i}].function`,
+            ),
+          );
         });
     }
     return p;
   },
 
   invalid(problems) {
-    return error(400, `fake validation: ${problems.join('; ')}`, 'invalid_request_error', 'invalid_request');
+    return error(
+      400,
+      `fake validation: ${problems.join('; ')}`,
+      'invalid_request_error',
+      'invalid_request',
+    );
   },
 
   respond(scenario, req) {
@@ -115,7 +176,13 @@ export const openaiWire: ProviderWire = {
             choices: [
               {
                 index: 0,
-                message: { role: 'assistant', content: toolCalls.length && !reply?.text ? null : text, refusal: null, annotations: [], ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+                message: {
+                  role: 'assistant',
+                  content: toolCalls.length && !reply?.text ? null : text,
+                  refusal: null,
+                  annotations: [],
+                  ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+                },
                 logprobs: null,
                 finish_reason: toolCalls.length ? 'tool_calls' : 'stop',
               },
@@ -125,7 +192,12 @@ export const openaiWire: ProviderWire = {
               completion_tokens: u.output,
               total_tokens: u.input + u.output,
               prompt_tokens_details: { cached_tokens: u.cached, audio_tokens: 0 },
-              completion_tokens_details: { reasoning_tokens: u.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+              completion_tokens_details: {
+                reasoning_tokens: u.reasoning,
+                audio_tokens: 0,
+                accepted_prediction_tokens: 0,
+                rejected_prediction_tokens: 0,
+              },
             },
             service_tier: 'default',
             system_fingerprint: 'fp_fake',
@@ -136,19 +208,48 @@ export const openaiWire: ProviderWire = {
         const headers: Record<string, string> = { 'x-ratelimit-remaining-requests': '0' };
         if (scenario.retryAfter !== undefined) headers['retry-after'] = scenario.retryAfter;
         if (scenario.retryAfterMs !== undefined) headers['retry-after-ms'] = scenario.retryAfterMs;
-        return error(429, `Rate limit reached for ${model} in organization org-fake on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 2s.`, 'requests', 'rate_limit_exceeded', null, headers);
+        return error(
+          429,
+          `Rate limit reached for ${model} in organization org-fake on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 2s.`,
+          'requests',
+          'rate_limit_exceeded',
+          null,
+          headers,
+        );
       }
       case 'serverError':
         return scenario.status === 503
-          ? error(503, 'The engine is currently overloaded, please try again later.', 'server_error', null)
-          : error(scenario.status, 'The server had an error while processing your request. Sorry about that!', 'server_error', null);
+          ? error(
+              503,
+              'The engine is currently overloaded, please try again later.',
+              'server_error',
+              null,
+            )
+          : error(
+              scenario.status,
+              'The server had an error while processing your request. Sorry about that!',
+              'server_error',
+              null,
+            );
       case 'malformed':
         return { status: scenario.status ?? 200, body: MALFORMED_JSON };
       case 'contextLength':
-        return error(400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.", 'invalid_request_error', 'context_length_exceeded', 'messages');
+        return error(
+          400,
+          "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
+          'invalid_request_error',
+          'context_length_exceeded',
+          'messages',
+        );
       case 'contentFilter':
         if (scenario.as === 'error') {
-          return error(400, "The response was filtered due to the prompt triggering the content management policy. Please modify your prompt and retry.", 'invalid_request_error', 'content_filter', 'prompt');
+          return error(
+            400,
+            'The response was filtered due to the prompt triggering the content management policy. Please modify your prompt and retry.',
+            'invalid_request_error',
+            'content_filter',
+            'prompt',
+          );
         }
         return {
           status: 200,
@@ -157,20 +258,49 @@ export const openaiWire: ProviderWire = {
             object: 'chat.completion',
             created: 1_767_225_600,
             model,
-            choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: null }, logprobs: null, finish_reason: 'content_filter' }],
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: null, refusal: null },
+                logprobs: null,
+                finish_reason: 'content_filter',
+              },
+            ],
             usage: { prompt_tokens: 30, completion_tokens: 0, total_tokens: 30 },
           },
         };
       case 'auth': {
         const sent = (header(req, 'authorization') ?? '').replace(/^Bearer /, '');
         const shown = scenario.echoKey ? sent : maskKey(sent);
-        if (scenario.status === 403) return error(403, 'You are not allowed to sample from this model', 'invalid_request_error', 'model_not_allowed');
-        return error(scenario.status ?? 401, `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key');
+        if (scenario.status === 403)
+          return error(
+            403,
+            'You are not allowed to sample from this model',
+            'invalid_request_error',
+            'model_not_allowed',
+          );
+        return error(
+          scenario.status ?? 401,
+          `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          'invalid_request_error',
+          'invalid_api_key',
+        );
       }
       case 'badRequest':
         return scenario.status === 404 || scenario.status === undefined
-          ? error(404, `The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found')
-          : error(scenario.status, "Invalid value for 'temperature'.", 'invalid_request_error', 'invalid_value', 'temperature');
+          ? error(
+              404,
+              `The model \`${model}\` does not exist or you do not have access to it.`,
+              'invalid_request_error',
+              'model_not_found',
+            )
+          : error(
+              scenario.status,
+              "Invalid value for 'temperature'.",
+              'invalid_request_error',
+              'invalid_value',
+              'temperature',
+            );
     }
   },
 };

@@ -7,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const login = (email: string, password: string) => stack.call('POST', '/v1/auth/login', { body: { email, password } });
+const login = (email: string, password: string) =>
+  stack.call('POST', '/v1/auth/login', { body: { email, password } });
 
 test('login returns a 30-minute access token and a refresh token; /v1/me says who I am', async () => {
   const res = await login('admin@localhost', ADMIN_PASSWORD);
@@ -15,7 +16,12 @@ test('login returns a 30-minute access token and a refresh token; /v1/me says wh
 
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 1800 });
-  expect(me.body).toMatchObject({ user: { email: 'admin@localhost' }, tenant: { slug: 'demo' }, role: 'owner', via: 'token' });
+  expect(me.body).toMatchObject({
+    user: { email: 'admin@localhost' },
+    tenant: { slug: 'demo' },
+    role: 'owner',
+    via: 'token',
+  });
 });
 
 test('wrong password and unknown email get the same 401', async () => {
@@ -32,9 +38,15 @@ test('refresh tokens rotate; reusing a rotated one revokes the whole family', as
   const first = (await login('admin@localhost', ADMIN_PASSWORD)).body;
 
   // Act
-  const second = await stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
-  const replay = await stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
-  const afterTheft = await stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+  const second = await stack.call('POST', '/v1/auth/refresh', {
+    body: { refreshToken: first.refreshToken },
+  });
+  const replay = await stack.call('POST', '/v1/auth/refresh', {
+    body: { refreshToken: first.refreshToken },
+  });
+  const afterTheft = await stack.call('POST', '/v1/auth/refresh', {
+    body: { refreshToken: second.body.refreshToken },
+  });
 
   // Assess
   expect(second.status).toBe(200);
@@ -47,8 +59,12 @@ test('refresh tokens rotate; reusing a rotated one revokes the whole family', as
 test('logout revokes the refresh token', async () => {
   const tokens = (await login('admin@localhost', ADMIN_PASSWORD)).body;
 
-  const out = await stack.call('POST', '/v1/auth/logout', { body: { refreshToken: tokens.refreshToken } });
-  const refreshed = await stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+  const out = await stack.call('POST', '/v1/auth/logout', {
+    body: { refreshToken: tokens.refreshToken },
+  });
+  const refreshed = await stack.call('POST', '/v1/auth/refresh', {
+    body: { refreshToken: tokens.refreshToken },
+  });
 
   expect(out.status).toBe(204);
   expect(refreshed.status).toBe(401);
@@ -59,10 +75,16 @@ test('API keys: shown once, work as bearer credentials with their role, stop wor
   const token = await stack.adminToken();
 
   // Act
-  const created = await stack.call('POST', '/v1/api-keys', { token, body: { name: 'ci', role: 'viewer' } });
+  const created = await stack.call('POST', '/v1/api-keys', {
+    token,
+    body: { name: 'ci', role: 'viewer' },
+  });
   const listed = await stack.call('GET', '/v1/api-keys', { token });
   const read = await stack.call('GET', '/v1/agents', { token: created.body.secret });
-  const write = await stack.call('POST', '/v1/agents', { token: created.body.secret, body: { slug: 'nope', name: 'n', model: 'simulator:x' } });
+  const write = await stack.call('POST', '/v1/agents', {
+    token: created.body.secret,
+    body: { slug: 'nope', name: 'n', model: 'simulator:x' },
+  });
   const me = await stack.call('GET', '/v1/me', { token: created.body.secret });
   const revoked = await stack.call('DELETE', `/v1/api-keys/${created.body.id}`, { token });
   const after = await stack.call('GET', '/v1/agents', { token: created.body.secret });
@@ -71,7 +93,11 @@ test('API keys: shown once, work as bearer credentials with their role, stop wor
   expect(created.status).toBe(201);
   expect(created.body.secret).toMatch(/^hos_[0-9a-f]{12}_/);
   expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
-  expect(listed.body.items.find((k: any) => k.id === created.body.id)).toMatchObject({ name: 'ci', role: 'viewer', revokedAt: null });
+  expect(listed.body.items.find((k: any) => k.id === created.body.id)).toMatchObject({
+    name: 'ci',
+    role: 'viewer',
+    revokedAt: null,
+  });
   expect(read.status).toBe(200);
   expect(write.status).toBe(403);
   expect(me.body).toMatchObject({ via: 'apiKey', role: 'viewer', user: null });
@@ -82,18 +108,30 @@ test('API keys: shown once, work as bearer credentials with their role, stop wor
 test('a viewer reads but cannot write', async () => {
   // Prepare
   const token = await stack.adminToken();
-  await stack.call('POST', '/v1/members', { token, body: { email: 'viewer@example.test', role: 'viewer', password: 'viewer-password-123' } });
+  await stack.call('POST', '/v1/members', {
+    token,
+    body: { email: 'viewer@example.test', role: 'viewer', password: 'viewer-password-123' },
+  });
   const viewer = (await login('viewer@example.test', 'viewer-password-123')).body.accessToken;
 
   // Act
   const list = await stack.call('GET', '/v1/workflows', { token: viewer });
   const attempts = await Promise.all([
-    stack.call('POST', '/v1/agents', { token: viewer, body: { slug: 'v', name: 'v', model: 'simulator:x' } }),
+    stack.call('POST', '/v1/agents', {
+      token: viewer,
+      body: { slug: 'v', name: 'v', model: 'simulator:x' },
+    }),
     stack.call('PATCH', '/v1/agents/pm', { token: viewer, body: { name: 'x' } }),
     stack.call('DELETE', '/v1/workflows/feature-pipeline', { token: viewer }),
-    stack.call('POST', '/v1/workflows/feature-pipeline/runs', { token: viewer, body: { input: { feature: 'x' } } }),
+    stack.call('POST', '/v1/workflows/feature-pipeline/runs', {
+      token: viewer,
+      body: { input: { feature: 'x' } },
+    }),
     stack.call('POST', '/v1/api-keys', { token: viewer, body: { name: 'k' } }),
-    stack.call('POST', '/v1/members', { token: viewer, body: { email: 'x@example.test', role: 'viewer', password: 'xxxxxxxxxxxx' } }),
+    stack.call('POST', '/v1/members', {
+      token: viewer,
+      body: { email: 'x@example.test', role: 'viewer', password: 'xxxxxxxxxxxx' },
+    }),
   ]);
 
   // Assess
@@ -106,13 +144,25 @@ test('a viewer reads but cannot write', async () => {
 
 test('members: roles change, the last owner stays, nobody grants above their role', async () => {
   const token = await stack.adminToken();
-  const added = await stack.call('POST', '/v1/members', { token, body: { email: 'dev@example.test', role: 'admin', password: 'dev-password-123' } });
+  const added = await stack.call('POST', '/v1/members', {
+    token,
+    body: { email: 'dev@example.test', role: 'admin', password: 'dev-password-123' },
+  });
   const admin = (await login('dev@example.test', 'dev-password-123')).body.accessToken;
   const me = await stack.call('GET', '/v1/me', { token });
 
-  const promote = await stack.call('PATCH', `/v1/members/${added.body.id}`, { token: admin, body: { role: 'owner' } });
-  const demoteOwner = await stack.call('PATCH', `/v1/members/${me.body.user.id}`, { token, body: { role: 'dev' } });
-  const demote = await stack.call('PATCH', `/v1/members/${added.body.id}`, { token, body: { role: 'dev' } });
+  const promote = await stack.call('PATCH', `/v1/members/${added.body.id}`, {
+    token: admin,
+    body: { role: 'owner' },
+  });
+  const demoteOwner = await stack.call('PATCH', `/v1/members/${me.body.user.id}`, {
+    token,
+    body: { role: 'dev' },
+  });
+  const demote = await stack.call('PATCH', `/v1/members/${added.body.id}`, {
+    token,
+    body: { role: 'dev' },
+  });
 
   expect(added.status).toBe(201);
   expect(promote.status).toBe(403);
@@ -125,6 +175,15 @@ test('the audit log records mutations in a hash chain', async () => {
   const res = await stack.call('GET', '/v1/audit?limit=200', { token });
 
   const actions = res.body.items.map((e: any) => e.action);
-  expect(actions).toEqual(expect.arrayContaining(['tenant.create', 'agent.create', 'workflow.create', 'auth.login', 'apikey.create', 'apikey.revoke']));
+  expect(actions).toEqual(
+    expect.arrayContaining([
+      'tenant.create',
+      'agent.create',
+      'workflow.create',
+      'auth.login',
+      'apikey.create',
+      'apikey.revoke',
+    ]),
+  );
   expect(new Set(res.body.items.map((e: any) => e.hash)).size).toBe(res.body.items.length);
 });

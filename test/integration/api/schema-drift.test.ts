@@ -20,19 +20,27 @@ async function schemaModules(): Promise<Record<string, unknown>[]> {
 
 test('every drizzle table and column exists in the migrated database with a matching nullability', async () => {
   const live = rowsOf<{ table_name: string; column_name: string; is_nullable: string }>(
-    await stack.platform.db.owner.execute(sql`select table_name, column_name, is_nullable from information_schema.columns where table_schema = 'public'`),
+    await stack.platform.db.owner.execute(
+      sql`select table_name, column_name, is_nullable from information_schema.columns where table_schema = 'public'`,
+    ),
   );
   const missing: string[] = [];
   const checked = new Set<string>();
   for (const mod of await schemaModules()) {
     for (const value of Object.values(mod)) {
-      if (!value || typeof value !== 'object' || !(Symbol.for('drizzle:IsDrizzleTable') in (value as object))) continue;
+      if (
+        !value ||
+        typeof value !== 'object' ||
+        !(Symbol.for('drizzle:IsDrizzleTable') in (value as object))
+      )
+        continue;
       const table = getTableConfig(value as PgTable);
       checked.add(table.name);
       for (const column of table.columns) {
         const row = live.find((c) => c.table_name === table.name && c.column_name === column.name);
         if (!row) missing.push(`${table.name}.${column.name} (missing)`);
-        else if ((row.is_nullable === 'NO') !== column.notNull) missing.push(`${table.name}.${column.name} (nullability)`);
+        else if ((row.is_nullable === 'NO') !== column.notNull)
+          missing.push(`${table.name}.${column.name} (nullability)`);
       }
     }
   }

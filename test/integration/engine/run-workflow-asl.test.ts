@@ -14,15 +14,24 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 async function agent(slug: string, model: string) {
-  const res = await stack.call('POST', '/v1/agents', { token, body: { slug, name: slug, model, systemPrompt: `${slug} agent` } });
+  const res = await stack.call('POST', '/v1/agents', {
+    token,
+    body: { slug, name: slug, model, systemPrompt: `${slug} agent` },
+  });
   expect(res.status).toBe(201);
 }
 async function workflow(slug: string, nodes: object[], edges: object[] = []) {
-  const res = await stack.call('POST', '/v1/workflows', { token, body: { slug, name: slug, nodes, edges } });
+  const res = await stack.call('POST', '/v1/workflows', {
+    token,
+    body: { slug, name: slug, nodes, edges },
+  });
   expect(res.status).toBe(201);
 }
 async function run(slug: string) {
-  const started = await stack.call('POST', `/v1/workflows/${slug}/runs`, { token, body: { input: {} } });
+  const started = await stack.call('POST', `/v1/workflows/${slug}/runs`, {
+    token,
+    body: { input: {} },
+  });
   expect(started.status).toBe(202);
   return stack.waitForRun(token, started.body.runId);
 }
@@ -49,10 +58,14 @@ test('a step throwing ProviderThrottled twice is retried by the ASL and succeeds
 test('a permanent error is caught, the run ends FAILED and the reason is recorded', async () => {
   // Prepare
   await agent('broken', 'simulator:fail');
-  await workflow('fail-me', [
-    { id: 'first', type: 'agent', agent: 'broken', prompt: 'x' },
-    { id: 'after', type: 'agent', agent: 'broken', prompt: '{{steps.first.output}}' },
-  ], [{ from: 'first', to: 'after' }]);
+  await workflow(
+    'fail-me',
+    [
+      { id: 'first', type: 'agent', agent: 'broken', prompt: 'x' },
+      { id: 'after', type: 'agent', agent: 'broken', prompt: '{{steps.first.output}}' },
+    ],
+    [{ from: 'first', to: 'after' }],
+  );
 
   // Act
   const result = await run('fail-me');
@@ -70,7 +83,9 @@ test('a permanent error is caught, the run ends FAILED and the reason is recorde
 
 test('retryable errors past the step policy end as RetriesExhausted', async () => {
   await agent('always-down', 'simulator:down');
-  await workflow('exhaust', [{ id: 'x', type: 'agent', agent: 'always-down', prompt: 'x', maxAttempts: 2 }]);
+  await workflow('exhaust', [
+    { id: 'x', type: 'agent', agent: 'always-down', prompt: 'x', maxAttempts: 2 },
+  ]);
 
   const result = await run('exhaust');
 
@@ -81,10 +96,14 @@ test('retryable errors past the step policy end as RetriesExhausted', async () =
 
 test('a failure edge routes around a failed step and the run succeeds', async () => {
   await agent('ok', 'simulator:sim-1');
-  await workflow('recover', [
-    { id: 'risky', type: 'agent', agent: 'broken', prompt: 'x' },
-    { id: 'fallback', type: 'agent', agent: 'ok', prompt: 'recover' },
-  ], [{ from: 'risky', to: 'fallback', when: 'failure' }]);
+  await workflow(
+    'recover',
+    [
+      { id: 'risky', type: 'agent', agent: 'broken', prompt: 'x' },
+      { id: 'fallback', type: 'agent', agent: 'ok', prompt: 'recover' },
+    ],
+    [{ from: 'risky', to: 'fallback', when: 'failure' }],
+  );
 
   const result = await run('recover');
 
@@ -109,14 +128,24 @@ test('parallel branches both run, concurrently', async () => {
 });
 
 test('an approval step ends the execution WAITING; approving continues the run', async () => {
-  await workflow('gated', [
-    { id: 'draft', type: 'agent', agent: 'ok', prompt: 'draft' },
-    { id: 'signoff', type: 'approval' },
-    { id: 'ship', type: 'agent', agent: 'ok', prompt: '{{steps.draft.output}}' },
-  ], [{ from: 'draft', to: 'signoff' }, { from: 'signoff', to: 'ship' }]);
+  await workflow(
+    'gated',
+    [
+      { id: 'draft', type: 'agent', agent: 'ok', prompt: 'draft' },
+      { id: 'signoff', type: 'approval' },
+      { id: 'ship', type: 'agent', agent: 'ok', prompt: '{{steps.draft.output}}' },
+    ],
+    [
+      { from: 'draft', to: 'signoff' },
+      { from: 'signoff', to: 'ship' },
+    ],
+  );
 
   const waiting = await run('gated');
-  const approved = await stack.call('POST', `/v1/runs/${waiting.id}/steps/signoff/approve`, { token, body: { comment: 'ship it' } });
+  const approved = await stack.call('POST', `/v1/runs/${waiting.id}/steps/signoff/approve`, {
+    token,
+    body: { comment: 'ship it' },
+  });
   const done = await stack.waitForRun(token, waiting.id);
 
   expect(waiting.status).toBe('WAITING');
@@ -129,10 +158,14 @@ test('an approval step ends the execution WAITING; approving continues the run',
 test('a failed run re-runs from the failed step, reusing finished outputs', async () => {
   // Prepare: step b fails; then the agent is fixed (a new version), and the re-run uses pinned versions
   await agent('good', 'simulator:sim-1');
-  await workflow('partial', [
-    { id: 'a', type: 'agent', agent: 'good', prompt: 'a' },
-    { id: 'b', type: 'agent', agent: 'broken', prompt: '{{steps.a.output}}' },
-  ], [{ from: 'a', to: 'b' }]);
+  await workflow(
+    'partial',
+    [
+      { id: 'a', type: 'agent', agent: 'good', prompt: 'a' },
+      { id: 'b', type: 'agent', agent: 'broken', prompt: '{{steps.a.output}}' },
+    ],
+    [{ from: 'a', to: 'b' }],
+  );
   const failed = await run('partial');
 
   // Act

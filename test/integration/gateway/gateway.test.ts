@@ -8,11 +8,20 @@ import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { and, eq } from 'drizzle-orm';
 import { budgetReservations } from '../../../shared/db/schema-gateway';
 import { usageRecords } from '../../../shared/db/schema';
-import { createAnthropicFake, createGeminiFake, createOpenAIFake, type FakeProviderServer } from '../../fakes/providers';
+import {
+  createAnthropicFake,
+  createGeminiFake,
+  createOpenAIFake,
+  type FakeProviderServer,
+} from '../../fakes/providers';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 /** Deliberately unlike any vendor's key format, so only real care keeps them out of text. */
-const KEYS = { openai: 'tk-openai-Zq81LmX0pW4vB7nR2sY9', anthropic: 'tk-anthropic-Hc5Dk2Lm9QxT3vW8', gemini: 'tk-gemini-Ru4Wn7Pb2Xz6Mk9Jq1' } as const;
+const KEYS = {
+  openai: 'tk-openai-Zq81LmX0pW4vB7nR2sY9',
+  anthropic: 'tk-anthropic-Hc5Dk2Lm9QxT3vW8',
+  gemini: 'tk-gemini-Ru4Wn7Pb2Xz6Mk9Jq1',
+} as const;
 
 let stack: TestStack;
 let token: string;
@@ -27,35 +36,65 @@ async function call(method: string, path: string, body?: unknown) {
   return res;
 }
 async function agent(slug: string, spec: Record<string, unknown>) {
-  const res = await call('POST', '/v1/agents', { slug, name: slug, systemPrompt: `${slug} agent`, ...spec });
+  const res = await call('POST', '/v1/agents', {
+    slug,
+    name: slug,
+    systemPrompt: `${slug} agent`,
+    ...spec,
+  });
   expect(res.status).toBe(201);
 }
 async function workflow(slug: string, agentSlug: string, extra: Record<string, unknown> = {}) {
-  const res = await call('POST', '/v1/workflows', { slug, name: slug, nodes: [{ id: 'only', type: 'agent', agent: agentSlug, prompt: 'Review {{input.pr}}', ...extra }], edges: [] });
+  const res = await call('POST', '/v1/workflows', {
+    slug,
+    name: slug,
+    nodes: [
+      { id: 'only', type: 'agent', agent: agentSlug, prompt: 'Review {{input.pr}}', ...extra },
+    ],
+    edges: [],
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
 async function runFlow(slug: string) {
-  const started = await call('POST', `/v1/workflows/${slug}/runs`, { input: { pr: 'PR #7: add dark mode' } });
+  const started = await call('POST', `/v1/workflows/${slug}/runs`, {
+    input: { pr: 'PR #7: add dark mode' },
+  });
   expect(started.status).toBe(202);
   const done = await stack.waitForRun(token, started.body.runId, 30_000);
   const full = await call('GET', `/v1/runs/${started.body.runId}`);
   const events = await call('GET', `/v1/runs/${started.body.runId}/events`);
   expect(full.body.status).toBe(done.status);
-  return { run: full.body, events: events.body.items as Array<{ type: string; message: string; data?: any }> };
+  return {
+    run: full.body,
+    events: events.body.items as Array<{ type: string; message: string; data?: any }>,
+  };
 }
 async function usageRows(runId: string) {
-  return stack.platform.db.withTenant({ tenantId }, (tx) => tx.select().from(usageRecords).where(and(eq(usageRecords.runId, runId))).orderBy(usageRecords.attempt));
+  return stack.platform.db.withTenant({ tenantId }, (tx) =>
+    tx
+      .select()
+      .from(usageRecords)
+      .where(and(eq(usageRecords.runId, runId)))
+      .orderBy(usageRecords.attempt),
+  );
 }
 
 beforeAll(async () => {
-  const [o, a, g] = await Promise.all([createOpenAIFake({ apiKey: KEYS.openai }), createAnthropicFake({ apiKey: KEYS.anthropic }), createGeminiFake({ apiKey: KEYS.gemini })]);
+  const [o, a, g] = await Promise.all([
+    createOpenAIFake({ apiKey: KEYS.openai }),
+    createAnthropicFake({ apiKey: KEYS.anthropic }),
+    createGeminiFake({ apiKey: KEYS.gemini }),
+  ]);
   Object.assign(fakes, { openai: o, anthropic: a, gemini: g });
   stack = await startTestStack({ env: { LOG_LEVEL: 'debug' }, logSink: (line) => logs.push(line) });
   token = await stack.adminToken();
   tenantId = (await call('GET', '/v1/me')).body.tenant.id;
   for (const provider of ['openai', 'anthropic', 'gemini'] as const) {
-    const res = await call('PUT', `/v1/providers/${provider}/key`, { apiKey: KEYS[provider], baseUrl: fakes[provider].baseUrl });
+    const res = await call('PUT', `/v1/providers/${provider}/key`, {
+      apiKey: KEYS[provider],
+      baseUrl: fakes[provider].baseUrl,
+    });
     expect(res.status).toBe(200);
   }
 });
@@ -71,34 +110,63 @@ afterAll(async () => {
 
 test('provider keys: stored per tenant, listed by last 4 only, deletable, audited', async () => {
   const list = await call('GET', '/v1/providers');
-  const viewer = await stack.call('PUT', '/v1/providers/openai/key', { token: 'nope', body: { apiKey: 'x'.repeat(20) } });
-  const bad = await call('PUT', '/v1/providers/openai/key', { apiKey: 'tk-short-but-fine-123', baseUrl: 'http://169.254.169.254/latest' });
+  const viewer = await stack.call('PUT', '/v1/providers/openai/key', {
+    token: 'nope',
+    body: { apiKey: 'x'.repeat(20) },
+  });
+  const bad = await call('PUT', '/v1/providers/openai/key', {
+    apiKey: 'tk-short-but-fine-123',
+    baseUrl: 'http://169.254.169.254/latest',
+  });
 
   expect(list.status).toBe(200);
   const openai = list.body.items.find((i: any) => i.provider === 'openai');
-  expect(openai).toMatchObject({ configured: 'tenant', simulated: false, last4: `…${KEYS.openai.slice(-4)}`, baseUrl: fakes.openai.baseUrl, circuit: 'closed' });
+  expect(openai).toMatchObject({
+    configured: 'tenant',
+    simulated: false,
+    last4: `…${KEYS.openai.slice(-4)}`,
+    baseUrl: fakes.openai.baseUrl,
+    circuit: 'closed',
+  });
   expect(Date.parse(openai.setAt)).toBeGreaterThan(0);
-  expect(list.body.items.find((i: any) => i.provider === 'compatible')).toMatchObject({ configured: 'none', simulated: true });
+  expect(list.body.items.find((i: any) => i.provider === 'compatible')).toMatchObject({
+    configured: 'none',
+    simulated: true,
+  });
   expect(viewer.status).toBe(401);
   expect(bad.status).toBe(400);
 
   // A key set and deleted again: the provider falls back to the simulator.
-  const set = await call('PUT', '/v1/providers/compatible/key', { apiKey: 'tk-compatible-temp-0000' });
+  const set = await call('PUT', '/v1/providers/compatible/key', {
+    apiKey: 'tk-compatible-temp-0000',
+  });
   const del = await call('DELETE', '/v1/providers/compatible/key');
   const again = await call('DELETE', '/v1/providers/compatible/key');
   const audit = await call('GET', '/v1/audit?limit=50');
   expect(set.body).toMatchObject({ provider: 'compatible', configured: 'tenant', last4: '…0000' });
   expect(del.status).toBe(204);
   expect(again.status).toBe(404);
-  expect(audit.body.items.map((e: any) => e.action)).toEqual(expect.arrayContaining(['provider.key.set', 'provider.key.delete']));
+  expect(audit.body.items.map((e: any) => e.action)).toEqual(
+    expect.arrayContaining(['provider.key.set', 'provider.key.delete']),
+  );
 });
 
 test('a primary throttled twice falls back and succeeds; trace, events and usage show all three attempts with their costs', async () => {
   // Prepare
-  await agent('fallbacker', { model: 'openai:gpt-4.1-mini', fallbacks: ['anthropic:claude-sonnet-4', 'gemini:gemini-2.5-flash'], parameters: { maxTokens: 800 } });
+  await agent('fallbacker', {
+    model: 'openai:gpt-4.1-mini',
+    fallbacks: ['anthropic:claude-sonnet-4', 'gemini:gemini-2.5-flash'],
+    parameters: { maxTokens: 800 },
+  });
   await workflow('fallback-flow', 'fallbacker');
-  fakes.openai.enqueue({ kind: 'throttle', retryAfterMs: '40' }, { kind: 'throttle', retryAfter: '0' });
-  fakes.anthropic.enqueue({ kind: 'success', reply: { text: 'LGTM', usage: { input: 800, cached: 200, output: 500 } } });
+  fakes.openai.enqueue(
+    { kind: 'throttle', retryAfterMs: '40' },
+    { kind: 'throttle', retryAfter: '0' },
+  );
+  fakes.anthropic.enqueue({
+    kind: 'success',
+    reply: { text: 'LGTM', usage: { input: 800, cached: 200, output: 500 } },
+  });
 
   // Act
   const { run, events } = await runFlow('fallback-flow');
@@ -108,7 +176,9 @@ test('a primary throttled twice falls back and succeeds; trace, events and usage
   // Assess
   expect(run.status).toBe('SUCCEEDED');
   const step = run.steps[0];
-  expect(step.attempts.map((a: any) => [a.provider, a.model, a.outcome, a.errorName ?? null])).toEqual([
+  expect(
+    step.attempts.map((a: any) => [a.provider, a.model, a.outcome, a.errorName ?? null]),
+  ).toEqual([
     ['openai', 'gpt-4.1-mini', 'error', 'ProviderThrottled'],
     ['openai', 'gpt-4.1-mini', 'error', 'ProviderThrottled'],
     ['anthropic', 'claude-sonnet-4', 'success', null],
@@ -129,30 +199,56 @@ test('a primary throttled twice falls back and succeeds; trace, events and usage
   // Retry-After honoured: the second call came no earlier than 40 ms after the first failed.
   expect(rows[1].createdAt.getTime() - rows[0].createdAt.getTime()).toBeGreaterThanOrEqual(40);
   const fallback = events.find((e) => e.type === 'step.fallback');
-  expect(fallback?.data).toEqual({ from: 'openai:gpt-4.1-mini', to: 'anthropic:claude-sonnet-4', reason: 'ProviderThrottled', count: 2 });
+  expect(fallback?.data).toEqual({
+    from: 'openai:gpt-4.1-mini',
+    to: 'anthropic:claude-sonnet-4',
+    reason: 'ProviderThrottled',
+    count: 2,
+  });
   expect(fakes.openai.calls).toBe(2);
   expect(fakes.anthropic.calls).toBe(1);
   expect(fakes.gemini.calls).toBe(0);
   for (const f of Object.values(fakes)) expect(f.violations).toEqual([]);
   const mine = usage.body.items.filter((i: any) => i.runId === run.id);
-  expect(mine.find((i: any) => i.provider === 'openai')).toMatchObject({ attempts: 2, failedAttempts: 2, costUsd: 0 });
-  expect(mine.find((i: any) => i.provider === 'anthropic')).toMatchObject({ attempts: 1, failedAttempts: 0, costUsd: expected, inputTokens: 1000, outputTokens: 500 });
+  expect(mine.find((i: any) => i.provider === 'openai')).toMatchObject({
+    attempts: 2,
+    failedAttempts: 2,
+    costUsd: 0,
+  });
+  expect(mine.find((i: any) => i.provider === 'anthropic')).toMatchObject({
+    attempts: 1,
+    failedAttempts: 0,
+    costUsd: expected,
+    inputTokens: 1000,
+    outputTokens: 500,
+  });
 });
 
 test('a budget stops a step before any HTTP call reaches the provider; raising it lets the step run and settles', async () => {
   // Prepare: gpt-4.1 at $8/M output × 4000 max tokens ≈ $0.032 estimate > $0.01 budget
-  await agent('spender', { model: 'openai:gpt-4.1', fallbacks: ['anthropic:claude-sonnet-4'], parameters: { maxTokens: 4000 } });
+  await agent('spender', {
+    model: 'openai:gpt-4.1',
+    fallbacks: ['anthropic:claude-sonnet-4'],
+    parameters: { maxTokens: 4000 },
+  });
   await workflow('budgeted', 'spender');
-  const put = await call('PUT', '/v1/budgets', { workflows: [{ workflow: 'budgeted', monthlyLimitUsd: 0.01 }] });
+  const put = await call('PUT', '/v1/budgets', {
+    workflows: [{ workflow: 'budgeted', monthlyLimitUsd: 0.01 }],
+  });
   const asViewer = await stack.call('PUT', '/v1/budgets', { body: { monthlyLimitUsd: 1 } });
 
   // Act
   const blocked = await runFlow('budgeted');
   const callsWhileBlocked = fakes.openai.calls + fakes.anthropic.calls + fakes.gemini.calls;
-  await call('PUT', '/v1/budgets', { monthlyLimitUsd: 100, workflows: [{ workflow: 'budgeted', monthlyLimitUsd: 1 }] });
+  await call('PUT', '/v1/budgets', {
+    monthlyLimitUsd: 100,
+    workflows: [{ workflow: 'budgeted', monthlyLimitUsd: 1 }],
+  });
   const allowed = await runFlow('budgeted');
   const budgets = await call('GET', '/v1/budgets');
-  const inFlight = await stack.platform.db.withTenant({ tenantId }, (tx) => tx.select().from(budgetReservations));
+  const inFlight = await stack.platform.db.withTenant({ tenantId }, (tx) =>
+    tx.select().from(budgetReservations),
+  );
 
   // Assess
   expect(put.status).toBe(200);
@@ -160,7 +256,14 @@ test('a budget stops a step before any HTTP call reaches the provider; raising i
   expect(callsWhileBlocked).toBe(0);
   expect(blocked.run.status).toBe('FAILED');
   expect(blocked.run.steps[0].error.name).toBe('BudgetExceeded');
-  expect(blocked.run.steps[0].attempts).toEqual([expect.objectContaining({ provider: 'openai', outcome: 'blocked', errorName: 'BudgetExceeded', costUsd: 0 })]);
+  expect(blocked.run.steps[0].attempts).toEqual([
+    expect.objectContaining({
+      provider: 'openai',
+      outcome: 'blocked',
+      errorName: 'BudgetExceeded',
+      costUsd: 0,
+    }),
+  ]);
   expect(blocked.events.map((e) => e.type)).toContain('step.budget_exceeded');
   expect(allowed.run.status).toBe('SUCCEEDED');
   expect(fakes.openai.calls).toBe(1);
@@ -174,8 +277,20 @@ test('a budget stops a step before any HTTP call reaches the provider; raising i
 
 test('structured output: a mismatching answer is OutputSchemaMismatch, moves to the next model, and is final on the last one', async () => {
   // Prepare
-  const outputSchema = { type: 'object', properties: { verdict: { type: 'string', enum: ['approve', 'reject'] }, score: { type: 'integer', minimum: 0, maximum: 10 } }, required: ['verdict', 'score'], additionalProperties: false };
-  await agent('judge', { model: 'openai:gpt-4.1-mini', fallbacks: ['anthropic:claude-sonnet-4'], outputSchema });
+  const outputSchema = {
+    type: 'object',
+    properties: {
+      verdict: { type: 'string', enum: ['approve', 'reject'] },
+      score: { type: 'integer', minimum: 0, maximum: 10 },
+    },
+    required: ['verdict', 'score'],
+    additionalProperties: false,
+  };
+  await agent('judge', {
+    model: 'openai:gpt-4.1-mini',
+    fallbacks: ['anthropic:claude-sonnet-4'],
+    outputSchema,
+  });
   await agent('lone-judge', { model: 'openai:gpt-4.1-mini', outputSchema });
   await workflow('judge-flow', 'judge');
   await workflow('lone-judge-flow', 'lone-judge');
@@ -190,7 +305,12 @@ test('structured output: a mismatching answer is OutputSchemaMismatch, moves to 
   // Assess
   expect(fell.run.status).toBe('SUCCEEDED');
   expect(fell.run.steps[0].output).toEqual({ verdict: 'approve', score: 9 });
-  expect(fell.run.steps[0].attempts.map((a: any) => [a.provider, a.outcome, a.errorName ?? null])).toEqual([['openai', 'error', 'OutputSchemaMismatch'], ['anthropic', 'success', null]]);
+  expect(
+    fell.run.steps[0].attempts.map((a: any) => [a.provider, a.outcome, a.errorName ?? null]),
+  ).toEqual([
+    ['openai', 'error', 'OutputSchemaMismatch'],
+    ['anthropic', 'success', null],
+  ]);
   expect(fell.run.steps[0].attempts[0].errorMessage).toContain('verdict');
   expect(fell.run.steps[0].attempts[0].costUsd).toBeGreaterThan(0); // the wrong answer was still paid for
   expect(lone.run.status).toBe('FAILED');
@@ -202,9 +322,15 @@ test('structured output: a mismatching answer is OutputSchemaMismatch, moves to 
 test('circuit breaker: opens after N failures, skips without calling, half-opens after the cooldown and closes on success', async () => {
   // Prepare: threshold 2, cooldown 1.5 s for this test only (the breaker reads the platform config at each call)
   const config = stack.platform.config;
-  const saved = { threshold: config.LLM_BREAKER_THRESHOLD, cooldown: config.LLM_BREAKER_COOLDOWN_MS };
+  const saved = {
+    threshold: config.LLM_BREAKER_THRESHOLD,
+    cooldown: config.LLM_BREAKER_COOLDOWN_MS,
+  };
   Object.assign(config, { LLM_BREAKER_THRESHOLD: 2, LLM_BREAKER_COOLDOWN_MS: 1500 });
-  await agent('geminist', { model: 'gemini:gemini-2.5-flash', fallbacks: ['anthropic:claude-sonnet-4'] });
+  await agent('geminist', {
+    model: 'gemini:gemini-2.5-flash',
+    fallbacks: ['anthropic:claude-sonnet-4'],
+  });
   await workflow('breaker-flow', 'geminist');
   fakes.gemini.setDefault({ kind: 'serverError', status: 503 });
 
@@ -213,28 +339,57 @@ test('circuit breaker: opens after N failures, skips without calling, half-opens
     const first = await runFlow('breaker-flow');
     const second = await runFlow('breaker-flow');
     expect(first.run.status).toBe('SUCCEEDED');
-    expect(second.run.steps[0].attempts.map((a: any) => [a.provider, a.outcome, a.errorName ?? null])).toEqual([['gemini', 'error', 'ProviderUnavailable'], ['anthropic', 'success', null]]);
+    expect(
+      second.run.steps[0].attempts.map((a: any) => [a.provider, a.outcome, a.errorName ?? null]),
+    ).toEqual([
+      ['gemini', 'error', 'ProviderUnavailable'],
+      ['anthropic', 'success', null],
+    ]);
     expect(second.events.map((e) => e.type)).toContain('provider.circuit_opened');
-    expect((await call('GET', '/v1/providers')).body.items.find((i: any) => i.provider === 'gemini').circuit).toBe('open');
+    expect(
+      (await call('GET', '/v1/providers')).body.items.find((i: any) => i.provider === 'gemini')
+        .circuit,
+    ).toBe('open');
     expect(fakes.gemini.calls).toBe(2);
 
     // open: skipped without a call, cost 0, the fallback answers in the same invocation
     const third = await runFlow('breaker-flow');
     expect(third.run.status).toBe('SUCCEEDED');
-    expect(third.run.steps[0].attempts.map((a: any) => [a.provider, a.outcome, a.errorName ?? null, a.costUsd])).toEqual([['gemini', 'skipped', 'CircuitOpen', 0], ['anthropic', 'success', null, third.run.steps[0].attempts[1].costUsd]]);
+    expect(
+      third.run.steps[0].attempts.map((a: any) => [
+        a.provider,
+        a.outcome,
+        a.errorName ?? null,
+        a.costUsd,
+      ]),
+    ).toEqual([
+      ['gemini', 'skipped', 'CircuitOpen', 0],
+      ['anthropic', 'success', null, third.run.steps[0].attempts[1].costUsd],
+    ]);
     expect(fakes.gemini.calls).toBe(2);
 
     // half-open after the cooldown: one probe; its success closes the breaker
     await new Promise((r) => setTimeout(r, 1600));
-    expect((await call('GET', '/v1/providers')).body.items.find((i: any) => i.provider === 'gemini').circuit).toBe('half_open');
+    expect(
+      (await call('GET', '/v1/providers')).body.items.find((i: any) => i.provider === 'gemini')
+        .circuit,
+    ).toBe('half_open');
     fakes.gemini.setDefault({ kind: 'success' });
     const fourth = await runFlow('breaker-flow');
-    expect(fourth.run.steps[0].attempts.map((a: any) => [a.provider, a.outcome])).toEqual([['gemini', 'success']]);
+    expect(fourth.run.steps[0].attempts.map((a: any) => [a.provider, a.outcome])).toEqual([
+      ['gemini', 'success'],
+    ]);
     expect(fourth.events.map((e) => e.type)).toContain('provider.circuit_closed');
-    expect((await call('GET', '/v1/providers')).body.items.find((i: any) => i.provider === 'gemini').circuit).toBe('closed');
+    expect(
+      (await call('GET', '/v1/providers')).body.items.find((i: any) => i.provider === 'gemini')
+        .circuit,
+    ).toBe('closed');
     expect(fakes.gemini.calls).toBe(3);
   } finally {
-    Object.assign(config, { LLM_BREAKER_THRESHOLD: saved.threshold, LLM_BREAKER_COOLDOWN_MS: saved.cooldown });
+    Object.assign(config, {
+      LLM_BREAKER_THRESHOLD: saved.threshold,
+      LLM_BREAKER_COOLDOWN_MS: saved.cooldown,
+    });
     fakes.gemini.setDefault({ kind: 'success' });
   }
 });
@@ -243,8 +398,14 @@ test('prices: platform list prices are read-only; a tenant admin prices an unpri
   await agent('newbie', { model: 'openai:gpt-9-preview' });
   await workflow('unpriced-flow', 'newbie');
   const before = await runFlow('unpriced-flow');
-  const put = await call('PUT', '/v1/prices/openai/gpt-9-preview', { inputPerMtok: 10, outputPerMtok: 20 });
-  const put2 = await call('PUT', '/v1/prices/openai/gpt-9-preview', { inputPerMtok: 1, outputPerMtok: 2 });
+  const put = await call('PUT', '/v1/prices/openai/gpt-9-preview', {
+    inputPerMtok: 10,
+    outputPerMtok: 20,
+  });
+  const put2 = await call('PUT', '/v1/prices/openai/gpt-9-preview', {
+    inputPerMtok: 1,
+    outputPerMtok: 2,
+  });
   const after = await runFlow('unpriced-flow');
   const prices = await call('GET', '/v1/prices');
   const usage = await call('GET', '/v1/usage?groupBy=model');
@@ -258,9 +419,18 @@ test('prices: platform list prices are read-only; a tenant admin prices an unpri
   expect(put2.body).toMatchObject({ version: 2 });
   expect(priced.priced).toBe(true);
   expect(priced.costUsd).toBeCloseTo((priced.inputTokens * 1 + priced.outputTokens * 2) / 1e6, 6);
-  expect(prices.body.items.find((p: any) => p.model === 'gpt-9-preview')).toMatchObject({ version: 2, source: 'tenant' });
-  expect(prices.body.items.find((p: any) => p.model === 'claude-sonnet-4')).toMatchObject({ source: 'platform', inputPerMtok: 3, outputPerMtok: 15 });
-  expect(usage.body.items.find((i: any) => i.model === 'gpt-9-preview').unpricedAttempts).toBeGreaterThanOrEqual(1);
+  expect(prices.body.items.find((p: any) => p.model === 'gpt-9-preview')).toMatchObject({
+    version: 2,
+    source: 'tenant',
+  });
+  expect(prices.body.items.find((p: any) => p.model === 'claude-sonnet-4')).toMatchObject({
+    source: 'platform',
+    inputPerMtok: 3,
+    outputPerMtok: 15,
+  });
+  expect(
+    usage.body.items.find((i: any) => i.model === 'gpt-9-preview').unpricedAttempts,
+  ).toBeGreaterThanOrEqual(1);
 });
 
 test('usage groups by workflow, step and day; failed attempts are charged to their step; bad groups are a 400', async () => {
@@ -270,7 +440,12 @@ test('usage groups by workflow, step and day; failed attempts are charged to the
 
   expect(report.status).toBe(200);
   const fallbackStep = report.body.items.find((i: any) => i.workflowSlug === 'fallback-flow');
-  expect(fallbackStep).toMatchObject({ nodeId: 'only', attempts: 3, failedAttempts: 2, day: new Date().toISOString().slice(0, 10) });
+  expect(fallbackStep).toMatchObject({
+    nodeId: 'only',
+    attempts: 3,
+    failedAttempts: 2,
+    day: new Date().toISOString().slice(0, 10),
+  });
   expect(fallbackStep.costUsd).toBeCloseTo((800 * 3 + 200 * 0.3 + 500 * 15) / 1e6, 6);
   const breakerSteps = report.body.items.filter((i: any) => i.workflowSlug === 'breaker-flow');
   expect(breakerSteps.reduce((n: number, i: any) => n + i.skippedAttempts, 0)).toBe(1);
@@ -296,7 +471,14 @@ test('provider keys never appear in logs, API responses, errors, run state or th
   expect(run.steps[0].error.name).toBe('ProviderAuthError');
   expect(fakes.anthropic.calls).toBe(1);
   expect(JSON.stringify(fakes.anthropic.requests[0].headers)).toContain(KEYS.anthropic); // the key did travel, to the provider only
-  const haystacks = [...logs, ...seen, JSON.stringify(run), JSON.stringify(events), JSON.stringify(audit.body), JSON.stringify(rows)];
+  const haystacks = [
+    ...logs,
+    ...seen,
+    JSON.stringify(run),
+    JSON.stringify(events),
+    JSON.stringify(audit.body),
+    JSON.stringify(rows),
+  ];
   expect(logs.some((l) => l.includes('llm attempt') && l.includes('ProviderAuthError'))).toBe(true);
   expect(logs.some((l) => l.includes('task failed'))).toBe(true);
   for (const key of Object.values(KEYS)) {

@@ -15,9 +15,17 @@ const keyOf = new Map<string, string>();
 beforeAll(async () => {
   stack = await startTestStack();
   token = await stack.adminToken();
-  kbId = (await stack.call('POST', '/v1/knowledge-bases', { token, body: { name: 'handbook', embeddingModel: 'local' } })).body.id;
+  kbId = (
+    await stack.call('POST', '/v1/knowledge-bases', {
+      token,
+      body: { name: 'handbook', embeddingModel: 'local' },
+    })
+  ).body.id;
   for (const d of DOCS) {
-    const res = await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, { token, body: { title: d.title, text: d.text } });
+    const res = await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, {
+      token,
+      body: { title: d.title, text: d.text },
+    });
     keyOf.set(res.body.id, d.key);
   }
   await stack.executions.idle();
@@ -25,13 +33,18 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 const ranker = (mode: Mode) => async (query: string) => {
-  const res = await stack.call('POST', `/v1/knowledge-bases/${kbId}/search`, { token, body: { query, topK: 10, mode } });
+  const res = await stack.call('POST', `/v1/knowledge-bases/${kbId}/search`, {
+    token,
+    body: { query, topK: 10, mode },
+  });
   expect(res.status).toBe(200);
   return res.body.items.map((h: any) => keyOf.get(h.documentId)!);
 };
 
 test('every labelled document is ingested', async () => {
-  const docs = await stack.call('GET', `/v1/knowledge-bases/${kbId}/documents?limit=200`, { token });
+  const docs = await stack.call('GET', `/v1/knowledge-bases/${kbId}/documents?limit=200`, {
+    token,
+  });
   expect(docs.body.items).toHaveLength(DOCS.length);
   expect(docs.body.items.every((d: any) => d.status === 'ready')).toBe(true);
 });
@@ -43,7 +56,9 @@ test('hybrid beats vector-only and text-only on MRR with the local embedder', as
   const text = await meanReciprocalRank(ranker('text'));
 
   // Assess (figures recorded in docs/benchmarks.md)
-  process.stdout.write(`MRR@10 hybrid ${hybrid.mrr.toFixed(3)} vector ${vector.mrr.toFixed(3)} text ${text.mrr.toFixed(3)}\n`);
+  process.stdout.write(
+    `MRR@10 hybrid ${hybrid.mrr.toFixed(3)} vector ${vector.mrr.toFixed(3)} text ${text.mrr.toFixed(3)}\n`,
+  );
   expect(hybrid.mrr).toBeGreaterThan(vector.mrr);
   expect(hybrid.mrr).toBeGreaterThan(text.mrr);
   expect(hybrid.mrr).toBeGreaterThan(0.7);

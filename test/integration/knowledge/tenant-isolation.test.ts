@@ -15,15 +15,25 @@ const SECRET = 'The xylophone-omega launch code for project bluefin is 7781.';
 
 async function tenantWithDoc(token: string, text: string) {
   const tenantId = (await stack.call('GET', '/v1/me', { token })).body.tenant.id;
-  const kbId = (await stack.call('POST', '/v1/knowledge-bases', { token, body: { name: 'private' } })).body.id;
-  const docId = (await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, { token, body: { title: 'Private notes', text } })).body.id;
+  const kbId = (
+    await stack.call('POST', '/v1/knowledge-bases', { token, body: { name: 'private' } })
+  ).body.id;
+  const docId = (
+    await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, {
+      token,
+      body: { title: 'Private notes', text },
+    })
+  ).body.id;
   return { token, tenantId, kbId, docId };
 }
 
 beforeAll(async () => {
   stack = await startTestStack();
   a = await tenantWithDoc(await stack.adminToken(), SECRET);
-  b = await tenantWithDoc((await stack.signup('Rival')).accessToken, 'Our own notes about launches and projects and codes.');
+  b = await tenantWithDoc(
+    (await stack.signup('Rival')).accessToken,
+    'Our own notes about launches and projects and codes.',
+  );
   await stack.executions.idle();
 });
 afterAll(async () => stack?.close());
@@ -33,13 +43,23 @@ test("another tenant's base, documents and search answer 404", async () => {
     stack.call('GET', `/v1/knowledge-bases/${a.kbId}`, { token: b.token }),
     stack.call('GET', `/v1/knowledge-bases/${a.kbId}/documents`, { token: b.token }),
     stack.call('GET', `/v1/knowledge-bases/${a.kbId}/documents/${a.docId}`, { token: b.token }),
-    stack.call('POST', `/v1/knowledge-bases/${a.kbId}/search`, { token: b.token, body: { query: 'xylophone-omega launch code' } }),
-    stack.call('POST', `/v1/knowledge-bases/${a.kbId}/documents`, { token: b.token, body: { title: 'x', text: 'planted' } }),
-    stack.call('POST', `/v1/knowledge-bases/${a.kbId}/documents/${a.docId}/ingest`, { token: b.token }),
+    stack.call('POST', `/v1/knowledge-bases/${a.kbId}/search`, {
+      token: b.token,
+      body: { query: 'xylophone-omega launch code' },
+    }),
+    stack.call('POST', `/v1/knowledge-bases/${a.kbId}/documents`, {
+      token: b.token,
+      body: { title: 'x', text: 'planted' },
+    }),
+    stack.call('POST', `/v1/knowledge-bases/${a.kbId}/documents/${a.docId}/ingest`, {
+      token: b.token,
+    }),
     stack.call('DELETE', `/v1/knowledge-bases/${a.kbId}/documents/${a.docId}`, { token: b.token }),
   ]);
   const list = await stack.call('GET', '/v1/knowledge-bases', { token: b.token });
-  const stillThere = await stack.call('GET', `/v1/knowledge-bases/${a.kbId}/documents/${a.docId}`, { token: a.token });
+  const stillThere = await stack.call('GET', `/v1/knowledge-bases/${a.kbId}/documents/${a.docId}`, {
+    token: a.token,
+  });
 
   expect(calls.map((c) => c.status)).toEqual([404, 404, 404, 404, 404, 404, 404]);
   expect(list.body.items.map((k: any) => k.id)).toEqual([b.kbId]);
@@ -51,7 +71,10 @@ test("no query in any mode returns another tenant's chunks", async () => {
   const texts: string[] = [];
   for (const query of queries) {
     for (const mode of ['hybrid', 'vector', 'text']) {
-      const res = await stack.call('POST', `/v1/knowledge-bases/${b.kbId}/search`, { token: b.token, body: { query, mode, topK: 50 } });
+      const res = await stack.call('POST', `/v1/knowledge-bases/${b.kbId}/search`, {
+        token: b.token,
+        body: { query, mode, topK: 50 },
+      });
       expect(res.status).toBe(200);
       texts.push(...res.body.items.map((h: any) => h.text));
     }
@@ -63,13 +86,31 @@ test("no query in any mode returns another tenant's chunks", async () => {
 test("row-level security hides another tenant's chunks even from a query that names its base", async () => {
   // Act: the search SQL itself, as tenant B, pointed at tenant A's knowledge base
   const viaSearch = await stack.platform.db.withTenant({ tenantId: b.tenantId }, (tx) =>
-    searchChunks(tx, { knowledgeBaseId: a.kbId, dimensions: 384, query: 'xylophone-omega launch code', vector: embedLocal(SECRET), topK: 50 }));
+    searchChunks(tx, {
+      knowledgeBaseId: a.kbId,
+      dimensions: 384,
+      query: 'xylophone-omega launch code',
+      vector: embedLocal(SECRET),
+      topK: 50,
+    }),
+  );
   const visible = await stack.platform.db.withTenant({ tenantId: b.tenantId }, async (tx) =>
-    rowsOf<{ tenant_id: string }>(await tx.execute(sql`select tenant_id from chunks`)));
-  const planted = await stack.platform.db.withTenant({ tenantId: b.tenantId }, (tx) =>
-    tx.execute(sql`insert into chunks (tenant_id, knowledge_base_id, document_id, generation, ordinal, text, text_hash, start_offset, end_offset, dims)
-                   values (${a.tenantId}, ${a.kbId}, ${a.docId}, 1, 99, 'planted', 'x', 0, 7, 384)`)).then(() => 'inserted', (e) => String(e?.cause?.message ?? e?.message));
-  const ownerView = rowsOf<{ n: number }>(await stack.platform.db.owner.execute(sql`select count(*)::int as n from chunks where knowledge_base_id = ${a.kbId}`));
+    rowsOf<{ tenant_id: string }>(await tx.execute(sql`select tenant_id from chunks`)),
+  );
+  const planted = await stack.platform.db
+    .withTenant({ tenantId: b.tenantId }, (tx) =>
+      tx.execute(sql`insert into chunks (tenant_id, knowledge_base_id, document_id, generation, ordinal, text, text_hash, start_offset, end_offset, dims)
+                   values (${a.tenantId}, ${a.kbId}, ${a.docId}, 1, 99, 'planted', 'x', 0, 7, 384)`),
+    )
+    .then(
+      () => 'inserted',
+      (e) => String(e?.cause?.message ?? e?.message),
+    );
+  const ownerView = rowsOf<{ n: number }>(
+    await stack.platform.db.owner.execute(
+      sql`select count(*)::int as n from chunks where knowledge_base_id = ${a.kbId}`,
+    ),
+  );
 
   // Assess
   expect(viaSearch).toEqual([]);
@@ -83,8 +124,14 @@ test('the full-text candidate function applies the tenant itself, whatever its a
   // Arrange: a budget of 1 row forces the coverage-tier path as well as the exact one
   const call = (tenantId: string | null, kbId: string, budget: number) => {
     const run = async (tx: Parameters<Parameters<typeof stack.platform.db.withoutTenant>[0]>[0]) =>
-      rowsOf<{ id: string }>(await tx.execute(sql`select id from chunk_text_search(${kbId}::uuid, 'xylophone-omega launch code bluefin', 50, null, null, ${budget}::int)`));
-    return tenantId ? stack.platform.db.withTenant({ tenantId }, run) : stack.platform.db.withoutTenant(run);
+      rowsOf<{ id: string }>(
+        await tx.execute(
+          sql`select id from chunk_text_search(${kbId}::uuid, 'xylophone-omega launch code bluefin', 50, null, null, ${budget}::int)`,
+        ),
+      );
+    return tenantId
+      ? stack.platform.db.withTenant({ tenantId }, run)
+      : stack.platform.db.withoutTenant(run);
   };
 
   // Act

@@ -17,27 +17,48 @@ beforeAll(async () => {
   stack = await startTestStack();
   const token = await stack.adminToken();
   tenantId = (await stack.call('GET', '/v1/me', { token })).body.tenant.id;
-  kbId = (await stack.call('POST', '/v1/knowledge-bases', { token, body: { name: 'handbook', embeddingModel: 'local' } })).body.id;
-  for (const d of DOCS) await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, { token, body: { title: d.title, text: d.text } });
+  kbId = (
+    await stack.call('POST', '/v1/knowledge-bases', {
+      token,
+      body: { name: 'handbook', embeddingModel: 'local' },
+    })
+  ).body.id;
+  for (const d of DOCS)
+    await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, {
+      token,
+      body: { title: d.title, text: d.text },
+    });
   await stack.executions.idle();
 });
 afterAll(async () => stack?.close());
 
 const textSearch = (query: string, limit: number, budget: number) =>
   stack.platform.db.withTenant({ tenantId }, async (tx) =>
-    rowsOf<{ id: string; rank: number }>(await tx.execute(sql`select id, rank from chunk_text_search(${kbId}::uuid, ${query}::text, ${limit}::int, null, null, ${budget}::int)`)));
+    rowsOf<{ id: string; rank: number }>(
+      await tx.execute(
+        sql`select id, rank from chunk_text_search(${kbId}::uuid, ${query}::text, ${limit}::int, null, null, ${budget}::int)`,
+      ),
+    ),
+  );
 
 const anyTermMatches = (query: string) =>
-  stack.platform.db.withTenant({ tenantId }, async (tx) =>
-    rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from chunks
-      where knowledge_base_id = ${kbId} and tsv @@ replace(plainto_tsquery('english', ${query})::text, ' & ', ' | ')::tsquery`))[0].n);
+  stack.platform.db.withTenant(
+    { tenantId },
+    async (tx) =>
+      rowsOf<{ n: number }>(
+        await tx.execute(sql`select count(*)::int as n from chunks
+      where knowledge_base_id = ${kbId} and tsv @@ replace(plainto_tsquery('english', ${query})::text, ' & ', ' | ')::tsquery`),
+      )[0].n,
+  );
 
 test('within the budget the ranking is exact: every match, best first', async () => {
   const query = 'rotate API keys and revoke refresh tokens';
   const all = await textSearch(query, 1000, 1000);
 
   expect(all.length).toBe(await anyTermMatches(query));
-  expect(all.map((r) => Number(r.rank))).toEqual([...all.map((r) => Number(r.rank))].sort((x, y) => y - x));
+  expect(all.map((r) => Number(r.rank))).toEqual(
+    [...all.map((r) => Number(r.rank))].sort((x, y) => y - x),
+  );
 });
 
 test('a budget far below the matches keeps the best-covered chunks on top and still fills the list', async () => {
@@ -56,11 +77,15 @@ test('a budget far below the matches keeps the best-covered chunks on top and st
     const bounded = await textSearch(query, limit, budget);
     // Assess: a full list, best first, and the ranks are the exact ts_rank values
     expect(bounded).toHaveLength(Math.min(limit, exact.length));
-    expect(bounded.map((r) => Number(r.rank))).toEqual([...bounded.map((r) => Number(r.rank))].sort((x, y) => y - x));
+    expect(bounded.map((r) => Number(r.rank))).toEqual(
+      [...bounded.map((r) => Number(r.rank))].sort((x, y) => y - x),
+    );
     if (Number(bounded[0].rank) === Number(exact[0].rank)) topSame++;
     const exactIds = new Set(exact.map((r) => r.id));
     overlap += bounded.filter((r) => exactIds.has(r.id)).length / exact.length;
   }
-  process.stdout.write(`bounded text search (budget ${budget}): top score kept ${topSame}/${broad.length}, top-${limit} overlap ${(overlap / broad.length).toFixed(2)}\n`);
+  process.stdout.write(
+    `bounded text search (budget ${budget}): top score kept ${topSame}/${broad.length}, top-${limit} overlap ${(overlap / broad.length).toFixed(2)}\n`,
+  );
   expect(topSame / broad.length).toBeGreaterThan(0.9);
 });

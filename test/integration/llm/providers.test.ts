@@ -9,11 +9,24 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AppError } from '../../../shared/errors';
 import { createAnthropicAdapter } from '../../../shared/llm/providers/anthropic';
-import { COMPATIBLE_PLACEHOLDER_KEY, createCompatibleAdapter } from '../../../shared/llm/providers/compatible';
+import {
+  COMPATIBLE_PLACEHOLDER_KEY,
+  createCompatibleAdapter,
+} from '../../../shared/llm/providers/compatible';
 import { createGeminiAdapter } from '../../../shared/llm/providers/gemini';
 import { createOpenAIAdapter } from '../../../shared/llm/providers/openai';
-import type { ModelCallRequest, ProviderAdapter, ProviderCredentials } from '../../../shared/llm/types';
-import { createAnthropicFake, createGeminiFake, createOpenAIFake, type FakeProviderServer, type Scenario } from '../../fakes/providers';
+import type {
+  ModelCallRequest,
+  ProviderAdapter,
+  ProviderCredentials,
+} from '../../../shared/llm/types';
+import {
+  createAnthropicFake,
+  createGeminiFake,
+  createOpenAIFake,
+  type FakeProviderServer,
+  type Scenario,
+} from '../../fakes/providers';
 
 /** Deliberately shaped like no known vendor key, so only literal scrubbing can hide it. */
 const KEY = 'tk-live-7Qx9ZpL2mVn4RsT8wY1bHq';
@@ -36,9 +49,19 @@ beforeAll(async () => {
     createAnthropicFake({ apiKey: KEY }),
     createGeminiFake({ apiKey: KEY }),
   ]);
-  const adapters = [createOpenAIAdapter(), createCompatibleAdapter(), createAnthropicAdapter(), createGeminiAdapter()];
+  const adapters = [
+    createOpenAIAdapter(),
+    createCompatibleAdapter(),
+    createAnthropicAdapter(),
+    createGeminiAdapter(),
+  ];
   NAMES.forEach((name, i) => {
-    targets[name] = { name, adapter: adapters[i], fake: fakes[i], creds: { apiKey: KEY, baseUrl: fakes[i].baseUrl } };
+    targets[name] = {
+      name,
+      adapter: adapters[i],
+      fake: fakes[i],
+      creds: { apiKey: KEY, baseUrl: fakes[i].baseUrl },
+    };
   });
 });
 
@@ -63,7 +86,12 @@ const BASIC: ModelCallRequest = {
   timeoutMs: 5_000,
 };
 
-async function failure(t: Target, scenario: Scenario | undefined, request: ModelCallRequest = BASIC, creds: ProviderCredentials = t.creds): Promise<AppError> {
+async function failure(
+  t: Target,
+  scenario: Scenario | undefined,
+  request: ModelCallRequest = BASIC,
+  creds: ProviderCredentials = t.creds,
+): Promise<AppError> {
   if (scenario) t.fake.enqueue(scenario);
   try {
     await t.adapter.call(request, creds);
@@ -88,47 +116,150 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { label: '429 with Retry-After in seconds', scenario: { kind: 'throttle', retryAfter: '7' }, expectName: 'ProviderThrottled', retryAfterMs: 7_000 },
-  { label: '429 with fractional Retry-After', scenario: { kind: 'throttle', retryAfter: '1.5' }, expectName: 'ProviderThrottled', retryAfterMs: 1_500 },
-  { label: '429 with retry-after-ms', scenario: { kind: 'throttle', retryAfterMs: '2500', retryAfter: '3' }, expectName: 'ProviderThrottled', retryAfterMs: 2_500 },
+  {
+    label: '429 with Retry-After in seconds',
+    scenario: { kind: 'throttle', retryAfter: '7' },
+    expectName: 'ProviderThrottled',
+    retryAfterMs: 7_000,
+  },
+  {
+    label: '429 with fractional Retry-After',
+    scenario: { kind: 'throttle', retryAfter: '1.5' },
+    expectName: 'ProviderThrottled',
+    retryAfterMs: 1_500,
+  },
+  {
+    label: '429 with retry-after-ms',
+    scenario: { kind: 'throttle', retryAfterMs: '2500', retryAfter: '3' },
+    expectName: 'ProviderThrottled',
+    retryAfterMs: 2_500,
+  },
   {
     label: '429 with Retry-After as an HTTP date',
     scenario: () => ({ kind: 'throttle', retryAfter: new Date(Date.now() + 30_000).toUTCString() }),
     expectName: 'ProviderThrottled',
     retryAfterMs: [27_000, 30_000],
   },
-  { label: '429 without any retry hint', scenario: { kind: 'throttle' }, expectName: 'ProviderThrottled', retryAfterMs: 'none' },
-  { label: '429 with google.rpc.RetryInfo in the body', scenario: { kind: 'throttle', retryDelay: '4s' }, expectName: 'ProviderThrottled', retryAfterMs: 4_000, only: ['gemini'] },
-  { label: '500', scenario: { kind: 'serverError', status: 500 }, expectName: 'ProviderUnavailable' },
-  { label: '503', scenario: { kind: 'serverError', status: 503 }, expectName: 'ProviderUnavailable' },
-  { label: '502', scenario: { kind: 'serverError', status: 502 }, expectName: 'ProviderUnavailable' },
-  { label: '529 overloaded', scenario: { kind: 'serverError', status: 529 }, expectName: 'ProviderUnavailable', only: ['anthropic'] },
-  { label: 'malformed JSON in a 200', scenario: { kind: 'malformed' }, expectName: 'ProviderUnavailable' },
-  { label: 'malformed JSON in a 500', scenario: { kind: 'malformed', status: 500 }, expectName: 'ProviderUnavailable' },
-  { label: 'a 200 that is not JSON at all', scenario: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: '<html>Bad Gateway</html>' }, expectName: 'ProviderUnavailable' },
+  {
+    label: '429 without any retry hint',
+    scenario: { kind: 'throttle' },
+    expectName: 'ProviderThrottled',
+    retryAfterMs: 'none',
+  },
+  {
+    label: '429 with google.rpc.RetryInfo in the body',
+    scenario: { kind: 'throttle', retryDelay: '4s' },
+    expectName: 'ProviderThrottled',
+    retryAfterMs: 4_000,
+    only: ['gemini'],
+  },
+  {
+    label: '500',
+    scenario: { kind: 'serverError', status: 500 },
+    expectName: 'ProviderUnavailable',
+  },
+  {
+    label: '503',
+    scenario: { kind: 'serverError', status: 503 },
+    expectName: 'ProviderUnavailable',
+  },
+  {
+    label: '502',
+    scenario: { kind: 'serverError', status: 502 },
+    expectName: 'ProviderUnavailable',
+  },
+  {
+    label: '529 overloaded',
+    scenario: { kind: 'serverError', status: 529 },
+    expectName: 'ProviderUnavailable',
+    only: ['anthropic'],
+  },
+  {
+    label: 'malformed JSON in a 200',
+    scenario: { kind: 'malformed' },
+    expectName: 'ProviderUnavailable',
+  },
+  {
+    label: 'malformed JSON in a 500',
+    scenario: { kind: 'malformed', status: 500 },
+    expectName: 'ProviderUnavailable',
+  },
+  {
+    label: 'a 200 that is not JSON at all',
+    scenario: {
+      kind: 'raw',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '<html>Bad Gateway</html>',
+    },
+    expectName: 'ProviderUnavailable',
+  },
   {
     label: 'a 200 JSON body with no answer in it',
     scenario: (name) => ({
       kind: 'raw',
       status: 200,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(name === 'openai' || name === 'compatible' ? { id: 'chatcmpl-empty', object: 'chat.completion', created: 1, model: 'm', choices: [] } : {}),
+      body: JSON.stringify(
+        name === 'openai' || name === 'compatible'
+          ? { id: 'chatcmpl-empty', object: 'chat.completion', created: 1, model: 'm', choices: [] }
+          : {},
+      ),
     }),
     expectName: 'ProviderUnavailable',
   },
   { label: 'connection reset', scenario: { kind: 'reset' }, expectName: 'ProviderUnavailable' },
-  { label: 'context-length error', scenario: { kind: 'contextLength' }, expectName: 'ContextTooLong' },
-  { label: 'content filter (answer withheld)', scenario: { kind: 'contentFilter' }, expectName: 'ContentFiltered' },
-  { label: 'content filter (4xx content_filter code)', scenario: { kind: 'contentFilter', as: 'error' }, expectName: 'ContentFiltered', only: ['openai', 'compatible'] },
-  { label: 'content filter (candidate finishReason SAFETY)', scenario: { kind: 'contentFilter', as: 'candidate' }, expectName: 'ContentFiltered', only: ['gemini'] },
+  {
+    label: 'context-length error',
+    scenario: { kind: 'contextLength' },
+    expectName: 'ContextTooLong',
+  },
+  {
+    label: 'content filter (answer withheld)',
+    scenario: { kind: 'contentFilter' },
+    expectName: 'ContentFiltered',
+  },
+  {
+    label: 'content filter (4xx content_filter code)',
+    scenario: { kind: 'contentFilter', as: 'error' },
+    expectName: 'ContentFiltered',
+    only: ['openai', 'compatible'],
+  },
+  {
+    label: 'content filter (candidate finishReason SAFETY)',
+    scenario: { kind: 'contentFilter', as: 'candidate' },
+    expectName: 'ContentFiltered',
+    only: ['gemini'],
+  },
   { label: 'auth error', scenario: { kind: 'auth' }, expectName: 'ProviderAuthError' },
-  { label: 'auth error echoing the key', scenario: { kind: 'auth', echoKey: true }, expectName: 'ProviderAuthError' },
-  { label: '403 permission denied', scenario: { kind: 'auth', status: 403 }, expectName: 'ProviderAuthError' },
-  { label: 'unknown model (404)', scenario: { kind: 'badRequest', status: 404 }, expectName: 'InvalidRequest' },
-  { label: 'other 400', scenario: { kind: 'badRequest', status: 400 }, expectName: 'InvalidRequest' },
+  {
+    label: 'auth error echoing the key',
+    scenario: { kind: 'auth', echoKey: true },
+    expectName: 'ProviderAuthError',
+  },
+  {
+    label: '403 permission denied',
+    scenario: { kind: 'auth', status: 403 },
+    expectName: 'ProviderAuthError',
+  },
+  {
+    label: 'unknown model (404)',
+    scenario: { kind: 'badRequest', status: 404 },
+    expectName: 'InvalidRequest',
+  },
+  {
+    label: 'other 400',
+    scenario: { kind: 'badRequest', status: 400 },
+    expectName: 'InvalidRequest',
+  },
   {
     label: 'a proxy error page quoting the Authorization header',
-    scenario: { kind: 'raw', status: 502, headers: { 'content-type': 'text/plain' }, body: `upstream failed; request headers: {"Authorization": "Bearer ${KEY}", "x-goog-api-key": "${KEY}"}` },
+    scenario: {
+      kind: 'raw',
+      status: 502,
+      headers: { 'content-type': 'text/plain' },
+      body: `upstream failed; request headers: {"Authorization": "Bearer ${KEY}", "x-goog-api-key": "${KEY}"}`,
+    },
     expectName: 'ProviderUnavailable',
   },
 ];
@@ -143,12 +274,14 @@ describe.each(NAMES)('%s adapter: failure classification', (name) => {
     expect(err.name).toBe(c.expectName);
     expect(err.message.startsWith(`${name}:`)).toBe(true);
     expect(t.fake.calls).toBe(1); // no SDK-internal retry
-    if (c.retryAfterMs === 'none') expect((err as { retryAfterMs?: number }).retryAfterMs).toBeUndefined();
+    if (c.retryAfterMs === 'none')
+      expect((err as { retryAfterMs?: number }).retryAfterMs).toBeUndefined();
     else if (Array.isArray(c.retryAfterMs)) {
       const ms = (err as { retryAfterMs?: number }).retryAfterMs!;
       expect(ms).toBeGreaterThanOrEqual(c.retryAfterMs[0]);
       expect(ms).toBeLessThanOrEqual(c.retryAfterMs[1]);
-    } else if (c.retryAfterMs !== undefined) expect((err as { retryAfterMs?: number }).retryAfterMs).toBe(c.retryAfterMs);
+    } else if (c.retryAfterMs !== undefined)
+      expect((err as { retryAfterMs?: number }).retryAfterMs).toBe(c.retryAfterMs);
   });
 
   it('a hung server is cut off at request.timeoutMs as ProviderUnavailable, after one request', async () => {
@@ -163,7 +296,7 @@ describe.each(NAMES)('%s adapter: failure classification', (name) => {
     expect(t.fake.calls).toBe(1);
   });
 
-  it('a wrong key gets the provider\'s own auth answer: ProviderAuthError', async () => {
+  it("a wrong key gets the provider's own auth answer: ProviderAuthError", async () => {
     const t = targets[name];
     const wrong = 'tk-wrong-key-5dJ8aQ2Lw0Xy';
     const err = await failure(t, undefined, BASIC, { ...t.creds, apiKey: wrong });
@@ -175,7 +308,10 @@ describe.each(NAMES)('%s adapter: failure classification', (name) => {
   it('connection refused is ProviderUnavailable', async () => {
     const t = targets[name];
     const port = await closedPort();
-    const base = name === 'openai' || name === 'compatible' ? `http://127.0.0.1:${port}/v1` : `http://127.0.0.1:${port}`;
+    const base =
+      name === 'openai' || name === 'compatible'
+        ? `http://127.0.0.1:${port}/v1`
+        : `http://127.0.0.1:${port}`;
     const err = await failure(t, undefined, BASIC, { ...t.creds, baseUrl: base });
     provoked.push({ where: `${name}: refused`, error: err });
     expect(err.name).toBe('ProviderUnavailable');
@@ -221,7 +357,12 @@ describe('request mapping on the wire', () => {
       temperature: 0.3,
       max_completion_tokens: 256,
     });
-    expect(out).toMatchObject({ text: 'Hello from the fake openai server.', toolCalls: [], finishReason: 'stop', model: 'test-model-1-2025-04-14' });
+    expect(out).toMatchObject({
+      text: 'Hello from the fake openai server.',
+      toolCalls: [],
+      finishReason: 'stop',
+      model: 'test-model-1-2025-04-14',
+    });
   });
 
   it('compatible: same wire with max_tokens, and a placeholder Bearer token when no key is set', async () => {
@@ -264,7 +405,11 @@ describe('request mapping on the wire', () => {
         { role: 'user', content: 'Second question' },
       ],
     });
-    expect(out).toMatchObject({ text: 'Hello from the fake anthropic server.', finishReason: 'stop', model: 'test-model-1-20250514' });
+    expect(out).toMatchObject({
+      text: 'Hello from the fake anthropic server.',
+      finishReason: 'stop',
+      model: 'test-model-1-20250514',
+    });
   });
 
   it('anthropic: max_tokens defaults when the request has none (the API requires it)', async () => {
@@ -289,36 +434,57 @@ describe('request mapping on the wire', () => {
       systemInstruction: { parts: [{ text: 'You are terse.' }] },
       generationConfig: { temperature: 0.3, maxOutputTokens: 256 },
     });
-    expect(out).toMatchObject({ text: 'Hello from the fake gemini server.', finishReason: 'stop', model: 'test-model-1' });
+    expect(out).toMatchObject({
+      text: 'Hello from the fake gemini server.',
+      finishReason: 'stop',
+      model: 'test-model-1',
+    });
   });
 });
 
 describe('structured output (JSON schema)', () => {
   const strictSchema = {
     type: 'object',
-    properties: { verdict: { type: 'string', enum: ['approve', 'reject'] }, score: { type: 'number' } },
+    properties: {
+      verdict: { type: 'string', enum: ['approve', 'reject'] },
+      score: { type: 'number' },
+    },
     required: ['verdict', 'score'],
     additionalProperties: false,
   };
   const looseSchema = { type: 'object', properties: { summary: { type: 'string' } } };
   const answer = { verdict: 'approve', score: 0.9 };
 
-  it.each(['openai', 'compatible'] as const)('%s: response_format json_schema, strict only when the schema allows it', async (name) => {
-    const t = targets[name];
-    t.fake.enqueue({ kind: 'success', reply: { json: answer } }, { kind: 'success', reply: { json: { summary: 's' } } });
-    const out = await t.adapter.call({ ...BASIC, outputSchema: strictSchema }, t.creds);
-    expect(JSON.parse(out.text)).toEqual(answer);
-    expect(t.fake.requests[0].body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'output', schema: strictSchema, strict: true } });
-    await t.adapter.call({ ...BASIC, outputSchema: looseSchema }, t.creds);
-    expect(t.fake.requests[1].body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'output', schema: looseSchema, strict: false } });
-  });
+  it.each(['openai', 'compatible'] as const)(
+    '%s: response_format json_schema, strict only when the schema allows it',
+    async (name) => {
+      const t = targets[name];
+      t.fake.enqueue(
+        { kind: 'success', reply: { json: answer } },
+        { kind: 'success', reply: { json: { summary: 's' } } },
+      );
+      const out = await t.adapter.call({ ...BASIC, outputSchema: strictSchema }, t.creds);
+      expect(JSON.parse(out.text)).toEqual(answer);
+      expect(t.fake.requests[0].body.response_format).toEqual({
+        type: 'json_schema',
+        json_schema: { name: 'output', schema: strictSchema, strict: true },
+      });
+      await t.adapter.call({ ...BASIC, outputSchema: looseSchema }, t.creds);
+      expect(t.fake.requests[1].body.response_format).toEqual({
+        type: 'json_schema',
+        json_schema: { name: 'output', schema: looseSchema, strict: false },
+      });
+    },
+  );
 
   it('anthropic: output_config.format json_schema', async () => {
     const t = targets.anthropic;
     t.fake.enqueue({ kind: 'success', reply: { json: answer } });
     const out = await t.adapter.call({ ...BASIC, outputSchema: strictSchema }, t.creds);
     expect(JSON.parse(out.text)).toEqual(answer);
-    expect(t.fake.requests[0].body.output_config).toEqual({ format: { type: 'json_schema', schema: strictSchema } });
+    expect(t.fake.requests[0].body.output_config).toEqual({
+      format: { type: 'json_schema', schema: strictSchema },
+    });
   });
 
   it('gemini: responseMimeType application/json + responseJsonSchema', async () => {
@@ -326,64 +492,133 @@ describe('structured output (JSON schema)', () => {
     t.fake.enqueue({ kind: 'success', reply: { json: answer } });
     const out = await t.adapter.call({ ...BASIC, outputSchema: strictSchema }, t.creds);
     expect(JSON.parse(out.text)).toEqual(answer);
-    expect(t.fake.requests[0].body.generationConfig).toEqual({ temperature: 0.3, maxOutputTokens: 256, responseMimeType: 'application/json', responseJsonSchema: strictSchema });
+    expect(t.fake.requests[0].body.generationConfig).toEqual({
+      temperature: 0.3,
+      maxOutputTokens: 256,
+      responseMimeType: 'application/json',
+      responseJsonSchema: strictSchema,
+    });
   });
 });
 
 describe('tool calls', () => {
   const tools = [
-    { name: 'search_docs', description: 'Search the knowledge base', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } },
-    { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    {
+      name: 'search_docs',
+      description: 'Search the knowledge base',
+      parameters: {
+        type: 'object',
+        properties: { query: { type: 'string' } },
+        required: ['query'],
+      },
+    },
+    {
+      name: 'get_weather',
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    },
   ];
   const calls = [
     { id: 'call_A1', name: 'search_docs', arguments: { query: 'refund policy' } },
     { id: 'call_B2', name: 'get_weather', arguments: { city: 'Cairo' } },
   ];
 
-  it.each(NAMES)('%s: tools mapped to the provider form, tool calls read back with ids and arguments', async (name) => {
-    const t = targets[name];
-    t.fake.enqueue({ kind: 'success', reply: { toolCalls: calls } });
-    const out = await t.adapter.call({ ...BASIC, tools }, t.creds);
-    expect(out.toolCalls).toEqual(calls);
-    expect(out.finishReason).toBe('tool_calls');
-    const body = t.fake.requests[0].body;
-    if (name === 'openai' || name === 'compatible') {
-      expect(body.tools).toEqual([
-        { type: 'function', function: { name: 'search_docs', description: 'Search the knowledge base', parameters: tools[0].parameters } },
-        { type: 'function', function: { name: 'get_weather', parameters: tools[1].parameters } },
-      ]);
-    } else if (name === 'anthropic') {
-      expect(body.tools).toEqual([
-        { name: 'search_docs', description: 'Search the knowledge base', input_schema: tools[0].parameters },
-        { name: 'get_weather', input_schema: tools[1].parameters },
-      ]);
-    } else {
-      expect(body.tools).toEqual([
-        {
-          functionDeclarations: [
-            { name: 'search_docs', description: 'Search the knowledge base', parametersJsonSchema: tools[0].parameters },
-            { name: 'get_weather', parametersJsonSchema: tools[1].parameters },
-          ],
-        },
-      ]);
-    }
-  });
+  it.each(NAMES)(
+    '%s: tools mapped to the provider form, tool calls read back with ids and arguments',
+    async (name) => {
+      const t = targets[name];
+      t.fake.enqueue({ kind: 'success', reply: { toolCalls: calls } });
+      const out = await t.adapter.call({ ...BASIC, tools }, t.creds);
+      expect(out.toolCalls).toEqual(calls);
+      expect(out.finishReason).toBe('tool_calls');
+      const body = t.fake.requests[0].body;
+      if (name === 'openai' || name === 'compatible') {
+        expect(body.tools).toEqual([
+          {
+            type: 'function',
+            function: {
+              name: 'search_docs',
+              description: 'Search the knowledge base',
+              parameters: tools[0].parameters,
+            },
+          },
+          { type: 'function', function: { name: 'get_weather', parameters: tools[1].parameters } },
+        ]);
+      } else if (name === 'anthropic') {
+        expect(body.tools).toEqual([
+          {
+            name: 'search_docs',
+            description: 'Search the knowledge base',
+            input_schema: tools[0].parameters,
+          },
+          { name: 'get_weather', input_schema: tools[1].parameters },
+        ]);
+      } else {
+        expect(body.tools).toEqual([
+          {
+            functionDeclarations: [
+              {
+                name: 'search_docs',
+                description: 'Search the knowledge base',
+                parametersJsonSchema: tools[0].parameters,
+              },
+              { name: 'get_weather', parametersJsonSchema: tools[1].parameters },
+            ],
+          },
+        ]);
+      }
+    },
+  );
 
   it('gemini: a functionCall without id gets a stable generated one', async () => {
     const t = targets.gemini;
-    t.fake.enqueue({ kind: 'success', reply: { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] } });
+    t.fake.enqueue({
+      kind: 'success',
+      reply: { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] },
+    });
     const out = await t.adapter.call({ ...BASIC, tools }, t.creds);
-    expect(out.toolCalls).toEqual([{ id: 'call_0_get_weather', name: 'get_weather', arguments: { city: 'Oslo' } }]);
+    expect(out.toolCalls).toEqual([
+      { id: 'call_0_get_weather', name: 'get_weather', arguments: { city: 'Oslo' } },
+    ]);
   });
 
   it('openai: tool-call arguments that are not JSON are an OutputSchemaMismatch', async () => {
     const t = targets.openai;
     const body = {
-      id: 'chatcmpl-x', object: 'chat.completion', created: 1, model: 'm',
-      choices: [{ index: 0, finish_reason: 'tool_calls', logprobs: null, message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Oslo' } }] } }],
+      id: 'chatcmpl-x',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          logprobs: null,
+          message: {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            tool_calls: [
+              {
+                id: 'c1',
+                type: 'function',
+                function: { name: 'get_weather', arguments: '{"city": "Oslo' },
+              },
+            ],
+          },
+        },
+      ],
       usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
     };
-    const err = await failure(t, { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, { ...BASIC, tools });
+    const err = await failure(
+      t,
+      {
+        kind: 'raw',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      { ...BASIC, tools },
+    );
     expect(err.name).toBe('OutputSchemaMismatch');
   });
 });
@@ -392,34 +627,62 @@ describe('token usage from the provider response', () => {
   it('openai / compatible: prompt_tokens, completion_tokens, prompt_tokens_details.cached_tokens', async () => {
     for (const name of ['openai', 'compatible'] as const) {
       const t = targets[name];
-      t.fake.enqueue({ kind: 'success', reply: { usage: { input: 1200, output: 300, cached: 1024 }, model: 'gpt-4.1-mini-2025-04-14' } });
+      t.fake.enqueue({
+        kind: 'success',
+        reply: {
+          usage: { input: 1200, output: 300, cached: 1024 },
+          model: 'gpt-4.1-mini-2025-04-14',
+        },
+      });
       const out = await t.adapter.call(BASIC, t.creds);
-      expect(out).toMatchObject({ inputTokens: 1200, outputTokens: 300, cachedInputTokens: 1024, model: 'gpt-4.1-mini-2025-04-14' });
+      expect(out).toMatchObject({
+        inputTokens: 1200,
+        outputTokens: 300,
+        cachedInputTokens: 1024,
+        model: 'gpt-4.1-mini-2025-04-14',
+      });
     }
   });
 
   it('anthropic: input counts cache reads and writes too; cached = cache_read_input_tokens', async () => {
     const t = targets.anthropic;
-    t.fake.enqueue({ kind: 'success', reply: { usage: { input: 200, output: 300, cached: 1000, cacheWrite: 50 } } });
+    t.fake.enqueue({
+      kind: 'success',
+      reply: { usage: { input: 200, output: 300, cached: 1000, cacheWrite: 50 } },
+    });
     const out = await t.adapter.call(BASIC, t.creds);
     expect(out).toMatchObject({ inputTokens: 1250, outputTokens: 300, cachedInputTokens: 1000 });
   });
 
   it('gemini: promptTokenCount, candidates + thoughts tokens, cachedContentTokenCount', async () => {
     const t = targets.gemini;
-    t.fake.enqueue({ kind: 'success', reply: { usage: { input: 1200, output: 300, cached: 1000, reasoning: 40 }, model: 'gemini-2.5-flash-001' } });
+    t.fake.enqueue({
+      kind: 'success',
+      reply: {
+        usage: { input: 1200, output: 300, cached: 1000, reasoning: 40 },
+        model: 'gemini-2.5-flash-001',
+      },
+    });
     const out = await t.adapter.call(BASIC, t.creds);
-    expect(out).toMatchObject({ inputTokens: 1200, outputTokens: 340, cachedInputTokens: 1000, model: 'gemini-2.5-flash-001' });
+    expect(out).toMatchObject({
+      inputTokens: 1200,
+      outputTokens: 340,
+      cachedInputTokens: 1000,
+      model: 'gemini-2.5-flash-001',
+    });
   });
 });
 
 describe('configuration errors never reach the network', () => {
-  it.each(['openai', 'anthropic', 'gemini'] as const)('%s without a key: ProviderAuthError, no request', async (name) => {
-    const t = targets[name];
-    const err = await failure(t, undefined, BASIC, { baseUrl: t.fake.baseUrl });
-    expect(err.name).toBe('ProviderAuthError');
-    expect(t.fake.calls).toBe(0);
-  });
+  it.each(['openai', 'anthropic', 'gemini'] as const)(
+    '%s without a key: ProviderAuthError, no request',
+    async (name) => {
+      const t = targets[name];
+      const err = await failure(t, undefined, BASIC, { baseUrl: t.fake.baseUrl });
+      expect(err.name).toBe('ProviderAuthError');
+      expect(t.fake.calls).toBe(0);
+    },
+  );
 
   it('compatible without a base URL: InvalidRequest', async () => {
     const err = await failure(targets.compatible, undefined, BASIC, { apiKey: KEY });
@@ -432,12 +695,21 @@ describe('configuration errors never reach the network', () => {
 // the key never leaks
 
 describe('the API key never appears in an error', () => {
-  it.each(NAMES)('%s: echoed keys are scrubbed from message, JSON, stack and cause', async (name) => {
-    const t = targets[name];
-    for (const scenario of [{ kind: 'auth', echoKey: true }, { kind: 'auth' }, { kind: 'throttle', retryAfter: '1' }, { kind: 'malformed' }, { kind: 'reset' }] as Scenario[]) {
-      provoked.push({ where: `${name}: ${scenario.kind}`, error: await failure(t, scenario) });
-    }
-  });
+  it.each(NAMES)(
+    '%s: echoed keys are scrubbed from message, JSON, stack and cause',
+    async (name) => {
+      const t = targets[name];
+      for (const scenario of [
+        { kind: 'auth', echoKey: true },
+        { kind: 'auth' },
+        { kind: 'throttle', retryAfter: '1' },
+        { kind: 'malformed' },
+        { kind: 'reset' },
+      ] as Scenario[]) {
+        provoked.push({ where: `${name}: ${scenario.kind}`, error: await failure(t, scenario) });
+      }
+    },
+  );
 
   it('no provoked error anywhere in this suite mentions the key', () => {
     expect(provoked.length).toBeGreaterThan(4 * CASES.length - 10);

@@ -14,11 +14,17 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.asl.json'));
 
 function walk(node: unknown, visit: (key: string, value: unknown) => void): void {
   if (Array.isArray(node)) node.forEach((n) => walk(n, visit));
-  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) { visit(k, v); walk(v, visit); }
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      visit(k, v);
+      walk(v, visit);
+    }
 }
 
 test('every ASL file is declared by exactly one manifest state machine', () => {
-  const declared = Object.values(stateMachines).map((m) => m.asl).sort();
+  const declared = Object.values(stateMachines)
+    .map((m) => m.asl)
+    .sort();
   expect(files.sort()).toEqual(declared);
 });
 
@@ -29,8 +35,15 @@ describe.each(Object.entries(stateMachines))('%s', (name, machine) => {
   test('uses JSONPath only: no JSONata, no Assign, no QueryLanguage switch', () => {
     const offenders: string[] = [];
     walk(definition, (k, v) => {
-      if (k === 'Assign' || k === 'Arguments' || k === 'Output' || (k === 'QueryLanguage' && v !== 'JSONPath')) offenders.push(k);
-      if (typeof v === 'string' && /\{%.*%\}/s.test(v)) offenders.push(`JSONata expression in ${k}`);
+      if (
+        k === 'Assign' ||
+        k === 'Arguments' ||
+        k === 'Output' ||
+        (k === 'QueryLanguage' && v !== 'JSONPath')
+      )
+        offenders.push(k);
+      if (typeof v === 'string' && /\{%.*%\}/s.test(v))
+        offenders.push(`JSONata expression in ${k}`);
     });
     expect(offenders).toEqual([]);
   });
@@ -52,14 +65,18 @@ describe.each(Object.entries(stateMachines))('%s', (name, machine) => {
     };
     collect(definition.States);
     for (const [state, fn] of Object.entries(machine.tasks)) {
-      expect({ state, arn: seen[state] }).toEqual({ state, arn: `\${${functionArnPlaceholder(fn as never)}}` });
+      expect({ state, arn: seen[state] }).toEqual({
+        state,
+        arn: `\${${functionArnPlaceholder(fn as never)}}`,
+      });
     }
   });
 
   test('no Retry block retries BudgetExceeded or validation errors', () => {
     const retried: string[] = [];
     walk(definition, (k, v) => {
-      if (k === 'Retry') for (const r of v as { ErrorEquals: string[] }[]) retried.push(...r.ErrorEquals);
+      if (k === 'Retry')
+        for (const r of v as { ErrorEquals: string[] }[]) retried.push(...r.ErrorEquals);
     });
     expect(retried).not.toEqual(expect.arrayContaining(['BudgetExceeded']));
     expect(retried).not.toEqual(expect.arrayContaining(['ValidationError']));

@@ -1,9 +1,20 @@
-import { ACCESS_TOKEN_TTL_SECONDS, newApiKey, parseApiKey, sha256, signAccessToken, verifyAccessToken } from '../../../shared/auth/tokens';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  newApiKey,
+  parseApiKey,
+  sha256,
+  signAccessToken,
+  verifyAccessToken,
+} from '../../../shared/auth/tokens';
 import { hashPassword, verifyPassword } from '../../../shared/auth/passwords';
 import { canGrant, roleAllows } from '../../../shared/auth/roles';
 
 const key = new TextEncoder().encode('k'.repeat(48));
-const claims = { userId: '11111111-1111-4111-8111-111111111111', tenantId: '22222222-2222-4222-8222-222222222222', role: 'dev' as const };
+const claims = {
+  userId: '11111111-1111-4111-8111-111111111111',
+  tenantId: '22222222-2222-4222-8222-222222222222',
+  role: 'dev' as const,
+};
 
 describe('access tokens', () => {
   test('round-trip the claims', async () => {
@@ -14,16 +25,26 @@ describe('access tokens', () => {
   test('expire after 30 minutes', async () => {
     const issued = Date.parse('2026-01-01T00:00:00Z');
     const token = await signAccessToken(claims, key, issued);
-    await expect(verifyAccessToken(token, key, issued + (ACCESS_TOKEN_TTL_SECONDS - 5) * 1000)).resolves.toEqual(claims);
-    await expect(verifyAccessToken(token, key, issued + (ACCESS_TOKEN_TTL_SECONDS + 5) * 1000)).rejects.toMatchObject({ name: 'Unauthorized', message: 'access token expired' });
+    await expect(
+      verifyAccessToken(token, key, issued + (ACCESS_TOKEN_TTL_SECONDS - 5) * 1000),
+    ).resolves.toEqual(claims);
+    await expect(
+      verifyAccessToken(token, key, issued + (ACCESS_TOKEN_TTL_SECONDS + 5) * 1000),
+    ).rejects.toMatchObject({ name: 'Unauthorized', message: 'access token expired' });
   });
 
   test('reject another key and tampering', async () => {
     const token = await signAccessToken(claims, key);
-    await expect(verifyAccessToken(token, new TextEncoder().encode('x'.repeat(48)))).rejects.toMatchObject({ name: 'Unauthorized' });
+    await expect(
+      verifyAccessToken(token, new TextEncoder().encode('x'.repeat(48))),
+    ).rejects.toMatchObject({ name: 'Unauthorized' });
     const [h, p, s] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'owner' })).toString('base64url');
-    await expect(verifyAccessToken(`${h}.${forged}.${s}`, key)).rejects.toMatchObject({ name: 'Unauthorized' });
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'owner' }),
+    ).toString('base64url');
+    await expect(verifyAccessToken(`${h}.${forged}.${s}`, key)).rejects.toMatchObject({
+      name: 'Unauthorized',
+    });
   });
 
   test('reject alg=none', async () => {
@@ -60,8 +81,13 @@ describe('passwords', () => {
 
 describe('roles', () => {
   test.each([
-    ['viewer', 'viewer', true], ['viewer', 'dev', false], ['dev', 'dev', true], ['dev', 'admin', false],
-    ['admin', 'dev', true], ['owner', 'admin', true], ['viewer', 'public', true],
+    ['viewer', 'viewer', true],
+    ['viewer', 'dev', false],
+    ['dev', 'dev', true],
+    ['dev', 'admin', false],
+    ['admin', 'dev', true],
+    ['owner', 'admin', true],
+    ['viewer', 'public', true],
   ] as const)('%s meets %s: %s', (role, required, ok) => {
     expect(roleAllows(role, required)).toBe(ok);
   });

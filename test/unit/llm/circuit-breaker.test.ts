@@ -17,8 +17,25 @@ beforeAll(async () => {
   const { default: dynalite } = await import('dynalite');
   server = dynalite({ createTableMs: 0 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  dynamo = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  await dynamo.send(new CreateTableCommand({ TableName: TABLE, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }] }));
+  dynamo = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
 });
 afterAll(async () => {
   dynamo?.destroy();
@@ -27,7 +44,12 @@ afterAll(async () => {
 
 async function fail(b: CircuitBreaker, key: string, now: number) {
   const permit = await b.acquire(key, now);
-  return { permit, transition: permit.allowed ? await b.record(key, permit, 'ProviderUnavailable', now) : undefined };
+  return {
+    permit,
+    transition: permit.allowed
+      ? await b.record(key, permit, 'ProviderUnavailable', now)
+      : undefined,
+  };
 }
 
 describe('circuit breaker', () => {
@@ -52,7 +74,11 @@ describe('circuit breaker', () => {
     const probe = permits.find((p) => p.allowed)!;
     expect(await b.acquire(key, after + 1)).toMatchObject({ allowed: false, state: 'half_open' });
     expect(await b.record(key, probe, undefined, after + 10)).toBe('closed');
-    expect(await b.acquire(key, after + 11)).toMatchObject({ allowed: true, probe: false, state: 'closed' });
+    expect(await b.acquire(key, after + 11)).toMatchObject({
+      allowed: true,
+      probe: false,
+      state: 'closed',
+    });
   });
 
   it('re-opens when the probe fails, and lets a new probe in when a probe goes silent', async () => {
@@ -62,8 +88,13 @@ describe('circuit breaker', () => {
     for (let i = 0; i < 3; i++) await fail(b, key, t + i);
     const probe = await b.acquire(key, t + opts.cooldownMs + 10);
     expect(probe.probe).toBe(true);
-    expect(await b.record(key, probe, 'ProviderThrottled', t + opts.cooldownMs + 20)).toBe('reopened');
-    expect(await b.acquire(key, t + opts.cooldownMs + 30)).toMatchObject({ allowed: false, state: 'open' });
+    expect(await b.record(key, probe, 'ProviderThrottled', t + opts.cooldownMs + 20)).toBe(
+      'reopened',
+    );
+    expect(await b.acquire(key, t + opts.cooldownMs + 30)).toMatchObject({
+      allowed: false,
+      state: 'open',
+    });
 
     const reopenedAt = t + opts.cooldownMs + 20;
     const silent = await b.acquire(key, reopenedAt + opts.cooldownMs);

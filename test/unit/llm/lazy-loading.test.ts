@@ -11,7 +11,11 @@ import { build } from 'esbuild';
 import { describe, expect, it } from '@jest/globals';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const SDK = { openai: '/node_modules/openai/', anthropic: '/node_modules/@anthropic-ai/sdk/', gemini: '/node_modules/@google/genai/' } as const;
+const SDK = {
+  openai: '/node_modules/openai/',
+  anthropic: '/node_modules/@anthropic-ai/sdk/',
+  gemini: '/node_modules/@google/genai/',
+} as const;
 type Sdk = keyof typeof SDK;
 
 const ENTRIES: Array<[string, Sdk | null]> = [
@@ -24,7 +28,9 @@ const ENTRIES: Array<[string, Sdk | null]> = [
 ];
 
 function sdksIn(files: string[]): Sdk[] {
-  return (Object.keys(SDK) as Sdk[]).filter((s) => files.some((f) => `/${f.replace(/\\/g, '/')}`.includes(SDK[s])));
+  return (Object.keys(SDK) as Sdk[]).filter((s) =>
+    files.some((f) => `/${f.replace(/\\/g, '/')}`.includes(SDK[s])),
+  );
 }
 
 describe('static: an esbuild bundle of each adapter holds only its own SDK', () => {
@@ -50,10 +56,21 @@ describe('run time: importing an adapter loads only its own SDK', () => {
   const probe = path.join(ROOT, 'test/unit/llm/fixtures/load-probe.mjs');
 
   it.each(ENTRIES)('%s', (entry, own) => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', probe, path.join(ROOT, entry)], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', probe, path.join(ROOT, entry)], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     if (run.status !== 0) throw new Error(`probe failed (${run.status}): ${run.stderr}`);
-    const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { resolved: string[]; cjs: string[]; exports: string[] };
-    const loaded = [...report.resolved.map((u) => (u.startsWith('file:') ? fileURLToPath(u) : u)), ...report.cjs];
+    const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+      resolved: string[];
+      cjs: string[];
+      exports: string[];
+    };
+    const loaded = [
+      ...report.resolved.map((u) => (u.startsWith('file:') ? fileURLToPath(u) : u)),
+      ...report.cjs,
+    ];
     expect(report.exports.length).toBeGreaterThan(0);
     expect(sdksIn(loaded)).toEqual(own ? [own] : []);
   });

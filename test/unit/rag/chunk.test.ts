@@ -41,7 +41,10 @@ test('a heading always starts a new chunk and a fitting code block is never spli
 });
 
 test('chunks respect the size and consecutive chunks of one section overlap', () => {
-  const text = Array.from({ length: 30 }, (_, i) => `Sentence number ${i} says something about topic ${i}.`).join(' ');
+  const text = Array.from(
+    { length: 30 },
+    (_, i) => `Sentence number ${i} says something about topic ${i}.`,
+  ).join(' ');
 
   const chunks = chunkText(text, { size: 200, overlap: 60 });
 
@@ -59,13 +62,17 @@ test('no overlap when overlap is 0, and an enormous paragraph is cut at word bou
 
   const chunks = chunkText(words, { size: 300, overlap: 0 });
 
-  for (let i = 1; i < chunks.length; i++) expect(chunks[i].start).toBeGreaterThanOrEqual(chunks[i - 1].end);
+  for (let i = 1; i < chunks.length; i++)
+    expect(chunks[i].start).toBeGreaterThanOrEqual(chunks[i - 1].end);
   for (const c of chunks) expect(c.text).toMatch(/^word\d+.*word\d+$/);
   expect(chunks.map((c) => c.text).join(' ')).toBe(words);
 });
 
 test('setext headings and HTML-derived headings are recognised', () => {
-  const chunks = chunkText('Title\n=====\n\nBody text here.\n\nPart two\n--------\n\nMore text.', { size: 500, overlap: 0 });
+  const chunks = chunkText('Title\n=====\n\nBody text here.\n\nPart two\n--------\n\nMore text.', {
+    size: 500,
+    overlap: 0,
+  });
 
   expect(chunks.map((c) => c.heading)).toEqual(['Title', 'Title › Part two']);
 });

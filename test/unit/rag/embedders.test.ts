@@ -28,9 +28,20 @@ test('shared stems and sub-words score higher than unrelated text; frequent word
 });
 
 test('embedding model references map to a provider, model and indexed dimension', () => {
-  expect(parseEmbeddingModel('local')).toMatchObject({ provider: 'local', model: 'hashed-ngrams-v1', dimensions: 384 });
-  expect(parseEmbeddingModel('openai:text-embedding-3-small')).toMatchObject({ provider: 'openai', dimensions: 1536, maxBatch: 256 });
-  expect(parseEmbeddingModel('gemini:gemini-embedding-001')).toMatchObject({ provider: 'gemini', dimensions: 768 });
+  expect(parseEmbeddingModel('local')).toMatchObject({
+    provider: 'local',
+    model: 'hashed-ngrams-v1',
+    dimensions: 384,
+  });
+  expect(parseEmbeddingModel('openai:text-embedding-3-small')).toMatchObject({
+    provider: 'openai',
+    dimensions: 1536,
+    maxBatch: 256,
+  });
+  expect(parseEmbeddingModel('gemini:gemini-embedding-001')).toMatchObject({
+    provider: 'gemini',
+    dimensions: 768,
+  });
   expect(() => parseEmbeddingModel('openai:gpt-4.1')).toThrow(ValidationError);
   expect(() => parseEmbeddingModel('local:bogus')).toThrow(ValidationError);
 });

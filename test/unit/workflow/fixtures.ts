@@ -1,4 +1,9 @@
-import type { WorkflowEdge, WorkflowGraph, WorkflowInputField, WorkflowNode } from '../../../shared/workflow/model';
+import type {
+  WorkflowEdge,
+  WorkflowGraph,
+  WorkflowInputField,
+  WorkflowNode,
+} from '../../../shared/workflow/model';
 
 /** An agent node whose agent slug equals its id unless given, so most tests only name the shape. */
 export function agent(id: string, extra: Partial<WorkflowNode> = {}): WorkflowNode {
@@ -9,7 +14,11 @@ export function edge(from: string, to: string, when?: WorkflowEdge['when']): Wor
   return when ? { from, to, when } : { from, to };
 }
 
-export function graphOf(nodes: WorkflowNode[], edges: WorkflowEdge[] = [], inputs: WorkflowInputField[] = []): WorkflowGraph {
+export function graphOf(
+  nodes: WorkflowNode[],
+  edges: WorkflowEdge[] = [],
+  inputs: WorkflowInputField[] = [],
+): WorkflowGraph {
   return { nodes, edges, inputs };
 }
 
@@ -17,6 +26,12 @@ export function graphOf(nodes: WorkflowNode[], edges: WorkflowEdge[] = [], input
 export function featurePipeline(): WorkflowGraph {
   return graphOf(
     [agent('pm'), agent('coder'), agent('reviewer'), agent('qa'), agent('summary')],
-    [edge('pm', 'coder'), edge('coder', 'reviewer'), edge('coder', 'qa'), edge('reviewer', 'summary'), edge('qa', 'summary')],
+    [
+      edge('pm', 'coder'),
+      edge('coder', 'reviewer'),
+      edge('coder', 'qa'),
+      edge('reviewer', 'summary'),
+      edge('qa', 'summary'),
+    ],
   );
 }

@@ -42,22 +42,45 @@ describe('planNext on the feature pipeline', () => {
   });
 
   it('holds the summary until both parallel branches succeeded', () => {
-    const oneDone = planNext(graph, stepsOf(ids, { pm: 'SUCCEEDED', coder: 'SUCCEEDED', reviewer: 'SUCCEEDED', qa: 'RUNNING' }));
-    const bothDone = planNext(graph, stepsOf(ids, { pm: 'SUCCEEDED', coder: 'SUCCEEDED', reviewer: 'SUCCEEDED', qa: 'SUCCEEDED' }));
+    const oneDone = planNext(
+      graph,
+      stepsOf(ids, { pm: 'SUCCEEDED', coder: 'SUCCEEDED', reviewer: 'SUCCEEDED', qa: 'RUNNING' }),
+    );
+    const bothDone = planNext(
+      graph,
+      stepsOf(ids, { pm: 'SUCCEEDED', coder: 'SUCCEEDED', reviewer: 'SUCCEEDED', qa: 'SUCCEEDED' }),
+    );
 
     expect(oneDone).toEqual({ ready: [], skip: [], done: false, failedNodes: [] });
     expect(bothDone.ready).toEqual(['summary']);
   });
 
   it('finishes SUCCEEDED when every node succeeded', () => {
-    const steps = stepsOf(ids, { pm: 'SUCCEEDED', coder: 'SUCCEEDED', reviewer: 'SUCCEEDED', qa: 'SUCCEEDED', summary: 'SUCCEEDED' });
+    const steps = stepsOf(ids, {
+      pm: 'SUCCEEDED',
+      coder: 'SUCCEEDED',
+      reviewer: 'SUCCEEDED',
+      qa: 'SUCCEEDED',
+      summary: 'SUCCEEDED',
+    });
 
-    expect(planNext(graph, steps)).toEqual({ ready: [], skip: [], done: true, outcome: 'SUCCEEDED', failedNodes: [] });
+    expect(planNext(graph, steps)).toEqual({
+      ready: [],
+      skip: [],
+      done: true,
+      outcome: 'SUCCEEDED',
+      failedNodes: [],
+    });
   });
 
   it('stops new work when qa fails unhandled, but waits for the reviewer already running', () => {
     // Prepare
-    const steps = stepsOf(ids, { pm: 'SUCCEEDED', coder: 'SUCCEEDED', reviewer: 'RUNNING', qa: 'FAILED' });
+    const steps = stepsOf(ids, {
+      pm: 'SUCCEEDED',
+      coder: 'SUCCEEDED',
+      reviewer: 'RUNNING',
+      qa: 'FAILED',
+    });
 
     // Act
     const plan = planNext(graph, steps);
@@ -67,16 +90,32 @@ describe('planNext on the feature pipeline', () => {
   });
 
   it('finishes FAILED once nothing is in flight after an unhandled failure', () => {
-    const steps = stepsOf(ids, { pm: 'SUCCEEDED', coder: 'SUCCEEDED', reviewer: 'SUCCEEDED', qa: 'FAILED', summary: 'SKIPPED' });
+    const steps = stepsOf(ids, {
+      pm: 'SUCCEEDED',
+      coder: 'SUCCEEDED',
+      reviewer: 'SUCCEEDED',
+      qa: 'FAILED',
+      summary: 'SKIPPED',
+    });
 
-    expect(planNext(graph, steps)).toEqual({ ready: [], skip: [], done: true, outcome: 'FAILED', failedNodes: ['qa'] });
+    expect(planNext(graph, steps)).toEqual({
+      ready: [],
+      skip: [],
+      done: true,
+      outcome: 'FAILED',
+      failedNodes: ['qa'],
+    });
   });
 
   it('does not start a sibling branch after an unhandled failure', () => {
     const steps = stepsOf(ids, { pm: 'SUCCEEDED', coder: 'FAILED' });
 
     expect(planNext(graph, steps)).toEqual({
-      ready: [], skip: ['reviewer', 'qa', 'summary'], done: true, outcome: 'FAILED', failedNodes: ['coder'],
+      ready: [],
+      skip: ['reviewer', 'qa', 'summary'],
+      done: true,
+      outcome: 'FAILED',
+      failedNodes: ['coder'],
     });
   });
 
@@ -87,7 +126,10 @@ describe('planNext on the feature pipeline', () => {
 
 describe('planNext other cases', () => {
   it('treats approval nodes like any other for readiness', () => {
-    const graph = graphOf([agent('draft'), { id: 'approve', type: 'approval' }, agent('publish')], [edge('draft', 'approve'), edge('approve', 'publish')]);
+    const graph = graphOf(
+      [agent('draft'), { id: 'approve', type: 'approval' }, agent('publish')],
+      [edge('draft', 'approve'), edge('approve', 'publish')],
+    );
 
     const ready = planNext(graph, { draft: 'SUCCEEDED', approve: 'PENDING', publish: 'PENDING' });
     const waiting = planNext(graph, { draft: 'SUCCEEDED', approve: 'WAITING', publish: 'PENDING' });
@@ -105,18 +147,32 @@ describe('planNext other cases', () => {
   it('does not start nodes that are not PENDING', () => {
     const graph = graphOf([agent('a'), agent('b')]);
 
-    expect(planNext(graph, { a: 'RUNNING', b: 'SUCCEEDED' })).toEqual({ ready: [], skip: [], done: false, failedNodes: [] });
+    expect(planNext(graph, { a: 'RUNNING', b: 'SUCCEEDED' })).toEqual({
+      ready: [],
+      skip: [],
+      done: false,
+      failedNodes: [],
+    });
   });
 
   it('skips independent pending work after an unhandled failure elsewhere', () => {
     // Prepare: lint and build are independent roots; build -> deploy.
-    const graph = graphOf([agent('lint'), agent('build'), agent('deploy')], [edge('build', 'deploy')]);
+    const graph = graphOf(
+      [agent('lint'), agent('build'), agent('deploy')],
+      [edge('build', 'deploy')],
+    );
 
     // Act
     const plan = planNext(graph, { lint: 'FAILED', build: 'PENDING', deploy: 'PENDING' });
 
     // Assess
-    expect(plan).toEqual({ ready: [], skip: ['build', 'deploy'], done: true, outcome: 'FAILED', failedNodes: ['lint'] });
+    expect(plan).toEqual({
+      ready: [],
+      skip: ['build', 'deploy'],
+      done: true,
+      outcome: 'FAILED',
+      failedNodes: ['lint'],
+    });
   });
 
   it('does not start a ready node while an unhandled failure waits for in-flight work', () => {
@@ -130,14 +186,27 @@ describe('planNext other cases', () => {
   it('lists every unhandled failure', () => {
     const graph = graphOf([agent('a'), agent('b'), agent('c')]);
 
-    expect(planNext(graph, { a: 'FAILED', b: 'SUCCEEDED', c: 'FAILED' })).toMatchObject({ done: true, outcome: 'FAILED', failedNodes: ['a', 'c'] });
+    expect(planNext(graph, { a: 'FAILED', b: 'SUCCEEDED', c: 'FAILED' })).toMatchObject({
+      done: true,
+      outcome: 'FAILED',
+      failedNodes: ['a', 'c'],
+    });
   });
 
   it('skips nodes stuck behind a cycle instead of looping forever', () => {
-    const graph = graphOf([agent('r'), agent('a'), agent('b')], [edge('r', 'a'), edge('a', 'b'), edge('b', 'a')]);
+    const graph = graphOf(
+      [agent('r'), agent('a'), agent('b')],
+      [edge('r', 'a'), edge('a', 'b'), edge('b', 'a')],
+    );
 
     const plan = planNext(graph, { r: 'SUCCEEDED', a: 'PENDING', b: 'PENDING' });
 
-    expect(plan).toEqual({ ready: [], skip: ['a', 'b'], done: true, outcome: 'SUCCEEDED', failedNodes: [] });
+    expect(plan).toEqual({
+      ready: [],
+      skip: ['a', 'b'],
+      done: true,
+      outcome: 'SUCCEEDED',
+      failedNodes: [],
+    });
   });
 });

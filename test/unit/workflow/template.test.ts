@@ -1,4 +1,8 @@
-import { renderTemplate, resolveReference, templateReferences } from '../../../shared/workflow/template';
+import {
+  renderTemplate,
+  resolveReference,
+  templateReferences,
+} from '../../../shared/workflow/template';
 
 const noSteps = { input: {}, steps: {} };
 
@@ -30,7 +34,10 @@ describe('templateReferences', () => {
   it('keeps deeper paths', () => {
     const refs = templateReferences('{{input.a.b}} {{steps.review.output.verdict}}');
 
-    expect(refs.map((r) => r.path)).toEqual([['a', 'b'], ['review', 'output', 'verdict']]);
+    expect(refs.map((r) => r.path)).toEqual([
+      ['a', 'b'],
+      ['review', 'output', 'verdict'],
+    ]);
   });
 
   it('reports unknown roots as references rather than dropping them', () => {
@@ -71,9 +78,15 @@ describe('renderTemplate', () => {
   });
 
   it('pretty-prints non-string values as JSON with two spaces', () => {
-    const ctx = { input: { n: 42, flag: false, list: [1, 2] }, steps: { pm: { output: { a: 1 } } } };
+    const ctx = {
+      input: { n: 42, flag: false, list: [1, 2] },
+      steps: { pm: { output: { a: 1 } } },
+    };
 
-    const text = renderTemplate('{{input.n}}|{{input.flag}}|{{input.list}}|{{steps.pm.output}}', ctx);
+    const text = renderTemplate(
+      '{{input.n}}|{{input.flag}}|{{input.list}}|{{steps.pm.output}}',
+      ctx,
+    );
 
     expect(text).toBe('42|false|[\n  1,\n  2\n]|{\n  "a": 1\n}');
   });
@@ -90,17 +103,29 @@ describe('renderTemplate', () => {
   });
 
   it('walks deeper into object input and output', () => {
-    const ctx = { input: { repo: { owner: 'acme', tags: ['x', 'y'] } }, steps: { qa: { output: { report: { passed: 3 } } } } };
+    const ctx = {
+      input: { repo: { owner: 'acme', tags: ['x', 'y'] } },
+      steps: { qa: { output: { report: { passed: 3 } } } },
+    };
 
-    const text = renderTemplate('{{input.repo.owner}} {{input.repo.tags.1}} {{steps.qa.output.report.passed}}', ctx);
+    const text = renderTemplate(
+      '{{input.repo.owner}} {{input.repo.tags.1}} {{steps.qa.output.report.passed}}',
+      ctx,
+    );
 
     expect(text).toBe('acme y 3');
   });
 
   it('parses a step output string as JSON when a deeper path is asked for', () => {
-    const ctx = { input: {}, steps: { review: { output: '{"verdict":"approve","notes":{"count":2}}' } } };
+    const ctx = {
+      input: {},
+      steps: { review: { output: '{"verdict":"approve","notes":{"count":2}}' } },
+    };
 
-    const text = renderTemplate('{{steps.review.output.verdict}} {{steps.review.output.notes}}', ctx);
+    const text = renderTemplate(
+      '{{steps.review.output.verdict}} {{steps.review.output.notes}}',
+      ctx,
+    );
 
     expect(text).toBe('approve {\n  "count": 2\n}');
   });
@@ -118,21 +143,27 @@ describe('renderTemplate', () => {
   });
 
   it('does not reach into prototypes', () => {
-    const text = renderTemplate('[{{input.constructor}}][{{input.__proto__}}][{{input.toString}}][{{steps.constructor.output}}]', noSteps);
+    const text = renderTemplate(
+      '[{{input.constructor}}][{{input.__proto__}}][{{input.toString}}][{{steps.constructor.output}}]',
+      noSteps,
+    );
 
     expect(text).toBe('[][][][]');
   });
 
   it('never evaluates what is inside the braces', () => {
-    const text = renderTemplate('{{ process.exit(1) }}{{ input.a + 1 }}{{ globalThis }}', { input: { a: 1 }, steps: {} });
+    const text = renderTemplate('{{ process.exit(1) }}{{ input.a + 1 }}{{ globalThis }}', {
+      input: { a: 1 },
+      steps: {},
+    });
 
     expect(text).toBe('');
   });
 
   it('inserts values containing replacement patterns literally', () => {
-    const text = renderTemplate('{{input.a}}', { input: { a: "$& $1 $$ {{input.a}}" }, steps: {} });
+    const text = renderTemplate('{{input.a}}', { input: { a: '$& $1 $$ {{input.a}}' }, steps: {} });
 
-    expect(text).toBe("$& $1 $$ {{input.a}}");
+    expect(text).toBe('$& $1 $$ {{input.a}}');
   });
 
   it('leaves text without placeholders alone', () => {
@@ -142,7 +173,10 @@ describe('renderTemplate', () => {
 
 describe('resolveReference', () => {
   it('returns the raw value, not its rendering', () => {
-    const value = resolveReference({ root: 'steps', path: ['pm', 'output', 'items'] }, { input: {}, steps: { pm: { output: '{"items":[1]}' } } });
+    const value = resolveReference(
+      { root: 'steps', path: ['pm', 'output', 'items'] },
+      { input: {}, steps: { pm: { output: '{"items":[1]}' } } },
+    );
 
     expect(value).toEqual([1]);
   });

@@ -10,16 +10,28 @@ describe('validateWorkflow template references', () => {
     const issues = validateWorkflow(graph, anyAgent);
 
     expect(issues).toEqual([
-      { path: 'nodes[0].prompt', message: 'node "a" references "{{foo}}" with unknown root "foo": use {{input.<field>}} or {{steps.<nodeId>.output}}' },
+      {
+        path: 'nodes[0].prompt',
+        message:
+          'node "a" references "{{foo}}" with unknown root "foo": use {{input.<field>}} or {{steps.<nodeId>.output}}',
+      },
     ]);
   });
 
   it('reports a step that is not a node', () => {
-    const graph = graphOf([agent('a'), agent('b', { prompt: '{{steps.revew.output}}' })], [edge('a', 'b')]);
+    const graph = graphOf(
+      [agent('a'), agent('b', { prompt: '{{steps.revew.output}}' })],
+      [edge('a', 'b')],
+    );
 
     const issues = validateWorkflow(graph, anyAgent);
 
-    expect(issues).toEqual([{ path: 'nodes[1].prompt', message: 'node "b" references "{{steps.revew.output}}", but there is no node "revew"' }]);
+    expect(issues).toEqual([
+      {
+        path: 'nodes[1].prompt',
+        message: 'node "b" references "{{steps.revew.output}}", but there is no node "revew"',
+      },
+    ]);
   });
 
   it('reports a step that may not have run yet: a sibling, a descendant or itself', () => {
@@ -33,9 +45,21 @@ describe('validateWorkflow template references', () => {
 
     // Assess
     expect(issues).toEqual([
-      { path: 'nodes[1].prompt', message: 'node "coder" references "{{steps.summary.output}}", but "summary" is not upstream of "coder" so it may not have run yet' },
-      { path: 'nodes[1].prompt', message: 'node "coder" references "{{steps.coder.output}}", but "coder" is not upstream of "coder" so it may not have run yet' },
-      { path: 'nodes[2].prompt', message: 'node "reviewer" references "{{steps.qa.output}}", but "qa" is not upstream of "reviewer" so it may not have run yet' },
+      {
+        path: 'nodes[1].prompt',
+        message:
+          'node "coder" references "{{steps.summary.output}}", but "summary" is not upstream of "coder" so it may not have run yet',
+      },
+      {
+        path: 'nodes[1].prompt',
+        message:
+          'node "coder" references "{{steps.coder.output}}", but "coder" is not upstream of "coder" so it may not have run yet',
+      },
+      {
+        path: 'nodes[2].prompt',
+        message:
+          'node "reviewer" references "{{steps.qa.output}}", but "qa" is not upstream of "reviewer" so it may not have run yet',
+      },
     ]);
   });
 
@@ -47,7 +71,10 @@ describe('validateWorkflow template references', () => {
   });
 
   it('requires steps to be read through .output', () => {
-    const graph = graphOf([agent('a'), agent('b', { prompt: '{{steps.a}} {{steps.a.result}} {{steps}}' })], [edge('a', 'b')]);
+    const graph = graphOf(
+      [agent('a'), agent('b', { prompt: '{{steps.a}} {{steps.a.result}} {{steps}}' })],
+      [edge('a', 'b')],
+    );
 
     const issues = validateWorkflow(graph, anyAgent);
 
@@ -59,12 +86,20 @@ describe('validateWorkflow template references', () => {
   });
 
   it('checks input fields against the declared inputs', () => {
-    const graph = graphOf([agent('a', { prompt: '{{input.title}} {{input.titel}} {{input.body.text}}' })], [], [{ name: 'title' }, { name: 'body' }]);
+    const graph = graphOf(
+      [agent('a', { prompt: '{{input.title}} {{input.titel}} {{input.body.text}}' })],
+      [],
+      [{ name: 'title' }, { name: 'body' }],
+    );
 
     const issues = validateWorkflow(graph, anyAgent);
 
     expect(issues).toEqual([
-      { path: 'nodes[0].prompt', message: 'node "a" references "{{input.titel}}", but the workflow declares no input "titel" (declared: title, body)' },
+      {
+        path: 'nodes[0].prompt',
+        message:
+          'node "a" references "{{input.titel}}", but the workflow declares no input "titel" (declared: title, body)',
+      },
     ]);
   });
 
@@ -73,7 +108,12 @@ describe('validateWorkflow template references', () => {
 
     const issues = validateWorkflow(graph, anyAgent);
 
-    expect(issues).toEqual([{ path: 'nodes[0].prompt', message: 'node "a" references "{{input}}" without a field: use {{input.<field>}}' }]);
+    expect(issues).toEqual([
+      {
+        path: 'nodes[0].prompt',
+        message: 'node "a" references "{{input}}" without a field: use {{input.<field>}}',
+      },
+    ]);
   });
 
   it('reports malformed references', () => {
@@ -90,7 +130,19 @@ describe('validateWorkflow template references', () => {
   it('checks strings inside with, nested ones included, at their own paths', () => {
     // Prepare
     const graph = graphOf(
-      [agent('a'), { id: 'post', type: 'tool', tool: 'github.comment', with: { body: '{{steps.a.output}} {{bad}}', n: 3, opts: { labels: ['{{steps.zz.output}}'] } } }],
+      [
+        agent('a'),
+        {
+          id: 'post',
+          type: 'tool',
+          tool: 'github.comment',
+          with: {
+            body: '{{steps.a.output}} {{bad}}',
+            n: 3,
+            opts: { labels: ['{{steps.zz.output}}'] },
+          },
+        },
+      ],
       [edge('a', 'post')],
     );
 
@@ -98,7 +150,12 @@ describe('validateWorkflow template references', () => {
     const issues = validateWorkflow(graph, anyAgent);
 
     // Assess
-    expect(issues.map((i) => i.path)).toEqual(['nodes[1].with.body', 'nodes[1].with.opts.labels[0]']);
-    expect(issues[1].message).toBe('node "post" references "{{steps.zz.output}}", but there is no node "zz"');
+    expect(issues.map((i) => i.path)).toEqual([
+      'nodes[1].with.body',
+      'nodes[1].with.opts.labels[0]',
+    ]);
+    expect(issues[1].message).toBe(
+      'node "post" references "{{steps.zz.output}}", but there is no node "zz"',
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { ValidationError } from '../../../shared/errors/index';
-import { assertValidWorkflow, topologicalOrder, validateRunInput, validateWorkflow } from '../../../shared/workflow/validate';
+import {
+  assertValidWorkflow,
+  topologicalOrder,
+  validateRunInput,
+  validateWorkflow,
+} from '../../../shared/workflow/validate';
 import { agent, edge, featurePipeline, graphOf } from './fixtures';
 
 const anyAgent = { agentExists: () => true };
@@ -9,7 +14,8 @@ describe('validateWorkflow', () => {
     // Prepare
     const graph = featurePipeline();
     graph.nodes[1].prompt = 'Implement {{steps.pm.output}} for {{input.title}}';
-    graph.nodes[4].prompt = '{{steps.reviewer.output.verdict}} {{ steps.qa.output }} {{steps.pm.output}}';
+    graph.nodes[4].prompt =
+      '{{steps.reviewer.output.verdict}} {{ steps.qa.output }} {{steps.pm.output}}';
 
     // Act
     const issues = validateWorkflow(graph, anyAgent);
@@ -23,11 +29,20 @@ describe('validateWorkflow', () => {
 
     const issues = validateWorkflow(graph, anyAgent);
 
-    expect(issues).toEqual([{ path: 'nodes[2].id', message: 'node id "a" is already used by nodes[0]' }]);
+    expect(issues).toEqual([
+      { path: 'nodes[2].id', message: 'node id "a" is already used by nodes[0]' },
+    ]);
   });
 
   it('reports agent and tool nodes that name nothing', () => {
-    const graph = graphOf([{ id: 'a', type: 'agent' }, { id: 't', type: 'tool' }, { id: 'ok', type: 'approval' }], [edge('a', 't'), edge('t', 'ok')]);
+    const graph = graphOf(
+      [
+        { id: 'a', type: 'agent' },
+        { id: 't', type: 'tool' },
+        { id: 'ok', type: 'approval' },
+      ],
+      [edge('a', 't'), edge('t', 'ok')],
+    );
 
     const issues = validateWorkflow(graph, anyAgent);
 
@@ -38,26 +53,39 @@ describe('validateWorkflow', () => {
   });
 
   it('reports unknown agents by node id and slug', () => {
-    const graph = graphOf([agent('pm'), agent('coder'), agent('review', { agent: 'reviewr' })], [edge('pm', 'coder'), edge('coder', 'review')]);
+    const graph = graphOf(
+      [agent('pm'), agent('coder'), agent('review', { agent: 'reviewr' })],
+      [edge('pm', 'coder'), edge('coder', 'review')],
+    );
     const known = new Set(['pm', 'coder', 'reviewer']);
 
     const issues = validateWorkflow(graph, { agentExists: (slug) => known.has(slug) });
 
-    expect(issues).toEqual([{ path: 'nodes[2].agent', message: 'node "review" uses unknown agent "reviewr"' }]);
+    expect(issues).toEqual([
+      { path: 'nodes[2].agent', message: 'node "review" uses unknown agent "reviewr"' },
+    ]);
   });
 
   it('checks tool names only when a tool registry is given', () => {
     const graph = graphOf([{ id: 'comment', type: 'tool', tool: 'github.coment' }]);
 
     const without = validateWorkflow(graph, anyAgent);
-    const withRegistry = validateWorkflow(graph, { ...anyAgent, toolExists: (name) => name === 'github.comment' });
+    const withRegistry = validateWorkflow(graph, {
+      ...anyAgent,
+      toolExists: (name) => name === 'github.comment',
+    });
 
     expect(without).toEqual([]);
-    expect(withRegistry).toEqual([{ path: 'nodes[0].tool', message: 'node "comment" uses unknown tool "github.coment"' }]);
+    expect(withRegistry).toEqual([
+      { path: 'nodes[0].tool', message: 'node "comment" uses unknown tool "github.coment"' },
+    ]);
   });
 
   it('reports edge endpoints that are not nodes', () => {
-    const graph = graphOf([agent('a'), agent('b')], [edge('a', 'b'), edge('ghost', 'b'), edge('a', 'nowhere')]);
+    const graph = graphOf(
+      [agent('a'), agent('b')],
+      [edge('a', 'b'), edge('ghost', 'b'), edge('a', 'nowhere')],
+    );
 
     const issues = validateWorkflow(graph, anyAgent);
 
@@ -68,7 +96,10 @@ describe('validateWorkflow', () => {
   });
 
   it('reports duplicate edges, whatever their condition', () => {
-    const graph = graphOf([agent('a'), agent('b')], [edge('a', 'b'), edge('a', 'b', 'failure'), edge('a', 'b')]);
+    const graph = graphOf(
+      [agent('a'), agent('b')],
+      [edge('a', 'b'), edge('a', 'b', 'failure'), edge('a', 'b')],
+    );
 
     const issues = validateWorkflow(graph, anyAgent);
 
@@ -106,7 +137,10 @@ describe('validateWorkflow', () => {
   });
 
   it('names the shortest walk through a cycle', () => {
-    const graph = graphOf([agent('r'), agent('a'), agent('b'), agent('c')], [edge('r', 'a'), edge('a', 'b'), edge('b', 'c'), edge('c', 'a'), edge('b', 'a')]);
+    const graph = graphOf(
+      [agent('r'), agent('a'), agent('b'), agent('c')],
+      [edge('r', 'a'), edge('a', 'b'), edge('b', 'c'), edge('c', 'a'), edge('b', 'a')],
+    );
 
     const issues = validateWorkflow(graph, anyAgent);
 
@@ -119,7 +153,10 @@ describe('validateWorkflow', () => {
 
     const issues = validateWorkflow(graph, anyAgent);
 
-    expect(issues).toContainEqual({ path: 'nodes', message: 'workflow has no root node: every node has an incoming edge, so nothing can start' });
+    expect(issues).toContainEqual({
+      path: 'nodes',
+      message: 'workflow has no root node: every node has an incoming edge, so nothing can start',
+    });
     expect(issues.filter((i) => i.message.includes('cycle: a -> b -> a'))).toHaveLength(2);
   });
 
@@ -137,7 +174,13 @@ describe('validateWorkflow', () => {
 
     const issues = validateWorkflow(graph, { agentExists: (slug) => slug !== 'nope' });
 
-    expect(issues.map((i) => i.path)).toEqual(['nodes[0].agent', 'nodes[1].id', 'nodes[2].agent', 'edges[1].to', 'nodes[2].prompt']);
+    expect(issues.map((i) => i.path)).toEqual([
+      'nodes[0].agent',
+      'nodes[1].id',
+      'nodes[2].agent',
+      'edges[1].to',
+      'nodes[2].prompt',
+    ]);
   });
 });
 
@@ -152,7 +195,9 @@ describe('assertValidWorkflow', () => {
       act();
     } catch (e) {
       expect((e as ValidationError).message).toBe('workflow is invalid');
-      expect((e as ValidationError).details).toEqual([{ path: 'nodes[0].agent', message: 'node "a" uses unknown agent "nope"' }]);
+      expect((e as ValidationError).details).toEqual([
+        { path: 'nodes[0].agent', message: 'node "a" uses unknown agent "nope"' },
+      ]);
     }
   });
 
@@ -175,7 +220,10 @@ describe('topologicalOrder', () => {
   });
 
   it('throws a ValidationError naming the cycle', () => {
-    const graph = graphOf([agent('r'), agent('a'), agent('b')], [edge('r', 'a'), edge('a', 'b'), edge('b', 'a')]);
+    const graph = graphOf(
+      [agent('r'), agent('a'), agent('b')],
+      [edge('r', 'a'), edge('a', 'b'), edge('b', 'a')],
+    );
 
     expect(() => topologicalOrder(graph)).toThrow(ValidationError);
     expect(() => topologicalOrder(graph)).toThrow('workflow has a cycle');
@@ -183,14 +231,20 @@ describe('topologicalOrder', () => {
 });
 
 describe('validateRunInput', () => {
-  const graph = graphOf([agent('a')], [], [{ name: 'title', required: true }, { name: 'body', required: true }, { name: 'notes' }]);
+  const graph = graphOf(
+    [agent('a')],
+    [],
+    [{ name: 'title', required: true }, { name: 'body', required: true }, { name: 'notes' }],
+  );
 
   it('accepts an object with every required input', () => {
     expect(validateRunInput(graph, { title: 'x', body: { text: 'y' } })).toEqual([]);
   });
 
   it.each([null, 'text', 42, [], undefined])('rejects %p as not a JSON object', (input) => {
-    expect(validateRunInput(graph, input)).toEqual([{ path: 'input', message: 'run input must be a JSON object' }]);
+    expect(validateRunInput(graph, input)).toEqual([
+      { path: 'input', message: 'run input must be a JSON object' },
+    ]);
   });
 
   it('reports required inputs that are missing, null or blank', () => {
@@ -205,7 +259,10 @@ describe('validateRunInput', () => {
   it('does not take required inputs from the prototype', () => {
     const input = Object.create({ title: 'inherited', body: 'inherited' }) as object;
 
-    expect(validateRunInput(graph, input).map((i) => i.path)).toEqual(['input.title', 'input.body']);
+    expect(validateRunInput(graph, input).map((i) => i.path)).toEqual([
+      'input.title',
+      'input.body',
+    ]);
   });
 
   it('accepts falsy but present values such as 0 and false', () => {

@@ -9,7 +9,10 @@ import { ApiError, errorFromResponse } from './errors';
 import { TokenStore, type KeyValueStore } from './tokens';
 import type { TokenPair } from './types';
 
-export type Query = Record<string, string | number | boolean | undefined | null | readonly string[]>;
+export type Query = Record<
+  string,
+  string | number | boolean | undefined | null | readonly string[]
+>;
 
 export interface RequestOptions {
   body?: unknown;
@@ -102,15 +105,31 @@ export class ApiClient {
   async putBytes(url: string, body: Blob, contentType: string): Promise<void> {
     let res: Response;
     try {
-      res = await this.fetcher(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body });
+      res = await this.fetcher(url, {
+        method: 'PUT',
+        headers: { 'Content-Type': contentType },
+        body,
+      });
     } catch {
-      throw new ApiError(0, 'UploadFailed', 'The file could not be sent to storage (network error; the bucket may not accept uploads from this origin).');
+      throw new ApiError(
+        0,
+        'UploadFailed',
+        'The file could not be sent to storage (network error; the bucket may not accept uploads from this origin).',
+      );
     }
-    if (!res.ok) throw new ApiError(res.status, 'UploadFailed', `Storage refused the file (HTTP ${res.status}).`);
+    if (!res.ok)
+      throw new ApiError(
+        res.status,
+        'UploadFailed',
+        `Storage refused the file (HTTP ${res.status}).`,
+      );
   }
 
   async login(email: string, password: string, tenant?: string): Promise<void> {
-    const pair = await this.request<TokenPair>('POST', '/v1/auth/login', { body: { email, password, ...(tenant ? { tenant } : {}) }, anonymous: true });
+    const pair = await this.request<TokenPair>('POST', '/v1/auth/login', {
+      body: { email, password, ...(tenant ? { tenant } : {}) },
+      anonymous: true,
+    });
     this.accept(pair);
   }
 
@@ -119,7 +138,10 @@ export class ApiClient {
     this.tokens.clear();
     if (!refreshToken) return;
     try {
-      await this.request<void>('POST', '/v1/auth/logout', { body: { refreshToken }, anonymous: true });
+      await this.request<void>('POST', '/v1/auth/logout', {
+        body: { refreshToken },
+        anonymous: true,
+      });
     } catch {
       // Signing out locally is what matters; the token expires on its own.
     }
@@ -171,7 +193,12 @@ export class ApiClient {
     return new ApiError(401, 'SessionExpired', 'Your session has ended. Please sign in again.');
   }
 
-  private send(method: string, path: string, options: RequestOptions, token: string | null): Promise<Response> {
+  private send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    token: string | null,
+  ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;

@@ -35,55 +35,101 @@ export function createApi(c: ApiClient) {
       list: () => c.get<T.Page<T.Workflow>>('/v1/workflows', { limit: 200 }),
       get: (id: string) => c.get<T.Workflow>(`/v1/workflows/${enc(id)}`),
       create: (body: T.WorkflowCreate) => c.post<T.Workflow>('/v1/workflows', body),
-      update: (id: string, body: T.WorkflowPatch) => c.patch<T.Workflow>(`/v1/workflows/${enc(id)}`, body),
+      update: (id: string, body: T.WorkflowPatch) =>
+        c.patch<T.Workflow>(`/v1/workflows/${enc(id)}`, body),
       remove: (id: string) => c.delete(`/v1/workflows/${enc(id)}`),
-      versions: (id: string) => c.get<T.Page<T.WorkflowVersion>>(`/v1/workflows/${enc(id)}/versions`),
-      start: (id: string, input: Record<string, unknown>) => c.post<T.RunStarted>(`/v1/workflows/${enc(id)}/runs`, { input }),
+      versions: (id: string) =>
+        c.get<T.Page<T.WorkflowVersion>>(`/v1/workflows/${enc(id)}/versions`),
+      start: (id: string, input: Record<string, unknown>) =>
+        c.post<T.RunStarted>(`/v1/workflows/${enc(id)}/runs`, { input }),
     },
     runs: {
-      list: (q: { status?: string; workflowId?: string; cursor?: string; limit?: number } = {}, signal?: AbortSignal) =>
-        c.get<T.Page<T.RunSummary>>('/v1/runs', { limit: 50, ...q }, signal),
-      get: (id: string, signal?: AbortSignal) => c.get<T.Run>(`/v1/runs/${enc(id)}`, undefined, signal),
-      events: (id: string, after: number, signal?: AbortSignal) => c.get<T.RunEvents>(`/v1/runs/${enc(id)}/events`, { after }, signal),
+      list: (
+        q: { status?: string; workflowId?: string; cursor?: string; limit?: number } = {},
+        signal?: AbortSignal,
+      ) => c.get<T.Page<T.RunSummary>>('/v1/runs', { limit: 50, ...q }, signal),
+      get: (id: string, signal?: AbortSignal) =>
+        c.get<T.Run>(`/v1/runs/${enc(id)}`, undefined, signal),
+      events: (id: string, after: number, signal?: AbortSignal) =>
+        c.get<T.RunEvents>(`/v1/runs/${enc(id)}/events`, { after }, signal),
       cancel: (id: string) => c.post<T.RunSummary>(`/v1/runs/${enc(id)}/cancel`),
-      rerun: (id: string, fromStep?: string) => c.post<T.RunStarted>(`/v1/runs/${enc(id)}/rerun`, fromStep ? { fromStep } : {}),
+      rerun: (id: string, fromStep?: string) =>
+        c.post<T.RunStarted>(`/v1/runs/${enc(id)}/rerun`, fromStep ? { fromStep } : {}),
       approve: (id: string, stepId: string, comment?: string) =>
-        c.post<T.RunStarted>(`/v1/runs/${enc(id)}/steps/${enc(stepId)}/approve`, comment ? { comment } : {}),
+        c.post<T.RunStarted>(
+          `/v1/runs/${enc(id)}/steps/${enc(stepId)}/approve`,
+          comment ? { comment } : {},
+        ),
       reject: (id: string, stepId: string, comment?: string) =>
-        c.post<T.RunStarted>(`/v1/runs/${enc(id)}/steps/${enc(stepId)}/reject`, comment ? { comment } : {}),
+        c.post<T.RunStarted>(
+          `/v1/runs/${enc(id)}/steps/${enc(stepId)}/reject`,
+          comment ? { comment } : {},
+        ),
     },
     providers: {
       list: async () => normalizeList<T.ProviderStatus>(await c.get<unknown>('/v1/providers')),
-      setKey: (provider: string, body: T.ProviderKeyBody) => c.put<T.ProviderStatus>(`/v1/providers/${enc(provider)}/key`, body),
+      setKey: (provider: string, body: T.ProviderKeyBody) =>
+        c.put<T.ProviderStatus>(`/v1/providers/${enc(provider)}/key`, body),
       removeKey: (provider: string) => c.delete(`/v1/providers/${enc(provider)}/key`),
     },
     usage: {
-      report: (q: { from: string; to: string; groupBy: readonly T.UsageGroup[]; workflowId?: string }) =>
-        c.get<T.UsageReport>('/v1/usage', { from: q.from, to: q.to, groupBy: q.groupBy, workflowId: q.workflowId }),
+      report: (q: {
+        from: string;
+        to: string;
+        groupBy: readonly T.UsageGroup[];
+        workflowId?: string;
+      }) =>
+        c.get<T.UsageReport>('/v1/usage', {
+          from: q.from,
+          to: q.to,
+          groupBy: q.groupBy,
+          workflowId: q.workflowId,
+        }),
       budgets: () => c.get<T.Budgets>('/v1/budgets'),
       setBudgets: (body: T.BudgetsBody) => c.put<T.Budgets>('/v1/budgets', body),
     },
     knowledge: {
       list: () => c.get<T.Page<T.KnowledgeBase>>('/v1/knowledge-bases', { limit: 200 }),
       create: (body: T.KnowledgeBaseCreate) => c.post<T.KnowledgeBase>('/v1/knowledge-bases', body),
-      documents: (id: string) => c.get<T.Page<T.KnowledgeDocument>>(`/v1/knowledge-bases/${enc(id)}/documents`, { limit: 200 }),
+      documents: (id: string) =>
+        c.get<T.Page<T.KnowledgeDocument>>(`/v1/knowledge-bases/${enc(id)}/documents`, {
+          limit: 200,
+        }),
       remove: (id: string) => c.delete(`/v1/knowledge-bases/${enc(id)}`),
-      addText: (id: string, title: string, text: string) => c.post<T.KnowledgeDocumentCreated>(`/v1/knowledge-bases/${enc(id)}/documents`, { title, text }),
+      addText: (id: string, title: string, text: string) =>
+        c.post<T.KnowledgeDocumentCreated>(`/v1/knowledge-bases/${enc(id)}/documents`, {
+          title,
+          text,
+        }),
       /** Step 1 of an upload: the document row and a presigned `uploadUrl` to PUT the bytes to. */
       requestUpload: (id: string, filename: string, contentType: string, title?: string) =>
-        c.post<T.KnowledgeDocumentCreated>(`/v1/knowledge-bases/${enc(id)}/documents`, { filename, contentType, ...(title ? { title } : {}) }),
+        c.post<T.KnowledgeDocumentCreated>(`/v1/knowledge-bases/${enc(id)}/documents`, {
+          filename,
+          contentType,
+          ...(title ? { title } : {}),
+        }),
       /** Step 2 of an upload: PUT the bytes to the presigned URL. */
-      putUpload: (uploadUrl: string, file: Blob, contentType: string) => c.putBytes(uploadUrl, file, contentType),
+      putUpload: (uploadUrl: string, file: Blob, contentType: string) =>
+        c.putBytes(uploadUrl, file, contentType),
       /** Step 3 of an upload (after the PUT): start ingestion. */
-      ingest: (id: string, docId: string) => c.post<T.KnowledgeDocument>(`/v1/knowledge-bases/${enc(id)}/documents/${enc(docId)}/ingest`),
-      removeDocument: (id: string, docId: string) => c.delete(`/v1/knowledge-bases/${enc(id)}/documents/${enc(docId)}`),
+      ingest: (id: string, docId: string) =>
+        c.post<T.KnowledgeDocument>(
+          `/v1/knowledge-bases/${enc(id)}/documents/${enc(docId)}/ingest`,
+        ),
+      removeDocument: (id: string, docId: string) =>
+        c.delete(`/v1/knowledge-bases/${enc(id)}/documents/${enc(docId)}`),
       search: (id: string, query: string, topK = 5, mode?: T.SearchMode) =>
-        c.post<T.SearchResult>(`/v1/knowledge-bases/${enc(id)}/search`, { query, topK, ...(mode ? { mode } : {}) }),
+        c.post<T.SearchResult>(`/v1/knowledge-bases/${enc(id)}/search`, {
+          query,
+          topK,
+          ...(mode ? { mode } : {}),
+        }),
     },
     triggers: {
       list: () => c.get<T.Page<T.Trigger>>('/v1/triggers', { limit: 200 }),
       create: (body: T.TriggerCreate) => c.post<T.TriggerCreated>('/v1/triggers', body),
-      update: (id: string, body: T.TriggerPatch) => c.patch<T.Trigger>(`/v1/triggers/${enc(id)}`, body),
+      update: (id: string, body: T.TriggerPatch) =>
+        c.patch<T.Trigger>(`/v1/triggers/${enc(id)}`, body),
       remove: (id: string) => c.delete(`/v1/triggers/${enc(id)}`),
       deliveries: (id: string) => c.get<T.Page<T.Delivery>>(`/v1/triggers/${enc(id)}/deliveries`),
     },

@@ -27,11 +27,18 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  const error = (
+    body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined
+  )?.error;
   const code = typeof error?.code === 'string' ? error.code : `Http${res.status}`;
-  const message = typeof error?.message === 'string' ? error.message : res.statusText || `request failed with ${res.status}`;
+  const message =
+    typeof error?.message === 'string'
+      ? error.message
+      : res.statusText || `request failed with ${res.status}`;
   const details = Array.isArray(error?.details)
-    ? error.details.filter((d): d is FieldIssue => typeof d?.path === 'string' && typeof d?.message === 'string')
+    ? error.details.filter(
+        (d): d is FieldIssue => typeof d?.path === 'string' && typeof d?.message === 'string',
+      )
     : [];
   return new ApiError(res.status, code, message, details);
 }

@@ -11,7 +11,10 @@ export class TokenStore {
   private access: string | null = null;
   private accessExpiresAt = 0;
 
-  constructor(private readonly storage: KeyValueStore, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly storage: KeyValueStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get accessToken(): string | null {
     return this.access;

@@ -11,7 +11,11 @@ import type * as runs from '../../../shared/api/contracts/runs';
 import type * as triggers from '../../../shared/api/contracts/triggers';
 import type * as usage from '../../../shared/api/contracts/usage';
 import type * as workflows from '../../../shared/api/contracts/workflows';
-import type { WorkflowEdge, WorkflowInputField, WorkflowNode } from '../../../shared/workflow/model';
+import type {
+  WorkflowEdge,
+  WorkflowInputField,
+  WorkflowNode,
+} from '../../../shared/workflow/model';
 
 export type Role = 'owner' | 'admin' | 'dev' | 'viewer';
 export const ROLES: readonly Role[] = ['owner', 'admin', 'dev', 'viewer'];
@@ -45,7 +49,14 @@ export type RunEvents = z.infer<typeof runs.RunEvents>;
 export type RunStatus = Run['status'];
 export type StepStatus = RunStep['status'];
 
-export const RUN_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'QUEUED',
+  'RUNNING',
+  'WAITING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+];
 
 export interface Page<T> {
   items: T[];
@@ -59,7 +70,12 @@ export interface FieldIssue {
 
 // --- providers, usage and budgets, knowledge, triggers (their contracts, type-only) -------
 
-export const PROVIDER_IDS = ['openai', 'anthropic', 'gemini', 'compatible'] as const satisfies readonly z.infer<typeof providers.ProviderStatus>['provider'][];
+export const PROVIDER_IDS = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'compatible',
+] as const satisfies readonly z.infer<typeof providers.ProviderStatus>['provider'][];
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 export type ProviderStatus = z.infer<typeof providers.ProviderStatus>;
 export type ProviderKeyBody = z.input<typeof providers.ProviderKeyBody>;
@@ -80,7 +96,12 @@ export type SearchResult = z.infer<typeof knowledge.SearchResult>;
 export type SearchMode = SearchResult['mode'];
 export type DocumentStatus = KnowledgeDocument['status'];
 /** Documents in these states are still being ingested (the page polls while any is). */
-export const DOCUMENT_IN_PROGRESS: readonly DocumentStatus[] = ['queued', 'extracting', 'chunking', 'embedding'];
+export const DOCUMENT_IN_PROGRESS: readonly DocumentStatus[] = [
+  'queued',
+  'extracting',
+  'chunking',
+  'embedding',
+];
 
 export type TriggerRules = z.infer<typeof triggers.TriggerRules>;
 export type Trigger = z.infer<typeof triggers.Trigger>;

@@ -2,7 +2,15 @@ import { formatTokens, formatUsd } from '../format';
 import type { Bucket } from '../usage/aggregate';
 
 /** The numbers behind a chart, for screen readers and exact figures. */
-export function BucketTable({ data, label, keyLabel }: { data: readonly Bucket[]; label: string; keyLabel: string }) {
+export function BucketTable({
+  data,
+  label,
+  keyLabel,
+}: {
+  data: readonly Bucket[];
+  label: string;
+  keyLabel: string;
+}) {
   return (
     <details className="disclosure">
       <summary>Show as table</summary>
@@ -12,9 +20,15 @@ export function BucketTable({ data, label, keyLabel }: { data: readonly Bucket[]
           <thead>
             <tr>
               <th scope="col">{keyLabel}</th>
-              <th scope="col" className="num">Cost</th>
-              <th scope="col" className="num">Input tokens</th>
-              <th scope="col" className="num">Output tokens</th>
+              <th scope="col" className="num">
+                Cost
+              </th>
+              <th scope="col" className="num">
+                Input tokens
+              </th>
+              <th scope="col" className="num">
+                Output tokens
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -13,14 +13,23 @@ function Line({ line }: { line: BudgetLine }) {
   const share = line.monthlyLimitUsd ? Math.min(1, used / line.monthlyLimitUsd) : 0;
   return (
     <>
-      <p className="big-number">{line.monthlyLimitUsd === null ? 'No limit' : `${formatUsd(line.monthlyLimitUsd)} / month`}</p>
+      <p className="big-number">
+        {line.monthlyLimitUsd === null ? 'No limit' : `${formatUsd(line.monthlyLimitUsd)} / month`}
+      </p>
       <p className="muted">
         Spent {formatUsd(line.spentUsd)}
         {line.reservedUsd > 0 ? ` · ${formatUsd(line.reservedUsd)} in flight` : ''}
         {line.remainingUsd !== null ? ` · ${formatUsd(line.remainingUsd)} left` : ''}
       </p>
       {line.monthlyLimitUsd !== null && (
-        <div className={`meter${share >= 0.9 ? ' meter-danger' : share >= 0.7 ? ' meter-warn' : ''}`} role="meter" aria-label="Budget used" aria-valuemin={0} aria-valuemax={line.monthlyLimitUsd} aria-valuenow={used}>
+        <div
+          className={`meter${share >= 0.9 ? ' meter-danger' : share >= 0.7 ? ' meter-warn' : ''}`}
+          role="meter"
+          aria-label="Budget used"
+          aria-valuemin={0}
+          aria-valuemax={line.monthlyLimitUsd}
+          aria-valuenow={used}
+        >
           <span style={{ width: `${Math.round(share * 100)}%` }} />
         </div>
       )}
@@ -68,21 +77,39 @@ export function BudgetCard() {
         <ul className="budget-workflows">
           {b.workflows.map((w) => (
             <li key={w.workflowId}>
-              <span className="mono">{w.workflowSlug ?? w.workflowId}</span>: {w.monthlyLimitUsd === null ? 'no limit' : `${formatUsd(w.spentUsd + w.reservedUsd)} of ${formatUsd(w.monthlyLimitUsd)}`}
+              <span className="mono">{w.workflowSlug ?? w.workflowId}</span>:{' '}
+              {w.monthlyLimitUsd === null
+                ? 'no limit'
+                : `${formatUsd(w.spentUsd + w.reservedUsd)} of ${formatUsd(w.monthlyLimitUsd)}`}
             </li>
           ))}
         </ul>
       )}
-      {b && can('admin') &&
+      {b &&
+        can('admin') &&
         (draft === null ? (
-          <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDraft(limit?.toString() ?? '')} data-testid="budget-change">
+          <button
+            type="button"
+            className="btn btn-secondary btn-sm"
+            onClick={() => setDraft(limit?.toString() ?? '')}
+            data-testid="budget-change"
+          >
             Change limit
           </button>
         ) : (
           <form className="row" onSubmit={save}>
             <div className="field field-inline">
               <label htmlFor="budget-limit">Monthly limit (USD)</label>
-              <input id="budget-limit" type="number" min={0} step={0.01} value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="no limit" data-testid="budget-limit" />
+              <input
+                id="budget-limit"
+                type="number"
+                min={0}
+                step={0.01}
+                value={draft}
+                onChange={(e) => setDraft(e.target.value)}
+                placeholder="no limit"
+                data-testid="budget-limit"
+              />
             </div>
             <button type="submit" className="btn btn-primary btn-sm" data-testid="budget-save">
               Save

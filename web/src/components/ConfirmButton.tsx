@@ -12,7 +12,14 @@ interface ConfirmButtonProps {
 }
 
 /** A destructive action that asks for a second click (no browser confirm() popups). */
-export function ConfirmButton({ onConfirm, children, confirmLabel = 'Click again to confirm', className = 'btn btn-danger-ghost', disabled, ...rest }: ConfirmButtonProps) {
+export function ConfirmButton({
+  onConfirm,
+  children,
+  confirmLabel = 'Click again to confirm',
+  className = 'btn btn-danger-ghost',
+  disabled,
+  ...rest
+}: ConfirmButtonProps) {
   const [armed, setArmed] = useState(false);
   const [busy, setBusy] = useState(false);
   useEffect(() => {

@@ -10,7 +10,12 @@ interface DeleteForGoodButtonProps {
 }
 
 /** An editor page's header action: delete the record after a confirming second click. */
-export function DeleteForGoodButton({ remove, onDeleted, onError, ...rest }: DeleteForGoodButtonProps) {
+export function DeleteForGoodButton({
+  remove,
+  onDeleted,
+  onError,
+  ...rest
+}: DeleteForGoodButtonProps) {
   return (
     <ConfirmButton
       data-testid={rest['data-testid']}

@@ -17,7 +17,9 @@ export function Dialog({ title, onClose, children, footer, wide }: DialogProps) 
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = panel.current?.querySelector<HTMLElement>('input, textarea, select, button:not(.dialog-close), [href], [tabindex]:not([tabindex="-1"])');
+    const first = panel.current?.querySelector<HTMLElement>(
+      'input, textarea, select, button:not(.dialog-close), [href], [tabindex]:not([tabindex="-1"])',
+    );
     (first ?? panel.current)?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') closeRef.current();
@@ -32,10 +34,22 @@ export function Dialog({ title, onClose, children, footer, wide }: DialogProps) 
 
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={panel} className={`dialog${wide ? ' dialog-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1}>
+      <div
+        ref={panel}
+        className={`dialog${wide ? ' dialog-wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+      >
         <div className="dialog-header">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="btn btn-ghost btn-icon dialog-close" onClick={onClose} aria-label="Close dialog">
+          <button
+            type="button"
+            className="btn btn-ghost btn-icon dialog-close"
+            onClick={onClose}
+            aria-label="Close dialog"
+          >
             ×
           </button>
         </div>
@@ -47,7 +61,11 @@ export function Dialog({ title, onClose, children, footer, wide }: DialogProps) 
 }
 
 function trapTab(e: KeyboardEvent, root: HTMLElement): void {
-  const focusable = [...root.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])')];
+  const focusable = [
+    ...root.querySelectorAll<HTMLElement>(
+      'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])',
+    ),
+  ];
   if (focusable.length === 0) return;
   const first = focusable[0];
   const last = focusable[focusable.length - 1];

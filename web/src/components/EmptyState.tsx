@@ -1,6 +1,14 @@
 import type { ReactNode } from 'react';
 
-export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="empty" data-testid="empty-state">
       <p className="empty-title">{title}</p>
@@ -14,7 +22,8 @@ export function EmptyState({ title, children, action }: { title: string; childre
 export function Unavailable({ feature }: { feature: string }) {
   return (
     <EmptyState title={`${feature} is not available on this server`}>
-      This API does not offer {feature.toLowerCase()} yet. The screen lights up as soon as the server does.
+      This API does not offer {feature.toLowerCase()} yet. The screen lights up as soon as the
+      server does.
     </EmptyState>
   );
 }

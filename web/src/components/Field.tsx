@@ -19,7 +19,11 @@ export function Field({ label, hint, errors, children, className }: FieldProps) 
   return (
     <div className={`field${errorId ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
-      {cloneElement(children, { id, 'aria-describedby': describedBy, 'aria-invalid': errorId ? true : undefined })}
+      {cloneElement(children, {
+        id,
+        'aria-describedby': describedBy,
+        'aria-invalid': errorId ? true : undefined,
+      })}
       {hint && (
         <p className="hint" id={hintId}>
           {hint}

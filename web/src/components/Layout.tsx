@@ -19,14 +19,27 @@ export function Layout({ children }: { children: ReactNode }) {
   const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="shell">
-      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className="topbar">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">H</span>
+          <span className="brand-mark" aria-hidden="true">
+            H
+          </span>
           <span className="brand-name">HishamOS</span>
-          {me && <span className="brand-tenant" title="Tenant">{me.tenant.name}</span>}
+          {me && (
+            <span className="brand-tenant" title="Tenant">
+              {me.tenant.name}
+            </span>
+          )}
         </div>
         <button
           type="button"
@@ -38,7 +51,11 @@ export function Layout({ children }: { children: ReactNode }) {
         >
           <span aria-hidden="true">☰</span>
         </button>
-        <nav id="primary-nav" className={`primary-nav${menuOpen ? ' open' : ''}`} aria-label="Primary">
+        <nav
+          id="primary-nav"
+          className={`primary-nav${menuOpen ? ' open' : ''}`}
+          aria-label="Primary"
+        >
           <ul>
             {NAV.map((item) => (
               <li key={item.to}>
@@ -57,7 +74,12 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="role-pill">{role}</span>
             </span>
           )}
-          <button type="button" className="btn btn-secondary btn-sm" onClick={() => void signOut()} data-testid="sign-out">
+          <button
+            type="button"
+            className="btn btn-secondary btn-sm"
+            onClick={() => void signOut()}
+            data-testid="sign-out"
+          >
             Sign out
           </button>
         </div>

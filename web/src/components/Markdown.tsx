@@ -7,7 +7,14 @@ import ReactMarkdown from 'react-markdown';
 export function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown skipHtml components={{ a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" /> }}>
+      <ReactMarkdown
+        skipHtml
+        components={{
+          a: ({ node: _node, ...props }) => (
+            <a {...props} target="_blank" rel="noopener noreferrer nofollow" />
+          ),
+        }}
+      >
         {text}
       </ReactMarkdown>
     </div>

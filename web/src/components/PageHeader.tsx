@@ -1,7 +1,17 @@
 import type { ReactNode } from 'react';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 
-export function PageHeader({ title, subtitle, actions, docTitle }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; docTitle?: string }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+  docTitle,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  docTitle?: string;
+}) {
   useDocumentTitle(docTitle ?? (typeof title === 'string' ? title : ''));
   return (
     <div className="page-header">

@@ -36,7 +36,8 @@ export function StartRunDialog({ workflowName, inputs, onStart, onClose }: Start
     } else {
       try {
         const parsed: unknown = json.trim() ? JSON.parse(json) : {};
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the input must be a JSON object');
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new Error('the input must be a JSON object');
         input = parsed as Record<string, unknown>;
       } catch (err) {
         return setError(`Not valid JSON: ${describeError(err)}`);
@@ -49,7 +50,8 @@ export function StartRunDialog({ workflowName, inputs, onStart, onClose }: Start
       setBusy(false);
       if (err instanceof ApiError && err.details.length > 0) {
         const byField: Record<string, string[]> = {};
-        for (const d of err.details) (byField[d.path.replace(/^input\./, '')] ??= []).push(d.message);
+        for (const d of err.details)
+          (byField[d.path.replace(/^input\./, '')] ??= []).push(d.message);
         setFieldErrors(byField);
       }
       setError(describeError(err));
@@ -65,7 +67,13 @@ export function StartRunDialog({ workflowName, inputs, onStart, onClose }: Start
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form="start-run-form" className="btn btn-primary" disabled={busy} data-testid="start-run-submit">
+          <button
+            type="submit"
+            form="start-run-form"
+            className="btn btn-primary"
+            disabled={busy}
+            data-testid="start-run-submit"
+          >
             {busy ? 'Starting…' : 'Start run'}
           </button>
         </>
@@ -74,17 +82,42 @@ export function StartRunDialog({ workflowName, inputs, onStart, onClose }: Start
       <form id="start-run-form" onSubmit={submit} noValidate data-testid="start-run-form">
         {inputs.length > 0 ? (
           inputs.map((f) => (
-            <Field key={f.name} label={`${f.name}${f.required ? ' (required)' : ''}`} hint={f.description} errors={fieldErrors[f.name]}>
+            <Field
+              key={f.name}
+              label={`${f.name}${f.required ? ' (required)' : ''}`}
+              hint={f.description}
+              errors={fieldErrors[f.name]}
+            >
               {f.multiline ? (
-                <textarea rows={5} value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} required={f.required} data-testid={`run-input-${f.name}`} />
+                <textarea
+                  rows={5}
+                  value={values[f.name] ?? ''}
+                  onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+                  required={f.required}
+                  data-testid={`run-input-${f.name}`}
+                />
               ) : (
-                <input value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} required={f.required} data-testid={`run-input-${f.name}`} />
+                <input
+                  value={values[f.name] ?? ''}
+                  onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+                  required={f.required}
+                  data-testid={`run-input-${f.name}`}
+                />
               )}
             </Field>
           ))
         ) : (
-          <Field label="Input (JSON object)" hint="This workflow declares no inputs; templates read {{input.<field>}} from this object.">
-            <textarea rows={8} className="mono" value={json} onChange={(e) => setJson(e.target.value)} data-testid="run-input-json" />
+          <Field
+            label="Input (JSON object)"
+            hint="This workflow declares no inputs; templates read {{input.<field>}} from this object."
+          >
+            <textarea
+              rows={8}
+              className="mono"
+              value={json}
+              onChange={(e) => setJson(e.target.value)}
+              data-testid="run-input-json"
+            />
           </Field>
         )}
         {error && (

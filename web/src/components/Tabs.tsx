@@ -6,11 +6,24 @@ export interface TabItem {
 }
 
 /** Route-backed tabs: plain links, so every tab has its own address. */
-export function Tabs({ items, current, label }: { items: readonly TabItem[]; current: string; label: string }) {
+export function Tabs({
+  items,
+  current,
+  label,
+}: {
+  items: readonly TabItem[];
+  current: string;
+  label: string;
+}) {
   return (
     <nav className="tabs" aria-label={label}>
       {items.map((t) => (
-        <Link key={t.to} to={t.to} className={`tab${current === t.to ? ' tab-active' : ''}`} aria-current={current === t.to ? 'page' : undefined}>
+        <Link
+          key={t.to}
+          to={t.to}
+          className={`tab${current === t.to ? ' tab-active' : ''}`}
+          aria-current={current === t.to ? 'page' : undefined}
+        >
           {t.label}
         </Link>
       ))}

@@ -12,7 +12,9 @@ export function storedTheme(): ThemeChoice {
 }
 
 function systemQuery(): MediaQueryList | null {
-  return typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  return typeof window.matchMedia === 'function'
+    ? window.matchMedia('(prefers-color-scheme: dark)')
+    : null;
 }
 
 /** The scheme a choice paints in: light/dark as chosen, `system` as the OS prefers. */
@@ -31,7 +33,8 @@ function followSystem(): void {
   if (!query) return;
   following = true;
   query.addEventListener('change', () => {
-    if (current === 'system') document.documentElement.setAttribute('data-scheme', resolveScheme('system'));
+    if (current === 'system')
+      document.documentElement.setAttribute('data-scheme', resolveScheme('system'));
   });
 }
 

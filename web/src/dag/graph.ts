@@ -26,7 +26,12 @@ export function wouldCycle(from: string, to: string, edges: readonly LayoutEdge[
 /** A node id (`^[a-z][a-z0-9_-]*$`) derived from a name, unique among `taken`. */
 export function uniqueNodeId(base: string, taken: Iterable<string>): string {
   const used = new Set(taken);
-  let stem = base.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 40);
+  let stem = base
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, 40);
   if (!stem) stem = 'step';
   if (!used.has(stem)) return stem;
   for (let i = 2; ; i++) if (!used.has(`${stem}-${i}`)) return `${stem}-${i}`;

@@ -23,7 +23,10 @@ export interface MappedIssues {
 
 const INDEXED = /^(nodes|edges|inputs)\[(\d+)\](?:\.(.+))?$/;
 
-export function mapIssues(details: readonly FieldIssue[], sentNodeIds: readonly string[]): MappedIssues {
+export function mapIssues(
+  details: readonly FieldIssue[],
+  sentNodeIds: readonly string[],
+): MappedIssues {
   const result: MappedIssues = { byNode: {}, byEdge: {}, byInput: {}, byField: {}, general: [] };
   for (const issue of details) {
     const path = issue.path.replace(/^body\./, '');
@@ -54,8 +57,15 @@ export function mapIssues(details: readonly FieldIssue[], sentNodeIds: readonly 
 }
 
 export function issueCount(mapped: MappedIssues): number {
-  const sum = (r: Record<string | number, unknown[]>) => Object.values(r).reduce((n, list) => n + list.length, 0);
+  const sum = (r: Record<string | number, unknown[]>) =>
+    Object.values(r).reduce((n, list) => n + list.length, 0);
   return sum(mapped.byNode) + sum(mapped.byInput) + sum(mapped.byField) + mapped.general.length;
 }
 
-export const NO_ISSUES: MappedIssues = { byNode: {}, byEdge: {}, byInput: {}, byField: {}, general: [] };
+export const NO_ISSUES: MappedIssues = {
+  byNode: {},
+  byEdge: {},
+  byInput: {},
+  byField: {},
+  general: [],
+};

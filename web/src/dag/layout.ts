@@ -49,7 +49,11 @@ export function depths(ids: readonly string[], edges: readonly LayoutEdge[]): Ma
   return depth;
 }
 
-export function layoutDag(ids: readonly string[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): Map<string, Placement> {
+export function layoutDag(
+  ids: readonly string[],
+  edges: readonly LayoutEdge[],
+  options: LayoutOptions = {},
+): Map<string, Placement> {
   const layerGap = options.layerGap ?? 280;
   const nodeGap = options.nodeGap ?? 150;
   const depth = depths(ids, edges);
@@ -57,7 +61,8 @@ export function layoutDag(ids: readonly string[], edges: readonly LayoutEdge[], 
   for (const id of ids) (layers[depth.get(id)!] ??= []).push(id);
 
   const parents = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const e of edges) if (parents.has(e.to) && parents.has(e.from)) parents.get(e.to)!.push(e.from);
+  for (const e of edges)
+    if (parents.has(e.to) && parents.has(e.from)) parents.get(e.to)!.push(e.from);
 
   const slot = new Map<string, number>();
   const placed = new Map<string, Placement>();
@@ -67,16 +72,26 @@ export function layoutDag(ids: readonly string[], edges: readonly LayoutEdge[], 
     const declared = new Map(layer.map((id, i) => [id, i]));
     const score = (id: string) => {
       const ps = parents.get(id)!.filter((p) => slot.has(p));
-      return ps.length === 0 ? declared.get(id)! : ps.reduce((sum, p) => sum + slot.get(p)!, 0) / ps.length;
+      return ps.length === 0
+        ? declared.get(id)!
+        : ps.reduce((sum, p) => sum + slot.get(p)!, 0) / ps.length;
     };
-    const ordered = d === 0 ? layer : [...layer].sort((a, b) => score(a) - score(b) || declared.get(a)! - declared.get(b)!);
+    const ordered =
+      d === 0
+        ? layer
+        : [...layer].sort((a, b) => score(a) - score(b) || declared.get(a)! - declared.get(b)!);
     // Center each layer against the tallest one so a chain sits in the middle of a fan-out.
     const offset = (tallest - ordered.length) / 2;
     ordered.forEach((id, i) => {
       slot.set(id, i + offset);
       const along = d * layerGap;
       const across = (i + offset) * nodeGap;
-      placed.set(id, options.direction === 'TB' ? { x: across, y: along, depth: d } : { x: along, y: across, depth: d });
+      placed.set(
+        id,
+        options.direction === 'TB'
+          ? { x: across, y: along, depth: d }
+          : { x: along, y: across, depth: d },
+      );
     });
   });
   return placed;
@@ -102,9 +117,18 @@ export function fitLayout(
   maxZoom = 1.2,
   gap = { layer: 50, across: 28 },
 ): FitChoice {
-  const lr = layoutDag(ids, edges, { direction: 'LR', layerGap: node.width + gap.layer, nodeGap: node.height + gap.across });
-  const tb = layoutDag(ids, edges, { direction: 'TB', layerGap: node.height + gap.layer, nodeGap: node.width + gap.across });
-  if (!view || view.width <= 0 || view.height <= 0) return { direction: 'LR', positions: lr, zoom: 1 };
+  const lr = layoutDag(ids, edges, {
+    direction: 'LR',
+    layerGap: node.width + gap.layer,
+    nodeGap: node.height + gap.across,
+  });
+  const tb = layoutDag(ids, edges, {
+    direction: 'TB',
+    layerGap: node.height + gap.layer,
+    nodeGap: node.width + gap.across,
+  });
+  if (!view || view.width <= 0 || view.height <= 0)
+    return { direction: 'LR', positions: lr, zoom: 1 };
   const zoomOf = (positions: Map<string, Placement>) => {
     const xs = [...positions.values()].map((p) => p.x);
     const ys = [...positions.values()].map((p) => p.y);
@@ -114,5 +138,7 @@ export function fitLayout(
   };
   const zl = zoomOf(lr);
   const zt = zoomOf(tb);
-  return Math.min(zt, maxZoom) > Math.min(zl, maxZoom) + 0.01 ? { direction: 'TB', positions: tb, zoom: zt } : { direction: 'LR', positions: lr, zoom: zl };
+  return Math.min(zt, maxZoom) > Math.min(zl, maxZoom) + 0.01
+    ? { direction: 'TB', positions: tb, zoom: zt }
+    : { direction: 'LR', positions: lr, zoom: zl };
 }

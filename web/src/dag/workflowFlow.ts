@@ -39,25 +39,46 @@ export function toFlowEdge(e: WorkflowEdge): WorkFlowEdge {
   };
 }
 
-export function toFlow(graph: { nodes: readonly WorkflowNode[]; edges?: readonly WorkflowEdge[] }): { nodes: WorkFlowNode[]; edges: WorkFlowEdge[] } {
+export function toFlow(graph: {
+  nodes: readonly WorkflowNode[];
+  edges?: readonly WorkflowEdge[];
+}): { nodes: WorkFlowNode[]; edges: WorkFlowEdge[] } {
   const edges = graph.edges ?? [];
   // Editor nodes show a prompt preview (and issues), so they get more room than run nodes.
-  const placed = layoutDag(graph.nodes.map((n) => n.id), edges, { nodeGap: 190 });
+  const placed = layoutDag(
+    graph.nodes.map((n) => n.id),
+    edges,
+    { nodeGap: 190 },
+  );
   return {
-    nodes: graph.nodes.map((n) => ({ id: n.id, type: 'work', position: placed.get(n.id) ?? { x: 0, y: 0 }, data: { node: { ...n } } })),
+    nodes: graph.nodes.map((n) => ({
+      id: n.id,
+      type: 'work',
+      position: placed.get(n.id) ?? { x: 0, y: 0 },
+      data: { node: { ...n } },
+    })),
     edges: edges.map(toFlowEdge),
   };
 }
 
 /** The request body; empty optional strings are dropped so the API sees absent fields. */
-export function toSpec(meta: WorkflowMeta, inputs: readonly WorkflowInputField[], nodes: readonly WorkFlowNode[], edges: readonly WorkFlowEdge[]): WorkflowCreate {
+export function toSpec(
+  meta: WorkflowMeta,
+  inputs: readonly WorkflowInputField[],
+  nodes: readonly WorkFlowNode[],
+  edges: readonly WorkFlowEdge[],
+): WorkflowCreate {
   return {
     slug: meta.slug.trim(),
     name: meta.name.trim(),
     description: meta.description,
     inputs: inputs.map(cleanInput),
     nodes: nodes.map((n) => cleanNode({ ...n.data.node, id: n.id })),
-    edges: edges.map((e) => ({ from: e.source, to: e.target, ...(e.data?.when && e.data.when !== 'success' ? { when: e.data.when } : {}) })),
+    edges: edges.map((e) => ({
+      from: e.source,
+      to: e.target,
+      ...(e.data?.when && e.data.when !== 'success' ? { when: e.data.when } : {}),
+    })),
   };
 }
 
@@ -80,7 +101,12 @@ function cleanInput(f: WorkflowInputField): WorkflowInputField {
 }
 
 /** Rename a node: its id, the edges that touch it, and `{{steps.<old>.…}}` references in prompts. */
-export function renameNode(nodes: readonly WorkFlowNode[], edges: readonly WorkFlowEdge[], from: string, to: string): { nodes: WorkFlowNode[]; edges: WorkFlowEdge[] } {
+export function renameNode(
+  nodes: readonly WorkFlowNode[],
+  edges: readonly WorkFlowEdge[],
+  from: string,
+  to: string,
+): { nodes: WorkFlowNode[]; edges: WorkFlowEdge[] } {
   const ref = new RegExp(`(\\{\\{\\s*steps\\.)${from.replace(/[-]/g, '\\-')}(\\.)`, 'g');
   return {
     nodes: nodes.map((n) => {
@@ -91,7 +117,9 @@ export function renameNode(nodes: readonly WorkFlowNode[], edges: readonly WorkF
     edges: edges.map((e) => {
       const source = e.source === from ? to : e.source;
       const target = e.target === from ? to : e.target;
-      return source === e.source && target === e.target ? e : { ...e, id: edgeId(source, target), source, target };
+      return source === e.source && target === e.target
+        ? e
+        : { ...e, id: edgeId(source, target), source, target };
     }),
   };
 }

@@ -41,7 +41,9 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
   }, deps);
 
   const setData = useCallback((update: T | ((prev: T | undefined) => T)) => {
-    setDataState((prev) => (typeof update === 'function' ? (update as (p: T | undefined) => T)(prev) : update));
+    setDataState((prev) =>
+      typeof update === 'function' ? (update as (p: T | undefined) => T)(prev) : update,
+    );
   }, []);
 
   return { data, error, loading, reload, setData };

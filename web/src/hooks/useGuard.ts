@@ -4,7 +4,10 @@ import { useState } from 'react';
  * A page's write actions: `guard(fn)` clears the last error, runs `fn`, then `after` (typically
  * reloading the list), and keeps the error to show if either throws.
  */
-export function useGuard(after?: () => Promise<unknown>): { error: unknown; guard: (fn: () => Promise<unknown>) => Promise<void> } {
+export function useGuard(after?: () => Promise<unknown>): {
+  error: unknown;
+  guard: (fn: () => Promise<unknown>) => Promise<void>;
+} {
   const [error, setError] = useState<unknown>(null);
   const guard = async (fn: () => Promise<unknown>) => {
     setError(null);

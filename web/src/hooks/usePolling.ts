@@ -4,7 +4,11 @@ import { useEffect, useRef } from 'react';
  * Call `tick` every `intervalMs` while `active`. Ticks never overlap: the next one is scheduled
  * when the previous one settles. Stops as soon as `active` turns false or the component unmounts.
  */
-export function usePolling(tick: (signal: AbortSignal) => Promise<unknown>, intervalMs: number, active: boolean): void {
+export function usePolling(
+  tick: (signal: AbortSignal) => Promise<unknown>,
+  intervalMs: number,
+  active: boolean,
+): void {
   const tickRef = useRef(tick);
   tickRef.current = tick;
 

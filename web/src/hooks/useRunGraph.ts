@@ -12,7 +12,10 @@ export interface RunGraph {
  * The DAG a run executes: the workflow version it started on (from the versions list), else the
  * current workflow, else just its steps without edges. Loaded once per run.
  */
-export function useRunGraph(api: Api, run: Pick<Run, 'id' | 'workflowId' | 'workflowVersion'> | undefined): RunGraph | undefined {
+export function useRunGraph(
+  api: Api,
+  run: Pick<Run, 'id' | 'workflowId' | 'workflowVersion'> | undefined,
+): RunGraph | undefined {
   const [graph, setGraph] = useState<RunGraph | undefined>();
   const key = run ? `${run.id}:${run.workflowId}:${run.workflowVersion}` : '';
   useEffect(() => {
@@ -23,7 +26,11 @@ export function useRunGraph(api: Api, run: Pick<Run, 'id' | 'workflowId' | 'work
       const versions = await api.workflows.versions(run.workflowId).catch(() => undefined);
       const spec = versions?.items.find((v) => v.version === run.workflowVersion)?.spec ?? current;
       if (!live) return;
-      setGraph(spec ? { nodes: spec.nodes, edges: spec.edges ?? [], workflowName: current?.name ?? spec.name } : { nodes: [], edges: [] });
+      setGraph(
+        spec
+          ? { nodes: spec.nodes, edges: spec.edges ?? [], workflowName: current?.name ?? spec.name }
+          : { nodes: [], edges: [] },
+      );
     })();
     return () => {
       live = false;

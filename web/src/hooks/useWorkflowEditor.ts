@@ -3,34 +3,64 @@ import { useCallback, useMemo, useState } from 'react';
 import type { FieldIssue, Workflow, WorkflowInputField, WorkflowNode } from '../api/types';
 import { uniqueNodeId, wouldCycle } from '../dag/graph';
 import { mapIssues, NO_ISSUES, type MappedIssues } from '../dag/issues';
-import { edgeId, renameNode, toFlow, toSpec, type WorkflowMeta, type WorkFlowEdge, type WorkFlowNode } from '../dag/workflowFlow';
+import {
+  edgeId,
+  renameNode,
+  toFlow,
+  toSpec,
+  type WorkflowMeta,
+  type WorkFlowEdge,
+  type WorkFlowNode,
+} from '../dag/workflowFlow';
 
 const LAYER = 280;
 
 export function slugify(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
 }
 
 /** All the state of the workflow editor and the operations on it. */
 export function useWorkflowEditor(initial: Workflow | undefined) {
   const start = useMemo(() => (initial ? toFlow(initial) : { nodes: [], edges: [] }), [initial]);
-  const [meta, setMeta] = useState<WorkflowMeta>({ slug: initial?.slug ?? '', name: initial?.name ?? '', description: initial?.description ?? '' });
+  const [meta, setMeta] = useState<WorkflowMeta>({
+    slug: initial?.slug ?? '',
+    name: initial?.name ?? '',
+    description: initial?.description ?? '',
+  });
   const [inputs, setInputs] = useState<WorkflowInputField[]>(initial?.inputs ?? []);
   const [nodes, setNodes, onNodesChange] = useNodesState<WorkFlowNode>(start.nodes);
   const [edges, setEdges, onEdgesChange] = useEdgesState<WorkFlowEdge>(start.edges);
   const [issues, setIssues] = useState<MappedIssues>(NO_ISSUES);
   const [notice, setNotice] = useState<string | null>(null);
-  const [saved, setSaved] = useState(() => (initial ? specKey(toSpec(meta, inputs, start.nodes, start.edges)) : ''));
+  const [saved, setSaved] = useState(() =>
+    initial ? specKey(toSpec(meta, inputs, start.nodes, start.edges)) : '',
+  );
 
   const spec = useCallback(() => toSpec(meta, inputs, nodes, edges), [meta, inputs, nodes, edges]);
   const dirty = useMemo(() => specKey(spec()) !== saved, [spec, saved]);
   const selectedNode = nodes.find((n) => n.selected) ?? null;
-  const selectedEdge = selectedNode ? null : edges.find((e) => e.selected) ?? null;
+  const selectedEdge = selectedNode ? null : (edges.find((e) => e.selected) ?? null);
 
   const select = useCallback(
     (id: string | null, kind: 'node' | 'edge' = 'node') => {
-      setNodes((ns) => ns.map((n) => (n.selected === (kind === 'node' && n.id === id) ? n : { ...n, selected: kind === 'node' && n.id === id })));
-      setEdges((es) => es.map((e) => (e.selected === (kind === 'edge' && e.id === id) ? e : { ...e, selected: kind === 'edge' && e.id === id })));
+      setNodes((ns) =>
+        ns.map((n) =>
+          n.selected === (kind === 'node' && n.id === id)
+            ? n
+            : { ...n, selected: kind === 'node' && n.id === id },
+        ),
+      );
+      setEdges((es) =>
+        es.map((e) =>
+          e.selected === (kind === 'edge' && e.id === id)
+            ? e
+            : { ...e, selected: kind === 'edge' && e.id === id },
+        ),
+      );
     },
     [setNodes, setEdges],
   );
@@ -38,20 +68,41 @@ export function useWorkflowEditor(initial: Workflow | undefined) {
   const addNode = useCallback(
     (type: 'agent' | 'approval', agentSlug?: string) => {
       const after = nodes.find((n) => n.selected);
-      const id = uniqueNodeId(type === 'agent' ? agentSlug ?? 'agent' : 'approval', nodes.map((n) => n.id));
+      const id = uniqueNodeId(
+        type === 'agent' ? (agentSlug ?? 'agent') : 'approval',
+        nodes.map((n) => n.id),
+      );
       const position = after
-        ? { x: after.position.x + LAYER, y: after.position.y + 190 * edges.filter((e) => e.source === after.id).length }
+        ? {
+            x: after.position.x + LAYER,
+            y: after.position.y + 190 * edges.filter((e) => e.source === after.id).length,
+          }
         : { x: nodes.length === 0 ? 0 : Math.max(...nodes.map((n) => n.position.x)) + LAYER, y: 0 };
-      const node: WorkflowNode = type === 'agent' ? { id, type, agent: agentSlug, prompt: after ? `{{steps.${after.id}.output}}` : '' } : { id, type };
-      setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), { id, type: 'work', position, data: { node }, selected: true }]);
-      if (after) setEdges((es) => [...es, { id: edgeId(after.id, id), source: after.id, target: id, data: {} }]);
+      const node: WorkflowNode =
+        type === 'agent'
+          ? { id, type, agent: agentSlug, prompt: after ? `{{steps.${after.id}.output}}` : '' }
+          : { id, type };
+      setNodes((ns) => [
+        ...ns.map((n) => ({ ...n, selected: false })),
+        { id, type: 'work', position, data: { node }, selected: true },
+      ]);
+      if (after)
+        setEdges((es) => [
+          ...es,
+          { id: edgeId(after.id, id), source: after.id, target: id, data: {} },
+        ]);
       return id;
     },
     [nodes, edges, setNodes, setEdges],
   );
 
   const updateNode = useCallback(
-    (id: string, patch: Partial<WorkflowNode>) => setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data: { ...n.data, node: { ...n.data.node, ...patch } } } : n))),
+    (id: string, patch: Partial<WorkflowNode>) =>
+      setNodes((ns) =>
+        ns.map((n) =>
+          n.id === id ? { ...n, data: { ...n.data, node: { ...n.data.node, ...patch } } } : n,
+        ),
+      ),
     [setNodes],
   );
 
@@ -61,7 +112,16 @@ export function useWorkflowEditor(initial: Workflow | undefined) {
       const next = renameNode(nodes, edges, from, to);
       setNodes(next.nodes);
       setEdges(next.edges);
-      setIssues((prev) => (prev.byNode[from] ? { ...prev, byNode: Object.fromEntries(Object.entries(prev.byNode).map(([k, v]) => [k === from ? to : k, v])) } : prev));
+      setIssues((prev) =>
+        prev.byNode[from]
+          ? {
+              ...prev,
+              byNode: Object.fromEntries(
+                Object.entries(prev.byNode).map(([k, v]) => [k === from ? to : k, v]),
+              ),
+            }
+          : prev,
+      );
       return null;
     },
     [nodes, edges, setNodes, setEdges],
@@ -77,7 +137,12 @@ export function useWorkflowEditor(initial: Workflow | undefined) {
       }
       if (edges.some((e) => e.source === c.source && e.target === c.target)) return;
       setNotice(null);
-      setEdges((es) => addEdge({ id: edgeId(c.source, c.target), source: c.source, target: c.target, data: {} }, es));
+      setEdges((es) =>
+        addEdge(
+          { id: edgeId(c.source, c.target), source: c.source, target: c.target, data: {} },
+          es,
+        ),
+      );
     },
     [edges, setEdges],
   );
@@ -100,14 +165,31 @@ export function useWorkflowEditor(initial: Workflow | undefined) {
 
   const setEdgeWhen = useCallback(
     (id: string, when: 'success' | 'failure' | 'always') =>
-      setEdges((es) => es.map((e) => (e.id === id ? { ...e, data: { ...e.data, when }, label: when === 'success' ? undefined : `on ${when}` } : e))),
+      setEdges((es) =>
+        es.map((e) =>
+          e.id === id
+            ? {
+                ...e,
+                data: { ...e.data, when },
+                label: when === 'success' ? undefined : `on ${when}`,
+              }
+            : e,
+        ),
+      ),
     [setEdges],
   );
 
-  const removeEdge = useCallback((id: string) => setEdges((es) => es.filter((e) => e.id !== id)), [setEdges]);
+  const removeEdge = useCallback(
+    (id: string) => setEdges((es) => es.filter((e) => e.id !== id)),
+    [setEdges],
+  );
 
   /** Show the API's 400 details on the nodes they concern (paths index the node order that was sent). */
-  const showIssues = useCallback((details: readonly FieldIssue[], sentNodeIds: readonly string[]) => setIssues(mapIssues(details, sentNodeIds)), []);
+  const showIssues = useCallback(
+    (details: readonly FieldIssue[], sentNodeIds: readonly string[]) =>
+      setIssues(mapIssues(details, sentNodeIds)),
+    [],
+  );
   const clearIssues = useCallback(() => setIssues(NO_ISSUES), []);
   /** Remember what the server accepted (the body that was sent), so the editor is clean again. */
   const markSaved = useCallback((sent: ReturnType<typeof toSpec>, slug: string) => {

@@ -18,10 +18,24 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
   const api = useApi();
   const { can } = useSession();
   const readOnly = !can('dev');
-  const agent = useAsync<Agent | undefined>(() => (agentId ? api.agents.get(agentId) : Promise.resolve(undefined)), [api, agentId]);
-  const versions = useAsync(() => (agentId ? api.agents.versions(agentId) : Promise.resolve({ items: [] })), [api, agentId, agent.data?.version]);
+  const agent = useAsync<Agent | undefined>(
+    () => (agentId ? api.agents.get(agentId) : Promise.resolve(undefined)),
+    [api, agentId],
+  );
+  const versions = useAsync(
+    () => (agentId ? api.agents.versions(agentId) : Promise.resolve({ items: [] })),
+    [api, agentId, agent.data?.version],
+  );
   // Optional: a server without knowledge bases (404) just offers none to attach.
-  const bases = useAsync(() => api.knowledge.list().catch((err) => (err instanceof ApiError && err.unavailable ? { items: [] } : Promise.reject(err))), [api]);
+  const bases = useAsync(
+    () =>
+      api.knowledge
+        .list()
+        .catch((err) =>
+          err instanceof ApiError && err.unavailable ? { items: [] } : Promise.reject(err),
+        ),
+    [api],
+  );
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -52,7 +66,11 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
   };
 
   if (agentId && !agent.data) {
-    return agent.error ? <ErrorBanner error={agent.error} title="Could not load the agent" /> : <Loading label="Loading agent" />;
+    return agent.error ? (
+      <ErrorBanner error={agent.error} title="Could not load the agent" />
+    ) : (
+      <Loading label="Loading agent" />
+    );
   }
   const a = agent.data;
 
@@ -63,14 +81,22 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
         subtitle={
           a ? (
             <>
-              <span className="mono">{a.slug}</span> · v{a.version} · <Link to="/agents">all agents</Link>
+              <span className="mono">{a.slug}</span> · v{a.version} ·{' '}
+              <Link to="/agents">all agents</Link>
             </>
           ) : (
             <Link to="/agents">all agents</Link>
           )
         }
         actions={
-          a && !readOnly ? <DeleteForGoodButton data-testid="agent-delete" remove={() => api.agents.remove(a.id)} onDeleted={() => navigate('/agents', { replace: true })} onError={setError} /> : undefined
+          a && !readOnly ? (
+            <DeleteForGoodButton
+              data-testid="agent-delete"
+              remove={() => api.agents.remove(a.id)}
+              onDeleted={() => navigate('/agents', { replace: true })}
+              onError={setError}
+            />
+          ) : undefined
         }
       />
       <ReadOnlyNote readOnly={readOnly} />
@@ -81,7 +107,15 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
         </div>
       )}
       <div className="split">
-        <AgentForm key={a ? `${a.id}:${a.version}` : 'new'} initial={a} knowledgeBases={bases.data?.items} readOnly={readOnly} issues={issues} busy={busy} onSubmit={save} />
+        <AgentForm
+          key={a ? `${a.id}:${a.version}` : 'new'}
+          initial={a}
+          knowledgeBases={bases.data?.items}
+          readOnly={readOnly}
+          issues={issues}
+          busy={busy}
+          onSubmit={save}
+        />
         {a && <VersionsList versions={versions.data?.items ?? []} current={a.version} />}
       </div>
     </>

@@ -21,10 +21,18 @@ export function AgentsPage() {
 
   return (
     <>
-      <PageHeader title="Agents" subtitle="Personas with a system prompt, a model and a fallback chain." actions={create} />
+      <PageHeader
+        title="Agents"
+        subtitle="Personas with a system prompt, a model and a fallback chain."
+        actions={create}
+      />
       <ErrorBanner error={error} title="Could not load agents" />
       {loading && !data && <Loading label="Loading agents" />}
-      {data && agents.length === 0 && <EmptyState title="No agents yet" action={create}>Create an agent, then use it in a workflow.</EmptyState>}
+      {data && agents.length === 0 && (
+        <EmptyState title="No agents yet" action={create}>
+          Create an agent, then use it in a workflow.
+        </EmptyState>
+      )}
       {agents.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="agents-table">
@@ -35,7 +43,9 @@ export function AgentsPage() {
                 <th scope="col">Slug</th>
                 <th scope="col">Role</th>
                 <th scope="col">Model</th>
-                <th scope="col" className="num">Version</th>
+                <th scope="col" className="num">
+                  Version
+                </th>
                 <th scope="col">Updated</th>
               </tr>
             </thead>
@@ -49,7 +59,9 @@ export function AgentsPage() {
                   <td>{a.role || <span className="muted">—</span>}</td>
                   <td className="mono">
                     {a.model}
-                    {a.fallbacks.length > 0 && <span className="muted"> +{a.fallbacks.length}</span>}
+                    {a.fallbacks.length > 0 && (
+                      <span className="muted"> +{a.fallbacks.length}</span>
+                    )}
                   </td>
                   <td className="num">v{a.version}</td>
                   <td>{formatDateTime(a.updatedAt)}</td>

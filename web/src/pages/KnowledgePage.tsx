@@ -26,7 +26,13 @@ export const DOCUMENT_POLL_MS = 1000;
  * ingestion status, adding (text or file upload) and deleting documents, and the retrieval
  * playground. Viewers read and search; writes need dev or above (as the API requires).
  */
-export function KnowledgePage({ kbId, pollMs = DOCUMENT_POLL_MS }: { kbId?: string; pollMs?: number }) {
+export function KnowledgePage({
+  kbId,
+  pollMs = DOCUMENT_POLL_MS,
+}: {
+  kbId?: string;
+  pollMs?: number;
+}) {
   const api = useApi();
   const { can } = useSession();
   const canWrite = can('dev');
@@ -51,7 +57,12 @@ export function KnowledgePage({ kbId, pollMs = DOCUMENT_POLL_MS }: { kbId?: stri
         subtitle="Documents agents retrieve from and cite."
         actions={
           canWrite ? (
-            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="kb-new">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => setCreating(true)}
+              data-testid="kb-new"
+            >
               New knowledge base
             </button>
           ) : undefined
@@ -60,18 +71,35 @@ export function KnowledgePage({ kbId, pollMs = DOCUMENT_POLL_MS }: { kbId?: stri
       <ErrorBanner error={list.error} title="Could not load knowledge bases" />
       {!list.data && !list.error && <Loading />}
       {list.data && kbs.length === 0 && (
-        <EmptyState title="No knowledge bases yet" action={canWrite ? <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>New knowledge base</button> : undefined}>
-          A knowledge base holds documents, chunked and embedded, that agents with it attached search and cite.
+        <EmptyState
+          title="No knowledge bases yet"
+          action={
+            canWrite ? (
+              <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+                New knowledge base
+              </button>
+            ) : undefined
+          }
+        >
+          A knowledge base holds documents, chunked and embedded, that agents with it attached
+          search and cite.
         </EmptyState>
       )}
-      {list.data && kbId && !current && <ErrorBanner error={new Error(`Knowledge base ${kbId} was not found.`)} title="Not found" />}
+      {list.data && kbId && !current && (
+        <ErrorBanner error={new Error(`Knowledge base ${kbId} was not found.`)} title="Not found" />
+      )}
       {kbs.length > 0 && (
         <div className="kb-layout">
           <nav aria-label="Knowledge bases" className="card kb-nav">
             <ul className="kb-list" data-testid="kb-list">
               {kbs.map((k) => (
                 <li key={k.id}>
-                  <Link to={`/knowledge/${k.id}`} className={`kb-link${k.id === current?.id ? ' is-selected' : ''}`} aria-current={k.id === current?.id ? 'page' : undefined} data-testid="kb-link">
+                  <Link
+                    to={`/knowledge/${k.id}`}
+                    className={`kb-link${k.id === current?.id ? ' is-selected' : ''}`}
+                    aria-current={k.id === current?.id ? 'page' : undefined}
+                    data-testid="kb-link"
+                  >
                     <span className="kb-link-name">{k.name}</span>
                     <span className="muted small">
                       {k.embeddingModel} · {k.documentCount} doc{k.documentCount === 1 ? '' : 's'}
@@ -147,7 +175,17 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
         <div className="card-header">
           <h2 id="kb-title">{kb.name}</h2>
           {canWrite && (
-            <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Delete base and all its documents?" data-testid="kb-delete" onConfirm={() => guard(async () => { await api.knowledge.remove(kb.id); await onDeleted(); })}>
+            <ConfirmButton
+              className="btn btn-danger-ghost btn-sm"
+              confirmLabel="Delete base and all its documents?"
+              data-testid="kb-delete"
+              onConfirm={() =>
+                guard(async () => {
+                  await api.knowledge.remove(kb.id);
+                  await onDeleted();
+                })
+              }
+            >
               Delete
             </ConfirmButton>
           )}
@@ -156,7 +194,9 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
         <dl className="facts facts-kb">
           <div>
             <dt>Embedding model</dt>
-            <dd className="mono" data-testid="kb-model">{kb.embeddingModel}</dd>
+            <dd className="mono" data-testid="kb-model">
+              {kb.embeddingModel}
+            </dd>
           </div>
           <div>
             <dt>Dimensions</dt>
@@ -170,12 +210,15 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
           </div>
           <div>
             <dt>Documents</dt>
-            <dd>
-              {docs.data ? `${ready} ready of ${items.length}` : kb.documentCount}
-            </dd>
+            <dd>{docs.data ? `${ready} ready of ${items.length}` : kb.documentCount}</dd>
           </div>
         </dl>
-        {kb.embeddingModel.startsWith('local') && <p className="note">The local embedder hashes word n-grams (offline, deterministic): fine for trying things out; provider models give semantic matches.</p>}
+        {kb.embeddingModel.startsWith('local') && (
+          <p className="note">
+            The local embedder hashes word n-grams (offline, deterministic): fine for trying things
+            out; provider models give semantic matches.
+          </p>
+        )}
         <ErrorBanner error={error ?? docs.error} />
         <div className="card-header kb-docs-header">
           <h3>Documents</h3>
@@ -185,7 +228,12 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
             </span>
           )}
           {canWrite && (
-            <button type="button" className="btn btn-secondary btn-sm" onClick={() => setAdding(true)} data-testid="doc-add">
+            <button
+              type="button"
+              className="btn btn-secondary btn-sm"
+              onClick={() => setAdding(true)}
+              data-testid="doc-add"
+            >
               Add document
             </button>
           )}
@@ -193,13 +241,29 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
         {docs.data ? (
           <DocumentsTable
             documents={items}
-            onDelete={canWrite ? (d) => guard(async () => { await api.knowledge.removeDocument(kb.id, d.id); await docs.reload(); onChanged(); }) : undefined}
+            onDelete={
+              canWrite
+                ? (d) =>
+                    guard(async () => {
+                      await api.knowledge.removeDocument(kb.id, d.id);
+                      await docs.reload();
+                      onChanged();
+                    })
+                : undefined
+            }
           />
         ) : (
           !docs.error && <Loading label="Loading documents" />
         )}
       </section>
-      <RetrievalPlayground knowledgeBaseId={kb.id} hint={docs.data && ready === 0 ? 'No document is ready yet: searches find nothing until ingestion finishes.' : undefined} />
+      <RetrievalPlayground
+        knowledgeBaseId={kb.id}
+        hint={
+          docs.data && ready === 0
+            ? 'No document is ready yet: searches find nothing until ingestion finishes.'
+            : undefined
+        }
+      />
       {adding && (
         <AddDocumentDialog
           knowledgeBaseId={kb.id}

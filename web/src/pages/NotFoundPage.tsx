@@ -6,7 +6,14 @@ export function NotFoundPage() {
   return (
     <>
       <PageHeader title="Not found" />
-      <EmptyState title="There is no page at this address" action={<Link to="/runs" className="btn btn-primary">Go to runs</Link>} />
+      <EmptyState
+        title="There is no page at this address"
+        action={
+          <Link to="/runs" className="btn btn-primary">
+            Go to runs
+          </Link>
+        }
+      />
     </>
   );
 }

@@ -34,7 +34,11 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
   const edges = graph?.edges ?? [];
 
   if (!run) {
-    return error ? <ErrorBanner error={error} title="Could not load the run" /> : <Loading label="Loading run" />;
+    return error ? (
+      <ErrorBanner error={error} title="Could not load the run" />
+    ) : (
+      <Loading label="Loading run" />
+    );
   }
 
   const step = selected ? run.steps.find((s) => s.nodeId === selected) : undefined;
@@ -62,8 +66,12 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
         }
         subtitle={
           <>
-            <Link to={`/workflows/${run.workflowId}`}>{graph?.workflowName ?? run.workflowSlug}</Link> v{run.workflowVersion} · started {formatDateTime(run.startedAt)} ·{' '}
-            {formatDuration(durationMs(run.startedAt, run.finishedAt))} · <span data-testid="run-cost">{formatUsd(run.costUsd)}</span>
+            <Link to={`/workflows/${run.workflowId}`}>
+              {graph?.workflowName ?? run.workflowSlug}
+            </Link>{' '}
+            v{run.workflowVersion} · started {formatDateTime(run.startedAt)} ·{' '}
+            {formatDuration(durationMs(run.startedAt, run.finishedAt))} ·{' '}
+            <span data-testid="run-cost">{formatUsd(run.costUsd)}</span>
             {live && <span className="live-dot" aria-label="updating live" title="Updating live" />}
           </>
         }
@@ -71,13 +79,27 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
           can('dev') ? (
             <RunActions
               run={run}
-              onCancel={() => guard(async () => { await api.runs.cancel(run.id); await refresh(); })}
-              onRerun={(fromStep) => guard(async () => { const started = await api.runs.rerun(run.id, fromStep); navigate(`/runs/${started.runId}`); })}
+              onCancel={() =>
+                guard(async () => {
+                  await api.runs.cancel(run.id);
+                  await refresh();
+                })
+              }
+              onRerun={(fromStep) =>
+                guard(async () => {
+                  const started = await api.runs.rerun(run.id, fromStep);
+                  navigate(`/runs/${started.runId}`);
+                })
+              }
             />
           ) : undefined
         }
       />
-      {error && <div className="alert alert-warn" role="status">Live updates paused: {describeError(error)}</div>}
+      {error && (
+        <div className="alert alert-warn" role="status">
+          Live updates paused: {describeError(error)}
+        </div>
+      )}
       <ErrorBanner error={actionError} title="Action failed" />
       {run.error && (
         <div className="alert alert-danger" role="alert" data-testid="run-error">
@@ -90,7 +112,19 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
             <h2 id="graph-title">Workflow</h2>
             <span className="muted">Select a step to see its details</span>
           </div>
-          {graph ? <RunDag nodes={nodes} edges={edges} steps={run.steps} selected={selected} onSelect={setSelected} /> : <div className="flow-canvas"><Loading label="Loading the workflow" /></div>}
+          {graph ? (
+            <RunDag
+              nodes={nodes}
+              edges={edges}
+              steps={run.steps}
+              selected={selected}
+              onSelect={setSelected}
+            />
+          ) : (
+            <div className="flow-canvas">
+              <Loading label="Loading the workflow" />
+            </div>
+          )}
           <StepList nodes={nodes} steps={run.steps} selected={selected} onSelect={setSelected} />
         </section>
         <div className="run-side">
@@ -106,7 +140,11 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
                 can('dev')
                   ? (stepId, approve, comment) =>
                       guard(async () => {
-                        await (approve ? api.runs.approve : api.runs.reject)(run.id, stepId, comment || undefined);
+                        await (approve ? api.runs.approve : api.runs.reject)(
+                          run.id,
+                          stepId,
+                          comment || undefined,
+                        );
                         await refresh();
                       })
                   : undefined

@@ -29,7 +29,10 @@ export function RunsPage() {
   const load = useCallback(
     async (signal?: AbortSignal) => {
       try {
-        const page = await api.runs.list({ status: status || undefined, workflowId: workflowId || undefined }, signal);
+        const page = await api.runs.list(
+          { status: status || undefined, workflowId: workflowId || undefined },
+          signal,
+        );
         setRuns(page.items);
         setNextCursor(page.nextCursor);
         setError(null);
@@ -47,7 +50,10 @@ export function RunsPage() {
   }, [load]);
 
   useEffect(() => {
-    api.workflows.list().then((p) => setWorkflows(p.items), () => setWorkflows([]));
+    api.workflows.list().then(
+      (p) => setWorkflows(p.items),
+      () => setWorkflows([]),
+    );
   }, [api]);
 
   usePolling(load, REFRESH_MS, auto);
@@ -55,7 +61,11 @@ export function RunsPage() {
   const more = async () => {
     if (!nextCursor) return;
     try {
-      const page = await api.runs.list({ status: status || undefined, workflowId: workflowId || undefined, cursor: nextCursor });
+      const page = await api.runs.list({
+        status: status || undefined,
+        workflowId: workflowId || undefined,
+        cursor: nextCursor,
+      });
       setRuns((prev) => [...(prev ?? []), ...page.items]);
       setNextCursor(page.nextCursor);
     } catch (err) {
@@ -67,7 +77,8 @@ export function RunsPage() {
     navigate(withQuery('/runs', { status, workflow: workflowId, [key]: value }), { replace: true });
   };
 
-  const workflowName = (id: string, slug?: string) => workflows.find((w) => w.id === id)?.name ?? slug ?? shortId(id);
+  const workflowName = (id: string, slug?: string) =>
+    workflows.find((w) => w.id === id)?.name ?? slug ?? shortId(id);
 
   return (
     <>
@@ -75,7 +86,12 @@ export function RunsPage() {
       <div className="toolbar" role="search" aria-label="Filter runs">
         <div className="field field-inline">
           <label htmlFor="runs-status">Status</label>
-          <select id="runs-status" value={status} onChange={(e) => setFilter('status', e.target.value)} data-testid="runs-filter-status">
+          <select
+            id="runs-status"
+            value={status}
+            onChange={(e) => setFilter('status', e.target.value)}
+            data-testid="runs-filter-status"
+          >
             <option value="">All</option>
             {RUN_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -86,7 +102,12 @@ export function RunsPage() {
         </div>
         <div className="field field-inline">
           <label htmlFor="runs-workflow">Workflow</label>
-          <select id="runs-workflow" value={workflowId} onChange={(e) => setFilter('workflow', e.target.value)} data-testid="runs-filter-workflow">
+          <select
+            id="runs-workflow"
+            value={workflowId}
+            onChange={(e) => setFilter('workflow', e.target.value)}
+            data-testid="runs-filter-workflow"
+          >
             <option value="">All</option>
             {workflows.map((w) => (
               <option key={w.id} value={w.id}>
@@ -96,7 +117,8 @@ export function RunsPage() {
           </select>
         </div>
         <label className="check">
-          <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Auto refresh
+          <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Auto
+          refresh
         </label>
         <button type="button" className="btn btn-secondary btn-sm" onClick={() => void load()}>
           Refresh
@@ -105,8 +127,17 @@ export function RunsPage() {
       <ErrorBanner error={error} title="Could not load runs" />
       {runs === null && !error && <Loading label="Loading runs" />}
       {runs && runs.length === 0 && (
-        <EmptyState title="No runs yet" action={<Link to="/workflows" className="btn btn-primary">Start one from a workflow</Link>}>
-          {status || workflowId ? 'No run matches these filters.' : 'Runs appear here when a workflow starts, from the console, the API or a webhook.'}
+        <EmptyState
+          title="No runs yet"
+          action={
+            <Link to="/workflows" className="btn btn-primary">
+              Start one from a workflow
+            </Link>
+          }
+        >
+          {status || workflowId
+            ? 'No run matches these filters.'
+            : 'Runs appear here when a workflow starts, from the console, the API or a webhook.'}
         </EmptyState>
       )}
       {runs && runs.length > 0 && (
@@ -119,8 +150,12 @@ export function RunsPage() {
                 <th scope="col">Workflow</th>
                 <th scope="col">Run</th>
                 <th scope="col">Started</th>
-                <th scope="col" className="num">Duration</th>
-                <th scope="col" className="num">Cost</th>
+                <th scope="col" className="num">
+                  Duration
+                </th>
+                <th scope="col" className="num">
+                  Cost
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -131,17 +166,26 @@ export function RunsPage() {
                   </td>
                   <td data-label="Workflow">
                     <span>
-                      {workflowName(run.workflowId, run.workflowSlug)} <span className="muted">v{run.workflowVersion}</span>
+                      {workflowName(run.workflowId, run.workflowSlug)}{' '}
+                      <span className="muted">v{run.workflowVersion}</span>
                     </span>
                   </td>
                   <td data-label="Run">
-                    <Link to={`/runs/${run.id}`} className="mono" aria-label={`Open run ${shortId(run.id)}`}>
+                    <Link
+                      to={`/runs/${run.id}`}
+                      className="mono"
+                      aria-label={`Open run ${shortId(run.id)}`}
+                    >
                       {shortId(run.id)}
                     </Link>
                   </td>
                   <td data-label="Started">{formatDateTime(run.startedAt)}</td>
-                  <td className="num" data-label="Duration">{formatDuration(durationMs(run.startedAt, run.finishedAt, now))}</td>
-                  <td className="num" data-label="Cost">{formatUsd(run.costUsd)}</td>
+                  <td className="num" data-label="Duration">
+                    {formatDuration(durationMs(run.startedAt, run.finishedAt, now))}
+                  </td>
+                  <td className="num" data-label="Cost">
+                    {formatUsd(run.costUsd)}
+                  </td>
                 </tr>
               ))}
             </tbody>

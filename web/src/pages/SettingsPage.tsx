@@ -17,7 +17,13 @@ export function SettingsPage({ tab }: { tab?: string }) {
       <PageHeader title="Settings" />
       <Tabs items={TABS} current={current} label="Settings sections" />
       <div className="tab-panel">
-        {current === '/settings/api-keys' ? <ApiKeysPanel /> : current === '/settings/members' ? <MembersPanel /> : <ProvidersPanel />}
+        {current === '/settings/api-keys' ? (
+          <ApiKeysPanel />
+        ) : current === '/settings/members' ? (
+          <MembersPanel />
+        ) : (
+          <ProvidersPanel />
+        )}
       </div>
     </>
   );

@@ -22,7 +22,11 @@ export function SignInPage() {
     try {
       await signIn(email.trim(), password, next);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? 'Email or password is not right.' : describeError(err));
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? 'Email or password is not right.'
+          : describeError(err),
+      );
       setBusy(false);
     }
   };
@@ -32,27 +36,54 @@ export function SignInPage() {
       <div className="signin-theme">
         <ThemeToggle />
       </div>
-      <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title" noValidate>
+      <form
+        className="card signin-card"
+        onSubmit={submit}
+        aria-labelledby="signin-title"
+        noValidate
+      >
         <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true">H</span>
+          <span className="brand-mark" aria-hidden="true">
+            H
+          </span>
           <span className="brand-name">HishamOS</span>
         </div>
         <h1 id="signin-title">Sign in</h1>
         {next && <p className="hint">Sign in to continue where you left off.</p>}
         <div className="field">
           <label htmlFor="signin-email">Email</label>
-          <input id="signin-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+          <input
+            id="signin-email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoFocus
+          />
         </div>
         <div className="field">
           <label htmlFor="signin-password">Password</label>
-          <input id="signin-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id="signin-password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </div>
         {error && (
           <div className="alert alert-danger" role="alert">
             {error}
           </div>
         )}
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !email || !password} data-testid="sign-in-submit">
+        <button
+          type="submit"
+          className="btn btn-primary btn-block"
+          disabled={busy || !email || !password}
+          data-testid="sign-in-submit"
+        >
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

@@ -15,7 +15,11 @@ import { Link } from '../router/Link';
 import { useApi } from '../session/ApiContext';
 import { useSession } from '../session/SessionContext';
 
-const lines = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split(/[\n,]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Webhook triggers (GitHub, Jira): rules, the webhook URL, the secret once, recent deliveries. */
 export function TriggersPage() {
@@ -42,7 +46,13 @@ export function TriggersPage() {
       <PageHeader
         title="Triggers"
         subtitle="Start workflows from GitHub and Jira webhooks."
-        actions={can('admin') ? <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>New trigger</button> : undefined}
+        actions={
+          can('admin') ? (
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+              New trigger
+            </button>
+          ) : undefined
+        }
       />
       <ErrorBanner error={error ?? list.error} />
       {!list.data && !list.error && <Loading />}
@@ -52,7 +62,9 @@ export function TriggersPage() {
           <li key={t.id} className="card">
             <h2 className="card-title">{t.name}</h2>
             <p className="small">
-              <span className="role-pill">{t.source}</span> → <Link to={`/workflows/${t.workflowId}`}>{wfName(t.workflowId)}</Link> · {t.enabled ? 'enabled' : 'disabled'}
+              <span className="role-pill">{t.source}</span> →{' '}
+              <Link to={`/workflows/${t.workflowId}`}>{wfName(t.workflowId)}</Link> ·{' '}
+              {t.enabled ? 'enabled' : 'disabled'}
             </p>
             <p className="small muted">on {t.rules.events.join(', ')}</p>
             <div className="secret-box">
@@ -61,18 +73,41 @@ export function TriggersPage() {
             </div>
             <p className="small muted">
               Secret <span className="mono">…{t.secretHint.replace(/^…/, '')}</span>
-              {t.credentials ? <> · {t.credentials.type} credentials <span className="mono">{t.credentials.hint}</span></> : null}
+              {t.credentials ? (
+                <>
+                  {' '}
+                  · {t.credentials.type} credentials{' '}
+                  <span className="mono">{t.credentials.hint}</span>
+                </>
+              ) : null}
             </p>
             <div className="row">
-              <button type="button" className="btn btn-ghost btn-sm" aria-expanded={open === t.id} onClick={() => setOpen(open === t.id ? null : t.id)}>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                aria-expanded={open === t.id}
+                onClick={() => setOpen(open === t.id ? null : t.id)}
+              >
                 Deliveries
               </button>
               {can('admin') && (
                 <>
-                  <button type="button" className="btn btn-secondary btn-sm" onClick={() => api.triggers.update(t.id, { enabled: !t.enabled }).then(() => list.reload(), setError)}>
+                  <button
+                    type="button"
+                    className="btn btn-secondary btn-sm"
+                    onClick={() =>
+                      api.triggers
+                        .update(t.id, { enabled: !t.enabled })
+                        .then(() => list.reload(), setError)
+                    }
+                  >
                     {t.enabled ? 'Disable' : 'Enable'}
                   </button>
-                  <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Delete?" onConfirm={() => api.triggers.remove(t.id).then(() => list.reload(), setError)}>
+                  <ConfirmButton
+                    className="btn btn-danger-ghost btn-sm"
+                    confirmLabel="Delete?"
+                    onConfirm={() => api.triggers.remove(t.id).then(() => list.reload(), setError)}
+                  >
                     Delete
                   </ConfirmButton>
                 </>
@@ -96,7 +131,10 @@ export function TriggersPage() {
       )}
       {created?.secret && (
         <Dialog title="Webhook secret" onClose={() => setCreated(null)}>
-          <p>Configure this secret in {created.source === 'github' ? 'GitHub' : 'Jira'}. It is shown only now.</p>
+          <p>
+            Configure this secret in {created.source === 'github' ? 'GitHub' : 'Jira'}. It is shown
+            only now.
+          </p>
           <div className="secret-box">
             <code>{created.secret}</code>
             <CopyButton text={created.secret} />
@@ -124,7 +162,15 @@ function Deliveries({ triggerId }: { triggerId: string }) {
   );
 }
 
-function NewTriggerDialog({ workflows, onClose, onCreate }: { workflows: { id: string; name: string }[]; onClose: () => void; onCreate: (body: TriggerCreate) => Promise<void> }) {
+function NewTriggerDialog({
+  workflows,
+  onClose,
+  onCreate,
+}: {
+  workflows: { id: string; name: string }[];
+  onClose: () => void;
+  onCreate: (body: TriggerCreate) => Promise<void>;
+}) {
   const [name, setName] = useState('');
   const [source, setSource] = useState<'github' | 'jira'>('github');
   const [workflowId, setWorkflowId] = useState(workflows[0]?.id ?? '');
@@ -137,13 +183,36 @@ function NewTriggerDialog({ workflows, onClose, onCreate }: { workflows: { id: s
     setError(null);
     try {
       const inputMapping = JSON.parse(mapping || '{}') as Record<string, string>;
-      await onCreate({ name: name.trim(), source, workflowId, enabled: true, inputMapping, rules: { events: lines(events), ...(repos.trim() ? (source === 'github' ? { repositories: lines(repos) } : { projects: lines(repos) }) : {}) } });
+      await onCreate({
+        name: name.trim(),
+        source,
+        workflowId,
+        enabled: true,
+        inputMapping,
+        rules: {
+          events: lines(events),
+          ...(repos.trim()
+            ? source === 'github'
+              ? { repositories: lines(repos) }
+              : { projects: lines(repos) }
+            : {}),
+        },
+      });
     } catch (err) {
       setError(err);
     }
   };
   return (
-    <Dialog title="New trigger" onClose={onClose} wide footer={<button type="submit" form="trigger-form" className="btn btn-primary">Create trigger</button>}>
+    <Dialog
+      title="New trigger"
+      onClose={onClose}
+      wide
+      footer={
+        <button type="submit" form="trigger-form" className="btn btn-primary">
+          Create trigger
+        </button>
+      }
+    >
       <form id="trigger-form" onSubmit={submit}>
         <Field label="Name">
           <input value={name} onChange={(e) => setName(e.target.value)} required />
@@ -168,11 +237,22 @@ function NewTriggerDialog({ workflows, onClose, onCreate }: { workflows: { id: s
         <Field label="Events" hint="One per line, e.g. pull_request.opened or jira:issue_created">
           <textarea rows={2} value={events} onChange={(e) => setEvents(e.target.value)} />
         </Field>
-        <Field label={source === 'github' ? 'Repositories (optional)' : 'Projects (optional)'} hint="One per line; empty matches all.">
+        <Field
+          label={source === 'github' ? 'Repositories (optional)' : 'Projects (optional)'}
+          hint="One per line; empty matches all."
+        >
           <textarea rows={2} value={repos} onChange={(e) => setRepos(e.target.value)} />
         </Field>
-        <Field label="Input mapping (JSON)" hint="Workflow input name → JSONPath into the webhook payload.">
-          <textarea rows={4} className="mono" value={mapping} onChange={(e) => setMapping(e.target.value)} />
+        <Field
+          label="Input mapping (JSON)"
+          hint="Workflow input name → JSONPath into the webhook payload."
+        >
+          <textarea
+            rows={4}
+            className="mono"
+            value={mapping}
+            onChange={(e) => setMapping(e.target.value)}
+          />
         </Field>
         <ErrorBanner error={error} />
       </form>

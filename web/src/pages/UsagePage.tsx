@@ -6,7 +6,12 @@ import { EmptyState, Unavailable } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
-import { CostByKeyChart, CostPerDayChart, CostShareChart, TokensPerDayChart } from '../components/UsageCharts';
+import {
+  CostByKeyChart,
+  CostPerDayChart,
+  CostShareChart,
+  TokensPerDayChart,
+} from '../components/UsageCharts';
 import { formatTokens, formatUsd } from '../format';
 import { useAsync } from '../hooks/useAsync';
 import { useApi } from '../session/ApiContext';
@@ -18,7 +23,10 @@ export function UsagePage() {
   const api = useApi();
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 29 * DAY)));
   const [to, setTo] = useState(() => isoDay(new Date()));
-  const report = useAsync(() => api.usage.report({ from, to, groupBy: ['day', 'workflow', 'provider'] }), [api, from, to]);
+  const report = useAsync(
+    () => api.usage.report({ from, to, groupBy: ['day', 'workflow', 'provider'] }),
+    [api, from, to],
+  );
 
   const rows = report.data?.items ?? [];
   const byDay = useMemo(() => fillDays(rollUp(rows, 'day'), from, to), [rows, from, to]);
@@ -34,11 +42,23 @@ export function UsagePage() {
       <div className="toolbar" role="group" aria-label="Period">
         <div className="field field-inline">
           <label htmlFor="usage-from">From</label>
-          <input id="usage-from" type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} />
+          <input
+            id="usage-from"
+            type="date"
+            value={from}
+            max={to}
+            onChange={(e) => e.target.value && setFrom(e.target.value)}
+          />
         </div>
         <div className="field field-inline">
           <label htmlFor="usage-to">To</label>
-          <input id="usage-to" type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} />
+          <input
+            id="usage-to"
+            type="date"
+            value={to}
+            min={from}
+            onChange={(e) => e.target.value && setTo(e.target.value)}
+          />
         </div>
       </div>
       {unavailable ? (
@@ -64,7 +84,9 @@ export function UsagePage() {
                 </div>
               </div>
               {rows.length === 0 ? (
-                <EmptyState title="Nothing spent in this period">Usage appears here once runs call a model.</EmptyState>
+                <EmptyState title="Nothing spent in this period">
+                  Usage appears here once runs call a model.
+                </EmptyState>
               ) : (
                 <div className="dashboard">
                   <section className="card span-2" aria-labelledby="chart-day">

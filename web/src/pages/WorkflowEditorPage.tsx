@@ -17,14 +17,21 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
   const api = useApi();
   const { can } = useSession();
   const readOnly = !can('dev');
-  const workflow = useAsync<Workflow | undefined>(() => (workflowId ? api.workflows.get(workflowId) : Promise.resolve(undefined)), [api, workflowId]);
+  const workflow = useAsync<Workflow | undefined>(
+    () => (workflowId ? api.workflows.get(workflowId) : Promise.resolve(undefined)),
+    [api, workflowId],
+  );
   const agents = useAsync(() => api.agents.list(), [api]);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   if ((workflowId && !workflow.data) || (!agents.data && !agents.error)) {
     const err = workflow.error ?? agents.error;
-    return err ? <ErrorBanner error={err} title="Could not load the workflow" /> : <Loading label="Loading editor" />;
+    return err ? (
+      <ErrorBanner error={err} title="Could not load the workflow" />
+    ) : (
+      <Loading label="Loading editor" />
+    );
   }
   const w = workflow.data;
 
@@ -49,20 +56,35 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
           <>
             {w && (
               <>
-                <span className="mono">{w.slug}</span> · v{w.version} · <Link to={`/runs?workflow=${w.id}`}>runs</Link> ·{' '}
+                <span className="mono">{w.slug}</span> · v{w.version} ·{' '}
+                <Link to={`/runs?workflow=${w.id}`}>runs</Link> ·{' '}
               </>
             )}
             <Link to="/workflows">all workflows</Link>
           </>
         }
         actions={
-          w && !readOnly ? <DeleteForGoodButton data-testid="workflow-delete" remove={() => api.workflows.remove(w.id)} onDeleted={() => navigate('/workflows', { replace: true })} onError={setError} /> : undefined
+          w && !readOnly ? (
+            <DeleteForGoodButton
+              data-testid="workflow-delete"
+              remove={() => api.workflows.remove(w.id)}
+              onDeleted={() => navigate('/workflows', { replace: true })}
+              onError={setError}
+            />
+          ) : undefined
         }
       />
       <ReadOnlyNote readOnly={readOnly} />
       <ErrorBanner error={error} />
       {/* Keyed by id only: saving a new version keeps the canvas (positions, selection) as it is. */}
-      <WorkflowEditor key={w?.id ?? 'new'} workflow={w} agents={agents.data?.items ?? []} readOnly={readOnly} onSave={save} onRun={w ? () => setRunning(true) : undefined} />
+      <WorkflowEditor
+        key={w?.id ?? 'new'}
+        workflow={w}
+        agents={agents.data?.items ?? []}
+        readOnly={readOnly}
+        onSave={save}
+        onRun={w ? () => setRunning(true) : undefined}
+      />
       {running && w && (
         <StartRunDialog
           workflowName={w.name}

@@ -20,14 +20,27 @@ export function WorkflowsPage() {
   ) : undefined;
   return (
     <>
-      <PageHeader title="Workflows" subtitle="DAGs of agent, tool and approval steps. Every save is a new version." actions={create} />
+      <PageHeader
+        title="Workflows"
+        subtitle="DAGs of agent, tool and approval steps. Every save is a new version."
+        actions={create}
+      />
       <ErrorBanner error={error} title="Could not load workflows" />
       {loading && !data && <Loading label="Loading workflows" />}
-      {data && items.length === 0 && <EmptyState title="No workflows yet" action={create}>Compose agents into a workflow, then run it.</EmptyState>}
+      {data && items.length === 0 && (
+        <EmptyState title="No workflows yet" action={create}>
+          Compose agents into a workflow, then run it.
+        </EmptyState>
+      )}
       {items.length > 0 && (
         <ul className="card-grid" data-testid="workflows-list">
           {items.map((w) => (
-            <li key={w.id} className="card card-link" data-testid="workflow-card" data-slug={w.slug}>
+            <li
+              key={w.id}
+              className="card card-link"
+              data-testid="workflow-card"
+              data-slug={w.slug}
+            >
               <h2 className="card-title">
                 <Link to={`/workflows/${w.slug}`}>{w.name}</Link>
               </h2>
@@ -36,7 +49,8 @@ export function WorkflowsPage() {
               </p>
               {w.description && <p className="clamp">{w.description}</p>}
               <p className="muted small">
-                {plural(w.nodes.length, 'step')} · {plural(w.inputs?.length ?? 0, 'input')} · updated {formatDateTime(w.updatedAt)}
+                {plural(w.nodes.length, 'step')} · {plural(w.inputs?.length ?? 0, 'input')} ·
+                updated {formatDateTime(w.updatedAt)}
               </p>
               <p className="small">
                 <Link to={`/runs?workflow=${w.id}`}>Runs</Link>

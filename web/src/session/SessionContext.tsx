@@ -3,7 +3,15 @@
  * reload refreshes first), and sends the user to sign-in, remembering the page, when the
  * session ends.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { Me, Role } from '../api/types';
 import { currentLocation, navigate, safeNext, signInPath } from '../router/hash';
 import { useApi } from './ApiContext';
@@ -77,7 +85,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [api]);
 
   const value = useMemo<Session>(
-    () => ({ state, me, role: me?.role ?? null, can: (min: Role) => atLeast(me?.role, min), signIn, signOut }),
+    () => ({
+      state,
+      me,
+      role: me?.role ?? null,
+      can: (min: Role) => atLeast(me?.role, min),
+      signIn,
+      signOut,
+    }),
     [state, me, signIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
@@ -90,7 +105,13 @@ export function useSession(): Session {
 }
 
 /** For tests and stories: a fixed session. */
-export function StaticSession({ value, children }: { value: Partial<Session> & { role?: Role | null }; children: ReactNode }) {
+export function StaticSession({
+  value,
+  children,
+}: {
+  value: Partial<Session> & { role?: Role | null };
+  children: ReactNode;
+}) {
   const role = value.role ?? value.me?.role ?? null;
   const session: Session = {
     state: 'signedIn',

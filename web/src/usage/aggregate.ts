@@ -27,7 +27,9 @@ export function rollUp(rows: readonly UsageRow[], dim: Dimension): Bucket[] {
     map.set(key, b);
   }
   const list = [...map.values()];
-  return dim === 'day' ? list.sort((a, b) => a.key.localeCompare(b.key)) : list.sort((a, b) => b.costUsd - a.costUsd);
+  return dim === 'day'
+    ? list.sort((a, b) => a.key.localeCompare(b.key))
+    : list.sort((a, b) => b.costUsd - a.costUsd);
 }
 
 /** Every day in [from, to] (YYYY-MM-DD), filled with zeros where nothing was spent. */
@@ -44,7 +46,11 @@ export function fillDays(buckets: readonly Bucket[], from: string, to: string): 
 
 export function totals(rows: readonly UsageRow[]): Omit<Bucket, 'key'> {
   return rows.reduce(
-    (t, r) => ({ costUsd: t.costUsd + (Number(r.costUsd) || 0), inputTokens: t.inputTokens + (Number(r.inputTokens) || 0), outputTokens: t.outputTokens + (Number(r.outputTokens) || 0) }),
+    (t, r) => ({
+      costUsd: t.costUsd + (Number(r.costUsd) || 0),
+      inputTokens: t.inputTokens + (Number(r.inputTokens) || 0),
+      outputTokens: t.outputTokens + (Number(r.outputTokens) || 0),
+    }),
     { costUsd: 0, inputTokens: 0, outputTokens: 0 },
   );
 }

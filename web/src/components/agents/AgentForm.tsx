@@ -69,12 +69,21 @@ interface AgentFormProps {
   onSubmit: (draft: AgentDraft) => void;
 }
 
-export function AgentForm({ initial, knowledgeBases, readOnly, issues, busy, onSubmit }: AgentFormProps) {
+export function AgentForm({
+  initial,
+  knowledgeBases,
+  readOnly,
+  issues,
+  busy,
+  onSubmit,
+}: AgentFormProps) {
   const [d, setD] = useState<AgentDraft>(() => draftOf(initial));
-  const set = <K extends keyof AgentDraft>(key: K, value: AgentDraft[K]) => setD((prev) => ({ ...prev, [key]: value }));
+  const set = <K extends keyof AgentDraft>(key: K, value: AgentDraft[K]) =>
+    setD((prev) => ({ ...prev, [key]: value }));
   const { fields, fallbacks } = issuesByField(issues);
   const creating = !initial;
-  const modelErr = d.model && !isModelRef(d.model) ? ['must be provider:model, e.g. openai:gpt-4.1-mini'] : [];
+  const modelErr =
+    d.model && !isModelRef(d.model) ? ['must be provider:model, e.g. openai:gpt-4.1-mini'] : [];
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -82,13 +91,32 @@ export function AgentForm({ initial, knowledgeBases, readOnly, issues, busy, onS
   };
 
   return (
-    <form className="card form" onSubmit={submit} aria-label={creating ? 'New agent' : `Edit agent ${initial.slug}`} data-testid="agent-form">
+    <form
+      className="card form"
+      onSubmit={submit}
+      aria-label={creating ? 'New agent' : `Edit agent ${initial.slug}`}
+      data-testid="agent-form"
+    >
       <fieldset className="fieldset-plain" disabled={readOnly}>
         <div className="grid-2">
           <Field label="Name" errors={fields.name}>
-            <input value={d.name} onChange={(e) => set('name', e.target.value)} required maxLength={100} data-testid="agent-name" />
+            <input
+              value={d.name}
+              onChange={(e) => set('name', e.target.value)}
+              required
+              maxLength={100}
+              data-testid="agent-name"
+            />
           </Field>
-          <Field label="Slug" hint={creating ? 'Lowercase letters, digits and dashes; how workflows name this agent.' : 'Slugs never change.'} errors={fields.slug}>
+          <Field
+            label="Slug"
+            hint={
+              creating
+                ? 'Lowercase letters, digits and dashes; how workflows name this agent.'
+                : 'Slugs never change.'
+            }
+            errors={fields.slug}
+          >
             <input
               value={d.slug}
               onChange={(e) => set('slug', e.target.value.toLowerCase())}
@@ -100,38 +128,98 @@ export function AgentForm({ initial, knowledgeBases, readOnly, issues, busy, onS
               data-testid="agent-slug"
             />
           </Field>
-          <Field label="Role" hint="A short description, e.g. “Code reviewer”." errors={fields.role}>
-            <input value={d.role} onChange={(e) => set('role', e.target.value)} maxLength={100} data-testid="agent-role" />
+          <Field
+            label="Role"
+            hint="A short description, e.g. “Code reviewer”."
+            errors={fields.role}
+          >
+            <input
+              value={d.role}
+              onChange={(e) => set('role', e.target.value)}
+              maxLength={100}
+              data-testid="agent-role"
+            />
           </Field>
-          <Field label="Model" hint="provider:model" errors={[...(fields.model ?? []), ...modelErr]}>
-            <ModelInput value={d.model} onChange={(v) => set('model', v)} required data-testid="agent-model" />
+          <Field
+            label="Model"
+            hint="provider:model"
+            errors={[...(fields.model ?? []), ...modelErr]}
+          >
+            <ModelInput
+              value={d.model}
+              onChange={(v) => set('model', v)}
+              required
+              data-testid="agent-model"
+            />
           </Field>
         </div>
         <Field label="System prompt" errors={fields.systemPrompt}>
-          <textarea value={d.systemPrompt} onChange={(e) => set('systemPrompt', e.target.value)} rows={8} className="mono" data-testid="agent-system-prompt" />
+          <textarea
+            value={d.systemPrompt}
+            onChange={(e) => set('systemPrompt', e.target.value)}
+            rows={8}
+            className="mono"
+            data-testid="agent-system-prompt"
+          />
         </Field>
-        <FallbackEditor value={d.fallbacks} onChange={(v) => set('fallbacks', v)} errors={fallbacks} disabled={readOnly} />
+        <FallbackEditor
+          value={d.fallbacks}
+          onChange={(v) => set('fallbacks', v)}
+          errors={fallbacks}
+          disabled={readOnly}
+        />
         <KnowledgeBasePicker
           value={d.knowledgeBaseIds}
           onChange={(v) => set('knowledgeBaseIds', v)}
           bases={knowledgeBases}
-          errors={Object.entries(fields).filter(([k]) => k.startsWith('knowledgeBaseIds')).flatMap(([, v]) => v)}
+          errors={Object.entries(fields)
+            .filter(([k]) => k.startsWith('knowledgeBaseIds'))
+            .flatMap(([, v]) => v)}
         />
         <fieldset className="fieldset">
           <legend>Parameters</legend>
           <div className="grid-2">
-            <Field label="Temperature" hint="0 to 2; empty for the provider default." errors={fields.temperature}>
-              <input type="number" min={0} max={2} step={0.1} value={d.temperature} onChange={(e) => set('temperature', e.target.value)} data-testid="agent-temperature" />
+            <Field
+              label="Temperature"
+              hint="0 to 2; empty for the provider default."
+              errors={fields.temperature}
+            >
+              <input
+                type="number"
+                min={0}
+                max={2}
+                step={0.1}
+                value={d.temperature}
+                onChange={(e) => set('temperature', e.target.value)}
+                data-testid="agent-temperature"
+              />
             </Field>
-            <Field label="Max tokens" hint="Upper bound on the answer length." errors={fields.maxTokens}>
-              <input type="number" min={1} max={200000} step={1} value={d.maxTokens} onChange={(e) => set('maxTokens', e.target.value)} data-testid="agent-max-tokens" />
+            <Field
+              label="Max tokens"
+              hint="Upper bound on the answer length."
+              errors={fields.maxTokens}
+            >
+              <input
+                type="number"
+                min={1}
+                max={200000}
+                step={1}
+                value={d.maxTokens}
+                onChange={(e) => set('maxTokens', e.target.value)}
+                data-testid="agent-max-tokens"
+              />
             </Field>
           </div>
         </fieldset>
       </fieldset>
       {!readOnly && (
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="agent-save">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={busy}
+            data-testid="agent-save"
+          >
             {busy ? 'Saving…' : creating ? 'Create agent' : 'Save new version'}
           </button>
         </div>
@@ -143,14 +231,28 @@ export function AgentForm({ initial, knowledgeBases, readOnly, issues, busy, onS
 const MAX_BASES = 10;
 
 /** Checkboxes of the tenant's knowledge bases; ids the list does not know (deleted bases) stay visible so they can be detached. */
-function KnowledgeBasePicker({ value, onChange, bases, errors }: { value: readonly string[]; onChange: (ids: string[]) => void; bases?: readonly KnowledgeBase[]; errors: readonly string[] }) {
+function KnowledgeBasePicker({
+  value,
+  onChange,
+  bases,
+  errors,
+}: {
+  value: readonly string[];
+  onChange: (ids: string[]) => void;
+  bases?: readonly KnowledgeBase[];
+  errors: readonly string[];
+}) {
   const known = new Set((bases ?? []).map((b) => b.id));
   const unknown = value.filter((id) => !known.has(id));
-  const toggle = (id: string, on: boolean) => onChange(on ? [...value, id] : value.filter((x) => x !== id));
+  const toggle = (id: string, on: boolean) =>
+    onChange(on ? [...value, id] : value.filter((x) => x !== id));
   return (
     <fieldset className="fieldset" data-testid="agent-knowledge">
       <legend>Knowledge bases</legend>
-      <p className="hint">Each step of this agent retrieves the top chunks for its prompt from these bases and cites them. Up to {MAX_BASES}.</p>
+      <p className="hint">
+        Each step of this agent retrieves the top chunks for its prompt from these bases and cites
+        them. Up to {MAX_BASES}.
+      </p>
       {bases === undefined ? (
         <p className="muted small">{value.length ? `${value.length} attached.` : 'Loading…'}</p>
       ) : bases.length === 0 && unknown.length === 0 ? (
@@ -162,9 +264,18 @@ function KnowledgeBasePicker({ value, onChange, bases, errors }: { value: readon
             return (
               <li key={b.id}>
                 <label className="check">
-                  <input type="checkbox" checked={on} disabled={!on && value.length >= MAX_BASES} onChange={(e) => toggle(b.id, e.target.checked)} data-testid={`agent-kb-${b.id}`} />
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={!on && value.length >= MAX_BASES}
+                    onChange={(e) => toggle(b.id, e.target.checked)}
+                    data-testid={`agent-kb-${b.id}`}
+                  />
                   <span>
-                    {b.name} <span className="muted small">{b.embeddingModel} · {b.documentCount} doc{b.documentCount === 1 ? '' : 's'}</span>
+                    {b.name}{' '}
+                    <span className="muted small">
+                      {b.embeddingModel} · {b.documentCount} doc{b.documentCount === 1 ? '' : 's'}
+                    </span>
                   </span>
                 </label>
               </li>
@@ -173,7 +284,12 @@ function KnowledgeBasePicker({ value, onChange, bases, errors }: { value: readon
           {unknown.map((id) => (
             <li key={id}>
               <label className="check">
-                <input type="checkbox" checked onChange={() => toggle(id, false)} data-testid={`agent-kb-${id}`} />
+                <input
+                  type="checkbox"
+                  checked
+                  onChange={() => toggle(id, false)}
+                  data-testid={`agent-kb-${id}`}
+                />
                 <span className="muted">
                   unknown base <span className="mono small">{id}</span> (deleted?)
                 </span>

@@ -19,26 +19,54 @@ export function FallbackEditor({ value, onChange, disabled, errors }: FallbackEd
   return (
     <fieldset className="fieldset" disabled={disabled}>
       <legend>Fallback chain</legend>
-      <p className="hint">Tried in order when the primary model is throttled or unavailable (up to 5).</p>
+      <p className="hint">
+        Tried in order when the primary model is throttled or unavailable (up to 5).
+      </p>
       {value.length === 0 && <p className="muted">No fallbacks.</p>}
       <ol className="list-editor">
         {value.map((item, i) => {
-          const errs = [...(errors?.[i] ?? []), ...(item && !isModelRef(item) ? ['must be provider:model'] : [])];
+          const errs = [
+            ...(errors?.[i] ?? []),
+            ...(item && !isModelRef(item) ? ['must be provider:model'] : []),
+          ];
           return (
             <li key={i}>
               <label className="sr-only" htmlFor={`fallback-${i}`}>
                 Fallback {i + 1}
               </label>
-              <ModelInput id={`fallback-${i}`} value={item} onChange={(v) => set(i, v)} aria-invalid={errs.length > 0 || undefined} data-testid={`fallback-${i}`} />
+              <ModelInput
+                id={`fallback-${i}`}
+                value={item}
+                onChange={(v) => set(i, v)}
+                aria-invalid={errs.length > 0 || undefined}
+                data-testid={`fallback-${i}`}
+              />
               {!disabled && (
                 <>
-                  <button type="button" className="btn btn-ghost btn-icon" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move fallback ${i + 1} up`}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-icon"
+                    onClick={() => move(i, -1)}
+                    disabled={i === 0}
+                    aria-label={`Move fallback ${i + 1} up`}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="btn btn-ghost btn-icon" onClick={() => move(i, 1)} disabled={i === value.length - 1} aria-label={`Move fallback ${i + 1} down`}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-icon"
+                    onClick={() => move(i, 1)}
+                    disabled={i === value.length - 1}
+                    aria-label={`Move fallback ${i + 1} down`}
+                  >
                     ↓
                   </button>
-                  <button type="button" className="btn btn-ghost btn-icon" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`Remove fallback ${i + 1}`}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-icon"
+                    onClick={() => onChange(value.filter((_, j) => j !== i))}
+                    aria-label={`Remove fallback ${i + 1}`}
+                  >
                     ×
                   </button>
                 </>
@@ -49,7 +77,12 @@ export function FallbackEditor({ value, onChange, disabled, errors }: FallbackEd
         })}
       </ol>
       {!disabled && value.length < 5 && (
-        <button type="button" className="btn btn-secondary btn-sm" onClick={() => onChange([...value, ''])} data-testid="fallback-add">
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm"
+          onClick={() => onChange([...value, ''])}
+          data-testid="fallback-add"
+        >
           Add fallback
         </button>
       )}

@@ -13,7 +13,8 @@ export const MODEL_SUGGESTIONS = [
   'compatible:llama3.1',
 ];
 
-export const MODEL_PATTERN = '^(openai|anthropic|gemini|compatible|simulator):[A-Za-z0-9._\\-/:@]+$';
+export const MODEL_PATTERN =
+  '^(openai|anthropic|gemini|compatible|simulator):[A-Za-z0-9._\\-/:@]+$';
 
 export function isModelRef(value: string): boolean {
   return new RegExp(MODEL_PATTERN).test(value);
@@ -21,11 +22,23 @@ export function isModelRef(value: string): boolean {
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'list'>;
 
-export function ModelInput({ value, onChange, ...rest }: InputProps & { value: string; onChange: (v: string) => void }) {
+export function ModelInput({
+  value,
+  onChange,
+  ...rest
+}: InputProps & { value: string; onChange: (v: string) => void }) {
   const listId = useId();
   return (
     <>
-      <input {...rest} value={value} onChange={(e) => onChange(e.target.value.trim())} list={listId} placeholder="provider:model" spellCheck={false} autoComplete="off" />
+      <input
+        {...rest}
+        value={value}
+        onChange={(e) => onChange(e.target.value.trim())}
+        list={listId}
+        placeholder="provider:model"
+        spellCheck={false}
+        autoComplete="off"
+      />
       <datalist id={listId}>
         {MODEL_SUGGESTIONS.map((m) => (
           <option key={m} value={m} />

@@ -1,7 +1,13 @@
 import type { AgentVersion } from '../../api/types';
 import { formatDateTime } from '../../format';
 
-export function VersionsList({ versions, current }: { versions: readonly AgentVersion[]; current: number }) {
+export function VersionsList({
+  versions,
+  current,
+}: {
+  versions: readonly AgentVersion[];
+  current: number;
+}) {
   const sorted = [...versions].sort((a, b) => b.version - a.version);
   return (
     <section className="card" aria-labelledby="versions-title">
@@ -17,7 +23,8 @@ export function VersionsList({ versions, current }: { versions: readonly AgentVe
               <details>
                 <summary>
                   <strong>v{v.version}</strong>
-                  {v.version === current && <span className="role-pill">current</span>} <span className="muted">{formatDateTime(v.createdAt)}</span>{' '}
+                  {v.version === current && <span className="role-pill">current</span>}{' '}
+                  <span className="muted">{formatDateTime(v.createdAt)}</span>{' '}
                   <span className="mono muted">{v.spec.model}</span>
                 </summary>
                 <dl className="facts facts-compact">

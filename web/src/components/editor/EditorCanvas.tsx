@@ -1,4 +1,12 @@
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type DefaultEdgeOptions } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type DefaultEdgeOptions,
+} from '@xyflow/react';
 import { useEffect, useMemo } from 'react';
 import type { Agent } from '../../api/types';
 import type { WorkflowEditorState } from '../../hooks/useWorkflowEditor';
@@ -9,13 +17,30 @@ const edgeDefaults: DefaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowCl
 const FIT = { padding: 0.25, maxZoom: 1.1 };
 
 /** The React Flow canvas of the editor; issues and agent names are laid onto the nodes here. */
-export function EditorCanvas({ editor, agents, readOnly }: { editor: WorkflowEditorState; agents: readonly Agent[]; readOnly: boolean }) {
+export function EditorCanvas({
+  editor,
+  agents,
+  readOnly,
+}: {
+  editor: WorkflowEditorState;
+  agents: readonly Agent[];
+  readOnly: boolean;
+}) {
   const names = useMemo(() => new Map(agents.map((a) => [a.slug, a.name])), [agents]);
   const nodes = editor.nodes.map((n) => ({
     ...n,
-    data: { ...n.data, agentName: n.data.node.agent ? names.get(n.data.node.agent) : undefined, issues: editor.issues.byNode[n.id], readOnly },
+    data: {
+      ...n.data,
+      agentName: n.data.node.agent ? names.get(n.data.node.agent) : undefined,
+      issues: editor.issues.byNode[n.id],
+      readOnly,
+    },
   }));
-  const edges = editor.edges.map((e, i) => (editor.issues.byEdge[i] ? { ...e, className: 'edge-invalid', data: { ...e.data, invalid: true } } : e));
+  const edges = editor.edges.map((e, i) =>
+    editor.issues.byEdge[i]
+      ? { ...e, className: 'edge-invalid', data: { ...e.data, invalid: true } }
+      : e,
+  );
 
   // A node added (or removed) may sit outside the view: fit the whole graph again once it is measured.
   const { fitView } = useReactFlow();
@@ -49,7 +74,10 @@ export function EditorCanvas({ editor, agents, readOnly }: { editor: WorkflowEdi
       </ReactFlow>
       {editor.nodes.length === 0 && (
         <div className="canvas-empty" data-testid="canvas-empty">
-          <p>Add an agent node to start. Select a node and add another to chain them, or drag from a node's right handle to another's left handle.</p>
+          <p>
+            Add an agent node to start. Select a node and add another to chain them, or drag from a
+            node's right handle to another's left handle.
+          </p>
         </div>
       )}
     </div>

@@ -35,27 +35,47 @@ export function NodeInspector(props: NodeInspectorProps) {
     setIdError(null);
   }, [node.id]);
 
-  const errs = (field: string) => issues.filter((i) => i.field === field || i.field.startsWith(`${field}.`) || i.field.startsWith(`${field}[`)).map((i) => i.message);
+  const errs = (field: string) =>
+    issues
+      .filter(
+        (i) =>
+          i.field === field || i.field.startsWith(`${field}.`) || i.field.startsWith(`${field}[`),
+      )
+      .map((i) => i.message);
   const whole = issues.filter((i) => i.field === '').map((i) => i.message);
   const plain = edges.map((e) => ({ from: e.source, to: e.target }));
-  const refs = availableReferences(node.id, inputs.map((f) => f.name), plain);
+  const refs = availableReferences(
+    node.id,
+    inputs.map((f) => f.name),
+    plain,
+  );
   const parents = new Set(edges.filter((e) => e.target === node.id).map((e) => e.source));
 
   const commitId = () => {
     const next = idDraft.trim();
     if (next === node.id) return setIdError(null);
-    if (!NODE_ID.test(next)) return setIdError('lowercase letter first, then letters, digits, _ or -');
+    if (!NODE_ID.test(next))
+      return setIdError('lowercase letter first, then letters, digits, _ or -');
     if (nodeIds.includes(next)) return setIdError(`"${next}" is already used`);
     setIdError(props.onRename(next));
   };
 
   return (
-    <section className="card inspector" aria-labelledby="inspector-title" data-testid="node-inspector">
+    <section
+      className="card inspector"
+      aria-labelledby="inspector-title"
+      data-testid="node-inspector"
+    >
       <div className="card-header">
         <h2 id="inspector-title">
           {node.type} node <span className="mono">{node.id}</span>
         </h2>
-        <button type="button" className="btn btn-ghost btn-icon" onClick={props.onClose} aria-label="Close node editor">
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon"
+          onClick={props.onClose}
+          aria-label="Close node editor"
+        >
           ×
         </button>
       </div>
@@ -65,14 +85,31 @@ export function NodeInspector(props: NodeInspectorProps) {
         </div>
       )}
       <fieldset className="fieldset-plain" disabled={readOnly}>
-        <Field label="Step id" hint="Used in {{steps.<id>.output}}." errors={[...(idError ? [idError] : []), ...errs('id')]}>
-          <input value={idDraft} onChange={(e) => setIdDraft(e.target.value)} onBlur={commitId} onKeyDown={(e) => e.key === 'Enter' && commitId()} className="mono" data-testid="node-id" />
+        <Field
+          label="Step id"
+          hint="Used in {{steps.<id>.output}}."
+          errors={[...(idError ? [idError] : []), ...errs('id')]}
+        >
+          <input
+            value={idDraft}
+            onChange={(e) => setIdDraft(e.target.value)}
+            onBlur={commitId}
+            onKeyDown={(e) => e.key === 'Enter' && commitId()}
+            className="mono"
+            data-testid="node-id"
+          />
         </Field>
         {node.type === 'agent' && (
           <Field label="Agent" errors={errs('agent')}>
-            <select value={node.agent ?? ''} onChange={(e) => onChange({ agent: e.target.value || undefined })} data-testid="node-agent">
+            <select
+              value={node.agent ?? ''}
+              onChange={(e) => onChange({ agent: e.target.value || undefined })}
+              data-testid="node-agent"
+            >
               <option value="">Choose an agent…</option>
-              {node.agent && !agents.some((a) => a.slug === node.agent) && <option value={node.agent}>{node.agent} (unknown)</option>}
+              {node.agent && !agents.some((a) => a.slug === node.agent) && (
+                <option value={node.agent}>{node.agent} (unknown)</option>
+              )}
               {agents.map((a) => (
                 <option key={a.id} value={a.slug}>
                   {a.name} ({a.slug})
@@ -81,11 +118,42 @@ export function NodeInspector(props: NodeInspectorProps) {
             </select>
           </Field>
         )}
-        {node.type === 'tool' && <ToolFields node={node} onChange={onChange} toolErrors={errs('tool')} withErrors={errs('with')} />}
-        {node.type !== 'approval' && <PromptEditor value={node.prompt ?? ''} onChange={(prompt) => onChange({ prompt })} refs={refs} errors={errs('prompt')} readOnly={readOnly} />}
-        {node.type === 'approval' && <p className="hint">The run waits here (status WAITING) until someone approves or rejects it.</p>}
-        <Field label="Max attempts" hint="Retries of this step on throttling or outages (1–10)." errors={errs('maxAttempts')}>
-          <input type="number" min={1} max={10} value={node.maxAttempts ?? ''} onChange={(e) => onChange({ maxAttempts: e.target.value ? Number(e.target.value) : undefined })} />
+        {node.type === 'tool' && (
+          <ToolFields
+            node={node}
+            onChange={onChange}
+            toolErrors={errs('tool')}
+            withErrors={errs('with')}
+          />
+        )}
+        {node.type !== 'approval' && (
+          <PromptEditor
+            value={node.prompt ?? ''}
+            onChange={(prompt) => onChange({ prompt })}
+            refs={refs}
+            errors={errs('prompt')}
+            readOnly={readOnly}
+          />
+        )}
+        {node.type === 'approval' && (
+          <p className="hint">
+            The run waits here (status WAITING) until someone approves or rejects it.
+          </p>
+        )}
+        <Field
+          label="Max attempts"
+          hint="Retries of this step on throttling or outages (1–10)."
+          errors={errs('maxAttempts')}
+        >
+          <input
+            type="number"
+            min={1}
+            max={10}
+            value={node.maxAttempts ?? ''}
+            onChange={(e) =>
+              onChange({ maxAttempts: e.target.value ? Number(e.target.value) : undefined })
+            }
+          />
         </Field>
         {nodeIds.length > 1 && (
           <fieldset className="fieldset">
@@ -99,7 +167,13 @@ export function NodeInspector(props: NodeInspectorProps) {
                   return (
                     <li key={id}>
                       <label className="check">
-                        <input type="checkbox" checked={checked} disabled={blocked} onChange={(e) => props.onToggleParent(id, e.target.checked)} data-testid={`parent-${id}`} />
+                        <input
+                          type="checkbox"
+                          checked={checked}
+                          disabled={blocked}
+                          onChange={(e) => props.onToggleParent(id, e.target.checked)}
+                          data-testid={`parent-${id}`}
+                        />
                         <span className="mono">{id}</span>
                         {blocked && <span className="muted"> (would make a cycle)</span>}
                       </label>
@@ -112,7 +186,11 @@ export function NodeInspector(props: NodeInspectorProps) {
       </fieldset>
       {!readOnly && (
         <div className="form-actions">
-          <ConfirmButton onConfirm={props.onDelete} confirmLabel="Remove this node?" data-testid="node-delete">
+          <ConfirmButton
+            onConfirm={props.onDelete}
+            confirmLabel="Remove this node?"
+            data-testid="node-delete"
+          >
             Remove node
           </ConfirmButton>
         </div>
@@ -121,15 +199,36 @@ export function NodeInspector(props: NodeInspectorProps) {
   );
 }
 
-function ToolFields({ node, onChange, toolErrors, withErrors }: { node: WorkflowNode; onChange: (p: Partial<WorkflowNode>) => void; toolErrors: string[]; withErrors: string[] }) {
+function ToolFields({
+  node,
+  onChange,
+  toolErrors,
+  withErrors,
+}: {
+  node: WorkflowNode;
+  onChange: (p: Partial<WorkflowNode>) => void;
+  toolErrors: string[];
+  withErrors: string[];
+}) {
   const [text, setText] = useState(() => (node.with ? JSON.stringify(node.with, null, 2) : ''));
   const [bad, setBad] = useState(false);
   return (
     <>
-      <Field label="Tool" hint="e.g. github.comment, jira.comment, http.request" errors={toolErrors}>
-        <input value={node.tool ?? ''} onChange={(e) => onChange({ tool: e.target.value || undefined })} className="mono" />
+      <Field
+        label="Tool"
+        hint="e.g. github.comment, jira.comment, http.request"
+        errors={toolErrors}
+      >
+        <input
+          value={node.tool ?? ''}
+          onChange={(e) => onChange({ tool: e.target.value || undefined })}
+          className="mono"
+        />
       </Field>
-      <Field label="Arguments (JSON)" errors={[...(bad ? ['not a JSON object'] : []), ...withErrors]}>
+      <Field
+        label="Arguments (JSON)"
+        errors={[...(bad ? ['not a JSON object'] : []), ...withErrors]}
+      >
         <textarea
           rows={5}
           className="mono"
@@ -138,7 +237,9 @@ function ToolFields({ node, onChange, toolErrors, withErrors }: { node: Workflow
             setText(e.target.value);
             try {
               const parsed = e.target.value.trim() ? JSON.parse(e.target.value) : undefined;
-              const ok = parsed === undefined || (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed));
+              const ok =
+                parsed === undefined ||
+                (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed));
               setBad(!ok);
               if (ok) onChange({ with: parsed });
             } catch {

@@ -27,8 +27,20 @@ export function PromptEditor({ value, onChange, refs, errors, readOnly }: Prompt
   };
   return (
     <div className="prompt-editor">
-      <Field label="Prompt template" errors={errors} hint="Plain text with {{…}} placeholders; nothing inside the braces is evaluated.">
-        <textarea ref={area} value={value} onChange={(e) => onChange(e.target.value)} rows={8} className="mono" readOnly={readOnly} data-testid="node-prompt" />
+      <Field
+        label="Prompt template"
+        errors={errors}
+        hint="Plain text with {{…}} placeholders; nothing inside the braces is evaluated."
+      >
+        <textarea
+          ref={area}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          rows={8}
+          className="mono"
+          readOnly={readOnly}
+          data-testid="node-prompt"
+        />
       </Field>
       {!readOnly && <ReferenceChips refs={refs} onInsert={insert} />}
     </div>

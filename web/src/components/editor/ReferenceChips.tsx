@@ -1,9 +1,21 @@
 import type { TemplateReference } from '../../dag/references';
 
 /** The references a prompt may use, as buttons that insert them at the caret. */
-export function ReferenceChips({ refs, onInsert, disabled }: { refs: readonly TemplateReference[]; onInsert: (text: string) => void; disabled?: boolean }) {
+export function ReferenceChips({
+  refs,
+  onInsert,
+  disabled,
+}: {
+  refs: readonly TemplateReference[];
+  onInsert: (text: string) => void;
+  disabled?: boolean;
+}) {
   if (refs.length === 0) {
-    return <p className="hint">No references yet: declare inputs, or connect upstream steps, to reference them here.</p>;
+    return (
+      <p className="hint">
+        No references yet: declare inputs, or connect upstream steps, to reference them here.
+      </p>
+    );
   }
   return (
     <div className="chips" role="group" aria-label="Insert a reference">

@@ -52,7 +52,8 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
       editor.markSaved(body, saved.slug);
       setSavedVersion(saved.version);
     } catch (err) {
-      if (err instanceof ApiError && err.details.length > 0) editor.showIssues(err.details, sentIds);
+      if (err instanceof ApiError && err.details.length > 0)
+        editor.showIssues(err.details, sentIds);
       else setError(err);
     } finally {
       setBusy(false);
@@ -62,16 +63,32 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
   return (
     <div className="editor">
       <div className="editor-bar">
-        <MetaFields meta={editor.meta} onChange={editor.setMeta} creating={creating} errors={editor.issues.byField} readOnly={readOnly} />
+        <MetaFields
+          meta={editor.meta}
+          onChange={editor.setMeta}
+          creating={creating}
+          errors={editor.issues.byField}
+          readOnly={readOnly}
+        />
         <div className="editor-actions">
-          {editor.dirty && !readOnly && <span className="dirty-pill" role="status">Unsaved changes</span>}
+          {editor.dirty && !readOnly && (
+            <span className="dirty-pill" role="status">
+              Unsaved changes
+            </span>
+          )}
           {savedVersion !== null && !editor.dirty && (
             <span className="saved-pill" role="status" data-testid="workflow-saved">
               Saved v{savedVersion}
             </span>
           )}
           {!readOnly && (
-            <button type="button" className="btn btn-primary" onClick={save} disabled={busy || (!editor.dirty && !creating)} data-testid="workflow-save">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={save}
+              disabled={busy || (!editor.dirty && !creating)}
+              data-testid="workflow-save"
+            >
               {busy ? 'Saving…' : creating ? 'Create workflow' : 'Save new version'}
             </button>
           )}
@@ -127,7 +144,12 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
             />
           ) : (
             <div className="card">
-              <InputsEditor value={editor.inputs} onChange={editor.setInputs} errors={editor.issues.byInput} readOnly={readOnly} />
+              <InputsEditor
+                value={editor.inputs}
+                onChange={editor.setInputs}
+                errors={editor.issues.byInput}
+                readOnly={readOnly}
+              />
               <h3>Steps</h3>
               {nodeIds.length === 0 ? (
                 <p className="muted">No steps yet.</p>
@@ -135,11 +157,25 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
                 <ul className="step-pick">
                   {editor.nodes.map((n) => (
                     <li key={n.id}>
-                      <button type="button" className={`link-button${editor.issues.byNode[n.id] ? ' text-danger' : ''}`} onClick={() => editor.select(n.id)} data-testid={`select-node-${n.id}`}>
+                      <button
+                        type="button"
+                        className={`link-button${editor.issues.byNode[n.id] ? ' text-danger' : ''}`}
+                        onClick={() => editor.select(n.id)}
+                        data-testid={`select-node-${n.id}`}
+                      >
                         {n.id}
                       </button>{' '}
-                      <span className="muted">{n.data.node.type === 'agent' ? n.data.node.agent ?? 'no agent' : n.data.node.type}</span>
-                      {editor.issues.byNode[n.id] && <span className="text-danger"> · {editor.issues.byNode[n.id].length} problem(s)</span>}
+                      <span className="muted">
+                        {n.data.node.type === 'agent'
+                          ? (n.data.node.agent ?? 'no agent')
+                          : n.data.node.type}
+                      </span>
+                      {editor.issues.byNode[n.id] && (
+                        <span className="text-danger">
+                          {' '}
+                          · {editor.issues.byNode[n.id].length} problem(s)
+                        </span>
+                      )}
                     </li>
                   ))}
                 </ul>

@@ -8,9 +8,31 @@ import { Field } from '../Field';
 type Mode = 'text' | 'upload';
 
 const TYPES: Record<string, string> = {
-  txt: 'text/plain', md: 'text/markdown', markdown: 'text/markdown', html: 'text/html', htm: 'text/html', pdf: 'application/pdf', json: 'application/json',
-  csv: 'text/csv', ts: 'text/plain', tsx: 'text/plain', js: 'text/javascript', jsx: 'text/plain', py: 'text/x-python', go: 'text/plain', rs: 'text/plain',
-  java: 'text/plain', rb: 'text/plain', sh: 'text/plain', yaml: 'text/plain', yml: 'text/plain', sql: 'text/plain', c: 'text/plain', h: 'text/plain', cpp: 'text/plain', css: 'text/css',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  markdown: 'text/markdown',
+  html: 'text/html',
+  htm: 'text/html',
+  pdf: 'application/pdf',
+  json: 'application/json',
+  csv: 'text/csv',
+  ts: 'text/plain',
+  tsx: 'text/plain',
+  js: 'text/javascript',
+  jsx: 'text/plain',
+  py: 'text/x-python',
+  go: 'text/plain',
+  rs: 'text/plain',
+  java: 'text/plain',
+  rb: 'text/plain',
+  sh: 'text/plain',
+  yaml: 'text/plain',
+  yml: 'text/plain',
+  sql: 'text/plain',
+  c: 'text/plain',
+  h: 'text/plain',
+  cpp: 'text/plain',
+  css: 'text/css',
 };
 
 /** The file's own type, else one guessed from its extension. */
@@ -20,13 +42,22 @@ export function contentTypeOf(file: { name: string; type: string }): string {
   return (ext && TYPES[ext]) || 'application/octet-stream';
 }
 
-const ACCEPT = '.txt,.md,.markdown,.html,.htm,.pdf,.json,.csv,.ts,.tsx,.js,.jsx,.py,.go,.rs,.java,.rb,.sh,.yaml,.yml,.sql,.c,.h,.cpp,.css,text/*,application/pdf,application/json';
+const ACCEPT =
+  '.txt,.md,.markdown,.html,.htm,.pdf,.json,.csv,.ts,.tsx,.js,.jsx,.py,.go,.rs,.java,.rb,.sh,.yaml,.yml,.sql,.c,.h,.cpp,.css,text/*,application/pdf,application/json';
 
 /**
  * Add a document: paste text (ingested at once), or upload a file: ask for a presigned URL with
  * `{filename, contentType}`, PUT the bytes there, then POST …/documents/{docId}/ingest.
  */
-export function AddDocumentDialog({ knowledgeBaseId, onClose, onAdded }: { knowledgeBaseId: string; onClose: () => void; onAdded: (doc: KnowledgeDocument) => void }) {
+export function AddDocumentDialog({
+  knowledgeBaseId,
+  onClose,
+  onAdded,
+}: {
+  knowledgeBaseId: string;
+  onClose: () => void;
+  onAdded: (doc: KnowledgeDocument) => void;
+}) {
   const api = useApi();
   const [mode, setMode] = useState<Mode>('text');
   const [title, setTitle] = useState('');
@@ -50,7 +81,12 @@ export function AddDocumentDialog({ knowledgeBaseId, onClose, onAdded }: { knowl
       const f = file!;
       const contentType = contentTypeOf(f);
       setProgress('Requesting an upload URL…');
-      const doc = await api.knowledge.requestUpload(knowledgeBaseId, f.name, contentType, title.trim() || undefined);
+      const doc = await api.knowledge.requestUpload(
+        knowledgeBaseId,
+        f.name,
+        contentType,
+        title.trim() || undefined,
+      );
       if (!doc.uploadUrl) throw new Error('The server did not return an upload URL.');
       setProgress(`Uploading ${f.name}…`);
       try {
@@ -84,7 +120,13 @@ export function AddDocumentDialog({ knowledgeBaseId, onClose, onAdded }: { knowl
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form="doc-add-form" className="btn btn-primary" disabled={!ready || progress !== null} data-testid="doc-add-submit">
+          <button
+            type="submit"
+            form="doc-add-form"
+            className="btn btn-primary"
+            disabled={!ready || progress !== null}
+            data-testid="doc-add-submit"
+          >
             {mode === 'text' ? 'Add document' : 'Upload and ingest'}
           </button>
         </>
@@ -98,23 +140,53 @@ export function AddDocumentDialog({ knowledgeBaseId, onClose, onAdded }: { knowl
           ] as const
         ).map(([value, label]) => (
           <label key={value} className={`segmented-option${mode === value ? ' is-active' : ''}`}>
-            <input type="radio" name="doc-source" value={value} checked={mode === value} onChange={() => setMode(value)} data-testid={`doc-mode-${value}`} />
+            <input
+              type="radio"
+              name="doc-source"
+              value={value}
+              checked={mode === value}
+              onChange={() => setMode(value)}
+              data-testid={`doc-mode-${value}`}
+            />
             {label}
           </label>
         ))}
       </div>
       <form id="doc-add-form" onSubmit={submit} data-testid="doc-add-form">
         <ErrorBanner error={error} title="Could not add the document" />
-        <Field label="Title" hint={mode === 'upload' ? 'Optional: the file name by default.' : undefined}>
-          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} required={mode === 'text'} data-testid="doc-title" />
+        <Field
+          label="Title"
+          hint={mode === 'upload' ? 'Optional: the file name by default.' : undefined}
+        >
+          <input
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            maxLength={300}
+            required={mode === 'text'}
+            data-testid="doc-title"
+          />
         </Field>
         {mode === 'text' ? (
-          <Field label="Text" hint="Markdown headings, paragraphs and code blocks guide the chunking.">
-            <textarea rows={10} value={text} onChange={(e) => setText(e.target.value)} required data-testid="doc-text" />
+          <Field
+            label="Text"
+            hint="Markdown headings, paragraphs and code blocks guide the chunking."
+          >
+            <textarea
+              rows={10}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              required
+              data-testid="doc-text"
+            />
           </Field>
         ) : (
           <Field label="File" hint="txt, md, html, pdf, json or source code.">
-            <input type="file" accept={ACCEPT} onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="doc-file" />
+            <input
+              type="file"
+              accept={ACCEPT}
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              data-testid="doc-file"
+            />
           </Field>
         )}
       </form>

@@ -16,14 +16,23 @@ export const EMBEDDING_MODELS: { value: string; label: string }[] = [
 /** Client-side checks mirroring the contract (the API checks again). */
 export function chunkingIssues(size: number, overlap: number): FieldIssue[] {
   const out: FieldIssue[] = [];
-  if (!Number.isInteger(size) || size < 100 || size > 8000) out.push({ path: 'chunking.size', message: 'a whole number from 100 to 8000' });
-  if (!Number.isInteger(overlap) || overlap < 0 || overlap > 2000) out.push({ path: 'chunking.overlap', message: 'a whole number from 0 to 2000' });
-  else if (overlap >= size / 2) out.push({ path: 'chunking.overlap', message: 'must be less than half the chunk size' });
+  if (!Number.isInteger(size) || size < 100 || size > 8000)
+    out.push({ path: 'chunking.size', message: 'a whole number from 100 to 8000' });
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap > 2000)
+    out.push({ path: 'chunking.overlap', message: 'a whole number from 0 to 2000' });
+  else if (overlap >= size / 2)
+    out.push({ path: 'chunking.overlap', message: 'must be less than half the chunk size' });
   return out;
 }
 
 /** New knowledge base: name, embedding model and chunking (both fixed for its life). */
-export function CreateKnowledgeBaseDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (kb: KnowledgeBase) => void }) {
+export function CreateKnowledgeBaseDialog({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (kb: KnowledgeBase) => void;
+}) {
   const api = useApi();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -45,7 +54,12 @@ export function CreateKnowledgeBaseDialog({ onClose, onCreated }: { onClose: () 
     setError(null);
     setIssues([]);
     try {
-      const kb = await api.knowledge.create({ name: name.trim(), description: description.trim(), embeddingModel, chunking: { size: Number(size), overlap: Number(overlap) } });
+      const kb = await api.knowledge.create({
+        name: name.trim(),
+        description: description.trim(),
+        embeddingModel,
+        chunking: { size: Number(size), overlap: Number(overlap) },
+      });
       onCreated(kb);
     } catch (err) {
       setError(err);
@@ -64,7 +78,13 @@ export function CreateKnowledgeBaseDialog({ onClose, onCreated }: { onClose: () 
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" form="kb-create-form" className="btn btn-primary" disabled={busy || !name.trim() || local.length > 0} data-testid="kb-create-submit">
+          <button
+            type="submit"
+            form="kb-create-form"
+            className="btn btn-primary"
+            disabled={busy || !name.trim() || local.length > 0}
+            data-testid="kb-create-submit"
+          >
             {busy ? 'Creating…' : 'Create'}
           </button>
         </>
@@ -73,13 +93,32 @@ export function CreateKnowledgeBaseDialog({ onClose, onCreated }: { onClose: () 
       <form id="kb-create-form" onSubmit={submit} data-testid="kb-create-form">
         <ErrorBanner error={error} title="Could not create" />
         <Field label="Name" errors={errorsAt('name')}>
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} data-testid="kb-name" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={200}
+            data-testid="kb-name"
+          />
         </Field>
         <Field label="Description" hint="Optional." errors={errorsAt('description')}>
-          <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} data-testid="kb-description" />
+          <input
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            maxLength={2000}
+            data-testid="kb-description"
+          />
         </Field>
-        <Field label="Embedding model" hint="Fixed for the life of the base. Provider models need that provider's key in Settings." errors={errorsAt('embeddingModel')}>
-          <select value={embeddingModel} onChange={(e) => setEmbeddingModel(e.target.value)} data-testid="kb-embedding-model">
+        <Field
+          label="Embedding model"
+          hint="Fixed for the life of the base. Provider models need that provider's key in Settings."
+          errors={errorsAt('embeddingModel')}
+        >
+          <select
+            value={embeddingModel}
+            onChange={(e) => setEmbeddingModel(e.target.value)}
+            data-testid="kb-embedding-model"
+          >
             {EMBEDDING_MODELS.map((m) => (
               <option key={m.value} value={m.value}>
                 {m.label}
@@ -88,11 +127,35 @@ export function CreateKnowledgeBaseDialog({ onClose, onCreated }: { onClose: () 
           </select>
         </Field>
         <div className="grid-2">
-          <Field label="Chunk size" hint="Most characters per chunk." errors={errorsAt('chunking.size')}>
-            <input type="number" min={100} max={8000} step={50} value={size} onChange={(e) => setSize(e.target.value)} data-testid="kb-chunk-size" />
+          <Field
+            label="Chunk size"
+            hint="Most characters per chunk."
+            errors={errorsAt('chunking.size')}
+          >
+            <input
+              type="number"
+              min={100}
+              max={8000}
+              step={50}
+              value={size}
+              onChange={(e) => setSize(e.target.value)}
+              data-testid="kb-chunk-size"
+            />
           </Field>
-          <Field label="Overlap" hint="Characters repeated between neighbouring chunks." errors={errorsAt('chunking.overlap')}>
-            <input type="number" min={0} max={2000} step={10} value={overlap} onChange={(e) => setOverlap(e.target.value)} data-testid="kb-chunk-overlap" />
+          <Field
+            label="Overlap"
+            hint="Characters repeated between neighbouring chunks."
+            errors={errorsAt('chunking.overlap')}
+          >
+            <input
+              type="number"
+              min={0}
+              max={2000}
+              step={10}
+              value={overlap}
+              onChange={(e) => setOverlap(e.target.value)}
+              data-testid="kb-chunk-overlap"
+            />
           </Field>
         </div>
       </form>

@@ -12,7 +12,12 @@ interface DocumentsTableProps {
 
 /** A base's documents: ingestion status (with the reason when failed), chunk count, when added. */
 export function DocumentsTable({ documents, onDelete }: DocumentsTableProps) {
-  if (documents.length === 0) return <p className="muted" data-testid="docs-empty">No documents yet.</p>;
+  if (documents.length === 0)
+    return (
+      <p className="muted" data-testid="docs-empty">
+        No documents yet.
+      </p>
+    );
   return (
     <div className="table-wrap">
       <table className="table table-stack" data-testid="docs-table">
@@ -21,7 +26,9 @@ export function DocumentsTable({ documents, onDelete }: DocumentsTableProps) {
           <tr>
             <th scope="col">Document</th>
             <th scope="col">Status</th>
-            <th scope="col" className="num">Chunks</th>
+            <th scope="col" className="num">
+              Chunks
+            </th>
             <th scope="col">Added</th>
             {onDelete && <ActionsHeader />}
           </tr>
@@ -33,7 +40,9 @@ export function DocumentsTable({ documents, onDelete }: DocumentsTableProps) {
               <tr key={d.id} data-testid="doc-row" data-doc-id={d.id} data-status={d.status}>
                 <td data-label="Document">
                   <span className="doc-title">{d.title}</span>
-                  {d.filename && d.filename !== d.title && <span className="muted small mono"> {d.filename}</span>}
+                  {d.filename && d.filename !== d.title && (
+                    <span className="muted small mono"> {d.filename}</span>
+                  )}
                   {d.status === 'failed' && d.error && (
                     <div className="text-danger small" data-testid="doc-error">
                       {d.error}
@@ -45,12 +54,23 @@ export function DocumentsTable({ documents, onDelete }: DocumentsTableProps) {
                 </td>
                 <td data-label="Chunks" className="num" data-testid="doc-chunks">
                   {busy && d.chunkCount === 0 ? '—' : d.chunkCount}
-                  {d.reusedChunkCount > 0 && <span className="muted small" title="Embeddings reused from identical content"> ({d.reusedChunkCount} reused)</span>}
+                  {d.reusedChunkCount > 0 && (
+                    <span className="muted small" title="Embeddings reused from identical content">
+                      {' '}
+                      ({d.reusedChunkCount} reused)
+                    </span>
+                  )}
                 </td>
                 <td data-label="Added">{formatDateTime(d.createdAt)}</td>
                 {onDelete && (
                   <td data-label="" className="num">
-                    <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Delete?" aria-label={`Delete ${d.title}`} data-testid="doc-delete" onConfirm={() => onDelete(d)}>
+                    <ConfirmButton
+                      className="btn btn-danger-ghost btn-sm"
+                      confirmLabel="Delete?"
+                      aria-label={`Delete ${d.title}`}
+                      data-testid="doc-delete"
+                      onConfirm={() => onDelete(d)}
+                    >
                       Delete
                     </ConfirmButton>
                   </td>

@@ -25,7 +25,13 @@ interface Result {
  * The retrieval playground: a query against one knowledge base (POST …/search), the hits with
  * their score as a bar, document, offsets and chunk text with the query's words marked.
  */
-export function RetrievalPlayground({ knowledgeBaseId, hint }: { knowledgeBaseId: string; hint?: string }) {
+export function RetrievalPlayground({
+  knowledgeBaseId,
+  hint,
+}: {
+  knowledgeBaseId: string;
+  hint?: string;
+}) {
   const api = useApi();
   const id = useId();
   const [query, setQuery] = useState('');
@@ -43,7 +49,13 @@ export function RetrievalPlayground({ knowledgeBaseId, hint }: { knowledgeBaseId
     setError(null);
     try {
       const res = await api.knowledge.search(knowledgeBaseId, q, topK, mode);
-      setResult({ query: q, terms: queryTerms(q), items: res.items, mode: res.mode, embeddingModel: res.embeddingModel });
+      setResult({
+        query: q,
+        terms: queryTerms(q),
+        items: res.items,
+        mode: res.mode,
+        embeddingModel: res.embeddingModel,
+      });
     } catch (err) {
       setResult(null);
       setError(err);
@@ -59,19 +71,37 @@ export function RetrievalPlayground({ knowledgeBaseId, hint }: { knowledgeBaseId
         <h2 id={`${id}-title`}>Retrieval playground</h2>
         {result && (
           <span className="muted small" data-testid="playground-summary">
-            {result.items.length} hit{result.items.length === 1 ? '' : 's'} · {result.mode} · {result.embeddingModel}
+            {result.items.length} hit{result.items.length === 1 ? '' : 's'} · {result.mode} ·{' '}
+            {result.embeddingModel}
           </span>
         )}
       </div>
       {hint && <p className="muted small">{hint}</p>}
-      <form className="playground-form" role="search" aria-label="Search this knowledge base" onSubmit={search}>
+      <form
+        className="playground-form"
+        role="search"
+        aria-label="Search this knowledge base"
+        onSubmit={search}
+      >
         <div className="field playground-query">
           <label htmlFor={`${id}-q`}>Query</label>
-          <input id={`${id}-q`} type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Ask what an agent would ask" data-testid="playground-query" />
+          <input
+            id={`${id}-q`}
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Ask what an agent would ask"
+            data-testid="playground-query"
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-k`}>Top k</label>
-          <select id={`${id}-k`} value={topK} onChange={(e) => setTopK(Number(e.target.value))} data-testid="playground-topk">
+          <select
+            id={`${id}-k`}
+            value={topK}
+            onChange={(e) => setTopK(Number(e.target.value))}
+            data-testid="playground-topk"
+          >
             {TOP_K.map((k) => (
               <option key={k} value={k}>
                 {k}
@@ -81,7 +111,12 @@ export function RetrievalPlayground({ knowledgeBaseId, hint }: { knowledgeBaseId
         </div>
         <div className="field">
           <label htmlFor={`${id}-m`}>Mode</label>
-          <select id={`${id}-m`} value={mode} onChange={(e) => setMode(e.target.value as SearchMode)} data-testid="playground-mode">
+          <select
+            id={`${id}-m`}
+            value={mode}
+            onChange={(e) => setMode(e.target.value as SearchMode)}
+            data-testid="playground-mode"
+          >
             {MODES.map((m) => (
               <option key={m.value} value={m.value}>
                 {m.label}
@@ -89,7 +124,12 @@ export function RetrievalPlayground({ knowledgeBaseId, hint }: { knowledgeBaseId
             ))}
           </select>
         </div>
-        <button type="submit" className="btn btn-primary" disabled={busy || !query.trim()} data-testid="playground-search">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || !query.trim()}
+          data-testid="playground-search"
+        >
           {busy ? 'Searching…' : 'Search'}
         </button>
       </form>
@@ -97,7 +137,10 @@ export function RetrievalPlayground({ knowledgeBaseId, hint }: { knowledgeBaseId
       {result && result.items.length === 0 && (
         <div className="empty" data-testid="playground-empty">
           <p className="empty-title">No matching chunks</p>
-          <div className="empty-body">Nothing in this knowledge base matches “{result.query}”. Documents still being ingested are not searchable yet.</div>
+          <div className="empty-body">
+            Nothing in this knowledge base matches “{result.query}”. Documents still being ingested
+            are not searchable yet.
+          </div>
         </div>
       )}
       {result && result.items.length > 0 && (
@@ -110,9 +153,14 @@ export function RetrievalPlayground({ knowledgeBaseId, hint }: { knowledgeBaseId
                 </span>
                 <div className="hit-title">
                   <strong data-testid="hit-title">{h.title}</strong>
-                  {headingTrail(h.heading, h.title) && <span className="muted small"> · {headingTrail(h.heading, h.title)}</span>}
+                  {headingTrail(h.heading, h.title) && (
+                    <span className="muted small"> · {headingTrail(h.heading, h.title)}</span>
+                  )}
                   <div className="muted small hit-meta">
-                    characters <span className="mono" data-testid="hit-offsets">{h.start}–{h.end}</span>
+                    characters{' '}
+                    <span className="mono" data-testid="hit-offsets">
+                      {h.start}–{h.end}
+                    </span>
                     {h.vectorRank !== undefined && <> · vector #{h.vectorRank}</>}
                     {h.textRank !== undefined && <> · text #{h.textRank}</>}
                   </div>

@@ -10,12 +10,42 @@ export interface Segment {
 }
 
 /** Words too common to be worth marking. */
-const STOP = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'how', 'in', 'is', 'it', 'of', 'on', 'or', 'the', 'to', 'was', 'what', 'when', 'where', 'which', 'who', 'why', 'with']);
+const STOP = new Set([
+  'a',
+  'an',
+  'and',
+  'are',
+  'as',
+  'at',
+  'be',
+  'by',
+  'for',
+  'from',
+  'how',
+  'in',
+  'is',
+  'it',
+  'of',
+  'on',
+  'or',
+  'the',
+  'to',
+  'was',
+  'what',
+  'when',
+  'where',
+  'which',
+  'who',
+  'why',
+  'with',
+]);
 
 /** The distinct words of a query (letters and digits, two or more characters, stop words left out), longest first. */
 export function queryTerms(query: string): string[] {
   const words = query.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_'-]*/gu) ?? [];
-  const terms = [...new Set(words.map((w) => w.replace(/['-]+$/, '')))].filter((w) => w.length >= 2 && !STOP.has(w));
+  const terms = [...new Set(words.map((w) => w.replace(/['-]+$/, '')))].filter(
+    (w) => w.length >= 2 && !STOP.has(w),
+  );
   return terms.sort((a, b) => b.length - a.length);
 }
 
@@ -44,7 +74,10 @@ export function highlightSegments(text: string, terms: readonly string[]): Segme
 /** A chunk's heading path without the document title it repeats ("Guide › Guide › Setup" → "Setup"). */
 export function headingTrail(heading: string | undefined, title: string): string {
   if (!heading) return '';
-  const parts = heading.split('›').map((p) => p.trim()).filter(Boolean);
+  const parts = heading
+    .split('›')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const deduped = parts.filter((p, i) => p !== parts[i - 1]);
   while (deduped.length && deduped[0] === title) deduped.shift();
   return deduped.join(' › ');

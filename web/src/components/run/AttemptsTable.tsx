@@ -14,9 +14,15 @@ export function AttemptsTable({ attempts }: { attempts: readonly Attempt[] }) {
             <th scope="col">Provider / model</th>
             <th scope="col">Outcome</th>
             {anyError && <th scope="col">Error</th>}
-            <th scope="col" className="num">Latency</th>
-            <th scope="col" className="num">Tokens</th>
-            <th scope="col" className="num">Cost</th>
+            <th scope="col" className="num">
+              Latency
+            </th>
+            <th scope="col" className="num">
+              Tokens
+            </th>
+            <th scope="col" className="num">
+              Cost
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -24,11 +30,14 @@ export function AttemptsTable({ attempts }: { attempts: readonly Attempt[] }) {
             <tr key={a.n} data-testid="attempt-row">
               <td>{a.n}</td>
               <td className="attempt-model">
-                {a.provider}{' '}
-                <span className="mono muted">{a.model}</span>
+                {a.provider} <span className="mono muted">{a.model}</span>
               </td>
               <td>
-                <span className={`outcome outcome-${a.outcome === 'success' || a.outcome === 'ok' || a.outcome === 'SUCCEEDED' ? 'ok' : 'bad'}`}>{a.outcome}</span>
+                <span
+                  className={`outcome outcome-${a.outcome === 'success' || a.outcome === 'ok' || a.outcome === 'SUCCEEDED' ? 'ok' : 'bad'}`}
+                >
+                  {a.outcome}
+                </span>
               </td>
               {anyError && <td title={a.errorMessage}>{a.errorName ?? '—'}</td>}
               <td className="num">{formatDuration(a.latencyMs)}</td>

@@ -10,7 +10,10 @@ const SNIPPET_CHARS = 280;
 
 /** The chunk's prose on one line: markdown heading lines (shown as the heading trail already) left out. */
 export function snippetOf(text: string, max = SNIPPET_CHARS): string {
-  const prose = text.split('\n').filter((l) => !/^\s{0,3}#{1,6}\s/.test(l)).join(' ');
+  const prose = text
+    .split('\n')
+    .filter((l) => !/^\s{0,3}#{1,6}\s/.test(l))
+    .join(' ');
   const flat = (prose.trim() ? prose : text).replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
@@ -18,7 +21,11 @@ export function snippetOf(text: string, max = SNIPPET_CHARS): string {
 /** Chunk texts found again per (knowledge base, query), shared by every panel of the page. */
 const lookups = new Map<string, Promise<Map<string, string>>>();
 
-function chunkTexts(api: Api, knowledgeBaseId: string, query: string): Promise<Map<string, string>> {
+function chunkTexts(
+  api: Api,
+  knowledgeBaseId: string,
+  query: string,
+): Promise<Map<string, string>> {
   const key = `${knowledgeBaseId}\u0000${query}`;
   let found = lookups.get(key);
   if (!found) {
@@ -40,13 +47,19 @@ function chunkTexts(api: Api, knowledgeBaseId: string, query: string): Promise<M
  * query: the step's rendered prompt) and keeping exactly the cited chunk ids; a chunk that is
  * gone (document deleted or re-ingested) simply has no snippet.
  */
-function useSnippets(citations: readonly Citation[], query: string | undefined): { texts: Map<string, string>; loading: boolean } {
+function useSnippets(
+  citations: readonly Citation[],
+  query: string | undefined,
+): { texts: Map<string, string>; loading: boolean } {
   const api = useApi();
   const missing = citations.filter((c) => c.text === undefined && c.knowledgeBaseId);
   const bases = [...new Set(missing.map((c) => c.knowledgeBaseId!))].sort();
   const q = query?.trim() ? query.slice(0, 4000) : undefined;
   const key = q && bases.length ? `${bases.join(',')}|${q}` : '';
-  const [state, setState] = useState<{ key: string; texts: Map<string, string> }>({ key: '', texts: new Map() });
+  const [state, setState] = useState<{ key: string; texts: Map<string, string> }>({
+    key: '',
+    texts: new Map(),
+  });
 
   useEffect(() => {
     if (!key) return;
@@ -60,11 +73,20 @@ function useSnippets(citations: readonly Citation[], query: string | undefined):
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key]);
 
-  return { texts: state.key === key ? state.texts : new Map(), loading: key !== '' && state.key !== key };
+  return {
+    texts: state.key === key ? state.texts : new Map(),
+    loading: key !== '' && state.key !== key,
+  };
 }
 
 /** The sources a step retrieved from its agent's knowledge bases: document, chunk snippet, score. */
-export function CitationsPanel({ citations, query }: { citations: readonly Citation[]; /** The step's rendered prompt (the retrieval query). */ query?: string }) {
+export function CitationsPanel({
+  citations,
+  query,
+}: {
+  citations: readonly Citation[] /** The step's rendered prompt (the retrieval query). */;
+  query?: string;
+}) {
   const { texts, loading } = useSnippets(citations, query);
   const max = Math.max(0, ...citations.map((c) => c.score));
   return (
@@ -79,7 +101,12 @@ export function CitationsPanel({ citations, query }: { citations: readonly Citat
           {citations.map((c) => {
             const text = c.text ?? texts.get(c.chunkId);
             return (
-              <li key={`${c.n}-${c.chunkId}`} className="citation" data-testid="citation" data-chunk-id={c.chunkId}>
+              <li
+                key={`${c.n}-${c.chunkId}`}
+                className="citation"
+                data-testid="citation"
+                data-chunk-id={c.chunkId}
+              >
                 <div className="citation-head">
                   <span className="citation-n" aria-label={`source ${c.n}`}>
                     [{c.n}]
@@ -92,10 +119,15 @@ export function CitationsPanel({ citations, query }: { citations: readonly Citat
                     ) : (
                       <strong data-testid="citation-title">{c.title}</strong>
                     )}
-                    {headingTrail(c.heading, c.title) && <span className="muted small"> · {headingTrail(c.heading, c.title)}</span>}
+                    {headingTrail(c.heading, c.title) && (
+                      <span className="muted small"> · {headingTrail(c.heading, c.title)}</span>
+                    )}
                     {c.start !== undefined && c.end !== undefined && (
                       <div className="muted small">
-                        characters <span className="mono">{c.start}–{c.end}</span>
+                        characters{' '}
+                        <span className="mono">
+                          {c.start}–{c.end}
+                        </span>
                       </div>
                     )}
                   </div>
@@ -106,7 +138,11 @@ export function CitationsPanel({ citations, query }: { citations: readonly Citat
                     {snippetOf(text)}
                   </blockquote>
                 ) : (
-                  <p className="muted small citation-snippet-missing">{loading ? 'Loading the excerpt…' : 'Excerpt not available (the chunk may have been re-ingested or deleted).'}</p>
+                  <p className="muted small citation-snippet-missing">
+                    {loading
+                      ? 'Loading the excerpt…'
+                      : 'Excerpt not available (the chunk may have been re-ingested or deleted).'}
+                  </p>
                 )}
               </li>
             );

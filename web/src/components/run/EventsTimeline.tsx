@@ -17,9 +17,15 @@ export function EventsTimeline({ events, live }: { events: readonly RunEvent[]; 
       ) : (
         <ol className="timeline" aria-live={live ? 'polite' : 'off'} data-testid="events-timeline">
           {events.map((e) => (
-            <li key={e.seq} className={`timeline-item ev-${e.type.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`} data-type={e.type}>
+            <li
+              key={e.seq}
+              className={`timeline-item ev-${e.type.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`}
+              data-type={e.type}
+            >
               <time dateTime={e.at}>{formatTime(e.at)}</time>
-              <span className="timeline-type">{e.type === 'step.citations' ? 'sources retrieved' : e.type}</span>
+              <span className="timeline-type">
+                {e.type === 'step.citations' ? 'sources retrieved' : e.type}
+              </span>
               {e.nodeId && <span className="mono timeline-node">{e.nodeId}</span>}
               <span className="timeline-msg">{e.message}</span>
               {e.type === 'step.citations' && <EventSources event={e} />}
@@ -40,7 +46,9 @@ function EventSources({ event }: { event: RunEvent }) {
       {citations.map((c) => (
         <li key={`${c.n}-${c.chunkId}`}>
           <span className="mono">[{c.n}]</span> {c.title}
-          {headingTrail(c.heading, c.title) ? <span className="muted"> · {headingTrail(c.heading, c.title)}</span> : null}
+          {headingTrail(c.heading, c.title) ? (
+            <span className="muted"> · {headingTrail(c.heading, c.title)}</span>
+          ) : null}
           <span className="muted"> · score {formatScore(c.score)}</span>
         </li>
       ))}

@@ -24,7 +24,13 @@ export function RunActions({ run, onCancel, onRerun }: RunActionsProps) {
   return (
     <div className="row">
       {!isTerminal(run.status) && (
-        <button type="button" className="btn btn-danger" disabled={busy} onClick={() => act(onCancel)} data-testid="run-cancel">
+        <button
+          type="button"
+          className="btn btn-danger"
+          disabled={busy}
+          onClick={() => act(onCancel)}
+          data-testid="run-cancel"
+        >
           Cancel run
         </button>
       )}
@@ -33,7 +39,11 @@ export function RunActions({ run, onCancel, onRerun }: RunActionsProps) {
           {failed.length > 0 && (
             <div className="field field-inline">
               <label htmlFor="rerun-from">From</label>
-              <select id="rerun-from" value={fromStep} onChange={(e) => setFromStep(e.target.value)}>
+              <select
+                id="rerun-from"
+                value={fromStep}
+                onChange={(e) => setFromStep(e.target.value)}
+              >
                 <option value="">the start</option>
                 {failed.map((id) => (
                   <option key={id} value={id}>
@@ -43,7 +53,13 @@ export function RunActions({ run, onCancel, onRerun }: RunActionsProps) {
               </select>
             </div>
           )}
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => act(() => onRerun(fromStep || undefined))} data-testid="run-rerun">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={busy}
+            onClick={() => act(() => onRerun(fromStep || undefined))}
+            data-testid="run-rerun"
+          >
             Re-run
           </button>
         </>

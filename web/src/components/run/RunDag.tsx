@@ -26,7 +26,12 @@ function useSize<T extends HTMLElement>() {
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const measure = () => setSize((prev) => (prev && prev.width === el.clientWidth && prev.height === el.clientHeight ? prev : { width: el.clientWidth, height: el.clientHeight }));
+    const measure = () =>
+      setSize((prev) =>
+        prev && prev.width === el.clientWidth && prev.height === el.clientHeight
+          ? prev
+          : { width: el.clientWidth, height: el.clientHeight },
+      );
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
@@ -44,7 +49,14 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
   const byNode = useMemo(() => new Map(steps.map((s) => [s.nodeId, s])), [steps]);
   const all = useMemo(() => mergeNodes(nodes, steps), [nodes, steps]);
   const { direction, positions } = useMemo(
-    () => fitLayout(all.map((n) => n.id), edges, NODE, size && { width: size.width * 0.85, height: size.height * 0.85 }, MAX_ZOOM),
+    () =>
+      fitLayout(
+        all.map((n) => n.id),
+        edges,
+        NODE,
+        size && { width: size.width * 0.85, height: size.height * 0.85 },
+        MAX_ZOOM,
+      ),
     [all, edges, size],
   );
 
@@ -62,7 +74,12 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
       data: {
         nodeId: n.id,
         label: n.id,
-        kind: n.type === 'agent' ? `agent · ${n.agent ?? '?'}` : n.type === 'tool' ? `tool · ${n.tool ?? '?'}` : n.type,
+        kind:
+          n.type === 'agent'
+            ? `agent · ${n.agent ?? '?'}`
+            : n.type === 'tool'
+              ? `tool · ${n.tool ?? '?'}`
+              : n.type,
         status,
         detail: step && step.costUsd > 0 ? formatUsd(step.costUsd) : undefined,
         selected: selected === n.id,
@@ -88,7 +105,12 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
   const shape = `${direction}|${all.map((n) => n.id).join(',')}|${edges.map((e) => `${e.from}>${e.to}`).join(',')}`;
 
   return (
-    <div className="flow-canvas run-flow" data-testid="run-dag" data-direction={direction} ref={wrap}>
+    <div
+      className="flow-canvas run-flow"
+      data-testid="run-dag"
+      data-direction={direction}
+      ref={wrap}
+    >
       <ReactFlow
         key={shape}
         nodes={flowNodes}
@@ -111,8 +133,13 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
 }
 
 /** Workflow nodes plus any step whose node the definition does not list (e.g. the definition failed to load). */
-export function mergeNodes(nodes: readonly WorkflowNode[], steps: readonly RunStep[]): WorkflowNode[] {
+export function mergeNodes(
+  nodes: readonly WorkflowNode[],
+  steps: readonly RunStep[],
+): WorkflowNode[] {
   const known = new Set(nodes.map((n) => n.id));
-  const extra = steps.filter((s) => !known.has(s.nodeId)).map((s) => ({ id: s.nodeId, type: (s.type as WorkflowNode['type']) ?? 'agent' }));
+  const extra = steps
+    .filter((s) => !known.has(s.nodeId))
+    .map((s) => ({ id: s.nodeId, type: (s.type as WorkflowNode['type']) ?? 'agent' }));
   return [...nodes, ...extra];
 }

@@ -3,7 +3,17 @@ import { StatusBadge } from '../StatusBadge';
 import { durationMs, formatDuration, formatUsd } from '../../format';
 
 /** The steps as a keyboard- and phone-friendly list beside the graph. */
-export function StepList({ nodes, steps, selected, onSelect }: { nodes: readonly WorkflowNode[]; steps: readonly RunStep[]; selected: string | null; onSelect: (nodeId: string) => void }) {
+export function StepList({
+  nodes,
+  steps,
+  selected,
+  onSelect,
+}: {
+  nodes: readonly WorkflowNode[];
+  steps: readonly RunStep[];
+  selected: string | null;
+  onSelect: (nodeId: string) => void;
+}) {
   const byNode = new Map(steps.map((s) => [s.nodeId, s]));
   return (
     <ul className="step-list" aria-label="Steps">
@@ -21,7 +31,9 @@ export function StepList({ nodes, steps, selected, onSelect }: { nodes: readonly
               <span className="step-item-name">{n.id}</span>
               <StatusBadge status={step?.status ?? 'PENDING'} />
               <span className="step-item-meta muted">
-                {step ? `${formatDuration(durationMs(step.startedAt, step.finishedAt))} · ${formatUsd(step.costUsd)}` : 'not started'}
+                {step
+                  ? `${formatDuration(durationMs(step.startedAt, step.finishedAt))} · ${formatUsd(step.costUsd)}`
+                  : 'not started'}
               </span>
             </button>
           </li>

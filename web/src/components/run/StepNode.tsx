@@ -23,14 +23,24 @@ export function StepNode({ data }: NodeProps<StepFlowNode>) {
       data-testid={`step-node-${data.nodeId}`}
       data-status={data.status}
     >
-      <Handle type="target" position={vertical ? Position.Top : Position.Left} isConnectable={false} />
+      <Handle
+        type="target"
+        position={vertical ? Position.Top : Position.Left}
+        isConnectable={false}
+      />
       <div className="flow-node-kind">{data.kind}</div>
-      <div className="flow-node-title" title={data.label}>{data.label}</div>
+      <div className="flow-node-title" title={data.label}>
+        {data.label}
+      </div>
       <div className="flow-node-status">
         <span className="badge-dot" aria-hidden="true" /> {data.status.toLowerCase()}
         {data.detail && <span className="muted"> · {data.detail}</span>}
       </div>
-      <Handle type="source" position={vertical ? Position.Bottom : Position.Right} isConnectable={false} />
+      <Handle
+        type="source"
+        position={vertical ? Position.Bottom : Position.Right}
+        isConnectable={false}
+      />
     </div>
   );
 }

@@ -22,16 +22,26 @@ interface StepPanelProps {
 export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: StepPanelProps) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
-  const waitingApproval = step?.status === 'WAITING' && (step.type === 'approval' || node?.type === 'approval');
+  const waitingApproval =
+    step?.status === 'WAITING' && (step.type === 'approval' || node?.type === 'approval');
 
   return (
-    <section className="card step-panel" aria-labelledby="step-panel-title" data-testid="step-panel">
+    <section
+      className="card step-panel"
+      aria-labelledby="step-panel-title"
+      data-testid="step-panel"
+    >
       <div className="card-header">
         <h2 id="step-panel-title">
           Step <span className="mono">{nodeId}</span>
         </h2>
         <StatusBadge status={step?.status ?? 'PENDING'} />
-        <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} aria-label="Close step panel">
+        <button
+          type="button"
+          className="btn btn-ghost btn-icon"
+          onClick={onClose}
+          aria-label="Close step panel"
+        >
           ×
         </button>
       </div>
@@ -41,7 +51,9 @@ export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: 
           <dl className="facts">
             <div className="fact-wide">
               <dt>Provider / model</dt>
-              <dd data-testid="step-model">{step.provider ? `${step.provider}:${step.model ?? ''}` : '—'}</dd>
+              <dd data-testid="step-model">
+                {step.provider ? `${step.provider}:${step.model ?? ''}` : '—'}
+              </dd>
             </div>
             <div>
               <dt>Tokens in / out</dt>
@@ -62,7 +74,9 @@ export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: 
               <dd>{formatDateTime(step.startedAt)}</dd>
             </div>
           </dl>
-          {step.provider === 'simulator' && <p className="note">Answered by the offline local simulator, not a real model.</p>}
+          {step.provider === 'simulator' && (
+            <p className="note">Answered by the offline local simulator, not a real model.</p>
+          )}
           {step.error && (
             <div className="alert alert-danger" role="alert" data-testid="step-error">
               <strong>{step.error.name}</strong>: {step.error.message}
@@ -72,7 +86,12 @@ export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: 
             <div className="approval">
               <div className="field">
                 <label htmlFor="approval-comment">Comment (optional)</label>
-                <textarea id="approval-comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
+                <textarea
+                  id="approval-comment"
+                  rows={2}
+                  value={comment}
+                  onChange={(e) => setComment(e.target.value)}
+                />
               </div>
               <div className="row">
                 {(
@@ -110,7 +129,15 @@ export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: 
           <AttemptsTable attempts={step.attempts} />
           <details className="disclosure" open={!step.output}>
             <summary>Prompt</summary>
-            {step.prompt ? <pre className="code-block" data-testid="step-prompt">{step.prompt}</pre> : <p className="muted">{node?.prompt ? 'Rendered when the step starts.' : 'No prompt.'}</p>}
+            {step.prompt ? (
+              <pre className="code-block" data-testid="step-prompt">
+                {step.prompt}
+              </pre>
+            ) : (
+              <p className="muted">
+                {node?.prompt ? 'Rendered when the step starts.' : 'No prompt.'}
+              </p>
+            )}
           </details>
         </>
       )}

@@ -19,7 +19,8 @@ export interface Citation {
   text?: string;
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Well-formed citations out of unknown JSON; anything else is dropped. */
@@ -58,11 +59,20 @@ export function citationsOfEvent(e: RunEvent): Citation[] {
  * A step's citations: from its output when that lists them, else from its latest
  * `step.citations` event; `undefined` when the step retrieved nothing at all (no knowledge).
  */
-export function citationsOfStep(step: RunStep | undefined, events: readonly RunEvent[]): Citation[] | undefined {
+export function citationsOfStep(
+  step: RunStep | undefined,
+  events: readonly RunEvent[],
+): Citation[] | undefined {
   if (!step) return undefined;
-  const fromOutput = step.output && typeof step.output === 'object' ? (step.output as { citations?: unknown }).citations : undefined;
+  const fromOutput =
+    step.output && typeof step.output === 'object'
+      ? (step.output as { citations?: unknown }).citations
+      : undefined;
   if (Array.isArray(fromOutput)) return parseCitations(fromOutput);
-  const own = events.filter((e) => e.type === 'step.citations' && (e.stepId ? e.stepId === step.id : e.nodeId === step.nodeId));
+  const own = events.filter(
+    (e) =>
+      e.type === 'step.citations' && (e.stepId ? e.stepId === step.id : e.nodeId === step.nodeId),
+  );
   if (own.length === 0) return undefined;
   return citationsOfEvent(own[own.length - 1]);
 }

@@ -36,7 +36,8 @@ function ApiKeysAdmin() {
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const { error, guard } = useGuard(list.reload);
 
-  if (list.error instanceof ApiError && list.error.unavailable) return <Unavailable feature="API keys" />;
+  if (list.error instanceof ApiError && list.error.unavailable)
+    return <Unavailable feature="API keys" />;
 
   const create = (e: FormEvent) => {
     e.preventDefault();
@@ -52,17 +53,34 @@ function ApiKeysAdmin() {
       <form className="toolbar" onSubmit={create} aria-label="Create an API key">
         <div className="field field-inline">
           <label htmlFor="key-name">Name</label>
-          <input id="key-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="ci-pipeline" data-testid="api-key-name" />
+          <input
+            id="key-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={100}
+            placeholder="ci-pipeline"
+            data-testid="api-key-name"
+          />
         </div>
         <div className="field field-inline">
           <label htmlFor="key-role">Role</label>
-          <select id="key-role" value={role} onChange={(e) => setRole(e.target.value as Exclude<Role, 'owner'>)}>
+          <select
+            id="key-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Exclude<Role, 'owner'>)}
+          >
             <option value="admin">admin</option>
             <option value="dev">dev</option>
             <option value="viewer">viewer</option>
           </select>
         </div>
-        <button type="submit" className="btn btn-primary btn-sm" disabled={!name.trim()} data-testid="api-key-create">
+        <button
+          type="submit"
+          className="btn btn-primary btn-sm"
+          disabled={!name.trim()}
+          data-testid="api-key-create"
+        >
           Create key
         </button>
       </form>
@@ -92,10 +110,23 @@ function ApiKeysAdmin() {
                   <td>{k.role}</td>
                   <td>{formatDateTime(k.createdAt)}</td>
                   <td>{formatDateTime(k.lastUsedAt)}</td>
-                  <td>{k.revokedAt ? <span className="badge tone-muted">revoked</span> : k.expiresAt && Date.parse(k.expiresAt) < Date.now() ? <span className="badge tone-warn">expired</span> : <span className="badge tone-success">active</span>}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      <span className="badge tone-muted">revoked</span>
+                    ) : k.expiresAt && Date.parse(k.expiresAt) < Date.now() ? (
+                      <span className="badge tone-warn">expired</span>
+                    ) : (
+                      <span className="badge tone-success">active</span>
+                    )}
+                  </td>
                   <td>
                     {!k.revokedAt && (
-                      <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Revoke?" aria-label={`Revoke ${k.name}`} onConfirm={() => guard(() => api.apiKeys.revoke(k.id))}>
+                      <ConfirmButton
+                        className="btn btn-danger-ghost btn-sm"
+                        confirmLabel="Revoke?"
+                        aria-label={`Revoke ${k.name}`}
+                        onConfirm={() => guard(() => api.apiKeys.revoke(k.id))}
+                      >
                         Revoke
                       </ConfirmButton>
                     )}
@@ -107,15 +138,26 @@ function ApiKeysAdmin() {
         </div>
       )}
       {created && (
-        <Dialog title="Copy your new API key" onClose={() => setCreated(null)} footer={<button type="button" className="btn btn-primary" onClick={() => setCreated(null)}>I have copied it</button>}>
+        <Dialog
+          title="Copy your new API key"
+          onClose={() => setCreated(null)}
+          footer={
+            <button type="button" className="btn btn-primary" onClick={() => setCreated(null)}>
+              I have copied it
+            </button>
+          }
+        >
           <p>
-            This is the only time the secret of <strong>{created.name}</strong> is shown. Store it somewhere safe.
+            This is the only time the secret of <strong>{created.name}</strong> is shown. Store it
+            somewhere safe.
           </p>
           <div className="secret-box">
             <code data-testid="api-key-secret">{created.secret}</code>
             <CopyButton text={created.secret} />
           </div>
-          <p className="hint">Send it as <code>Authorization: Bearer &lt;key&gt;</code>.</p>
+          <p className="hint">
+            Send it as <code>Authorization: Bearer &lt;key&gt;</code>.
+          </p>
         </Dialog>
       )}
     </section>

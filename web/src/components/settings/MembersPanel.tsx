@@ -22,7 +22,8 @@ export function MembersPanel() {
   const [role, setRole] = useState<Role>('dev');
   const { error, guard } = useGuard(list.reload);
 
-  if (list.error instanceof ApiError && list.error.unavailable) return <Unavailable feature="Members" />;
+  if (list.error instanceof ApiError && list.error.unavailable)
+    return <Unavailable feature="Members" />;
 
   // Only an owner may grant owner.
   const grantable = ROLES.filter((r) => r !== 'owner' || can('owner'));
@@ -43,15 +44,35 @@ export function MembersPanel() {
         <form className="toolbar" onSubmit={add} aria-label="Add a member">
           <div className="field field-inline">
             <label htmlFor="member-email">Email</label>
-            <input id="member-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required data-testid="member-email" />
+            <input
+              id="member-email"
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+              data-testid="member-email"
+            />
           </div>
           <div className="field field-inline">
             <label htmlFor="member-password">Initial password</label>
-            <input id="member-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder="for new users, 10+ chars" data-testid="member-password" />
+            <input
+              id="member-password"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              placeholder="for new users, 10+ chars"
+              data-testid="member-password"
+            />
           </div>
           <div className="field field-inline">
             <label htmlFor="member-role">Role</label>
-            <select id="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="member-role">
+            <select
+              id="member-role"
+              value={role}
+              onChange={(e) => setRole(e.target.value as Role)}
+              data-testid="member-role"
+            >
               {grantable.map((r) => (
                 <option key={r} value={r}>
                   {r}
@@ -59,7 +80,12 @@ export function MembersPanel() {
               ))}
             </select>
           </div>
-          <button type="submit" className="btn btn-primary btn-sm" disabled={!email.trim()} data-testid="member-add">
+          <button
+            type="submit"
+            className="btn btn-primary btn-sm"
+            disabled={!email.trim()}
+            data-testid="member-add"
+          >
             Add member
           </button>
         </form>
@@ -93,7 +119,13 @@ export function MembersPanel() {
                           <label className="sr-only" htmlFor={`role-${m.id}`}>
                             Role of {m.email}
                           </label>
-                          <select id={`role-${m.id}`} value={m.role} onChange={(e) => void guard(() => api.members.setRole(m.id, e.target.value as Role))}>
+                          <select
+                            id={`role-${m.id}`}
+                            value={m.role}
+                            onChange={(e) =>
+                              void guard(() => api.members.setRole(m.id, e.target.value as Role))
+                            }
+                          >
                             {grantable.map((r) => (
                               <option key={r} value={r}>
                                 {r}
@@ -108,7 +140,12 @@ export function MembersPanel() {
                     {admin && (
                       <td>
                         {!self && (m.role !== 'owner' || can('owner')) && (
-                          <ConfirmButton className="btn btn-danger-ghost btn-sm" confirmLabel="Remove?" aria-label={`Remove ${m.email}`} onConfirm={() => guard(() => api.members.remove(m.id))}>
+                          <ConfirmButton
+                            className="btn btn-danger-ghost btn-sm"
+                            confirmLabel="Remove?"
+                            aria-label={`Remove ${m.email}`}
+                            onConfirm={() => guard(() => api.members.remove(m.id))}
+                          >
                             Remove
                           </ConfirmButton>
                         )}

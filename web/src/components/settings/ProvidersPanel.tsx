@@ -11,8 +11,17 @@ import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
 import { Loading } from '../Loading';
 
-const LABEL: Record<string, string> = { openai: 'OpenAI', anthropic: 'Anthropic', gemini: 'Google Gemini', compatible: 'OpenAI-compatible' };
-const CIRCUIT: Record<ProviderStatus['circuit'], string> = { closed: 'healthy', open: 'circuit open: calls skip it', half_open: 'recovering' };
+const LABEL: Record<string, string> = {
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  gemini: 'Google Gemini',
+  compatible: 'OpenAI-compatible',
+};
+const CIRCUIT: Record<ProviderStatus['circuit'], string> = {
+  closed: 'healthy',
+  open: 'circuit open: calls skip it',
+  half_open: 'recovering',
+};
 
 function describe(p: ProviderStatus) {
   const last4 = p.last4?.replace(/^…/, '');
@@ -39,11 +48,16 @@ export function ProvidersPanel() {
   const [error, setError] = useState<unknown>(null);
   const [issues, setIssues] = useState<Record<string, string[]>>({});
 
-  if (list.error instanceof ApiError && list.error.unavailable) return <Unavailable feature="Provider keys" />;
-  if (!list.data) return list.error ? <ErrorBanner error={list.error} /> : <Loading label="Loading providers" />;
+  if (list.error instanceof ApiError && list.error.unavailable)
+    return <Unavailable feature="Provider keys" />;
+  if (!list.data)
+    return list.error ? <ErrorBanner error={list.error} /> : <Loading label="Loading providers" />;
 
   const byId = new Map(list.data.map((p) => [p.provider, p]));
-  const rows: ProviderStatus[] = PROVIDER_IDS.map((id) => byId.get(id) ?? { provider: id, configured: 'none', simulated: true, circuit: 'closed' });
+  const rows: ProviderStatus[] = PROVIDER_IDS.map(
+    (id) =>
+      byId.get(id) ?? { provider: id, configured: 'none', simulated: true, circuit: 'closed' },
+  );
 
   const close = () => {
     setEditing(null);
@@ -57,7 +71,10 @@ export function ProvidersPanel() {
     setError(null);
     setIssues({});
     try {
-      await api.providers.setKey(editing, { apiKey: key.trim(), ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}) });
+      await api.providers.setKey(editing, {
+        apiKey: key.trim(),
+        ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}),
+      });
       close();
       await list.reload();
     } catch (err) {
@@ -72,19 +89,34 @@ export function ProvidersPanel() {
   return (
     <section aria-labelledby="providers-title">
       <h2 id="providers-title">Provider keys</h2>
-      <p className="hint">Keys go to the secret store and are never shown again, only their last four characters. Without a key, a provider's calls go to the offline simulator.</p>
+      <p className="hint">
+        Keys go to the secret store and are never shown again, only their last four characters.
+        Without a key, a provider's calls go to the offline simulator.
+      </p>
       <ErrorBanner error={error} />
       <ul className="provider-list" data-testid="providers-list">
         {rows.map((p) => {
           const label = LABEL[p.provider] ?? p.provider;
           return (
-            <li key={p.provider} className="card provider-row" data-testid={`provider-${p.provider}`} data-configured={p.configured}>
+            <li
+              key={p.provider}
+              className="card provider-row"
+              data-testid={`provider-${p.provider}`}
+              data-configured={p.configured}
+            >
               <div className="provider-main">
                 <strong>{label}</strong> <span className="mono muted">{p.provider}</span>
-                {p.circuit !== 'closed' && <span className="badge tone-warn provider-status">{CIRCUIT[p.circuit]}</span>}
+                {p.circuit !== 'closed' && (
+                  <span className="badge tone-warn provider-status">{CIRCUIT[p.circuit]}</span>
+                )}
                 <div className="muted small">
                   {describe(p)}
-                  {p.baseUrl ? <> · base URL <span className="mono">{p.baseUrl}</span></> : null}
+                  {p.baseUrl ? (
+                    <>
+                      {' '}
+                      · base URL <span className="mono">{p.baseUrl}</span>
+                    </>
+                  ) : null}
                   {p.note && p.configured !== 'none' ? <> · {p.note}</> : null}
                 </div>
               </div>
@@ -93,14 +125,37 @@ export function ProvidersPanel() {
                   {editing === p.provider ? (
                     <form className="row provider-form" onSubmit={save}>
                       <Field label={`${label} API key`} errors={issues.apiKey}>
-                        <input type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} placeholder="paste the key" autoFocus data-testid="provider-key" />
+                        <input
+                          type="password"
+                          autoComplete="off"
+                          value={key}
+                          onChange={(e) => setKey(e.target.value)}
+                          placeholder="paste the key"
+                          autoFocus
+                          data-testid="provider-key"
+                        />
                       </Field>
                       {p.provider === 'compatible' && (
-                        <Field label="Base URL" hint="https, or http to localhost" errors={issues.baseUrl}>
-                          <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="https://llm.example.com/v1" data-testid="provider-base-url" />
+                        <Field
+                          label="Base URL"
+                          hint="https, or http to localhost"
+                          errors={issues.baseUrl}
+                        >
+                          <input
+                            type="url"
+                            value={baseUrl}
+                            onChange={(e) => setBaseUrl(e.target.value)}
+                            placeholder="https://llm.example.com/v1"
+                            data-testid="provider-base-url"
+                          />
                         </Field>
                       )}
-                      <button type="submit" className="btn btn-primary btn-sm" disabled={!key.trim()} data-testid="provider-key-save">
+                      <button
+                        type="submit"
+                        className="btn btn-primary btn-sm"
+                        disabled={!key.trim()}
+                        data-testid="provider-key-save"
+                      >
                         Save key
                       </button>
                       <button type="button" className="btn btn-ghost btn-sm" onClick={close}>
@@ -108,7 +163,15 @@ export function ProvidersPanel() {
                       </button>
                     </form>
                   ) : (
-                    <button type="button" className="btn btn-secondary btn-sm" onClick={() => { close(); setEditing(p.provider); }} data-testid={`provider-set-${p.provider}`}>
+                    <button
+                      type="button"
+                      className="btn btn-secondary btn-sm"
+                      onClick={() => {
+                        close();
+                        setEditing(p.provider);
+                      }}
+                      data-testid={`provider-set-${p.provider}`}
+                    >
                       {p.configured === 'tenant' ? 'Replace key' : 'Set key'}
                     </button>
                   )}
