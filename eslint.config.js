@@ -12,7 +12,6 @@ export default [
     plugins: { regexp },
     rules: {
       'regexp/no-super-linear-backtracking': 'error',
-      'regexp/no-super-linear-move': 'error',
     },
   },
 ];

@@ -57,6 +57,10 @@ export function validateStructuredOutput(text: string, schema: Record<string, un
 
 /** Some models wrap JSON in a ```json fence even when asked not to. */
 function stripFence(text: string): string {
-  const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/.exec(text);
-  return m ? m[1] : text;
+  const trimmed = text.trim();
+  const firstLineEnd = trimmed.indexOf('\n');
+  if (!trimmed.startsWith('```') || !trimmed.endsWith('```') || firstLineEnd === -1) return text;
+  const info = trimmed.slice(3, firstLineEnd).trim();
+  if (info !== '' && info !== 'json') return text;
+  return trimmed.slice(firstLineEnd + 1, -3).replace(/\n$/, '');
 }

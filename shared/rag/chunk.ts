@@ -28,7 +28,7 @@ interface Segment {
 }
 
 const FENCE = /^\s{0,3}(```|~~~)/;
-const ATX = /^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$/;
+const ATX = /^\s{0,3}(#{1,6})\s+(\S.*)$/;
 const LIST_ITEM = /^\s*([-*+]|\d+[.)])\s+/;
 const SENTENCE_END = /[.!?]["')\]]?\s+(?=["'(\[]?[A-Z0-9])/g;
 
@@ -144,7 +144,7 @@ function segment(text: string, size: number): Segment[] {
       const level = atx ? atx[1].length : lines[l + 1].text.includes('=') ? 1 : 2;
       const end = setext ? lines[l + 1].end : line.end;
       const s = trimmed(text, line.start, end);
-      if (s) out.push({ ...s, heading: atx ? atx[2] : line.text.trim(), level });
+      if (s) out.push({ ...s, heading: atx ? atxTitle(atx[2]) : line.text.trim(), level });
       if (setext) l++;
       continue;
     }
@@ -199,4 +199,13 @@ function pushTrimmed(text: string, start: number, end: number, size: number, out
   }
   const rest = trimmed(text, from, s.end);
   if (rest) out.push(rest);
+}
+
+/** An ATX heading's text without its optional closing `#` sequence (CommonMark: after a space). */
+function atxTitle(rest: string): string {
+  const text = rest.trimEnd();
+  let cut = text.length;
+  while (cut > 0 && text[cut - 1] === '#') cut--;
+  if (cut === 0) return text;
+  return cut < text.length && /\s/.test(text[cut - 1]) ? text.slice(0, cut).trimEnd() : text;
 }

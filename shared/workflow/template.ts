@@ -20,24 +20,57 @@ export interface TemplateContext {
   steps: Record<string, { output: unknown }>;
 }
 
-// Lazy and brace-free inside so that `{{a}} and {{b}}` are two placeholders, not one.
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+interface Placeholder {
+  raw: string;
+  expression: string;
+  index: number;
+}
+
+/**
+ * `{{ expression }}` with no brace inside, found by a single left-to-right scan: linear in the
+ * template's length however it was written (the backtracking expression it replaces was cubic).
+ */
+function* placeholders(template: string): Generator<Placeholder> {
+  let from = 0;
+  for (;;) {
+    const open = template.indexOf('{{', from);
+    if (open === -1) return;
+    let end = open + 2;
+    while (end < template.length && template[end] !== '{' && template[end] !== '}') end++;
+    if (template.startsWith('}}', end)) {
+      const raw = template.slice(open, end + 2);
+      yield { raw, expression: template.slice(open + 2, end).trim(), index: open };
+      from = end + 2;
+    } else {
+      // A brace inside (or no closing pair): the next candidate starts after this opening brace.
+      from = open + 1;
+    }
+  }
+}
+
+function splitPath(expression: string): [string, string[]] {
+  const [root = '', ...path] = expression.split('.').map((segment) => segment.trim());
+  return [root, path];
+}
 
 export function templateReferences(template: string): TemplateRef[] {
   const refs: TemplateRef[] = [];
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    const [root = '', ...path] = match[1].split('.').map((segment) => segment.trim());
-    refs.push({ raw: match[0], root, path, index: match.index ?? 0 });
+  for (const { raw, expression, index } of placeholders(template)) {
+    const [root, path] = splitPath(expression);
+    refs.push({ raw, root, path, index });
   }
   return refs;
 }
 
 export function renderTemplate(template: string, ctx: TemplateContext): string {
-  // A replacer function (not a replacement string) so `$&` and friends in values stay literal.
-  return template.replace(PLACEHOLDER, (_raw, expression: string) => {
-    const [root = '', ...path] = expression.split('.').map((segment) => segment.trim());
-    return stringify(resolve(root, path, ctx));
-  });
+  let out = '';
+  let last = 0;
+  for (const { raw, expression, index } of placeholders(template)) {
+    const [root, path] = splitPath(expression);
+    out += template.slice(last, index) + stringify(resolve(root, path, ctx));
+    last = index + raw.length;
+  }
+  return out + template.slice(last);
 }
 
 /** The value a reference points at, or undefined when any part of the path is missing. */

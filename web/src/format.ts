@@ -6,7 +6,7 @@ export function formatUsd(value: number | undefined | null): string {
   const abs = Math.abs(value);
   // LLM calls cost fractions of a cent: keep the significant digits, at least two decimals.
   if (abs < 0.0001) return `$${value.toPrecision(2)}`;
-  if (abs < 1) return `$${value.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
+  if (abs < 1) return `$${trimZeros(value.toFixed(4), 2)}`;
   return `$${value.toFixed(2)}`;
 }
 
@@ -62,4 +62,12 @@ export function formatTime(iso?: string | null): string {
 
 export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+/** `0.1200` → `0.12`, keeping at least `keep` decimals. */
+function trimZeros(fixed: string, keep: number): string {
+  const minLength = fixed.indexOf('.') + 1 + keep;
+  let end = fixed.length;
+  while (end > minLength && fixed[end - 1] === '0') end--;
+  return fixed.slice(0, end);
 }

@@ -181,3 +181,30 @@ describe('resolveReference', () => {
     expect(value).toEqual([1]);
   });
 });
+
+describe('adversarial templates', () => {
+  // The old backtracking expression took 4.7 s at 2.6 KB and grows cubically: 100 KB would take
+  // days, so this test fails on it by the suite's timeout; the scanner is linear (figures in the log).
+  const shapes = {
+    'unclosed openings with spaces': `{{${' '.repeat(50_000)}${'{{ '.repeat(16_000)}`,
+    'openings only': '{'.repeat(100_000),
+    'space runs between braces': `{{ ${' \t'.repeat(49_990)}}`,
+  };
+
+  it.each(Object.entries(shapes))('scans %s in one pass', (_name, template) => {
+    const started = performance.now();
+
+    const refs = templateReferences(template);
+    const text = renderTemplate(template, noSteps);
+
+    console.log(`${template.length} chars: ${(performance.now() - started).toFixed(1)} ms`);
+    expect(refs).toEqual([]);
+    expect(text).toBe(template);
+  });
+
+  it('still finds the placeholders inside a hostile prompt', () => {
+    const template = `${'{'.repeat(1000)}{{input.a}}${'}'.repeat(1000)}`;
+
+    expect(templateReferences(template).map((r) => r.raw)).toEqual(['{{input.a}}']);
+  });
+});

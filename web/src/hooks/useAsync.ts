@@ -37,7 +37,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
     return () => {
       generation.current++;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to reload, as with useEffect itself
   }, deps);
 
   const setData = useCallback((update: T | ((prev: T | undefined) => T)) => {

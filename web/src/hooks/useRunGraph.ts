@@ -35,7 +35,7 @@ export function useRunGraph(
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is derived from the run's workflow id and version, so it stands for them
   }, [api, key]);
   return graph;
 }

@@ -162,7 +162,7 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
       // Counts on the list change as documents finish.
       if (!next.items.some((d) => DOCUMENT_IN_PROGRESS.includes(d.status))) onChanged();
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: `docs.setData` and `onChanged` change identity every render; the list depends on the base only
     [api, kb.id],
   );
   usePolling(refresh, pollMs, inProgress);

@@ -70,7 +70,7 @@ function useSnippets(
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is derived from the bases and the query, so it stands for them
   }, [api, key]);
 
   return {
