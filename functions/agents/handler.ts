@@ -1,4 +1,5 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import {
   agentVersions,
   createAgent,
@@ -8,7 +9,7 @@ import {
   updateAgent,
 } from '../../shared/catalog/agents';
 
-export const handler = httpHandler('agents', {
+export const handler = httpHandler(routes.agents, {
   'GET /v1/agents': async ({ platform, auth, query }) => listAgents(platform, auth, query),
   'POST /v1/agents': async ({ platform, auth, body }) =>
     new Reply(201, await createAgent(platform, auth, body)),

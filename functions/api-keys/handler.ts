@@ -1,7 +1,8 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/identity/api-keys';
 
-export const handler = httpHandler('apiKeys', {
+export const handler = httpHandler(routes.apiKeys, {
   'GET /v1/api-keys': async ({ platform, auth }) => ({ items: await listApiKeys(platform, auth) }),
   'POST /v1/api-keys': async ({ platform, auth, body }) =>
     new Reply(201, await createApiKey(platform, auth, body)),

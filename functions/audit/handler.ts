@@ -1,7 +1,8 @@
 import { httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import { listAudit } from '../../shared/audit/audit-log';
 
-export const handler = httpHandler('audit', {
+export const handler = httpHandler(routes.audit, {
   'GET /v1/audit': async ({ platform, auth, query }) =>
     platform.db.withTenant(auth, async (tx) => {
       const rows = await listAudit(tx, auth.tenantId, {

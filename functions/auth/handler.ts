@@ -1,9 +1,10 @@
 import { Forbidden } from '../../shared/errors';
 import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import { whoAmI } from '../../shared/identity/me';
 import { login, logout, refresh, signup } from '../../shared/identity/sessions';
 
-export const handler = httpHandler('auth', {
+export const handler = httpHandler(routes.auth, {
   'POST /v1/auth/signup': async ({ platform, body }) => {
     if (!platform.config.SIGNUP_ENABLED)
       throw new Forbidden('sign-up is switched off on this installation');

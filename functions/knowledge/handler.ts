@@ -1,4 +1,5 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import {
   addDocument,
   deleteDocument,
@@ -14,7 +15,7 @@ import {
   searchKnowledgeBase,
 } from '../../shared/rag/knowledge-bases';
 
-export const handler = httpHandler('knowledge', {
+export const handler = httpHandler(routes.knowledge, {
   'GET /v1/knowledge-bases': async ({ platform, auth, query }) =>
     listKnowledgeBases(platform, auth, query),
   'POST /v1/knowledge-bases': async ({ platform, auth, body }) =>

@@ -1,7 +1,8 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import { addMember, changeRole, listMembers, removeMember } from '../../shared/identity/members';
 
-export const handler = httpHandler('members', {
+export const handler = httpHandler(routes.members, {
   'GET /v1/members': async ({ platform, auth }) => ({ items: await listMembers(platform, auth) }),
   'POST /v1/members': async ({ platform, auth, body }) =>
     new Reply(201, await addMember(platform, auth, body)),

@@ -1,7 +1,8 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import { deleteProviderKey, listProviders, putProviderKey } from '../../shared/llm/provider-keys';
 
-export const handler = httpHandler('providers', {
+export const handler = httpHandler(routes.providers, {
   'GET /v1/providers': async ({ platform, auth }) => ({
     items: await listProviders(platform, auth),
   }),

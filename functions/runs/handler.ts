@@ -1,9 +1,10 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import { cancelRun, decideApproval, rerun } from '../../shared/runs/lifecycle';
 import { listEvents } from '../../shared/runs/events';
 import { listRuns, loadRunRow, readRun } from '../../shared/runs/run-store';
 
-export const handler = httpHandler('runs', {
+export const handler = httpHandler(routes.runs, {
   'GET /v1/runs': async ({ platform, auth, query }) =>
     platform.db.withTenant(auth, (tx) => listRuns(tx, auth.tenantId, query)),
   'GET /v1/runs/{id}': async ({ platform, auth, params }) =>

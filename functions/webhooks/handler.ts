@@ -1,7 +1,10 @@
 import { Reply, httpHandler, type Request } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import { receiveWebhook } from '../../shared/automation/receive';
 
-const receive = (source: 'github' | 'jira') => async (req: Request) =>
+type WebhookRequest = Request<(typeof routes.webhooks)[number]>;
+
+const receive = (source: 'github' | 'jira') => async (req: WebhookRequest) =>
   new Reply(
     202,
     await receiveWebhook(req.platform, {
@@ -13,7 +16,7 @@ const receive = (source: 'github' | 'jira') => async (req: Request) =>
     }),
   );
 
-export const handler = httpHandler('webhooks', {
+export const handler = httpHandler(routes.webhooks, {
   'POST /v1/webhooks/github/{triggerId}': receive('github'),
   'POST /v1/webhooks/jira/{triggerId}': receive('jira'),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Reply, httpHandler } from '../../shared/http/api-handler';
+import { routes } from '../../shared/api/routes';
 import {
   createWorkflow,
   deleteWorkflow,
@@ -17,7 +18,7 @@ const IdempotencyKey = z
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
-export const handler = httpHandler('workflows', {
+export const handler = httpHandler(routes.workflows, {
   'GET /v1/workflows': async ({ platform, auth, query }) => listWorkflows(platform, auth, query),
   'POST /v1/workflows': async ({ platform, auth, body }) =>
     new Reply(201, await createWorkflow(platform, auth, body)),

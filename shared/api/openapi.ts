@@ -1,6 +1,7 @@
-/** OpenAPI 3.1 generated from the manifest routes and their zod contracts: one source for both. */
+/** OpenAPI 3.1 generated from the route table and its zod contracts: one source for both. */
 import { z } from 'zod';
-import { allRoutes } from '../../infra/manifest';
+import type { RouteSpec } from './route';
+import { routes } from './routes';
 import { ErrorBody } from './contracts/common';
 
 const schema = (s: z.ZodType, io: 'input' | 'output') =>
@@ -11,7 +12,10 @@ const schema = (s: z.ZodType, io: 'input' | 'output') =>
 
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of allRoutes()) {
+  const all = Object.entries(routes).flatMap(([domain, list]) =>
+    (list as readonly RouteSpec[]).map((route) => ({ ...route, domain })),
+  );
+  for (const route of all) {
     const parameters = [
       ...Object.entries(route.params?.shape ?? {}).map(([name, s]) => ({
         name,
@@ -28,9 +32,9 @@ export function openApiDocument(): Record<string, unknown> {
     ];
     const status = String(route.status ?? 200);
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
-      operationId: `${route.functionName}.${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
+      operationId: `${route.domain}.${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
       summary: route.summary,
-      tags: [route.functionName],
+      tags: [route.domain],
       security: route.access === 'public' ? [] : [{ bearer: [] }],
       'x-required-role': route.access,
       ...(parameters.length ? { parameters } : {}),

@@ -1,7 +1,14 @@
-import type { Access } from '../../infra/manifest';
-import type { Role } from '../api/contracts/common';
+/** Tenant roles, highest first: the one definition that contracts, tokens and routes use. */
+export const ROLES = ['owner', 'admin', 'dev', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+/** What a route requires: a role, or nothing at all (`public`). */
+export type Access = 'public' | Role;
 
 const RANK: Record<Role, number> = { viewer: 1, dev: 2, admin: 3, owner: 4 };
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
 
 /** Whether `role` meets the route's required access; roles are ordered owner > admin > dev > viewer. */
 export function roleAllows(role: Role, required: Access): boolean {

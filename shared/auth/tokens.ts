@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { Unauthorized } from '../errors';
-import type { Role } from '../api/contracts/common';
+import { isRole, type Role } from './roles';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 30 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -39,15 +39,11 @@ export async function verifyAccessToken(
       algorithms: ['HS256'],
       currentDate: new Date(now),
     });
-    const role = payload.role as Role;
-    if (
-      typeof payload.sub !== 'string' ||
-      typeof payload.tid !== 'string' ||
-      !['owner', 'admin', 'dev', 'viewer'].includes(role)
-    ) {
+    const { sub, tid, role } = payload;
+    if (typeof sub !== 'string' || typeof tid !== 'string' || !isRole(role)) {
       throw new Unauthorized('malformed access token');
     }
-    return { userId: payload.sub, tenantId: payload.tid, role };
+    return { userId: sub, tenantId: tid, role };
   } catch (e) {
     if (e instanceof Unauthorized) throw e;
     const expired = e instanceof joseErrors.JWTExpired;

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { functions, type FunctionName, type RouteSpec } from '../../infra/manifest';
+import { routeKey, type RouteKey, type RouteSpec } from '../api/route';
 import type { AuthContext } from '../auth/context';
 import { authenticate } from '../auth/authenticate';
 import { roleAllows } from '../auth/roles';
@@ -16,14 +16,18 @@ import { fromZod } from './error-mapping';
 import { consume, type Limit } from '../ratelimit/fixed-window';
 import { bodyOf, errorResponder, jsonBody, jsonResponse } from './middleware';
 
-export interface Request<P = any, Q = any, B = any> {
-  params: P;
-  query: Q;
-  body: B;
+type Parsed<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
+
+/** What an implementation of route `R` receives: params, query and body parsed by its contracts. */
+export interface Request<R extends RouteSpec = RouteSpec> {
+  params: Parsed<R['params'], Record<string, never>>;
+  query: Parsed<R['query'], Record<string, never>>;
+  /** The parsed body; routes without a body contract get the JSON as sent (webhooks verify it). */
+  body: Parsed<R['body'], unknown>;
   rawBody: string;
   headers: Record<string, string | undefined>;
-  /** null only on public routes. */
-  auth: AuthContext;
+  /** The caller; null only on public routes. */
+  auth: R['access'] extends 'public' ? AuthContext | null : AuthContext;
   platform: Platform;
   requestId: string;
   sourceIp: string;
@@ -38,21 +42,29 @@ export class Reply {
   ) {}
 }
 
-export type RouteImpl = (req: Request) => Promise<unknown>;
+/** The body a route answers with, as its response contract accepts it (dates may still be Dates). */
+type Answer<R extends RouteSpec> = R['response'] extends z.ZodType
+  ? z.input<R['response']> | Reply
+  : unknown;
 
-export function httpHandler(functionName: FunctionName, impls: Record<string, RouteImpl>) {
-  const routes = new Map<string, RouteSpec>(
-    ((functions[functionName] as { routes?: readonly RouteSpec[] }).routes ?? []).map((r) => [
-      `${r.method} ${r.path}`,
-      r,
-    ]),
-  );
+/** One implementation per route: a missing or an extra route key is a compile error. */
+export type RouteImpls<Routes extends readonly RouteSpec[]> = {
+  [R in Routes[number] as RouteKey<R>]: (req: Request<R>) => Promise<Answer<R>>;
+};
+
+type AnyImpl = (req: Omit<Request, 'auth'> & { auth: AuthContext | null }) => Promise<unknown>;
+
+export function httpHandler<const Routes extends readonly RouteSpec[]>(
+  declared: Routes,
+  implementations: NoInfer<RouteImpls<Routes>>,
+) {
+  // The mapped type above is what callers are checked against; at run time it is a plain table.
+  const impls = implementations as unknown as Record<string, AnyImpl>;
+  const routes = new Map<string, RouteSpec>(declared.map((r) => [routeKey(r), r]));
   for (const key of routes.keys())
-    if (!impls[key])
-      throw new Error(`${functionName}: no implementation for manifest route ${key}`);
+    if (!impls[key]) throw new Error(`no implementation for route ${key}`);
   for (const key of Object.keys(impls))
-    if (!routes.has(key))
-      throw new Error(`${functionName}: ${key} is not a manifest route of this function`);
+    if (!routes.has(key)) throw new Error(`${key} is not a route of this handler`);
   const rawBodyRoutes = [...routes.values()].some((r) => r.rawBody);
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
@@ -63,10 +75,7 @@ export function httpHandler(functionName: FunctionName, impls: Record<string, Ro
       if (!route) throw new NotFound(`no route ${event.routeKey}`);
       const p = await platform();
       const headers = lowerCase(event.headers ?? {});
-      const auth =
-        route.access === 'public'
-          ? (null as unknown as AuthContext)
-          : await authenticate(p, headers.authorization);
+      const auth = route.access === 'public' ? null : await authenticate(p, headers.authorization);
       await consume(
         p.dynamo,
         p.config.TABLE_NAME,

@@ -8,6 +8,9 @@
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { modelPrices, tenantModelPrices } from '../db/schema-gateway';
+import { recordAudit } from '../audit/audit-log';
+import { actorOf, type AuthContext } from '../auth/context';
+import type { Platform } from '../platform/platform';
 
 export interface Price {
   provider: string;
@@ -227,4 +230,34 @@ export async function putTenantPrice(
     source: 'tenant',
     ...(row.note ? { note: row.note } : {}),
   };
+}
+
+/** A tenant's own price for a model (an audited change). */
+export async function setTenantPrice(
+  platform: Platform,
+  auth: AuthContext,
+  provider: string,
+  model: string,
+  input: PriceInput,
+) {
+  return platform.db.withTenant(auth, async (tx) => {
+    const actor = actorOf(auth);
+    const price = await putTenantPrice(
+      tx,
+      auth.tenantId,
+      actor,
+      provider,
+      model,
+      input,
+      new Date(platform.now()),
+    );
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor,
+      action: 'price.set',
+      target: `price:${provider}:${model}`,
+      data: { ...price },
+    });
+    return price;
+  });
 }

@@ -8,6 +8,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { rowsOf } from '../db/client';
 import type { USAGE_GROUPS } from '../api/contracts/usage';
+import { UsageRow } from '../api/contracts/usage';
+import { monthStart } from './budgets';
+import type { Platform } from '../platform/platform';
+import { ValidationError } from '../errors';
+import type { AuthContext } from '../auth/context';
 
 type Group = (typeof USAGE_GROUPS)[number];
 
@@ -93,7 +98,37 @@ export async function usageReport(tx: Tx, f: UsageFilter) {
     from: f.from.toISOString(),
     to: f.to.toISOString(),
     groupBy: f.groupBy,
-    items: items.map(clean),
-    total: clean(total ?? {}),
+    items: items.map((r) => UsageRow.parse(clean(r))),
+    total: UsageRow.parse(clean(total ?? {})),
   };
+}
+
+/** Usage between `from` (default: the month's start) and `to` (a bare date means through that day). */
+export async function usageForPeriod(
+  platform: Platform,
+  auth: AuthContext,
+  query: { from?: string; to?: string; groupBy: Group[]; workflowId?: string },
+) {
+  const now = new Date(platform.now());
+  const from = query.from ? new Date(query.from) : monthStart(now);
+  const to = query.to
+    ? new Date(
+        /^\d{4}-\d{2}-\d{2}$/.test(query.to)
+          ? Date.parse(query.to) + 86_400_000
+          : Date.parse(query.to),
+      )
+    : new Date(now.getTime() + 1);
+  if (!(from < to))
+    throw new ValidationError('from must be before to', [
+      { path: 'query.from', message: 'must be before to' },
+    ]);
+  return platform.db.withTenant(auth, (tx) =>
+    usageReport(tx, {
+      tenantId: auth.tenantId,
+      from,
+      to,
+      groupBy: query.groupBy,
+      workflowId: query.workflowId,
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../../auth/roles';
 
 export const Uuid = z.uuid();
 /** Slugs are how people and webhooks name agents and workflows: lowercase, digits, dashes. */
@@ -16,7 +17,7 @@ export const IdOrSlug = z
 export const IdParams = z.object({ id: Uuid });
 export const IdOrSlugParams = z.object({ id: IdOrSlug });
 
-export const Role = z.enum(['owner', 'admin', 'dev', 'viewer']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 export const PageQuery = z.object({

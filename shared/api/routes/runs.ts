@@ -1,0 +1,42 @@
+import { route as r } from '../route';
+import { IdParams, listOf } from '../contracts/common';
+import * as workflows from '../contracts/workflows';
+import * as runs from '../contracts/runs';
+
+export const runsRoutes = [
+  r('GET', '/v1/runs', 'viewer', 'List runs', {
+    query: runs.RunListQuery,
+    response: listOf(runs.Run.omit({ steps: true })),
+  }),
+  r('GET', '/v1/runs/{id}', 'viewer', 'A run with its steps and attempts', {
+    params: IdParams,
+    response: runs.Run,
+  }),
+  r('GET', '/v1/runs/{id}/events', 'viewer', 'The run timeline', {
+    params: IdParams,
+    query: runs.RunEventsQuery,
+    response: runs.RunEvents,
+  }),
+  r('POST', '/v1/runs/{id}/cancel', 'dev', 'Cancel a run', {
+    params: IdParams,
+    response: runs.Run.omit({ steps: true }),
+  }),
+  r('POST', '/v1/runs/{id}/rerun', 'dev', 'Re-run, reusing finished steps before fromStep', {
+    params: IdParams,
+    body: runs.RerunBody,
+    response: workflows.RunStarted,
+    status: 202,
+  }),
+  r('POST', '/v1/runs/{id}/steps/{stepId}/approve', 'dev', 'Approve a waiting approval step', {
+    params: runs.RunStepParams,
+    body: runs.ApprovalBody,
+    response: workflows.RunStarted,
+    status: 202,
+  }),
+  r('POST', '/v1/runs/{id}/steps/{stepId}/reject', 'dev', 'Reject a waiting approval step', {
+    params: runs.RunStepParams,
+    body: runs.ApprovalBody,
+    response: workflows.RunStarted,
+    status: 202,
+  }),
+] as const;
