@@ -34,8 +34,8 @@ export function indexGraph(graph: WorkflowGraph): GraphIndex {
   const incoming = new Map<string, WorkflowEdge[]>(ids.map((id) => [id, []]));
   const outgoing = new Map<string, WorkflowEdge[]>(ids.map((id) => [id, []]));
   for (const edge of edges) {
-    incoming.get(edge.to)!.push(edge);
-    outgoing.get(edge.from)!.push(edge);
+    required(incoming, edge.to).push(edge);
+    required(outgoing, edge.from).push(edge);
   }
   return { ids, position, edges, incoming, outgoing };
 }
@@ -50,22 +50,23 @@ export function findCycles(index: GraphIndex): Cycle[] {
 
   const visit = (id: string): void => {
     order.set(id, order.size);
-    low.set(id, order.get(id)!);
+    low.set(id, required(order, id));
     stack.push(id);
     onStack.add(id);
-    for (const { to } of index.outgoing.get(id)!) {
+    for (const { to } of required(index.outgoing, id)) {
       if (!order.has(to)) {
         visit(to);
-        low.set(id, Math.min(low.get(id)!, low.get(to)!));
+        low.set(id, Math.min(required(low, id), required(low, to)));
       } else if (onStack.has(to)) {
-        low.set(id, Math.min(low.get(id)!, order.get(to)!));
+        low.set(id, Math.min(required(low, id), required(order, to)));
       }
     }
     if (low.get(id) !== order.get(id)) return;
     const component: string[] = [];
-    let member: string;
+    let member: string | undefined;
     do {
-      member = stack.pop()!;
+      member = stack.pop();
+      if (member === undefined) break;
       onStack.delete(member);
       component.push(member);
     } while (member !== id);
@@ -73,9 +74,10 @@ export function findCycles(index: GraphIndex): Cycle[] {
   };
   for (const id of index.ids) if (!order.has(id)) visit(id);
 
-  const byDeclaration = (a: string, b: string) => index.position.get(a)! - index.position.get(b)!;
+  const byDeclaration = (a: string, b: string) =>
+    required(index.position, a) - required(index.position, b);
   return components
-    .filter((c) => c.length > 1 || index.outgoing.get(c[0])!.some((e) => e.to === c[0]))
+    .filter((c) => c.length > 1 || required(index.outgoing, c[0]).some((e) => e.to === c[0]))
     .map((c) => {
       const members = [...c].sort(byDeclaration);
       return { members, path: closedWalk(index, members[0], new Set(members)) };
@@ -87,13 +89,12 @@ export function findCycles(index: GraphIndex): Cycle[] {
 function closedWalk(index: GraphIndex, start: string, members: Set<string>): string[] {
   const cameFrom = new Map<string, string>();
   const queue = [start];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    for (const { to } of index.outgoing.get(id)!) {
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    for (const { to } of required(index.outgoing, id)) {
       if (!members.has(to)) continue;
       if (to === start) {
         const walk = [id];
-        while (walk[0] !== start) walk.unshift(cameFrom.get(walk[0])!);
+        while (walk[0] !== start) walk.unshift(required(cameFrom, walk[0]));
         return [...walk, start];
       }
       if (!cameFrom.has(to)) {
@@ -111,7 +112,7 @@ function closedWalk(index: GraphIndex, start: string, members: Set<string>): str
  * out: that is exactly the set a run could never reach.
  */
 export function runnableOrder(index: GraphIndex): string[] {
-  const waitingOn = new Map(index.ids.map((id) => [id, index.incoming.get(id)!.length]));
+  const waitingOn = new Map(index.ids.map((id) => [id, required(index.incoming, id).length]));
   const done = new Set<string>();
   const result: string[] = [];
   for (;;) {
@@ -119,7 +120,8 @@ export function runnableOrder(index: GraphIndex): string[] {
     if (next === undefined) return result;
     done.add(next);
     result.push(next);
-    for (const { to } of index.outgoing.get(next)!) waitingOn.set(to, waitingOn.get(to)! - 1);
+    for (const { to } of required(index.outgoing, next))
+      waitingOn.set(to, required(waitingOn, to) - 1);
   }
 }
 
@@ -127,8 +129,8 @@ export function runnableOrder(index: GraphIndex): string[] {
 export function ancestorsOf(index: GraphIndex, id: string): Set<string> {
   const seen = new Set<string>();
   const queue = [id];
-  while (queue.length > 0) {
-    for (const { from } of index.incoming.get(queue.shift()!) ?? []) {
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const { from } of index.incoming.get(next) ?? []) {
       if (!seen.has(from)) {
         seen.add(from);
         queue.push(from);
@@ -143,8 +145,8 @@ export function descendantsOf(graph: WorkflowGraph, id: string): Set<string> {
   const index = indexGraph(graph);
   const seen = new Set<string>();
   const queue = [id];
-  while (queue.length > 0) {
-    for (const { to } of index.outgoing.get(queue.shift()!) ?? []) {
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const { to } of index.outgoing.get(next) ?? []) {
       if (!seen.has(to)) {
         seen.add(to);
         queue.push(to);
@@ -170,4 +172,11 @@ export function topologicalOrder(graph: WorkflowGraph): string[] {
     })),
   );
   throw new ValidationError('workflow has a cycle', issues);
+}
+
+/** A map entry the algorithm put there itself; its absence is a bug, not bad input. */
+function required<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`internal: no entry for ${String(key)}`);
+  return value;
 }

@@ -38,7 +38,7 @@ export function planNext(graph: WorkflowGraph, steps: Record<string, StepStatus>
     (id) => status.get(id) === 'FAILED' && !failureHandled(index, id),
   );
   const pending = () => index.ids.filter((id) => status.get(id) === 'PENDING');
-  const inFlight = index.ids.some((id) => IN_FLIGHT.has(status.get(id)!));
+  const inFlight = index.ids.some((id) => IN_FLIGHT.has(required(status, id)));
 
   let ready: string[] = [];
   if (failedNodes.length > 0) {
@@ -46,7 +46,7 @@ export function planNext(graph: WorkflowGraph, steps: Record<string, StepStatus>
     pending().forEach(skip);
   } else {
     ready = pending().filter((id) =>
-      index.incoming.get(id)!.every((edge) => satisfied(edge, status)),
+      required(index.incoming, id).every((edge) => satisfied(edge, status)),
     );
     if (ready.length === 0 && !inFlight) {
       // Only possible in a graph validation rejects (a cycle); skipping keeps the loop from spinning forever.
@@ -70,7 +70,7 @@ function propagateSkips(
     changed = false;
     for (const id of index.ids) {
       if (status.get(id) !== 'PENDING') continue;
-      if (index.incoming.get(id)!.some((edge) => unsatisfiable(edge, status))) {
+      if (required(index.incoming, id).some((edge) => unsatisfiable(edge, status))) {
         skip(id);
         changed = true;
       }
@@ -79,7 +79,7 @@ function propagateSkips(
 }
 
 function satisfied(edge: WorkflowEdge, status: Map<string, StepStatus>): boolean {
-  const from = status.get(edge.from)!;
+  const from = required(status, edge.from);
   switch (edge.when ?? 'success') {
     case 'success':
       return from === 'SUCCEEDED';
@@ -91,9 +91,18 @@ function satisfied(edge: WorkflowEdge, status: Map<string, StepStatus>): boolean
 }
 
 function unsatisfiable(edge: WorkflowEdge, status: Map<string, StepStatus>): boolean {
-  return FINISHED.has(status.get(edge.from)!) && !satisfied(edge, status);
+  return FINISHED.has(required(status, edge.from)) && !satisfied(edge, status);
 }
 
 function failureHandled(index: GraphIndex, id: string): boolean {
-  return index.outgoing.get(id)!.some((edge) => edge.when === 'failure' || edge.when === 'always');
+  return required(index.outgoing, id).some(
+    (edge) => edge.when === 'failure' || edge.when === 'always',
+  );
+}
+
+/** A map entry the algorithm put there itself; its absence is a bug, not bad input. */
+function required<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`internal: no entry for ${String(key)}`);
+  return value;
 }

@@ -107,9 +107,7 @@ function walk(start: unknown, path: string[]): unknown {
 /** Own properties only: `{{input.constructor}}` or `{{input.__proto__}}` must not reach into prototypes. */
 function own(value: unknown, key: string): unknown {
   if (value === null || typeof value !== 'object') return undefined;
-  return Object.prototype.hasOwnProperty.call(value, key)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -63,8 +63,9 @@ function templatedStrings(node: WorkflowNode, base: string): Array<{ path: strin
   if (typeof node.prompt === 'string') found.push({ path: `${base}.prompt`, text: node.prompt });
   const visit = (value: unknown, path: string): void => {
     if (typeof value === 'string') found.push({ path, text: value });
-    else if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${path}[${i}]`));
-    else if (value !== null && typeof value === 'object') {
+    else if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) visit(item, `${path}[${i}]`);
+    } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`);
     }
   };

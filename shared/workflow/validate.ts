@@ -42,7 +42,7 @@ function nodeIssues(
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   graph.nodes.forEach((node, i) => {
-    const first = index.position.get(node.id)!;
+    const first = required(index.position, node.id);
     if (first !== i) {
       issues.push({
         path: `nodes[${i}].id`,
@@ -113,7 +113,7 @@ function shapeIssues(index: GraphIndex): FieldIssue[] {
       issues.push({ path: nodePath(id), message: cycleMessage(id, cycle) });
     }
   }
-  if (!index.ids.some((id) => index.incoming.get(id)!.length === 0)) {
+  if (!index.ids.some((id) => required(index.incoming, id).length === 0)) {
     issues.push({
       path: 'nodes',
       message: 'workflow has no root node: every node has an incoming edge, so nothing can start',
@@ -141,9 +141,7 @@ export function validateRunInput(graph: WorkflowGraph, input: unknown): FieldIss
     .filter(
       (field) =>
         field.required &&
-        isEmpty(
-          Object.prototype.hasOwnProperty.call(values, field.name) ? values[field.name] : undefined,
-        ),
+        isEmpty(Object.hasOwn(values, field.name) ? values[field.name] : undefined),
     )
     .map((field) => ({
       path: `input.${field.name}`,
@@ -155,4 +153,11 @@ function isEmpty(value: unknown): boolean {
   return (
     value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
   );
+}
+
+/** A map entry the algorithm put there itself; its absence is a bug, not bad input. */
+function required<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`internal: no entry for ${String(key)}`);
+  return value;
 }

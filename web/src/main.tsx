@@ -24,7 +24,9 @@ async function boot(): Promise<void> {
           })
         : null,
   });
-  createRoot(document.getElementById('root')!).render(
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element');
+  createRoot(root).render(
     <StrictMode>
       <App api={createApi(client)} />
     </StrictMode>,

@@ -31,7 +31,7 @@ export function Field({ label, hint, errors, children, className }: FieldProps) 
       )}
       {errorId && (
         <p className="field-error" id={errorId}>
-          {errors!.join(' · ')}
+          {errors?.join(' · ')}
         </p>
       )}
     </div>

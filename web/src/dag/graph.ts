@@ -4,12 +4,15 @@ import type { LayoutEdge } from './layout';
 /** Every node with a path to `id` (its upstream), nearest first. */
 export function ancestors(id: string, edges: readonly LayoutEdge[]): string[] {
   const parents = new Map<string, string[]>();
-  for (const e of edges) (parents.get(e.to) ?? parents.set(e.to, []).get(e.to)!).push(e.from);
+  for (const e of edges) {
+    const list = parents.get(e.to) ?? [];
+    list.push(e.from);
+    parents.set(e.to, list);
+  }
   const seen = new Set<string>();
   const order: string[] = [];
   const queue = [...(parents.get(id) ?? [])];
-  while (queue.length > 0) {
-    const next = queue.shift()!;
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     if (seen.has(next) || next === id) continue;
     seen.add(next);
     order.push(next);

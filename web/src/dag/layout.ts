@@ -30,22 +30,21 @@ export function depths(ids: readonly string[], edges: readonly LayoutEdge[]): Ma
   const indegree = new Map(ids.map((id) => [id, 0]));
   const children = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const e of valid) {
-    indegree.set(e.to, indegree.get(e.to)! + 1);
-    children.get(e.from)!.push(e.to);
+    indegree.set(e.to, required(indegree, e.to) + 1);
+    required(children, e.from).push(e.to);
   }
   const depth = new Map<string, number>();
   const queue = ids.filter((id) => indegree.get(id) === 0);
   for (const id of queue) depth.set(id, 0);
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    for (const child of children.get(id)!) {
-      depth.set(child, Math.max(depth.get(child) ?? 0, depth.get(id)! + 1));
-      indegree.set(child, indegree.get(child)! - 1);
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    for (const child of required(children, id)) {
+      depth.set(child, Math.max(depth.get(child) ?? 0, required(depth, id) + 1));
+      indegree.set(child, required(indegree, child) - 1);
       if (indegree.get(child) === 0) queue.push(child);
     }
   }
   const deepest = Math.max(-1, ...depth.values());
-  for (const id of ids) if (indegree.get(id)! > 0) depth.set(id, deepest + 1);
+  for (const id of ids) if (required(indegree, id) > 0) depth.set(id, deepest + 1);
   return depth;
 }
 
@@ -58,11 +57,11 @@ export function layoutDag(
   const nodeGap = options.nodeGap ?? 150;
   const depth = depths(ids, edges);
   const layers: string[][] = [];
-  for (const id of ids) (layers[depth.get(id)!] ??= []).push(id);
+  for (const id of ids) (layers[required(depth, id)] ??= []).push(id);
 
   const parents = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const e of edges)
-    if (parents.has(e.to) && parents.has(e.from)) parents.get(e.to)!.push(e.from);
+    if (parents.has(e.to) && parents.has(e.from)) required(parents, e.to).push(e.from);
 
   const slot = new Map<string, number>();
   const placed = new Map<string, Placement>();
@@ -71,15 +70,17 @@ export function layoutDag(
     if (!layer) return;
     const declared = new Map(layer.map((id, i) => [id, i]));
     const score = (id: string) => {
-      const ps = parents.get(id)!.filter((p) => slot.has(p));
+      const ps = required(parents, id).filter((p) => slot.has(p));
       return ps.length === 0
-        ? declared.get(id)!
-        : ps.reduce((sum, p) => sum + slot.get(p)!, 0) / ps.length;
+        ? required(declared, id)
+        : ps.reduce((sum, p) => sum + required(slot, p), 0) / ps.length;
     };
     const ordered =
       d === 0
         ? layer
-        : [...layer].sort((a, b) => score(a) - score(b) || declared.get(a)! - declared.get(b)!);
+        : [...layer].sort(
+            (a, b) => score(a) - score(b) || required(declared, a) - required(declared, b),
+          );
     // Center each layer against the tallest one so a chain sits in the middle of a fan-out.
     const offset = (tallest - ordered.length) / 2;
     ordered.forEach((id, i) => {
@@ -141,4 +142,11 @@ export function fitLayout(
   return Math.min(zt, maxZoom) > Math.min(zl, maxZoom) + 0.01
     ? { direction: 'TB', positions: tb, zoom: zt }
     : { direction: 'LR', positions: lr, zoom: zl };
+}
+
+/** A map entry the algorithm put there itself; its absence is a bug, not bad input. */
+function required<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`internal: no entry for ${String(key)}`);
+  return value;
 }

@@ -32,13 +32,16 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
     }
   }, []);
 
-  useEffect(() => {
-    void reload();
-    return () => {
-      generation.current++;
-    };
+  useEffect(
+    () => {
+      void reload();
+      return () => {
+        generation.current++;
+      };
+    },
     // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to reload, as with useEffect itself
-  }, deps);
+    deps,
+  );
 
   const setData = useCallback((update: T | ((prev: T | undefined) => T)) => {
     setDataState((prev) =>

@@ -18,6 +18,7 @@ export function useRunGraph(
 ): RunGraph | undefined {
   const [graph, setGraph] = useState<RunGraph | undefined>();
   const key = run ? `${run.id}:${run.workflowId}:${run.workflowVersion}` : '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is derived from the run's workflow id and version, so it stands for them
   useEffect(() => {
     if (!run) return;
     let live = true;
@@ -35,7 +36,6 @@ export function useRunGraph(
     return () => {
       live = false;
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is derived from the run's workflow id and version, so it stands for them
   }, [api, key]);
   return graph;
 }

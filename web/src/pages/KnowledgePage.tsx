@@ -154,6 +154,7 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
 
   const items = docs.data?.items ?? [];
   const inProgress = items.some((d) => DOCUMENT_IN_PROGRESS.includes(d.status));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `docs.setData` and `onChanged` change identity every render; the list depends on the base only
   const refresh = useCallback(
     async (signal?: AbortSignal) => {
       const next = await api.knowledge.documents(kb.id);
@@ -162,7 +163,6 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
       // Counts on the list change as documents finish.
       if (!next.items.some((d) => DOCUMENT_IN_PROGRESS.includes(d.status))) onChanged();
     },
-    // biome-ignore lint/correctness/useExhaustiveDependencies: `docs.setData` and `onChanged` change identity every render; the list depends on the base only
     [api, kb.id],
   );
   usePolling(refresh, pollMs, inProgress);

@@ -43,7 +43,7 @@ export function withQuery(path: string, query: Record<string, string | undefined
 
 /** Where sign-in should return to; only in-app paths are accepted. */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/sign-in'))
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/sign-in'))
     return '/runs';
   return next;
 }

@@ -78,7 +78,8 @@ export function AddDocumentDialog({
         onAdded(await api.knowledge.addText(knowledgeBaseId, title.trim(), text));
         return;
       }
-      const f = file!;
+      const f = file;
+      if (!f) return;
       const contentType = contentTypeOf(f);
       setProgress('Requesting an upload URL…');
       const doc = await api.knowledge.requestUpload(

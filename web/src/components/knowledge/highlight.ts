@@ -49,7 +49,7 @@ export function queryTerms(query: string): string[] {
   return terms.sort((a, b) => b.length - a.length);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * `text` cut into segments where each occurrence of a term (case-insensitive, at the start of a
@@ -58,7 +58,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function highlightSegments(text: string, terms: readonly string[]): Segment[] {
   if (!text) return [];
   if (terms.length === 0) return [{ text, match: false }];
-  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${terms.map(escape).join('|')})`, 'giu');
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${terms.map(escapeRegExp).join('|')})`, 'giu');
   const out: Segment[] = [];
   let last = 0;
   for (const m of text.matchAll(re)) {

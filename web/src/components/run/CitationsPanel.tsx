@@ -53,7 +53,9 @@ function useSnippets(
 ): { texts: Map<string, string>; loading: boolean } {
   const api = useApi();
   const missing = citations.filter((c) => c.text === undefined && c.knowledgeBaseId);
-  const bases = [...new Set(missing.map((c) => c.knowledgeBaseId!))].sort();
+  const bases = [
+    ...new Set(missing.flatMap((c) => (c.knowledgeBaseId ? [c.knowledgeBaseId] : []))),
+  ].sort();
   const q = query?.trim() ? query.slice(0, 4000) : undefined;
   const key = q && bases.length ? `${bases.join(',')}|${q}` : '';
   const [state, setState] = useState<{ key: string; texts: Map<string, string> }>({
@@ -61,16 +63,16 @@ function useSnippets(
     texts: new Map(),
   });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is derived from the bases and the query, so it stands for them
   useEffect(() => {
-    if (!key) return;
+    if (!key || !q) return;
     let live = true;
-    void Promise.all(bases.map((b) => chunkTexts(api, b, q!))).then((maps) => {
+    void Promise.all(bases.map((b) => chunkTexts(api, b, q))).then((maps) => {
       if (live) setState({ key, texts: new Map(maps.flatMap((m) => [...m])) });
     });
     return () => {
       live = false;
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is derived from the bases and the query, so it stands for them
   }, [api, key]);
 
   return {
