@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocal, type LocalRuntime } from '../../infra/local/runtime';
+import { checkResponse } from './contract';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const ADMIN_PASSWORD = 'demo-admin-password-for-tests';
@@ -117,6 +118,7 @@ export async function startTestStack(
       } catch {
         // not JSON: keep the text
       }
+      checkResponse(method, path, res.status, body);
       return { status: res.status, body, headers: res.headers };
     },
     async adminToken() {

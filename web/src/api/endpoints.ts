@@ -1,4 +1,4 @@
-/** Typed calls, one per route the console uses (see infra/manifest.ts and DESIGN §9). */
+/** Typed calls, one per route the console uses; each path is a route of shared/api/routes (checked by test/unit/api/console-paths.test.ts). */
 import type { ApiClient } from './client';
 import type * as T from './types';
 
