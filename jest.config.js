@@ -7,6 +7,5 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
-  setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
   testTimeout: 60000,
 };

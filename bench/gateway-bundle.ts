@@ -1,6 +1,6 @@
 /**
  * Bundle size of the runAgentStep function with and without lazy provider loading (esbuild metafile,
- * the options of infra/build/bundle.ts: ESM, node20, minified, AWS SDK external).
+ * the options of infra/build/bundle.ts: ESM, node22, minified, AWS SDK external).
  *
  *   deployed      splitting off (as infra/build/bundle.ts ships it): one index.mjs; dynamic imports
  *                 are inlined but each adapter and its SDK is only EVALUATED when first used
@@ -32,7 +32,7 @@ async function bundle(entry: string, splitting: boolean, outdir: string) {
     splitting,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     minify: true,
     metafile: true,
     write: true,
@@ -93,7 +93,7 @@ async function main() {
   mkdirSync(path.join(REPO_ROOT, 'dist'), { recursive: true });
   const dir = mkdtempSync(path.join(REPO_ROOT, 'dist', 'gw-bundle-')); // inside the repo: externals resolve from node_modules
   try {
-    const deployed = await bundle(ENTRY, false, path.join(dir, 'deployed'));
+    await bundle(ENTRY, false, path.join(dir, 'deployed')); // read back from disk below
     const lazy = await bundle(ENTRY, true, path.join(dir, 'lazy'));
     const eagerEntry = path.join(REPO_ROOT, 'bench', '.eager-entry.ts');
     writeFileSync(

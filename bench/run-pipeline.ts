@@ -4,7 +4,6 @@
  * same task handlers directly in plan order (no interpreter), both on in-memory PGlite, same process.
  *   npx tsx bench/run-pipeline.ts [runs=20]
  */
-import '../shared/platform/polyfills';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -5,7 +5,6 @@
  * duplicates of earlier delivery ids. PGlite in memory, dynalite, concurrency C.
  *   npx tsx bench/webhook-ack.ts [deliveries=1000] [concurrency=4]
  */
-import '../shared/platform/polyfills';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';

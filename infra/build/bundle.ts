@@ -119,7 +119,8 @@ function plan(opts: BundleOptions): Plan {
   const root = opts.root ?? REPO_ROOT;
   const outDir = path.resolve(opts.outDir ?? DEFAULT_OUT_DIR);
   const all = Object.entries(functions) as Array<[FunctionName, FunctionSpec]>;
-  const selected = opts.only ? all.filter(([n]) => opts.only!.includes(n)) : all;
+  const only = opts.only;
+  const selected = only ? all.filter(([n]) => only.includes(n)) : all;
   const present = selected.filter(([, f]) => existsSync(path.join(root, f.entry)));
   const missing = selected.filter(([, f]) => !existsSync(path.join(root, f.entry)));
   if (missing.length > 0 && !opts.allowMissing) {
@@ -147,7 +148,7 @@ function plan(opts: BundleOptions): Plan {
       splitting: true,
       format: 'esm',
       platform: 'node',
-      target: 'node20',
+      target: 'node22',
       minify: opts.minify ?? true,
       sourcemap: 'external',
       external: [...BUNDLE_EXTERNALS],

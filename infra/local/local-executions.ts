@@ -1,4 +1,3 @@
-import '../../shared/platform/polyfills';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -28,10 +27,17 @@ export function loadDefinition(
   return JSON.parse(text);
 }
 
+interface AslStates {
+  States?: Record<
+    string,
+    { Type?: string; ItemProcessor?: AslStates; Iterator?: AslStates; Branches?: AslStates[] }
+  >;
+}
+
 /** Collects the Task states of a definition, nested Map/Parallel included. */
-export function taskStates(definition: { States?: Record<string, any> }): string[] {
+export function taskStates(definition: AslStates | undefined): string[] {
   const out: string[] = [];
-  for (const [name, state] of Object.entries(definition.States ?? {})) {
+  for (const [name, state] of Object.entries(definition?.States ?? {})) {
     if (state.Type === 'Task') out.push(name);
     if (state.Type === 'Map') out.push(...taskStates(state.ItemProcessor ?? state.Iterator));
     if (state.Type === 'Parallel') for (const b of state.Branches ?? []) out.push(...taskStates(b));

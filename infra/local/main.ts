@@ -6,9 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { ADMIN_EMAIL } from './seed';
 import { startLocal } from './runtime';
 
-// Lambda runs Node 22; this machine may run Node 20, which the AWS SDK warns about on every client.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = resolve(process.env.HISHAMOS_DATA_DIR ?? join(root, '.data'));
 const port = Number(process.env.PORT ?? 3000);

@@ -114,7 +114,7 @@ export class HishamFunction extends Construct {
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Pinned to nodejs22.x on purpose (DESIGN §11): the same bundles run on the local Node 20/22 runtime and are built for target node20; moving to a newer runtime is a deliberate, tested upgrade, not an automatic one.',
+        'Pinned to nodejs22.x on purpose: bundles are built for target node22, the Node the local runtime and tests run (the node devDependency); moving to a newer runtime is a deliberate, tested upgrade, not an automatic one.',
     });
 
     // Tracing adds xray:PutTraceSegments/PutTelemetryRecords on Resource::* to this role's policy.

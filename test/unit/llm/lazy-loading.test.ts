@@ -41,7 +41,7 @@ describe('static: an esbuild bundle of each adapter holds only its own SDK', () 
       bundle: true,
       platform: 'node',
       format: 'esm',
-      target: 'node20',
+      target: 'node22',
       write: false,
       metafile: true,
       outdir: path.join(ROOT, '.tmp-lazy-probe'),
