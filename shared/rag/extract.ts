@@ -79,7 +79,8 @@ async function extractPdf(bytes: Uint8Array): Promise<string> {
       const { text } = await pdfText(pdf, { mergePages: false });
       return (text as string[]).join('\n\n');
     } finally {
-      await pdf.destroy().catch(() => undefined);
+      // pdf.js 5 destroys a document through its loading task (the proxy's destroy() is gone).
+      await pdf.loadingTask.destroy().catch(() => undefined);
     }
   } catch (e) {
     const name = (e as Error)?.name ?? '';

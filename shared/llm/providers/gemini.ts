@@ -150,6 +150,8 @@ export function createGeminiAdapter(options: AdapterOptions = {}): ProviderAdapt
           new GoogleGenAI({
             apiKey,
             vertexai: false,
+            // @google/genai 3 defaults to v1; the request shape here is v1beta's (see above): pin it.
+            apiVersion: 'v1beta',
             httpOptions: { baseUrl, retryOptions: { attempts: 1 } },
           }),
       );
