@@ -1,4 +1,4 @@
-// Minimal typings for the two local engines that ship none.
+// Minimal typings for the local engine that ships none.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
   export default function dynalite(options?: {
@@ -7,19 +7,4 @@ declare module 'dynalite' {
     deleteTableMs?: number;
     updateTableMs?: number;
   }): Server;
-}
-declare module 's3rver' {
-  import type { AddressInfo } from 'node:net';
-  export default class S3rver {
-    constructor(options: {
-      port?: number;
-      address?: string;
-      directory: string;
-      silent?: boolean;
-      configureBuckets?: { name: string; configs: unknown[] }[];
-      allowMismatchedSignatures?: boolean;
-    });
-    run(): Promise<AddressInfo>;
-    close(): Promise<void>;
-  }
 }

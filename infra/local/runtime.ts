@@ -23,6 +23,7 @@ import { invoke } from './handlers';
 import { createApiServer } from './http-server';
 import { LocalExecutions } from './local-executions';
 import { LocalSecretStore } from './local-secrets';
+import { type CorsRule, startLocalS3 } from './s3-server';
 import { seedDemo, type SeedResult } from './seed';
 
 export interface LocalOptions {
@@ -66,8 +67,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const dynamo = await progress('dynamodb (dynalite)', () =>
     startDynalite(config, options.persist ? join(options.dataDir, 'dynamo') : undefined, closers),
   );
-  const s3 = await progress('s3 (s3rver)', () =>
-    startS3(config, join(options.dataDir, 's3'), closers),
+  const s3 = await progress('s3 (local engine)', () =>
+    startS3(config, options.persist ? join(options.dataDir, 's3-local') : undefined, closers),
   );
   const secrets = await LocalSecretStore.open(options.dataDir, env.HISHAMOS_MASTER_KEY);
   if (!(await secrets.get(config.JWT_SECRET_ID)))
@@ -133,17 +134,20 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
 }
 
 function startSchedules(root: string, log: Logger): () => Promise<void> {
-  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][])
-    .filter(([, spec]) => spec.schedule)
-    .map(([name, spec]) =>
-      setInterval(
-        () =>
-          void invoke(root, name, { source: 'local.scheduler' }).catch((error) =>
-            log.warn('scheduled task failed', { name, error }),
-          ),
-        spec.schedule!.everyMinutes * 60_000,
-      ).unref(),
-    );
+  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][]).flatMap(
+    ([name, spec]) =>
+      spec.schedule
+        ? [
+            setInterval(
+              () =>
+                void invoke(root, name, { source: 'local.scheduler' }).catch((error) =>
+                  log.warn('scheduled task failed', { name, error }),
+                ),
+              spec.schedule.everyMinutes * 60_000,
+            ).unref(),
+          ]
+        : [],
+  );
   return async () => timers.forEach(clearInterval);
 }
 
@@ -202,38 +206,41 @@ async function startDynalite(
   return client;
 }
 
+/** The one account the local S3 engine knows: not a secret, it guards nothing but a loopback port. */
+export const LOCAL_S3_CREDENTIALS = {
+  accessKeyId: 'HISHAMOSLOCAL',
+  secretAccessKey: 'hishamos-local-s3-secret',
+} as const;
+
+/** Same CORS as the AWS documents bucket (data-stack.ts): the console PUTs uploads to presigned URLs. */
+export const DOCUMENTS_CORS: readonly CorsRule[] = [
+  { allowedMethods: ['PUT'], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAgeSeconds: 3000 },
+];
+
 async function startS3(
   config: Config,
-  directory: string,
+  directory: string | undefined,
   closers: (() => Promise<void>)[],
 ): Promise<S3Client> {
-  const { default: S3rver } = await import('s3rver');
-  const server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    directory,
-    silent: true,
-    // Same CORS as the AWS documents bucket: the console PUTs uploads straight to presigned URLs.
-    configureBuckets: [
-      { name: config.DOCUMENTS_BUCKET, configs: [DOCUMENTS_CORS] },
-      { name: config.ARTIFACTS_BUCKET, configs: [] },
+  const server = await startLocalS3({
+    buckets: [
+      { name: config.DOCUMENTS_BUCKET, cors: DOCUMENTS_CORS },
+      { name: config.ARTIFACTS_BUCKET },
     ],
-  });
-  const address = (await server.run()) as AddressInfo;
-  closers.push(() => server.close());
-  // s3rver knows one built-in account (S3RVER/S3RVER); any other access key is refused.
-  const client = new S3Client({
-    endpoint: `http://127.0.0.1:${address.port}`,
+    credentials: LOCAL_S3_CREDENTIALS,
     region: config.AWS_REGION,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    directory,
+  });
+  closers.push(() => server.close());
+  const client = new S3Client({
+    endpoint: server.endpoint,
+    region: config.AWS_REGION,
+    credentials: LOCAL_S3_CREDENTIALS,
     forcePathStyle: true,
   });
   closers.push(async () => client.destroy());
   return client;
 }
-
-const DOCUMENTS_CORS =
-  '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedHeader>*</AllowedHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>';
 
 function timer(onProgress?: (step: string, ms: number) => void) {
   return async <T>(step: string, fn: () => Promise<T>): Promise<T> => {

@@ -1,7 +1,8 @@
 /**
  * Starts the real local runtime for a test file: the manifest's handlers behind the local API
- * Gateway, ASL in aws-local-stepfunctions, dynalite, s3rver, and PGlite in memory, or the real
- * PostgreSQL at DATABASE_URL when it is set (CI runs the suites both ways).
+ * Gateway, ASL in aws-local-stepfunctions, dynalite, the local S3 engine (infra/local/s3-server.ts),
+ * and PGlite in memory, or the real PostgreSQL at DATABASE_URL when it is set (CI runs the suites
+ * both ways).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -127,7 +128,8 @@ export async function startTestStack(
         body: { email: 'admin@localhost', password: ADMIN_PASSWORD, tenant: 'demo' },
       });
       if (res.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`);
-      return (admin = res.body.accessToken as string);
+      admin = res.body.accessToken as string;
+      return admin;
     },
     async signup(tenantName, email) {
       const address =

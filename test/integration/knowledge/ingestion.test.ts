@@ -1,6 +1,7 @@
 /**
  * Ingestion through statemachines/ingest-document.asl.json in aws-local-stepfunctions, with the
- * real task handlers, s3rver uploads through presigned URLs and PGlite (or DATABASE_URL).
+ * real task handlers, uploads to the local S3 engine through presigned URLs, and PGlite (or
+ * DATABASE_URL).
  */
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../shared/db/client';
