@@ -29,6 +29,8 @@ let tenantId: string;
 const fakes = {} as Record<keyof typeof KEYS, FakeProviderServer>;
 const logs: string[] = [];
 const seen: string[] = [];
+/** The platform clock runs ahead of the wall clock by this much: tests skip waits instead of sleeping. */
+let clockAheadMs = 0;
 
 async function call(method: string, path: string, body?: unknown) {
   const res = await stack.call(method, path, { token, body });
@@ -87,7 +89,11 @@ beforeAll(async () => {
     createGeminiFake({ apiKey: KEYS.gemini }),
   ]);
   Object.assign(fakes, { openai: o, anthropic: a, gemini: g });
-  stack = await startTestStack({ env: { LOG_LEVEL: 'debug' }, logSink: (line) => logs.push(line) });
+  stack = await startTestStack({
+    env: { LOG_LEVEL: 'debug' },
+    logSink: (line) => logs.push(line),
+    now: () => Date.now() + clockAheadMs,
+  });
   token = await stack.adminToken();
   tenantId = (await call('GET', '/v1/me')).body.tenant.id;
   for (const provider of ['openai', 'anthropic', 'gemini'] as const) {
@@ -320,13 +326,13 @@ test('structured output: a mismatching answer is OutputSchemaMismatch, moves to 
 });
 
 test('circuit breaker: opens after N failures, skips without calling, half-opens after the cooldown and closes on success', async () => {
-  // Prepare: threshold 2, cooldown 1.5 s for this test only (the breaker reads the platform config at each call)
+  // Prepare: threshold 2, cooldown 60 s for this test only (the breaker reads the platform config at each call)
   const config = stack.platform.config;
   const saved = {
     threshold: config.LLM_BREAKER_THRESHOLD,
     cooldown: config.LLM_BREAKER_COOLDOWN_MS,
   };
-  Object.assign(config, { LLM_BREAKER_THRESHOLD: 2, LLM_BREAKER_COOLDOWN_MS: 1500 });
+  Object.assign(config, { LLM_BREAKER_THRESHOLD: 2, LLM_BREAKER_COOLDOWN_MS: 60_000 });
   await agent('geminist', {
     model: 'gemini:gemini-2.5-flash',
     fallbacks: ['anthropic:claude-sonnet-4'],
@@ -368,8 +374,8 @@ test('circuit breaker: opens after N failures, skips without calling, half-opens
     ]);
     expect(fakes.gemini.calls).toBe(2);
 
-    // half-open after the cooldown: one probe; its success closes the breaker
-    await new Promise((r) => setTimeout(r, 1600));
+    // half-open after the cooldown (the platform clock moves past it): one probe; its success closes the breaker
+    clockAheadMs += 60_100;
     expect(
       (await call('GET', '/v1/providers')).body.items.find((i: any) => i.provider === 'gemini')
         .circuit,
