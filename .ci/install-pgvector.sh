@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds pgvector for the machine's PostgreSQL 15 from Debian's own source package (DESIGN §11):
+# Builds pgvector for the machine's PostgreSQL 15 from Debian's own source package:
 # bookworm ships no pgvector for PG15, trixie has the 0.8.x source. Only runs when the extension is missing.
 set -euo pipefail
 PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qtAc)

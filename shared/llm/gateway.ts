@@ -123,7 +123,7 @@ function definedOnly(c: ProviderCredentials): ProviderCredentials {
   ) as ProviderCredentials;
 }
 
-/** The platform's own credentials for a provider, from the environment (DESIGN §9). */
+/** The platform's own credentials for a provider, from the environment (shared/config). */
 export function envCredentials(c: Config, provider: ProviderId): ProviderCredentials | undefined {
   switch (provider) {
     case 'openai':
@@ -165,6 +165,9 @@ async function loadAdapter(provider: ProviderId): Promise<ProviderAdapter> {
   const load = loaders[provider];
   if (!load) throw new InternalError(`no adapter for provider ${provider}`);
   let adapter = adapters.get(provider);
-  if (!adapter) adapters.set(provider, (adapter = load()));
+  if (!adapter) {
+    adapter = load();
+    adapters.set(provider, adapter);
+  }
   return adapter;
 }

@@ -1,5 +1,5 @@
 /**
- * Ports exist only where no faithful local engine exists (DESIGN §1.2): secrets and starting
+ * Ports exist only where no faithful local engine exists (ADR 001): secrets and starting
  * executions. Everything else (Postgres, DynamoDB, S3) is the same client locally and in AWS.
  */
 export interface SecretStore {

@@ -1,4 +1,4 @@
-/** Reading runs and their steps in the API shape of DESIGN §9. */
+/** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
 import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { runSteps, runs, usageRecords, workflows } from '../db/schema';

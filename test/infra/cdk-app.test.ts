@@ -1,7 +1,7 @@
 /**
  * The CDK app, synthesized once in-process: every manifest function, route and state machine is in
- * AWS as declared, the data layer is configured as DESIGN §3 says, and cdk-nag passes with every
- * acknowledgement explained.
+ * AWS as declared, the data layer is configured as the README's AWS section and ADRs 002 and 036
+ * describe, and cdk-nag passes with every acknowledgement explained.
  */
 import { rmSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
