@@ -1,9 +1,10 @@
 /**
  * One invocation of an agent step through the gateway (ADR 010-013): walk the fallback chain from
- * the step's own attempt records, skip entries whose circuit breaker is open (recorded as `skipped`,
- * CircuitOpen, cost 0), reserve the budget estimate BEFORE any HTTP call (BudgetExceeded is recorded
- * as `blocked` and nothing reaches the provider), make exactly one provider call, validate structured
- * output, report the outcome to the breaker and price the tokens.
+ * the step's own attempt records, skip entries whose circuit breaker is open (recorded as
+ * `skipped`, CircuitOpen, cost 0), reserve the budget estimate BEFORE any HTTP call
+ * (BudgetExceeded is recorded as `blocked` and nothing reaches the provider), make exactly one
+ * provider call, validate structured output, report the outcome to the breaker and price the
+ * tokens. `StepCall.run` reads as that list: nextAttempt → holdBudget → passBreaker → callProvider.
  *
  * Writes nothing itself except the budget reservation (its own short transaction, committed before
  * the call so concurrent steps see it): the caller writes `rows` (one usage record per attempt,
@@ -47,7 +48,10 @@ export const RETRYABLE_STEP_ERRORS: ReadonlySet<string> = new Set([
   'OutputSchemaMismatch',
 ]);
 
-/** Thrown when a retryable error hits the step's attempt limit (or the chain has nowhere left to go), so the ASL Retry stops and Catch records it. */
+/**
+ * Thrown when a retryable error hits the step's attempt limit (or the chain has nowhere left to
+ * go), so the ASL Retry stops and Catch records it.
+ */
 export class RetriesExhausted extends Error {
   override readonly name = 'RetriesExhausted';
 }
@@ -95,7 +99,12 @@ export function estimateCost(
   request: Omit<ModelCallRequest, 'model'>,
 ): number {
   if (!price) return 0;
-  const promptText = `${request.system ?? ''}${request.messages.map((m) => m.content).join('')}${request.outputSchema ? JSON.stringify(request.outputSchema) : ''}${request.tools ? JSON.stringify(request.tools) : ''}`;
+  const promptText = [
+    request.system ?? '',
+    ...request.messages.map((m) => m.content),
+    request.outputSchema ? JSON.stringify(request.outputSchema) : '',
+    request.tools ? JSON.stringify(request.tools) : '',
+  ].join('');
   return costOf(price, {
     inputTokens: estimateTokens(promptText) + 8 * request.messages.length,
     outputTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
@@ -110,236 +119,347 @@ export async function runStepCall(
   input: StepCallInput,
   options: { breaker?: BreakerOptions } = {},
 ): Promise<StepCallResult> {
-  const deps: GatewayDeps = {
-    config: p.config,
-    tenantCredentials: (provider) => tenantProviderCredentials(p, input.tenantId, provider),
-    now: p.now,
-  };
-  const breaker = new CircuitBreaker(
-    p.dynamo,
-    p.config.TABLE_NAME,
-    options.breaker ?? breakerOptions(p.config),
-  );
-  const res: StepCallResult = { rows: [], events: [], reservationIds: [], costUsd: 0 };
-  const history = [...input.prior];
-  const skippedNow = new Set<number>();
-  let rowNo = input.nextRow;
-  let lastAt = 0;
-  /** Rows of one step are ordered by created_at: keep it strictly increasing within a call. */
-  const stamp = () => new Date((lastAt = Math.max(p.now(), lastAt + 1)));
-  const base = {
-    tenantId: input.tenantId,
-    workflowId: input.workflowId,
-    runId: input.runId,
-    stepId: input.stepId,
-    executionId: input.executionId,
-  };
-  const rowModel = (e: ResolvedEntry) =>
-    e.simulated && e.provider !== 'simulator' ? `${e.modelRef} (simulated)` : e.model;
+  return new StepCall(p, input, options.breaker ?? breakerOptions(p.config)).run();
+}
 
-  for (;;) {
-    const plan = planNextAttempt(input.chain.length, history, p.now());
+/** The chain entry one attempt uses, and the number of the usage record it writes. */
+interface Attempt {
+  modelRef: string;
+  chainIndex: number;
+  /** The rest of a provider's Retry-After, waited out before the call. */
+  waitMs: number;
+  entry: ResolvedEntry;
+  rowId: number;
+}
+
+/**
+ * One invocation's walk down the chain. `run` is the whole story; each step it names records what
+ * it decided (rows, events, history) on the result and says whether the walk goes on.
+ */
+class StepCall {
+  private readonly res: StepCallResult = { rows: [], events: [], reservationIds: [], costUsd: 0 };
+  private readonly history: PriorAttempt[];
+  /** Chain entries skipped in this invocation because their breaker is open. */
+  private readonly skippedNow = new Set<number>();
+  private readonly deps: GatewayDeps;
+  private readonly breaker: CircuitBreaker;
+  private rowNo: number;
+  private lastAt = 0;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly input: StepCallInput,
+    breaker: BreakerOptions,
+  ) {
+    this.history = [...input.prior];
+    this.rowNo = input.nextRow;
+    this.deps = {
+      config: p.config,
+      tenantCredentials: (provider) => tenantProviderCredentials(p, input.tenantId, provider),
+      now: p.now,
+    };
+    this.breaker = new CircuitBreaker(p.dynamo, p.config.TABLE_NAME, breaker);
+  }
+
+  async run(): Promise<StepCallResult> {
+    for (;;) {
+      const attempt = await this.nextAttempt();
+      if (!attempt) return this.res;
+      const budget = await this.holdBudget(attempt);
+      if (!budget.reserved) return this.res;
+      const permit = await this.passBreaker(attempt);
+      if (permit === 'skipped') continue;
+      await this.callProvider(attempt, budget.price, permit);
+      return this.res;
+    }
+  }
+
+  /** Step 1: which entry next, or none (the step is exhausted, or every entry left is open). */
+  private async nextAttempt(): Promise<Attempt | undefined> {
+    const { chain, nodeId } = this.input;
+    const plan = planNextAttempt(chain.length, this.history, this.p.now());
     if (plan.exhausted) {
-      res.error = new RetriesExhausted(plan.reason);
-      return res;
+      this.res.error = new RetriesExhausted(plan.reason);
+      return undefined;
     }
-    if (skippedNow.has(plan.chainIndex)) {
+    if (this.skippedNow.has(plan.chainIndex)) {
       // Every entry left to try has an open breaker: let the ASL back off and come back.
-      res.error = new ProviderUnavailable(
-        `every remaining provider in the chain has an open circuit breaker (${[...skippedNow].map((i) => input.chain[i]).join(', ')})`,
+      const open = [...this.skippedNow].map((i) => chain[i]).join(', ');
+      this.res.error = new ProviderUnavailable(
+        `every remaining provider in the chain has an open circuit breaker (${open})`,
       );
-      return res;
+      return undefined;
     }
-    const modelRef = input.chain[plan.chainIndex];
+    const modelRef = chain[plan.chainIndex];
     if (plan.reason) {
-      const from = input.chain[plan.reason.from];
-      res.events.push({
-        type: 'step.fallback',
-        message: `${input.nodeId} falls back from ${from} to ${modelRef}: ${plan.reason.errorName}${plan.reason.count > 1 ? ` ×${plan.reason.count}` : ''}`,
-        data: { from, to: modelRef, reason: plan.reason.errorName, count: plan.reason.count },
-      });
+      const { from: fromIndex, errorName, count } = plan.reason;
+      const from = chain[fromIndex];
+      this.event(
+        'step.fallback',
+        `${nodeId} falls back from ${from} to ${modelRef}: ${errorName}${times(count)}`,
+        { from, to: modelRef, reason: errorName, count },
+      );
     }
-    const entry = await resolveEntry(deps, modelRef);
-    const rowId = rowNo++;
+    return {
+      modelRef,
+      chainIndex: plan.chainIndex,
+      waitMs: plan.waitMs,
+      entry: await resolveEntry(this.deps, modelRef),
+      rowId: this.rowNo++,
+    };
+  }
 
-    // Budget first: a step that would exceed it fails before anything reaches the provider.
-    let price: Price | undefined;
-    const reservationId = `${input.stepId}:${input.executionId}:${rowId}`;
+  /**
+   * Step 2: price the entry and reserve the budget estimate before anything reaches the provider.
+   * A step that would exceed a budget is recorded as `blocked` and ends the invocation.
+   */
+  private async holdBudget(
+    a: Attempt,
+  ): Promise<{ reserved: true; price: Price | undefined } | { reserved: false }> {
+    const { tenantId, workflowId, stepId, executionId, request } = this.input;
+    const reservationId = `${stepId}:${executionId}:${a.rowId}`;
     try {
-      price = await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
+      const price = await this.p.db.withTenant({ tenantId }, async (tx) => {
         const found = await findPrice(
           tx,
-          input.tenantId,
-          entry.simulated ? 'simulator' : entry.provider,
-          entry.model,
-          new Date(p.now()),
+          tenantId,
+          a.entry.simulated ? 'simulator' : a.entry.provider,
+          a.entry.model,
+          new Date(this.p.now()),
         );
-        if (entry.simulated) return found; // the simulator is free: no reservation
-        if (
-          await reserveBudget(tx, {
-            tenantId: input.tenantId,
-            workflowId: input.workflowId,
-            reservationId,
-            estimateUsd: estimateCost(found, input.request),
-            at: new Date(p.now()),
-          })
-        )
-          res.reservationIds.push(reservationId);
+        if (a.entry.simulated) return found; // the simulator is free: no reservation
+        const estimateUsd = estimateCost(found, request);
+        const at = new Date(this.p.now());
+        if (await reserveBudget(tx, { tenantId, workflowId, reservationId, estimateUsd, at }))
+          this.res.reservationIds.push(reservationId);
         return found;
       });
+      return { reserved: true, price };
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
-      res.rows.push({
-        ...base,
-        attempt: rowId,
-        provider: entry.provider,
-        model: rowModel(entry),
-        modelRef,
-        outcome: 'blocked',
-        errorName: e.name,
-        errorMessage: e.message.slice(0, 1000),
-        latencyMs: 0,
-        costUsd: 0,
-        priced: true,
-        createdAt: stamp(),
+      this.res.rows.push(
+        this.row(a, {
+          provider: a.entry.provider,
+          outcome: 'blocked',
+          errorName: e.name,
+          errorMessage: e.message.slice(0, 1000),
+          createdAt: this.stamp(),
+        }),
+      );
+      this.event('step.budget_exceeded', `${this.input.nodeId}: ${e.message}`, {
+        modelRef: a.modelRef,
       });
-      res.events.push({
-        type: 'step.budget_exceeded',
-        message: `${input.nodeId}: ${e.message}`,
-        data: { modelRef },
-      });
-      res.error = e;
-      return res;
+      this.res.error = e;
+      return { reserved: false };
     }
+  }
 
-    // Circuit breaker: an open provider is skipped without a call.
-    let permit: Permit | undefined;
-    const breakerKey = CircuitBreaker.key(
-      entry.provider,
-      entry.keySource === 'tenant' ? `tenant:${input.tenantId}` : 'env',
+  /**
+   * Step 3: ask the provider's circuit breaker. An open one is recorded as a `skipped` attempt
+   * (CircuitOpen, cost 0) and the walk moves on without a call. The simulator has no breaker.
+   */
+  private async passBreaker(a: Attempt): Promise<Permit | undefined | 'skipped'> {
+    if (a.entry.simulated) return undefined;
+    const permit = await this.breaker.acquire(this.breakerKey(a.entry), this.p.now());
+    if (permit.allowed) return permit;
+    const at = this.stamp();
+    const { provider } = a.entry;
+    this.res.rows.push(
+      this.row(a, {
+        provider,
+        outcome: 'skipped',
+        errorName: 'CircuitOpen',
+        errorMessage: `circuit breaker for ${provider} is ${permit.state}: ${SKIPPED_NOTE}`,
+        createdAt: at,
+      }),
     );
-    if (!entry.simulated) {
-      permit = await breaker.acquire(breakerKey, p.now());
-      if (!permit.allowed) {
-        const at = stamp();
-        res.rows.push({
-          ...base,
-          attempt: rowId,
-          provider: entry.provider,
-          model: entry.model,
-          modelRef,
-          outcome: 'skipped',
-          errorName: 'CircuitOpen',
-          errorMessage: `circuit breaker for ${entry.provider} is ${permit.state}: skipped without calling the provider`,
-          latencyMs: 0,
-          costUsd: 0,
-          priced: true,
-          createdAt: at,
-        });
-        res.events.push({
-          type: 'step.attempt_skipped',
-          message: `${input.nodeId} skipped ${modelRef}: circuit breaker ${permit.state}`,
-          data: { modelRef, provider: entry.provider, state: permit.state },
-        });
-        history.push({
-          chainIndex: plan.chainIndex,
-          outcome: 'skipped',
-          errorName: 'CircuitOpen',
-          endedAt: at.getTime(),
-        });
-        skippedNow.add(plan.chainIndex);
-        continue;
-      }
-    }
+    this.event(
+      'step.attempt_skipped',
+      `${this.input.nodeId} skipped ${a.modelRef}: circuit breaker ${permit.state}`,
+      { modelRef: a.modelRef, provider, state: permit.state },
+    );
+    this.history.push({
+      chainIndex: a.chainIndex,
+      outcome: 'skipped',
+      errorName: 'CircuitOpen',
+      endedAt: at.getTime(),
+    });
+    this.skippedNow.add(a.chainIndex);
+    return 'skipped';
+  }
 
-    if (plan.waitMs > 0) await sleep(plan.waitMs); // the rest of the provider's Retry-After
-    const outcome = await invokeEntry(deps, entry, input.request, realAttempts(history) + 1);
-    res.outcome = outcome;
-    let error: Error | undefined = outcome.error;
-    if (!error && outcome.result) {
-      try {
-        res.output = input.request.outputSchema
-          ? validateStructuredOutput(outcome.result.text, input.request.outputSchema)
-          : outcome.result.text;
-      } catch (e) {
-        error = isAppError(e)
-          ? e
-          : new InvalidRequest(`output validation failed: ${(e as Error).message}`);
-      }
-    }
-    if (permit) {
-      const transition = await breaker.record(breakerKey, permit, outcome.error?.name, p.now());
-      if (transition)
-        res.events.push({
-          type: `provider.circuit_${transition}`,
-          message: `circuit breaker for ${entry.provider} ${transition}${permit.probe ? ' after a half-open probe' : ''}`,
-          data: { provider: entry.provider, transition, probe: permit.probe },
-        });
-    }
+  /** Step 4: the one provider call, its output validated, reported to the breaker and recorded. */
+  private async callProvider(
+    a: Attempt,
+    price: Price | undefined,
+    permit: Permit | undefined,
+  ): Promise<void> {
+    if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
+    const { request } = this.input;
+    const outcome = await invokeEntry(this.deps, a.entry, request, realAttempts(this.history) + 1);
+    this.res.outcome = outcome;
+    const error = outcome.error ?? this.validateOutput(outcome);
+    if (permit) await this.reportToBreaker(a.entry, permit, outcome);
+    this.recordAttempt(a, outcome, error, price);
+    this.res.error = error && this.finalError(error);
+  }
 
+  /** Sets the parsed output; returns the error when the answer does not fit the output schema. */
+  private validateOutput(outcome: AttemptOutcome): Error | undefined {
+    if (!outcome.result) return undefined;
+    const { outputSchema } = this.input.request;
+    try {
+      this.res.output = outputSchema
+        ? validateStructuredOutput(outcome.result.text, outputSchema)
+        : outcome.result.text;
+      return undefined;
+    } catch (e) {
+      return isAppError(e)
+        ? e
+        : new InvalidRequest(`output validation failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** The breaker hears only about the provider's own failure, not about our schema check. */
+  private async reportToBreaker(
+    entry: ResolvedEntry,
+    permit: Permit,
+    outcome: AttemptOutcome,
+  ): Promise<void> {
+    const transition = await this.breaker.record(
+      this.breakerKey(entry),
+      permit,
+      outcome.error?.name,
+      this.p.now(),
+    );
+    if (transition)
+      this.event(
+        `provider.circuit_${transition}`,
+        `circuit breaker for ${entry.provider} ${transition}${permit.probe ? PROBE_NOTE : ''}`,
+        { provider: entry.provider, transition, probe: permit.probe },
+      );
+  }
+
+  /** The usage record, the history entry, the log line and, for an unpriced model, an event. */
+  private recordAttempt(
+    a: Attempt,
+    outcome: AttemptOutcome,
+    error: Error | undefined,
+    price: Price | undefined,
+  ): void {
     const tokens = usageOf(outcome.result);
     const costUsd = price ? costOf(price, tokens) : 0;
-    res.costUsd = costUsd;
-    const endedAt = stamp();
-    res.rows.push({
-      ...base,
-      attempt: rowId,
-      provider: outcome.provider,
-      model: rowModel(entry),
-      modelRef,
-      outcome: error ? 'error' : 'success',
-      errorName: error?.name ?? null,
-      errorMessage: error?.message.slice(0, 1000) ?? null,
-      retryAfterMs: error instanceof ProviderThrottled ? (error.retryAfterMs ?? null) : null,
-      latencyMs: Math.round(outcome.latencyMs),
-      ...tokens,
-      costUsd: roundUsd(costUsd),
-      priced: price !== undefined,
-      createdAt: endedAt,
-    });
-    history.push({
-      chainIndex: plan.chainIndex,
-      outcome: error ? 'error' : 'success',
+    const retryAfterMs = error instanceof ProviderThrottled ? error.retryAfterMs : undefined;
+    const outcomeName = error ? 'error' : 'success';
+    const latencyMs = Math.round(outcome.latencyMs);
+    const endedAt = this.stamp();
+    this.res.costUsd = costUsd;
+    this.res.rows.push(
+      this.row(a, {
+        provider: outcome.provider,
+        outcome: outcomeName,
+        errorName: error?.name ?? null,
+        errorMessage: error?.message.slice(0, 1000) ?? null,
+        retryAfterMs: retryAfterMs ?? null,
+        latencyMs,
+        ...tokens,
+        costUsd: roundUsd(costUsd),
+        priced: price !== undefined,
+        createdAt: endedAt,
+      }),
+    );
+    this.history.push({
+      chainIndex: a.chainIndex,
+      outcome: outcomeName,
       errorName: error?.name,
-      retryAfterMs: error instanceof ProviderThrottled ? error.retryAfterMs : undefined,
+      retryAfterMs,
       endedAt: endedAt.getTime(),
     });
-    p.log.info('llm attempt', {
-      tenantId: input.tenantId,
-      runId: input.runId,
-      stepId: input.stepId,
-      modelRef,
+    const { tenantId, runId, stepId } = this.input;
+    this.p.log.info('llm attempt', {
+      tenantId,
+      runId,
+      stepId,
+      modelRef: a.modelRef,
       provider: outcome.provider,
-      outcome: error ? 'error' : 'success',
+      outcome: outcomeName,
       errorName: error?.name,
       error: error?.message,
-      latencyMs: Math.round(outcome.latencyMs),
+      latencyMs,
       inputTokens: tokens.inputTokens,
       outputTokens: tokens.outputTokens,
       costUsd,
     });
-    if (price === undefined && !entry.simulated) {
-      res.events.push({
-        type: 'step.unpriced',
-        message: `${entry.provider}:${entry.model} has no price: metered in tokens only until an admin prices it`,
-        data: { modelRef },
-      });
-    }
+    if (price === undefined && !a.entry.simulated)
+      this.event(
+        'step.unpriced',
+        `${a.entry.provider}:${a.entry.model} has no price: ${UNPRICED_NOTE}`,
+        { modelRef: a.modelRef },
+      );
+  }
 
-    if (error && RETRYABLE_STEP_ERRORS.has(error.name)) {
-      const used = realAttempts(history);
-      const next = planNextAttempt(input.chain.length, history, p.now());
-      if (used >= input.maxAttempts)
-        error = new RetriesExhausted(
-          `${error.name} on attempt ${used} of ${input.maxAttempts}: ${error.message}`,
-        );
-      else if (next.exhausted)
-        error = new RetriesExhausted(`${error.name}: ${next.reason}: ${error.message}`);
-    }
-    res.error = error;
-    return res;
+  /** A retryable error becomes RetriesExhausted once the step's attempts or the chain run out. */
+  private finalError(error: Error): Error {
+    if (!RETRYABLE_STEP_ERRORS.has(error.name)) return error;
+    const used = realAttempts(this.history);
+    const { maxAttempts, chain } = this.input;
+    if (used >= maxAttempts)
+      return new RetriesExhausted(
+        `${error.name} on attempt ${used} of ${maxAttempts}: ${error.message}`,
+      );
+    const next = planNextAttempt(chain.length, this.history, this.p.now());
+    if (next.exhausted)
+      return new RetriesExhausted(`${error.name}: ${next.reason}: ${error.message}`);
+    return error;
+  }
+
+  /** A usage record of this step: the ids every row repeats, plus what this attempt adds. */
+  private row(
+    a: Attempt,
+    fields: Pick<AttemptRow, 'provider' | 'outcome' | 'createdAt'> & Partial<AttemptRow>,
+  ): AttemptRow {
+    const { tenantId, workflowId, runId, stepId, executionId } = this.input;
+    return {
+      tenantId,
+      workflowId,
+      runId,
+      stepId,
+      executionId,
+      attempt: a.rowId,
+      model: rowModel(a.entry),
+      modelRef: a.modelRef,
+      latencyMs: 0,
+      costUsd: 0,
+      priced: true,
+      ...fields,
+    };
+  }
+
+  private event(type: string, message: string, data: Record<string, unknown>): void {
+    this.res.events.push({ type, message, data });
+  }
+
+  private breakerKey(entry: ResolvedEntry): string {
+    return CircuitBreaker.key(
+      entry.provider,
+      entry.keySource === 'tenant' ? `tenant:${this.input.tenantId}` : 'env',
+    );
+  }
+
+  /** Rows of one step are ordered by created_at: keep it strictly increasing within a call. */
+  private stamp(): Date {
+    this.lastAt = Math.max(this.p.now(), this.lastAt + 1);
+    return new Date(this.lastAt);
   }
 }
+
+const times = (count: number) => (count > 1 ? ` ×${count}` : '');
+const PROBE_NOTE = ' after a half-open probe';
+const SKIPPED_NOTE = 'skipped without calling the provider';
+const UNPRICED_NOTE = 'metered in tokens only until an admin prices it';
+
+const rowModel = (e: ResolvedEntry) =>
+  e.simulated && e.provider !== 'simulator' ? `${e.modelRef} (simulated)` : e.model;
 
 function usageOf(r: ModelCallResult | undefined) {
   return {

@@ -3,11 +3,11 @@ import { runSteps, runs, usageRecords } from '../../db/schema';
 import { ValidationError } from '../../errors';
 import { settleReservation } from '../../llm/budgets';
 import type { PriorAttempt } from '../../llm/fallback';
-import { runStepCall } from '../../llm/step-call';
+import { runStepCall, type StepCallResult } from '../../llm/step-call';
 import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
 import { renderTemplate } from '../../workflow/template';
-import { appendEvent } from '../events';
+import { appendEvent, type RunEventInput } from '../events';
 import { loadPinnedAgent, loadRunContext } from './context';
 
 export { RetriesExhausted } from '../../llm/step-call';
@@ -19,10 +19,34 @@ export interface StepTaskInput {
   executionId: string;
 }
 
-/** Attempts a step gets before a retryable failure becomes final, unless the node sets maxAttempts. */
+/** Attempts before a retryable failure becomes final, unless the node sets maxAttempts. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** The ASL Retry allows 4 retries (5 invocations): a longer chain cannot use more. */
 const MAX_DEFAULT_ATTEMPTS = 5;
+
+/** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
+interface StepIds {
+  tenantId: string;
+  workflowId: string;
+  runId: string;
+  stepId: string;
+  nodeId: string;
+}
+
+const SIMULATED = ' (simulator)';
+
+/** Builds this step's timeline events: the same ids every time, plus what happened. */
+function stepEvents(ids: StepIds) {
+  return (type: string, message: string, data?: Record<string, unknown>): RunEventInput => ({
+    tenantId: ids.tenantId,
+    runId: ids.runId,
+    stepId: ids.stepId,
+    nodeId: ids.nodeId,
+    type,
+    message,
+    ...(data ? { data } : {}),
+  });
+}
 
 /**
  * One invocation of one agent step. The prompt is rendered from the run input and finished outputs;
@@ -32,14 +56,52 @@ const MAX_DEFAULT_ATTEMPTS = 5;
  * Idempotent under at-least-once delivery: a finished step is not run again.
  */
 export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{ status: string }> {
-  const prepared = await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
+  const prepared = await prepareStep(p, input);
+  if (prepared.skip) return { status: prepared.skip };
+  const { ids, node, agent, prompt, chain, prior, attempt } = prepared;
+  // Retrieval comes before the call, outside any transaction (embedding the query may be remote).
+  const content = await promptWithKnowledge(p, {
+    ...ids,
+    knowledgeBaseIds: agent.knowledgeBaseIds,
+    prompt,
+  });
+  const call = await runStepCall(p, {
+    ...ids,
+    executionId: input.executionId,
+    chain,
+    prior,
+    nextRow: attempt,
+    maxAttempts:
+      node.maxAttempts ??
+      Math.min(MAX_DEFAULT_ATTEMPTS, Math.max(DEFAULT_MAX_ATTEMPTS, chain.length + 1)),
+    request: {
+      system: agent.systemPrompt,
+      messages: [{ role: 'user', content }],
+      temperature: agent.parameters.temperature,
+      maxTokens: agent.parameters.maxTokens,
+      outputSchema: agent.outputSchema,
+    },
+  });
+  await recordCall(p, ids, call);
+  if (call.error) throw call.error;
+  return { status: 'SUCCEEDED' };
+}
+
+/**
+ * In one transaction: load the run, render the prompt, read this step's earlier attempts (the
+ * fallback walk starts from them), mark the step RUNNING and say so on the timeline.
+ */
+async function prepareStep(p: Platform, input: StepTaskInput) {
+  return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     const { run, spec, steps } = await loadRunContext(tx, input.runId);
     const step = steps.find((s) => s.id === input.stepId);
     if (!step) throw new ValidationError(`step ${input.stepId} is not part of run ${input.runId}`);
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return { skip: step.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'SKIPPED' } as const;
-    const node = spec.nodes.find((n) => n.id === step.nodeId)!;
-    const agent = await loadPinnedAgent(tx, run, node.agent!);
+    const node = spec.nodes.find((n) => n.id === step.nodeId);
+    if (!node?.agent)
+      throw new ValidationError(`node ${step.nodeId} of run ${run.id} is not an agent step`);
+    const agent = await loadPinnedAgent(tx, run, node.agent);
     const outputs = Object.fromEntries(
       steps.filter((s) => s.status === 'SUCCEEDED').map((s) => [s.nodeId, { output: s.output }]),
     );
@@ -70,59 +132,36 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
         .set({ status: 'RUNNING', prompt, startedAt: step.startedAt ?? new Date(p.now()) })
         .where(eq(runSteps.id, step.id));
     }
-    await appendEvent(tx, {
+    const ids: StepIds = {
       tenantId: input.tenantId,
+      workflowId: run.workflowId,
       runId: run.id,
       stepId: step.id,
       nodeId: step.nodeId,
-      type: attempt === 1 ? 'step.started' : 'step.retrying',
-      message: attempt === 1 ? `${step.nodeId} started` : `${step.nodeId} attempt ${attempt}`,
-    });
-    return { run, step, node, agent, prompt, chain, prior, attempt } as const;
+    };
+    const event = stepEvents(ids);
+    await appendEvent(
+      tx,
+      attempt === 1
+        ? event('step.started', `${step.nodeId} started`)
+        : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
+    );
+    return { skip: undefined, ids, node, agent, prompt, chain, prior, attempt } as const;
   });
-  if ('skip' in prepared) return { status: prepared.skip! };
-  const { run, step, node, agent, prompt, chain, prior, attempt } = prepared;
-  // Retrieval happens before the call and outside any transaction (embedding the query may be remote).
-  const content = await promptWithKnowledge(p, {
-    tenantId: input.tenantId,
-    runId: run.id,
-    workflowId: run.workflowId,
-    stepId: step.id,
-    nodeId: step.nodeId,
-    knowledgeBaseIds: agent.knowledgeBaseIds,
-    prompt,
-  });
+}
 
-  const call = await runStepCall(p, {
-    tenantId: input.tenantId,
-    workflowId: run.workflowId,
-    runId: run.id,
-    stepId: step.id,
-    nodeId: step.nodeId,
-    executionId: input.executionId,
-    chain,
-    prior,
-    nextRow: attempt,
-    maxAttempts:
-      node.maxAttempts ??
-      Math.min(MAX_DEFAULT_ATTEMPTS, Math.max(DEFAULT_MAX_ATTEMPTS, chain.length + 1)),
-    request: {
-      system: agent.systemPrompt,
-      messages: [{ role: 'user', content }],
-      temperature: agent.parameters.temperature,
-      maxTokens: agent.parameters.maxTokens,
-      outputSchema: agent.outputSchema,
-    },
-  });
-  const { outcome, error } = call;
-
-  await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    // The attempts' usage records and the settlement of their budget reservations: one transaction.
+/**
+ * In one transaction: the attempts' usage records, the settlement of their budget reservations,
+ * the step's tokens and cost (and output, on success), the run's cost and the timeline events.
+ */
+async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Promise<void> {
+  const { outcome, error, costUsd } = call;
+  const event = stepEvents(ids);
+  await p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
     if (call.rows.length) await tx.insert(usageRecords).values(call.rows).onConflictDoNothing();
     for (const id of call.reservationIds) await settleReservation(tx, id);
     const tokensIn = outcome?.result?.inputTokens ?? 0;
     const tokensOut = outcome?.result?.outputTokens ?? 0;
-    const costUsd = call.costUsd;
     await tx
       .update(runSteps)
       .set({
@@ -139,59 +178,36 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
               finishedAt: new Date(p.now()),
             }),
       })
-      .where(eq(runSteps.id, step.id));
+      .where(eq(runSteps.id, ids.stepId));
     if (costUsd)
       await tx
         .update(runs)
         .set({ costUsd: sql`${runs.costUsd} + ${costUsd}` })
-        .where(eq(runs.id, run.id));
-    for (const e of call.events)
-      await appendEvent(tx, {
-        tenantId: input.tenantId,
-        runId: run.id,
-        stepId: step.id,
-        nodeId: step.nodeId,
-        ...e,
-      });
+        .where(eq(runs.id, ids.runId));
+    for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
     if (!outcome) return;
     const n = call.rows[call.rows.length - 1].attempt;
+    const { provider, model } = outcome;
     await appendEvent(
       tx,
       error
-        ? {
-            tenantId: input.tenantId,
-            runId: run.id,
-            stepId: step.id,
-            nodeId: step.nodeId,
-            type: 'step.attempt_failed',
-            message: `${step.nodeId} attempt ${n} on ${outcome.modelRef} failed: ${error.name}`,
-            data: {
+        ? event(
+            'step.attempt_failed',
+            `${ids.nodeId} attempt ${n} on ${outcome.modelRef} failed: ${error.name}`,
+            { attempt: n, provider, model, errorName: error.name, costUsd },
+          )
+        : event(
+            'step.succeeded',
+            `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
+            {
               attempt: n,
-              provider: outcome.provider,
-              model: outcome.model,
-              errorName: error.name,
-              costUsd,
-            },
-          }
-        : {
-            tenantId: input.tenantId,
-            runId: run.id,
-            stepId: step.id,
-            nodeId: step.nodeId,
-            type: 'step.succeeded',
-            message: `${step.nodeId} succeeded on ${outcome.provider}:${outcome.model}${outcome.simulated ? ' (simulator)' : ''}`,
-            data: {
-              attempt: n,
-              provider: outcome.provider,
-              model: outcome.model,
+              provider,
+              model,
               inputTokens: tokensIn,
               outputTokens: tokensOut,
               costUsd,
             },
-          },
+          ),
     );
   });
-
-  if (error) throw error;
-  return { status: 'SUCCEEDED' };
 }
