@@ -79,7 +79,7 @@ async function extractPdf(bytes: Uint8Array): Promise<string> {
       const { text } = await pdfText(pdf, { mergePages: false });
       return (text as string[]).join('\n\n');
     } finally {
-      // pdf.js 5 destroys a document through its loading task (the proxy's destroy() is gone).
+      // pdf.js 6 (in unpdf 1.8) has no proxy destroy(): the loading task destroys the document.
       await pdf.loadingTask.destroy().catch(() => undefined);
     }
   } catch (e) {
