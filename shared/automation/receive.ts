@@ -10,6 +10,7 @@ import type { AuthContext } from '../auth/context';
 import { rowsOf } from '../db/client';
 import { triggers } from '../db/schema-automation';
 import {
+  BudgetExceeded,
   NotFound,
   ReplayedDelivery,
   StaleDelivery,
@@ -208,7 +209,11 @@ async function decide(
   } catch (error) {
     // A workflow that cannot take this input is the trigger's configuration, not the sender's fault:
     // answer 202 with the reason, and leave the head SHA free for a run once the trigger is fixed.
-    if (error instanceof ValidationError || error instanceof NotFound) {
+    if (
+      error instanceof ValidationError ||
+      error instanceof NotFound ||
+      error instanceof BudgetExceeded
+    ) {
       if (head) await releases.pop()!();
       return ignored(`run not started: ${error.message}`);
     }

@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { routeKey, type RouteKey, type RouteSpec } from '../api/route';
+import { deepStrict } from '../api/strict';
 import type { AuthContext } from '../auth/context';
 import { authenticate } from '../auth/authenticate';
 import { roleAllows } from '../auth/roles';
@@ -66,6 +67,10 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
   for (const key of Object.keys(impls))
     if (!routes.has(key)) throw new Error(`${key} is not a route of this handler`);
   const rawBodyRoutes = [...routes.values()].some((r) => r.rawBody);
+  // Every body is strict, nested objects included: an unknown field is a 400 naming it.
+  const bodies = new Map(
+    [...routes].flatMap(([key, r]) => (r.body ? [[key, deepStrict(r.body)] as const] : [])),
+  );
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(errorResponder(async () => (await platform()).log))
@@ -90,7 +95,7 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
       const result = await impls[event.routeKey]({
         params: parse(route.params, event.pathParameters ?? {}, 'path'),
         query: parse(route.query, event.queryStringParameters ?? {}, 'query'),
-        body: route.body ? parse(route.body, body.json ?? {}, 'body') : body.json,
+        body: route.body ? parse(bodies.get(event.routeKey), body.json ?? {}, 'body') : body.json,
         rawBody: body.raw,
         headers,
         auth,

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { PageQuery } from './common';
 
-export const AuditQuery = PageQuery.extend({ action: z.string().max(100).optional() });
+export const AuditQuery = PageQuery.extend({
+  action: z.string().max(100).optional(),
+  /** The `seq` of the last entry seen. */
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,14}$/, 'not a cursor this list returned')
+    .optional(),
+});
 export const AuditEntry = z.object({
   seq: z.number().int(),
   at: z.string(),
