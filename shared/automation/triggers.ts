@@ -2,6 +2,7 @@
  * Triggers: which webhook deliveries start which workflow. The webhook secret is generated here,
  * stored in the secret store and returned once; provider credentials are write-only.
  */
+import { tryParseUrl } from '../net/url';
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type {
@@ -104,7 +105,8 @@ function checkShape(source: string, fields: Partial<TriggerCreateBody>): void {
 
 /** Tool steps send the trigger's credentials to this URL: no plain http off-box, no internal IP literals. */
 function safeBaseUrl(value: string): boolean {
-  const url = new URL(value);
+  const url = tryParseUrl(value);
+  if (!url) return false;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const loopback = host === 'localhost' || /^127\./.test(host) || host === '::1';
   if (url.username || url.password) return false;

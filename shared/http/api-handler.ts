@@ -15,6 +15,7 @@ import { Forbidden, NotFound } from '../errors';
 import { platform, type Platform } from '../platform/platform';
 import { fromZod } from './error-mapping';
 import { consume, type Limit } from '../ratelimit/fixed-window';
+import { assertStorable, storableJson } from './input-guard';
 import { bodyOf, errorResponder, jsonBody, jsonResponse } from './middleware';
 
 type Parsed<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
@@ -92,9 +93,16 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
           `${route.method} ${route.path} needs role ${route.access}; you are ${auth.role}`,
         );
       const body = bodyOf(event);
+      const pathParameters = event.pathParameters ?? {};
+      const queryParameters = event.queryStringParameters ?? {};
+      // Text that cannot be stored is refused by name; a signed webhook is taken as sent, cleaned.
+      assertStorable(pathParameters, 'path');
+      assertStorable(queryParameters, 'query');
+      if (route.rawBody) body.json = storableJson(body.json);
+      else assertStorable(body.json, 'body');
       const result = await impls[event.routeKey]({
-        params: parse(route.params, event.pathParameters ?? {}, 'path'),
-        query: parse(route.query, event.queryStringParameters ?? {}, 'query'),
+        params: parse(route.params, pathParameters, 'path'),
+        query: parse(route.query, queryParameters, 'query'),
         body: route.body ? parse(bodies.get(event.routeKey), body.json ?? {}, 'body') : body.json,
         rawBody: body.raw,
         headers,

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { MalformedJson, PayloadTooLarge, UnsupportedMediaType } from '../errors';
+import { MalformedJson, PayloadTooLarge, UnsupportedMediaType, ValidationError } from '../errors';
+import { MAX_JSON_DEPTH, depthOf } from './input-guard';
 import type { Logger } from '../observability/logger';
 import { toErrorResponse } from './error-mapping';
 
@@ -68,6 +69,10 @@ export function jsonBody(options: { rawBody?: boolean } = {}): Mw {
           });
         }
       }
+      if (depthOf(json) > MAX_JSON_DEPTH)
+        throw new ValidationError(`request body nested deeper than ${MAX_JSON_DEPTH} levels`, [
+          { path: 'body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+        ]);
       (e as unknown as Record<symbol, ParsedBody>)[BODY] = { raw, json };
     },
   };

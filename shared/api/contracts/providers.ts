@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tryParseUrl } from '../../net/url';
 
 /** Providers a tenant can store a key for (`simulator` needs none). */
 export const KEYED_PROVIDERS = ['openai', 'anthropic', 'gemini', 'compatible'] as const;
@@ -14,7 +15,11 @@ export const ProviderBaseUrl = z
   .url()
   .max(500)
   .superRefine((value, ctx) => {
-    const u = new URL(value);
+    const u = tryParseUrl(value);
+    if (!u) {
+      ctx.addIssue({ code: 'custom', message: 'not a valid URL' });
+      return;
+    }
     const host = u.hostname.replace(/^\[|\]$/g, '');
     const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
     if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
@@ -37,7 +42,8 @@ export const ProviderKeyBody = z
       .string()
       .min(8, 'an API key has at least 8 characters')
       .max(500)
-      .regex(/^\S+$/, 'must not contain whitespace'),
+      // Provider keys are printable ASCII; anything else is a paste error (and last4 must not split a character).
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without whitespace'),
     baseUrl: ProviderBaseUrl.optional(),
   })
   .strict();
