@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdOrSlug, Uuid } from './common';
+import { IdOrSlug } from './common';
 
 export const USAGE_GROUPS = ['workflow', 'run', 'step', 'provider', 'model', 'day'] as const;
 
@@ -33,7 +33,8 @@ export const UsageQuery = z.object({
           });
       return [...new Set(parts)] as Array<(typeof USAGE_GROUPS)[number]>;
     }),
-  workflowId: Uuid.optional(),
+  /** The workflow's id or slug. */
+  workflowId: IdOrSlug.optional(),
 });
 
 export const UsageRow = z.object({
