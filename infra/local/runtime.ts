@@ -54,7 +54,12 @@ export interface LocalRuntime {
 
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const env = options.env ?? process.env;
-  const config = parseConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' });
+  // Loopback is where local models and the test fakes listen; in AWS it stays refused (ADR 052).
+  const config = parseConfig({
+    OUTBOUND_ALLOW_LOOPBACK: 'true',
+    ...env,
+    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+  });
   const log = createLogger(config.LOG_LEVEL, options.logSink);
   const progress = timer(options.onProgress);
   await mkdir(options.dataDir, { recursive: true });

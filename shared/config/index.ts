@@ -53,6 +53,18 @@ export const ConfigSchema = z.object({
   GEMINI_BASE_URL: z.string().url().optional(),
   COMPATIBLE_BASE_URL: z.string().url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
+  /** Outbound calls to user-supplied URLs may reach loopback (the local runtime's models and fakes). */
+  OUTBOUND_ALLOW_LOOPBACK: Bool.default(false),
+  /** Comma-separated host names, addresses or CIDR networks outbound calls may reach (self-hosted models). */
+  OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

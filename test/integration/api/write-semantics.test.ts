@@ -377,3 +377,49 @@ describe('provider keys: secret store and database change together or not at all
     expect(secret).toContain('sk-old-key');
   });
 });
+
+describe('credentials are bound to the URL they were entered with', () => {
+  test('changing a trigger apiBaseUrl without entering credentials again is a 400; with them it works', async () => {
+    await agent('bound-agent');
+    await workflow('bound-wf', { nodes: [{ id: 'a', type: 'agent', agent: 'bound-agent' }] });
+    const created = await call('POST', '/v1/triggers', {
+      name: 'bound',
+      source: 'github',
+      workflowId: 'bound-wf',
+      rules: { events: ['pull_request.opened'] },
+      credentials: { type: 'token', token: 'ghp_original_token_1234' },
+      apiBaseUrl: 'https://ghe.example.com/api/v3',
+    });
+    expect(created.status).toBe(201);
+
+    const moved = await call('PATCH', `/v1/triggers/${created.body.id}`, {
+      apiBaseUrl: 'https://attacker.example.net/api/v3',
+    });
+    const unchanged = await call('GET', `/v1/triggers/${created.body.id}`);
+    const reentered = await call('PATCH', `/v1/triggers/${created.body.id}`, {
+      apiBaseUrl: 'https://ghe2.example.com/api/v3',
+      credentials: { type: 'token', token: 'ghp_new_token_for_new_host' },
+    });
+
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.details[0].path).toBe('credentials');
+    expect(unchanged.body.apiBaseUrl).toBe('https://ghe.example.com/api/v3');
+    expect(reentered.status).toBe(200);
+    expect(reentered.body.apiBaseUrl).toBe('https://ghe2.example.com/api/v3');
+  });
+
+  test('internal and metadata base URLs are refused when entered', async () => {
+    for (const baseUrl of [
+      'https://[::ffff:169.254.169.254]/v1',
+      'https://[::ffff:a9fe:a9fe]/v1',
+      'https://100.100.100.200/v1',
+      'https://metadata.google.internal/v1',
+    ]) {
+      const res = await call('PUT', '/v1/providers/compatible/key', {
+        apiKey: 'sk-local-aaaaaaaa',
+        baseUrl,
+      });
+      expect([baseUrl, res.status]).toEqual([baseUrl, 400]);
+    }
+  });
+});
