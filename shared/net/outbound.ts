@@ -139,7 +139,10 @@ export function guardedLookupWith(resolve: Resolve) {
     callback: LookupCallback,
   ): void => {
     const early = hostProblem(hostname);
-    if (early) return callback(new ForbiddenDestination(`${hostname} is ${early}`), '', 0);
+    if (early) {
+      callback(new ForbiddenDestination(`${hostname} is ${early}`), '', 0);
+      return;
+    }
     const allowedName = policy.allow.includes(hostname.toLowerCase());
     resolve(hostname, { all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
