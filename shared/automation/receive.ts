@@ -19,7 +19,7 @@ import {
 } from '../errors';
 import type { Platform } from '../platform/platform';
 import { startRun } from '../runs/lifecycle';
-import { claimDelivery, claimHead, REDELIVERY_WINDOW_MS } from './dedup';
+import { claimBody, claimDelivery, claimHead, REDELIVERY_WINDOW_MS } from './dedup';
 import { recordDelivery } from './deliveries';
 import { mapInput } from './input-mapping';
 import { eventName, matchRules, pullRequestHead, type Source } from './rules';
@@ -142,7 +142,16 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
     return { outcome: 'duplicate', deliveryId, reason: 'delivery id already received' };
   }
 
-  const releases = [claim.release];
+  const body = await claimBody(p, req.triggerId, deliveryId, req.raw);
+  if (body.replayOf) {
+    await claim.release();
+    throw await reject(
+      new ReplayedDelivery(
+        `this signed body was already received as delivery ${body.replayOf.slice(0, 200)}`,
+      ),
+    );
+  }
+  const releases = [claim.release, body.release];
   let ack: WebhookAck;
   try {
     ack = await decide(p, req, payload, event!, tenantId, deliveryId, releases);
