@@ -3,6 +3,7 @@
  * ASL files in aws-local-stepfunctions, PGlite + pgvector (or DATABASE_URL), dynalite, a local
  * S3-compatible store and the encrypted local secret store. Binds to loopback only.
  */
+import { makePrivate } from './private-files';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -62,7 +63,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   });
   const log = createLogger(config.LOG_LEVEL, options.logSink);
   const progress = timer(options.onProgress);
-  await mkdir(options.dataDir, { recursive: true });
+  // The data directory holds password hashes and secrets: private to the user (0700, files 0600),
+  // and files created from now on are private too.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  if (options.persist) process.umask(0o077);
+  await makePrivate(options.dataDir);
   const closers: (() => Promise<void>)[] = [];
 
   const db = await progress('database', () => openLocalDatabase(config, options.dataDir, env));
