@@ -3,6 +3,7 @@
  * ASL files in aws-local-stepfunctions, PGlite + pgvector (or DATABASE_URL), dynalite, a local
  * S3-compatible store and the encrypted local secret store. Binds to loopback only.
  */
+import { LocalAnchorStore } from './local-anchors';
 import { makePrivate } from './private-files';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -92,6 +93,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const platform: Platform = {
     config,
     db,
+    anchors: new LocalAnchorStore(join(options.dataDir, 'audit-anchors')),
     secrets,
     executions,
     dynamo,

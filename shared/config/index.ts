@@ -18,6 +18,10 @@ export const ConfigSchema = z.object({
   TABLE_NAME: z.string().default('hishamos'),
   DOCUMENTS_BUCKET: z.string().default('hishamos-documents'),
   ARTIFACTS_BUCKET: z.string().default('hishamos-artifacts'),
+  /** S3 bucket (Object Lock, compliance mode) for signed audit chain heads. */
+  AUDIT_ANCHOR_BUCKET: z.string().default('hishamos-audit-anchors'),
+  /** Secret store id of the HMAC key that signs audit anchors. */
+  AUDIT_ANCHOR_KEY_ID: z.string().default('hishamos/audit-anchor-key'),
   /** Secrets Manager id of the JWT signing key. */
   JWT_SECRET_ID: z.string().default('hishamos/jwt-signing-key'),
   /** Prefix of per-tenant secrets (provider keys, GitHub/Jira credentials, webhook secrets). */

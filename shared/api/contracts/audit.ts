@@ -18,3 +18,15 @@ export const AuditEntry = z.object({
   data: z.unknown().optional(),
   hash: z.string(),
 });
+
+export const AuditVerification = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+  /** The first entry that no longer matches the chain or its signed anchor, and why. */
+  firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
+  anchors: z.object({
+    count: z.number().int(),
+    latest: z.object({ seq: z.number().int(), at: z.string() }).nullable(),
+  }),
+});
