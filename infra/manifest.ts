@@ -8,8 +8,8 @@ import { routes } from '../shared/api/routes';
 export type { Access } from '../shared/auth/roles';
 export type { HttpMethod, RouteContract, RouteSpec } from '../shared/api/route';
 
-export type SecretName = 'jwtSigningKey' | 'tenantSecrets';
-export type BucketName = 'documents' | 'artifacts';
+export type SecretName = 'jwtSigningKey' | 'tenantSecrets' | 'auditAnchorKey';
+export type BucketName = 'documents' | 'artifacts' | 'auditAnchors';
 
 export interface FunctionSpec {
   /** Entry file relative to the repository root; it exports `handler`. */
@@ -80,8 +80,9 @@ export const functions = {
   ),
   audit: http(
     'functions/audit/handler.ts',
-    'The append-only, hash-chained audit log',
+    'The append-only, hash-chained audit log and its verification against signed anchors',
     routes.audit,
+    { database: true, buckets: ['auditAnchors'], secrets: ['auditAnchorKey'] },
   ),
 
   triggers: http(
@@ -195,6 +196,16 @@ export const functions = {
     timeoutSeconds: 300,
     schedule: { everyMinutes: 15, description: 'Redeliver failed GitHub App deliveries' },
     uses: { database: true, secrets: ['tenantSecrets'] },
+  },
+
+  anchorAudit: {
+    entry: 'functions/audit/anchor.ts',
+    kind: 'task',
+    description:
+      'Sign every moved audit chain head (HMAC) and store it in the Object Lock bucket (ADR 053)',
+    timeoutSeconds: 120,
+    schedule: { everyMinutes: 10, description: 'Anchor audit chain heads' },
+    uses: { database: true, buckets: ['auditAnchors'], secrets: ['auditAnchorKey'] },
   },
 
   // --- deployment -----------------------------------------------------------------------

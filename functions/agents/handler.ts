@@ -20,6 +20,6 @@ export const handler = httpHandler(routes.agents, {
     await deleteAgent(platform, auth, params.id);
     return new Reply(204);
   },
-  'GET /v1/agents/{id}/versions': async ({ platform, auth, params }) =>
-    agentVersions(platform, auth, params.id),
+  'GET /v1/agents/{id}/versions': async ({ platform, auth, params, query }) =>
+    agentVersions(platform, auth, params.id, query),
 });

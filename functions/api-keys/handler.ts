@@ -3,7 +3,7 @@ import { routes } from '../../shared/api/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/identity/api-keys';
 
 export const handler = httpHandler(routes.apiKeys, {
-  'GET /v1/api-keys': async ({ platform, auth }) => ({ items: await listApiKeys(platform, auth) }),
+  'GET /v1/api-keys': async ({ platform, auth, query }) => listApiKeys(platform, auth, query),
   'POST /v1/api-keys': async ({ platform, auth, body }) =>
     new Reply(201, await createApiKey(platform, auth, body)),
   'DELETE /v1/api-keys/{id}': async ({ platform, auth, params }) => {

@@ -1,8 +1,10 @@
 import { httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
 import { listAudit } from '../../shared/audit/audit-log';
+import { verifyAudit } from '../../shared/audit/anchor';
 
 export const handler = httpHandler(routes.audit, {
+  'GET /v1/audit/verify': async ({ platform, auth }) => verifyAudit(platform, auth),
   'GET /v1/audit': async ({ platform, auth, query }) =>
     platform.db.withTenant(auth, async (tx) => {
       const rows = await listAudit(tx, auth.tenantId, {

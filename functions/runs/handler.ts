@@ -17,7 +17,7 @@ export const handler = httpHandler(routes.runs, {
   'POST /v1/runs/{id}/cancel': async ({ platform, auth, params }) =>
     cancelRun(platform, auth, params.id),
   'POST /v1/runs/{id}/rerun': async ({ platform, auth, params, body }) =>
-    new Reply(202, await rerun(platform, auth, params.id, body.fromStep)),
+    new Reply(202, await rerun(platform, auth, params.id, body)),
   'POST /v1/runs/{id}/steps/{stepId}/approve': async ({ platform, auth, params, body }) =>
     new Reply(
       202,

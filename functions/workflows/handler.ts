@@ -30,8 +30,8 @@ export const handler = httpHandler(routes.workflows, {
     await deleteWorkflow(platform, auth, params.id);
     return new Reply(204);
   },
-  'GET /v1/workflows/{id}/versions': async ({ platform, auth, params }) =>
-    workflowVersions(platform, auth, params.id),
+  'GET /v1/workflows/{id}/versions': async ({ platform, auth, params, query }) =>
+    workflowVersions(platform, auth, params.id, query),
   'POST /v1/workflows/{id}/runs': async ({ platform, auth, params, body, headers }) => {
     const key = headers['idempotency-key'];
     if (key !== undefined && !IdempotencyKey.safeParse(key).success)
@@ -41,7 +41,10 @@ export const handler = httpHandler(routes.workflows, {
           message: 'printable ASCII without spaces, at most 200 characters',
         },
       ]);
-    const started = await startRun(platform, auth, params.id, body.input, key);
+    const started = await startRun(platform, auth, params.id, body.input, {
+      idempotencyKey: key,
+      version: body.version,
+    });
     return new Reply(202, { runId: started.runId, status: started.status });
   },
 });

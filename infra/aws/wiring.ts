@@ -23,7 +23,9 @@ export interface DataRefs {
   readonly table: dynamodb.ITableV2;
   readonly documentsBucket: s3.IBucket;
   readonly artifactsBucket: s3.IBucket;
+  readonly auditAnchorsBucket: s3.IBucket;
   readonly jwtSigningKey: secretsmanager.ISecret;
+  readonly auditAnchorKey: secretsmanager.ISecret;
 }
 
 /** A state machine a function may start, with its (fixed) physical name for execution ARNs. */
@@ -61,9 +63,11 @@ export function environmentFor(
   for (const b of uses.buckets ?? []) {
     if (b === 'documents') env.DOCUMENTS_BUCKET = data.documentsBucket.bucketName;
     if (b === 'artifacts') env.ARTIFACTS_BUCKET = data.artifactsBucket.bucketName;
+    if (b === 'auditAnchors') env.AUDIT_ANCHOR_BUCKET = data.auditAnchorsBucket.bucketName;
   }
   for (const s of uses.secrets ?? []) {
     if (s === 'jwtSigningKey') env.JWT_SECRET_ID = data.jwtSigningKey.secretArn;
+    if (s === 'auditAnchorKey') env.AUDIT_ANCHOR_KEY_ID = data.auditAnchorKey.secretArn;
     if (s === 'tenantSecrets') env.TENANT_SECRETS_PREFIX = TENANT_SECRETS_PREFIX;
   }
   for (const name of uses.executions ?? []) {
@@ -78,6 +82,7 @@ export function environmentFor(
 }
 
 function bucketOf(data: DataRefs, b: BucketName): s3.IBucket {
+  if (b === 'auditAnchors') return data.auditAnchorsBucket;
   return b === 'documents' ? data.documentsBucket : data.artifactsBucket;
 }
 
@@ -92,7 +97,9 @@ export function dataBucketName(
   account: string,
   region: string,
 ): string {
-  return `${dataStackName.toLowerCase()}-${kind}-${account}-${region}`;
+  // Bucket names are lowercase: `auditAnchors` → `audit-anchors`.
+  const slug = kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return `${dataStackName.toLowerCase()}-${slug}-${account}-${region}`;
 }
 
 function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
@@ -105,7 +112,11 @@ function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
   );
   fn.fn.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      // Audit anchors are written once under a retention and never deleted (ADR 053).
+      actions:
+        b === 'auditAnchors'
+          ? ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention']
+          : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       resources: [`${bucketArn}/*`],
     }),
   );
@@ -146,6 +157,7 @@ export function grantUses(
   for (const b of uses.buckets ?? []) grantBucket(fn, data, b);
   for (const s of uses.secrets ?? []) {
     if (s === 'jwtSigningKey') data.jwtSigningKey.grantRead(lambdaFn);
+    if (s === 'auditAnchorKey') data.auditAnchorKey.grantRead(lambdaFn);
     if (s === 'tenantSecrets') {
       lambdaFn.addToRolePolicy(
         new iam.PolicyStatement({

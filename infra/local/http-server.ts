@@ -91,9 +91,14 @@ async function handle(
   const body = await readBody(req);
   if (body === null)
     return sendError(res, 413, 'PayloadTooLarge', `request body over ${MAX_BODY_BYTES} bytes`);
-  const pathParameters = Object.fromEntries(
-    hit.c.names.map((n, i) => [n, decodeURIComponent(hit.m![i + 1])]),
-  );
+  const pathParameters: Record<string, string> = {};
+  for (const [i, name] of hit.c.names.entries()) {
+    // A bad percent-escape is the caller's 400 (API Gateway refuses it too), never a crash.
+    const value = decodeSegment(hit.m?.[i + 1] ?? '');
+    if (value === undefined)
+      return sendError(res, 400, 'ValidationError', `path.${name}: invalid percent-encoding`);
+    pathParameters[name] = value;
+  }
   const event = toEvent(req, url, hit.c.route, pathParameters, body);
   const result = (await invoke(
     options.root,
@@ -194,7 +199,10 @@ function serveStatic(webDir: string, pathname: string, res: ServerResponse) {
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
       body: JSON.stringify({ apiUrl: '' }),
     });
-  const safe = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
+  const decoded = decodeSegment(pathname);
+  if (decoded === undefined)
+    return sendError(res, 400, 'ValidationError', 'invalid percent-encoding');
+  const safe = normalize(decoded).replace(/^(\.\.[/\\])+/, '');
   let file = join(webDir, safe);
   if (!file.startsWith(webDir) || !existsSync(file) || statSync(file).isDirectory())
     file = join(webDir, 'index.html');
@@ -209,4 +217,12 @@ function serveStatic(webDir: string, pathname: string, res: ServerResponse) {
       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
   });
   createReadStream(file).pipe(res);
+}
+
+function decodeSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }

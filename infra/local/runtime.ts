@@ -3,6 +3,8 @@
  * ASL files in aws-local-stepfunctions, PGlite + pgvector (or DATABASE_URL), dynalite, a local
  * S3-compatible store and the encrypted local secret store. Binds to loopback only.
  */
+import { LocalAnchorStore } from './local-anchors';
+import { makePrivate } from './private-files';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -54,10 +56,19 @@ export interface LocalRuntime {
 
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const env = options.env ?? process.env;
-  const config = parseConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' });
+  // Loopback is where local models and the test fakes listen; in AWS it stays refused (ADR 052).
+  const config = parseConfig({
+    OUTBOUND_ALLOW_LOOPBACK: 'true',
+    ...env,
+    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+  });
   const log = createLogger(config.LOG_LEVEL, options.logSink);
   const progress = timer(options.onProgress);
-  await mkdir(options.dataDir, { recursive: true });
+  // The data directory holds password hashes and secrets: private to the user (0700, files 0600),
+  // and files created from now on are private too.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  if (options.persist) process.umask(0o077);
+  await makePrivate(options.dataDir);
   const closers: (() => Promise<void>)[] = [];
 
   const db = await progress('database', () => openLocalDatabase(config, options.dataDir, env));
@@ -82,6 +93,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const platform: Platform = {
     config,
     db,
+    anchors: new LocalAnchorStore(join(options.dataDir, 'audit-anchors')),
     secrets,
     executions,
     dynamo,

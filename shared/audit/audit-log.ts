@@ -33,34 +33,39 @@ export async function recordAudit(tx: Tx, entry: AuditInput): Promise<void> {
     data: entry.data ?? null,
     createdAt: createdAt.toISOString(),
   });
-  await tx
-    .insert(auditLog)
-    .values({
-      tenantId: entry.tenantId,
-      actor: entry.actor,
-      action: entry.action,
-      target: entry.target ?? null,
-      data: entry.data ?? null,
-      prevHash,
-      hash,
-      createdAt,
-    });
+  await tx.insert(auditLog).values({
+    tenantId: entry.tenantId,
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target ?? null,
+    data: entry.data ?? null,
+    prevHash,
+    hash,
+    createdAt,
+  });
 }
 
-function chainHash(prevHash: string, entry: Record<string, unknown>): string {
+export function chainHash(prevHash: string, entry: Record<string, unknown>): string {
   const canonical = canonicalJson(entry);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
-/** Recomputes the chain; returns the seq of the first entry that does not match, or null. */
-export async function verifyAuditChain(tx: Tx, tenantId: string): Promise<number | null> {
+/**
+ * Recomputes the whole chain: the first entry that does not match (and why), the head, and each
+ * entry's stored hash (so anchors can be checked against it).
+ */
+export async function verifyAuditChainDetail(tx: Tx, tenantId: string) {
   const rows = await tx
     .select()
     .from(auditLog)
     .where(eq(auditLog.tenantId, tenantId))
     .orderBy(auditLog.seq);
   let prev = GENESIS_HASH;
+  let firstBroken: { seq: number; reason: string } | null = null;
+  const hashes = new Map<number, string>();
   for (const r of rows) {
+    hashes.set(r.seq, r.hash);
+    if (firstBroken) continue;
     const expected = chainHash(prev, {
       tenantId: r.tenantId,
       actor: r.actor,
@@ -69,10 +74,26 @@ export async function verifyAuditChain(tx: Tx, tenantId: string): Promise<number
       data: r.data,
       createdAt: r.createdAt.toISOString(),
     });
-    if (r.prevHash !== prev || r.hash !== expected) return r.seq;
+    if (r.prevHash !== prev)
+      firstBroken = { seq: r.seq, reason: 'its previous hash does not link to the entry before' };
+    else if (r.hash !== expected)
+      firstBroken = { seq: r.seq, reason: 'its content does not match its hash' };
     prev = r.hash;
   }
-  return null;
+  const last = rows.at(-1);
+  return {
+    entries: rows.length,
+    head: last ? { seq: last.seq, hash: last.hash } : null,
+    firstBroken,
+    hashes,
+    /** The first entry after `seq` (where a rewrite after a good anchor begins at the earliest). */
+    firstSeqAfter: (seq: number) => rows.find((r) => r.seq > seq)?.seq,
+  };
+}
+
+/** Recomputes the chain; returns the seq of the first entry that does not match, or null. */
+export async function verifyAuditChain(tx: Tx, tenantId: string): Promise<number | null> {
+  return (await verifyAuditChainDetail(tx, tenantId)).firstBroken?.seq ?? null;
 }
 
 export async function listAudit(

@@ -7,6 +7,8 @@ export interface AuthContext {
   role: Role;
   via: 'token' | 'apiKey';
   apiKeyId?: string;
+  /** For an API key: the member it belongs to (it acts with at most their current role). */
+  ownerId?: string;
   /** A system actor (e.g. `trigger:<id>` for webhook-started runs); wins over `via` in audit. */
   actor?: string;
 }

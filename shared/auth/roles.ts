@@ -19,3 +19,8 @@ export function roleAllows(role: Role, required: Access): boolean {
 export function canGrant(actor: Role, target: Role): boolean {
   return RANK[actor] >= RANK[target];
 }
+
+/** The lower of two roles (an API key acts with at most its owner's current role). */
+export function atMost(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}

@@ -11,6 +11,8 @@ export interface AccessClaims {
   userId: string;
   tenantId: string;
   role: Role;
+  /** The login session (refresh token family): logging out ends its access tokens too. */
+  sessionId?: string;
 }
 
 export async function signAccessToken(
@@ -18,7 +20,11 @@ export async function signAccessToken(
   key: Uint8Array,
   now = Date.now(),
 ): Promise<string> {
-  return new SignJWT({ tid: claims.tenantId, role: claims.role })
+  return new SignJWT({
+    tid: claims.tenantId,
+    role: claims.role,
+    ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -39,11 +45,16 @@ export async function verifyAccessToken(
       algorithms: ['HS256'],
       currentDate: new Date(now),
     });
-    const { sub, tid, role } = payload;
+    const { sub, tid, role, sid } = payload;
     if (typeof sub !== 'string' || typeof tid !== 'string' || !isRole(role)) {
       throw new Unauthorized('malformed access token');
     }
-    return { userId: sub, tenantId: tid, role };
+    return {
+      userId: sub,
+      tenantId: tid,
+      role,
+      ...(typeof sid === 'string' ? { sessionId: sid } : {}),
+    };
   } catch (e) {
     if (e instanceof Unauthorized) throw e;
     const expired = e instanceof joseErrors.JWTExpired;

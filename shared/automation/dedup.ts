@@ -74,3 +74,28 @@ export async function claimHead(
     release: () => releaseKey(p.dynamo, p.config.TABLE_NAME, key),
   };
 }
+
+/**
+ * One claim per signed body and trigger for the redelivery window: a captured body sent again
+ * under a fresh delivery id is a replay (GitHub and Jira redeliver with the same id).
+ */
+export async function claimBody(
+  p: Platform,
+  triggerId: string,
+  deliveryId: string,
+  raw: string,
+): Promise<{ replayOf?: string; release: () => Promise<void> }> {
+  const key = `webhookbody#${triggerId}#${digestOf(raw)}`;
+  const claim = await claimKey(
+    p.dynamo,
+    p.config.TABLE_NAME,
+    key,
+    deliveryId,
+    REDELIVERY_WINDOW_MS / 1000,
+    p.now(),
+  );
+  return {
+    ...(claim.claimed || claim.value === deliveryId ? {} : { replayOf: claim.value }),
+    release: () => releaseKey(p.dynamo, p.config.TABLE_NAME, key),
+  };
+}

@@ -1,8 +1,10 @@
 /** Every webhook delivery a trigger receives, with what became of it; the deliveries list reads them. */
+import { storableText } from '../http/input-guard';
+import { consume } from '../ratelimit/fixed-window';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { AuthContext } from '../auth/context';
 import { triggers, webhookDeliveries } from '../db/schema-automation';
-import { NotFound } from '../errors';
+import { NotFound, RateLimited } from '../errors';
 import type { Platform } from '../platform/platform';
 import { decodeCursor, encodeCursor } from './triggers';
 
@@ -18,15 +20,37 @@ export interface DeliveryRecord {
   runId?: string | null;
 }
 
+/** Rejected deliveries recorded per trigger and minute; beyond it a flood is refused unrecorded. */
+export const REJECTED_RECORDS_PER_MINUTE = 30;
+
+/** Sender-controlled text, bounded by code point and made storable. */
+const bounded = (text: string | null | undefined, max: number) =>
+  text == null ? null : storableText([...text.slice(0, max * 2)].slice(0, max).join(''));
+
 export async function recordDelivery(p: Platform, d: DeliveryRecord): Promise<void> {
+  // A rejected delivery is unauthenticated input: at most a bounded number of small records.
+  if (d.outcome === 'rejected') {
+    const within = await consume(
+      p.dynamo,
+      p.config.TABLE_NAME,
+      [{ key: `rejected-deliveries:${d.triggerId}`, perMinute: REJECTED_RECORDS_PER_MINUTE }],
+      p.now(),
+    )
+      .then(() => true)
+      .catch((e) => {
+        if (e instanceof RateLimited) return false;
+        throw e;
+      });
+    if (!within) return;
+  }
   await p.db.withTenant({ tenantId: d.tenantId }, async (tx) => {
     await tx.insert(webhookDeliveries).values({
       tenantId: d.tenantId,
       triggerId: d.triggerId,
-      deliveryId: d.deliveryId?.slice(0, 200) ?? null,
-      event: d.event?.slice(0, 200) ?? null,
+      deliveryId: bounded(d.deliveryId, 200),
+      event: bounded(d.event, 200),
       outcome: d.outcome,
-      reason: d.reason?.slice(0, 1000) ?? null,
+      reason: bounded(d.reason, 1000),
       runId: d.runId ?? null,
       receivedAt: new Date(p.now()),
     });
@@ -66,17 +90,15 @@ export async function listDeliveries(
   });
   const last = rows.length > q.limit ? rows[q.limit - 1] : undefined;
   return {
-    items: rows
-      .slice(0, q.limit)
-      .map((r) => ({
-        id: r.id,
-        deliveryId: r.deliveryId,
-        event: r.event,
-        outcome: r.outcome as Outcome,
-        reason: r.reason,
-        runId: r.runId,
-        receivedAt: r.receivedAt.toISOString(),
-      })),
+    items: rows.slice(0, q.limit).map((r) => ({
+      id: r.id,
+      deliveryId: r.deliveryId,
+      event: r.event,
+      outcome: r.outcome as Outcome,
+      reason: r.reason,
+      runId: r.runId,
+      receivedAt: r.receivedAt.toISOString(),
+    })),
     ...(last ? { nextCursor: encodeCursor(last.receivedAt, last.id) } : {}),
   };
 }

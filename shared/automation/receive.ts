@@ -10,6 +10,7 @@ import type { AuthContext } from '../auth/context';
 import { rowsOf } from '../db/client';
 import { triggers } from '../db/schema-automation';
 import {
+  BudgetExceeded,
   NotFound,
   ReplayedDelivery,
   StaleDelivery,
@@ -18,7 +19,7 @@ import {
 } from '../errors';
 import type { Platform } from '../platform/platform';
 import { startRun } from '../runs/lifecycle';
-import { claimDelivery, claimHead, REDELIVERY_WINDOW_MS } from './dedup';
+import { claimBody, claimDelivery, claimHead, REDELIVERY_WINDOW_MS } from './dedup';
 import { recordDelivery } from './deliveries';
 import { mapInput } from './input-mapping';
 import { eventName, matchRules, pullRequestHead, type Source } from './rules';
@@ -141,7 +142,16 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
     return { outcome: 'duplicate', deliveryId, reason: 'delivery id already received' };
   }
 
-  const releases = [claim.release];
+  const body = await claimBody(p, req.triggerId, deliveryId, req.raw);
+  if (body.replayOf) {
+    await claim.release();
+    throw await reject(
+      new ReplayedDelivery(
+        `this signed body was already received as delivery ${body.replayOf.slice(0, 200)}`,
+      ),
+    );
+  }
+  const releases = [claim.release, body.release];
   let ack: WebhookAck;
   try {
     ack = await decide(p, req, payload, event!, tenantId, deliveryId, releases);
@@ -208,7 +218,11 @@ async function decide(
   } catch (error) {
     // A workflow that cannot take this input is the trigger's configuration, not the sender's fault:
     // answer 202 with the reason, and leave the head SHA free for a run once the trigger is fixed.
-    if (error instanceof ValidationError || error instanceof NotFound) {
+    if (
+      error instanceof ValidationError ||
+      error instanceof NotFound ||
+      error instanceof BudgetExceeded
+    ) {
       if (head) await releases.pop()!();
       return ignored(`run not started: ${error.message}`);
     }

@@ -67,7 +67,8 @@ export async function deleteTriggerSecrets(
 
 /** What the API may show of credentials: their kind and a hint, never a secret part. */
 export function credentialsHint(c: TriggerCredentials): string {
-  if (c.type === 'token') return `…${c.token.slice(-4)}`;
+  // By code point: slicing UTF-16 units could split a character into an unstorable half.
+  if (c.type === 'token') return `…${[...c.token].slice(-4).join('')}`;
   if (c.type === 'app')
     return `app ${c.appId}${c.installationId ? `, installation ${c.installationId}` : ''}`;
   return c.email;

@@ -2,6 +2,7 @@
  * Triggers: which webhook deliveries start which workflow. The webhook secret is generated here,
  * stored in the secret store and returned once; provider credentials are write-only.
  */
+import { urlProblem } from '../net/outbound';
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type {
@@ -102,17 +103,9 @@ function checkShape(source: string, fields: Partial<TriggerCreateBody>): void {
     throw new ValidationError(`invalid trigger: ${issues[0].path}: ${issues[0].message}`, issues);
 }
 
-/** Tool steps send the trigger's credentials to this URL: no plain http off-box, no internal IP literals. */
+/** Tool steps send the trigger's credentials to this URL (checked again at connect time: ADR 052). */
 function safeBaseUrl(value: string): boolean {
-  const url = new URL(value);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || /^127\./.test(host) || host === '::1';
-  if (url.username || url.password) return false;
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return false;
-  return (
-    loopback ||
-    !/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|fc|fd|fe80)/i.test(host)
-  );
+  return urlProblem(value) === undefined;
 }
 
 async function loadRow(tx: Tx, tenantId: string, id: string): Promise<TriggerRow> {
@@ -227,6 +220,19 @@ export async function updateTrigger(
 ) {
   const current = await p.db.withTenant(auth, (tx) => loadRow(tx, auth.tenantId, id));
   checkShape(current.source, { ...patch, credentials: patch.credentials ?? undefined });
+  // Stored credentials stay bound to the URL they were entered with: a new URL needs them again.
+  if (
+    patch.apiBaseUrl !== undefined &&
+    patch.apiBaseUrl !== current.apiBaseUrl &&
+    current.credentialsKind &&
+    !patch.credentials
+  )
+    throw new ValidationError('changing apiBaseUrl requires entering the credentials again', [
+      {
+        path: 'credentials',
+        message: 'required when apiBaseUrl changes: stored credentials are not sent to a new URL',
+      },
+    ]);
   const workflow = patch.workflowId
     ? await p.db.withTenant(auth, (tx) =>
         workflowStoreInstance.get(tx, auth.tenantId, patch.workflowId!),

@@ -2,6 +2,12 @@ import { AgentSpec, type AgentSpec as AgentSpecT } from '../api/contracts/agents
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import type { Platform } from '../platform/platform';
+import { applyPatch, type PatchOf } from '../api/strict';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client';
+import { workflowVersions, workflows } from '../db/schema';
+import { Conflict } from '../errors';
+import { parseSpec } from './parse-spec';
 import { agentStore, type Stored } from './versioned-store';
 
 const agents = agentStore<AgentSpecT>();
@@ -68,12 +74,12 @@ export async function updateAgent(
   p: Platform,
   auth: AuthContext,
   idOrSlug: string,
-  patch: Partial<AgentSpecT>,
+  patch: PatchOf<AgentSpecT>,
 ): Promise<AgentView> {
   return p.db.withTenant(auth, async (tx) => {
     const current = await agents.get(tx, auth.tenantId, idOrSlug);
-    // The merged spec is parsed again so defaults and cross-field rules hold for every version.
-    const spec = AgentSpec.parse({ ...current.spec, ...patch });
+    // Only the named fields change; the result is parsed again so cross-field rules hold.
+    const spec = parseSpec(AgentSpec, applyPatch(current.spec, patch));
     const updated = await agents.update(tx, auth.tenantId, current.id, spec, auth.userId);
     await recordAudit(tx, {
       tenantId: auth.tenantId,
@@ -88,7 +94,13 @@ export async function updateAgent(
 
 export async function deleteAgent(p: Platform, auth: AuthContext, idOrSlug: string): Promise<void> {
   await p.db.withTenant(auth, async (tx) => {
-    const removed = await agents.remove(tx, auth.tenantId, idOrSlug);
+    const current = await agents.get(tx, auth.tenantId, idOrSlug);
+    const users = await workflowsUsingAgent(tx, auth.tenantId, current.slug);
+    if (users.length)
+      throw new Conflict(
+        `agent "${current.slug}" is used by the current version of workflow${users.length > 1 ? 's' : ''} ${users.map((u) => `"${u}"`).join(', ')}; change ${users.length > 1 ? 'them' : 'it'} first`,
+      );
+    const removed = await agents.remove(tx, auth.tenantId, current.id);
     await recordAudit(tx, {
       tenantId: auth.tenantId,
       actor: actorOf(auth),
@@ -99,8 +111,34 @@ export async function deleteAgent(p: Platform, auth: AuthContext, idOrSlug: stri
   });
 }
 
-export async function agentVersions(p: Platform, auth: AuthContext, idOrSlug: string) {
-  return p.db.withTenant(auth, async (tx) => ({
-    items: await agents.versions(tx, auth.tenantId, idOrSlug),
-  }));
+export async function agentVersions(
+  p: Platform,
+  auth: AuthContext,
+  idOrSlug: string,
+  page: { limit: number; cursor?: string },
+) {
+  return p.db.withTenant(auth, (tx) => agents.versions(tx, auth.tenantId, idOrSlug, page));
+}
+
+/** Slugs of live workflows whose current version has a node running this agent. */
+async function workflowsUsingAgent(tx: Tx, tenantId: string, slug: string): Promise<string[]> {
+  const rows = await tx
+    .select({ slug: workflows.slug })
+    .from(workflows)
+    .innerJoin(
+      workflowVersions,
+      and(
+        eq(workflowVersions.workflowId, workflows.id),
+        eq(workflowVersions.version, workflows.currentVersion),
+      ),
+    )
+    .where(
+      and(
+        eq(workflows.tenantId, tenantId),
+        isNull(workflows.deletedAt),
+        sql`${workflowVersions.spec}->'nodes' @> ${JSON.stringify([{ agent: slug }])}::jsonb`,
+      ),
+    )
+    .orderBy(workflows.slug);
+  return rows.map((r) => r.slug);
 }

@@ -7,6 +7,7 @@ import type { Tx } from '../db/client';
 import { agentVersions, agents, workflowVersions, workflows } from '../db/schema';
 import { Conflict, NotFound } from '../errors';
 import { isUniqueViolation } from '../identity/sessions';
+import { decodeCursor, encodeCursor, invalidCursor } from '../db/cursor';
 
 type Head = typeof agents;
 type Versions = typeof agentVersions;
@@ -46,7 +47,11 @@ export interface VersionedStore<S> {
     tx: Tx,
     tenantId: string,
     idOrSlug: string,
-  ): Promise<{ version: number; spec: S; createdAt: string; createdBy: string | null }[]>;
+    page?: { limit: number; cursor?: string },
+  ): Promise<{
+    items: { version: number; spec: S; createdAt: string; createdBy: string | null }[];
+    nextCursor?: string;
+  }>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -92,7 +97,7 @@ function store<S>(
 
   return {
     async list(tx, tenantId, page) {
-      const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
       const rows = await tx
         .select({ h: head, v: versions })
         .from(head)
@@ -148,30 +153,28 @@ function store<S>(
       await tx.update(head).set({ deletedAt: sql`now()` }).where(eq(head.id, current.id));
       return current;
     },
-    async versions(tx, tenantId, idOrSlug) {
+    async versions(tx, tenantId, idOrSlug, page = { limit: 50 }) {
       const current = await load(tx, byIdOrSlug(tenantId, idOrSlug));
+      // The cursor is the last version number seen; newest first.
+      const before = page.cursor === undefined ? undefined : Number(page.cursor);
+      if (before !== undefined && !(Number.isSafeInteger(before) && before > 0))
+        throw invalidCursor();
       const rows = await tx
         .select()
         .from(versions)
-        .where(eq(fkCol, current.id))
-        .orderBy(desc(versions.version));
-      return rows.map((v) => ({
+        .where(and(eq(fkCol, current.id), before ? lt(versions.version, before) : undefined))
+        .orderBy(desc(versions.version))
+        .limit(page.limit + 1);
+      const items = rows.slice(0, page.limit).map((v) => ({
         version: v.version,
         spec: v.spec as S,
         createdAt: v.createdAt.toISOString(),
         createdBy: v.createdBy,
       }));
+      const last = rows.length > page.limit ? items[items.length - 1] : undefined;
+      return { items, ...(last ? { nextCursor: String(last.version) } : {}) };
     },
   };
-}
-
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
-}
-function decodeCursor(cursor: string): { at: Date; id: string } | undefined {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) || !UUID.test(id ?? '') ? undefined : { at: d, id };
 }
 
 export const agentStore = <S>() =>

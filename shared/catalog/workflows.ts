@@ -7,6 +7,8 @@ import { agents } from '../db/schema';
 import type { Platform } from '../platform/platform';
 import { assertValidWorkflow } from '../workflow/validate';
 import { knownTool } from '../tools';
+import { applyPatch, type PatchOf } from '../api/strict';
+import { parseSpec } from './parse-spec';
 import { workflowStore, type Stored } from './versioned-store';
 
 const workflows = workflowStore<WorkflowSpecT>();
@@ -89,11 +91,11 @@ export async function updateWorkflow(
   p: Platform,
   auth: AuthContext,
   idOrSlug: string,
-  patch: Partial<WorkflowSpecT>,
+  patch: PatchOf<WorkflowSpecT>,
 ): Promise<WorkflowView> {
   return p.db.withTenant(auth, async (tx) => {
     const current = await workflows.get(tx, auth.tenantId, idOrSlug);
-    const spec = WorkflowSpec.parse({ ...current.spec, ...patch });
+    const spec = parseSpec(WorkflowSpec, applyPatch(current.spec, patch));
     await validate(tx, auth.tenantId, spec);
     const updated = await workflows.update(tx, auth.tenantId, current.id, spec, auth.userId);
     await recordAudit(tx, {
@@ -124,8 +126,11 @@ export async function deleteWorkflow(
   });
 }
 
-export async function workflowVersions(p: Platform, auth: AuthContext, idOrSlug: string) {
-  return p.db.withTenant(auth, async (tx) => ({
-    items: await workflows.versions(tx, auth.tenantId, idOrSlug),
-  }));
+export async function workflowVersions(
+  p: Platform,
+  auth: AuthContext,
+  idOrSlug: string,
+  page: { limit: number; cursor?: string },
+) {
+  return p.db.withTenant(auth, (tx) => workflows.versions(tx, auth.tenantId, idOrSlug, page));
 }

@@ -18,6 +18,10 @@ export const ConfigSchema = z.object({
   TABLE_NAME: z.string().default('hishamos'),
   DOCUMENTS_BUCKET: z.string().default('hishamos-documents'),
   ARTIFACTS_BUCKET: z.string().default('hishamos-artifacts'),
+  /** S3 bucket (Object Lock, compliance mode) for signed audit chain heads. */
+  AUDIT_ANCHOR_BUCKET: z.string().default('hishamos-audit-anchors'),
+  /** Secret store id of the HMAC key that signs audit anchors. */
+  AUDIT_ANCHOR_KEY_ID: z.string().default('hishamos/audit-anchor-key'),
   /** Secrets Manager id of the JWT signing key. */
   JWT_SECRET_ID: z.string().default('hishamos/jwt-signing-key'),
   /** Prefix of per-tenant secrets (provider keys, GitHub/Jira credentials, webhook secrets). */
@@ -53,6 +57,18 @@ export const ConfigSchema = z.object({
   GEMINI_BASE_URL: z.string().url().optional(),
   COMPATIBLE_BASE_URL: z.string().url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
+  /** Outbound calls to user-supplied URLs may reach loopback (the local runtime's models and fakes). */
+  OUTBOUND_ALLOW_LOOPBACK: Bool.default(false),
+  /** Comma-separated host names, addresses or CIDR networks outbound calls may reach (self-hosted models). */
+  OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -62,6 +62,10 @@ export class RateLimited extends AppError {
 export class UnsupportedMediaType extends AppError {
   readonly name = 'UnsupportedMediaType';
 }
+/** An `Idempotency-Key` sent again with a different request: the first one's result is not this one's. */
+export class IdempotencyKeyReused extends AppError {
+  readonly name = 'IdempotencyKeyReused';
+}
 
 // --- workflow / gateway errors (also ASL error names) ---------------------
 export class BudgetExceeded extends AppError {

@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { routeKey, type RouteKey, type RouteSpec } from '../api/route';
+import { deepStrict } from '../api/strict';
 import type { AuthContext } from '../auth/context';
 import { authenticate } from '../auth/authenticate';
 import { roleAllows } from '../auth/roles';
@@ -14,6 +15,7 @@ import { Forbidden, NotFound } from '../errors';
 import { platform, type Platform } from '../platform/platform';
 import { fromZod } from './error-mapping';
 import { consume, type Limit } from '../ratelimit/fixed-window';
+import { assertStorable, storableJson } from './input-guard';
 import { bodyOf, errorResponder, jsonBody, jsonResponse } from './middleware';
 
 type Parsed<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
@@ -66,6 +68,10 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
   for (const key of Object.keys(impls))
     if (!routes.has(key)) throw new Error(`${key} is not a route of this handler`);
   const rawBodyRoutes = [...routes.values()].some((r) => r.rawBody);
+  // Every body is strict, nested objects included: an unknown field is a 400 naming it.
+  const bodies = new Map(
+    [...routes].flatMap(([key, r]) => (r.body ? [[key, deepStrict(r.body)] as const] : [])),
+  );
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(errorResponder(async () => (await platform()).log))
@@ -87,10 +93,17 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
           `${route.method} ${route.path} needs role ${route.access}; you are ${auth.role}`,
         );
       const body = bodyOf(event);
+      const pathParameters = event.pathParameters ?? {};
+      const queryParameters = event.queryStringParameters ?? {};
+      // Text that cannot be stored is refused by name; a signed webhook is taken as sent, cleaned.
+      assertStorable(pathParameters, 'path');
+      assertStorable(queryParameters, 'query');
+      if (route.rawBody) body.json = storableJson(body.json);
+      else assertStorable(body.json, 'body');
       const result = await impls[event.routeKey]({
-        params: parse(route.params, event.pathParameters ?? {}, 'path'),
-        query: parse(route.query, event.queryStringParameters ?? {}, 'query'),
-        body: route.body ? parse(route.body, body.json ?? {}, 'body') : body.json,
+        params: parse(route.params, pathParameters, 'path'),
+        query: parse(route.query, queryParameters, 'query'),
+        body: route.body ? parse(bodies.get(event.routeKey), body.json ?? {}, 'body') : body.json,
         rawBody: body.raw,
         headers,
         auth,

@@ -16,6 +16,7 @@ const STATUS: Record<string, number> = {
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   ExtractionFailed: 422,
+  IdempotencyKeyReused: 422,
   RateLimited: 429,
   ProviderThrottled: 503,
   ProviderUnavailable: 502,
@@ -67,10 +68,16 @@ export function formatPath(path: PropertyKey[], where?: 'query' | 'path'): strin
 }
 
 export function fromZod(error: z.ZodError, where: 'body' | 'query' | 'path'): ValidationError {
-  const details = error.issues.map((issue) => ({
-    path: formatPath(issue.path, where === 'body' ? undefined : where),
-    message: issue.message,
-  }));
+  const prefix = where === 'body' ? undefined : where;
+  // An unknown field is named by its own path, one detail per field.
+  const details = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: formatPath([...issue.path, key], prefix),
+          message: 'unknown field',
+        }))
+      : [{ path: formatPath(issue.path, prefix), message: issue.message }],
+  );
   const first = details[0];
   const label = where === 'body' ? 'request body' : where === 'query' ? 'query string' : 'path';
   return new ValidationError(

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { MalformedJson, PayloadTooLarge, UnsupportedMediaType } from '../errors';
+import { MalformedJson, PayloadTooLarge, UnsupportedMediaType, ValidationError } from '../errors';
+import { MAX_JSON_DEPTH, depthOf } from './input-guard';
 import type { Logger } from '../observability/logger';
 import { toErrorResponse } from './error-mapping';
 
@@ -28,10 +29,12 @@ export function errorResponder(log: () => Promise<Logger>): Mw {
     onError: async (request) => {
       const mapped = toErrorResponse(request.error);
       if (mapped.status >= 500) {
+        // Class, message and request id only: never the bound SQL parameters or a request body.
         (await log()).error('request failed', {
           routeKey: request.event.routeKey,
-          error: request.error,
-          cause: (request.error as Error)?.cause,
+          requestId: request.event.requestContext?.requestId,
+          error: errorSummary(request.error),
+          cause: errorSummary((request.error as Error)?.cause),
         });
       }
       request.response = {
@@ -41,6 +44,18 @@ export function errorResponder(log: () => Promise<Logger>): Mw {
       };
     },
   };
+}
+
+/**
+ * What a log may say about an error. Drizzle's query errors append `params: …` (password hashes,
+ * document text) to their message, and driver errors carry `detail`/`parameters` fields: only the
+ * class and the message up to the parameters are kept.
+ */
+export function errorSummary(error: unknown): { class: string; message: string } | undefined {
+  if (error === undefined || error === null) return undefined;
+  if (!(error instanceof Error)) return { class: typeof error, message: '(not an Error)' };
+  const message = error.message.split(/\n\s*params:/)[0] ?? '';
+  return { class: error.name, message: message.slice(0, 2000) };
 }
 
 /** Size limit, base64 decoding and JSON parsing; malformed JSON is a 400, never a 500. */
@@ -68,6 +83,10 @@ export function jsonBody(options: { rawBody?: boolean } = {}): Mw {
           });
         }
       }
+      if (depthOf(json) > MAX_JSON_DEPTH)
+        throw new ValidationError(`request body nested deeper than ${MAX_JSON_DEPTH} levels`, [
+          { path: 'body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+        ]);
       (e as unknown as Record<symbol, ParsedBody>)[BODY] = { raw, json };
     },
   };

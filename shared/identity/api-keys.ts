@@ -1,17 +1,23 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Role } from '../api/contracts/common';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
+import { accessChanged } from '../auth/membership-cache';
 import { canGrant } from '../auth/roles';
+import type { Tx } from '../db/client';
 import { newApiKey } from '../auth/tokens';
-import { apiKeys } from '../db/schema';
+import { decodeCursor, encodeCursor } from '../db/cursor';
+import { apiKeys, users } from '../db/schema';
 import { Forbidden, NotFound } from '../errors';
 import type { Platform } from '../platform/platform';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 type Row = typeof apiKeys.$inferSelect;
-const view = (k: Row) => ({
+/** The member a key belongs to (who created it), shown beside it. */
+type Owner = { id: string; email: string | null } | null;
+const view = (k: Row, owner: Owner) => ({
   id: k.id,
+  createdBy: owner,
   name: k.name,
   prefix: `hos_${k.prefix}`,
   role: k.role as Role,
@@ -21,16 +27,39 @@ const view = (k: Row) => ({
   revokedAt: iso(k.revokedAt),
 });
 
-export async function listApiKeys(p: Platform, auth: AuthContext) {
-  return p.db.withTenant(auth, async (tx) =>
-    (
-      await tx
-        .select()
-        .from(apiKeys)
-        .where(eq(apiKeys.tenantId, auth.tenantId))
-        .orderBy(desc(apiKeys.createdAt))
-    ).map(view),
-  );
+export async function listApiKeys(
+  p: Platform,
+  auth: AuthContext,
+  page: { limit: number; cursor?: string } = { limit: 200 },
+) {
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  return p.db.withTenant(auth, async (tx) => {
+    const rows = await tx
+      .select({ key: apiKeys, ownerEmail: users.email })
+      .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.createdBy))
+      .where(
+        and(
+          eq(apiKeys.tenantId, auth.tenantId),
+          after
+            ? or(
+                lt(apiKeys.createdAt, after.at),
+                and(eq(apiKeys.createdAt, after.at), lt(apiKeys.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+      .limit(page.limit + 1);
+    const items = rows.slice(0, page.limit);
+    const last = rows.length > page.limit ? items[items.length - 1]?.key : undefined;
+    return {
+      items: items.map((r) =>
+        view(r.key, r.key.createdBy ? { id: r.key.createdBy, email: r.ownerEmail ?? null } : null),
+      ),
+      ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}),
+    };
+  });
 }
 
 /** The secret exists only in this response; the database keeps its hash. */
@@ -51,7 +80,8 @@ export async function createApiKey(
         prefix,
         secretHash,
         role: input.role,
-        createdBy: auth.userId,
+        // The key belongs to a member: the caller, or the owner of the key that calls.
+        createdBy: auth.userId ?? auth.ownerId ?? null,
         expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
       })
       .returning();
@@ -62,7 +92,13 @@ export async function createApiKey(
       target: `apikey:${row.id}`,
       data: { name: input.name, role: input.role },
     });
-    return { ...view(row), secret: key };
+    const [owner] = row.createdBy
+      ? await tx
+          .select({ id: users.id, email: users.email })
+          .from(users)
+          .where(eq(users.id, row.createdBy))
+      : [];
+    return { ...view(row, owner ?? null), secret: key };
   });
 }
 
@@ -83,4 +119,15 @@ export async function revokeApiKey(p: Platform, auth: AuthContext, id: string): 
       target: `apikey:${id}`,
     });
   });
+  await accessChanged(p, auth.tenantId);
+}
+
+/** A member's keys die with their membership (revoked, so the list shows why they stopped). */
+export async function revokeKeysOf(tx: Tx, tenantId: string, userId: string, at: Date) {
+  await tx
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(
+      and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt)),
+    );
 }

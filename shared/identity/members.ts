@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Role } from '../api/contracts/common';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import { hashPassword } from '../auth/passwords';
+import { accessChanged } from '../auth/membership-cache';
 import { canGrant } from '../auth/roles';
+import { revokeKeysOf } from './api-keys';
 import { rowsOf, type Tx } from '../db/client';
+import { decodeCursor, encodeCursor } from '../db/cursor';
 import { memberships, users } from '../db/schema';
 import { Conflict, Forbidden, NotFound, ValidationError } from '../errors';
 import type { Platform } from '../platform/platform';
@@ -33,15 +36,36 @@ const view = (r: {
   createdAt: Date;
 }): MemberView => ({ ...r, role: r.role as Role, createdAt: r.createdAt.toISOString() });
 
-export async function listMembers(p: Platform, auth: AuthContext): Promise<MemberView[]> {
+export async function listMembers(
+  p: Platform,
+  auth: AuthContext,
+  page: { limit: number; cursor?: string } = { limit: 200 },
+): Promise<{ items: MemberView[]; nextCursor?: string }> {
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   return p.db.withTenant(auth, async (tx) => {
     const rows = await tx
       .select(memberColumns)
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.tenantId, auth.tenantId))
-      .orderBy(memberships.createdAt);
-    return rows.map(view);
+      .where(
+        and(
+          eq(memberships.tenantId, auth.tenantId),
+          after
+            ? or(
+                gt(memberships.createdAt, after.at),
+                and(eq(memberships.createdAt, after.at), gt(users.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(asc(memberships.createdAt), asc(users.id))
+      .limit(page.limit + 1);
+    const items = rows.slice(0, page.limit);
+    const last = rows.length > page.limit ? items[items.length - 1] : undefined;
+    return {
+      items: items.map(view),
+      ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}),
+    };
   });
 }
 
@@ -92,7 +116,7 @@ export async function changeRole(
   userId: string,
   role: Role,
 ): Promise<MemberView> {
-  return p.db.withTenant(auth, async (tx) => {
+  const changed = await p.db.withTenant(auth, async (tx) => {
     const current = await getMember(tx, auth.tenantId, userId);
     if (!canGrant(auth.role, role) || !canGrant(auth.role, current.role))
       throw new Forbidden(`a ${auth.role} cannot change a ${current.role} to ${role}`);
@@ -111,6 +135,8 @@ export async function changeRole(
     });
     return { ...current, role };
   });
+  await accessChanged(p, auth.tenantId);
+  return changed;
 }
 
 export async function removeMember(p: Platform, auth: AuthContext, userId: string): Promise<void> {
@@ -128,7 +154,9 @@ export async function removeMember(p: Platform, auth: AuthContext, userId: strin
       action: 'member.remove',
       target: `user:${userId}`,
     });
+    await revokeKeysOf(tx, auth.tenantId, userId, new Date(p.now()));
   });
+  await accessChanged(p, auth.tenantId);
 }
 
 async function getMember(tx: Tx, tenantId: string, userId: string): Promise<MemberView> {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Role } from '../api/contracts/common';
+import { accessChanged } from '../auth/membership-cache';
 import { recordAudit } from '../audit/audit-log';
 import { rowsOf, type Tx } from '../db/client';
 import { memberships, refreshTokens, users } from '../db/schema';
@@ -159,6 +160,10 @@ export async function refresh(p: Platform, token: string): Promise<TokenPair> {
     })
     .then((pair) => {
       // Outside the transaction, so the family revocation above is committed before we answer.
+      if (!pair) return accessChanged(p, row.tenant_id).then(() => null);
+      return pair;
+    })
+    .then((pair) => {
       if (!pair)
         throw new Unauthorized(
           'refresh token was already used: every session of this login has been revoked',
@@ -182,6 +187,7 @@ export async function logout(p: Platform, token: string): Promise<void> {
       target: `token-family:${row.family_id}`,
     });
   });
+  await accessChanged(p, row.tenant_id);
 }
 
 export async function userMemberships(p: Platform, userId: string): Promise<Membership[]> {
@@ -221,7 +227,11 @@ async function issueTokens(
     tokenHash: sha256(refreshToken),
     expiresAt: new Date(p.now() + REFRESH_TOKEN_TTL_SECONDS * 1000),
   });
-  const accessToken = await signAccessToken(who, await signingKey(p), p.now());
+  const accessToken = await signAccessToken(
+    { ...who, sessionId: familyId },
+    await signingKey(p),
+    p.now(),
+  );
   return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, tokenType: 'Bearer' };
 }
 

@@ -132,20 +132,41 @@ export async function reserveBudget(tx: Tx, input: ReserveInput): Promise<boolea
  * cent, and its usage record (with the actual cost) counts against the budget right after.
  */
 export async function assertTenantBudgetLeft(tx: Tx, tenantId: string, at: Date): Promise<void> {
-  const [tenantBudget] = await tx
+  await assertBudgetLeft(tx, tenantId, null, at);
+}
+
+/**
+ * Refuses when the tenant's budget, or the workflow's when one is given, is already used up: a
+ * run that could only fail step by step is refused before it is created.
+ */
+export async function assertBudgetLeft(
+  tx: Tx,
+  tenantId: string,
+  workflowId: string | null,
+  at: Date,
+): Promise<void> {
+  const applicable = await tx
     .select()
     .from(budgets)
-    .where(and(eq(budgets.tenantId, tenantId), isNull(budgets.workflowId)));
-  if (!tenantBudget) return;
-  const { spentUsd, reservedUsd } = await spentAndReserved(tx, tenantId, null, at);
-  const limit = Number(tenantBudget.monthlyLimitUsd);
-  if (spentUsd + reservedUsd >= limit) {
+    .where(
+      and(
+        eq(budgets.tenantId, tenantId),
+        workflowId
+          ? or(isNull(budgets.workflowId), eq(budgets.workflowId, workflowId))
+          : isNull(budgets.workflowId),
+      ),
+    );
+  for (const b of applicable) {
+    const { spentUsd, reservedUsd } = await spentAndReserved(tx, tenantId, b.workflowId, at);
+    const limit = Number(b.monthlyLimitUsd);
+    if (spentUsd + reservedUsd < limit) continue;
+    const scope = b.workflowId ? `workflow ${b.workflowId}` : 'tenant';
     throw new BudgetExceeded(
-      `monthly tenant budget of $${limit.toFixed(2)} is used up: spent $${spentUsd.toFixed(6)}, in flight $${reservedUsd.toFixed(6)}`,
+      `monthly ${scope} budget of $${limit.toFixed(2)} is used up: spent $${spentUsd.toFixed(6)}, in flight $${reservedUsd.toFixed(6)}`,
       {
         details: [
           {
-            path: 'budgets.tenant',
+            path: b.workflowId ? `budgets.workflows.${b.workflowId}` : 'budgets.tenant',
             message: `limit ${limit}, spent ${spentUsd}, reserved ${reservedUsd}`,
           },
         ],

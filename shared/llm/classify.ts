@@ -380,6 +380,13 @@ export function classifyProviderError(err: unknown, ctx: ClassifyContext): AppEr
   const rawMessage = err instanceof Error ? err.message : String(err);
   const text = truncate(scrubSecrets(rawMessage, secrets));
 
+  // The guarded client refused the destination (shared/net/outbound.ts): permanent, not retried.
+  const refused = links[names.indexOf('ForbiddenDestination')];
+  if (refused)
+    return new InvalidRequest(
+      `${ctx.provider}: destination refused: ${truncate((refused as Error).message)}`,
+      options,
+    );
   if (
     names.some((n) => n === 'APIConnectionTimeoutError' || n === 'TimeoutError') ||
     codes.some((c) => /TIMEOUT|ETIMEDOUT/.test(c))

@@ -75,40 +75,59 @@ export async function putProviderKey(
   input: { apiKey: string; baseUrl?: string },
 ): Promise<Status> {
   registerSecret(input.apiKey);
-  // Secret first: if the metadata write fails, the key is stored but unlisted, never listed but missing.
-  await p.secrets.put(
-    providerSecretId(p, auth.tenantId, provider),
-    JSON.stringify({ apiKey: input.apiKey, ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}) }),
-  );
-  const last4 = input.apiKey.slice(-4);
-  await p.db.withTenant(auth, async (tx) => {
-    const values = {
-      tenantId: auth.tenantId,
-      provider,
-      last4,
-      baseUrl: input.baseUrl ?? null,
-      setBy: actorOf(auth),
-      setAt: new Date(p.now()),
-    };
-    await tx
-      .insert(providerKeys)
-      .values(values)
-      .onConflictDoUpdate({
-        target: [providerKeys.tenantId, providerKeys.provider],
-        set: { last4, baseUrl: values.baseUrl, setBy: values.setBy, setAt: values.setAt },
-      });
-    await recordAudit(tx, {
-      tenantId: auth.tenantId,
-      actor: actorOf(auth),
-      action: 'provider.key.set',
-      target: `provider:${provider}`,
-      data: {
+  const secretId = providerSecretId(p, auth.tenantId, provider);
+  const previous = await p.secrets.get(secretId);
+  let secretWritten = false;
+  try {
+    await p.db.withTenant(auth, async (tx) => {
+      const last4 = input.apiKey.slice(-4);
+      const values = {
+        tenantId: auth.tenantId,
         provider,
-        last4: lastFour(input.apiKey),
-        ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
-      },
+        last4,
+        baseUrl: input.baseUrl ?? null,
+        setBy: actorOf(auth),
+        setAt: new Date(p.now()),
+      };
+      await tx
+        .insert(providerKeys)
+        .values(values)
+        .onConflictDoUpdate({
+          target: [providerKeys.tenantId, providerKeys.provider],
+          set: { last4, baseUrl: values.baseUrl, setBy: values.setBy, setAt: values.setAt },
+        });
+      await recordAudit(tx, {
+        tenantId: auth.tenantId,
+        actor: actorOf(auth),
+        action: 'provider.key.set',
+        target: `provider:${provider}`,
+        data: {
+          provider,
+          last4: lastFour(input.apiKey),
+          ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
+        },
+      });
+      // The secret is written last, inside the transaction: a failed secret write rolls the rows
+      // back, and a failed commit is compensated below, so a failure leaves the old key in use.
+      secretWritten = true;
+      await p.secrets.put(
+        secretId,
+        JSON.stringify({
+          apiKey: input.apiKey,
+          ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
+        }),
+      );
     });
-  });
+  } catch (error) {
+    if (secretWritten)
+      await (previous === undefined
+        ? p.secrets.delete(secretId)
+        : p.secrets.put(secretId, previous)
+      ).catch((e) =>
+        p.log.error('could not restore the previous provider key', { provider, error: e }),
+      );
+    throw error;
+  }
   return (await listProviders(p, auth)).find((s) => s.provider === provider)!;
 }
 

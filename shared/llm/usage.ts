@@ -4,14 +4,15 @@
  * made them: they are rows of that step like any other. Skipped (open breaker) and blocked (budget)
  * attempts are counted apart and cost nothing.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { workflows } from '../db/schema';
 import type { Tx } from '../db/client';
 import { rowsOf } from '../db/client';
 import type { USAGE_GROUPS } from '../api/contracts/usage';
 import { UsageRow } from '../api/contracts/usage';
 import { monthStart } from './budgets';
 import type { Platform } from '../platform/platform';
-import { ValidationError } from '../errors';
+import { NotFound, ValidationError } from '../errors';
 import type { AuthContext } from '../auth/context';
 
 type Group = (typeof USAGE_GROUPS)[number];
@@ -122,13 +123,31 @@ export async function usageForPeriod(
     throw new ValidationError('from must be before to', [
       { path: 'query.from', message: 'must be before to' },
     ]);
-  return platform.db.withTenant(auth, (tx) =>
+  return platform.db.withTenant(auth, async (tx) =>
     usageReport(tx, {
       tenantId: auth.tenantId,
       from,
       to,
       groupBy: query.groupBy,
-      workflowId: query.workflowId,
+      workflowId: query.workflowId && (await workflowIdOf(tx, auth.tenantId, query.workflowId)),
     }),
   );
+}
+
+/** `?workflowId=` takes an id or a slug; an unknown slug is a 404, not an empty report. */
+async function workflowIdOf(tx: Tx, tenantId: string, idOrSlug: string): Promise<string> {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug))
+    return idOrSlug;
+  const [row] = await tx
+    .select({ id: workflows.id })
+    .from(workflows)
+    .where(
+      and(
+        eq(workflows.tenantId, tenantId),
+        eq(workflows.slug, idOrSlug),
+        isNull(workflows.deletedAt),
+      ),
+    );
+  if (!row) throw new NotFound(`workflow ${idOrSlug} not found`);
+  return row.id;
 }

@@ -4,6 +4,7 @@ import { config } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../observability/logger';
 import type { Platform } from './platform';
+import { S3AnchorStore } from './s3-anchor-store';
 import { SecretsManagerStore } from './secrets-manager-store';
 import { StepFunctionsStarter } from './step-functions-starter';
 
@@ -19,13 +20,15 @@ export async function createAwsPlatform(): Promise<Platform> {
           database: cfg.DB_NAME,
           region: cfg.AWS_REGION,
         });
+  const s3 = new S3Client({ region: cfg.AWS_REGION });
   return {
     config: cfg,
     db,
+    anchors: new S3AnchorStore(s3, cfg.AUDIT_ANCHOR_BUCKET),
     secrets: new SecretsManagerStore(cfg.AWS_REGION),
     executions: new StepFunctionsStarter(cfg),
     dynamo: new DynamoDBClient({ region: cfg.AWS_REGION }),
-    s3: new S3Client({ region: cfg.AWS_REGION }),
+    s3,
     log: createLogger(cfg.LOG_LEVEL),
     now: Date.now,
   };

@@ -1,6 +1,7 @@
 /**
- * Ports exist only where no faithful local engine exists (ADR 001): secrets and starting
- * executions. Everything else (Postgres, DynamoDB, S3) is the same client locally and in AWS.
+ * Ports exist only where no faithful local engine exists (ADR 001): secrets, starting executions
+ * and the audit anchors (S3 Object Lock has no local engine). Everything else (Postgres,
+ * DynamoDB, S3) is the same client locally and in AWS.
  */
 export interface SecretStore {
   get(id: string): Promise<string | undefined>;
@@ -16,4 +17,21 @@ export interface ExecutionStarter {
     input: Record<string, unknown>,
   ): Promise<{ executionId: string }>;
   stop(executionId: string, cause: string): Promise<void>;
+}
+
+/** A signed audit chain head: where the application's database role cannot rewrite it (ADR 053). */
+export interface AuditAnchor {
+  tenantId: string;
+  seq: number;
+  hash: string;
+  at: string;
+  /** HMAC-SHA256 over `tenantId|seq|hash|at` with the anchor key from the secret store. */
+  mac: string;
+}
+
+export interface AuditAnchorStore {
+  /** Writes an anchor that cannot be changed afterwards (Object Lock in AWS). */
+  append(anchor: AuditAnchor): Promise<void>;
+  /** The tenant's anchors, oldest first. */
+  list(tenantId: string): Promise<AuditAnchor[]>;
 }

@@ -4,6 +4,7 @@
  * ingestion is a new generation and its own `ingestDocument` execution.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { decodeTimeCursor } from '../db/cursor';
 import {
   DeleteObjectCommand,
   HeadObjectCommand,
@@ -260,7 +261,7 @@ export async function listDocuments(
       .where(
         and(
           eq(documents.knowledgeBaseId, kbId),
-          page.cursor ? lt(documents.createdAt, new Date(page.cursor)) : undefined,
+          page.cursor ? lt(documents.createdAt, decodeTimeCursor(page.cursor)) : undefined,
         ),
       )
       .orderBy(desc(documents.createdAt))

@@ -3,6 +3,7 @@
  * fixed at creation (a new model means a new base: vectors of two models are not comparable).
  */
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm';
+import { decodeTimeCursor } from '../db/cursor';
 import type { KnowledgeBaseCreate, SearchRequest } from '../api/contracts/knowledge';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
@@ -78,7 +79,7 @@ export async function listKnowledgeBases(
     const rows = await tx
       .select()
       .from(knowledgeBases)
-      .where(page.cursor ? lt(knowledgeBases.createdAt, new Date(page.cursor)) : undefined)
+      .where(page.cursor ? lt(knowledgeBases.createdAt, decodeTimeCursor(page.cursor)) : undefined)
       .orderBy(desc(knowledgeBases.createdAt))
       .limit(page.limit + 1);
     const items = rows.slice(0, page.limit);

@@ -2,7 +2,7 @@
  * Starting, cancelling, re-running and approving runs. A run is the user's unit; it may span several
  * Step Functions executions (a re-run or an approval continues from the persisted state).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { WorkflowSpec } from '../api/contracts/workflows';
 import { recordAudit } from '../audit/audit-log';
@@ -11,7 +11,8 @@ import { agentStoreInstance } from '../catalog/agents';
 import { workflowStoreInstance } from '../catalog/workflows';
 import type { Tx } from '../db/client';
 import { runSteps, runs } from '../db/schema';
-import { Conflict, NotFound, ValidationError } from '../errors';
+import { Conflict, IdempotencyKeyReused, NotFound, ValidationError } from '../errors';
+import { assertBudgetLeft } from '../llm/budgets';
 import { claimKey, releaseKey } from '../idempotency/claims';
 import type { Platform } from '../platform/platform';
 import { validateRunInput } from '../workflow/validate';
@@ -32,23 +33,45 @@ export async function startRun(
   auth: AuthContext,
   workflowIdOrSlug: string,
   input: Record<string, unknown>,
-  idempotencyKey?: string,
+  options: { idempotencyKey?: string; version?: number } = {},
 ) {
+  const { idempotencyKey, version } = options;
   const runId = randomUUID();
+  // The key remembers which request claimed it: the same key with another request is refused.
+  const fingerprint = fingerprintOf({
+    workflow: workflowIdOrSlug,
+    version: version ?? null,
+    input,
+  });
   if (idempotencyKey) {
     const claim = await claimKey(
       p.dynamo,
       p.config.TABLE_NAME,
       `idem#${auth.tenantId}#run#${idempotencyKey}`,
-      runId,
+      `${runId}#${fingerprint}`,
       24 * 3600,
       p.now(),
     );
-    if (!claim.claimed) return { runId: claim.value, status: 'QUEUED', replayed: true };
+    if (!claim.claimed) {
+      const [earlierRun, earlierPrint] = claim.value.split('#');
+      if (earlierPrint && earlierPrint !== fingerprint)
+        throw new IdempotencyKeyReused(
+          `Idempotency-Key was already used for a different request (run ${earlierRun}); use a new key`,
+        );
+      return { runId: earlierRun, status: 'QUEUED', replayed: true };
+    }
   }
   try {
     await p.db.withTenant(auth, async (tx) => {
-      const wf = await workflowStoreInstance.get(tx, auth.tenantId, workflowIdOrSlug);
+      const wf = await workflowStoreInstance
+        .get(tx, auth.tenantId, workflowIdOrSlug, version)
+        .catch(async (e) => {
+          if (!(e instanceof NotFound) || version === undefined) throw e;
+          await workflowStoreInstance.get(tx, auth.tenantId, workflowIdOrSlug);
+          throw new ValidationError(`the workflow has no version ${version}`, [
+            { path: 'version', message: `no version ${version}` },
+          ]);
+        });
       const issues = validateRunInput(wf.spec, input);
       if (issues.length)
         throw new ValidationError(
@@ -56,29 +79,27 @@ export async function startRun(
           issues,
         );
       const pinned = await pinAgents(tx, auth.tenantId, wf.spec);
-      await tx
-        .insert(runs)
-        .values({
-          id: runId,
+      if (wf.spec.nodes.some((n) => n.type === 'agent'))
+        await assertBudgetLeft(tx, auth.tenantId, wf.id, new Date(p.now()));
+      await tx.insert(runs).values({
+        id: runId,
+        tenantId: auth.tenantId,
+        workflowId: wf.id,
+        workflowVersion: wf.version,
+        agentVersions: pinned,
+        status: 'QUEUED',
+        input,
+        createdBy: actorOf(auth),
+      });
+      await tx.insert(runSteps).values(
+        wf.spec.nodes.map((n) => ({
           tenantId: auth.tenantId,
-          workflowId: wf.id,
-          workflowVersion: wf.version,
-          agentVersions: pinned,
-          status: 'QUEUED',
-          input,
-          createdBy: actorOf(auth),
-        });
-      await tx
-        .insert(runSteps)
-        .values(
-          wf.spec.nodes.map((n) => ({
-            tenantId: auth.tenantId,
-            runId,
-            nodeId: n.id,
-            type: n.type,
-            status: 'PENDING',
-          })),
-        );
+          runId,
+          nodeId: n.id,
+          type: n.type,
+          status: 'PENDING',
+        })),
+      );
       await appendEvent(tx, {
         tenantId: auth.tenantId,
         runId,
@@ -186,6 +207,11 @@ export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
       .update(runSteps)
       .set({ status: 'SKIPPED', finishedAt: new Date(p.now()) })
       .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['PENDING', 'WAITING'])));
+    // In-flight steps settle now; a call that still returns adds its cost but not its success.
+    await tx
+      .update(runSteps)
+      .set({ status: 'CANCELLED', finishedAt: new Date(p.now()) })
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.status, 'RUNNING')));
     await appendEvent(tx, {
       tenantId: auth.tenantId,
       runId,
@@ -208,8 +234,18 @@ export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
   return runSummary(run, '');
 }
 
-/** A new run of the same pinned versions that reuses the finished outputs before `fromStep`. */
-export async function rerun(p: Platform, auth: AuthContext, runId: string, fromStep?: string) {
+/**
+ * A new run of the same pinned versions that reuses the finished outputs before `fromStep`. With a
+ * new `input` it is a fork: outputs computed from the old input are reused only before an explicit
+ * `fromStep`, and the new run's timeline records the fork.
+ */
+export async function rerun(
+  p: Platform,
+  auth: AuthContext,
+  runId: string,
+  options: { fromStep?: string; input?: Record<string, unknown> } = {},
+) {
+  const { fromStep, input } = options;
   const newRunId = randomUUID();
   await p.db.withTenant(auth, async (tx) => {
     const old = await loadRunRow(tx, auth.tenantId, runId);
@@ -222,26 +258,33 @@ export async function rerun(p: Platform, auth: AuthContext, runId: string, fromS
       old.workflowVersion,
     );
     const steps = await loadSteps(tx, runId);
-    const start = fromStep ?? steps.find((s) => s.status === 'FAILED')?.nodeId;
+    const fork = input !== undefined;
+    if (fork) {
+      const issues = validateRunInput(wf.spec, input);
+      if (issues.length)
+        throw new ValidationError(
+          `invalid run input: ${issues[0].path}: ${issues[0].message}`,
+          issues,
+        );
+    }
+    const start = fromStep ?? (fork ? undefined : steps.find((s) => s.status === 'FAILED')?.nodeId);
     if (fromStep && !wf.spec.nodes.some((n) => n.id === fromStep))
       throw new ValidationError(`no step "${fromStep}" in this workflow`, [
         { path: 'fromStep', message: 'not a node of the workflow version of this run' },
       ]);
     const redo = start ? descendantsOf(wf.spec, start) : new Set(wf.spec.nodes.map((n) => n.id));
     if (start) redo.add(start);
-    await tx
-      .insert(runs)
-      .values({
-        id: newRunId,
-        tenantId: auth.tenantId,
-        workflowId: old.workflowId,
-        workflowVersion: old.workflowVersion,
-        agentVersions: old.agentVersions,
-        status: 'QUEUED',
-        input: old.input,
-        rerunOf: old.id,
-        createdBy: actorOf(auth),
-      });
+    await tx.insert(runs).values({
+      id: newRunId,
+      tenantId: auth.tenantId,
+      workflowId: old.workflowId,
+      workflowVersion: old.workflowVersion,
+      agentVersions: old.agentVersions,
+      status: 'QUEUED',
+      input: fork ? input : old.input,
+      rerunOf: old.id,
+      createdBy: actorOf(auth),
+    });
     await tx.insert(runSteps).values(
       wf.spec.nodes.map((n) => {
         const prev = steps.find((s) => s.nodeId === n.id);
@@ -273,15 +316,15 @@ export async function rerun(p: Platform, auth: AuthContext, runId: string, fromS
       tenantId: auth.tenantId,
       runId: newRunId,
       type: 'run.queued',
-      message: `re-run of ${runId}${start ? ` from step ${start}` : ''}`,
-      data: { rerunOf: runId, fromStep: start ?? null },
+      message: `${fork ? 'fork' : 're-run'} of ${runId}${fork ? ' with new input' : ''}${start ? ` from step ${start}` : ''}`,
+      data: { rerunOf: runId, fromStep: start ?? null, fork },
     });
     await recordAudit(tx, {
       tenantId: auth.tenantId,
       actor: actorOf(auth),
       action: 'run.rerun',
       target: `run:${newRunId}`,
-      data: { rerunOf: runId, fromStep: start ?? null },
+      data: { rerunOf: runId, fromStep: start ?? null, fork },
     });
   });
   await launch(p, auth.tenantId, newRunId, newRunId);
@@ -340,4 +383,18 @@ export async function decideApproval(
   });
   await launch(p, auth.tenantId, runId, executionName);
   return { runId, status: 'RUNNING' };
+}
+
+/** A digest of a request that does not depend on the order of object keys. */
+function fingerprintOf(value: unknown): string {
+  return createHash('sha256').update(canonical(value)).digest('base64url').slice(0, 32);
+}
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }

@@ -1,7 +1,8 @@
 /** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
-import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { runSteps, runs, usageRecords, workflows } from '../db/schema';
+import { decodeCursor, encodeCursor } from '../db/cursor';
+import { runSteps, runs, usageRecords, workflowVersions, workflows } from '../db/schema';
 import { NotFound } from '../errors';
 import type { RunStatus, StepStatus } from '../workflow/model';
 
@@ -9,6 +10,7 @@ type RunRow = typeof runs.$inferSelect;
 type StepRow = typeof runSteps.$inferSelect;
 type UsageRow = typeof usageRecords.$inferSelect;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
 const omitUndefined = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
@@ -80,10 +82,22 @@ export async function loadSteps(tx: Tx, runId: string): Promise<StepRow[]> {
 export async function readRun(tx: Tx, tenantId: string, runId: string) {
   const run = await loadRunRow(tx, tenantId, runId);
   const [wf] = await tx
-    .select({ slug: workflows.slug })
+    .select({ slug: workflows.slug, spec: workflowVersions.spec })
     .from(workflows)
+    .leftJoin(
+      workflowVersions,
+      and(
+        eq(workflowVersions.workflowId, workflows.id),
+        eq(workflowVersions.version, run.workflowVersion),
+      ),
+    )
     .where(eq(workflows.id, run.workflowId));
-  const steps = await loadSteps(tx, runId);
+  // Steps in the order the workflow declares its nodes, not by node id.
+  const order = new Map(
+    ((wf?.spec as { nodes?: { id: string }[] } | null)?.nodes ?? []).map((n, i) => [n.id, i]),
+  );
+  const rank = (nodeId: string) => order.get(nodeId) ?? order.size;
+  const steps = (await loadSteps(tx, runId)).sort((a, b) => rank(a.nodeId) - rank(b.nodeId));
   const attempts = steps.length
     ? await tx
         .select()
@@ -112,7 +126,7 @@ export async function listRuns(
   tenantId: string,
   q: { limit: number; cursor?: string; status?: string; workflowId?: string },
 ) {
-  const after = q.cursor ? decode(q.cursor) : undefined;
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
   const rows = await tx
     .select({ run: runs, slug: workflows.slug })
     .from(runs)
@@ -121,7 +135,11 @@ export async function listRuns(
       and(
         eq(runs.tenantId, tenantId),
         q.status ? eq(runs.status, q.status) : undefined,
-        q.workflowId ? eq(runs.workflowId, q.workflowId) : undefined,
+        q.workflowId
+          ? UUID.test(q.workflowId)
+            ? eq(runs.workflowId, q.workflowId)
+            : and(eq(workflows.slug, q.workflowId), isNull(workflows.deletedAt))
+          : undefined,
         after
           ? or(
               lt(runs.startedAt, after.at),
@@ -136,18 +154,6 @@ export async function listRuns(
   const last = rows.length > q.limit ? rows[q.limit - 1].run : undefined;
   return {
     items,
-    ...(last
-      ? {
-          nextCursor: Buffer.from(`${last.startedAt.toISOString()}|${last.id}`).toString(
-            'base64url',
-          ),
-        }
-      : {}),
+    ...(last ? { nextCursor: encodeCursor(last.startedAt, last.id) } : {}),
   };
-}
-
-function decode(cursor: string) {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) || !id ? undefined : { at: d, id };
 }

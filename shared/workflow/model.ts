@@ -59,6 +59,8 @@ export const STEP_STATUSES = [
   'SUCCEEDED',
   'FAILED',
   'SKIPPED',
+  /** In flight when its run was cancelled (a model call's cost is still recorded). */
+  'CANCELLED',
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 export const RUN_STATUSES = [

@@ -40,6 +40,8 @@ export class DataStack extends Stack implements DataRefs {
   readonly artifactsBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
   readonly jwtSigningKey: secretsmanager.Secret;
+  readonly auditAnchorsBucket: s3.Bucket;
+  readonly auditAnchorKey: secretsmanager.Secret;
   readonly migrate: HishamFunction;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -160,6 +162,20 @@ export class DataStack extends Stack implements DataRefs {
       },
     ]);
     this.artifactsBucket = dataBucket('Artifacts', 'artifacts');
+    // Signed audit chain heads: Object Lock in compliance mode, so no role (the application's
+    // included) can overwrite or delete an anchor during its retention (ADR 053).
+    this.auditAnchorsBucket = new s3.Bucket(this, 'AuditAnchors', {
+      bucketName: dataBucketName(this.stackName, 'auditAnchors', this.account, this.region),
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(400)),
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'audit-anchors/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     // --- secrets ------------------------------------------------------------------------------
     this.jwtSigningKey = new secretsmanager.Secret(this, 'JwtSigningKey', {
@@ -167,6 +183,17 @@ export class DataStack extends Stack implements DataRefs {
       description: 'HishamOS JWT signing key (HS256), generated at deploy',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,
+    });
+    this.auditAnchorKey = new secretsmanager.Secret(this, 'AuditAnchorKey', {
+      secretName: 'hishamos/audit-anchor-key',
+      description: 'HishamOS HMAC key that signs audit chain anchors, generated at deploy',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.auditAnchorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the anchor key would make every stored anchor unverifiable; it is rotated by an operator runbook that re-anchors the current heads, not on a schedule.',
     });
     Validations.of(this.jwtSigningKey).acknowledge({
       id: 'AwsSolutions-SMG4',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Slug, Uuid } from './common';
 import { ModelRef } from '../../llm/model-ref';
+import { patchOf } from '../strict';
 
 export const AgentParameters = z.object({
   temperature: z.number().min(0).max(2).optional(),
@@ -22,7 +23,8 @@ export const AgentSpec = z.object({
 export type AgentSpec = z.infer<typeof AgentSpec>;
 
 export const AgentCreateBody = AgentSpec.extend({ slug: Slug });
-export const AgentPatchBody = AgentSpec.partial().strict();
+/** Names only the fields it changes; `null` clears an optional field. */
+export const AgentPatchBody = patchOf(AgentSpec);
 
 export const Agent = AgentSpec.extend({
   id: Uuid,

@@ -60,6 +60,8 @@ export const ApiKeyCreateBody = z.object({
 });
 export const ApiKey = z.object({
   id: Uuid,
+  /** The member the key belongs to: it acts with at most their current role and dies with them. */
+  createdBy: z.object({ id: Uuid, email: z.string().nullable() }).nullable(),
   name: z.string(),
   prefix: z.string(),
   role: Role,

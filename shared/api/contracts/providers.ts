@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { urlProblem } from '../../net/outbound';
 
 /** Providers a tenant can store a key for (`simulator` needs none). */
 export const KEYED_PROVIDERS = ['openai', 'anthropic', 'gemini', 'compatible'] as const;
@@ -6,29 +7,16 @@ export const KeyedProvider = z.enum(KEYED_PROVIDERS);
 export const ProviderParams = z.object({ provider: KeyedProvider });
 
 /**
- * A provider base URL: https, or plain http to a loopback host (a local Ollama / vLLM / test fake).
- * Private, link-local and metadata IP literals are refused so a tenant cannot aim the platform's
- * Lambdas at internal addresses.
+ * A provider base URL: https, or plain http to a loopback host (a local Ollama / vLLM / test fake,
+ * in the local runtime). Internal addresses and metadata hosts are refused here by their literal
+ * form, and again at connect time by the guarded client once the name is resolved (ADR 052).
  */
 export const ProviderBaseUrl = z
   .url()
   .max(500)
   .superRefine((value, ctx) => {
-    const u = new URL(value);
-    const host = u.hostname.replace(/^\[|\]$/g, '');
-    const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be https (plain http only to a loopback host)',
-      });
-    if (
-      /^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(host) ||
-      /^(fc|fd|fe80)/i.test(host)
-    )
-      ctx.addIssue({ code: 'custom', message: 'private and link-local addresses are not allowed' });
-    if (u.username || u.password)
-      ctx.addIssue({ code: 'custom', message: 'must not carry credentials' });
+    const problem = urlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 export const ProviderKeyBody = z
@@ -37,7 +25,8 @@ export const ProviderKeyBody = z
       .string()
       .min(8, 'an API key has at least 8 characters')
       .max(500)
-      .regex(/^\S+$/, 'must not contain whitespace'),
+      // Provider keys are printable ASCII; anything else is a paste error (and last4 must not split a character).
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without whitespace'),
     baseUrl: ProviderBaseUrl.optional(),
   })
   .strict();

@@ -1,17 +1,22 @@
 import { z } from 'zod';
-import { PageQuery, Uuid } from './common';
+import { IdOrSlug, PageQuery, Uuid } from './common';
 import { NodeId, RUN_STATUSES, STEP_STATUSES } from '../../workflow/model';
 
 export const RunListQuery = PageQuery.extend({
   status: z.enum(RUN_STATUSES).optional(),
-  workflowId: Uuid.optional(),
+  /** The workflow's id or slug. */
+  workflowId: IdOrSlug.optional(),
 });
 export const RunEventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 export const RunStepParams = z.object({ id: Uuid, stepId: z.union([Uuid, NodeId]) });
-export const RerunBody = z.object({ fromStep: NodeId.optional() });
+export const RerunBody = z.object({
+  fromStep: NodeId.optional(),
+  /** New input: the re-run is a fork of the old run (recorded on the new run's timeline). */
+  input: z.record(z.string(), z.unknown()).optional(),
+});
 export const ApprovalBody = z.object({ comment: z.string().max(5000).optional() });
 
 export const Attempt = z.object({

@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { IdOrSlug, Uuid } from './common';
+import { IdOrSlug } from './common';
 
 export const USAGE_GROUPS = ['workflow', 'run', 'step', 'provider', 'model', 'day'] as const;
 
+/** A date or timestamp in years Postgres and `Date#toISOString` both write plainly. */
+const Instant = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .refine((v) => {
+    const year = Number(v.slice(0, 4));
+    return year >= 1970 && year <= 9998;
+  }, 'a year between 1970 and 9998');
+
 export const UsageQuery = z.object({
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
   /** Comma-separated: workflow, run, step, provider, model, day. */
   groupBy: z
     .string()
@@ -24,7 +33,8 @@ export const UsageQuery = z.object({
           });
       return [...new Set(parts)] as Array<(typeof USAGE_GROUPS)[number]>;
     }),
-  workflowId: Uuid.optional(),
+  /** The workflow's id or slug. */
+  workflowId: IdOrSlug.optional(),
 });
 
 export const UsageRow = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Slug, Uuid } from './common';
 import { WorkflowGraph } from '../../workflow/model';
+import { patchOf } from '../strict';
 
 export const WorkflowSpec = WorkflowGraph.extend({
   name: z.string().min(1).max(100),
@@ -9,7 +10,8 @@ export const WorkflowSpec = WorkflowGraph.extend({
 export type WorkflowSpec = z.infer<typeof WorkflowSpec>;
 
 export const WorkflowCreateBody = WorkflowSpec.extend({ slug: Slug });
-export const WorkflowPatchBody = WorkflowSpec.partial().strict();
+/** Names only the fields it changes; `null` clears an optional field. */
+export const WorkflowPatchBody = patchOf(WorkflowSpec);
 export const Workflow = WorkflowSpec.extend({
   id: Uuid,
   slug: z.string(),
@@ -25,5 +27,7 @@ export const WorkflowVersion = z.object({
 
 export const RunStartBody = z.object({
   input: z.record(z.string(), z.unknown()).default({}),
+  /** Run this version of the workflow instead of the current one. */
+  version: z.number().int().min(1).optional(),
 });
 export const RunStarted = z.object({ runId: Uuid, status: z.string() });

@@ -27,6 +27,7 @@ export const agentsRoutes = [
   }),
   r('GET', '/v1/agents/{id}/versions', 'viewer', 'List agent versions', {
     params: IdOrSlugParams,
+    query: PageQuery,
     response: listOf(agents.AgentVersion),
   }),
 ] as const;

@@ -7,4 +7,11 @@ export const auditRoutes = [
     query: audit.AuditQuery,
     response: listOf(audit.AuditEntry),
   }),
+  r(
+    'GET',
+    '/v1/audit/verify',
+    'admin',
+    'Verify the audit chain and its signed anchors; reports the first broken link',
+    { response: audit.AuditVerification },
+  ),
 ] as const;

@@ -27,6 +27,7 @@ export const workflowsRoutes = [
   }),
   r('GET', '/v1/workflows/{id}/versions', 'viewer', 'List workflow versions', {
     params: IdOrSlugParams,
+    query: PageQuery,
     response: listOf(workflows.WorkflowVersion),
   }),
   r('POST', '/v1/workflows/{id}/runs', 'dev', 'Start a run', {

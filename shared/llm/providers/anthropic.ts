@@ -15,6 +15,7 @@
  *
  * Load lazily: `const { createAdapter } = await import('./providers/anthropic')`.
  */
+import { guardedFetch } from '../../net/outbound';
 import Anthropic from '@anthropic-ai/sdk';
 import { ContentFiltered, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
@@ -113,7 +114,8 @@ export function createAnthropicAdapter(options: AdapterOptions = {}): ProviderAd
             maxRetries: 0,
             // An explicit timeout also stops the SDK refusing large max_tokens without streaming.
             timeout: options.defaultTimeoutMs ?? timeout,
-            ...(options.fetch ? { fetch: options.fetch } : {}),
+            // User-supplied base URLs go through the guarded client (ADR 052).
+            fetch: options.fetch ?? guardedFetch,
           }),
       );
       try {

@@ -24,6 +24,7 @@
  *
  * Load lazily: `const { createAdapter } = await import('./providers/gemini')`.
  */
+import { guardedFetch } from '../../net/outbound';
 import {
   GoogleGenAI,
   type Content,
@@ -156,7 +157,7 @@ export function createGeminiAdapter(options: AdapterOptions = {}): ProviderAdapt
           }),
       );
       let lastHeaders: Headers | undefined;
-      const baseFetch = options.fetch ?? globalThis.fetch;
+      const baseFetch = options.fetch ?? guardedFetch;
       const capturingFetch: typeof fetch = async (input, init) => {
         const res = await baseFetch(input, init);
         lastHeaders = res.headers;

@@ -3,6 +3,7 @@
  * (api.openai.com or a proxy) and the `compatible` adapter (Ollama, vLLM, LM Studio: any server
  * speaking `POST {baseURL}/chat/completions`). Only this module (and its two wrappers) imports `openai`.
  */
+import { guardedFetch } from '../../net/outbound';
 import OpenAI from 'openai';
 import type {
   ChatCompletion,
@@ -171,7 +172,8 @@ function makeClient(
         adminAPIKey: null,
         maxRetries: 0,
         timeout: options.defaultTimeoutMs,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        // User-supplied base URLs go through the guarded client (ADR 052).
+        fetch: options.fetch ?? guardedFetch,
       }),
   );
 }

@@ -162,7 +162,7 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
     for (const id of call.reservationIds) await settleReservation(tx, id);
     const tokensIn = outcome?.result?.inputTokens ?? 0;
     const tokensOut = outcome?.result?.outputTokens ?? 0;
-    await tx
+    const [settled] = await tx
       .update(runSteps)
       .set({
         inputTokens: sql`${runSteps.inputTokens} + ${tokensIn}`,
@@ -171,14 +171,16 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
         ...(error || !outcome
           ? {}
           : {
-              status: 'SUCCEEDED',
+              // A run cancelled while the call was in flight keeps the step CANCELLED; its cost counts.
+              status: sql`case when ${runSteps.status} = 'CANCELLED' then 'CANCELLED' else 'SUCCEEDED' end`,
               output: call.output as unknown,
               provider: outcome.provider,
               model: outcome.model,
               finishedAt: new Date(p.now()),
             }),
       })
-      .where(eq(runSteps.id, ids.stepId));
+      .where(eq(runSteps.id, ids.stepId))
+      .returning({ status: runSteps.status });
     if (costUsd)
       await tx
         .update(runs)
@@ -196,18 +198,24 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
             `${ids.nodeId} attempt ${n} on ${outcome.modelRef} failed: ${error.name}`,
             { attempt: n, provider, model, errorName: error.name, costUsd },
           )
-        : event(
-            'step.succeeded',
-            `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
-            {
-              attempt: n,
-              provider,
-              model,
-              inputTokens: tokensIn,
-              outputTokens: tokensOut,
-              costUsd,
-            },
-          ),
+        : settled?.status === 'CANCELLED'
+          ? event(
+              'step.cancelled',
+              `${ids.nodeId} answered after the run was cancelled; the answer is not used`,
+              { attempt: n, provider, model, costUsd },
+            )
+          : event(
+              'step.succeeded',
+              `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
+              {
+                attempt: n,
+                provider,
+                model,
+                inputTokens: tokensIn,
+                outputTokens: tokensOut,
+                costUsd,
+              },
+            ),
     );
   });
 }

@@ -28,7 +28,7 @@ export async function recordStepFailure(
   const error = describeCaught(input.error);
   await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     const [step] = await tx.select().from(runSteps).where(eq(runSteps.id, input.stepId));
-    if (!step || step.status === 'FAILED' || step.status === 'SUCCEEDED') return;
+    if (!step || ['FAILED', 'SUCCEEDED', 'CANCELLED'].includes(step.status)) return;
     await tx
       .update(runSteps)
       .set({ status: 'FAILED', error, finishedAt: new Date(p.now()) })

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { runSteps } from '../../db/schema';
 import { InvalidRequest, ValidationError } from '../../errors';
 import type { Platform } from '../../platform/platform';
@@ -54,7 +54,8 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ 
     await tx
       .update(runSteps)
       .set({ status: 'SUCCEEDED', output: output as unknown, finishedAt: new Date(p.now()) })
-      .where(eq(runSteps.id, prepared.step.id));
+      // A run cancelled while the tool ran keeps the step CANCELLED.
+      .where(and(eq(runSteps.id, prepared.step.id), ne(runSteps.status, 'CANCELLED')));
     await appendEvent(tx, {
       tenantId: input.tenantId,
       runId: prepared.run.id,

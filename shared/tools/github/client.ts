@@ -3,6 +3,7 @@
  * signed here with node:crypto) is exchanged for an installation token, cached until near expiry.
  * Failures become the retryable/permanent error names of shared/tools/http-errors.
  */
+import { guardedFetch } from '../../net/outbound';
 import { createSign } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import type { TriggerCredentials } from '../../api/contracts/triggers';
@@ -22,7 +23,8 @@ export function octokit(baseUrl: string, auth: string): Octokit {
     auth,
     baseUrl: baseUrl.replace(/\/$/, ''),
     userAgent: USER_AGENT,
-    request: { retries: 0 },
+    // The API base URL may be the tenant's (GitHub Enterprise): the guarded client (ADR 052).
+    request: { retries: 0, fetch: guardedFetch },
     log: SILENT,
   });
 }

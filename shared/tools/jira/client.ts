@@ -2,6 +2,7 @@
  * A minimal Jira Cloud REST v2 client over fetch: basic auth (email + API token), JSON in and out,
  * failures mapped to the error names RunToolStep's ASL Retry matches.
  */
+import { guardedFetch } from '../../net/outbound';
 import type { TriggerCredentials } from '../../api/contracts/triggers';
 import { InvalidRequest } from '../../errors';
 import { classifyHttpFailure } from '../http-errors';
@@ -22,7 +23,7 @@ export class JiraClient {
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl.replace(/\/$/, '')}${path}`, {
+      res = await guardedFetch(`${this.baseUrl.replace(/\/$/, '')}${path}`, {
         method,
         headers: {
           authorization: this.authorization,

@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AppError } from '../../../shared/errors';
+import { configureOutbound } from '../../../shared/net/outbound';
 import { createAnthropicAdapter } from '../../../shared/llm/providers/anthropic';
 import {
   COMPATIBLE_PLACEHOLDER_KEY,
@@ -43,6 +44,9 @@ const targets = {} as Record<Name, Target>;
 const NAMES: Name[] = ['openai', 'compatible', 'anthropic', 'gemini'];
 
 beforeAll(async () => {
+  // The fakes listen on loopback, which the guarded outbound client allows only when told (as the
+  // local runtime does).
+  configureOutbound({ allowLoopback: true, allow: [] });
   const fakes = await Promise.all([
     createOpenAIFake({ apiKey: KEY }),
     createOpenAIFake({ apiKey: KEY }),
