@@ -53,6 +53,15 @@ export const ConfigSchema = z.object({
   GEMINI_BASE_URL: z.string().url().optional(),
   COMPATIBLE_BASE_URL: z.string().url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
+  /** Hosted rerank APIs (ADR 038); base URLs for proxies and tests. */
+  COHERE_API_KEY: z.string().optional(),
+  VOYAGE_API_KEY: z.string().optional(),
+  JINA_API_KEY: z.string().optional(),
+  COHERE_BASE_URL: z.string().url().optional(),
+  VOYAGE_BASE_URL: z.string().url().optional(),
+  JINA_BASE_URL: z.string().url().optional(),
+  /** The local-semantic embedder's word vectors; default: beside the code (ADR 037). */
+  WORD_VECTORS_PATH: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -9,7 +9,7 @@ import { runEvents } from '../db/schema';
 import { isAppError } from '../errors';
 import type { Platform } from '../platform/platform';
 import { appendEvent } from '../runs/events';
-import { searchKnowledgeBase } from './knowledge-bases';
+import { searchKnowledgeBase } from './retrieval';
 
 export interface KnowledgeStep {
   tenantId: string;
