@@ -5,3 +5,6 @@
 CREATE INDEX chunks_embedding_1024 ON chunks USING hnsw ((embedding::vector(1024)) vector_cosine_ops) WITH (m = 16, ef_construction = 128) WHERE dims = 1024;
 
 ALTER TABLE knowledge_bases ADD COLUMN rerank text;
+
+ALTER TABLE knowledge_bases DROP CONSTRAINT knowledge_bases_dimensions_check;
+ALTER TABLE knowledge_bases ADD CONSTRAINT knowledge_bases_dimensions_check CHECK (dimensions IN (384, 768, 1024, 1536));
