@@ -135,7 +135,7 @@ export async function rerankHits(
     workflowId: scope.workflowId,
   };
   try {
-    if (!ref.startsWith('llm:simulator:'))
+    if (!ref.startsWith('llm:simulator:') && !ref.startsWith('local:'))
       await p.db.withTenant(scope, (tx) =>
         assertTenantBudgetLeft(tx, scope.tenantId, new Date(p.now())),
       );

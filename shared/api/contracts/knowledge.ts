@@ -15,8 +15,8 @@ export const RerankRef = z
   .string()
   .max(120)
   .regex(
-    /^(cohere|voyage|jina|compatible):[A-Za-z0-9._:/-]{1,100}$|^llm:[a-z]+:[A-Za-z0-9._:/-]{1,100}$/,
-    '"cohere:<model>", "voyage:<model>", "jina:<model>", "compatible:<model>" or "llm:<provider>:<model>"',
+    /^(cohere|voyage|jina|compatible):[A-Za-z0-9._:/-]{1,100}$|^llm:[a-z]+:[A-Za-z0-9._:/-]{1,100}$|^local:align$/,
+    '"cohere:<model>", "voyage:<model>", "jina:<model>", "compatible:<model>", "llm:<provider>:<model>" or "local:align"',
   );
 
 export const Chunking = z

@@ -9,6 +9,7 @@ import { ProviderAuthError } from '../../errors';
 import { tenantProviderCredentials } from '../../llm/tenant-credentials';
 import type { Platform } from '../../platform/platform';
 import { createLlmReranker } from './llm';
+import { createLocalReranker } from './local';
 import { createHttpReranker, DEFAULT_BASE_URLS } from './providers';
 import { parseRerankRef, type Reranker } from './types';
 
@@ -16,6 +17,8 @@ export async function rerankerFor(p: Platform, tenantId: string, ref: string): P
   const info = parseRerankRef(ref);
   const c = p.config;
   switch (info.provider) {
+    case 'local':
+      return createLocalReranker(info, c.WORD_VECTORS_PATH);
     case 'llm':
       return createLlmReranker(info, {
         config: c,

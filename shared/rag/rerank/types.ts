@@ -3,11 +3,12 @@
  * with a model that reads the query and each passage together. A reranker is named by a ref:
  * `cohere:<model>`, `voyage:<model>`, `jina:<model>` (their hosted rerank APIs),
  * `compatible:<model>` (a self-hosted `/rerank`: TEI, vLLM, Infinity) or `llm:<chat model ref>`
- * (a chat model through the LLM gateway, e.g. `llm:openai:gpt-4.1-mini`, `llm:simulator:judge`).
+ * (a chat model through the LLM gateway, e.g. `llm:openai:gpt-4.1-mini`, `llm:simulator:judge`),
+ * or `local:align` (offline word alignment over the local word vectors, rerank/local.ts).
  */
 import { ValidationError } from '../../errors';
 
-export type RerankProvider = 'cohere' | 'voyage' | 'jina' | 'compatible' | 'llm';
+export type RerankProvider = 'cohere' | 'voyage' | 'jina' | 'compatible' | 'llm' | 'local';
 
 export interface RerankerInfo {
   ref: string;
@@ -45,7 +46,7 @@ export const MAX_RERANK_CANDIDATES = 50;
 export const RERANK_PASSAGE_CHARS = 2000;
 
 export const RERANK_REF =
-  /^(cohere|voyage|jina|compatible):[A-Za-z0-9._:/-]{1,100}$|^llm:[a-z]+:[A-Za-z0-9._:/-]{1,100}$/;
+  /^(cohere|voyage|jina|compatible):[A-Za-z0-9._:/-]{1,100}$|^llm:[a-z]+:[A-Za-z0-9._:/-]{1,100}$|^local:align$/;
 
 export function parseRerankRef(ref: string, path = 'rerank'): RerankerInfo {
   if (!RERANK_REF.test(ref))
@@ -53,7 +54,7 @@ export function parseRerankRef(ref: string, path = 'rerank'): RerankerInfo {
       {
         path,
         message:
-          'use "cohere:<model>", "voyage:<model>", "jina:<model>", "compatible:<model>" or "llm:<provider>:<model>"',
+          'use "cohere:<model>", "voyage:<model>", "jina:<model>", "compatible:<model>", "llm:<provider>:<model>" or "local:align"',
       },
     ]);
   const at = ref.indexOf(':');
