@@ -170,6 +170,65 @@ describe('RetrievalPlayground', () => {
     expect(screen.getByTestId('playground-summary').textContent).toBe('2 hits · hybrid · local');
   });
 
+  it('reranks with the chosen model and shows the trace and each hit’s fused position', async () => {
+    const { api, calls } = server((call) =>
+      call.path === `/v1/knowledge-bases/${KB_ID}/search`
+        ? {
+            status: 200,
+            body: {
+              mode: 'hybrid',
+              embeddingModel: 'local-semantic',
+              rerank: {
+                ref: 'local:align',
+                provider: 'local',
+                model: 'glove-align-v1',
+                simulated: false,
+                candidates: 20,
+                moved: 4,
+                latencyMs: 3.2,
+              },
+              items: [
+                {
+                  ...hit(CHUNK_B, 0.0164, 'Shipping is free above 50 euros.'),
+                  fusedRank: 2,
+                  rerankScore: 0.812,
+                },
+                {
+                  ...hit(CHUNK_A, 0.0328, 'Refunds are paid within 14 days.'),
+                  fusedRank: 1,
+                  rerankScore: 0.4,
+                },
+              ],
+            },
+          }
+        : notFound,
+    );
+    renderWithApi(<RetrievalPlayground knowledgeBaseId={KB_ID} />, api, 'viewer');
+
+    fireEvent.change(screen.getByTestId('playground-query'), {
+      target: { value: 'delivery cost' },
+    });
+    fireEvent.change(screen.getByTestId('playground-rerank-select'), {
+      target: { value: 'local:align' },
+    });
+    fireEvent.click(screen.getByTestId('playground-search'));
+
+    const hits = await screen.findAllByTestId('hit');
+    const search = calls.find((c) => c.path.endsWith('/search'))!;
+    expect(search.body).toEqual({
+      query: 'delivery cost',
+      topK: 5,
+      mode: 'hybrid',
+      rerank: 'local:align',
+    });
+    expect(screen.getByTestId('playground-rerank').textContent).toContain(
+      'reranked by local:align · moved 4 of 20 · 3 ms',
+    );
+    expect(within(hits[0]).getByTestId('hit-fused-rank').textContent).toBe(
+      ' · fused #2 · rerank 0.812',
+    );
+  });
+
   it('says so when nothing matches', async () => {
     const { api } = server(() => ({
       status: 200,
