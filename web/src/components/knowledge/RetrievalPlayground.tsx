@@ -3,6 +3,7 @@ import type { SearchHit, SearchMode, SearchResult } from '../../api/types';
 import { useApi } from '../../session/ApiContext';
 import { ErrorBanner } from '../ErrorBanner';
 import { Highlighted } from './Highlighted';
+import { LabelledEvaluation } from './LabelledEvaluation';
 import { compactText, headingTrail, queryTerms } from './highlight';
 import { ScoreBar } from './ScoreBar';
 
@@ -170,6 +171,11 @@ export function RetrievalPlayground({
         </button>
       </form>
       <ErrorBanner error={error} title="Search failed" />
+      <LabelledEvaluation
+        knowledgeBaseId={knowledgeBaseId}
+        mode={mode}
+        rerank={rerank || undefined}
+      />
       {result && result.items.length === 0 && (
         <div className="empty" data-testid="playground-empty">
           <p className="empty-title">No matching chunks</p>
