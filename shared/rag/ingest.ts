@@ -78,15 +78,17 @@ export async function extractDocument(p: Platform, ref: IngestRef): Promise<{ sk
 }
 
 async function readUpload(p: Platform, doc: DocumentRow): Promise<Uint8Array> {
+  if (!doc.s3Key) throw new ExtractionFailed('the upload has no stored file');
   try {
     const out = await p.s3.send(
-      new GetObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: doc.s3Key! }),
+      new GetObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: doc.s3Key }),
     );
     if ((out.ContentLength ?? 0) > MAX_UPLOAD_BYTES)
       throw new ExtractionFailed(
         `the file is ${out.ContentLength} bytes; the limit is ${MAX_UPLOAD_BYTES}`,
       );
-    return await out.Body!.transformToByteArray();
+    if (!out.Body) throw new ExtractionFailed('the stored file is empty');
+    return await out.Body.transformToByteArray();
   } catch (e) {
     if (isAppError(e)) throw e;
     if ((e as Error).name === 'NoSuchKey')

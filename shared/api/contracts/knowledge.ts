@@ -86,7 +86,9 @@ export const UploadDocumentBody = z
       .string()
       .min(1)
       .max(300)
-      .regex(/^[^/\\\u0000]+$/, 'a file name without slashes'),
+      // No slashes, backslashes or NUL (checked without a control character in the pattern).
+      .regex(/^[^/\\]+$/, 'a file name without slashes')
+      .refine((f) => !f.includes(String.fromCharCode(0)), 'a file name without NUL characters'),
     contentType: z.string().min(1).max(200),
     title: z.string().min(1).max(300).optional(),
     metadata: Metadata.optional(),
