@@ -306,13 +306,16 @@ try {
   // affects them alike and the ratios of one run compare.
   type Config = { name: string; mode: 'hybrid' | 'vector' | 'text'; ef?: number; budget?: number };
   const configs: Config[] = [
-    ...[40, 100, 200, 300, 400, 800].map(
-      (ef): Config => ({
-        name: `HNSW vector, ef_search ${ef}${ef === EF_SEARCH.vector ? ' (vector default)' : ''}`,
-        mode: 'vector',
-        ef,
-      }),
-    ),
+    ...(process.env.RAG_BENCH_VECTOR_EF ?? '40,100,200,300,400,800')
+      .split(',')
+      .map(Number)
+      .map(
+        (ef): Config => ({
+          name: `HNSW vector, ef_search ${ef}${ef === EF_SEARCH.vector ? ' (vector default)' : ''}`,
+          mode: 'vector',
+          ef,
+        }),
+      ),
     { name: 'text only, unbounded (migration 0004)', mode: 'text', budget: 1_000_000_000 },
     { name: `text only, budget ${TEXT_BUDGET}`, mode: 'text', budget: TEXT_BUDGET },
     {
@@ -321,22 +324,20 @@ try {
       ef: 100,
       budget: 1_000_000_000,
     },
-    ...[
-      [40, 1000],
-      [100, 1000],
-      [200, 1000],
-      [300, 1000],
-      [400, 1000],
-      [500, 1000],
-      [400, 500],
-    ].map(
-      ([ef, budget]): Config => ({
-        name: `hybrid, ef ${ef}, text budget ${budget}${ef === EF_SEARCH.hybrid && budget === TEXT_BUDGET ? ' (hybrid default)' : ''}`,
-        mode: 'hybrid',
-        ef,
-        budget,
-      }),
-    ),
+    // RAG_BENCH_HYBRID=ef:budget,… narrows the sweep (a run on a busy machine should be short).
+    ...(
+      process.env.RAG_BENCH_HYBRID ?? '40:1000,100:1000,200:1000,300:1000,400:1000,500:1000,400:500'
+    )
+      .split(',')
+      .map((pair) => pair.split(':').map(Number))
+      .map(
+        ([ef, budget]): Config => ({
+          name: `hybrid, ef ${ef}, text budget ${budget}${ef === EF_SEARCH.hybrid && budget === TEXT_BUDGET ? ' (hybrid default)' : ''}`,
+          mode: 'hybrid',
+          ef,
+          budget,
+        }),
+      ),
   ];
   const times = configs.map(() => [] as number[]);
   const found = configs.map(() => 0);

@@ -12,8 +12,8 @@ import {
   deleteKnowledgeBase,
   getKnowledgeBase,
   listKnowledgeBases,
-  searchKnowledgeBase,
 } from '../../shared/rag/knowledge-bases';
+import { searchKnowledgeBase } from '../../shared/rag/retrieval';
 
 export const handler = httpHandler(routes.knowledge, {
   'GET /v1/knowledge-bases': async ({ platform, auth, query }) =>

@@ -24,6 +24,11 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Where bundles go unless told otherwise. */
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'dist', 'functions');
 
+const WORD_VECTORS = {
+  from: 'shared/rag/embedders/assets/glove-100k-100d.bin',
+  to: 'word-vectors/glove-100k-100d.bin',
+} as const;
+
 /**
  * Files a function reads at runtime (not through imports), copied beside its bundle when they exist.
  * The migrate function applies the committed SQL migrations; copying them into its asset also makes
@@ -33,6 +38,12 @@ export const RUNTIME_FILES: Partial<
   Record<FunctionName, ReadonlyArray<{ readonly from: string; readonly to: string }>>
 > = {
   migrate: [{ from: 'shared/db/migrations', to: 'migrations' }],
+  // The local-semantic embedder's word vectors (10 MB, ADR 037), read lazily from
+  // `<function>/word-vectors/` by functions that embed a query or a chunk; never in a bundle.
+  knowledge: [WORD_VECTORS],
+  embedChunks: [WORD_VECTORS],
+  runAgentStep: [WORD_VECTORS],
+  runToolStep: [WORD_VECTORS],
 };
 
 export interface BundleOptions {

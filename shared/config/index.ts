@@ -69,6 +69,15 @@ export const ConfigSchema = z.object({
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean),
     ),
+  /** Hosted rerank APIs (ADR 038); base URLs for proxies and tests. */
+  COHERE_API_KEY: z.string().optional(),
+  VOYAGE_API_KEY: z.string().optional(),
+  JINA_API_KEY: z.string().optional(),
+  COHERE_BASE_URL: z.string().url().optional(),
+  VOYAGE_BASE_URL: z.string().url().optional(),
+  JINA_BASE_URL: z.string().url().optional(),
+  /** The local-semantic embedder's word vectors; default: beside the code (ADR 037). */
+  WORD_VECTORS_PATH: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -34,6 +34,8 @@ export const knowledgeBases = pgTable('knowledge_bases', {
   dimensions: integer('dimensions').notNull(),
   chunkSize: integer('chunk_size').notNull(),
   chunkOverlap: integer('chunk_overlap').notNull(),
+  /** Default reranker ref for searches of this base (ADR 038), or null for none. */
+  rerank: text('rerank'),
   createdBy: text('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -9,7 +9,8 @@ import { runEvents } from '../db/schema';
 import { isAppError } from '../errors';
 import type { Platform } from '../platform/platform';
 import { appendEvent } from '../runs/events';
-import { searchKnowledgeBase } from './knowledge-bases';
+import type { RerankTraceT } from '../api/contracts/knowledge';
+import { searchKnowledgeBase } from './retrieval';
 
 export interface KnowledgeStep {
   tenantId: string;
@@ -31,6 +32,9 @@ export interface Citation {
   start: number;
   end: number;
   score: number;
+  /** Set when the base reranks: the reranker's score and the position before reranking. */
+  rerankScore?: number;
+  fusedRank?: number;
   /** The start of the chunk, so the run page can show the source without searching again. */
   text: string;
 }
@@ -47,6 +51,8 @@ export async function promptWithKnowledge(p: Platform, step: KnowledgeStep): Pro
   if (!ids.length || !step.prompt.trim()) return step.prompt;
   const scope = { tenantId: step.tenantId, runId: step.runId, workflowId: step.workflowId };
   const hits = [];
+  // The reranker each base used (its default, ADR 038), shown with the citations in the step trace.
+  const reranks: Array<RerankTraceT & { knowledgeBaseId: string }> = [];
   for (const id of ids) {
     try {
       const found = await searchKnowledgeBase(p, scope, id, {
@@ -55,7 +61,8 @@ export async function promptWithKnowledge(p: Platform, step: KnowledgeStep): Pro
         offset: 0,
         mode: 'hybrid',
       });
-      hits.push(...found.items.map((h) => ({ ...h, knowledgeBaseId: id })));
+      hits.push(...found.items.map((h, pos) => ({ ...h, pos, knowledgeBaseId: id })));
+      if (found.rerank) reranks.push({ ...found.rerank, knowledgeBaseId: id });
     } catch (e) {
       // A base deleted after the agent was saved must not fail the step.
       if (!(isAppError(e) && e.name === 'NotFound')) throw e;
@@ -65,7 +72,11 @@ export async function promptWithKnowledge(p: Platform, step: KnowledgeStep): Pro
       });
     }
   }
-  const top = hits.sort((a, b) => b.score - a.score).slice(0, TOP_CHUNKS);
+  // Fused scores compare across bases; a reranked order does not, so with reranking the bases'
+  // lists interleave by position (each base's own order kept), ties by fused score.
+  const top = hits
+    .sort((a, b) => (reranks.length ? a.pos - b.pos : 0) || b.score - a.score)
+    .slice(0, TOP_CHUNKS);
   const citations: Citation[] = top.map((h, i) => ({
     n: i + 1,
     knowledgeBaseId: h.knowledgeBaseId,
@@ -76,6 +87,7 @@ export async function promptWithKnowledge(p: Platform, step: KnowledgeStep): Pro
     start: h.start,
     end: h.end,
     score: h.score,
+    ...(h.rerankScore !== undefined ? { rerankScore: h.rerankScore, fusedRank: h.fusedRank } : {}),
     text: h.text.slice(0, CITATION_EXCERPT_CHARS),
   }));
 
@@ -96,7 +108,7 @@ export async function promptWithKnowledge(p: Platform, step: KnowledgeStep): Pro
         message: citations.length
           ? `${step.nodeId} retrieved ${citations.length} source${citations.length === 1 ? '' : 's'}: ${[...new Set(citations.map((c) => c.title))].join(', ')}`
           : `${step.nodeId} found no relevant sources`,
-        data: { citations },
+        data: { citations, ...(reranks.length ? { rerank: reranks } : {}) },
       });
     }
   });

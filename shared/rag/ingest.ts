@@ -78,15 +78,17 @@ export async function extractDocument(p: Platform, ref: IngestRef): Promise<{ sk
 }
 
 async function readUpload(p: Platform, doc: DocumentRow): Promise<Uint8Array> {
+  if (!doc.s3Key) throw new ExtractionFailed('the upload has no stored file');
   try {
     const out = await p.s3.send(
-      new GetObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: doc.s3Key! }),
+      new GetObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: doc.s3Key }),
     );
     if ((out.ContentLength ?? 0) > MAX_UPLOAD_BYTES)
       throw new ExtractionFailed(
         `the file is ${out.ContentLength} bytes; the limit is ${MAX_UPLOAD_BYTES}`,
       );
-    return await out.Body!.transformToByteArray();
+    if (!out.Body) throw new ExtractionFailed('the stored file is empty');
+    return await out.Body.transformToByteArray();
   } catch (e) {
     if (isAppError(e)) throw e;
     if ((e as Error).name === 'NoSuchKey')
@@ -138,7 +140,7 @@ export async function chunkDocument(
           (SELECT c.embedding FROM chunks c WHERE c.knowledge_base_id = ${kb.id} AND c.text_hash = v.x AND c.embedding IS NOT NULL LIMIT 1)
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(o int, h text, t text, x text, s int, e int)`);
     }
-    const batchSize = parseEmbeddingModel(kb.embeddingModel).maxBatch;
+    const batchSize = parseEmbeddingModel(kb.embeddingModel, kb.dimensions).maxBatch;
     const todo = rowsOf<{ b: number }>(
       await tx.execute(sql`
       SELECT DISTINCT ordinal / ${batchSize}::int AS b FROM chunks
@@ -175,7 +177,7 @@ export async function embedBatch(
       .select()
       .from(knowledgeBases)
       .where(eq(knowledgeBases.id, doc.knowledgeBaseId));
-    const model = parseEmbeddingModel(kb.embeddingModel);
+    const model = parseEmbeddingModel(kb.embeddingModel, kb.dimensions);
     // Provider embeddings cost money: a used-up tenant budget stops them before any call (the local embedder is free).
     if (model.provider !== 'local')
       await assertTenantBudgetLeft(tx, input.tenantId, new Date(p.now()));
@@ -196,7 +198,7 @@ export async function embedBatch(
   if (!prepared) return { embedded: 0 };
   const { kb, attempt, todo } = prepared;
   const usageKey = { executionId: `${input.executionId}#${input.batch}`, attempt };
-  const embedder = await embedderFor(p, input.tenantId, kb.embeddingModel);
+  const embedder = await embedderFor(p, input.tenantId, kb.embeddingModel, kb.dimensions);
   const started = p.now();
   let result: Awaited<ReturnType<typeof embedder.embed>>;
   try {

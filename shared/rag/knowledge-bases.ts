@@ -4,17 +4,15 @@
  */
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm';
 import { decodeTimeCursor } from '../db/cursor';
-import type { KnowledgeBaseCreate, SearchRequest } from '../api/contracts/knowledge';
+import type { KnowledgeBaseCreate } from '../api/contracts/knowledge';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import type { Tx } from '../db/client';
 import { documents, knowledgeBases } from '../db/schema-knowledge';
 import { NotFound } from '../errors';
 import type { Platform } from '../platform/platform';
-import { embedderFor } from './embedders';
 import { parseEmbeddingModel } from './embedders/types';
-import { searchChunks } from './search';
-import { recordEmbeddingUsage } from './usage';
+import { parseRerankRef } from './rerank/types';
 
 export type KnowledgeBaseRow = typeof knowledgeBases.$inferSelect;
 
@@ -26,6 +24,7 @@ export function kbView(kb: KnowledgeBaseRow, documentCount = 0) {
     embeddingModel: kb.embeddingModel,
     dimensions: kb.dimensions,
     chunking: { size: kb.chunkSize, overlap: kb.chunkOverlap },
+    rerank: kb.rerank ?? null,
     documentCount,
     createdAt: kb.createdAt.toISOString(),
     updatedAt: kb.updatedAt.toISOString(),
@@ -44,7 +43,8 @@ export async function createKnowledgeBase(
   auth: AuthContext,
   body: KnowledgeBaseCreate,
 ) {
-  const model = parseEmbeddingModel(body.embeddingModel);
+  const model = parseEmbeddingModel(body.embeddingModel, body.dimensions);
+  if (body.rerank) parseRerankRef(body.rerank);
   return p.db.withTenant(auth, async (tx) => {
     const [kb] = await tx
       .insert(knowledgeBases)
@@ -56,6 +56,7 @@ export async function createKnowledgeBase(
         dimensions: model.dimensions,
         chunkSize: body.chunking.size,
         chunkOverlap: body.chunking.overlap,
+        rerank: body.rerank ?? null,
         createdBy: actorOf(auth),
       })
       .returning();
@@ -64,7 +65,7 @@ export async function createKnowledgeBase(
       actor: actorOf(auth),
       action: 'knowledge_base.create',
       target: `knowledge_base:${kb.id}`,
-      data: { name: kb.name, embeddingModel: kb.embeddingModel },
+      data: { name: kb.name, embeddingModel: kb.embeddingModel, rerank: kb.rerank },
     });
     return kbView(kb);
   });
@@ -130,57 +131,4 @@ export async function deleteKnowledgeBase(
       data: { name: kb.name },
     });
   });
-}
-
-export interface SearchScope {
-  tenantId: string;
-  userId?: string | null;
-  /** Set when an agent step searches: its usage rows carry the run. */
-  runId?: string;
-  workflowId?: string;
-}
-
-/** Embeds the query (outside any transaction), then runs the hybrid SQL. */
-export async function searchKnowledgeBase(
-  p: Platform,
-  scope: SearchScope,
-  id: string,
-  body: SearchRequest,
-) {
-  const kb = await p.db.withTenant(scope, (tx) => loadKnowledgeBase(tx, id));
-  let vector: number[] | undefined;
-  let usage: Parameters<typeof recordEmbeddingUsage>[1] | undefined;
-  if (body.mode !== 'text') {
-    const embedder = await embedderFor(p, scope.tenantId, kb.embeddingModel);
-    const started = p.now();
-    const out = await embedder.embed([body.query], 'query');
-    vector = out.vectors[0];
-    // Local query embeddings are free and not metered; provider calls are.
-    if (embedder.provider !== 'local')
-      usage = {
-        tenantId: scope.tenantId,
-        runId: scope.runId,
-        workflowId: scope.workflowId,
-        provider: embedder.provider,
-        model: embedder.model,
-        tokens: out.tokens,
-        latencyMs: p.now() - started,
-        outcome: 'success',
-      };
-  }
-  const items = await p.db.withTenant(scope, async (tx) => {
-    if (usage) await recordEmbeddingUsage(tx, usage);
-    return searchChunks(tx, {
-      knowledgeBaseId: kb.id,
-      dimensions: kb.dimensions,
-      query: body.query,
-      vector,
-      topK: body.topK,
-      offset: body.offset,
-      mode: body.mode,
-      documentIds: body.filter?.documentIds,
-      metadata: body.filter?.metadata,
-    });
-  });
-  return { items, mode: body.mode, embeddingModel: kb.embeddingModel };
 }

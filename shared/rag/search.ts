@@ -54,64 +54,14 @@ export function candidateCount(topK: number, offset = 0): number {
 
 export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]> {
   const mode = s.mode ?? 'hybrid';
-  const dims = sql.raw(String(Math.trunc(s.dimensions)));
   const cand = candidateCount(s.topK, s.offset);
-  const filters: SQL[] = [sql`c.knowledge_base_id = ${s.knowledgeBaseId}`];
-  if (s.documentIds?.length)
-    filters.push(
-      sql`c.document_id = ANY(${sql.raw(`ARRAY[${s.documentIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'`).join(',')}]::uuid[]`)})`,
-    );
-  if (s.metadata && Object.keys(s.metadata).length) {
-    filters.push(
-      sql`c.document_id IN (SELECT d2.id FROM documents d2 WHERE d2.knowledge_base_id = ${s.knowledgeBaseId} AND d2.metadata @> ${JSON.stringify(s.metadata)}::jsonb)`,
-    );
-  }
-  const where = sql.join(filters, sql` AND `);
-
   const ctes: SQL[] = [];
-  if (mode !== 'text') {
-    if (!s.vector) throw new Error('vector search needs a query vector');
-    await tx.execute(
-      sql.raw(
-        `SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(s.efSearch ?? EF_SEARCH[mode], cand))}`,
-      ),
-    );
-    // pgvector ≥ 0.8: keep scanning the graph when filters (tenant, base, documents) drop candidates.
-    await tx.execute(sql.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`));
-    const v = vectorLiteral(s.vector);
-    ctes.push(sql`vec AS MATERIALIZED (
-      SELECT c.id, c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) AS dist FROM chunks c
-      WHERE c.dims = ${dims} AND c.embedding IS NOT NULL AND ${where}
-      ORDER BY c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) LIMIT ${cand}),
-      vr AS (SELECT id, row_number() OVER (ORDER BY dist, id) AS r FROM vec)`);
-  }
-  if (mode !== 'vector') {
-    // Any query term may match (OR): questions rarely contain every word of the passage; the rank
-    // rewards chunks that match more terms, more often, and in the heading. ts_rank without length
-    // normalisation ranked best of the variants tried on the labelled set (docs/benchmarks.md).
-    // chunk_text_search (migration 0005, ADR 034) uses the GIN index under RLS and ranks at most
-    // TEXT_BUDGET rows per coverage tier, so broad queries on large bases stay bounded.
-    const docs = s.documentIds?.length ? JSON.stringify(s.documentIds) : null;
-    const meta = s.metadata && Object.keys(s.metadata).length ? JSON.stringify(s.metadata) : null;
-    const budget = Math.max(s.textBudget ?? TEXT_BUDGET, cand);
-    ctes.push(sql`txt AS MATERIALIZED (SELECT t.id, t.rank FROM chunk_text_search(${s.knowledgeBaseId}::uuid, ${s.query}::text, ${cand}::int, ${docs}::jsonb, ${meta}::jsonb, ${budget}::int) t),
-      -- Equal text scores share a rank (common for short queries), so no chunk gets an arbitrary
-      -- lead from its id; the vector side breaks the tie in the fusion.
-      tr AS (SELECT id, rank() OVER (ORDER BY rank DESC) AS r FROM txt)`);
-  }
-  const k = sql.raw(String(RRF_K));
-  const fused =
-    mode === 'vector'
-      ? sql`SELECT id, r AS vrank, NULL::bigint AS trank, 1.0 / (${k} + r) AS score FROM vr`
-      : mode === 'text'
-        ? sql`SELECT id, NULL::bigint AS vrank, r AS trank, 1.0 / (${k} + r) AS score FROM tr`
-        : sql`SELECT coalesce(vr.id, tr.id) AS id, vr.r AS vrank, tr.r AS trank,
-              coalesce(1.0 / (${k} + vr.r), 0) + coalesce(1.0 / (${k} + tr.r), 0) AS score
-            FROM vr FULL OUTER JOIN tr ON vr.id = tr.id`;
+  if (mode !== 'text') ctes.push(await vectorHalf(tx, s, mode, cand));
+  if (mode !== 'vector') ctes.push(textHalf(s, cand));
   // Materialised steps keep the plan small: ≤ 2 × candidates ids, then their rows by primary key,
   // then their documents (RLS applies to both joins).
   const result = await tx.execute(sql`WITH ${sql.join(ctes, sql`, `)},
-    fused AS MATERIALIZED (${fused}),
+    fused AS MATERIALIZED (${fusion(mode)}),
     hits AS MATERIALIZED (
       SELECT f.id, f.vrank, f.trank, f.score, c.document_id, c.generation, c.text, c.heading, c.start_offset, c.end_offset
       FROM fused f CROSS JOIN LATERAL (SELECT * FROM chunks c WHERE c.id = f.id) c)
@@ -119,7 +69,76 @@ export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]
     CROSS JOIN LATERAL (SELECT d.title FROM documents d WHERE d.id = h.document_id AND d.live_generation = h.generation) d
     ORDER BY h.score DESC, h.vrank NULLS LAST, h.trank NULLS LAST, h.id
     LIMIT ${s.topK} OFFSET ${s.offset ?? 0}`);
-  return rowsOf<Record<string, unknown>>(result).map((r) => ({
+  return rowsOf<Record<string, unknown>>(result).map(toHit);
+}
+
+/** The base, document and metadata filters of the vector half (the text half applies its own). */
+function vectorFilters(s: ChunkSearch): SQL {
+  const filters: SQL[] = [sql`c.knowledge_base_id = ${s.knowledgeBaseId}`];
+  if (s.documentIds?.length) {
+    // Only uuid characters survive, so the literal array cannot carry SQL.
+    const ids = s.documentIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'`).join(',');
+    filters.push(sql`c.document_id = ANY(${sql.raw(`ARRAY[${ids}]::uuid[]`)})`);
+  }
+  if (s.metadata && Object.keys(s.metadata).length)
+    filters.push(
+      sql`c.document_id IN (SELECT d2.id FROM documents d2 WHERE d2.knowledge_base_id = ${s.knowledgeBaseId} AND d2.metadata @> ${JSON.stringify(s.metadata)}::jsonb)`,
+    );
+  return sql.join(filters, sql` AND `);
+}
+
+/** The k nearest chunks on the base's partial HNSW index, ranked (`vr`). */
+async function vectorHalf(
+  tx: Tx,
+  s: ChunkSearch,
+  mode: 'hybrid' | 'vector',
+  cand: number,
+): Promise<SQL> {
+  if (!s.vector) throw new Error('vector search needs a query vector');
+  const dims = sql.raw(String(Math.trunc(s.dimensions)));
+  const ef = Math.min(1000, Math.max(s.efSearch ?? EF_SEARCH[mode], cand));
+  await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${ef}`));
+  // pgvector ≥ 0.8: keep scanning the graph when filters (tenant, base, documents) drop candidates.
+  await tx.execute(sql.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`));
+  const v = vectorLiteral(s.vector);
+  return sql`vec AS MATERIALIZED (
+      SELECT c.id, c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) AS dist FROM chunks c
+      WHERE c.dims = ${dims} AND c.embedding IS NOT NULL AND ${vectorFilters(s)}
+      ORDER BY c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) LIMIT ${cand}),
+      vr AS (SELECT id, row_number() OVER (ORDER BY dist, id) AS r FROM vec)`;
+}
+
+/**
+ * The best full-text matches, ranked (`tr`). Any query term may match (OR): questions rarely
+ * contain every word of the passage; the rank rewards chunks that match more terms, more often,
+ * and in the heading. ts_rank without length normalisation ranked best of the variants tried on
+ * the labelled set (docs/benchmarks.md). chunk_text_search (migration 0005, ADR 034) uses the GIN
+ * index under RLS and ranks at most TEXT_BUDGET rows per coverage tier.
+ */
+function textHalf(s: ChunkSearch, cand: number): SQL {
+  const docs = s.documentIds?.length ? JSON.stringify(s.documentIds) : null;
+  const meta = s.metadata && Object.keys(s.metadata).length ? JSON.stringify(s.metadata) : null;
+  const budget = Math.max(s.textBudget ?? TEXT_BUDGET, cand);
+  return sql`txt AS MATERIALIZED (SELECT t.id, t.rank FROM chunk_text_search(${s.knowledgeBaseId}::uuid, ${s.query}::text, ${cand}::int, ${docs}::jsonb, ${meta}::jsonb, ${budget}::int) t),
+      -- Equal text scores share a rank (common for short queries), so no chunk gets an arbitrary
+      -- lead from its id; the vector side breaks the tie in the fusion.
+      tr AS (SELECT id, rank() OVER (ORDER BY rank DESC) AS r FROM txt)`;
+}
+
+/** Reciprocal rank fusion of the halves present; one half alone keeps its own ranks. */
+function fusion(mode: SearchMode): SQL {
+  const k = sql.raw(String(RRF_K));
+  if (mode === 'vector')
+    return sql`SELECT id, r AS vrank, NULL::bigint AS trank, 1.0 / (${k} + r) AS score FROM vr`;
+  if (mode === 'text')
+    return sql`SELECT id, NULL::bigint AS vrank, r AS trank, 1.0 / (${k} + r) AS score FROM tr`;
+  return sql`SELECT coalesce(vr.id, tr.id) AS id, vr.r AS vrank, tr.r AS trank,
+      coalesce(1.0 / (${k} + vr.r), 0) + coalesce(1.0 / (${k} + tr.r), 0) AS score
+    FROM vr FULL OUTER JOIN tr ON vr.id = tr.id`;
+}
+
+function toHit(r: Record<string, unknown>): SearchHitT {
+  return {
     documentId: String(r.document_id),
     title: String(r.title),
     chunkId: String(r.id),
@@ -130,5 +149,5 @@ export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]
     end: Number(r.end_offset),
     ...(r.vrank != null ? { vectorRank: Number(r.vrank) } : {}),
     ...(r.trank != null ? { textRank: Number(r.trank) } : {}),
-  }));
+  };
 }

@@ -14,6 +14,8 @@ export interface EmbeddingUsage {
   provider: string;
   model: string;
   tokens: number;
+  /** Generated tokens (the LLM reranker); embeddings have none. */
+  outputTokens?: number;
   latencyMs: number;
   outcome: 'success' | 'error';
   errorName?: string;
@@ -35,11 +37,15 @@ export async function recordEmbeddingUsage(tx: Tx, u: EmbeddingUsage): Promise<v
     if (seen.length) return;
   }
   const price =
-    u.provider === 'local'
+    u.provider === 'local' || u.provider === 'simulator'
       ? undefined
       : await findPrice(tx, u.tenantId, u.provider, u.model, new Date());
   const costUsd = price
-    ? costOf(price, { inputTokens: u.tokens, outputTokens: 0, cachedInputTokens: 0 })
+    ? costOf(price, {
+        inputTokens: u.tokens,
+        outputTokens: u.outputTokens ?? 0,
+        cachedInputTokens: 0,
+      })
     : 0;
   await tx.insert(usageRecords).values({
     tenantId: u.tenantId,
@@ -54,9 +60,9 @@ export async function recordEmbeddingUsage(tx: Tx, u: EmbeddingUsage): Promise<v
     errorMessage: u.errorMessage?.slice(0, 1000) ?? null,
     latencyMs: Math.max(0, Math.round(u.latencyMs)),
     inputTokens: u.tokens,
-    outputTokens: 0,
+    outputTokens: u.outputTokens ?? 0,
     costUsd,
     // The local embedder is free by definition; a provider model without a price row is flagged.
-    priced: u.provider === 'local' || price !== undefined,
+    priced: u.provider === 'local' || u.provider === 'simulator' || price !== undefined,
   });
 }

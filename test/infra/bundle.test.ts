@@ -106,6 +106,17 @@ describe('bundleFunctions', () => {
     );
   });
 
+  it('ships the word vectors beside the knowledge bundle, outside its code (ADR 037)', async () => {
+    // Act: the real knowledge entry of this repository
+    const outDir = path.join(root, 'dist-vectors');
+    const result = await bundleFunctions({ outDir, only: ['knowledge'] });
+    // Assess: one level above any bundle file, where word-vectors.ts looks in a Lambda asset
+    const asset = path.join(outDir, 'knowledge', 'word-vectors', 'glove-100k-100d.bin');
+    expect(readFileSync(asset).subarray(0, 4).toString('ascii')).toBe('HWV1');
+    expect(result.functions.knowledge.totalBytes).toBeLessThan(4 * 1024 * 1024);
+    expect(existsSync(path.join(outDir, 'knowledge', 'knowledge', 'index.mjs'))).toBe(true);
+  });
+
   it('splits dynamic imports: the agent step loads no provider SDK until a call needs one', async () => {
     // Act: the real runAgentStep entry of this repository
     const result = await bundleFunctions({

@@ -15,6 +15,7 @@ import {
   highlightSegments,
   queryTerms,
 } from '../../web/src/components/knowledge/highlight';
+import { parseLabelled, summarise } from '../../web/src/components/knowledge/LabelledEvaluation';
 import { RetrievalPlayground } from '../../web/src/components/knowledge/RetrievalPlayground';
 import { citationsOfStep } from '../../web/src/components/run/citations';
 import { CitationsPanel } from '../../web/src/components/run/CitationsPanel';
@@ -168,6 +169,102 @@ describe('RetrievalPlayground', () => {
     expect(text.querySelector('img')).toBeNull();
     expect(text.textContent).toContain('<img src=x onerror="window.pwned=1">');
     expect(screen.getByTestId('playground-summary').textContent).toBe('2 hits · hybrid · local');
+  });
+
+  it('reranks with the chosen model and shows the trace and each hit’s fused position', async () => {
+    const { api, calls } = server((call) =>
+      call.path === `/v1/knowledge-bases/${KB_ID}/search`
+        ? {
+            status: 200,
+            body: {
+              mode: 'hybrid',
+              embeddingModel: 'local-semantic',
+              rerank: {
+                ref: 'local:align',
+                provider: 'local',
+                model: 'glove-align-v1',
+                simulated: false,
+                candidates: 20,
+                moved: 4,
+                latencyMs: 3.2,
+              },
+              items: [
+                {
+                  ...hit(CHUNK_B, 0.0164, 'Shipping is free above 50 euros.'),
+                  fusedRank: 2,
+                  rerankScore: 0.812,
+                },
+                {
+                  ...hit(CHUNK_A, 0.0328, 'Refunds are paid within 14 days.'),
+                  fusedRank: 1,
+                  rerankScore: 0.4,
+                },
+              ],
+            },
+          }
+        : notFound,
+    );
+    renderWithApi(<RetrievalPlayground knowledgeBaseId={KB_ID} />, api, 'viewer');
+
+    fireEvent.change(screen.getByTestId('playground-query'), {
+      target: { value: 'delivery cost' },
+    });
+    fireEvent.change(screen.getByTestId('playground-rerank-select'), {
+      target: { value: 'local:align' },
+    });
+    fireEvent.click(screen.getByTestId('playground-search'));
+
+    const hits = await screen.findAllByTestId('hit');
+    const search = calls.find((c) => c.path.endsWith('/search'))!;
+    expect(search.body).toEqual({
+      query: 'delivery cost',
+      topK: 5,
+      mode: 'hybrid',
+      rerank: 'local:align',
+    });
+    expect(screen.getByTestId('playground-rerank').textContent).toContain(
+      'reranked by local:align · moved 4 of 20 · 3 ms',
+    );
+    expect(within(hits[0]).getByTestId('hit-fused-rank').textContent).toBe(
+      ' · fused #2 · rerank 0.812',
+    );
+  });
+
+  it('runs the base’s own labelled queries and reports MRR@10 and recall@10', async () => {
+    const { api, calls } = server((call) => {
+      if (call.path !== `/v1/knowledge-bases/${KB_ID}/search`) return notFound;
+      const q = (call.body as { query: string }).query;
+      // "dinner" finds the refund policy second; "parcel" finds nothing relevant.
+      const items = q.includes('dinner')
+        ? [
+            hit(CHUNK_B, 0.03, 'Shipping is free.', { title: 'Shipping' }),
+            hit(CHUNK_A, 0.02, 'Refunds are paid.'),
+          ]
+        : [hit(CHUNK_B, 0.03, 'Shipping is free.', { title: 'Shipping' })];
+      return { status: 200, body: { mode: 'vector', embeddingModel: 'local-semantic', items } };
+    });
+    renderWithApi(<RetrievalPlayground knowledgeBaseId={KB_ID} />, api, 'viewer');
+
+    fireEvent.change(screen.getByTestId('playground-mode'), { target: { value: 'vector' } });
+    fireEvent.change(screen.getByTestId('labelled-input'), {
+      target: {
+        value: 'dinner costs | refund policy\nnot a labelled line\nparcel lost | Refund policy',
+      },
+    });
+    expect(screen.getByTestId('labelled-run').textContent).toBe('Run 2 queries');
+    fireEvent.click(screen.getByTestId('labelled-run'));
+
+    const summary = await screen.findByTestId('labelled-summary');
+    expect(summary.textContent).toBe('MRR@10 0.250 · recall@10 0.500 · vector');
+    const rows = screen.getAllByTestId('labelled-row').map((r) => r.textContent);
+    expect(rows).toEqual(['dinner costsrefund policy2', 'parcel lostRefund policynot in top 10']);
+    const searches = calls.filter((c) => c.path.endsWith('/search')).map((c) => c.body);
+    expect(searches).toEqual([
+      { query: 'dinner costs', topK: 10, mode: 'vector' },
+      { query: 'parcel lost', topK: 10, mode: 'vector' },
+    ]);
+    expect(parseLabelled(' a | b \n|x\nc|d|e')).toEqual([{ query: 'a', expected: 'b' }]);
+    expect(summarise([])).toEqual({ mrr: 0, recall: 0 });
   });
 
   it('says so when nothing matches', async () => {

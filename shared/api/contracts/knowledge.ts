@@ -6,8 +6,17 @@ export const EmbeddingModelRef = z
   .min(1)
   .max(100)
   .regex(
-    /^(local(:[a-z0-9-]+)?|openai:[a-z0-9.-]+|gemini:[a-z0-9.-]+)$/,
-    '"local", "openai:<model>" or "gemini:<model>"',
+    /^(local(:[a-z0-9-]+)?|local-semantic|openai:[a-z0-9.-]+|gemini:[a-z0-9.-]+|compatible:[A-Za-z0-9._:/-]+)$/,
+    '"local", "local-semantic", "openai:<model>", "gemini:<model>" or "compatible:<model>"',
+  );
+
+/** A reranker: `cohere:`, `voyage:`, `jina:`, `compatible:<model>` or `llm:<provider>:<model>` (ADR 038). */
+export const RerankRef = z
+  .string()
+  .max(120)
+  .regex(
+    /^(cohere|voyage|jina|compatible):[A-Za-z0-9._:/-]{1,100}$|^llm:[a-z]+:[A-Za-z0-9._:/-]{1,100}$|^local:align$/,
+    '"cohere:<model>", "voyage:<model>", "jina:<model>", "compatible:<model>", "llm:<provider>:<model>" or "local:align"',
   );
 
 export const Chunking = z
@@ -27,7 +36,11 @@ export const KnowledgeBaseCreateBody = z
     name: z.string().min(1).max(200),
     description: z.string().max(2000).default(''),
     embeddingModel: EmbeddingModelRef.default('local'),
+    /** Required for `compatible:` (self-hosted) models: the size of the vectors the server returns. */
+    dimensions: z.number().int().positive().optional(),
     chunking: Chunking.default({ size: 1000, overlap: 150 }),
+    /** Rerank every search of this base with this model unless the search says otherwise. */
+    rerank: RerankRef.optional(),
   })
   .strict();
 
@@ -39,6 +52,7 @@ export const KnowledgeBase = z.object({
   /** The vector dimension, fixed at creation. */
   dimensions: z.number().int(),
   chunking: z.object({ size: z.number().int(), overlap: z.number().int() }),
+  rerank: z.string().nullable().optional(),
   documentCount: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -72,7 +86,9 @@ export const UploadDocumentBody = z
       .string()
       .min(1)
       .max(300)
-      .regex(/^[^/\\\u0000]+$/, 'a file name without slashes'),
+      // No slashes, backslashes or NUL (checked without a control character in the pattern).
+      .regex(/^[^/\\]+$/, 'a file name without slashes')
+      .refine((f) => !f.includes(String.fromCharCode(0)), 'a file name without NUL characters'),
     contentType: z.string().min(1).max(200),
     title: z.string().min(1).max(300).optional(),
     metadata: Metadata.optional(),
@@ -117,6 +133,10 @@ export const SearchBody = z
     offset: z.number().int().min(0).max(500).default(0),
     /** `hybrid` (default) fuses vector and full-text ranks; the others are for comparison. */
     mode: z.enum(['hybrid', 'vector', 'text']).default('hybrid'),
+    /** Rerank with this model (overrides the base's default); `none` searches without reranking. */
+    rerank: z.union([RerankRef, z.literal('none')]).optional(),
+    /** Fused candidates the reranker reads (default 20); the page is cut from its order. */
+    rerankCandidates: z.number().int().min(1).max(50).optional(),
     filter: z
       .object({
         documentIds: z.array(Uuid).min(1).max(100).optional(),
@@ -140,14 +160,33 @@ export const SearchHit = z.object({
   end: z.number().int(),
   vectorRank: z.number().int().optional(),
   textRank: z.number().int().optional(),
+  /** Position in the fused order before reranking (1-based), and the reranker's score. */
+  fusedRank: z.number().int().optional(),
+  rerankScore: z.number().optional(),
+});
+
+export const RerankTrace = z.object({
+  ref: z.string(),
+  /** Who answered: the rerank provider, or for `llm:` the gateway's provider (`simulator` offline). */
+  provider: z.string(),
+  model: z.string(),
+  simulated: z.boolean(),
+  candidates: z.number().int(),
+  /** Candidates whose position the reranker changed. */
+  moved: z.number().int(),
+  latencyMs: z.number(),
+  /** Set when the reranker failed: the fused order was kept (the search itself succeeded). */
+  error: z.string().optional(),
 });
 
 export const SearchResult = z.object({
   items: z.array(SearchHit),
   mode: z.enum(['hybrid', 'vector', 'text']),
   embeddingModel: z.string(),
+  rerank: RerankTrace.optional(),
 });
 
 export type KnowledgeBaseCreate = z.infer<typeof KnowledgeBaseCreateBody>;
 export type SearchRequest = z.infer<typeof SearchBody>;
 export type SearchHitT = z.infer<typeof SearchHit>;
+export type RerankTraceT = z.infer<typeof RerankTrace>;

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../errors';
 
-export type EmbeddingProvider = 'openai' | 'gemini' | 'local';
+export type EmbeddingProvider = 'openai' | 'gemini' | 'compatible' | 'local';
 
 /** Documents and queries may be embedded differently (Gemini's task types); local/OpenAI ignore it. */
 export type EmbedPurpose = 'document' | 'query';
@@ -35,16 +35,22 @@ export interface EmbeddingModelInfo {
   maxBatch: number;
 }
 
-/** Dimensions with a partial HNSW index in migration 0004; a model must map onto one of them. */
-export const INDEXED_DIMENSIONS = [384, 768, 1536] as const;
+/**
+ * Dimensions with a partial HNSW index (384/768/1536 in migration 0004, 1024 in 0006); a model must
+ * map onto one of them. 1024 is the size of most self-hosted models (bge-large, mxbai, bge-m3).
+ */
+export const INDEXED_DIMENSIONS = [384, 768, 1024, 1536] as const;
 
 export const LOCAL_DIMENSIONS = 384;
 
 /**
- * `local` (optionally `local:<variant>`), `openai:text-embedding-3-small|large` (large is asked for
- * 1536 dimensions, which OpenAI supports natively) and `gemini:<model>` at 768 dimensions.
+ * `local` (hashed n-grams, optionally `local:<failure script>`), `local-semantic` (word vectors +
+ * n-grams, ADR 037), `openai:text-embedding-3-small|large` (large is asked for 1536 dimensions,
+ * which OpenAI supports natively), `gemini:<model>` at 768 dimensions, and
+ * `compatible:<model>` (a self-hosted OpenAI-compatible server: Ollama, vLLM, TEI, LM Studio) whose
+ * dimension the base states at creation (`dimensions`, one of INDEXED_DIMENSIONS).
  */
-export function parseEmbeddingModel(ref: string): EmbeddingModelInfo {
+export function parseEmbeddingModel(ref: string, dimensions?: number): EmbeddingModelInfo {
   const [provider, ...rest] = ref.split(':');
   const model = rest.join(':');
   if (provider === 'local') {
@@ -53,6 +59,15 @@ export function parseEmbeddingModel(ref: string): EmbeddingModelInfo {
       ref,
       provider: 'local',
       model: model ? `hashed-ngrams-v1 (${model})` : 'hashed-ngrams-v1',
+      dimensions: LOCAL_DIMENSIONS,
+      maxBatch: 64,
+    };
+  }
+  if (ref === 'local-semantic') {
+    return {
+      ref,
+      provider: 'local',
+      model: 'glove-sif-v1',
       dimensions: LOCAL_DIMENSIONS,
       maxBatch: 64,
     };
@@ -66,6 +81,16 @@ export function parseEmbeddingModel(ref: string): EmbeddingModelInfo {
   if (provider === 'gemini' && /^[a-z0-9.-]+$/.test(model) && /embedding/.test(model)) {
     return { ref, provider: 'gemini', model, dimensions: 768, maxBatch: 100 };
   }
+  if (provider === 'compatible' && /^[A-Za-z0-9._:/-]{1,100}$/.test(model)) {
+    if (!dimensions || !(INDEXED_DIMENSIONS as readonly number[]).includes(dimensions))
+      throw new ValidationError(`embedding model ${ref} needs its dimensions`, [
+        {
+          path: 'dimensions',
+          message: `the vector size the server returns, one of ${INDEXED_DIMENSIONS.join(', ')}`,
+        },
+      ]);
+    return { ref, provider: 'compatible', model, dimensions, maxBatch: 64 };
+  }
   throw badModel(ref);
 }
 
@@ -74,7 +99,7 @@ function badModel(ref: string): ValidationError {
     {
       path: 'embeddingModel',
       message:
-        'use "local", "openai:text-embedding-3-small", "openai:text-embedding-3-large" or "gemini:<embedding model>" (e.g. gemini:gemini-embedding-001)',
+        'use "local", "local-semantic", "openai:text-embedding-3-small", "openai:text-embedding-3-large", "gemini:<embedding model>" (e.g. gemini:gemini-embedding-001) or "compatible:<model>" with dimensions',
     },
   ]);
 }

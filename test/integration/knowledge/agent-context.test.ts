@@ -97,3 +97,77 @@ test('a step of an agent with a knowledge base cites the retrieved chunks; witho
   const withoutStep = run.steps.find((s: any) => s.nodeId === 'without');
   expect(withStep.inputTokens).toBeGreaterThan(withoutStep.inputTokens + 15);
 });
+
+test('a base that reranks by default reranks the step’s sources too, and the trace says so', async () => {
+  // Prepare: the offline reranker (local:align) and the offline semantic embedder, no key at all
+  const kbId = (
+    await stack.call('POST', '/v1/knowledge-bases', {
+      token,
+      body: { name: 'policies', embeddingModel: 'local-semantic', rerank: 'local:align' },
+    })
+  ).body.id;
+  for (const [title, text] of [
+    ['Expense policy', 'Meals are reimbursed up to forty euros a day. Keep the receipts.'],
+    ['Vacation policy', 'Every employee has twenty-five days of paid leave per year.'],
+    ['Deploy runbook', 'Deploys go out from the main branch after the pipeline is green.'],
+  ])
+    await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, {
+      token,
+      body: { title, text },
+    });
+  await stack.executions.idle();
+  await stack.call('POST', '/v1/agents', {
+    token,
+    body: {
+      slug: 'policy-bot',
+      name: 'policy-bot',
+      model: 'simulator:echo',
+      systemPrompt: 'Answer from the sources.',
+      knowledgeBaseIds: [kbId],
+    },
+  });
+  await stack.call('POST', '/v1/workflows', {
+    token,
+    body: {
+      slug: 'ask-policy',
+      name: 'Ask policy',
+      nodes: [
+        {
+          id: 'ask',
+          type: 'agent',
+          agent: 'policy-bot',
+          prompt: 'How much can I spend on dinner while travelling?',
+        },
+      ],
+      edges: [],
+    },
+  });
+
+  // Act
+  const started = await stack.call('POST', '/v1/workflows/ask-policy/runs', {
+    token,
+    body: { input: {} },
+  });
+  const run = await stack.waitForRun(token, started.body.runId);
+  const events = (
+    await stack.call('GET', `/v1/runs/${started.body.runId}/events?limit=200`, { token })
+  ).body.items;
+
+  // Assess
+  expect(run.status).toBe('SUCCEEDED');
+  const cited = events.find((e: any) => e.type === 'step.citations');
+  expect(cited.data.rerank).toEqual([
+    expect.objectContaining({
+      knowledgeBaseId: kbId,
+      ref: 'local:align',
+      provider: 'local',
+      simulated: false,
+      candidates: 3,
+    }),
+  ]);
+  expect(cited.data.citations[0]).toMatchObject({
+    title: 'Expense policy',
+    rerankScore: expect.any(Number),
+    fusedRank: expect.any(Number),
+  });
+});

@@ -54,3 +54,19 @@ test('scripted failures: flaky-N throttles batch 0 for N attempts, fail is perma
   expect(scriptedFailure('local:fail', 3, 9)?.name).toBe('ProviderAuthError');
   expect(scriptedFailure('local', 0, 1)).toBeUndefined();
 });
+
+test('self-hosted models state their dimensions, which must have an index', () => {
+  expect(parseEmbeddingModel('compatible:nomic-embed-text', 768)).toMatchObject({
+    provider: 'compatible',
+    model: 'nomic-embed-text',
+    dimensions: 768,
+  });
+  expect(parseEmbeddingModel('compatible:BAAI/bge-large-en-v1.5', 1024).dimensions).toBe(1024);
+  expect(() => parseEmbeddingModel('compatible:nomic-embed-text')).toThrow(ValidationError);
+  try {
+    parseEmbeddingModel('compatible:big', 4096);
+  } catch (e) {
+    expect((e as ValidationError).details?.[0]?.path).toBe('dimensions');
+  }
+  expect.assertions(4);
+});

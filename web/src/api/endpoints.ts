@@ -118,11 +118,12 @@ export function createApi(c: ApiClient) {
         ),
       removeDocument: (id: string, docId: string) =>
         c.delete(`/v1/knowledge-bases/${enc(id)}/documents/${enc(docId)}`),
-      search: (id: string, query: string, topK = 5, mode?: T.SearchMode) =>
+      search: (id: string, query: string, topK = 5, mode?: T.SearchMode, rerank?: string) =>
         c.post<T.SearchResult>(`/v1/knowledge-bases/${enc(id)}/search`, {
           query,
           topK,
           ...(mode ? { mode } : {}),
+          ...(rerank ? { rerank } : {}),
         }),
     },
     triggers: {

@@ -8,6 +8,10 @@ import { Field } from '../Field';
 
 export const EMBEDDING_MODELS: { value: string; label: string }[] = [
   { value: 'local', label: 'local: offline hashed n-grams (no key, deterministic)' },
+  {
+    value: 'local-semantic',
+    label: 'local-semantic: offline GloVe word vectors + n-grams (no key, some meaning)',
+  },
   { value: 'openai:text-embedding-3-small', label: 'openai:text-embedding-3-small' },
   { value: 'openai:text-embedding-3-large', label: 'openai:text-embedding-3-large' },
   { value: 'gemini:gemini-embedding-001', label: 'gemini:gemini-embedding-001' },

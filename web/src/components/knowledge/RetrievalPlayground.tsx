@@ -1,8 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { SearchHit, SearchMode } from '../../api/types';
+import type { SearchHit, SearchMode, SearchResult } from '../../api/types';
 import { useApi } from '../../session/ApiContext';
 import { ErrorBanner } from '../ErrorBanner';
 import { Highlighted } from './Highlighted';
+import { LabelledEvaluation } from './LabelledEvaluation';
 import { compactText, headingTrail, queryTerms } from './highlight';
 import { ScoreBar } from './ScoreBar';
 
@@ -13,12 +14,21 @@ const MODES: { value: SearchMode; label: string }[] = [
   { value: 'text', label: 'Full text only' },
 ];
 
+/** `''` = the base's default reranker (if it has one); `none` = fused order only. */
+const RERANKERS: { value: string; label: string }[] = [
+  { value: '', label: 'Base default' },
+  { value: 'none', label: 'None (fused order)' },
+  { value: 'local:align', label: 'local:align (offline word alignment)' },
+  { value: 'llm:simulator:judge', label: 'LLM via gateway (simulator)' },
+];
+
 interface Result {
   query: string;
   terms: string[];
   items: SearchHit[];
   mode: SearchMode;
   embeddingModel: string;
+  rerank?: SearchResult['rerank'];
 }
 
 /**
@@ -37,6 +47,7 @@ export function RetrievalPlayground({
   const [query, setQuery] = useState('');
   const [topK, setTopK] = useState<number>(5);
   const [mode, setMode] = useState<SearchMode>('hybrid');
+  const [rerank, setRerank] = useState('');
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -48,8 +59,9 @@ export function RetrievalPlayground({
     setBusy(true);
     setError(null);
     try {
-      const res = await api.knowledge.search(knowledgeBaseId, q, topK, mode);
+      const res = await api.knowledge.search(knowledgeBaseId, q, topK, mode, rerank || undefined);
       setResult({
+        rerank: res.rerank,
         query: q,
         terms: queryTerms(q),
         items: res.items,
@@ -73,6 +85,16 @@ export function RetrievalPlayground({
           <span className="muted small" data-testid="playground-summary">
             {result.items.length} hit{result.items.length === 1 ? '' : 's'} · {result.mode} ·{' '}
             {result.embeddingModel}
+            {result.rerank && (
+              <span data-testid="playground-rerank">
+                {' '}
+                · reranked by {result.rerank.ref}
+                {result.rerank.simulated ? ' (simulator: order kept)' : ''} · moved{' '}
+                {result.rerank.moved} of {result.rerank.candidates} ·{' '}
+                {Math.round(result.rerank.latencyMs)} ms
+                {result.rerank.error ? ` · failed, fused order kept: ${result.rerank.error}` : ''}
+              </span>
+            )}
           </span>
         )}
       </div>
@@ -124,6 +146,21 @@ export function RetrievalPlayground({
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor={`${id}-r`}>Rerank</label>
+          <select
+            id={`${id}-r`}
+            value={rerank}
+            onChange={(e) => setRerank(e.target.value)}
+            data-testid="playground-rerank-select"
+          >
+            {RERANKERS.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
         <button
           type="submit"
           className="btn btn-primary"
@@ -134,6 +171,11 @@ export function RetrievalPlayground({
         </button>
       </form>
       <ErrorBanner error={error} title="Search failed" />
+      <LabelledEvaluation
+        knowledgeBaseId={knowledgeBaseId}
+        mode={mode}
+        rerank={rerank || undefined}
+      />
       {result && result.items.length === 0 && (
         <div className="empty" data-testid="playground-empty">
           <p className="empty-title">No matching chunks</p>
@@ -163,6 +205,13 @@ export function RetrievalPlayground({
                     </span>
                     {h.vectorRank !== undefined && <> · vector #{h.vectorRank}</>}
                     {h.textRank !== undefined && <> · text #{h.textRank}</>}
+                    {h.fusedRank !== undefined && (
+                      <span data-testid="hit-fused-rank">
+                        {' '}
+                        · fused #{h.fusedRank}
+                        {h.rerankScore !== undefined && <> · rerank {h.rerankScore.toFixed(3)}</>}
+                      </span>
+                    )}
                   </div>
                 </div>
                 <ScoreBar score={h.score} max={max} />
