@@ -23,7 +23,7 @@ export function bodyOf(event: APIGatewayProxyEventV2): ParsedBody {
   return (event as unknown as Record<symbol, ParsedBody>)[BODY] ?? { raw: '', json: undefined };
 }
 
-/** Named errors → the JSON error shape of DESIGN §9; anything else → 500 without internals. */
+/** Named errors → the JSON error shape (ErrorBody in shared/api/contracts/common.ts); anything else → 500 without internals. */
 export function errorResponder(log: () => Promise<Logger>): Mw {
   return {
     onError: async (request) => {

@@ -139,7 +139,7 @@ export function createApi(c: ApiClient) {
 
 export type Api = ReturnType<typeof createApi>;
 
-/** Lists come as `{items}` per DESIGN §9; a bare array or `{rows}` is accepted too. */
+/** Lists come as `{items, nextCursor?}` (listOf in shared/api/contracts/common.ts); a bare array or `{rows}` is accepted too. */
 export function normalizeList<T>(body: unknown): T[] {
   if (Array.isArray(body)) return body as T[];
   const obj = body as { items?: unknown; rows?: unknown } | null;
