@@ -22,7 +22,7 @@ import { startRun } from '../runs/lifecycle';
 import { claimBody, claimDelivery, claimHead, REDELIVERY_WINDOW_MS } from './dedup';
 import { recordDelivery } from './deliveries';
 import { mapInput } from './input-mapping';
-import { eventName, matchRules, pullRequestHead, type Source } from './rules';
+import { eventName, matchRules, type Payload, pullRequestHead, type Source } from './rules';
 import { webhookSecret } from './secrets';
 import { verifySignature, verifyToken } from './signatures';
 import { createHash } from 'node:crypto';
@@ -88,7 +88,7 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
       : null);
   const payload = (
     req.json && typeof req.json === 'object' && !Array.isArray(req.json) ? req.json : undefined
-  ) as Record<string, any> | undefined;
+  ) as Payload | undefined;
   const event = payload
     ? eventName(req.source, h.event ? req.headers[h.event] : undefined, payload)
     : null;
@@ -174,7 +174,7 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
 async function decide(
   p: Platform,
   req: WebhookRequest,
-  payload: Record<string, any>,
+  payload: Payload,
   event: string,
   tenantId: string,
   deliveryId: string,

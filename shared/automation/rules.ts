@@ -9,7 +9,7 @@ export type Source = 'github' | 'jira';
 export type Match = { matched: true } | { matched: false; reason: string };
 
 // biome-ignore lint/suspicious/noExplicitAny: webhook payloads are foreign JSON; every read below goes through String(), Array.isArray or a typeof check
-type Payload = Record<string, any>;
+export type Payload = Record<string, any>;
 
 /** `pull_request.opened`, `push`, `jira:issue_created`: what rules and deliveries call an event. */
 export function eventName(
