@@ -154,7 +154,7 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
   const releases = [claim.release, body.release];
   let ack: WebhookAck;
   try {
-    ack = await decide(p, req, payload, event!, tenantId, deliveryId, releases);
+    ack = await decide(p, req, payload, event ?? 'unknown', tenantId, deliveryId, releases);
   } catch (error) {
     // Nothing started: free the claims so the sender's retry (or reconciliation) is processed.
     for (const release of releases.reverse())
@@ -223,7 +223,7 @@ async function decide(
       error instanceof NotFound ||
       error instanceof BudgetExceeded
     ) {
-      if (head) await releases.pop()!();
+      if (head) await releases.pop()?.();
       return ignored(`run not started: ${error.message}`);
     }
     throw error;

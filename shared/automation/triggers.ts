@@ -233,10 +233,9 @@ export async function updateTrigger(
         message: 'required when apiBaseUrl changes: stored credentials are not sent to a new URL',
       },
     ]);
-  const workflow = patch.workflowId
-    ? await p.db.withTenant(auth, (tx) =>
-        workflowStoreInstance.get(tx, auth.tenantId, patch.workflowId!),
-      )
+  const wanted = patch.workflowId;
+  const workflow = wanted
+    ? await p.db.withTenant(auth, (tx) => workflowStoreInstance.get(tx, auth.tenantId, wanted))
     : undefined;
   if (patch.credentials) await putCredentials(p, auth.tenantId, id, patch.credentials);
   if (patch.credentials === null) await deleteTriggerSecrets(p, auth.tenantId, id, 'credentials');

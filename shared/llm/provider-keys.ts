@@ -128,7 +128,9 @@ export async function putProviderKey(
       );
     throw error;
   }
-  return (await listProviders(p, auth)).find((s) => s.provider === provider)!;
+  const status = (await listProviders(p, auth)).find((s) => s.provider === provider);
+  if (!status) throw new Error(`internal: provider ${provider} missing from its own list`);
+  return status;
 }
 
 export async function deleteProviderKey(

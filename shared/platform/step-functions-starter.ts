@@ -32,7 +32,8 @@ export class StepFunctionsStarter implements ExecutionStarter {
       const out = await this.client.send(
         new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }),
       );
-      return { executionId: out.executionArn! };
+      if (!out.executionArn) throw new Error('StartExecution answered without an executionArn');
+      return { executionId: out.executionArn };
     } catch (e) {
       // Same name, same input: Step Functions' own idempotency; the retry of a start is not an error.
       if (e instanceof ExecutionAlreadyExists)

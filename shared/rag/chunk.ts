@@ -30,7 +30,7 @@ interface Segment {
 const FENCE = /^\s{0,3}(```|~~~)/;
 const ATX = /^\s{0,3}(#{1,6})\s+(\S.*)$/;
 const LIST_ITEM = /^\s*([-*+]|\d+[.)])\s+/;
-const SENTENCE_END = /[.!?]["')\]]?\s+(?=["'(\[]?[A-Z0-9])/g;
+const SENTENCE_END = /[.!?]["')\]]?\s+(?=["'([]?[A-Z0-9])/g;
 
 export function chunkText(source: string, options: ChunkOptions): TextChunk[] {
   const size = Math.max(50, options.size);
@@ -119,9 +119,9 @@ function segment(text: string, size: number): Segment[] {
   };
   for (let l = 0; l < lines.length; l++) {
     const line = lines[l];
-    if (FENCE.test(line.text)) {
+    const fence = FENCE.exec(line.text)?.[1];
+    if (fence) {
       flush();
-      const fence = FENCE.exec(line.text)![1];
       let m = l + 1;
       while (m < lines.length && !lines[m].text.trimStart().startsWith(fence)) m++;
       const last = Math.min(m, lines.length - 1);

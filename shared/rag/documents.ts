@@ -188,10 +188,10 @@ export async function ingestDocument(p: Platform, auth: AuthContext, kbId: strin
   if (RUNNING.includes(doc.status) || (doc.status === 'queued' && doc.executionId))
     return documentView(doc);
   if (doc.source === 'upload') {
+    const key = doc.s3Key;
+    if (!key) throw new Error(`internal: uploaded document ${docId} has no storage key`);
     try {
-      await p.s3.send(
-        new HeadObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: doc.s3Key! }),
-      );
+      await p.s3.send(new HeadObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: key }));
     } catch (e) {
       const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 404 || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey')

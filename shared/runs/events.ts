@@ -14,17 +14,15 @@ export interface RunEventInput {
 
 /** The timeline the console shows: one row per thing that happened to a run. */
 export async function appendEvent(tx: Tx, e: RunEventInput): Promise<void> {
-  await tx
-    .insert(runEvents)
-    .values({
-      tenantId: e.tenantId,
-      runId: e.runId,
-      stepId: e.stepId ?? null,
-      nodeId: e.nodeId ?? null,
-      type: e.type,
-      message: e.message,
-      data: e.data ?? null,
-    });
+  await tx.insert(runEvents).values({
+    tenantId: e.tenantId,
+    runId: e.runId,
+    stepId: e.stepId ?? null,
+    nodeId: e.nodeId ?? null,
+    type: e.type,
+    message: e.message,
+    data: e.data ?? null,
+  });
 }
 
 export async function listEvents(tx: Tx, runId: string, after: number, limit: number) {

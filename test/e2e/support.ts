@@ -375,9 +375,7 @@ async function created(res: Promise<{ status: number; body: any }>, what: string
  * The runs list's background: a feature-pipeline run (for the richer run-page screenshots) and a
  * second workflow whose last step fails for good, so the list shows more than one outcome.
  */
-export async function seedRuns(
-  stack: TestStack,
-): Promise<{
+export async function seedRuns(stack: TestStack): Promise<{
   pipelineRunId: string;
   pipelineDone: Promise<unknown>;
   failedDone: Promise<{ status: string }>;

@@ -85,8 +85,7 @@ export function fromChatCompletion(
   requestedModel: string,
 ): ModelCallResult {
   const choice = completion?.choices?.[0];
-  if (!choice || !choice.message)
-    throw new ProviderUnavailable(`${provider}: response carried no choices`);
+  if (!choice?.message) throw new ProviderUnavailable(`${provider}: response carried no choices`);
   const message = choice.message;
   if (choice.finish_reason === 'content_filter')
     throw new ContentFiltered(
@@ -158,8 +157,9 @@ function makeClient(
   options: AdapterOptions,
   clients: ClientCache<OpenAI>,
 ): OpenAI {
-  const baseURL = (credentials.baseUrl || config.defaultBaseUrl)!;
-  const apiKey = credentials.apiKey || config.placeholderKey!;
+  // Without either, the SDK uses api.openai.com and refuses to run without a key: a clear error.
+  const baseURL = credentials.baseUrl || config.defaultBaseUrl;
+  const apiKey = credentials.apiKey || config.placeholderKey;
   return clients.get(
     `${baseURL}\u0000${apiKey}`,
     () =>

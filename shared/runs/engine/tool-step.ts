@@ -16,7 +16,8 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ 
     if (!step) throw new ValidationError(`step ${input.stepId} is not part of run ${input.runId}`);
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return null;
-    const node = spec.nodes.find((n) => n.id === step.nodeId)!;
+    const node = spec.nodes.find((n) => n.id === step.nodeId);
+    if (!node) throw new ValidationError(`node ${step.nodeId} is not in the workflow version`);
     const ctx = {
       input: run.input as Record<string, unknown>,
       steps: Object.fromEntries(

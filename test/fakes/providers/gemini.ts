@@ -20,7 +20,7 @@ import {
   usageOf,
 } from './http-fake';
 
-const PATH_RE = /^\/v1beta\/models\/([A-Za-z0-9._\-]+):generateContent$/;
+const PATH_RE = /^\/v1beta\/models\/([A-Za-z0-9._-]+):generateContent$/;
 const BODY_FIELDS = [
   'contents',
   'systemInstruction',

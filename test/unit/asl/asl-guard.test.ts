@@ -28,7 +28,7 @@ test('every ASL file is declared by exactly one manifest state machine', () => {
   expect(files.sort()).toEqual(declared);
 });
 
-describe.each(Object.entries(stateMachines))('%s', (name, machine) => {
+describe.each(Object.entries(stateMachines))('%s', (_name, machine) => {
   const text = readFileSync(join(dir, machine.asl), 'utf8');
   const definition = JSON.parse(text);
 

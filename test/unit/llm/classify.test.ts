@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { InvalidRequest, ProviderThrottled } from '../../../shared/errors';
+import { InvalidRequest, type ProviderThrottled } from '../../../shared/errors';
 import {
   REDACTED,
   classifyProviderError,
