@@ -16,6 +16,7 @@ import {
   queryTerms,
 } from '../../web/src/components/knowledge/highlight';
 import { parseLabelled, summarise } from '../../web/src/components/knowledge/LabelledEvaluation';
+import { CreateKnowledgeBaseDialog } from '../../web/src/components/knowledge/CreateKnowledgeBaseDialog';
 import { RetrievalPlayground } from '../../web/src/components/knowledge/RetrievalPlayground';
 import { citationsOfStep } from '../../web/src/components/run/citations';
 import { CitationsPanel } from '../../web/src/components/run/CitationsPanel';
@@ -653,5 +654,53 @@ describe('citation snippets', () => {
     expect(snippetOf('# Guide\n## Setup\nRun   the\ninstaller.')).toBe('Run the installer.');
     expect(snippetOf('# Only a heading')).toBe('# Only a heading');
     expect(snippetOf('word '.repeat(100), 20)).toBe('word word word word…');
+  });
+});
+
+describe('CreateKnowledgeBaseDialog', () => {
+  it('creates a base on a self-hosted model with its dimensions and a default reranker', async () => {
+    const { api, calls } = apiWith((call) =>
+      call.path === '/v1/auth/refresh'
+        ? { status: 200, body: tokens(1) }
+        : call.path === '/v1/knowledge-bases'
+          ? {
+              status: 400,
+              body: {
+                error: {
+                  code: 'ValidationError',
+                  message: 'bad',
+                  details: [{ path: 'dimensions', message: 'one of 384, 768, 1024, 1536' }],
+                },
+              },
+            }
+          : notFound,
+    );
+    renderWithApi(
+      <CreateKnowledgeBaseDialog onClose={() => {}} onCreated={() => {}} />,
+      api,
+      'admin',
+    );
+
+    fireEvent.change(screen.getByTestId('kb-name'), { target: { value: 'own models' } });
+    fireEvent.change(screen.getByTestId('kb-embedding-model'), { target: { value: 'compatible' } });
+    expect((screen.getByTestId('kb-create-submit') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('kb-hosted-model'), {
+      target: { value: 'mxbai-embed-large' },
+    });
+    fireEvent.change(screen.getByTestId('kb-dimensions'), { target: { value: '1024' } });
+    fireEvent.change(screen.getByTestId('kb-rerank'), { target: { value: 'local:align' } });
+    fireEvent.click(screen.getByTestId('kb-create-submit'));
+
+    // The API's field error lands under the dimensions control (and in the banner).
+    expect((await screen.findAllByText('one of 384, 768, 1024, 1536')).length).toBe(2);
+    const create = calls.find((c) => c.path === '/v1/knowledge-bases' && c.method === 'POST');
+    expect(create?.body).toEqual({
+      name: 'own models',
+      description: '',
+      embeddingModel: 'compatible:mxbai-embed-large',
+      dimensions: 1024,
+      rerank: 'local:align',
+      chunking: { size: 1000, overlap: 150 },
+    });
   });
 });

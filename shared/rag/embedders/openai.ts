@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import { ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../../llm/classify';
+import { guardedFetch } from '../../net/outbound';
 import { l2normalize, type Embedder, type EmbeddingResult } from './types';
 
 export interface RemoteEmbedderOptions {
@@ -40,6 +41,8 @@ function createEmbeddingsClient(
     baseURL: options.baseUrl,
     maxRetries: 0,
     timeout: options.timeoutMs ?? 60_000,
+    // User-supplied base URLs go through the guarded client (ADR 052).
+    fetch: guardedFetch,
   });
   return {
     provider,

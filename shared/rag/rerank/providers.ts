@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { ProviderUnavailable } from '../../errors';
 import { classifyHttpStatus, classifyProviderError } from '../../llm/classify';
+import { guardedFetch } from '../../net/outbound';
 import { completeOrder, type Reranker, type RerankerInfo } from './types';
 
 export interface RerankEndpoint {
@@ -62,7 +63,8 @@ export function createHttpReranker(info: RerankerInfo, endpoint: RerankEndpoint)
       if (info.provider === 'compatible') body.texts = documents;
       let res: Response;
       try {
-        res = await fetch(url, {
+        // User-supplied base URLs go through the guarded client (ADR 052).
+        res = await guardedFetch(url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',

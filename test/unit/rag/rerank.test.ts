@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { configureOutbound } from '../../../shared/net/outbound';
 import { createHttpReranker } from '../../../shared/rag/rerank/providers';
 import { completeOrder, parseRerankRef } from '../../../shared/rag/rerank/types';
 
@@ -14,6 +15,8 @@ let reply: { status: number; body: unknown; headers?: Record<string, string> };
 const seen: Array<{ url?: string; body: any; auth?: string }> = [];
 
 beforeAll(async () => {
+  // The fake is on loopback, which the guarded client allows only when told (the local runtime).
+  configureOutbound({ allowLoopback: true, allow: [] });
   server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => {
@@ -85,6 +88,18 @@ test('failures are named like model calls and never carry the key', async () => 
   expect(String(auth.message)).not.toContain(KEY);
   expect(garbled.name).toBe('ProviderUnavailable');
   expect(seen.at(-1)?.url).toBe('/v2/rerank');
+});
+
+test('the guarded client refuses a reranker on a private address as a permanent error', async () => {
+  configureOutbound({ allowLoopback: false, allow: [] });
+  try {
+    const internal = createHttpReranker(parseRerankRef('compatible:bge'), { baseUrl: base });
+    const refused = await internal.rerank({ query: 'q', documents: docs }).catch((e) => e);
+    expect(refused.name).toBe('InvalidRequest');
+    expect(refused.message).toMatch(/destination refused/);
+  } finally {
+    configureOutbound({ allowLoopback: true, allow: [] });
+  }
 });
 
 test('refs are validated with the field named; partial rankings are completed in fused order', () => {

@@ -209,14 +209,24 @@ function KnowledgeBaseDetail({ kb, canWrite, pollMs, onChanged, onDeleted }: Det
             </dd>
           </div>
           <div>
+            <dt>Reranker</dt>
+            <dd data-testid="kb-rerank-value">{kb.rerank ?? 'none'}</dd>
+          </div>
+          <div>
             <dt>Documents</dt>
             <dd>{docs.data ? `${ready} ready of ${items.length}` : kb.documentCount}</dd>
           </div>
         </dl>
-        {kb.embeddingModel.startsWith('local') && (
+        {kb.embeddingModel === 'local' && (
           <p className="note">
             The local embedder hashes word n-grams (offline, deterministic): fine for trying things
-            out; provider models give semantic matches.
+            out; `local-semantic` or provider models give semantic matches.
+          </p>
+        )}
+        {kb.embeddingModel === 'local-semantic' && (
+          <p className="note">
+            local-semantic averages GloVe word vectors with the n-grams (offline): some meaning, not
+            a neural model; a reranker or a provider model reads question and passage together.
           </p>
         )}
         <ErrorBanner error={error ?? docs.error} />

@@ -6,6 +6,10 @@ import { Dialog } from '../Dialog';
 import { ErrorBanner } from '../ErrorBanner';
 import { Field } from '../Field';
 
+/** The option that asks for a self-hosted model's name and dimensions (`compatible:<model>`). */
+const SELF_HOSTED = 'compatible';
+export const SELF_HOSTED_DIMENSIONS = [384, 768, 1024, 1536] as const;
+
 export const EMBEDDING_MODELS: { value: string; label: string }[] = [
   { value: 'local', label: 'local: offline hashed n-grams (no key, deterministic)' },
   {
@@ -15,6 +19,7 @@ export const EMBEDDING_MODELS: { value: string; label: string }[] = [
   { value: 'openai:text-embedding-3-small', label: 'openai:text-embedding-3-small' },
   { value: 'openai:text-embedding-3-large', label: 'openai:text-embedding-3-large' },
   { value: 'gemini:gemini-embedding-001', label: 'gemini:gemini-embedding-001' },
+  { value: SELF_HOSTED, label: 'self-hosted: an OpenAI-compatible server (Ollama, vLLM, TEI)' },
 ];
 
 /** Client-side checks mirroring the contract (the API checks again). */
@@ -43,6 +48,10 @@ export function CreateKnowledgeBaseDialog({
   const [embeddingModel, setEmbeddingModel] = useState('local');
   const [size, setSize] = useState('1000');
   const [overlap, setOverlap] = useState('150');
+  const [hostedModel, setHostedModel] = useState('');
+  const [dimensions, setDimensions] = useState<number>(768);
+  const [rerank, setRerank] = useState('');
+  const selfHosted = embeddingModel === SELF_HOSTED;
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -61,7 +70,9 @@ export function CreateKnowledgeBaseDialog({
       const kb = await api.knowledge.create({
         name: name.trim(),
         description: description.trim(),
-        embeddingModel,
+        embeddingModel: selfHosted ? `compatible:${hostedModel.trim()}` : embeddingModel,
+        ...(selfHosted ? { dimensions } : {}),
+        ...(rerank.trim() ? { rerank: rerank.trim() } : {}),
         chunking: { size: Number(size), overlap: Number(overlap) },
       });
       onCreated(kb);
@@ -86,7 +97,9 @@ export function CreateKnowledgeBaseDialog({
             type="submit"
             form="kb-create-form"
             className="btn btn-primary"
-            disabled={busy || !name.trim() || local.length > 0}
+            disabled={
+              busy || !name.trim() || local.length > 0 || (selfHosted && !hostedModel.trim())
+            }
             data-testid="kb-create-submit"
           >
             {busy ? 'Creating…' : 'Create'}
@@ -129,6 +142,52 @@ export function CreateKnowledgeBaseDialog({
               </option>
             ))}
           </select>
+        </Field>
+        {selfHosted && (
+          <div className="grid-2">
+            <Field
+              label="Model on the server"
+              hint="As the server names it, e.g. nomic-embed-text. Base URL: Settings › compatible."
+              errors={[]}
+            >
+              <input
+                value={hostedModel}
+                onChange={(e) => setHostedModel(e.target.value)}
+                maxLength={100}
+                data-testid="kb-hosted-model"
+              />
+            </Field>
+            <Field
+              label="Dimensions"
+              hint="The size of the vectors it returns."
+              errors={errorsAt('dimensions')}
+            >
+              <select
+                value={dimensions}
+                onChange={(e) => setDimensions(Number(e.target.value))}
+                data-testid="kb-dimensions"
+              >
+                {SELF_HOSTED_DIMENSIONS.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </div>
+        )}
+        <Field
+          label="Reranker"
+          hint="Optional: rerank every search, e.g. local:align (offline), cohere:rerank-v3.5, llm:openai:gpt-4.1-mini."
+          errors={errorsAt('rerank')}
+        >
+          <input
+            value={rerank}
+            onChange={(e) => setRerank(e.target.value)}
+            maxLength={120}
+            placeholder="none"
+            data-testid="kb-rerank"
+          />
         </Field>
         <div className="grid-2">
           <Field
