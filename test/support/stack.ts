@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocal, type LocalRuntime } from '../../infra/local/runtime';
 import { checkResponse } from './contract';
+import { freshDatabase } from './fresh-database';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const ADMIN_PASSWORD = 'demo-admin-password-for-tests';
@@ -31,30 +32,6 @@ export interface TestStack extends LocalRuntime {
     email?: string,
   ): Promise<{ accessToken: string; refreshToken: string; email: string; password: string }>;
   waitForRun(token: string, runId: string, timeoutMs?: number): Promise<any>;
-}
-
-/**
- * With DATABASE_URL set, each test file gets its own fresh database on that server (created here,
- * dropped on close), so files running in parallel never see each other's rows.
- */
-async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { default: pg } = await import('pg');
-  const name = `hishamos_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 export async function startTestStack(
