@@ -4,8 +4,13 @@
  * `withTenant`, which switches to the `hishamos_app` role (subject to row-level security) and sets
  * the tenant of the transaction, so a query that forgets its tenant filter still sees one tenant.
  */
-import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { is, sql } from 'drizzle-orm';
+import {
+  type PgDatabase,
+  PgNumericBigInt,
+  PgNumericNumber,
+  type PgQueryResultHKT,
+} from 'drizzle-orm/pg-core';
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 /** A transaction scoped to one tenant (or to no tenant, for the auth doors). */
@@ -35,6 +40,8 @@ export type DatabaseOptions =
       secretArn: string;
       database: string;
       region?: string;
+      /** The local Data API endpoint (infra/local/data-api); in AWS the SDK's default. */
+      endpoint?: string;
     };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -79,17 +86,52 @@ async function connect(
       return { drizzle: drizzle({ client: pool }) as unknown as Drizzle, close: () => pool.end() };
     }
     case 'data-api': {
-      const { RDSDataClient } = await import('@aws-sdk/client-rds-data');
+      const { RDSDataClient, RollbackTransactionCommand } = await import(
+        '@aws-sdk/client-rds-data'
+      );
       const { drizzle } = await import('drizzle-orm/aws-data-api/pg');
-      const client = new RDSDataClient({ region: options.region });
+      const client = new RDSDataClient({
+        region: options.region,
+        ...(options.endpoint
+          ? {
+              endpoint: options.endpoint,
+              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+            }
+          : {}),
+      });
+      // An error inside a Data API transaction ends it (AWS troubleshooting: "aborted due to an
+      // error from a previous call"), so drizzle's rollback then finds no transaction and would
+      // replace the statement's error with TransactionNotFoundException: that rollback is moot.
+      const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+      (client as { send: (command: unknown) => Promise<unknown> }).send = (command) =>
+        command instanceof RollbackTransactionCommand
+          ? send(command).catch((e: Error) => {
+              if (e.name !== 'TransactionNotFoundException') throw e;
+              return { transactionStatus: 'Rollback Complete' };
+            })
+          : send(command);
       const db = drizzle(client, {
         database: options.database,
         resourceArn: options.resourceArn,
         secretArn: options.secretArn,
       });
+      hintNumericModes(
+        db as unknown as { dialect: { prepareTyping: (encoder: unknown) => string } },
+      );
       return { drizzle: db as unknown as Drizzle, close: async () => client.destroy() };
     }
   }
+}
+
+/**
+ * drizzle gives `numeric` columns a DECIMAL typeHint only in its default string mode: the
+ * `mode: 'number'` money columns went out untyped, which the Data API binds as text, so every
+ * usage insert failed (`cost_usd is of type numeric but expression is of type text`).
+ */
+function hintNumericModes(db: { dialect: { prepareTyping: (encoder: unknown) => string } }) {
+  const base = db.dialect.prepareTyping.bind(db.dialect);
+  db.dialect.prepareTyping = (encoder) =>
+    is(encoder, PgNumericNumber) || is(encoder, PgNumericBigInt) ? 'decimal' : base(encoder);
 }
 
 /** Rows of a raw `execute` result, whatever the driver. */

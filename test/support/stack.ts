@@ -1,8 +1,9 @@
 /**
  * Starts the real local runtime for a test file: the manifest's handlers behind the local API
  * Gateway, ASL in aws-local-stepfunctions, dynalite, the local S3 engine (infra/local/s3-server.ts),
- * and PGlite in memory, or the real PostgreSQL at DATABASE_URL when it is set (CI runs the suites
- * both ways).
+ * and PGlite in memory, or the real PostgreSQL at DATABASE_URL when it is set, through the local
+ * RDS Data API endpoint when HISHAMOS_DB_DRIVER=data-api is set too (CI runs the suites all three
+ * ways).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,8 @@ export async function startTestStack(
     env: {
       HISHAMOS_PGLITE_MEMORY: '1',
       DATABASE_URL: database?.url,
+      // CI runs the suites once more through the local Data API endpoint (the AWS code path).
+      HISHAMOS_DB_DRIVER: process.env.HISHAMOS_DB_DRIVER,
       HISHAMOS_ADMIN_PASSWORD: ADMIN_PASSWORD,
       SIMULATOR_LATENCY_MS: '40',
       // Suites sign in far more often than people do; rate-limits.test.ts sets its own low limits.
