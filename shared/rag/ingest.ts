@@ -119,7 +119,7 @@ export async function chunkDocument(
         `the document makes ${pieces.length} chunks; the limit is ${MAX_CHUNKS}: split it or use larger chunks`,
       );
     await tx.execute(
-      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation}`,
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${ref.generation}`,
     );
     for (let i = 0; i < pieces.length; i += INSERT_BATCH) {
       const rows = pieces.slice(i, i + INSERT_BATCH).map((c) => {
@@ -137,18 +137,18 @@ export async function chunkDocument(
       await tx.execute(sql`
         INSERT INTO chunks (tenant_id, knowledge_base_id, document_id, generation, ordinal, heading, text, text_hash, start_offset, end_offset, dims, embedding)
         SELECT ${ref.tenantId}::uuid, ${kb.id}::uuid, ${doc.id}::uuid, ${ref.generation}::int, v.o, v.h, v.t, v.x, v.s, v.e, ${kb.dimensions}::int,
-          (SELECT c.embedding FROM chunks c WHERE c.knowledge_base_id = ${kb.id} AND c.text_hash = v.x AND c.embedding IS NOT NULL LIMIT 1)
+          (SELECT c.embedding FROM chunks c WHERE c.knowledge_base_id = ${kb.id}::uuid AND c.text_hash = v.x AND c.embedding IS NOT NULL LIMIT 1)
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(o int, h text, t text, x text, s int, e int)`);
     }
     const batchSize = parseEmbeddingModel(kb.embeddingModel, kb.dimensions).maxBatch;
     const todo = rowsOf<{ b: number }>(
       await tx.execute(sql`
       SELECT DISTINCT ordinal / ${batchSize}::int AS b FROM chunks
-      WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NULL ORDER BY 1`),
+      WHERE document_id = ${doc.id}::uuid AND generation = ${ref.generation} AND embedding IS NULL ORDER BY 1`),
     ).map((r) => Number(r.b));
     const reused = rowsOf<{ n: number }>(
       await tx.execute(
-        sql`SELECT count(*)::int AS n FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NOT NULL`,
+        sql`SELECT count(*)::int AS n FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${ref.generation} AND embedding IS NOT NULL`,
       ),
     )[0];
     await setStatus(tx, ref, {
@@ -184,13 +184,13 @@ export async function embedBatch(
     const size = model.maxBatch;
     const [{ attempts }] = rowsOf<{ attempts: number }>(
       await tx.execute(sql`
-      INSERT INTO embedding_batches (tenant_id, document_id, generation, batch, attempts, status) VALUES (${input.tenantId}, ${doc.id}, ${input.generation}, ${input.batch}, 1, 'running')
+      INSERT INTO embedding_batches (tenant_id, document_id, generation, batch, attempts, status) VALUES (${input.tenantId}::uuid, ${doc.id}::uuid, ${input.generation}, ${input.batch}, 1, 'running')
       ON CONFLICT (document_id, generation, batch) DO UPDATE SET attempts = embedding_batches.attempts + 1, status = 'running', updated_at = now()
       RETURNING attempts`),
     );
     const todo = rowsOf<{ id: string; heading: string; text: string }>(
       await tx.execute(sql`
-      SELECT id, heading, text FROM chunks WHERE document_id = ${doc.id} AND generation = ${input.generation}
+      SELECT id, heading, text FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${input.generation}
         AND ordinal >= ${input.batch * size} AND ordinal < ${(input.batch + 1) * size} AND embedding IS NULL ORDER BY ordinal`),
     );
     return { kb, attempt: Number(attempts), todo };
@@ -225,7 +225,7 @@ export async function embedBatch(
         ...usageKey,
       });
       await tx.execute(
-        sql`UPDATE embedding_batches SET last_error = ${`${error.name}: ${error.message}`.slice(0, 1000)}, updated_at = now() WHERE document_id = ${input.documentId} AND generation = ${input.generation} AND batch = ${input.batch}`,
+        sql`UPDATE embedding_batches SET last_error = ${`${error.name}: ${error.message}`.slice(0, 1000)}, updated_at = now() WHERE document_id = ${input.documentId}::uuid AND generation = ${input.generation} AND batch = ${input.batch}`,
       );
     });
     throw e;
@@ -247,7 +247,7 @@ export async function embedBatch(
       });
     }
     await tx.execute(
-      sql`UPDATE embedding_batches SET status = 'succeeded', embedded = ${todo.length}, tokens = ${result.tokens}, updated_at = now() WHERE document_id = ${input.documentId} AND generation = ${input.generation} AND batch = ${input.batch}`,
+      sql`UPDATE embedding_batches SET status = 'succeeded', embedded = ${todo.length}, tokens = ${result.tokens}, updated_at = now() WHERE document_id = ${input.documentId}::uuid AND generation = ${input.generation} AND batch = ${input.batch}`,
     );
   });
   return { embedded: todo.length };
@@ -263,13 +263,13 @@ export async function indexDocument(
     if (!doc) return { status: 'skipped', chunkCount: 0 };
     const [{ missing }] = rowsOf<{ missing: number }>(
       await tx.execute(
-        sql`SELECT count(*)::int AS missing FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NULL`,
+        sql`SELECT count(*)::int AS missing FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${ref.generation} AND embedding IS NULL`,
       ),
     );
     if (Number(missing) > 0)
       throw new Error(`${missing} chunks of generation ${ref.generation} have no embedding`);
     await tx.execute(
-      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation <> ${ref.generation}`,
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id}::uuid AND generation <> ${ref.generation}`,
     );
     await setStatus(tx, ref, {
       status: 'ready',
@@ -292,7 +292,7 @@ export async function failIngestion(
     if (!doc) return;
     // The failed generation's chunks go; a previously live generation stays searchable.
     await tx.execute(
-      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation = ${input.generation}`,
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${input.generation}`,
     );
     await setStatus(tx, input, { status: 'failed', error: reason });
   });

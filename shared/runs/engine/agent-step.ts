@@ -1,5 +1,6 @@
 import { asc, and, eq, sql } from 'drizzle-orm';
 import { runSteps, runs, usageRecords } from '../../db/schema';
+import { money } from '../../db/sql-values';
 import { ValidationError } from '../../errors';
 import { settleReservation } from '../../llm/budgets';
 import type { PriorAttempt } from '../../llm/fallback';
@@ -167,7 +168,7 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
       .set({
         inputTokens: sql`${runSteps.inputTokens} + ${tokensIn}`,
         outputTokens: sql`${runSteps.outputTokens} + ${tokensOut}`,
-        costUsd: sql`${runSteps.costUsd} + ${costUsd}`,
+        costUsd: sql`${runSteps.costUsd} + ${money(costUsd)}`,
         ...(error || !outcome
           ? {}
           : {
@@ -184,7 +185,7 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
     if (costUsd)
       await tx
         .update(runs)
-        .set({ costUsd: sql`${runs.costUsd} + ${costUsd}` })
+        .set({ costUsd: sql`${runs.costUsd} + ${money(costUsd)}` })
         .where(eq(runs.id, ids.runId));
     for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
     if (!outcome) return;
