@@ -4,6 +4,7 @@
  * `withTenant`, which switches to the `hishamos_app` role (subject to row-level security) and sets
  * the tenant of the transaction, so a query that forgets its tenant filter still sees one tenant.
  */
+import { Agent } from 'node:http';
 import { is, sql } from 'drizzle-orm';
 import {
   type PgDatabase,
@@ -48,9 +49,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const { drizzle: owner, close } = await connect(options);
   const scoped = <T>(scope: TenantScope | null, fn: (tx: Tx) => Promise<T>) =>
     owner.transaction(async (tx) => {
-      await tx.execute(sql.raw('SET LOCAL ROLE hishamos_app'));
+      // One statement (set_config('role', …, true) is SET LOCAL ROLE): on the Data API every
+      // statement is an HTTPS round trip, and every application transaction starts here.
       await tx.execute(
-        sql`select set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`,
+        sql`select set_config('role', 'hishamos_app', true), set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`,
       );
       return fn(tx);
     });
@@ -96,6 +98,10 @@ async function connect(
           ? {
               endpoint: options.endpoint,
               credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+              // Locally every function shares this client: the SDK's 50-socket cap could hold the
+              // statements of open transactions behind BeginTransactions waiting for a connection.
+              // A Lambda runs one request at a time and never gets there.
+              requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: Infinity }) },
             }
           : {}),
       });

@@ -68,7 +68,7 @@ export async function startTestStack(
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       RATE_LIMIT_PER_MINUTE: '100000',
       TENANT_RATE_LIMIT_PER_MINUTE: '100000',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.env,
     },
   });

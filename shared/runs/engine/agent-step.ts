@@ -9,7 +9,7 @@ import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent, type RunEventInput } from '../events';
-import { loadPinnedAgent, loadRunContext } from './context';
+import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -103,12 +103,10 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     if (!node?.agent)
       throw new ValidationError(`node ${step.nodeId} of run ${run.id} is not an agent step`);
     const agent = await loadPinnedAgent(tx, run, node.agent);
-    const outputs = Object.fromEntries(
-      steps.filter((s) => s.status === 'SUCCEEDED').map((s) => [s.nodeId, { output: s.output }]),
-    );
-    const prompt = renderTemplate(node.prompt ?? '{{input}}', {
+    const template = node.prompt ?? '{{input}}';
+    const prompt = renderTemplate(template, {
       input: run.input as Record<string, unknown>,
-      steps: outputs,
+      steps: await loadOutputs(tx, run.id, referencedSteps(template)),
     });
     const chain = [agent.model, ...agent.fallbacks];
     const records = await tx

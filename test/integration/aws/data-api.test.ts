@@ -17,7 +17,7 @@ import {
 import { type LocalDataApi, startDataApi } from '../../../infra/local/data-api/server';
 import { freshDatabase } from '../../support/fresh-database';
 
-const BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const BASE = process.env.DATABASE_URL ?? '';
 const ARNS = {
   resourceArn: 'arn:aws:rds:us-east-1:000000000000:cluster:hishamos',
   secretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:hishamos-db-abc123',
