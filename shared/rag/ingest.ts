@@ -1,17 +1,17 @@
 /**
  * The tasks of statemachines/ingest-document.asl.json. State carries ids only (claim check): the
- * source is in S3 or Postgres, the extracted text in `documents.content`, chunks in `chunks`.
+ * source and the extracted text are in S3 (rows stay under the Data API's 64 KB), chunks in `chunks`.
  * Every task checks the document still exists at the generation it was started for, so a deleted
  * or re-ingested document quietly stops an older execution, and every write is repeatable.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client';
 import { documents, knowledgeBases } from '../db/schema-knowledge';
 import { ExtractionFailed, isAppError } from '../errors';
 import type { Platform } from '../platform/platform';
 import { chunkText } from './chunk';
-import { sha256, type DocumentRow } from './documents';
+import { DOCUMENT_COLUMNS, sha256, textKey, type DocumentRow } from './documents';
 import { embedderFor } from './embedders';
 import { scriptedFailure } from './embedders/local';
 import { parseEmbeddingModel } from './embedders/types';
@@ -27,11 +27,35 @@ export interface IngestRef {
 }
 
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/** Largest JSON of vectors per statement: a quarter of the Data API's 4 MiB request limit. */
+export const VECTOR_WRITE_BYTES = 1024 * 1024;
+
+/** Consecutive groups of items whose JSON stays within `max` bytes (an oversized item goes alone). */
+export function byBytes<T>(items: T[], max: number): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  let size = 2;
+  for (const item of items) {
+    const bytes = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (group.length && size + bytes > max) {
+      groups.push(group);
+      group = [];
+      size = 2;
+    }
+    group.push(item);
+    size += bytes;
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
 export const MAX_CHUNKS = 20_000;
 const INSERT_BATCH = 100;
 
 async function current(tx: Tx, ref: IngestRef): Promise<DocumentRow | undefined> {
-  const [doc] = await tx.select().from(documents).where(eq(documents.id, ref.documentId));
+  const [doc] = await tx
+    .select(DOCUMENT_COLUMNS)
+    .from(documents)
+    .where(eq(documents.id, ref.documentId));
   return doc && doc.generation === ref.generation ? doc : undefined;
 }
 
@@ -49,7 +73,7 @@ export async function extractDocument(p: Platform, ref: IngestRef): Promise<{ sk
     return d;
   });
   if (!doc) return { skip: true };
-  let text = doc.content ?? '';
+  let text = '';
   let hash = doc.contentHash;
   let size = doc.byteSize;
   if (doc.source === 'upload') {
@@ -70,11 +94,35 @@ export async function extractDocument(p: Platform, ref: IngestRef): Promise<{ sk
   } else if (doc.liveGeneration !== null) {
     await p.db.withTenant(ref, (tx) => setStatus(tx, ref, { status: 'ready', error: null }));
     return { skip: true };
-  }
+  } else text = await sourceText(p, doc);
+  await p.s3.send(
+    new PutObjectCommand({
+      Bucket: p.config.DOCUMENTS_BUCKET,
+      Key: textKey(doc, ref.generation),
+      Body: text,
+      ContentType: 'text/plain; charset=utf-8',
+    }),
+  );
   await p.db.withTenant(ref, (tx) =>
-    setStatus(tx, ref, { status: 'chunking', content: text, contentHash: hash, byteSize: size }),
+    setStatus(tx, ref, { status: 'chunking', contentHash: hash, byteSize: size }),
   );
   return { skip: false };
+}
+
+/** API text: its S3 object, or (documents created before text moved to S3) the old column. */
+async function sourceText(p: Platform, doc: DocumentRow): Promise<string> {
+  if (doc.s3Key) return readText(p, doc.s3Key);
+  const [legacy] = await p.db.withTenant(doc, (tx) =>
+    tx.select({ content: documents.content }).from(documents).where(eq(documents.id, doc.id)),
+  );
+  return legacy?.content ?? '';
+}
+
+async function readText(p: Platform, key: string): Promise<string> {
+  const out = await p.s3.send(
+    new GetObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: key }),
+  );
+  return (await out.Body?.transformToString('utf-8')) ?? '';
 }
 
 async function readUpload(p: Platform, doc: DocumentRow): Promise<Uint8Array> {
@@ -113,7 +161,8 @@ export async function chunkDocument(
       .select()
       .from(knowledgeBases)
       .where(eq(knowledgeBases.id, doc.knowledgeBaseId));
-    const pieces = chunkText(doc.content ?? '', { size: kb.chunkSize, overlap: kb.chunkOverlap });
+    const text = await readText(p, textKey(doc, ref.generation));
+    const pieces = chunkText(text, { size: kb.chunkSize, overlap: kb.chunkOverlap });
     if (pieces.length > MAX_CHUNKS)
       throw new ExtractionFailed(
         `the document makes ${pieces.length} chunks; the limit is ${MAX_CHUNKS}: split it or use larger chunks`,
@@ -233,9 +282,11 @@ export async function embedBatch(
   await p.db.withTenant(input, async (tx) => {
     if (todo.length) {
       const rows = todo.map((c, i) => ({ id: c.id, v: vectorLiteral(result.vectors[i]) }));
-      await tx.execute(
-        sql`UPDATE chunks c SET embedding = v.v::vector FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, v text) WHERE c.id = v.id`,
-      );
+      // Sized by bytes, not rows: 256 × 1536 floats is ~4 MB of JSON, the Data API's request limit.
+      for (const part of byBytes(rows, VECTOR_WRITE_BYTES))
+        await tx.execute(
+          sql`UPDATE chunks c SET embedding = v.v::vector FROM jsonb_to_recordset(${JSON.stringify(part)}::jsonb) AS v(id uuid, v text) WHERE c.id = v.id`,
+        );
       await recordEmbeddingUsage(tx, {
         tenantId: input.tenantId,
         provider: embedder.provider,
