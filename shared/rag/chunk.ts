@@ -30,7 +30,7 @@ interface Segment {
 const FENCE = /^\s{0,3}(```|~~~)/;
 const ATX = /^\s{0,3}(#{1,6})\s+(\S.*)$/;
 const LIST_ITEM = /^\s*([-*+]|\d+[.)])\s+/;
-const SENTENCE_END = /[.!?]["')\]]?\s+(?=["'(\[]?[A-Z0-9])/g;
+const SENTENCE_END = /[.!?]["')\]]?\s+(?=["'([]?[A-Z0-9])/g;
 
 export function chunkText(source: string, options: ChunkOptions): TextChunk[] {
   const size = Math.max(50, options.size);
