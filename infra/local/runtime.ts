@@ -21,6 +21,7 @@ import { migrate } from '../../shared/db/migrate';
 import { createLogger, type Logger } from '../../shared/observability/logger';
 import { installPlatform, type Platform } from '../../shared/platform/platform';
 import { functions, type FunctionName, type FunctionSpec } from '../manifest';
+import { type LocalDataApi, startDataApi } from './data-api/server';
 import { invoke } from './handlers';
 import { createApiServer } from './http-server';
 import { LocalExecutions } from './local-executions';
@@ -48,6 +49,8 @@ export interface LocalOptions {
 
 export interface LocalRuntime {
   url: string;
+  /** The local Data API endpoint, when the runtime runs the Data API driver. */
+  dataApi?: LocalDataApi;
   platform: Platform;
   executions: LocalExecutions;
   seed?: SeedResult;
@@ -71,8 +74,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   await makePrivate(options.dataDir);
   const closers: (() => Promise<void>)[] = [];
 
-  const db = await progress('database', () => openLocalDatabase(config, options.dataDir, env));
+  const { db, dataApi } = await progress('database', () =>
+    openLocalDatabase(config, options.dataDir, env),
+  );
   closers.push(() => db.close());
+  if (dataApi) closers.push(() => dataApi.close());
   await progress('migrations', () => migrate(db.owner, join(options.root, 'shared/db/migrations')));
 
   const dynamo = await progress('dynamodb (dynalite)', () =>
@@ -135,6 +141,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    dataApi,
     platform,
     executions,
     seed,
@@ -163,17 +170,41 @@ function startSchedules(root: string, log: Logger): () => Promise<void> {
   return async () => timers.forEach(clearInterval);
 }
 
+/**
+ * PGlite by default; the PostgreSQL server at DATABASE_URL; or, with HISHAMOS_DB_DRIVER=data-api,
+ * that server behind the local RDS Data API endpoint, so the application runs the AWS code path.
+ */
 async function openLocalDatabase(
   config: Config,
   dataDir: string,
   env: Record<string, string | undefined>,
-): Promise<Database> {
-  if (config.DATABASE_URL) return openDatabase({ driver: 'pg', url: config.DATABASE_URL });
-  return openDatabase({
-    driver: 'pglite',
-    dataDir: env.HISHAMOS_PGLITE_MEMORY === '1' ? undefined : join(dataDir, 'pglite'),
-  });
+): Promise<{ db: Database; dataApi?: LocalDataApi }> {
+  if (config.HISHAMOS_DB_DRIVER === 'data-api') {
+    if (!config.DATABASE_URL)
+      throw new Error('HISHAMOS_DB_DRIVER=data-api needs DATABASE_URL (a PostgreSQL server)');
+    const dataApi = await startDataApi({ databaseUrl: config.DATABASE_URL });
+    const db = await openDatabase({
+      driver: 'data-api',
+      endpoint: dataApi.url,
+      resourceArn: config.DB_CLUSTER_ARN ?? LOCAL_CLUSTER_ARN,
+      secretArn: config.DB_SECRET_ARN ?? LOCAL_SECRET_ARN,
+      database: new URL(config.DATABASE_URL).pathname.slice(1),
+      region: config.AWS_REGION,
+    });
+    return { db, dataApi };
+  }
+  if (config.DATABASE_URL)
+    return { db: await openDatabase({ driver: 'pg', url: config.DATABASE_URL }) };
+  return {
+    db: await openDatabase({
+      driver: 'pglite',
+      dataDir: env.HISHAMOS_PGLITE_MEMORY === '1' ? undefined : join(dataDir, 'pglite'),
+    }),
+  };
 }
+
+const LOCAL_CLUSTER_ARN = 'arn:aws:rds:us-east-1:000000000000:cluster:hishamos-local';
+const LOCAL_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:hishamos-local-db';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 

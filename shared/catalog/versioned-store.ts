@@ -6,7 +6,6 @@ import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { agentVersions, agents, workflowVersions, workflows } from '../db/schema';
 import { Conflict, NotFound } from '../errors';
-import { isUniqueViolation } from '../identity/sessions';
 import { decodeCursor, encodeCursor, invalidCursor } from '../db/cursor';
 
 type Head = typeof agents;
@@ -122,15 +121,14 @@ function store<S>(
     },
     get: (tx, tenantId, idOrSlug, version) => load(tx, byIdOrSlug(tenantId, idOrSlug), version),
     async create(tx, tenantId, slug, spec, userId) {
-      // A savepoint keeps the outer transaction usable after a unique violation (Conflict, not 500).
-      const created = await tx
-        .transaction(
-          async (sp) =>
-            (await sp.insert(head).values({ tenantId, slug, currentVersion: 1 }).returning())[0],
-        )
-        .catch((e) => {
-          throw isUniqueViolation(e) ? new Conflict(`${kind} slug "${slug}" is already taken`) : e;
-        });
+      // ON CONFLICT instead of catching the unique violation: on the Data API an error ends the
+      // whole transaction (no savepoint survives it), and a taken slug is a Conflict, not a 500.
+      const [created] = await tx
+        .insert(head)
+        .values({ tenantId, slug, currentVersion: 1 })
+        .onConflictDoNothing()
+        .returning();
+      if (!created) throw new Conflict(`${kind} slug "${slug}" is already taken`);
       await tx
         .insert(versions)
         .values({ tenantId, [fkKey]: created.id, version: 1, spec, createdBy: userId } as never);

@@ -4,8 +4,14 @@
  * `withTenant`, which switches to the `hishamos_app` role (subject to row-level security) and sets
  * the tenant of the transaction, so a query that forgets its tenant filter still sees one tenant.
  */
-import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { Agent } from 'node:http';
+import { is, sql } from 'drizzle-orm';
+import {
+  type PgDatabase,
+  PgNumericBigInt,
+  PgNumericNumber,
+  type PgQueryResultHKT,
+} from 'drizzle-orm/pg-core';
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 /** A transaction scoped to one tenant (or to no tenant, for the auth doors). */
@@ -35,15 +41,18 @@ export type DatabaseOptions =
       secretArn: string;
       database: string;
       region?: string;
+      /** The local Data API endpoint (infra/local/data-api); in AWS the SDK's default. */
+      endpoint?: string;
     };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const { drizzle: owner, close } = await connect(options);
   const scoped = <T>(scope: TenantScope | null, fn: (tx: Tx) => Promise<T>) =>
     owner.transaction(async (tx) => {
-      await tx.execute(sql.raw('SET LOCAL ROLE hishamos_app'));
+      // One statement (set_config('role', …, true) is SET LOCAL ROLE): on the Data API every
+      // statement is an HTTPS round trip, and every application transaction starts here.
       await tx.execute(
-        sql`select set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`,
+        sql`select set_config('role', 'hishamos_app', true), set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`,
       );
       return fn(tx);
     });
@@ -79,17 +88,56 @@ async function connect(
       return { drizzle: drizzle({ client: pool }) as unknown as Drizzle, close: () => pool.end() };
     }
     case 'data-api': {
-      const { RDSDataClient } = await import('@aws-sdk/client-rds-data');
+      const { RDSDataClient, RollbackTransactionCommand } = await import(
+        '@aws-sdk/client-rds-data'
+      );
       const { drizzle } = await import('drizzle-orm/aws-data-api/pg');
-      const client = new RDSDataClient({ region: options.region });
+      const client = new RDSDataClient({
+        region: options.region,
+        ...(options.endpoint
+          ? {
+              endpoint: options.endpoint,
+              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+              // Locally every function shares this client: the SDK's 50-socket cap could hold the
+              // statements of open transactions behind BeginTransactions waiting for a connection.
+              // A Lambda runs one request at a time and never gets there.
+              requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: Infinity }) },
+            }
+          : {}),
+      });
+      // An error inside a Data API transaction ends it (AWS troubleshooting: "aborted due to an
+      // error from a previous call"), so drizzle's rollback then finds no transaction and would
+      // replace the statement's error with TransactionNotFoundException: that rollback is moot.
+      const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+      (client as { send: (command: unknown) => Promise<unknown> }).send = (command) =>
+        command instanceof RollbackTransactionCommand
+          ? send(command).catch((e: Error) => {
+              if (e.name !== 'TransactionNotFoundException') throw e;
+              return { transactionStatus: 'Rollback Complete' };
+            })
+          : send(command);
       const db = drizzle(client, {
         database: options.database,
         resourceArn: options.resourceArn,
         secretArn: options.secretArn,
       });
+      hintNumericModes(
+        db as unknown as { dialect: { prepareTyping: (encoder: unknown) => string } },
+      );
       return { drizzle: db as unknown as Drizzle, close: async () => client.destroy() };
     }
   }
+}
+
+/**
+ * drizzle gives `numeric` columns a DECIMAL typeHint only in its default string mode: the
+ * `mode: 'number'` money columns went out untyped, which the Data API binds as text, so every
+ * usage insert failed (`cost_usd is of type numeric but expression is of type text`).
+ */
+function hintNumericModes(db: { dialect: { prepareTyping: (encoder: unknown) => string } }) {
+  const base = db.dialect.prepareTyping.bind(db.dialect);
+  db.dialect.prepareTyping = (encoder) =>
+    is(encoder, PgNumericNumber) || is(encoder, PgNumericBigInt) ? 'decimal' : base(encoder);
 }
 
 /** Rows of a raw `execute` result, whatever the driver. */

@@ -192,7 +192,7 @@ export async function logout(p: Platform, token: string): Promise<void> {
 
 export async function userMemberships(p: Platform, userId: string): Promise<Membership[]> {
   return p.db.withoutTenant(async (tx) =>
-    rowsOf<Membership>(await tx.execute(sql`select * from auth_user_memberships(${userId})`)),
+    rowsOf<Membership>(await tx.execute(sql`select * from auth_user_memberships(${userId}::uuid)`)),
   );
 }
 

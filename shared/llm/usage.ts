@@ -57,7 +57,7 @@ export interface UsageFilter {
 }
 
 export async function usageReport(tx: Tx, f: UsageFilter) {
-  const where = sql`u.tenant_id = ${f.tenantId} and u.created_at >= ${f.from.toISOString()} and u.created_at < ${f.to.toISOString()}${f.workflowId ? sql` and u.workflow_id = ${f.workflowId}` : sql``}`;
+  const where = sql`u.tenant_id = ${f.tenantId}::uuid and u.created_at >= ${f.from.toISOString()}::timestamptz and u.created_at < ${f.to.toISOString()}::timestamptz${f.workflowId ? sql` and u.workflow_id = ${f.workflowId}::uuid` : sql``}`;
   const from = sql`usage_records u left join workflows w on w.id = u.workflow_id left join run_steps s on s.id = u.step_id`;
   const groups = f.groupBy.map((g) => COLUMNS[g]);
   const items = groups.length

@@ -12,7 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, lt, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { DocumentCreateBody } from '../api/contracts/knowledge';
 import { recordAudit } from '../audit/audit-log';
@@ -23,7 +23,20 @@ import { Conflict, NotFound } from '../errors';
 import type { Platform } from '../platform/platform';
 import { loadKnowledgeBase } from './knowledge-bases';
 
-export type DocumentRow = typeof documents.$inferSelect;
+// Document text lives in S3 (`textKey`), never in a selected row: a row above 64 KB or a response
+// above 1 MiB fails on the RDS Data API (ADR 040). `content` is only read for documents written
+// before the text moved (see ingest.ts).
+const { content: _content, ...DOCUMENT_COLUMNS } = getTableColumns(documents);
+export { DOCUMENT_COLUMNS };
+export type DocumentRow = Omit<typeof documents.$inferSelect, 'content'>;
+
+/** Where a document's text is kept: its source (API text) and each generation's extraction. */
+export function textKey(
+  d: { tenantId: string; knowledgeBaseId: string; id: string },
+  which: 'source' | number,
+): string {
+  return `${d.tenantId}/${d.knowledgeBaseId}/${d.id}/${which === 'source' ? 'source.txt' : `extracted-g${which}.txt`}`;
+}
 export const UPLOAD_URL_TTL_SECONDS = 900;
 const RUNNING = ['extracting', 'chunking', 'embedding'];
 
@@ -52,7 +65,7 @@ export const sha256 = (data: string | Uint8Array) =>
 
 async function loadDocument(tx: Tx, kbId: string, docId: string): Promise<DocumentRow> {
   const [doc] = await tx
-    .select()
+    .select(DOCUMENT_COLUMNS)
     .from(documents)
     .where(and(eq(documents.id, docId), eq(documents.knowledgeBaseId, kbId)));
   if (!doc) throw new NotFound(`document ${docId} not found in knowledge base ${kbId}`);
@@ -67,11 +80,13 @@ export async function addDocument(
 ) {
   if ('text' in body) {
     const hash = sha256(body.text);
+    const id = randomUUID();
+    const key = textKey({ tenantId: auth.tenantId, knowledgeBaseId: kbId, id }, 'source');
     const created = await p.db.withTenant(auth, async (tx) => {
       await loadKnowledgeBase(tx, kbId);
       // Same text already in this base (and not failed): answer with that document, embed nothing.
       const [same] = await tx
-        .select()
+        .select(DOCUMENT_COLUMNS)
         .from(documents)
         .where(
           and(
@@ -87,9 +102,10 @@ export async function addDocument(
         .values({
           tenantId: auth.tenantId,
           knowledgeBaseId: kbId,
+          id,
           title: body.title,
           source: 'text',
-          content: body.text,
+          s3Key: key,
           contentHash: hash,
           byteSize: Buffer.byteLength(body.text),
           metadata: body.metadata ?? {},
@@ -97,7 +113,7 @@ export async function addDocument(
           generation: 1,
           createdBy: actorOf(auth),
         })
-        .returning();
+        .returning(DOCUMENT_COLUMNS);
       await recordAudit(tx, {
         tenantId: auth.tenantId,
         actor: actorOf(auth),
@@ -105,6 +121,15 @@ export async function addDocument(
         target: `document:${doc.id}`,
         data: { knowledgeBaseId: kbId, title: doc.title, source: 'text' },
       });
+      // Written inside the transaction: if the object cannot be stored, no document is created.
+      await p.s3.send(
+        new PutObjectCommand({
+          Bucket: p.config.DOCUMENTS_BUCKET,
+          Key: key,
+          Body: body.text,
+          ContentType: 'text/plain; charset=utf-8',
+        }),
+      );
       return { doc, duplicate: false };
     });
     if (created.duplicate)
@@ -132,7 +157,7 @@ export async function addDocument(
         status: 'queued',
         createdBy: actorOf(auth),
       })
-      .returning();
+      .returning(DOCUMENT_COLUMNS);
     await recordAudit(tx, {
       tenantId: auth.tenantId,
       actor: actorOf(auth),
@@ -212,7 +237,7 @@ export async function ingestDocument(p: Platform, auth: AuthContext, kbId: strin
         updatedAt: new Date(p.now()),
       })
       .where(and(eq(documents.id, docId), eq(documents.generation, doc.generation)))
-      .returning();
+      .returning(DOCUMENT_COLUMNS);
     if (!row) throw new Conflict(`document ${docId} is already being ingested`);
     await recordAudit(tx, {
       tenantId: auth.tenantId,
@@ -256,7 +281,7 @@ export async function listDocuments(
   return p.db.withTenant(auth, async (tx) => {
     await loadKnowledgeBase(tx, kbId);
     const rows = await tx
-      .select()
+      .select(DOCUMENT_COLUMNS)
       .from(documents)
       .where(
         and(
@@ -299,8 +324,12 @@ export async function deleteDocument(
     });
     return row;
   });
-  if (doc.s3Key)
+  const keys = [
+    ...(doc.s3Key ? [doc.s3Key] : []),
+    ...Array.from({ length: doc.generation }, (_, i) => textKey(doc, i + 1)),
+  ];
+  for (const key of keys)
     await p.s3
-      .send(new DeleteObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: doc.s3Key }))
+      .send(new DeleteObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: key }))
       .catch((e) => p.log.warn('document object not deleted', { error: e, docId }));
 }

@@ -1,17 +1,17 @@
 /**
  * The tasks of statemachines/ingest-document.asl.json. State carries ids only (claim check): the
- * source is in S3 or Postgres, the extracted text in `documents.content`, chunks in `chunks`.
+ * source and the extracted text are in S3 (rows stay under the Data API's 64 KB), chunks in `chunks`.
  * Every task checks the document still exists at the generation it was started for, so a deleted
  * or re-ingested document quietly stops an older execution, and every write is repeatable.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db/client';
 import { documents, knowledgeBases } from '../db/schema-knowledge';
 import { ExtractionFailed, isAppError } from '../errors';
 import type { Platform } from '../platform/platform';
 import { chunkText } from './chunk';
-import { sha256, type DocumentRow } from './documents';
+import { DOCUMENT_COLUMNS, sha256, textKey, type DocumentRow } from './documents';
 import { embedderFor } from './embedders';
 import { scriptedFailure } from './embedders/local';
 import { parseEmbeddingModel } from './embedders/types';
@@ -27,11 +27,35 @@ export interface IngestRef {
 }
 
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/** Largest JSON of vectors per statement: a quarter of the Data API's 4 MiB request limit. */
+export const VECTOR_WRITE_BYTES = 1024 * 1024;
+
+/** Consecutive groups of items whose JSON stays within `max` bytes (an oversized item goes alone). */
+export function byBytes<T>(items: T[], max: number): T[][] {
+  const groups: T[][] = [];
+  let group: T[] = [];
+  let size = 2;
+  for (const item of items) {
+    const bytes = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (group.length && size + bytes > max) {
+      groups.push(group);
+      group = [];
+      size = 2;
+    }
+    group.push(item);
+    size += bytes;
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
 export const MAX_CHUNKS = 20_000;
 const INSERT_BATCH = 100;
 
 async function current(tx: Tx, ref: IngestRef): Promise<DocumentRow | undefined> {
-  const [doc] = await tx.select().from(documents).where(eq(documents.id, ref.documentId));
+  const [doc] = await tx
+    .select(DOCUMENT_COLUMNS)
+    .from(documents)
+    .where(eq(documents.id, ref.documentId));
   return doc && doc.generation === ref.generation ? doc : undefined;
 }
 
@@ -49,7 +73,7 @@ export async function extractDocument(p: Platform, ref: IngestRef): Promise<{ sk
     return d;
   });
   if (!doc) return { skip: true };
-  let text = doc.content ?? '';
+  let text = '';
   let hash = doc.contentHash;
   let size = doc.byteSize;
   if (doc.source === 'upload') {
@@ -70,11 +94,35 @@ export async function extractDocument(p: Platform, ref: IngestRef): Promise<{ sk
   } else if (doc.liveGeneration !== null) {
     await p.db.withTenant(ref, (tx) => setStatus(tx, ref, { status: 'ready', error: null }));
     return { skip: true };
-  }
+  } else text = await sourceText(p, doc);
+  await p.s3.send(
+    new PutObjectCommand({
+      Bucket: p.config.DOCUMENTS_BUCKET,
+      Key: textKey(doc, ref.generation),
+      Body: text,
+      ContentType: 'text/plain; charset=utf-8',
+    }),
+  );
   await p.db.withTenant(ref, (tx) =>
-    setStatus(tx, ref, { status: 'chunking', content: text, contentHash: hash, byteSize: size }),
+    setStatus(tx, ref, { status: 'chunking', contentHash: hash, byteSize: size }),
   );
   return { skip: false };
+}
+
+/** API text: its S3 object, or (documents created before text moved to S3) the old column. */
+async function sourceText(p: Platform, doc: DocumentRow): Promise<string> {
+  if (doc.s3Key) return readText(p, doc.s3Key);
+  const [legacy] = await p.db.withTenant(doc, (tx) =>
+    tx.select({ content: documents.content }).from(documents).where(eq(documents.id, doc.id)),
+  );
+  return legacy?.content ?? '';
+}
+
+async function readText(p: Platform, key: string): Promise<string> {
+  const out = await p.s3.send(
+    new GetObjectCommand({ Bucket: p.config.DOCUMENTS_BUCKET, Key: key }),
+  );
+  return (await out.Body?.transformToString('utf-8')) ?? '';
 }
 
 async function readUpload(p: Platform, doc: DocumentRow): Promise<Uint8Array> {
@@ -113,13 +161,14 @@ export async function chunkDocument(
       .select()
       .from(knowledgeBases)
       .where(eq(knowledgeBases.id, doc.knowledgeBaseId));
-    const pieces = chunkText(doc.content ?? '', { size: kb.chunkSize, overlap: kb.chunkOverlap });
+    const text = await readText(p, textKey(doc, ref.generation));
+    const pieces = chunkText(text, { size: kb.chunkSize, overlap: kb.chunkOverlap });
     if (pieces.length > MAX_CHUNKS)
       throw new ExtractionFailed(
         `the document makes ${pieces.length} chunks; the limit is ${MAX_CHUNKS}: split it or use larger chunks`,
       );
     await tx.execute(
-      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation}`,
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${ref.generation}`,
     );
     for (let i = 0; i < pieces.length; i += INSERT_BATCH) {
       const rows = pieces.slice(i, i + INSERT_BATCH).map((c) => {
@@ -137,18 +186,18 @@ export async function chunkDocument(
       await tx.execute(sql`
         INSERT INTO chunks (tenant_id, knowledge_base_id, document_id, generation, ordinal, heading, text, text_hash, start_offset, end_offset, dims, embedding)
         SELECT ${ref.tenantId}::uuid, ${kb.id}::uuid, ${doc.id}::uuid, ${ref.generation}::int, v.o, v.h, v.t, v.x, v.s, v.e, ${kb.dimensions}::int,
-          (SELECT c.embedding FROM chunks c WHERE c.knowledge_base_id = ${kb.id} AND c.text_hash = v.x AND c.embedding IS NOT NULL LIMIT 1)
+          (SELECT c.embedding FROM chunks c WHERE c.knowledge_base_id = ${kb.id}::uuid AND c.text_hash = v.x AND c.embedding IS NOT NULL LIMIT 1)
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(o int, h text, t text, x text, s int, e int)`);
     }
     const batchSize = parseEmbeddingModel(kb.embeddingModel, kb.dimensions).maxBatch;
     const todo = rowsOf<{ b: number }>(
       await tx.execute(sql`
       SELECT DISTINCT ordinal / ${batchSize}::int AS b FROM chunks
-      WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NULL ORDER BY 1`),
+      WHERE document_id = ${doc.id}::uuid AND generation = ${ref.generation} AND embedding IS NULL ORDER BY 1`),
     ).map((r) => Number(r.b));
     const reused = rowsOf<{ n: number }>(
       await tx.execute(
-        sql`SELECT count(*)::int AS n FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NOT NULL`,
+        sql`SELECT count(*)::int AS n FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${ref.generation} AND embedding IS NOT NULL`,
       ),
     )[0];
     await setStatus(tx, ref, {
@@ -184,13 +233,13 @@ export async function embedBatch(
     const size = model.maxBatch;
     const [{ attempts }] = rowsOf<{ attempts: number }>(
       await tx.execute(sql`
-      INSERT INTO embedding_batches (tenant_id, document_id, generation, batch, attempts, status) VALUES (${input.tenantId}, ${doc.id}, ${input.generation}, ${input.batch}, 1, 'running')
+      INSERT INTO embedding_batches (tenant_id, document_id, generation, batch, attempts, status) VALUES (${input.tenantId}::uuid, ${doc.id}::uuid, ${input.generation}, ${input.batch}, 1, 'running')
       ON CONFLICT (document_id, generation, batch) DO UPDATE SET attempts = embedding_batches.attempts + 1, status = 'running', updated_at = now()
       RETURNING attempts`),
     );
     const todo = rowsOf<{ id: string; heading: string; text: string }>(
       await tx.execute(sql`
-      SELECT id, heading, text FROM chunks WHERE document_id = ${doc.id} AND generation = ${input.generation}
+      SELECT id, heading, text FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${input.generation}
         AND ordinal >= ${input.batch * size} AND ordinal < ${(input.batch + 1) * size} AND embedding IS NULL ORDER BY ordinal`),
     );
     return { kb, attempt: Number(attempts), todo };
@@ -225,7 +274,7 @@ export async function embedBatch(
         ...usageKey,
       });
       await tx.execute(
-        sql`UPDATE embedding_batches SET last_error = ${`${error.name}: ${error.message}`.slice(0, 1000)}, updated_at = now() WHERE document_id = ${input.documentId} AND generation = ${input.generation} AND batch = ${input.batch}`,
+        sql`UPDATE embedding_batches SET last_error = ${`${error.name}: ${error.message}`.slice(0, 1000)}, updated_at = now() WHERE document_id = ${input.documentId}::uuid AND generation = ${input.generation} AND batch = ${input.batch}`,
       );
     });
     throw e;
@@ -233,9 +282,11 @@ export async function embedBatch(
   await p.db.withTenant(input, async (tx) => {
     if (todo.length) {
       const rows = todo.map((c, i) => ({ id: c.id, v: vectorLiteral(result.vectors[i]) }));
-      await tx.execute(
-        sql`UPDATE chunks c SET embedding = v.v::vector FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, v text) WHERE c.id = v.id`,
-      );
+      // Sized by bytes, not rows: 256 × 1536 floats is ~4 MB of JSON, the Data API's request limit.
+      for (const part of byBytes(rows, VECTOR_WRITE_BYTES))
+        await tx.execute(
+          sql`UPDATE chunks c SET embedding = v.v::vector FROM jsonb_to_recordset(${JSON.stringify(part)}::jsonb) AS v(id uuid, v text) WHERE c.id = v.id`,
+        );
       await recordEmbeddingUsage(tx, {
         tenantId: input.tenantId,
         provider: embedder.provider,
@@ -247,7 +298,7 @@ export async function embedBatch(
       });
     }
     await tx.execute(
-      sql`UPDATE embedding_batches SET status = 'succeeded', embedded = ${todo.length}, tokens = ${result.tokens}, updated_at = now() WHERE document_id = ${input.documentId} AND generation = ${input.generation} AND batch = ${input.batch}`,
+      sql`UPDATE embedding_batches SET status = 'succeeded', embedded = ${todo.length}, tokens = ${result.tokens}, updated_at = now() WHERE document_id = ${input.documentId}::uuid AND generation = ${input.generation} AND batch = ${input.batch}`,
     );
   });
   return { embedded: todo.length };
@@ -263,13 +314,13 @@ export async function indexDocument(
     if (!doc) return { status: 'skipped', chunkCount: 0 };
     const [{ missing }] = rowsOf<{ missing: number }>(
       await tx.execute(
-        sql`SELECT count(*)::int AS missing FROM chunks WHERE document_id = ${doc.id} AND generation = ${ref.generation} AND embedding IS NULL`,
+        sql`SELECT count(*)::int AS missing FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${ref.generation} AND embedding IS NULL`,
       ),
     );
     if (Number(missing) > 0)
       throw new Error(`${missing} chunks of generation ${ref.generation} have no embedding`);
     await tx.execute(
-      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation <> ${ref.generation}`,
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id}::uuid AND generation <> ${ref.generation}`,
     );
     await setStatus(tx, ref, {
       status: 'ready',
@@ -292,7 +343,7 @@ export async function failIngestion(
     if (!doc) return;
     // The failed generation's chunks go; a previously live generation stays searchable.
     await tx.execute(
-      sql`DELETE FROM chunks WHERE document_id = ${doc.id} AND generation = ${input.generation}`,
+      sql`DELETE FROM chunks WHERE document_id = ${doc.id}::uuid AND generation = ${input.generation}`,
     );
     await setStatus(tx, input, { status: 'failed', error: reason });
   });

@@ -74,7 +74,7 @@ export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]
 
 /** The base, document and metadata filters of the vector half (the text half applies its own). */
 function vectorFilters(s: ChunkSearch): SQL {
-  const filters: SQL[] = [sql`c.knowledge_base_id = ${s.knowledgeBaseId}`];
+  const filters: SQL[] = [sql`c.knowledge_base_id = ${s.knowledgeBaseId}::uuid`];
   if (s.documentIds?.length) {
     // Only uuid characters survive, so the literal array cannot carry SQL.
     const ids = s.documentIds.map((id) => `'${id.replace(/[^0-9a-f-]/gi, '')}'`).join(',');
@@ -82,7 +82,7 @@ function vectorFilters(s: ChunkSearch): SQL {
   }
   if (s.metadata && Object.keys(s.metadata).length)
     filters.push(
-      sql`c.document_id IN (SELECT d2.id FROM documents d2 WHERE d2.knowledge_base_id = ${s.knowledgeBaseId} AND d2.metadata @> ${JSON.stringify(s.metadata)}::jsonb)`,
+      sql`c.document_id IN (SELECT d2.id FROM documents d2 WHERE d2.knowledge_base_id = ${s.knowledgeBaseId}::uuid AND d2.metadata @> ${JSON.stringify(s.metadata)}::jsonb)`,
     );
   return sql.join(filters, sql` AND `);
 }

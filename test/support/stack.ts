@@ -1,8 +1,9 @@
 /**
  * Starts the real local runtime for a test file: the manifest's handlers behind the local API
  * Gateway, ASL in aws-local-stepfunctions, dynalite, the local S3 engine (infra/local/s3-server.ts),
- * and PGlite in memory, or the real PostgreSQL at DATABASE_URL when it is set (CI runs the suites
- * both ways).
+ * and PGlite in memory, or the real PostgreSQL at DATABASE_URL when it is set, through the local
+ * RDS Data API endpoint when HISHAMOS_DB_DRIVER=data-api is set too (CI runs the suites all three
+ * ways).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocal, type LocalRuntime } from '../../infra/local/runtime';
 import { checkResponse } from './contract';
+import { freshDatabase } from './fresh-database';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const ADMIN_PASSWORD = 'demo-admin-password-for-tests';
@@ -31,30 +33,6 @@ export interface TestStack extends LocalRuntime {
     email?: string,
   ): Promise<{ accessToken: string; refreshToken: string; email: string; password: string }>;
   waitForRun(token: string, runId: string, timeoutMs?: number): Promise<any>;
-}
-
-/**
- * With DATABASE_URL set, each test file gets its own fresh database on that server (created here,
- * dropped on close), so files running in parallel never see each other's rows.
- */
-async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { default: pg } = await import('pg');
-  const name = `hishamos_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 export async function startTestStack(
@@ -82,13 +60,15 @@ export async function startTestStack(
     env: {
       HISHAMOS_PGLITE_MEMORY: '1',
       DATABASE_URL: database?.url,
+      // CI runs the suites once more through the local Data API endpoint (the AWS code path).
+      HISHAMOS_DB_DRIVER: process.env.HISHAMOS_DB_DRIVER,
       HISHAMOS_ADMIN_PASSWORD: ADMIN_PASSWORD,
       SIMULATOR_LATENCY_MS: '40',
       // Suites sign in far more often than people do; rate-limits.test.ts sets its own low limits.
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       RATE_LIMIT_PER_MINUTE: '100000',
       TENANT_RATE_LIMIT_PER_MINUTE: '100000',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.env,
     },
   });

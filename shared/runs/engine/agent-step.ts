@@ -1,5 +1,6 @@
 import { asc, and, eq, sql } from 'drizzle-orm';
 import { runSteps, runs, usageRecords } from '../../db/schema';
+import { money } from '../../db/sql-values';
 import { ValidationError } from '../../errors';
 import { settleReservation } from '../../llm/budgets';
 import type { PriorAttempt } from '../../llm/fallback';
@@ -8,7 +9,7 @@ import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent, type RunEventInput } from '../events';
-import { loadPinnedAgent, loadRunContext } from './context';
+import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -102,12 +103,10 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     if (!node?.agent)
       throw new ValidationError(`node ${step.nodeId} of run ${run.id} is not an agent step`);
     const agent = await loadPinnedAgent(tx, run, node.agent);
-    const outputs = Object.fromEntries(
-      steps.filter((s) => s.status === 'SUCCEEDED').map((s) => [s.nodeId, { output: s.output }]),
-    );
-    const prompt = renderTemplate(node.prompt ?? '{{input}}', {
+    const template = node.prompt ?? '{{input}}';
+    const prompt = renderTemplate(template, {
       input: run.input as Record<string, unknown>,
-      steps: outputs,
+      steps: await loadOutputs(tx, run.id, referencedSteps(template)),
     });
     const chain = [agent.model, ...agent.fallbacks];
     const records = await tx
@@ -167,7 +166,7 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
       .set({
         inputTokens: sql`${runSteps.inputTokens} + ${tokensIn}`,
         outputTokens: sql`${runSteps.outputTokens} + ${tokensOut}`,
-        costUsd: sql`${runSteps.costUsd} + ${costUsd}`,
+        costUsd: sql`${runSteps.costUsd} + ${money(costUsd)}`,
         ...(error || !outcome
           ? {}
           : {
@@ -184,7 +183,7 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
     if (costUsd)
       await tx
         .update(runs)
-        .set({ costUsd: sql`${runs.costUsd} + ${costUsd}` })
+        .set({ costUsd: sql`${runs.costUsd} + ${money(costUsd)}` })
         .where(eq(runs.id, ids.runId));
     for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
     if (!outcome) return;

@@ -1,18 +1,25 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowSpec } from '../../api/contracts/workflows';
 import type { Tx } from '../../db/client';
 import { agentVersions, runSteps, runs, workflowVersions } from '../../db/schema';
 import { NotFound } from '../../errors';
 import type { StepStatus } from '../../workflow/model';
+import { templateReferences } from '../../workflow/template';
 import type { PinnedAgent } from '../lifecycle';
 
-export type RunRow = typeof runs.$inferSelect;
-export type StepRow = typeof runSteps.$inferSelect;
+// Engine tasks name their columns: prompts and outputs of every step in every task would grow
+// each response with the run and break the Data API's 1 MiB response limit (ADR 040). Outputs
+// are read by `loadOutputs`, only for the steps a task references.
+const { output: _runOutput, ...RUN_COLUMNS } = getTableColumns(runs);
+const { prompt: _prompt, output: _output, ...STEP_COLUMNS } = getTableColumns(runSteps);
 
-/** The run, its pinned workflow version and its steps: what every engine task starts from. */
+export type RunRow = Omit<typeof runs.$inferSelect, 'output'>;
+export type StepRow = Omit<typeof runSteps.$inferSelect, 'prompt' | 'output'>;
+
+/** The run, its pinned workflow version and its steps (no prompts, no outputs): what every engine task starts from. */
 export async function loadRunContext(tx: Tx, runId: string) {
-  const [run] = await tx.select().from(runs).where(eq(runs.id, runId));
+  const [run] = await tx.select(RUN_COLUMNS).from(runs).where(eq(runs.id, runId));
   if (!run) throw new NotFound(`run ${runId} not found`);
   const [wv] = await tx
     .select()
@@ -24,8 +31,38 @@ export async function loadRunContext(tx: Tx, runId: string) {
       ),
     );
   if (!wv) throw new NotFound(`workflow version ${run.workflowVersion} of run ${runId} not found`);
-  const steps = await tx.select().from(runSteps).where(eq(runSteps.runId, runId));
+  const steps: StepRow[] = await tx
+    .select(STEP_COLUMNS)
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
   return { run, spec: wv.spec as WorkflowSpec, steps };
+}
+
+/** The outputs of the named steps that succeeded, keyed by node id. */
+export async function loadOutputs(
+  tx: Tx,
+  runId: string,
+  nodeIds: string[],
+): Promise<Record<string, { output: unknown }>> {
+  if (!nodeIds.length) return {};
+  const rows = await tx
+    .select({ nodeId: runSteps.nodeId, output: runSteps.output })
+    .from(runSteps)
+    .where(
+      and(
+        eq(runSteps.runId, runId),
+        eq(runSteps.status, 'SUCCEEDED'),
+        inArray(runSteps.nodeId, [...new Set(nodeIds)]),
+      ),
+    );
+  return Object.fromEntries(rows.map((r) => [r.nodeId, { output: r.output }]));
+}
+
+/** The step ids a template (or a JSON of templates) reads with `{{steps.<id>.output…}}`. */
+export function referencedSteps(template: string): string[] {
+  return templateReferences(template)
+    .filter((r) => r.root === 'steps' && r.path[0] !== undefined)
+    .map((r) => r.path[0]);
 }
 
 export function statusMap(steps: StepRow[]): Record<string, StepStatus> {

@@ -4,7 +4,7 @@ import type { Platform } from '../../platform/platform';
 import { planNext } from '../../workflow/plan';
 import { appendEvent } from '../events';
 import { describeCaught, type CaughtError } from './step-failure';
-import { loadRunContext, statusMap } from './context';
+import { loadOutputs, loadRunContext, statusMap } from './context';
 
 /** Settles the run when an execution ends: SUCCEEDED, FAILED, WAITING (approval) or left CANCELLED. */
 export async function finalizeRun(
@@ -63,9 +63,7 @@ export async function finalizeRun(
       .filter((n) => !spec.edges.some((e) => e.from === n.id))
       .map((n) => n.id);
     const outputs = Object.fromEntries(
-      steps
-        .filter((s) => sinks.includes(s.nodeId) && s.status === 'SUCCEEDED')
-        .map((s) => [s.nodeId, s.output]),
+      Object.entries(await loadOutputs(tx, run.id, sinks)).map(([id, s]) => [id, s.output]),
     );
     const output = Object.keys(outputs).length === 1 ? Object.values(outputs)[0] : outputs;
     return finish('SUCCEEDED', { output, finishedAt: new Date(p.now()) }, 'run succeeded');

@@ -5,7 +5,7 @@ import type { Platform } from '../../platform/platform';
 import { getTool } from '../../tools';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent } from '../events';
-import { loadRunContext } from './context';
+import { loadOutputs, loadRunContext, referencedSteps } from './context';
 import type { StepTaskInput } from './agent-step';
 
 /** One tool step: render its `with` arguments from the run's data, run the tool, record the output. */
@@ -20,9 +20,7 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ 
     if (!node) throw new ValidationError(`node ${step.nodeId} is not in the workflow version`);
     const ctx = {
       input: run.input as Record<string, unknown>,
-      steps: Object.fromEntries(
-        steps.filter((s) => s.status === 'SUCCEEDED').map((s) => [s.nodeId, { output: s.output }]),
-      ),
+      steps: await loadOutputs(tx, run.id, referencedSteps(JSON.stringify(node.with ?? {}))),
     };
     const args = renderArgs(node.with ?? {}, ctx);
     await tx

@@ -134,7 +134,7 @@ describe('row-level security, below the application', () => {
   test('writing a row into another tenant is refused by the policy', async () => {
     const attempt = stack.platform.db.withTenant({ tenantId: ids.tenantB }, (tx) =>
       tx.execute(
-        sql`insert into agents (tenant_id, slug, current_version) values (${ids.tenantA}, 'planted', 1)`,
+        sql`insert into agents (tenant_id, slug, current_version) values (${ids.tenantA}::uuid, 'planted', 1)`,
       ),
     );
     expect(await pgError(attempt)).toMatch(/row-level security/i);

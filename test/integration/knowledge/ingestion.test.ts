@@ -125,7 +125,7 @@ test('a batch that fails twice is retried on its own by the ASL, and the documen
     status: string;
     last_error: string | null;
   }>(
-    sql`select batch, attempts, status, last_error from embedding_batches where document_id = ${doc.id} order by batch`,
+    sql`select batch, attempts, status, last_error from embedding_batches where document_id = ${doc.id}::uuid order by batch`,
   );
   expect(batches.map((b) => [b.batch, b.attempts, b.status])).toEqual([
     [0, 3, 'succeeded'],
@@ -141,7 +141,7 @@ test('a batch that fails twice is retried on its own by the ASL, and the documen
     ['success', null],
   ]);
   const [{ missing }] = await q<{ missing: number }>(
-    sql`select count(*)::int as missing from chunks where document_id = ${doc.id} and embedding is null`,
+    sql`select count(*)::int as missing from chunks where document_id = ${doc.id}::uuid and embedding is null`,
   );
   expect(missing).toBe(0);
 });
@@ -158,7 +158,7 @@ test('a permanent embedding failure fails the document with the error name and r
   expect(doc.status).toBe('failed');
   expect(doc.error).toMatch(/^ProviderAuthError: local:fail: scripted permanent failure/);
   const [{ n }] = await q<{ n: number }>(
-    sql`select count(*)::int as n from chunks where document_id = ${doc.id}`,
+    sql`select count(*)::int as n from chunks where document_id = ${doc.id}::uuid`,
   );
   expect(n).toBe(0);
 });
@@ -251,7 +251,7 @@ test('the same content is detected by hash and not embedded again', async () => 
   });
   await settled(kbId, first.body.id);
   const tokensBefore = await q<{ n: number }>(
-    sql`select count(*)::int as n from usage_records where tenant_id = ${tenantId} and provider = 'local'`,
+    sql`select count(*)::int as n from usage_records where tenant_id = ${tenantId}::uuid and provider = 'local'`,
   );
 
   // Act: the same text again, the same file uploaded under the same title, and a re-ingest of that upload
@@ -271,7 +271,7 @@ test('the same content is detected by hash and not embedded again', async () => 
   await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents/${uploaded}/ingest`, { token });
   const reingested = await settled(kbId, uploaded);
   const tokensAfter = await q<{ n: number }>(
-    sql`select count(*)::int as n from usage_records where tenant_id = ${tenantId} and provider = 'local'`,
+    sql`select count(*)::int as n from usage_records where tenant_id = ${tenantId}::uuid and provider = 'local'`,
   );
 
   // Assess
@@ -301,7 +301,7 @@ test('deleting a document removes its chunks and its hits', async () => {
     body: { query: 'ocelot migration' },
   });
   const [{ n }] = await q<{ n: number }>(
-    sql`select count(*)::int as n from chunks where document_id = ${created.body.id}`,
+    sql`select count(*)::int as n from chunks where document_id = ${created.body.id}::uuid`,
   );
   const gone = await stack.call('GET', `/v1/knowledge-bases/${kbId}/documents/${created.body.id}`, {
     token,

@@ -100,7 +100,7 @@ test("row-level security hides another tenant's chunks even from a query that na
   const planted = await stack.platform.db
     .withTenant({ tenantId: b.tenantId }, (tx) =>
       tx.execute(sql`insert into chunks (tenant_id, knowledge_base_id, document_id, generation, ordinal, text, text_hash, start_offset, end_offset, dims)
-                   values (${a.tenantId}, ${a.kbId}, ${a.docId}, 1, 99, 'planted', 'x', 0, 7, 384)`),
+                   values (${a.tenantId}::uuid, ${a.kbId}::uuid, ${a.docId}::uuid, 1, 99, 'planted', 'x', 0, 7, 384)`),
     )
     .then(
       () => 'inserted',
@@ -108,7 +108,7 @@ test("row-level security hides another tenant's chunks even from a query that na
     );
   const ownerView = rowsOf<{ n: number }>(
     await stack.platform.db.owner.execute(
-      sql`select count(*)::int as n from chunks where knowledge_base_id = ${a.kbId}`,
+      sql`select count(*)::int as n from chunks where knowledge_base_id = ${a.kbId}::uuid`,
     ),
   );
 

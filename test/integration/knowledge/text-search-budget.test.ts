@@ -47,7 +47,7 @@ const anyTermMatches = (query: string) =>
     async (tx) =>
       rowsOf<{ n: number }>(
         await tx.execute(sql`select count(*)::int as n from chunks
-      where knowledge_base_id = ${kbId} and tsv @@ replace(plainto_tsquery('english', ${query})::text, ' & ', ' | ')::tsquery`),
+      where knowledge_base_id = ${kbId}::uuid and tsv @@ replace(plainto_tsquery('english', ${query})::text, ' & ', ' | ')::tsquery`),
       )[0].n,
   );
 
