@@ -186,7 +186,9 @@ test('a delivery id replayed with another (validly signed) body → 409, nothing
 test("the same delivery after GitHub's 3-day redelivery window is stale → 400, nothing started", async () => {
   // Prepare
   const [issue] = githubExamples('issues');
-  const delivery = githubDelivery(trigger.id, trigger.secret, 'issues', issue.payload);
+  // A body of its own: the same signed body under another delivery id would be a replay.
+  const payload = { ...issue.payload, issue: { ...issue.payload.issue, title: randomUUID() } };
+  const delivery = githubDelivery(trigger.id, trigger.secret, 'issues', payload);
   const first = await send(stack, delivery);
   const before = await runCount();
   const realNow = stack.platform.now;

@@ -96,6 +96,7 @@ function ApiKeysAdmin() {
                 <th scope="col">Name</th>
                 <th scope="col">Prefix</th>
                 <th scope="col">Role</th>
+                <th scope="col">Belongs to</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Status</th>
@@ -108,6 +109,7 @@ function ApiKeysAdmin() {
                   <td>{k.name}</td>
                   <td className="mono">{k.prefix}…</td>
                   <td>{k.role}</td>
+                  <td>{k.createdBy ? (k.createdBy.email ?? 'a former member') : '—'}</td>
                   <td>{formatDateTime(k.createdAt)}</td>
                   <td>{formatDateTime(k.lastUsedAt)}</td>
                   <td>
