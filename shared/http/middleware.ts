@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MalformedJson, PayloadTooLarge, UnsupportedMediaType, ValidationError } from '../errors';
 import { MAX_JSON_DEPTH, depthOf } from './input-guard';
-import type { Logger } from '../observability/logger';
+import { type Logger, withoutQueryParams } from '../observability/logger';
 import { toErrorResponse } from './error-mapping';
 
 type Mw = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -54,7 +54,7 @@ export function errorResponder(log: () => Promise<Logger>): Mw {
 export function errorSummary(error: unknown): { class: string; message: string } | undefined {
   if (error === undefined || error === null) return undefined;
   if (!(error instanceof Error)) return { class: typeof error, message: '(not an Error)' };
-  const message = error.message.split(/\n\s*params:/)[0] ?? '';
+  const message = withoutQueryParams(error.message);
   return { class: error.name, message: message.slice(0, 2000) };
 }
 

@@ -11,9 +11,14 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 8) knownSecrets.add(value);
 }
 
+/** Drizzle's query errors append `params: …` (password hashes, document text) to their message. */
+export function withoutQueryParams(message: string): string {
+  return message.split(/\n\s*params:/)[0] ?? '';
+}
+
 export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
-    let out = value;
+    let out = withoutQueryParams(value);
     for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
     return out;
   }

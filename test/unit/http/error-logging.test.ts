@@ -47,3 +47,23 @@ test('a 500 logs class, message and request id, and no query parameters', async 
   expect(lines[0]).not.toContain('hunter2-body');
   expect((request as { response?: { statusCode: number } }).response?.statusCode).toBe(500);
 });
+
+test('any log line drops the parameters a failed query appends to its message', () => {
+  // Prepare
+  const lines: string[] = [];
+  const log = createLogger('info', (l) => lines.push(l));
+  const error = new DrizzleQueryError(
+    'update "documents" set "text" = $1',
+    ['confidential document text'],
+    new Error('value too long'),
+  );
+
+  // Act
+  log.error('ingestion failed', { error });
+  log.warn(`retrying: ${error.message}`);
+
+  // Assess
+  expect(lines).toHaveLength(2);
+  expect(lines.join('\n')).not.toContain('confidential document text');
+  expect(JSON.parse(lines[0]).error.message).toContain('Failed query');
+});

@@ -14,7 +14,10 @@ describe('docs/adr', () => {
   });
 
   it.each(files)('%s has a title, a Status line and an ISO Date line', (file) => {
-    const lines = readFileSync(new URL(file, DIR), 'utf8').split('\n');
+    // A list item (`- Status: …`) reads the same as a plain line.
+    const lines = readFileSync(new URL(file, DIR), 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/^- /, ''));
     expect(lines[0]).toMatch(new RegExp(`^# ${file.slice(0, 3)}\\. \\S`));
     expect(lines.find((l) => l.startsWith('Status: '))).toMatch(
       /^Status: (proposed|accepted|superseded|deprecated)\b/,
