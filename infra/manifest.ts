@@ -9,6 +9,12 @@ export type { Access } from '../shared/auth/roles';
 export type { HttpMethod, RouteContract, RouteSpec } from '../shared/api/route';
 
 export type SecretName = 'jwtSigningKey' | 'tenantSecrets' | 'auditAnchorKey';
+/** `read`: GetSecretValue only; `write`: also create, change and delete (tenantSecrets only). */
+export type SecretAccess = 'read' | 'write';
+export interface SecretUse {
+  readonly name: SecretName;
+  readonly access: SecretAccess;
+}
 export type BucketName = 'documents' | 'artifacts' | 'auditAnchors';
 
 export interface FunctionSpec {
@@ -27,7 +33,8 @@ export interface FunctionSpec {
     readonly database?: boolean;
     readonly table?: boolean;
     readonly buckets?: readonly BucketName[];
-    readonly secrets?: readonly SecretName[];
+    /** Secrets beyond the JWT key, which every function with a non-public route gets (`secretsOf`). */
+    readonly secrets?: readonly SecretUse[];
     /** State machines this function starts (and stops, to cancel). */
     readonly executions?: readonly string[];
   };
@@ -61,7 +68,7 @@ export const functions = {
     'functions/auth/handler.ts',
     'Sign-up, login, token refresh and the caller identity',
     routes.auth,
-    { database: true, secrets: ['jwtSigningKey'] },
+    { database: true, secrets: [{ name: 'jwtSigningKey', access: 'read' }] },
   ),
   members: http('functions/members/handler.ts', 'Tenant members and their roles', routes.members),
   apiKeys: http('functions/api-keys/handler.ts', 'API keys for machines', routes.apiKeys),
@@ -82,27 +89,36 @@ export const functions = {
     'functions/audit/handler.ts',
     'The append-only, hash-chained audit log and its verification against signed anchors',
     routes.audit,
-    { database: true, buckets: ['auditAnchors'], secrets: ['auditAnchorKey'] },
+    {
+      database: true,
+      buckets: ['auditAnchors'],
+      secrets: [{ name: 'auditAnchorKey', access: 'read' }],
+    },
   ),
 
   triggers: http(
     'functions/triggers/handler.ts',
     'Triggers: webhook rules that start workflows, and their deliveries',
     routes.triggers,
-    { database: true, secrets: ['tenantSecrets'] },
+    { database: true, secrets: [{ name: 'tenantSecrets', access: 'write' }] },
   ),
   webhooks: http(
     'functions/webhooks/handler.ts',
     'GitHub and Jira webhook deliveries: verify, deduplicate, match, start the run',
     routes.webhooks,
-    { database: true, table: true, secrets: ['tenantSecrets'], executions: ['runWorkflow'] },
+    {
+      database: true,
+      table: true,
+      secrets: [{ name: 'tenantSecrets', access: 'read' }],
+      executions: ['runWorkflow'],
+    },
   ),
 
   providers: http(
     'functions/providers/handler.ts',
     'LLM provider keys per tenant (write-only; only the last 4 characters are shown)',
     routes.providers,
-    { database: true, table: true, secrets: ['tenantSecrets'] },
+    { database: true, table: true, secrets: [{ name: 'tenantSecrets', access: 'write' }] },
   ),
   usage: http('functions/usage/handler.ts', 'LLM usage, cost, budgets and prices', routes.usage),
 
@@ -113,7 +129,7 @@ export const functions = {
     {
       database: true,
       buckets: ['documents'],
-      secrets: ['tenantSecrets'],
+      secrets: [{ name: 'tenantSecrets', access: 'read' }],
       executions: ['ingestDocument'],
     },
   ),
@@ -139,7 +155,7 @@ export const functions = {
     kind: 'task',
     description: 'Ingestion: embed one batch of chunks',
     timeoutSeconds: 120,
-    uses: { database: true, secrets: ['tenantSecrets'] },
+    uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   indexDocument: {
     entry: 'functions/ingest/index.ts',
@@ -166,14 +182,14 @@ export const functions = {
     kind: 'task',
     description: 'Run one agent step through the LLM gateway',
     timeoutSeconds: 300,
-    uses: { database: true, table: true, secrets: ['tenantSecrets'] },
+    uses: { database: true, table: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   runToolStep: {
     entry: 'functions/steps/run-tool-step.ts',
     kind: 'task',
     description: 'Run one tool step',
     timeoutSeconds: 120,
-    uses: { database: true, secrets: ['tenantSecrets'] },
+    uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   recordStepFailure: {
     entry: 'functions/steps/record-step-failure.ts',
@@ -195,7 +211,7 @@ export const functions = {
     description: "Redeliver failed GitHub App webhook deliveries inside GitHub's 3-day window",
     timeoutSeconds: 300,
     schedule: { everyMinutes: 15, description: 'Redeliver failed GitHub App deliveries' },
-    uses: { database: true, secrets: ['tenantSecrets'] },
+    uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
 
   anchorAudit: {
@@ -205,7 +221,11 @@ export const functions = {
       'Sign every moved audit chain head (HMAC) and store it in the Object Lock bucket (ADR 053)',
     timeoutSeconds: 120,
     schedule: { everyMinutes: 10, description: 'Anchor audit chain heads' },
-    uses: { database: true, buckets: ['auditAnchors'], secrets: ['auditAnchorKey'] },
+    uses: {
+      database: true,
+      buckets: ['auditAnchors'],
+      secrets: [{ name: 'auditAnchorKey', access: 'read' }],
+    },
   },
 
   // --- deployment -----------------------------------------------------------------------
@@ -264,6 +284,18 @@ export function allRoutes(): BoundRoute[] {
         routeKey: `${route.method} ${route.path}`,
       })),
   );
+}
+
+/**
+ * Every secret a function reads or writes: what its manifest entry declares, plus the JWT signing key
+ * (read) when any of its routes needs credentials, since verifying a bearer token needs the key.
+ */
+export function secretsOf(spec: FunctionSpec): SecretUse[] {
+  const declared = [...(spec.uses.secrets ?? [])];
+  const authenticated = (spec.routes ?? []).some((r) => r.access !== 'public');
+  if (authenticated && !declared.some((s) => s.name === 'jwtSigningKey'))
+    declared.push({ name: 'jwtSigningKey', access: 'read' });
+  return declared;
 }
 
 /** The `${...Arn}` placeholder a task's FunctionName uses in ASL. */

@@ -10,7 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Config } from '../../shared/config/index';
-import type { BucketName, FunctionSpec } from '../manifest';
+import { secretsOf, type BucketName, type FunctionSpec } from '../manifest';
 import type { HishamFunction } from './constructs/hisham-function';
 import { nagArn, nagPseudo } from './nag';
 
@@ -65,10 +65,10 @@ export function environmentFor(
     if (b === 'artifacts') env.ARTIFACTS_BUCKET = data.artifactsBucket.bucketName;
     if (b === 'auditAnchors') env.AUDIT_ANCHOR_BUCKET = data.auditAnchorsBucket.bucketName;
   }
-  for (const s of uses.secrets ?? []) {
-    if (s === 'jwtSigningKey') env.JWT_SECRET_ID = data.jwtSigningKey.secretArn;
-    if (s === 'auditAnchorKey') env.AUDIT_ANCHOR_KEY_ID = data.auditAnchorKey.secretArn;
-    if (s === 'tenantSecrets') env.TENANT_SECRETS_PREFIX = TENANT_SECRETS_PREFIX;
+  for (const s of secretsOf(spec)) {
+    if (s.name === 'jwtSigningKey') env.JWT_SECRET_ID = data.jwtSigningKey.secretArn;
+    if (s.name === 'auditAnchorKey') env.AUDIT_ANCHOR_KEY_ID = data.auditAnchorKey.secretArn;
+    if (s.name === 'tenantSecrets') env.TENANT_SECRETS_PREFIX = TENANT_SECRETS_PREFIX;
   }
   for (const name of uses.executions ?? []) {
     const sm = executions[name];
@@ -127,6 +127,15 @@ function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
   });
 }
 
+/** What shared/platform/secrets-manager-store.ts calls: get; put, or create when new; delete. */
+export const TENANT_SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'];
+export const TENANT_SECRET_WRITE_ACTIONS = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:DeleteSecret',
+];
+
 /** The ARN pattern of every per-tenant secret. */
 export function tenantSecretsArn(stack: Stack): string {
   return Arn.format(
@@ -155,19 +164,13 @@ export function grantUses(
   }
   if (uses.table) data.table.grantReadWriteData(lambdaFn);
   for (const b of uses.buckets ?? []) grantBucket(fn, data, b);
-  for (const s of uses.secrets ?? []) {
-    if (s === 'jwtSigningKey') data.jwtSigningKey.grantRead(lambdaFn);
-    if (s === 'auditAnchorKey') data.auditAnchorKey.grantRead(lambdaFn);
-    if (s === 'tenantSecrets') {
+  for (const s of secretsOf(spec)) {
+    if (s.name === 'jwtSigningKey') data.jwtSigningKey.grantRead(lambdaFn);
+    if (s.name === 'auditAnchorKey') data.auditAnchorKey.grantRead(lambdaFn);
+    if (s.name === 'tenantSecrets') {
       lambdaFn.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [
-            'secretsmanager:GetSecretValue',
-            'secretsmanager:PutSecretValue',
-            'secretsmanager:CreateSecret',
-            'secretsmanager:DeleteSecret',
-            'secretsmanager:DescribeSecret',
-          ],
+          actions: s.access === 'write' ? TENANT_SECRET_WRITE_ACTIONS : TENANT_SECRET_READ_ACTIONS,
           resources: [tenantSecretsArn(Stack.of(fn))],
         }),
       );

@@ -30,7 +30,8 @@ const WORD_VECTORS = {
 } as const;
 
 /**
- * Files a function reads at runtime (not through imports), copied beside its bundle when they exist.
+ * Files a function reads at runtime (not through imports), copied beside its entry module
+ * (`<name>/<name>/<to>`, the directory of the code that resolves them from `import.meta.url`).
  * The migrate function applies the committed SQL migrations; copying them into its asset also makes
  * its code hash change whenever a migration is added, which is what re-runs the deploy trigger.
  */
@@ -164,7 +165,9 @@ function plan(opts: BundleOptions): Plan {
       sourcemap: 'external',
       external: [...BUNDLE_EXTERNALS],
       mainFields: ['module', 'main'],
-      conditions: ['import', 'module', 'node'],
+      // No 'import' here: esbuild adds import/require per call, and forcing 'import' would hand
+      // CommonJS require() calls an ESM namespace (pg's require('pg-pool') then breaks).
+      conditions: ['module', 'node'],
       banner: { js: ESM_REQUIRE_BANNER },
       loader: { '.sql': 'text' },
       legalComments: 'none',
@@ -197,7 +200,7 @@ function finish(p: Plan, result: BuildResult | undefined, started: number): Bund
     writeFileSync(path.join(dir, 'index.mjs'), `export { handler } from './${name}/index.mjs';\n`);
     for (const file of RUNTIME_FILES[name] ?? []) {
       const from = path.join(p.root, file.from);
-      if (existsSync(from)) cpSync(from, path.join(dir, file.to), { recursive: true });
+      if (existsSync(from)) cpSync(from, path.join(dir, name, file.to), { recursive: true });
     }
     const size = (files: Iterable<string>) =>
       [...files].reduce((sum, f) => sum + outputs[f].bytes, 0);

@@ -1,0 +1,120 @@
+/**
+ * Grants derived from the manifest, read back from the synthesized templates: every function that
+ * serves an authenticated route can read the JWT signing key (variable and grant); tenant-secret
+ * writes only where secrets are written; the database owner secret only in the migrate function.
+ */
+import { rmSync } from 'node:fs';
+import { functions, secretsOf, type FunctionName, type FunctionSpec } from '../../infra/manifest';
+import { lambdasByManifestName, statementsOfRole } from './template-queries';
+import { synthesize, type Synthesized } from './synth';
+
+let synth: Synthesized;
+beforeAll(() => {
+  synth = synthesize();
+}, 240_000);
+afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
+
+const entries = () => Object.entries(functions) as Array<[FunctionName, FunctionSpec]>;
+const actionsOf = (s: { Action: string | string[] }) => [s.Action].flat();
+const mentions = (value: unknown, text: string) => JSON.stringify(value).includes(text);
+
+describe('the JWT signing key', () => {
+  it('is derived for every function with a non-public route, and only the key is granted', () => {
+    // Prepare
+    const lambdas = lambdasByManifestName(synth);
+    const authenticated = entries().filter(([, spec]) =>
+      (spec.routes ?? []).some((r) => r.access !== 'public'),
+    );
+    expect(authenticated.length).toBeGreaterThan(10);
+    for (const [name, spec] of authenticated) {
+      // Act
+      const fn = lambdas.get(name)!;
+      const env = fn.resource.Properties.Environment.Variables;
+      const statements = statementsOfRole(synth, fn);
+      // Assess
+      expect({ name, uses: secretsOf(spec).some((s) => s.name === 'jwtSigningKey') }).toEqual({
+        name,
+        uses: true,
+      });
+      expect({ name, env: env.JWT_SECRET_ID }).toEqual({ name, env: expect.anything() });
+      const grant = statements.find(
+        (s) =>
+          actionsOf(s).includes('secretsmanager:GetSecretValue') &&
+          mentions(s.Resource, 'JwtSigningKey'),
+      );
+      expect({ name, granted: Boolean(grant) }).toEqual({ name, granted: true });
+    }
+  });
+
+  it('is neither set nor granted where every route is public and nothing declares it', () => {
+    // Prepare
+    const lambdas = lambdasByManifestName(synth);
+    for (const name of ['meta', 'webhooks'] as FunctionName[]) {
+      // Act
+      const fn = lambdas.get(name)!;
+      // Assess
+      expect({ name, env: fn.resource.Properties.Environment.Variables.JWT_SECRET_ID }).toEqual({
+        name,
+        env: undefined,
+      });
+      expect(statementsOfRole(synth, fn).some((s) => mentions(s.Resource, 'JwtSigningKey'))).toBe(
+        false,
+      );
+    }
+  });
+});
+
+describe('tenant secrets', () => {
+  const WRITES = [
+    'secretsmanager:PutSecretValue',
+    'secretsmanager:CreateSecret',
+    'secretsmanager:DeleteSecret',
+  ];
+  const tenantStatements = (name: FunctionName) =>
+    statementsOfRole(synth, lambdasByManifestName(synth).get(name)!).filter((s) =>
+      mentions(s.Resource, 'hishamos/tenants/'),
+    );
+
+  it('may be written only by the functions that write them (providers, triggers)', () => {
+    // Prepare
+    const writers = entries()
+      .filter(([, spec]) =>
+        secretsOf(spec).some((s) => s.name === 'tenantSecrets' && s.access === 'write'),
+      )
+      .map(([n]) => n)
+      .sort();
+    // Act
+    const granted = entries()
+      .filter(([name]) =>
+        tenantStatements(name).some((s) => actionsOf(s).some((a) => WRITES.includes(a))),
+      )
+      .map(([n]) => n)
+      .sort();
+    // Assess
+    expect(writers).toEqual(['providers', 'triggers']);
+    expect(granted).toEqual(writers);
+  });
+
+  it('are read with GetSecretValue only by the read-only functions', () => {
+    // Prepare
+    const readers = entries().filter(([, spec]) =>
+      secretsOf(spec).some((s) => s.name === 'tenantSecrets' && s.access === 'read'),
+    );
+    expect(readers.map(([n]) => n).sort()).toEqual(
+      [
+        'embedChunks',
+        'knowledge',
+        'reconcileWebhooks',
+        'runAgentStep',
+        'runToolStep',
+        'webhooks',
+      ].sort(),
+    );
+    for (const [name] of readers) {
+      // Act
+      const actions = tenantStatements(name).flatMap(actionsOf);
+      // Assess
+      expect({ name, actions }).toEqual({ name, actions: ['secretsmanager:GetSecretValue'] });
+    }
+  });
+});
