@@ -46,6 +46,11 @@ export interface StateMachineSpec {
   readonly description: string;
   /** Task state name → function name. Every Task state must appear here (guard-tested). */
   readonly tasks: Readonly<Record<string, string>>;
+  /**
+   * Function that receives the "Step Functions Execution Status Change" event when an execution
+   * FAILED, TIMED_OUT or was ABORTED (an EventBridge rule in AWS; the local runtime on rejection).
+   */
+  readonly onExecutionFailed?: string;
 }
 
 /** Every HTTP function uses the table: rate-limit windows live there. */
@@ -204,6 +209,14 @@ export const functions = {
     uses: { database: true },
   },
 
+  settleFailedRun: {
+    entry: 'functions/steps/settle-failed-run.ts',
+    kind: 'task',
+    description:
+      'Settle a run FAILED with the reason when its execution failed, timed out or was aborted',
+    uses: { database: true },
+  },
+
   // --- scheduled tasks -------------------------------------------------------------------
   reconcileWebhooks: {
     entry: 'functions/reconcile/handler.ts',
@@ -251,7 +264,9 @@ export const stateMachines = {
       RunToolStep: 'runToolStep',
       RecordStepFailure: 'recordStepFailure',
       Finalize: 'finalizeRun',
+      SettleFailed: 'settleFailedRun',
     },
+    onExecutionFailed: 'settleFailedRun',
   },
   ingestDocument: {
     asl: 'ingest-document.asl.json',

@@ -56,7 +56,7 @@ export function environmentFor(
   if (uses.database) {
     env.HISHAMOS_DB_DRIVER = 'data-api';
     env.DB_CLUSTER_ARN = data.cluster.clusterArn;
-    env.DB_SECRET_ARN = data.cluster.secret!.secretArn;
+    env.DB_SECRET_ARN = ownerSecret(data).secretArn;
     env.DB_NAME = data.databaseName;
   }
   if (uses.table) env.TABLE_NAME = data.table.tableName;
@@ -79,6 +79,13 @@ export function environmentFor(
     (env as Record<string, string>)[stateMachineEnvName(name)] = sm.stateMachine.stateMachineArn;
   }
   return env as Record<string, string>;
+}
+
+/** The cluster's generated master secret (the owner of every table). */
+function ownerSecret(data: DataRefs): secretsmanager.ISecret {
+  const secret = data.cluster.secret;
+  if (!secret) throw new Error('the Aurora cluster has no generated secret');
+  return secret;
 }
 
 function bucketOf(data: DataRefs, b: BucketName): s3.IBucket {

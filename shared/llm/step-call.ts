@@ -6,10 +6,14 @@
  * provider call, validate structured output, report the outcome to the breaker and price the
  * tokens. `StepCall.run` reads as that list: nextAttempt → holdBudget → passBreaker → callProvider.
  *
- * Writes nothing itself except the budget reservation (its own short transaction, committed before
- * the call so concurrent steps see it): the caller writes `rows` (one usage record per attempt,
- * skipped/blocked included), settles `reservationIds` and appends `events` in ONE transaction.
+ * Writes two things itself, each in its own short transaction committed before the provider call:
+ * the budget reservation (so concurrent steps see it) and an `in_flight` usage record of the attempt
+ * (so a call in flight when the process dies is found and charged at its estimate on recovery, see
+ * shared/runs/engine/interrupted-attempts.ts). The caller upserts `rows` (one usage record per
+ * attempt, skipped/blocked included; the real call's row replaces the in-flight one by id), settles
+ * `reservationIds` and appends `events` in ONE transaction.
  */
+import { randomUUID } from 'node:crypto';
 import {
   InvalidRequest,
   ProviderThrottled,
@@ -39,7 +43,8 @@ import { estimateTokens } from './providers/simulator';
 import { validateStructuredOutput } from './structured-output';
 import { tenantProviderCredentials } from './tenant-credentials';
 import type { ModelCallRequest, ModelCallResult } from './types';
-import type { usageRecords } from '../db/schema';
+import { usageRecords } from '../db/schema';
+import { IN_FLIGHT } from './attempt-outcomes';
 
 /** Error names the ASL RunAgentStep Retry block retries (besides Lambda's own). */
 export const RETRYABLE_STEP_ERRORS: ReadonlySet<string> = new Set([
@@ -93,23 +98,32 @@ export interface StepCallResult {
   costUsd: number;
 }
 
-/** Upper bound of a call's cost: the whole prompt uncached plus every allowed output token. */
-export function estimateCost(
-  price: Price | undefined,
-  request: Omit<ModelCallRequest, 'model'>,
-): number {
-  if (!price) return 0;
+/** The token counts an estimate is priced from: the whole prompt uncached, every allowed output token. */
+export function estimateTokensOf(request: Omit<ModelCallRequest, 'model'>): {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+} {
   const promptText = [
     request.system ?? '',
     ...request.messages.map((m) => m.content),
     request.outputSchema ? JSON.stringify(request.outputSchema) : '',
     request.tools ? JSON.stringify(request.tools) : '',
   ].join('');
-  return costOf(price, {
+  return {
     inputTokens: estimateTokens(promptText) + 8 * request.messages.length,
     outputTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
     cachedInputTokens: 0,
-  });
+  };
+}
+
+/** Upper bound of a call's cost: the whole prompt uncached plus every allowed output token. */
+export function estimateCost(
+  price: Price | undefined,
+  request: Omit<ModelCallRequest, 'model'>,
+): number {
+  if (!price) return 0;
+  return costOf(price, estimateTokensOf(request));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,6 +144,8 @@ interface Attempt {
   waitMs: number;
   entry: ResolvedEntry;
   rowId: number;
+  /** The usage record's id: the in-flight record written before the call is replaced by it. */
+  rowUuid: string;
 }
 
 /**
@@ -206,6 +222,7 @@ class StepCall {
       waitMs: plan.waitMs,
       entry: await resolveEntry(this.deps, modelRef),
       rowId: this.rowNo++,
+      rowUuid: randomUUID(),
     };
   }
 
@@ -296,12 +313,31 @@ class StepCall {
   ): Promise<void> {
     if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
     const { request } = this.input;
+    await this.recordInFlight(a, price);
     const outcome = await invokeEntry(this.deps, a.entry, request, realAttempts(this.history) + 1);
     this.res.outcome = outcome;
     const error = outcome.error ?? this.validateOutput(outcome);
     if (permit) await this.reportToBreaker(a.entry, permit, outcome);
     this.recordAttempt(a, outcome, error, price);
     this.res.error = error && this.finalError(error);
+  }
+
+  /**
+   * The attempt exists before the call: its tokens hold the estimate's basis (the request's prompt
+   * and its output allowance), priced on recovery if this process never comes back to replace it.
+   */
+  private async recordInFlight(a: Attempt, price: Price | undefined): Promise<void> {
+    const row = this.row(a, {
+      id: a.rowUuid,
+      provider: a.entry.provider,
+      outcome: IN_FLIGHT,
+      ...estimateTokensOf(this.input.request),
+      priced: price !== undefined,
+      createdAt: this.stamp(),
+    });
+    await this.p.db.withTenant({ tenantId: this.input.tenantId }, (tx) =>
+      tx.insert(usageRecords).values(row),
+    );
   }
 
   /** Sets the parsed output; returns the error when the answer does not fit the output schema. */
@@ -356,6 +392,7 @@ class StepCall {
     this.res.costUsd = costUsd;
     this.res.rows.push(
       this.row(a, {
+        id: a.rowUuid,
         provider: outcome.provider,
         outcome: outcomeName,
         errorName: error?.name ?? null,

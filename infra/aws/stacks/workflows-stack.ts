@@ -18,7 +18,9 @@ import {
   type FunctionName,
   type FunctionSpec,
   type StateMachineName,
+  type StateMachineSpec,
 } from '../../manifest';
+import { ExecutionFailureRule } from '../constructs/execution-failure-rule';
 import { HishamFunction } from '../constructs/hisham-function';
 import { environmentFor, grantUses, type DataRefs, type ExecutionTarget } from '../wiring';
 
@@ -112,7 +114,8 @@ export class WorkflowsStack extends Stack {
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       });
       for (const fnName of taskFns) {
-        const fn = this.functions[fnName]!;
+        const fn = this.functions[fnName];
+        if (!fn) continue; // unreachable: checked while building the substitutions above
         fn.fn.grantInvoke(sm);
         Validations.of(sm.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
@@ -126,6 +129,18 @@ export class WorkflowsStack extends Stack {
       });
       this.stateMachines[machineName] = sm;
       this.executionTargets[machineName] = { stateMachine: sm, physicalName };
+      const spec: StateMachineSpec = machine;
+      if (spec.onExecutionFailed) {
+        const handler = this.functions[spec.onExecutionFailed as FunctionName];
+        if (!handler)
+          throw new Error(
+            `state machine ${machineName}: onExecutionFailed ${spec.onExecutionFailed} is not a workflow task function`,
+          );
+        new ExecutionFailureRule(this, `${machineName}FailedExecutions`, {
+          stateMachine: sm,
+          handler: handler.fn,
+        });
+      }
     }
   }
 }
