@@ -5,7 +5,8 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { invoke } from '../../../infra/local/handlers';
-import { runs } from '../../../shared/db/schema';
+import { runSteps, runs, usageRecords } from '../../../shared/db/schema';
+import { budgetReservations } from '../../../shared/db/schema-gateway';
 import { ROOT, startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
@@ -111,6 +112,64 @@ test('a failed execution names the error; a superseded execution settles nothing
     status: 'FAILED',
     error: { name: 'ExecutionFailed' },
   });
+  await stack.executions.idle();
+});
+
+test('a provider call in flight when its execution died is charged at its estimate, flagged, and its reservation settled', async () => {
+  // Prepare: a priced attempt (openai:gpt-4.1-mini, $0.40/$1.60 per Mtok) in flight with a reservation
+  const run = await runningRun();
+  const executionId = (run.executionIds as string[]).at(-1)!;
+  const [step] = await stack.platform.db.owner
+    .select()
+    .from(runSteps)
+    .where(eq(runSteps.runId, run.id));
+  await stack.platform.db.withTenant({ tenantId: run.tenantId }, async (tx) => {
+    await tx.insert(usageRecords).values({
+      tenantId: run.tenantId,
+      workflowId: run.workflowId,
+      runId: run.id,
+      stepId: step!.id,
+      executionId,
+      attempt: 7,
+      provider: 'openai',
+      model: 'gpt-4.1-mini',
+      modelRef: 'openai:gpt-4.1-mini',
+      outcome: 'in_flight',
+      inputTokens: 1000,
+      outputTokens: 500,
+      costUsd: 0,
+    });
+    await tx.insert(budgetReservations).values({
+      id: `${step!.id}:${executionId}:7`,
+      tenantId: run.tenantId,
+      workflowId: run.workflowId,
+      amountUsd: 0.0012,
+      expiresAt: new Date(Date.now() + 600_000),
+    });
+  });
+  // Act
+  await invoke(ROOT, 'settleFailedRun', statusChange(run, executionId, 'FAILED'));
+  // Assess: 1000 × 0.40/1e6 + 500 × 1.60/1e6 = 0.0012
+  const rows = await stack.platform.db.withTenant({ tenantId: run.tenantId }, (tx) =>
+    tx.select().from(usageRecords).where(eq(usageRecords.runId, run.id)),
+  );
+  const charged = rows.find((r) => r.attempt === 7)!;
+  expect({ outcome: charged.outcome, errorName: charged.errorName, cost: charged.costUsd }).toEqual(
+    {
+      outcome: 'error',
+      errorName: 'AttemptInterrupted',
+      cost: 0.0012,
+    },
+  );
+  expect(charged.errorMessage).toContain('estimate');
+  expect(rows.filter((r) => r.outcome === 'in_flight')).toEqual([]);
+  const reservations = await stack.platform.db.owner
+    .select()
+    .from(budgetReservations)
+    .where(eq(budgetReservations.id, `${step!.id}:${executionId}:7`));
+  expect(reservations).toEqual([]);
+  const after = await stack.call('GET', `/v1/runs/${run.id}`, { token });
+  expect(after.body.costUsd).toBeCloseTo(0.0012, 6);
   await stack.executions.idle();
 });
 
