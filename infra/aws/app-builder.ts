@@ -46,6 +46,12 @@ export interface BuildAppOptions {
   readonly protectData?: boolean;
   /** The console's public URL for links in GitHub/Jira comments. @default context `hishamos:publicUrl`, else none */
   readonly publicUrl?: string;
+  /**
+   * Let the offline simulator answer agent steps whose provider has no key. Off in AWS unless the
+   * deployment opts in (`-c allowSimulator=true`): a keyless step then fails with ProviderNotConfigured.
+   * @default context `allowSimulator`, else false
+   */
+  readonly allowSimulator?: boolean;
   /** Extra context for a new App. */
   readonly context?: Record<string, unknown>;
 }
@@ -119,8 +125,18 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
   const publicUrl = opts.publicUrl ?? app.node.tryGetContext('hishamos:publicUrl');
   if (publicUrl) {
     for (const fn of [...Object.values(workflows.functions), ...Object.values(api.functions)])
-      fn!.fn.addEnvironment('PUBLIC_URL', String(publicUrl));
+      fn?.fn.addEnvironment('PUBLIC_URL', String(publicUrl));
   }
+
+  // Every function parses the same config; the simulator switch is set on all of them explicitly,
+  // so no Lambda falls back to the local default (allowed).
+  const allowSimulator = opts.allowSimulator ?? contextBool(app, 'allowSimulator') ?? false;
+  for (const fn of [
+    data.migrate,
+    ...Object.values(workflows.functions),
+    ...Object.values(api.functions),
+  ])
+    fn?.fn.addEnvironment('SIMULATOR_ALLOWED', String(allowSimulator));
 
   for (const stack of [data, workflows, api, web]) {
     Tags.of(stack).add('project', 'hishamos');

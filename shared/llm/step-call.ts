@@ -20,7 +20,9 @@ import {
   ProviderUnavailable,
   isAppError,
   BudgetExceeded,
+  ProviderNotConfigured,
 } from '../errors';
+import { parseModelRef } from './model-ref';
 import type { Platform } from '../platform/platform';
 import { reserveBudget } from './budgets';
 import {
@@ -157,6 +159,8 @@ class StepCall {
   private readonly history: PriorAttempt[];
   /** Chain entries skipped in this invocation because their breaker is open. */
   private readonly skippedNow = new Set<number>();
+  /** Chain entries skipped because nothing may answer for them: index → why. */
+  private readonly notConfigured = new Map<number, string>();
   private readonly deps: GatewayDeps;
   private readonly breaker: CircuitBreaker;
   private rowNo: number;
@@ -181,6 +185,7 @@ class StepCall {
     for (;;) {
       const attempt = await this.nextAttempt();
       if (!attempt) return this.res;
+      if (attempt === 'skipped') continue;
       const budget = await this.holdBudget(attempt);
       if (!budget.reserved) return this.res;
       const permit = await this.passBreaker(attempt);
@@ -190,8 +195,11 @@ class StepCall {
     }
   }
 
-  /** Step 1: which entry next, or none (the step is exhausted, or every entry left is open). */
-  private async nextAttempt(): Promise<Attempt | undefined> {
+  /**
+   * Step 1: which entry next, or none (the step is exhausted, or every entry left is open or has
+   * no key), or `skipped` (this entry has no key and nothing may stand in: the walk moves on).
+   */
+  private async nextAttempt(): Promise<Attempt | undefined | 'skipped'> {
     const { chain, nodeId } = this.input;
     const plan = planNextAttempt(chain.length, this.history, this.p.now());
     if (plan.exhausted) {
@@ -199,6 +207,12 @@ class StepCall {
       return undefined;
     }
     if (this.skippedNow.has(plan.chainIndex)) {
+      // No entry of the chain has a key (and no simulator may stand in): permanent, fail fast.
+      if ([...this.skippedNow].every((i) => this.notConfigured.has(i))) {
+        const why = new Set([...this.skippedNow].map((i) => this.notConfigured.get(i)));
+        this.res.error = new ProviderNotConfigured([...why].join('; '));
+        return undefined;
+      }
       // Every entry left to try has an open breaker: let the ASL back off and come back.
       const open = [...this.skippedNow].map((i) => chain[i]).join(', ');
       this.res.error = new ProviderUnavailable(
@@ -216,14 +230,55 @@ class StepCall {
         { from, to: modelRef, reason: errorName, count },
       );
     }
+    let entry: ResolvedEntry;
+    try {
+      entry = await resolveEntry(this.deps, modelRef);
+    } catch (e) {
+      if (!(e instanceof ProviderNotConfigured)) throw e;
+      this.skipUnconfigured(modelRef, plan.chainIndex, e);
+      return 'skipped';
+    }
     return {
       modelRef,
       chainIndex: plan.chainIndex,
       waitMs: plan.waitMs,
-      entry: await resolveEntry(this.deps, modelRef),
+      entry,
       rowId: this.rowNo++,
       rowUuid: randomUUID(),
     };
+  }
+
+  /** Like an open breaker: recorded as skipped, and the chain moves on to an entry with a key. */
+  private skipUnconfigured(modelRef: string, chainIndex: number, e: ProviderNotConfigured): void {
+    const { tenantId, workflowId, runId, stepId, executionId, nodeId } = this.input;
+    const { provider, model } = parseModelRef(modelRef);
+    const at = this.stamp();
+    this.res.rows.push({
+      tenantId,
+      workflowId,
+      runId,
+      stepId,
+      executionId,
+      attempt: this.rowNo++,
+      provider,
+      model,
+      modelRef,
+      outcome: 'skipped',
+      errorName: e.name,
+      errorMessage: e.message.slice(0, 1000),
+      latencyMs: 0,
+      costUsd: 0,
+      priced: true,
+      createdAt: at,
+    });
+    this.event('step.attempt_skipped', `${nodeId} skipped ${modelRef}: ${e.message}`, {
+      modelRef,
+      provider,
+      reason: e.name,
+    });
+    this.history.push({ chainIndex, outcome: 'skipped', errorName: e.name, endedAt: at.getTime() });
+    this.skippedNow.add(chainIndex);
+    this.notConfigured.set(chainIndex, e.message);
   }
 
   /**

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { functions, secretsOf, type FunctionName, type FunctionSpec } from '../../infra/manifest';
 import { lambdasByManifestName, statementsOfRole } from './template-queries';
-import { synthesize, type Synthesized } from './synth';
+import { cdkJsonContext, synthesize, type Synthesized } from './synth';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -117,4 +117,38 @@ describe('tenant secrets', () => {
       expect({ name, actions }).toEqual({ name, actions: ['secretsmanager:GetSecretValue'] });
     }
   });
+});
+
+describe('the offline simulator in AWS', () => {
+  const simulatorSetting = (s: Synthesized) =>
+    [...lambdasByManifestName(s).entries()].map(([name, fn]) => ({
+      name,
+      allowed: fn.resource.Properties.Environment.Variables.SIMULATOR_ALLOWED,
+    }));
+
+  it('is off on every function unless the deployment opts in', () => {
+    // Act
+    const settings = simulatorSetting(synth);
+    // Assess
+    expect(settings).toHaveLength(Object.keys(functions).length);
+    expect(settings.filter((s) => s.allowed !== 'false')).toEqual([]);
+  });
+
+  it('answers only with -c allowSimulator=true', () => {
+    // Prepare: the same bundles, another app with the opt-in context
+    const optedIn = synthesize({
+      bundle: false,
+      functionsDir: synth.built.bundle?.outDir,
+      nag: false,
+      context: { ...cdkJsonContext(), allowSimulator: 'true' },
+    });
+    try {
+      // Act
+      const settings = simulatorSetting(optedIn);
+      // Assess
+      expect(settings.filter((s) => s.allowed !== 'true')).toEqual([]);
+    } finally {
+      rmSync(optedIn.outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

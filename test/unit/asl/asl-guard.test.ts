@@ -105,7 +105,7 @@ describe.each(Object.entries(stateMachines))('%s', (_name, machine) => {
     expect(uncaught).toEqual([]);
   });
 
-  test('no Retry block retries BudgetExceeded or validation errors', () => {
+  test('no Retry block retries BudgetExceeded, ProviderNotConfigured or validation errors', () => {
     const retried: string[] = [];
     walk(definition, (k, v) => {
       if (k === 'Retry')
@@ -113,5 +113,6 @@ describe.each(Object.entries(stateMachines))('%s', (_name, machine) => {
     });
     expect(retried).not.toEqual(expect.arrayContaining(['BudgetExceeded']));
     expect(retried).not.toEqual(expect.arrayContaining(['ValidationError']));
+    expect(retried).not.toEqual(expect.arrayContaining(['ProviderNotConfigured']));
   });
 });
