@@ -160,20 +160,17 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
 }
 
 function startSchedules(root: string, log: Logger): () => Promise<void> {
-  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][]).flatMap(
-    ([name, spec]) =>
-      spec.schedule
-        ? [
-            setInterval(
-              () =>
-                void invoke(root, name, { source: 'local.scheduler' }).catch((error) =>
-                  log.warn('scheduled task failed', { name, error }),
-                ),
-              spec.schedule.everyMinutes * 60_000,
-            ).unref(),
-          ]
-        : [],
-  );
+  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][])
+    .flatMap(([name, spec]) => (spec.schedule ? [{ name, every: spec.schedule.everyMinutes }] : []))
+    .map(({ name, every }) =>
+      setInterval(
+        () =>
+          void invoke(root, name, { source: 'local.scheduler' }).catch((error) =>
+            log.warn('scheduled task failed', { name, error }),
+          ),
+        every * 60_000,
+      ).unref(),
+    );
   return async () => timers.forEach(clearInterval);
 }
 

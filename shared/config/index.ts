@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.string().startsWith('postgres').optional(),
   DB_CLUSTER_ARN: z.string().optional(),
   DB_SECRET_ARN: z.string().optional(),
+  /** Migrate function only: the app user's secret, whose password it sets on the login role. */
+  DB_APP_SECRET_ARN: z.string().optional(),
   DB_NAME: z.string().default('hishamos'),
   /** DynamoDB table for idempotency keys, rate limits and breakers. */
   TABLE_NAME: z.string().default('hishamos'),
