@@ -30,7 +30,11 @@ export interface FunctionSpec {
   /** Tasks only: run on a timer (EventBridge Scheduler in AWS, a setInterval locally). */
   readonly schedule?: { readonly everyMinutes: number; readonly description: string };
   readonly uses: {
-    readonly database?: boolean;
+    /**
+     * `true`: the application's own database user (row-level security applies). `'owner'`: the
+     * cluster's owner secret, for the migrate function alone.
+     */
+    readonly database?: boolean | 'owner';
     readonly table?: boolean;
     readonly buckets?: readonly BucketName[];
     /** Secrets beyond the JWT key, which every function with a non-public route gets (`secretsOf`). */
@@ -248,7 +252,7 @@ export const functions = {
     description:
       'Create the vector extension and apply committed SQL migrations (runs on every deploy)',
     timeoutSeconds: 600,
-    uses: { database: true },
+    uses: { database: 'owner' },
   },
 } satisfies Record<string, FunctionSpec>;
 

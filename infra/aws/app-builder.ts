@@ -117,6 +117,7 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     env,
     apiUrl: api.url,
     webDistDir,
+    protectData,
     description: 'HishamOS console: S3 + CloudFront',
   });
 

@@ -20,6 +20,8 @@ export const TENANT_SECRETS_PREFIX = 'hishamos/tenants/';
 export interface DataRefs {
   readonly cluster: rds.DatabaseCluster;
   readonly databaseName: string;
+  /** The application's own database user (hishamos_api); the owner secret is `cluster.secret`. */
+  readonly appSecret: secretsmanager.ISecret;
   readonly table: dynamodb.ITableV2;
   readonly documentsBucket: s3.IBucket;
   readonly artifactsBucket: s3.IBucket;
@@ -56,7 +58,9 @@ export function environmentFor(
   if (uses.database) {
     env.HISHAMOS_DB_DRIVER = 'data-api';
     env.DB_CLUSTER_ARN = data.cluster.clusterArn;
-    env.DB_SECRET_ARN = ownerSecret(data).secretArn;
+    env.DB_SECRET_ARN =
+      uses.database === 'owner' ? ownerSecret(data).secretArn : data.appSecret.secretArn;
+    if (uses.database === 'owner') env.DB_APP_SECRET_ARN = data.appSecret.secretArn;
     env.DB_NAME = data.databaseName;
   }
   if (uses.table) env.TABLE_NAME = data.table.tableName;
@@ -134,6 +138,15 @@ function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
   });
 }
 
+/** The RDS Data API calls shared/db makes (what `grantDataApiAccess` grants, minus the owner secret). */
+export const DATA_API_ACTIONS = [
+  'rds-data:BatchExecuteStatement',
+  'rds-data:BeginTransaction',
+  'rds-data:CommitTransaction',
+  'rds-data:ExecuteStatement',
+  'rds-data:RollbackTransaction',
+];
+
 /** What shared/platform/secrets-manager-store.ts calls: get; put, or create when new; delete. */
 export const TENANT_SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'];
 export const TENANT_SECRET_WRITE_ACTIONS = [
@@ -165,9 +178,17 @@ export function grantUses(
 ): void {
   const uses = spec.uses;
   const lambdaFn = fn.fn;
-  if (uses.database) {
-    // grantDataApiAccess also grants reading the cluster secret (the Data API authenticates with it).
+  if (uses.database === 'owner') {
+    // grantDataApiAccess also grants reading the owner secret (the Data API authenticates with it);
+    // the migrate function also reads the app secret, to set the app user's password.
     data.cluster.grantDataApiAccess(lambdaFn);
+    data.appSecret.grantRead(lambdaFn);
+  } else if (uses.database) {
+    // The Data API with the app user's secret: never the owner's.
+    lambdaFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: DATA_API_ACTIONS, resources: [data.cluster.clusterArn] }),
+    );
+    data.appSecret.grantRead(lambdaFn);
   }
   if (uses.table) data.table.grantReadWriteData(lambdaFn);
   for (const b of uses.buckets ?? []) grantBucket(fn, data, b);

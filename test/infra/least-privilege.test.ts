@@ -4,6 +4,7 @@
  * writes only where secrets are written; the database owner secret only in the migrate function.
  */
 import { rmSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
 import { functions, secretsOf, type FunctionName, type FunctionSpec } from '../../infra/manifest';
 import { lambdasByManifestName, statementsOfRole } from './template-queries';
 import { cdkJsonContext, synthesize, type Synthesized } from './synth';
@@ -151,4 +152,80 @@ describe('the offline simulator in AWS', () => {
       rmSync(optedIn.outdir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('database credentials', () => {
+  const OWNER = 'AuroraSecret';
+  const APP = 'AppDatabaseSecret';
+  const databaseUsers = () =>
+    entries().filter(([, spec]) => Boolean((spec.uses as { database?: unknown }).database));
+
+  it('generates a secret for the application user hishamos_api, attached to the cluster', () => {
+    // Act / Assess
+    const data = synth.templates['HishamOS-Data']!;
+    data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({
+        SecretStringTemplate: Match.stringLikeRegexp('"username":"hishamos_api"'),
+        GenerateStringKey: 'password',
+      }),
+    });
+    data.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', {
+      SecretId: { Ref: Match.stringLikeRegexp(`^${APP}`) },
+      TargetType: 'AWS::RDS::DBCluster',
+    });
+  });
+
+  it('connects every function but migrate as the application user, never the owner', () => {
+    // Prepare
+    const lambdas = lambdasByManifestName(synth);
+    const users = databaseUsers().filter(([name]) => name !== 'migrate');
+    expect(users.length).toBeGreaterThan(15);
+    for (const [name] of users) {
+      // Act
+      const fn = lambdas.get(name)!;
+      const env = fn.resource.Properties.Environment.Variables;
+      const statements = statementsOfRole(synth, fn);
+      // Assess
+      expect({ name, app: mentions(env.DB_SECRET_ARN, APP), owner: mentions(env, OWNER) }).toEqual({
+        name,
+        app: true,
+        owner: false,
+      });
+      expect({ name, ownerGrant: statements.some((s) => mentions(s.Resource, OWNER)) }).toEqual({
+        name,
+        ownerGrant: false,
+      });
+      const dataApi = statements.find((s) => actionsOf(s).includes('rds-data:ExecuteStatement'));
+      expect({ name, dataApi: Boolean(dataApi) }).toEqual({ name, dataApi: true });
+      const readsApp = statements.some(
+        (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && mentions(s.Resource, APP),
+      );
+      expect({ name, readsApp }).toEqual({ name, readsApp: true });
+    }
+  });
+
+  it('gives the owner secret to the migrate function alone, with the app secret to provision', () => {
+    // Prepare
+    const lambdas = lambdasByManifestName(synth);
+    const migrate = lambdas.get('migrate')!;
+    const env = migrate.resource.Properties.Environment.Variables;
+    // Act
+    const ownerReaders = [...lambdas.entries()]
+      .filter(([, fn]) =>
+        statementsOfRole(synth, fn).some(
+          (s) =>
+            actionsOf(s).includes('secretsmanager:GetSecretValue') && mentions(s.Resource, OWNER),
+        ),
+      )
+      .map(([name]) => name);
+    // Assess
+    expect(ownerReaders).toEqual(['migrate']);
+    expect(mentions(env.DB_SECRET_ARN, OWNER)).toBe(true);
+    expect(mentions(env.DB_APP_SECRET_ARN, APP)).toBe(true);
+    expect(
+      statementsOfRole(synth, migrate).some(
+        (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && mentions(s.Resource, APP),
+      ),
+    ).toBe(true);
+  });
 });
