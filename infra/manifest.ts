@@ -27,6 +27,11 @@ export interface FunctionSpec {
   /** @default 29 for http, 120 for task */
   readonly timeoutSeconds?: number;
   readonly routes?: readonly RouteSpec[];
+  /**
+   * Reserved concurrency: at most this many run at once, and the account keeps the rest for the
+   * others (the API above all), so parallel agent steps cannot starve it.
+   */
+  readonly reservedConcurrency?: number;
   /** Tasks only: run on a timer (EventBridge Scheduler in AWS, a setInterval locally). */
   readonly schedule?: { readonly everyMinutes: number; readonly description: string };
   readonly uses: {
@@ -164,6 +169,7 @@ export const functions = {
     kind: 'task',
     description: 'Ingestion: embed one batch of chunks',
     timeoutSeconds: 120,
+    reservedConcurrency: 10,
     uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   indexDocument: {
@@ -191,6 +197,8 @@ export const functions = {
     kind: 'task',
     description: 'Run one agent step through the LLM gateway',
     timeoutSeconds: 300,
+    // 10 steps per run (the Map's MaxConcurrency): 40 is four busy runs' worth at once.
+    reservedConcurrency: 40,
     uses: { database: true, table: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   runToolStep: {
@@ -198,6 +206,7 @@ export const functions = {
     kind: 'task',
     description: 'Run one tool step',
     timeoutSeconds: 120,
+    reservedConcurrency: 10,
     uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   recordStepFailure: {

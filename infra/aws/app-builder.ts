@@ -52,6 +52,14 @@ export interface BuildAppOptions {
    * @default context `allowSimulator`, else false
    */
   readonly allowSimulator?: boolean;
+  /** E-mail subscribed to the alarm topic. @default context `hishamos:alarmEmail`, else none */
+  readonly alarmEmail?: string;
+  /**
+   * Apply the manifest's reserved concurrency (agent steps capped so they cannot starve the API).
+   * Needs an account concurrency limit above the reservations + 100.
+   * @default context `hishamos:reserveConcurrency`, else true
+   */
+  readonly reserveConcurrency?: boolean;
   /** Extra context for a new App. */
   readonly context?: Record<string, unknown>;
 }
@@ -97,6 +105,7 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     env,
     functionsDir,
     protectData,
+    alarmEmail: opts.alarmEmail ?? app.node.tryGetContext('hishamos:alarmEmail'),
     description: 'HishamOS data: Aurora PostgreSQL, DynamoDB, S3, secrets',
   });
   const workflows = new WorkflowsStack(app, `${prefix}-Workflows`, {
@@ -104,6 +113,9 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     data,
     functionsDir,
     stateMachinesDir: path.join(REPO_ROOT, 'statemachines'),
+    alarmTopic: data.alarms.topic,
+    reserveConcurrency:
+      opts.reserveConcurrency ?? contextBool(app, 'hishamos:reserveConcurrency') ?? true,
     description: 'HishamOS workflows: Step Functions state machines and their task functions',
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
@@ -111,6 +123,8 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     data,
     executions: workflows.executionTargets,
     functionsDir,
+    alarmTopic: data.alarms.topic,
+    prefix,
     description: 'HishamOS HTTP API',
   });
   const web = new WebStack(app, `${prefix}-Web`, {

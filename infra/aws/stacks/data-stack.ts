@@ -16,6 +16,9 @@ import type { Construct } from 'constructs';
 import path from 'node:path';
 import { APP_LOGIN_ROLE } from '../../../shared/db/app-login';
 import { functions } from '../../manifest';
+import { AlarmTopic } from '../constructs/alarm-topic';
+import { DatabaseAlarms } from '../constructs/database-alarms';
+import { FunctionAlarms } from '../constructs/function-alarms';
 import { HishamFunction } from '../constructs/hisham-function';
 import { dataBucketName, grantUses, type DataRefs, environmentFor } from '../wiring';
 
@@ -35,6 +38,8 @@ export interface DataStackProps extends StackProps {
    * @default true
    */
   readonly protectData?: boolean;
+  /** Subscribed to the alarm topic. @default none */
+  readonly alarmEmail?: string;
 }
 
 export class DataStack extends Stack implements DataRefs {
@@ -52,6 +57,8 @@ export class DataStack extends Stack implements DataRefs {
   readonly migrate: HishamFunction;
   /** Maximum Aurora capacity units (the capacity alarm's threshold is relative to it). */
   readonly maxCapacity: number;
+  /** Every HishamOS alarm notifies this topic (the other stacks get it as a prop). */
+  readonly alarms: AlarmTopic;
   private readonly protect: boolean;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -78,6 +85,16 @@ export class DataStack extends Stack implements DataRefs {
     this.jwtSigningKey = this.buildJwtSigningKey();
     this.auditAnchorKey = this.buildAuditAnchorKey();
     this.migrate = this.buildMigrationOnDeploy(props.functionsDir);
+    this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
+    new DatabaseAlarms(this, 'DatabaseAlarms', {
+      cluster: this.cluster,
+      maxCapacity: this.maxCapacity,
+      topic: this.alarms.topic,
+    });
+    new FunctionAlarms(this, 'FunctionAlarms', {
+      functions: [this.migrate],
+      topic: this.alarms.topic,
+    });
   }
 
   private get removalPolicy(): RemovalPolicy {
@@ -133,6 +150,12 @@ export class DataStack extends Stack implements DataRefs {
       iamAuthentication: true,
       removalPolicy: this.protect ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
     });
+    if (!this.protect)
+      Validations.of(cluster).acknowledge({
+        id: 'AwsSolutions-RDS10',
+        reason:
+          'Deletion protection is off only because this deployment set hishamos:protectData=false (preview and test stacks that must go away with the stack); the default, and every production deployment, keeps it on.',
+      });
     // `cluster.secret` is the attachment; the generated secret itself is the cluster's `Secret` child.
     Validations.of(cluster.node.findChild('Secret')).acknowledge({
       id: 'AwsSolutions-SMG4',
