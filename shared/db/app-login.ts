@@ -1,5 +1,5 @@
 /**
- * Gives the application's database user (`hishamos_api`, created by migration 0006) its login and
+ * Gives the application's database user (`hishamos_api`, created by migration 0007) its login and
  * password. The password travels as a SCRAM-SHA-256 verifier computed here, so the plain password
  * never reaches the server (nor its statement log); Postgres stores a verifier it is handed as is.
  */

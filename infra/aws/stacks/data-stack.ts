@@ -166,7 +166,7 @@ export class DataStack extends Stack implements DataRefs {
   }
 
   /**
-   * The secret of the application's own database user (migration 0006 creates the role; the migrate
+   * The secret of the application's own database user (migration 0007 creates the role; the migrate
    * function sets its password from this secret on every deploy). Attached to the cluster so it
    * also carries host, port and engine, like the owner secret.
    */

@@ -1,5 +1,5 @@
 /**
- * The application's own database user (migration 0006 + the migrate function's provisioning), on a
+ * The application's own database user (migration 0007 + the migrate function's provisioning), on a
  * real PostgreSQL server: it logs in, is not superuser/owner/BYPASSRLS, sees one tenant through RLS,
  * cannot disable RLS or become the owner, and its password is stored as the SCRAM verifier computed
  * in Node (so the plain password never reaches the server).
