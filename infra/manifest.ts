@@ -9,6 +9,12 @@ export type { Access } from '../shared/auth/roles';
 export type { HttpMethod, RouteContract, RouteSpec } from '../shared/api/route';
 
 export type SecretName = 'jwtSigningKey' | 'tenantSecrets' | 'auditAnchorKey';
+/** `read`: GetSecretValue only; `write`: also create, change and delete (tenantSecrets only). */
+export type SecretAccess = 'read' | 'write';
+export interface SecretUse {
+  readonly name: SecretName;
+  readonly access: SecretAccess;
+}
 export type BucketName = 'documents' | 'artifacts' | 'auditAnchors';
 
 export interface FunctionSpec {
@@ -21,13 +27,23 @@ export interface FunctionSpec {
   /** @default 29 for http, 120 for task */
   readonly timeoutSeconds?: number;
   readonly routes?: readonly RouteSpec[];
+  /**
+   * Reserved concurrency: at most this many run at once, and the account keeps the rest for the
+   * others (the API above all), so parallel agent steps cannot starve it.
+   */
+  readonly reservedConcurrency?: number;
   /** Tasks only: run on a timer (EventBridge Scheduler in AWS, a setInterval locally). */
   readonly schedule?: { readonly everyMinutes: number; readonly description: string };
   readonly uses: {
-    readonly database?: boolean;
+    /**
+     * `true`: the application's own database user (row-level security applies). `'owner'`: the
+     * cluster's owner secret, for the migrate function alone.
+     */
+    readonly database?: boolean | 'owner';
     readonly table?: boolean;
     readonly buckets?: readonly BucketName[];
-    readonly secrets?: readonly SecretName[];
+    /** Secrets beyond the JWT key, which every function with a non-public route gets (`secretsOf`). */
+    readonly secrets?: readonly SecretUse[];
     /** State machines this function starts (and stops, to cancel). */
     readonly executions?: readonly string[];
   };
@@ -39,6 +55,11 @@ export interface StateMachineSpec {
   readonly description: string;
   /** Task state name → function name. Every Task state must appear here (guard-tested). */
   readonly tasks: Readonly<Record<string, string>>;
+  /**
+   * Function that receives the "Step Functions Execution Status Change" event when an execution
+   * FAILED, TIMED_OUT or was ABORTED (an EventBridge rule in AWS; the local runtime on rejection).
+   */
+  readonly onExecutionFailed?: string;
 }
 
 /** Every HTTP function uses the table: rate-limit windows live there. */
@@ -61,7 +82,7 @@ export const functions = {
     'functions/auth/handler.ts',
     'Sign-up, login, token refresh and the caller identity',
     routes.auth,
-    { database: true, secrets: ['jwtSigningKey'] },
+    { database: true, secrets: [{ name: 'jwtSigningKey', access: 'read' }] },
   ),
   members: http('functions/members/handler.ts', 'Tenant members and their roles', routes.members),
   apiKeys: http('functions/api-keys/handler.ts', 'API keys for machines', routes.apiKeys),
@@ -82,27 +103,36 @@ export const functions = {
     'functions/audit/handler.ts',
     'The append-only, hash-chained audit log and its verification against signed anchors',
     routes.audit,
-    { database: true, buckets: ['auditAnchors'], secrets: ['auditAnchorKey'] },
+    {
+      database: true,
+      buckets: ['auditAnchors'],
+      secrets: [{ name: 'auditAnchorKey', access: 'read' }],
+    },
   ),
 
   triggers: http(
     'functions/triggers/handler.ts',
     'Triggers: webhook rules that start workflows, and their deliveries',
     routes.triggers,
-    { database: true, secrets: ['tenantSecrets'] },
+    { database: true, secrets: [{ name: 'tenantSecrets', access: 'write' }] },
   ),
   webhooks: http(
     'functions/webhooks/handler.ts',
     'GitHub and Jira webhook deliveries: verify, deduplicate, match, start the run',
     routes.webhooks,
-    { database: true, table: true, secrets: ['tenantSecrets'], executions: ['runWorkflow'] },
+    {
+      database: true,
+      table: true,
+      secrets: [{ name: 'tenantSecrets', access: 'read' }],
+      executions: ['runWorkflow'],
+    },
   ),
 
   providers: http(
     'functions/providers/handler.ts',
     'LLM provider keys per tenant (write-only; only the last 4 characters are shown)',
     routes.providers,
-    { database: true, table: true, secrets: ['tenantSecrets'] },
+    { database: true, table: true, secrets: [{ name: 'tenantSecrets', access: 'write' }] },
   ),
   usage: http('functions/usage/handler.ts', 'LLM usage, cost, budgets and prices', routes.usage),
 
@@ -113,7 +143,7 @@ export const functions = {
     {
       database: true,
       buckets: ['documents'],
-      secrets: ['tenantSecrets'],
+      secrets: [{ name: 'tenantSecrets', access: 'read' }],
       executions: ['ingestDocument'],
     },
   ),
@@ -139,7 +169,8 @@ export const functions = {
     kind: 'task',
     description: 'Ingestion: embed one batch of chunks',
     timeoutSeconds: 120,
-    uses: { database: true, secrets: ['tenantSecrets'] },
+    reservedConcurrency: 10,
+    uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   indexDocument: {
     entry: 'functions/ingest/index.ts',
@@ -166,14 +197,17 @@ export const functions = {
     kind: 'task',
     description: 'Run one agent step through the LLM gateway',
     timeoutSeconds: 300,
-    uses: { database: true, table: true, secrets: ['tenantSecrets'] },
+    // 10 steps per run (the Map's MaxConcurrency): 40 is four busy runs' worth at once.
+    reservedConcurrency: 40,
+    uses: { database: true, table: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   runToolStep: {
     entry: 'functions/steps/run-tool-step.ts',
     kind: 'task',
     description: 'Run one tool step',
     timeoutSeconds: 120,
-    uses: { database: true, secrets: ['tenantSecrets'] },
+    reservedConcurrency: 10,
+    uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
   recordStepFailure: {
     entry: 'functions/steps/record-step-failure.ts',
@@ -188,6 +222,14 @@ export const functions = {
     uses: { database: true },
   },
 
+  settleFailedRun: {
+    entry: 'functions/steps/settle-failed-run.ts',
+    kind: 'task',
+    description:
+      'Settle a run FAILED with the reason when its execution failed, timed out or was aborted',
+    uses: { database: true },
+  },
+
   // --- scheduled tasks -------------------------------------------------------------------
   reconcileWebhooks: {
     entry: 'functions/reconcile/handler.ts',
@@ -195,7 +237,7 @@ export const functions = {
     description: "Redeliver failed GitHub App webhook deliveries inside GitHub's 3-day window",
     timeoutSeconds: 300,
     schedule: { everyMinutes: 15, description: 'Redeliver failed GitHub App deliveries' },
-    uses: { database: true, secrets: ['tenantSecrets'] },
+    uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
 
   anchorAudit: {
@@ -205,7 +247,11 @@ export const functions = {
       'Sign every moved audit chain head (HMAC) and store it in the Object Lock bucket (ADR 053)',
     timeoutSeconds: 120,
     schedule: { everyMinutes: 10, description: 'Anchor audit chain heads' },
-    uses: { database: true, buckets: ['auditAnchors'], secrets: ['auditAnchorKey'] },
+    uses: {
+      database: true,
+      buckets: ['auditAnchors'],
+      secrets: [{ name: 'auditAnchorKey', access: 'read' }],
+    },
   },
 
   // --- deployment -----------------------------------------------------------------------
@@ -215,7 +261,7 @@ export const functions = {
     description:
       'Create the vector extension and apply committed SQL migrations (runs on every deploy)',
     timeoutSeconds: 600,
-    uses: { database: true },
+    uses: { database: 'owner' },
   },
 } satisfies Record<string, FunctionSpec>;
 
@@ -231,7 +277,9 @@ export const stateMachines = {
       RunToolStep: 'runToolStep',
       RecordStepFailure: 'recordStepFailure',
       Finalize: 'finalizeRun',
+      SettleFailed: 'settleFailedRun',
     },
+    onExecutionFailed: 'settleFailedRun',
   },
   ingestDocument: {
     asl: 'ingest-document.asl.json',
@@ -264,6 +312,18 @@ export function allRoutes(): BoundRoute[] {
         routeKey: `${route.method} ${route.path}`,
       })),
   );
+}
+
+/**
+ * Every secret a function reads or writes: what its manifest entry declares, plus the JWT signing key
+ * (read) when any of its routes needs credentials, since verifying a bearer token needs the key.
+ */
+export function secretsOf(spec: FunctionSpec): SecretUse[] {
+  const declared = [...(spec.uses.secrets ?? [])];
+  const authenticated = (spec.routes ?? []).some((r) => r.access !== 'public');
+  if (authenticated && !declared.some((s) => s.name === 'jwtSigningKey'))
+    declared.push({ name: 'jwtSigningKey', access: 'read' });
+  return declared;
 }
 
 /** The `${...Arn}` placeholder a task's FunctionName uses in ASL. */

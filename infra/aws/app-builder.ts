@@ -46,6 +46,20 @@ export interface BuildAppOptions {
   readonly protectData?: boolean;
   /** The console's public URL for links in GitHub/Jira comments. @default context `hishamos:publicUrl`, else none */
   readonly publicUrl?: string;
+  /**
+   * Let the offline simulator answer agent steps whose provider has no key. Off in AWS unless the
+   * deployment opts in (`-c allowSimulator=true`): a keyless step then fails with ProviderNotConfigured.
+   * @default context `allowSimulator`, else false
+   */
+  readonly allowSimulator?: boolean;
+  /** E-mail subscribed to the alarm topic. @default context `hishamos:alarmEmail`, else none */
+  readonly alarmEmail?: string;
+  /**
+   * Apply the manifest's reserved concurrency (agent steps capped so they cannot starve the API).
+   * Needs an account concurrency limit above the reservations + 100.
+   * @default context `hishamos:reserveConcurrency`, else true
+   */
+  readonly reserveConcurrency?: boolean;
   /** Extra context for a new App. */
   readonly context?: Record<string, unknown>;
 }
@@ -91,6 +105,7 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     env,
     functionsDir,
     protectData,
+    alarmEmail: opts.alarmEmail ?? app.node.tryGetContext('hishamos:alarmEmail'),
     description: 'HishamOS data: Aurora PostgreSQL, DynamoDB, S3, secrets',
   });
   const workflows = new WorkflowsStack(app, `${prefix}-Workflows`, {
@@ -98,6 +113,9 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     data,
     functionsDir,
     stateMachinesDir: path.join(REPO_ROOT, 'statemachines'),
+    alarmTopic: data.alarms.topic,
+    reserveConcurrency:
+      opts.reserveConcurrency ?? contextBool(app, 'hishamos:reserveConcurrency') ?? true,
     description: 'HishamOS workflows: Step Functions state machines and their task functions',
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
@@ -105,12 +123,15 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     data,
     executions: workflows.executionTargets,
     functionsDir,
+    alarmTopic: data.alarms.topic,
+    prefix,
     description: 'HishamOS HTTP API',
   });
   const web = new WebStack(app, `${prefix}-Web`, {
     env,
     apiUrl: api.url,
     webDistDir,
+    protectData,
     description: 'HishamOS console: S3 + CloudFront',
   });
 
@@ -119,8 +140,18 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
   const publicUrl = opts.publicUrl ?? app.node.tryGetContext('hishamos:publicUrl');
   if (publicUrl) {
     for (const fn of [...Object.values(workflows.functions), ...Object.values(api.functions)])
-      fn!.fn.addEnvironment('PUBLIC_URL', String(publicUrl));
+      fn?.fn.addEnvironment('PUBLIC_URL', String(publicUrl));
   }
+
+  // Every function parses the same config; the simulator switch is set on all of them explicitly,
+  // so no Lambda falls back to the local default (allowed).
+  const allowSimulator = opts.allowSimulator ?? contextBool(app, 'allowSimulator') ?? false;
+  for (const fn of [
+    data.migrate,
+    ...Object.values(workflows.functions),
+    ...Object.values(api.functions),
+  ])
+    fn?.fn.addEnvironment('SIMULATOR_ALLOWED', String(allowSimulator));
 
   for (const stack of [data, workflows, api, web]) {
     Tags.of(stack).add('project', 'hishamos');

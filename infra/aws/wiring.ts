@@ -10,7 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Config } from '../../shared/config/index';
-import type { BucketName, FunctionSpec } from '../manifest';
+import { secretsOf, type BucketName, type FunctionSpec } from '../manifest';
 import type { HishamFunction } from './constructs/hisham-function';
 import { nagArn, nagPseudo } from './nag';
 
@@ -20,6 +20,8 @@ export const TENANT_SECRETS_PREFIX = 'hishamos/tenants/';
 export interface DataRefs {
   readonly cluster: rds.DatabaseCluster;
   readonly databaseName: string;
+  /** The application's own database user (hishamos_api); the owner secret is `cluster.secret`. */
+  readonly appSecret: secretsmanager.ISecret;
   readonly table: dynamodb.ITableV2;
   readonly documentsBucket: s3.IBucket;
   readonly artifactsBucket: s3.IBucket;
@@ -56,7 +58,9 @@ export function environmentFor(
   if (uses.database) {
     env.HISHAMOS_DB_DRIVER = 'data-api';
     env.DB_CLUSTER_ARN = data.cluster.clusterArn;
-    env.DB_SECRET_ARN = data.cluster.secret!.secretArn;
+    env.DB_SECRET_ARN =
+      uses.database === 'owner' ? ownerSecret(data).secretArn : data.appSecret.secretArn;
+    if (uses.database === 'owner') env.DB_APP_SECRET_ARN = data.appSecret.secretArn;
     env.DB_NAME = data.databaseName;
   }
   if (uses.table) env.TABLE_NAME = data.table.tableName;
@@ -65,10 +69,10 @@ export function environmentFor(
     if (b === 'artifacts') env.ARTIFACTS_BUCKET = data.artifactsBucket.bucketName;
     if (b === 'auditAnchors') env.AUDIT_ANCHOR_BUCKET = data.auditAnchorsBucket.bucketName;
   }
-  for (const s of uses.secrets ?? []) {
-    if (s === 'jwtSigningKey') env.JWT_SECRET_ID = data.jwtSigningKey.secretArn;
-    if (s === 'auditAnchorKey') env.AUDIT_ANCHOR_KEY_ID = data.auditAnchorKey.secretArn;
-    if (s === 'tenantSecrets') env.TENANT_SECRETS_PREFIX = TENANT_SECRETS_PREFIX;
+  for (const s of secretsOf(spec)) {
+    if (s.name === 'jwtSigningKey') env.JWT_SECRET_ID = data.jwtSigningKey.secretArn;
+    if (s.name === 'auditAnchorKey') env.AUDIT_ANCHOR_KEY_ID = data.auditAnchorKey.secretArn;
+    if (s.name === 'tenantSecrets') env.TENANT_SECRETS_PREFIX = TENANT_SECRETS_PREFIX;
   }
   for (const name of uses.executions ?? []) {
     const sm = executions[name];
@@ -79,6 +83,13 @@ export function environmentFor(
     (env as Record<string, string>)[stateMachineEnvName(name)] = sm.stateMachine.stateMachineArn;
   }
   return env as Record<string, string>;
+}
+
+/** The cluster's generated master secret (the owner of every table). */
+function ownerSecret(data: DataRefs): secretsmanager.ISecret {
+  const secret = data.cluster.secret;
+  if (!secret) throw new Error('the Aurora cluster has no generated secret');
+  return secret;
 }
 
 function bucketOf(data: DataRefs, b: BucketName): s3.IBucket {
@@ -127,6 +138,24 @@ function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
   });
 }
 
+/** The RDS Data API calls shared/db makes (what `grantDataApiAccess` grants, minus the owner secret). */
+export const DATA_API_ACTIONS = [
+  'rds-data:BatchExecuteStatement',
+  'rds-data:BeginTransaction',
+  'rds-data:CommitTransaction',
+  'rds-data:ExecuteStatement',
+  'rds-data:RollbackTransaction',
+];
+
+/** What shared/platform/secrets-manager-store.ts calls: get; put, or create when new; delete. */
+export const TENANT_SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'];
+export const TENANT_SECRET_WRITE_ACTIONS = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:DeleteSecret',
+];
+
 /** The ARN pattern of every per-tenant secret. */
 export function tenantSecretsArn(stack: Stack): string {
   return Arn.format(
@@ -149,25 +178,27 @@ export function grantUses(
 ): void {
   const uses = spec.uses;
   const lambdaFn = fn.fn;
-  if (uses.database) {
-    // grantDataApiAccess also grants reading the cluster secret (the Data API authenticates with it).
+  if (uses.database === 'owner') {
+    // grantDataApiAccess also grants reading the owner secret (the Data API authenticates with it);
+    // the migrate function also reads the app secret, to set the app user's password.
     data.cluster.grantDataApiAccess(lambdaFn);
+    data.appSecret.grantRead(lambdaFn);
+  } else if (uses.database) {
+    // The Data API with the app user's secret: never the owner's.
+    lambdaFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: DATA_API_ACTIONS, resources: [data.cluster.clusterArn] }),
+    );
+    data.appSecret.grantRead(lambdaFn);
   }
   if (uses.table) data.table.grantReadWriteData(lambdaFn);
   for (const b of uses.buckets ?? []) grantBucket(fn, data, b);
-  for (const s of uses.secrets ?? []) {
-    if (s === 'jwtSigningKey') data.jwtSigningKey.grantRead(lambdaFn);
-    if (s === 'auditAnchorKey') data.auditAnchorKey.grantRead(lambdaFn);
-    if (s === 'tenantSecrets') {
+  for (const s of secretsOf(spec)) {
+    if (s.name === 'jwtSigningKey') data.jwtSigningKey.grantRead(lambdaFn);
+    if (s.name === 'auditAnchorKey') data.auditAnchorKey.grantRead(lambdaFn);
+    if (s.name === 'tenantSecrets') {
       lambdaFn.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [
-            'secretsmanager:GetSecretValue',
-            'secretsmanager:PutSecretValue',
-            'secretsmanager:CreateSecret',
-            'secretsmanager:DeleteSecret',
-            'secretsmanager:DescribeSecret',
-          ],
+          actions: s.access === 'write' ? TENANT_SECRET_WRITE_ACTIONS : TENANT_SECRET_READ_ACTIONS,
           resources: [tenantSecretsArn(Stack.of(fn))],
         }),
       );

@@ -30,14 +30,19 @@ const WORD_VECTORS = {
 } as const;
 
 /**
- * Files a function reads at runtime (not through imports), copied beside its bundle when they exist.
- * The migrate function applies the committed SQL migrations; copying them into its asset also makes
- * its code hash change whenever a migration is added, which is what re-runs the deploy trigger.
+ * Files a function reads at runtime (not through imports), copied into its asset at `<name>/<to>`,
+ * or beside its entry module (`<name>/<name>/<to>`) with `besideEntry`: where the code that reads
+ * them resolves them from its own `import.meta.url`. The migrate function applies the committed SQL
+ * migrations from beside its module; copying them into its asset also makes its code hash change
+ * whenever a migration is added, which is what re-runs the deploy trigger.
  */
 export const RUNTIME_FILES: Partial<
-  Record<FunctionName, ReadonlyArray<{ readonly from: string; readonly to: string }>>
+  Record<
+    FunctionName,
+    ReadonlyArray<{ readonly from: string; readonly to: string; readonly besideEntry?: boolean }>
+  >
 > = {
-  migrate: [{ from: 'shared/db/migrations', to: 'migrations' }],
+  migrate: [{ from: 'shared/db/migrations', to: 'migrations', besideEntry: true }],
   // The local-semantic embedder's word vectors (10 MB, ADR 037), read lazily from
   // `<function>/word-vectors/` by functions that embed a query or a chunk; never in a bundle.
   knowledge: [WORD_VECTORS],
@@ -164,7 +169,9 @@ function plan(opts: BundleOptions): Plan {
       sourcemap: 'external',
       external: [...BUNDLE_EXTERNALS],
       mainFields: ['module', 'main'],
-      conditions: ['import', 'module', 'node'],
+      // No 'import' here: esbuild adds import/require per call, and forcing 'import' would hand
+      // CommonJS require() calls an ESM namespace (pg's require('pg-pool') then breaks).
+      conditions: ['module', 'node'],
       banner: { js: ESM_REQUIRE_BANNER },
       loader: { '.sql': 'text' },
       legalComments: 'none',
@@ -197,7 +204,8 @@ function finish(p: Plan, result: BuildResult | undefined, started: number): Bund
     writeFileSync(path.join(dir, 'index.mjs'), `export { handler } from './${name}/index.mjs';\n`);
     for (const file of RUNTIME_FILES[name] ?? []) {
       const from = path.join(p.root, file.from);
-      if (existsSync(from)) cpSync(from, path.join(dir, file.to), { recursive: true });
+      const to = file.besideEntry ? path.join(dir, name, file.to) : path.join(dir, file.to);
+      if (existsSync(from)) cpSync(from, to, { recursive: true });
     }
     const size = (files: Iterable<string>) =>
       [...files].reduce((sum, f) => sum + outputs[f].bytes, 0);

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { ExecutionStarter } from '../../shared/platform/ports';
 import type { Logger } from '../../shared/observability/logger';
-import { functionArnPlaceholder, stateMachines, type FunctionName } from '../manifest';
+import {
+  functionArnPlaceholder,
+  stateMachines,
+  type FunctionName,
+  type StateMachineSpec,
+} from '../manifest';
 import { invoke } from './handlers';
 
 export interface LocalExecutionOptions {
@@ -39,7 +44,7 @@ export function taskStates(definition: AslStates | undefined): string[] {
   const out: string[] = [];
   for (const [name, state] of Object.entries(definition?.States ?? {})) {
     if (state.Type === 'Task') out.push(name);
-    if (state.Type === 'Map') out.push(...taskStates(state.ItemProcessor ?? state.Iterator));
+    if (state.Type === 'Map') out.push(...taskStates(state.ItemProcessor ?? state.Iterator ?? {}));
     if (state.Type === 'Parallel') for (const b of state.Branches ?? []) out.push(...taskStates(b));
   }
   return out;
@@ -104,11 +109,45 @@ export class LocalExecutions implements ExecutionStarter {
     const done = execution.result
       .then(
         (out) => this.options.log.debug('execution finished', { executionId, out }),
-        (error) => this.options.log.error('execution failed', { executionId, error }),
+        async (error: Error & { cause?: { name?: string; message?: string } }) => {
+          this.options.log.error('execution failed', { executionId, error });
+          await this.reportFailure(machine, executionId, name, input, error);
+        },
       )
       .finally(() => this.running.delete(executionId));
     this.running.set(executionId, { abort: () => execution.abort(), done });
     return { executionId };
+  }
+
+  /**
+   * What EventBridge delivers in AWS when an execution of the run machine fails: the same
+   * "Step Functions Execution Status Change" event, to the same handler the manifest names.
+   */
+  private async reportFailure(
+    machine: string,
+    executionId: string,
+    name: string,
+    input: Record<string, unknown>,
+    error: Error & { cause?: { name?: string; message?: string } },
+  ): Promise<void> {
+    const spec: StateMachineSpec = stateMachines[machine as keyof typeof stateMachines];
+    const target = spec.onExecutionFailed as FunctionName | undefined;
+    if (!target) return;
+    const event = {
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: {
+        executionArn: executionId,
+        name,
+        status: 'FAILED',
+        input: JSON.stringify(input),
+        error: error.cause?.name ?? error.name,
+        cause: error.cause?.message ?? error.message,
+      },
+    };
+    await invoke(this.options.root, target, event).catch((e) =>
+      this.options.log.error('settling a failed execution failed', { executionId, error: e }),
+    );
   }
 
   async stop(executionId: string): Promise<void> {

@@ -6,6 +6,7 @@
 import { LocalAnchorStore } from './local-anchors';
 import { makePrivate } from './private-files';
 import { randomBytes } from 'node:crypto';
+import { inArray } from 'drizzle-orm';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { parseConfig, type Config } from '../../shared/config';
 import { openDatabase, type Database } from '../../shared/db/client';
 import { migrate } from '../../shared/db/migrate';
+import { runs } from '../../shared/db/schema';
+import { resumeRun } from '../../shared/runs/lifecycle';
 import { createLogger, type Logger } from '../../shared/observability/logger';
 import { installPlatform, type Platform } from '../../shared/platform/platform';
 import { functions, type FunctionName, type FunctionSpec } from '../manifest';
@@ -133,6 +136,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     throw e;
   });
   const { port } = server.address() as AddressInfo;
+  // Executions live in this process's memory: runs a crash left in flight continue from their
+  // persisted state (in AWS, Step Functions keeps executions and the status rule settles failures).
+  const resumed = await progress('resume runs', () => resumeInterruptedRuns(platform));
+  if (resumed) log.info('resumed runs left in flight by the previous process', { count: resumed });
   closers.unshift(() => new Promise((resolve) => server.close(() => resolve())));
   closers.unshift(() => executions.idle());
   // Manifest schedules (EventBridge Scheduler in AWS) as timers: on for `npm start`, off in tests unless HISHAMOS_SCHEDULES=1.
@@ -153,21 +160,36 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
 }
 
 function startSchedules(root: string, log: Logger): () => Promise<void> {
-  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][]).flatMap(
-    ([name, spec]) =>
-      spec.schedule
-        ? [
-            setInterval(
-              () =>
-                void invoke(root, name, { source: 'local.scheduler' }).catch((error) =>
-                  log.warn('scheduled task failed', { name, error }),
-                ),
-              spec.schedule.everyMinutes * 60_000,
-            ).unref(),
-          ]
-        : [],
-  );
+  const timers = (Object.entries(functions) as [FunctionName, FunctionSpec][])
+    .flatMap(([name, spec]) => (spec.schedule ? [{ name, every: spec.schedule.everyMinutes }] : []))
+    .map(({ name, every }) =>
+      setInterval(
+        () =>
+          void invoke(root, name, { source: 'local.scheduler' }).catch((error) =>
+            log.warn('scheduled task failed', { name, error }),
+          ),
+        every * 60_000,
+      ).unref(),
+    );
   return async () => timers.forEach(clearInterval);
+}
+
+/** Every tenant's QUEUED/RUNNING runs (an owner read: the runtime acts for all tenants here). */
+async function resumeInterruptedRuns(p: Platform): Promise<number> {
+  const inFlight = await p.db.owner
+    .select({ id: runs.id, tenantId: runs.tenantId })
+    .from(runs)
+    .where(inArray(runs.status, ['QUEUED', 'RUNNING']));
+  let resumed = 0;
+  for (const run of inFlight) {
+    try {
+      if (await resumeRun(p, run.tenantId, run.id)) resumed++;
+    } catch (error) {
+      // launch() has already failed the run with the reason; the others still resume.
+      p.log.error('could not resume a run', { runId: run.id, error });
+    }
+  }
+  return resumed;
 }
 
 /**

@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.string().startsWith('postgres').optional(),
   DB_CLUSTER_ARN: z.string().optional(),
   DB_SECRET_ARN: z.string().optional(),
+  /** Migrate function only: the app user's secret, whose password it sets on the login role. */
+  DB_APP_SECRET_ARN: z.string().optional(),
   DB_NAME: z.string().default('hishamos'),
   /** DynamoDB table for idempotency keys, rate limits and breakers. */
   TABLE_NAME: z.string().default('hishamos'),
@@ -40,6 +42,12 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   TENANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /**
+   * May the offline simulator answer for a provider without a key (and for `simulator:` models)?
+   * On by default locally; the CDK app sets it on every Lambda, `true` only with the deploy-time
+   * opt-in `-c allowSimulator=true`. Off: such a step fails with ProviderNotConfigured.
+   */
+  SIMULATOR_ALLOWED: Bool.default(true),
   /** Added latency of the local simulator, so parallel branches visibly overlap. */
   SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(120),
   /** Per-provider circuit breaker: failures within the window that open it, and how long it stays open. */
@@ -102,5 +110,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 let cached: Config | undefined;
 /** The process configuration, parsed on first use. */
 export function config(): Config {
-  return (cached ??= parseConfig(process.env));
+  cached ??= parseConfig(process.env);
+  return cached;
 }

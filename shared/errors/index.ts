@@ -85,6 +85,13 @@ export class ProviderThrottled extends AppError {
 export class ProviderUnavailable extends AppError {
   readonly name = 'ProviderUnavailable';
 }
+/**
+ * No key for the model's provider and the deployment does not let the simulator stand in (AWS
+ * without `-c allowSimulator=true`). Permanent: retrying cannot conjure a key.
+ */
+export class ProviderNotConfigured extends AppError {
+  readonly name = 'ProviderNotConfigured';
+}
 export class ProviderAuthError extends AppError {
   readonly name = 'ProviderAuthError';
 }

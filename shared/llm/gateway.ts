@@ -4,7 +4,7 @@
  * classifies the outcome. One call = one attempt; Step Functions owns retries, so every attempt is
  * visible and metered.
  */
-import { isAppError, InternalError } from '../errors';
+import { isAppError, InternalError, ProviderNotConfigured } from '../errors';
 import type { Config } from '../config';
 import { parseModelRef, type ProviderId } from './model-ref';
 import type {
@@ -53,10 +53,22 @@ export interface ResolvedEntry {
   credentials: ProviderCredentials;
 }
 
+/**
+ * Who answers a chain entry. Without a key the simulator stands in, if the deployment allows it;
+ * otherwise this throws ProviderNotConfigured (the step-call skips the entry and tries the chain).
+ */
 export async function resolveEntry(deps: GatewayDeps, modelRef: string): Promise<ResolvedEntry> {
   const { provider, model } = parseModelRef(modelRef);
-  if (provider === 'simulator')
+  const simulated = (): ResolvedEntry => {
+    if (!deps.config.SIMULATOR_ALLOWED)
+      throw new ProviderNotConfigured(
+        provider === 'simulator'
+          ? `${modelRef} is the offline simulator, which this deployment does not allow (deploy with -c allowSimulator=true to allow it)`
+          : `no API key for ${provider}: an admin sets one with PUT /v1/providers/${provider}/key (the simulator is not allowed in this deployment)`,
+      );
     return { modelRef, provider, model, simulated: true, keySource: 'none', credentials: {} };
+  };
+  if (provider === 'simulator') return simulated();
   const stored = await deps.tenantCredentials(provider);
   if (stored?.apiKey)
     return {
@@ -70,7 +82,7 @@ export async function resolveEntry(deps: GatewayDeps, modelRef: string): Promise
   const env = envCredentials(deps.config, provider);
   if (env?.apiKey)
     return { modelRef, provider, model, simulated: false, keySource: 'env', credentials: env };
-  return { modelRef, provider, model, simulated: true, keySource: 'none', credentials: {} };
+  return simulated();
 }
 
 /** One call on a resolved entry: time it and classify the outcome (never throws). */

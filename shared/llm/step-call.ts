@@ -6,17 +6,23 @@
  * provider call, validate structured output, report the outcome to the breaker and price the
  * tokens. `StepCall.run` reads as that list: nextAttempt → holdBudget → passBreaker → callProvider.
  *
- * Writes nothing itself except the budget reservation (its own short transaction, committed before
- * the call so concurrent steps see it): the caller writes `rows` (one usage record per attempt,
- * skipped/blocked included), settles `reservationIds` and appends `events` in ONE transaction.
+ * Writes two things itself, each in its own short transaction committed before the provider call:
+ * the budget reservation (so concurrent steps see it) and an `in_flight` usage record of the attempt
+ * (so a call in flight when the process dies is found and charged at its estimate on recovery, see
+ * shared/runs/engine/interrupted-attempts.ts). The caller upserts `rows` (one usage record per
+ * attempt, skipped/blocked included; the real call's row replaces the in-flight one by id), settles
+ * `reservationIds` and appends `events` in ONE transaction.
  */
+import { randomUUID } from 'node:crypto';
 import {
   InvalidRequest,
   ProviderThrottled,
   ProviderUnavailable,
   isAppError,
   BudgetExceeded,
+  ProviderNotConfigured,
 } from '../errors';
+import { parseModelRef } from './model-ref';
 import type { Platform } from '../platform/platform';
 import { reserveBudget } from './budgets';
 import {
@@ -39,7 +45,8 @@ import { estimateTokens } from './providers/simulator';
 import { validateStructuredOutput } from './structured-output';
 import { tenantProviderCredentials } from './tenant-credentials';
 import type { ModelCallRequest, ModelCallResult } from './types';
-import type { usageRecords } from '../db/schema';
+import { usageRecords } from '../db/schema';
+import { IN_FLIGHT } from './attempt-outcomes';
 
 /** Error names the ASL RunAgentStep Retry block retries (besides Lambda's own). */
 export const RETRYABLE_STEP_ERRORS: ReadonlySet<string> = new Set([
@@ -93,23 +100,32 @@ export interface StepCallResult {
   costUsd: number;
 }
 
-/** Upper bound of a call's cost: the whole prompt uncached plus every allowed output token. */
-export function estimateCost(
-  price: Price | undefined,
-  request: Omit<ModelCallRequest, 'model'>,
-): number {
-  if (!price) return 0;
+/** The token counts an estimate is priced from: the whole prompt uncached, every allowed output token. */
+export function estimateTokensOf(request: Omit<ModelCallRequest, 'model'>): {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+} {
   const promptText = [
     request.system ?? '',
     ...request.messages.map((m) => m.content),
     request.outputSchema ? JSON.stringify(request.outputSchema) : '',
     request.tools ? JSON.stringify(request.tools) : '',
   ].join('');
-  return costOf(price, {
+  return {
     inputTokens: estimateTokens(promptText) + 8 * request.messages.length,
     outputTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
     cachedInputTokens: 0,
-  });
+  };
+}
+
+/** Upper bound of a call's cost: the whole prompt uncached plus every allowed output token. */
+export function estimateCost(
+  price: Price | undefined,
+  request: Omit<ModelCallRequest, 'model'>,
+): number {
+  if (!price) return 0;
+  return costOf(price, estimateTokensOf(request));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,6 +146,8 @@ interface Attempt {
   waitMs: number;
   entry: ResolvedEntry;
   rowId: number;
+  /** The usage record's id: the in-flight record written before the call is replaced by it. */
+  rowUuid: string;
 }
 
 /**
@@ -141,6 +159,8 @@ class StepCall {
   private readonly history: PriorAttempt[];
   /** Chain entries skipped in this invocation because their breaker is open. */
   private readonly skippedNow = new Set<number>();
+  /** Chain entries skipped because nothing may answer for them: index → why. */
+  private readonly notConfigured = new Map<number, string>();
   private readonly deps: GatewayDeps;
   private readonly breaker: CircuitBreaker;
   private rowNo: number;
@@ -165,6 +185,7 @@ class StepCall {
     for (;;) {
       const attempt = await this.nextAttempt();
       if (!attempt) return this.res;
+      if (attempt === 'skipped') continue;
       const budget = await this.holdBudget(attempt);
       if (!budget.reserved) return this.res;
       const permit = await this.passBreaker(attempt);
@@ -174,8 +195,11 @@ class StepCall {
     }
   }
 
-  /** Step 1: which entry next, or none (the step is exhausted, or every entry left is open). */
-  private async nextAttempt(): Promise<Attempt | undefined> {
+  /**
+   * Step 1: which entry next, or none (the step is exhausted, or every entry left is open or has
+   * no key), or `skipped` (this entry has no key and nothing may stand in: the walk moves on).
+   */
+  private async nextAttempt(): Promise<Attempt | undefined | 'skipped'> {
     const { chain, nodeId } = this.input;
     const plan = planNextAttempt(chain.length, this.history, this.p.now());
     if (plan.exhausted) {
@@ -183,6 +207,12 @@ class StepCall {
       return undefined;
     }
     if (this.skippedNow.has(plan.chainIndex)) {
+      // No entry of the chain has a key (and no simulator may stand in): permanent, fail fast.
+      if ([...this.skippedNow].every((i) => this.notConfigured.has(i))) {
+        const why = new Set([...this.skippedNow].map((i) => this.notConfigured.get(i)));
+        this.res.error = new ProviderNotConfigured([...why].join('; '));
+        return undefined;
+      }
       // Every entry left to try has an open breaker: let the ASL back off and come back.
       const open = [...this.skippedNow].map((i) => chain[i]).join(', ');
       this.res.error = new ProviderUnavailable(
@@ -200,13 +230,55 @@ class StepCall {
         { from, to: modelRef, reason: errorName, count },
       );
     }
+    let entry: ResolvedEntry;
+    try {
+      entry = await resolveEntry(this.deps, modelRef);
+    } catch (e) {
+      if (!(e instanceof ProviderNotConfigured)) throw e;
+      this.skipUnconfigured(modelRef, plan.chainIndex, e);
+      return 'skipped';
+    }
     return {
       modelRef,
       chainIndex: plan.chainIndex,
       waitMs: plan.waitMs,
-      entry: await resolveEntry(this.deps, modelRef),
+      entry,
       rowId: this.rowNo++,
+      rowUuid: randomUUID(),
     };
+  }
+
+  /** Like an open breaker: recorded as skipped, and the chain moves on to an entry with a key. */
+  private skipUnconfigured(modelRef: string, chainIndex: number, e: ProviderNotConfigured): void {
+    const { tenantId, workflowId, runId, stepId, executionId, nodeId } = this.input;
+    const { provider, model } = parseModelRef(modelRef);
+    const at = this.stamp();
+    this.res.rows.push({
+      tenantId,
+      workflowId,
+      runId,
+      stepId,
+      executionId,
+      attempt: this.rowNo++,
+      provider,
+      model,
+      modelRef,
+      outcome: 'skipped',
+      errorName: e.name,
+      errorMessage: e.message.slice(0, 1000),
+      latencyMs: 0,
+      costUsd: 0,
+      priced: true,
+      createdAt: at,
+    });
+    this.event('step.attempt_skipped', `${nodeId} skipped ${modelRef}: ${e.message}`, {
+      modelRef,
+      provider,
+      reason: e.name,
+    });
+    this.history.push({ chainIndex, outcome: 'skipped', errorName: e.name, endedAt: at.getTime() });
+    this.skippedNow.add(chainIndex);
+    this.notConfigured.set(chainIndex, e.message);
   }
 
   /**
@@ -296,12 +368,31 @@ class StepCall {
   ): Promise<void> {
     if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
     const { request } = this.input;
+    await this.recordInFlight(a, price);
     const outcome = await invokeEntry(this.deps, a.entry, request, realAttempts(this.history) + 1);
     this.res.outcome = outcome;
     const error = outcome.error ?? this.validateOutput(outcome);
     if (permit) await this.reportToBreaker(a.entry, permit, outcome);
     this.recordAttempt(a, outcome, error, price);
     this.res.error = error && this.finalError(error);
+  }
+
+  /**
+   * The attempt exists before the call: its tokens hold the estimate's basis (the request's prompt
+   * and its output allowance), priced on recovery if this process never comes back to replace it.
+   */
+  private async recordInFlight(a: Attempt, price: Price | undefined): Promise<void> {
+    const row = this.row(a, {
+      id: a.rowUuid,
+      provider: a.entry.provider,
+      outcome: IN_FLIGHT,
+      ...estimateTokensOf(this.input.request),
+      priced: price !== undefined,
+      createdAt: this.stamp(),
+    });
+    await this.p.db.withTenant({ tenantId: this.input.tenantId }, (tx) =>
+      tx.insert(usageRecords).values(row),
+    );
   }
 
   /** Sets the parsed output; returns the error when the answer does not fit the output schema. */
@@ -356,6 +447,7 @@ class StepCall {
     this.res.costUsd = costUsd;
     this.res.rows.push(
       this.row(a, {
+        id: a.rowUuid,
         provider: outcome.provider,
         outcome: outcomeName,
         errorName: error?.name ?? null,

@@ -91,7 +91,7 @@ describe('bundleFunctions', () => {
     expect(stub).toContain('export const handler');
   });
 
-  it('ships the committed SQL migrations beside the migrate bundle', async () => {
+  it('ships the committed SQL migrations beside the migrate entry module', async () => {
     // Prepare
     const outDir = path.join(root, 'dist-migrate');
     const committed = readdirSync(path.join(REPO_ROOT, 'shared', 'db', 'migrations')).filter((f) =>
@@ -101,7 +101,7 @@ describe('bundleFunctions', () => {
     await bundleFunctions({ outDir, only: ['migrate'] });
     // Assess
     expect(committed.length).toBeGreaterThan(0);
-    expect(readdirSync(path.join(outDir, 'migrate', 'migrations')).sort()).toEqual(
+    expect(readdirSync(path.join(outDir, 'migrate', 'migrate', 'migrations')).sort()).toEqual(
       expect.arrayContaining(committed),
     );
   });

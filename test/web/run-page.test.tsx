@@ -221,6 +221,37 @@ describe('RunPage', () => {
     ]);
   });
 
+  it('explains ProviderNotConfigured in the step panel: what it means and what to do', async () => {
+    const failed = step('pm', 'FAILED', {
+      error: {
+        name: 'ProviderNotConfigured',
+        message: 'no API key for openai: an admin sets one with PUT /v1/providers/openai/key',
+      },
+    });
+    const s = server([run('FAILED', [failed, step('coder', 'SKIPPED')])]);
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, s.api);
+
+    fireEvent.click(await screen.findByTestId('step-item-pm'));
+
+    const panel = await screen.findByTestId('step-panel');
+    expect(within(panel).getByTestId('step-error').textContent).toContain('ProviderNotConfigured');
+    const help = within(panel).getByTestId('step-error-help').textContent ?? '';
+    expect(help).toContain('No API key is set');
+    expect(help).toContain('allowSimulator=true');
+  });
+
+  it('shows no explanation for an error it has none for', async () => {
+    const failed = step('pm', 'FAILED', { error: { name: 'ContentFiltered', message: 'blocked' } });
+    const s = server([run('FAILED', [failed, step('coder', 'SKIPPED')])]);
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, s.api);
+
+    fireEvent.click(await screen.findByTestId('step-item-pm'));
+
+    const panel = await screen.findByTestId('step-panel');
+    expect(within(panel).getByTestId('step-error').textContent).toContain('ContentFiltered');
+    expect(within(panel).queryByTestId('step-error-help')).toBeNull();
+  });
+
   it('offers Cancel to a dev on a live run and hides run controls from a viewer', async () => {
     const live = server([run('RUNNING', [step('pm', 'RUNNING')])]);
     const { unmount } = renderWithApi(<RunPage runId={RUN_ID} pollMs={1000} />, live.api, 'dev');

@@ -47,9 +47,15 @@ export interface HishamFunctionProps {
   readonly timeout?: Duration;
   /**
    * Reserved concurrency.
-   * @default - none (unreserved account concurrency)
+   * @default spec.reservedConcurrency, if `reserveConcurrency` is not false
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Apply the manifest's reserved concurrency (off for accounts whose concurrency limit is below
+   * the reservations + the 100 that Lambda keeps unreserved).
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
 }
 
 /**
@@ -102,7 +108,9 @@ export class HishamFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      reservedConcurrentExecutions:
+        props.reservedConcurrentExecutions ??
+        (props.reserveConcurrency === false ? undefined : spec.reservedConcurrency),
       environment: {
         LOG_LEVEL: 'info',
         ...props.environment,

@@ -15,10 +15,14 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import path from 'node:path';
-import { functions, type FunctionName, type FunctionSpec } from '../../manifest';
+import { functions, type FunctionName, type FunctionSpec, type HttpMethod } from '../../manifest';
+import { ApiAlarms } from '../constructs/api-alarms';
+import { FunctionAlarms } from '../constructs/function-alarms';
 import { HishamFunction } from '../constructs/hisham-function';
+import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { environmentFor, grantUses, type DataRefs, type ExecutionRefs } from '../wiring';
 
 export interface ApiStackProps extends StackProps {
@@ -35,9 +39,12 @@ export interface ApiStackProps extends StackProps {
   readonly throttleRateLimit?: number;
   /** @default 200 */
   readonly throttleBurstLimit?: number;
+  readonly alarmTopic: sns.ITopic;
+  /** The stacks' common name prefix, which the dashboard's metric searches match. */
+  readonly prefix: string;
 }
 
-export const API_METHODS: Record<string, apigw.HttpMethod> = {
+export const API_METHODS: Record<HttpMethod, apigw.HttpMethod> = {
   GET: apigw.HttpMethod.GET,
   POST: apigw.HttpMethod.POST,
   PUT: apigw.HttpMethod.PUT,
@@ -55,6 +62,8 @@ export class ApiStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly functions: Partial<Record<FunctionName, HishamFunction>> = {};
+  /** The one dashboard of the deployment. */
+  readonly dashboard: OperationsDashboard;
   /** The API base URL, with a trailing slash. */
   readonly url: string;
 
@@ -122,7 +131,7 @@ export class ApiStack extends Stack {
       for (const route of spec.routes ?? []) {
         const routes = this.api.addRoutes({
           path: route.path,
-          methods: [API_METHODS[route.method]!],
+          methods: [API_METHODS[route.method]],
           integration,
         });
         for (const r of routes) {
@@ -134,6 +143,16 @@ export class ApiStack extends Stack {
         }
       }
     }
+
+    new FunctionAlarms(this, 'FunctionAlarms', {
+      functions: Object.values(this.functions).filter((f) => f !== undefined),
+      topic: props.alarmTopic,
+    });
+    new ApiAlarms(this, 'ApiAlarms', { api: this.api, topic: props.alarmTopic });
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      prefix: props.prefix,
+      api: this.api,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.url, description: 'HishamOS API base URL' });
   }

@@ -23,6 +23,12 @@ export interface WebStackProps extends StackProps {
   readonly apiUrl: string;
   /** Directory of the built console (web/dist, or the placeholder when it was not built). */
   readonly webDistDir: string;
+  /**
+   * Keep the CDN access logs when the stack is deleted (RETAIN), as the data stack keeps its data.
+   * Unprotected, the log bucket is emptied and deleted with the stack.
+   * @default true
+   */
+  readonly protectData?: boolean;
 }
 
 export class WebStack extends Stack {
@@ -31,6 +37,7 @@ export class WebStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
+    const protect = props.protectData ?? true;
 
     const logs = new s3.Bucket(this, 'CdnLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -39,8 +46,10 @@ export class WebStack extends Stack {
       // CloudFront standard logging writes with an ACL grant, so ACLs must be enabled on this bucket.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: false,
+      // A non-empty bucket blocks stack deletion: retained when protected (README teardown empties
+      // it), otherwise emptied by CDK's auto-delete handler and deleted.
+      removalPolicy: protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !protect,
     });
     Validations.of(logs).acknowledge({
       id: 'AwsSolutions-S1',
@@ -54,8 +63,9 @@ export class WebStack extends Stack {
       enforceSSL: true,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 'console-bucket/',
-      // Rebuildable from source at any time: no versioning, removed with the stack.
+      // Rebuildable from source at any time: no versioning, emptied and removed with the stack.
       removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
     });
 
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {

@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import path from 'node:path';
@@ -18,7 +19,12 @@ import {
   type FunctionName,
   type FunctionSpec,
   type StateMachineName,
+  type StateMachineSpec,
 } from '../../manifest';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue';
+import { ExecutionFailureRule } from '../constructs/execution-failure-rule';
+import { FunctionAlarms } from '../constructs/function-alarms';
+import { StateMachineAlarms } from '../constructs/state-machine-alarms';
 import { HishamFunction } from '../constructs/hisham-function';
 import { environmentFor, grantUses, type DataRefs, type ExecutionTarget } from '../wiring';
 
@@ -36,6 +42,9 @@ export interface WorkflowsStackProps extends StackProps {
   readonly functionsDir: string;
   /** Directory of the ASL files. */
   readonly stateMachinesDir: string;
+  readonly alarmTopic: sns.ITopic;
+  /** Apply the manifest's reserved concurrency. @default true */
+  readonly reserveConcurrency?: boolean;
 }
 
 export class WorkflowsStack extends Stack {
@@ -54,6 +63,7 @@ export class WorkflowsStack extends Stack {
         spec,
         codeDir: path.join(props.functionsDir, name),
         environment: environmentFor(spec, props.data),
+        reserveConcurrency: props.reserveConcurrency,
       });
       grantUses(fn, spec, props.data);
       this.functions[name] = fn;
@@ -73,6 +83,11 @@ export class WorkflowsStack extends Stack {
               task: name,
             }),
             retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+            // What the scheduler could not deliver after its retries is kept for an operator.
+            deadLetterQueue: new DeadLetterQueue(this, `${name}ScheduleDeadLetters`, {
+              purpose: `${name} schedule invocations that failed after their retries`,
+            }).queue,
           }),
         });
         Validations.of(role).acknowledge({
@@ -81,6 +96,11 @@ export class WorkflowsStack extends Stack {
         });
       }
     }
+
+    new FunctionAlarms(this, 'FunctionAlarms', {
+      functions: Object.values(this.functions).filter((f) => f !== undefined),
+      topic: props.alarmTopic,
+    });
 
     for (const [machineName, machine] of Object.entries(stateMachines) as Array<
       [StateMachineName, (typeof stateMachines)[StateMachineName]]
@@ -112,7 +132,8 @@ export class WorkflowsStack extends Stack {
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       });
       for (const fnName of taskFns) {
-        const fn = this.functions[fnName]!;
+        const fn = this.functions[fnName];
+        if (!fn) continue; // unreachable: checked while building the substitutions above
         fn.fn.grantInvoke(sm);
         Validations.of(sm.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
@@ -124,8 +145,25 @@ export class WorkflowsStack extends Stack {
         reason:
           'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery (logs:CreateLogDelivery, ListLogDeliveries, ...) support no resource-level permissions, so Step Functions requires them on "*".',
       });
+      new StateMachineAlarms(this, `${machineName}Alarms`, {
+        stateMachine: sm,
+        name: machineName,
+        topic: props.alarmTopic,
+      });
       this.stateMachines[machineName] = sm;
       this.executionTargets[machineName] = { stateMachine: sm, physicalName };
+      const spec: StateMachineSpec = machine;
+      if (spec.onExecutionFailed) {
+        const handler = this.functions[spec.onExecutionFailed as FunctionName];
+        if (!handler)
+          throw new Error(
+            `state machine ${machineName}: onExecutionFailed ${spec.onExecutionFailed} is not a workflow task function`,
+          );
+        new ExecutionFailureRule(this, `${machineName}FailedExecutions`, {
+          stateMachine: sm,
+          handler: handler.fn,
+        });
+      }
     }
   }
 }

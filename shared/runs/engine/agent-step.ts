@@ -10,6 +10,7 @@ import { promptWithKnowledge } from '../../rag/agent-context';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent, type RunEventInput } from '../events';
 import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
+import { settleInterruptedAttempts } from './interrupted-attempts';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -109,6 +110,12 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
       steps: await loadOutputs(tx, run.id, referencedSteps(template)),
     });
     const chain = [agent.model, ...agent.fallbacks];
+    // An earlier invocation of this task that died mid-call (a Lambda timeout) left its attempt
+    // in flight: charge it at its estimate before walking the chain from the records.
+    await settleInterruptedAttempts(tx, input.tenantId, {
+      stepId: step.id,
+      executionId: input.executionId,
+    });
     const records = await tx
       .select()
       .from(usageRecords)
@@ -157,7 +164,12 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
   const { outcome, error, costUsd } = call;
   const event = stepEvents(ids);
   await p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
-    if (call.rows.length) await tx.insert(usageRecords).values(call.rows).onConflictDoNothing();
+    // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
+    for (const row of call.rows)
+      await tx
+        .insert(usageRecords)
+        .values(row)
+        .onConflictDoUpdate({ target: usageRecords.id, set: { ...row, id: undefined } });
     for (const id of call.reservationIds) await settleReservation(tx, id);
     const tokensIn = outcome?.result?.inputTokens ?? 0;
     const tokensOut = outcome?.result?.outputTokens ?? 0;

@@ -13,7 +13,7 @@ const dir = fileURLToPath(new URL('../../../statemachines', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.asl.json'));
 
 function walk(node: unknown, visit: (key: string, value: unknown) => void): void {
-  if (Array.isArray(node)) node.forEach((n) => walk(n, visit));
+  if (Array.isArray(node)) for (const n of node) walk(n, visit);
   else if (node && typeof node === 'object')
     for (const [k, v] of Object.entries(node)) {
       visit(k, v);
@@ -26,6 +26,19 @@ test('every ASL file is declared by exactly one manifest state machine', () => {
     .map((m) => m.asl)
     .sort();
   expect(files.sort()).toEqual(declared);
+});
+
+test('run-workflow: every failure ends in a state that settles the run FAILED with the reason', () => {
+  const { States } = JSON.parse(readFileSync(join(dir, stateMachines.runWorkflow.asl), 'utf8'));
+  // Top-level catches lead to Finalize (which settles FAILED from $.error) or SettleFailed.
+  const targets = Object.values(States as Record<string, any>)
+    .flatMap((s) => (s.Catch ?? []) as Array<{ Next: string; ResultPath: string }>)
+    .map((c) => ({ next: c.Next, resultPath: c.ResultPath }));
+  for (const t of targets) expect(['Finalize', 'SettleFailed', 'RunFailed']).toContain(t.next);
+  expect(targets).toContainEqual({ next: 'Finalize', resultPath: '$.error' });
+  expect(States.RunReadySteps.Catch[0]).toMatchObject({ Next: 'Finalize', ResultPath: '$.error' });
+  expect(States.Finalize.Catch[0]).toMatchObject({ Next: 'SettleFailed', ResultPath: '$.error' });
+  expect(States.SettleFailed.Parameters.Payload['error.$']).toBe('$.error');
 });
 
 describe.each(Object.entries(stateMachines))('%s', (_name, machine) => {
@@ -60,7 +73,7 @@ describe.each(Object.entries(stateMachines))('%s', (_name, machine) => {
       for (const [state, def] of Object.entries(states)) {
         if (def.Type === 'Task') seen[state] = def.Parameters?.FunctionName;
         if (def.Type === 'Map') collect((def.ItemProcessor ?? def.Iterator).States);
-        if (def.Type === 'Parallel') def.Branches.forEach((b: any) => collect(b.States));
+        if (def.Type === 'Parallel') for (const b of def.Branches) collect(b.States);
       }
     };
     collect(definition.States);
@@ -72,7 +85,27 @@ describe.each(Object.entries(stateMachines))('%s', (_name, machine) => {
     }
   });
 
-  test('no Retry block retries BudgetExceeded or validation errors', () => {
+  test('every state that can fail (Task, Map, Parallel) has a Catch on States.ALL to a state of its scope', () => {
+    const uncaught: string[] = [];
+    const check = (states: Record<string, any>, scope: string) => {
+      for (const [state, def] of Object.entries(states)) {
+        if (['Task', 'Map', 'Parallel'].includes(def.Type)) {
+          const catches: Array<{ ErrorEquals: string[]; Next: string }> = def.Catch ?? [];
+          const all = catches.find((c) => c.ErrorEquals.includes('States.ALL'));
+          if (!all) uncaught.push(`${scope}${state}: no Catch on States.ALL`);
+          for (const c of catches)
+            if (!states[c.Next]) uncaught.push(`${scope}${state}: Catch goes to missing ${c.Next}`);
+        }
+        if (def.Type === 'Map') check((def.ItemProcessor ?? def.Iterator).States, `${state}/`);
+        if (def.Type === 'Parallel')
+          for (const [i, b] of def.Branches.entries()) check(b.States, `${state}[${i}]/`);
+      }
+    };
+    check(definition.States, '');
+    expect(uncaught).toEqual([]);
+  });
+
+  test('no Retry block retries BudgetExceeded, ProviderNotConfigured or validation errors', () => {
     const retried: string[] = [];
     walk(definition, (k, v) => {
       if (k === 'Retry')
@@ -80,5 +113,6 @@ describe.each(Object.entries(stateMachines))('%s', (_name, machine) => {
     });
     expect(retried).not.toEqual(expect.arrayContaining(['BudgetExceeded']));
     expect(retried).not.toEqual(expect.arrayContaining(['ValidationError']));
+    expect(retried).not.toEqual(expect.arrayContaining(['ProviderNotConfigured']));
   });
 });

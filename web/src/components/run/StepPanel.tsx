@@ -5,6 +5,7 @@ import { StatusBadge } from '../StatusBadge';
 import { AttemptsTable } from './AttemptsTable';
 import type { Citation } from './citations';
 import { CitationsPanel } from './CitationsPanel';
+import { errorHelp } from './error-help';
 import { StepOutput } from './StepOutput';
 
 interface StepPanelProps {
@@ -80,6 +81,11 @@ export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: 
           {step.error && (
             <div className="alert alert-danger" role="alert" data-testid="step-error">
               <strong>{step.error.name}</strong>: {step.error.message}
+              {errorHelp(step.error.name) && (
+                <p className="error-help" data-testid="step-error-help">
+                  {errorHelp(step.error.name)}
+                </p>
+              )}
             </div>
           )}
           {waitingApproval && onDecide && (

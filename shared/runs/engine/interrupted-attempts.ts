@@ -1,0 +1,85 @@
+/**
+ * Attempts whose provider call never reported back: the process (a local runtime, a Lambda that
+ * timed out) died between writing the `in_flight` usage record and replacing it. The provider may
+ * have billed the call, so it is charged at the estimate the record carries (the request's prompt
+ * tokens and its output allowance), flagged `AttemptInterrupted`, and its budget reservation settled.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
+import { runSteps, runs, usageRecords } from '../../db/schema';
+import { settleReservation } from '../../llm/budgets';
+import { costOf, findPrice, roundUsd } from '../../llm/prices';
+import { IN_FLIGHT } from '../../llm/attempt-outcomes';
+import { appendEvent } from '../events';
+
+export const INTERRUPTED_ERROR = 'AttemptInterrupted';
+
+export type InterruptedScope =
+  | { readonly runId: string }
+  | { readonly stepId: string; readonly executionId: string };
+
+/** Charges every in-flight attempt in scope; returns how many and their estimated cost. */
+export async function settleInterruptedAttempts(
+  tx: Tx,
+  tenantId: string,
+  scope: InterruptedScope,
+): Promise<{ count: number; costUsd: number }> {
+  const where =
+    'runId' in scope
+      ? and(eq(usageRecords.runId, scope.runId), eq(usageRecords.outcome, IN_FLIGHT))
+      : and(
+          eq(usageRecords.stepId, scope.stepId),
+          eq(usageRecords.executionId, scope.executionId),
+          eq(usageRecords.outcome, IN_FLIGHT),
+        );
+  const rows = await tx.select().from(usageRecords).where(where).for('update');
+  let total = 0;
+  for (const row of rows) {
+    const simulated = row.provider === 'simulator' || row.model.endsWith(' (simulated)');
+    const price = simulated
+      ? undefined
+      : await findPrice(tx, tenantId, row.provider, row.model, row.createdAt);
+    const tokens = {
+      inputTokens: row.inputTokens,
+      outputTokens: row.outputTokens,
+      cachedInputTokens: 0,
+    };
+    const costUsd = price ? roundUsd(costOf(price, tokens)) : 0;
+    total += costUsd;
+    await tx
+      .update(usageRecords)
+      .set({
+        outcome: 'error',
+        errorName: INTERRUPTED_ERROR,
+        errorMessage:
+          'the process died during the provider call: charged at the estimate from the request (prompt tokens and the output allowance), not at reported usage',
+        costUsd,
+        priced: price !== undefined || simulated,
+      })
+      .where(eq(usageRecords.id, row.id));
+    // The reservation id is the attempt's idempotency key (shared/llm/step-call.ts).
+    await settleReservation(tx, `${row.stepId}:${row.executionId}:${row.attempt}`);
+    if (row.stepId && costUsd) {
+      await tx
+        .update(runSteps)
+        .set({ costUsd: sql`${runSteps.costUsd} + ${costUsd}` })
+        .where(eq(runSteps.id, row.stepId));
+    }
+    if (row.runId) {
+      if (costUsd)
+        await tx
+          .update(runs)
+          .set({ costUsd: sql`${runs.costUsd} + ${costUsd}` })
+          .where(eq(runs.id, row.runId));
+      await appendEvent(tx, {
+        tenantId,
+        runId: row.runId,
+        stepId: row.stepId ?? undefined,
+        type: 'step.attempt_interrupted',
+        message: `attempt ${row.attempt} on ${row.modelRef ?? row.model} was interrupted during the provider call; charged at its estimate ($${costUsd.toFixed(6)})`,
+        data: { attempt: row.attempt, estimated: true, costUsd },
+      });
+    }
+  }
+  return { count: rows.length, costUsd: roundUsd(total) };
+}
