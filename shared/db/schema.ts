@@ -23,6 +23,12 @@ export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey().defaultRandom(),
   slug: text('slug').notNull(),
   name: text('name').notNull(),
+  /** Added by 0060_identity: every member must sign in with a second factor. */
+  mfaRequired: boolean('mfa_required').notNull().default(false),
+  /** Added by 0060_identity: members sign in through the tenant's SSO (owners keep a password). */
+  ssoOnly: boolean('sso_only').notNull().default(false),
+  /** Added by 0060_identity: per PII class, what happens to detected values (null: defaults). */
+  piiPolicy: jsonb('pii_policy'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -150,6 +156,8 @@ export const runSteps = pgTable('run_steps', {
   inputTokens: integer('input_tokens').notNull().default(0),
   outputTokens: integer('output_tokens').notNull().default(0),
   costUsd: money('cost_usd').notNull().default(0),
+  /** Added by 0060_identity: how many values of each PII class were masked (never the values). */
+  pii: jsonb('pii'),
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
 });
@@ -201,5 +209,38 @@ export const auditLog = pgTable('audit_log', {
   data: jsonb('data'),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Added by 0060_identity. Single-use, expiring; the token is stored as its SHA-256. */
+export const invitations = pgTable('invitations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  email: text('email').notNull(),
+  role: text('role').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  invitedBy: text('invited_by').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  acceptedAt: ts('accepted_at'),
+  acceptedBy: uuid('accepted_by'),
+  revokedAt: ts('revoked_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Added by 0060_identity: a user's TOTP factor (pending until `enabledAt`). */
+export const userMfa = pgTable('user_mfa', {
+  userId: uuid('user_id').primaryKey(),
+  secretSealed: text('secret_sealed').notNull(),
+  enabledAt: ts('enabled_at'),
+  /** The last accepted TOTP time step: a code is never accepted twice. */
+  lastStep: bigint('last_step', { mode: 'number' }),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const mfaRecoveryCodes = pgTable('mfa_recovery_codes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull(),
+  codeHash: text('code_hash').notNull(),
+  usedAt: ts('used_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });

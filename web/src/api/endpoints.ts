@@ -14,7 +14,9 @@ export function createApi(c: ApiClient) {
     },
     members: {
       list: () => c.get<T.Page<T.Member>>('/v1/members', { limit: 200 }),
-      create: (body: T.MemberCreate) => c.post<T.Member>('/v1/members', body),
+      invite: (body: T.MemberCreate) => c.post<T.InvitationCreated>('/v1/members', body),
+      invitations: () => c.get<T.Page<T.Invitation>>('/v1/invitations', { status: 'pending' }),
+      revokeInvitation: (id: string) => c.delete(`/v1/invitations/${enc(id)}`),
       setRole: (id: string, role: T.Role) => c.patch<T.Member>(`/v1/members/${enc(id)}`, { role }),
       remove: (id: string) => c.delete(`/v1/members/${enc(id)}`),
     },
