@@ -24,7 +24,7 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,2
 // Digits with optional single separators; the digit count decides (13-19 for cards).
 const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
-// International (+country) or grouped national numbers; 8-15 digits (E.164 allows 15).
+// International (+country) or grouped national numbers; 9-15 digits (E.164 allows 15).
 const PHONE = /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){2,4}\b/g;
 const SECRETS: RegExp[] = [
   /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}/g, // OpenAI, Anthropic
@@ -67,18 +67,31 @@ export function ibanValid(candidate: string): boolean {
 /** Findings in text order, without overlaps (earlier classes in the list below win a tie). */
 export function detectPii(text: string, patterns: readonly TenantPattern[] = []): Finding[] {
   const found: Finding[] = [];
-  const scan = (re: RegExp, kind: string, accept: (v: string) => boolean = () => true) => {
+  const scan = (
+    re: RegExp,
+    kind: string,
+    accept: (v: string, at: number) => boolean = () => true,
+  ) => {
     for (const m of text.matchAll(re))
-      if (m[0] && accept(m[0]))
+      if (m[0] && accept(m[0], m.index))
         found.push({ kind, start: m.index, end: m.index + m[0].length, value: m[0] });
   };
   for (const re of SECRETS) scan(re, 'secret');
   scan(EMAIL, 'email');
   scan(IBAN, 'iban', ibanValid);
-  scan(CARD, 'card', (v) => luhnValid(v.replace(/[ -]/g, '')));
-  scan(PHONE, 'phone', (v) => {
+  // Account-number-shaped text that fails the IBAN check is still no card or phone number.
+  const ibanShaped = [...text.matchAll(IBAN)].map((m) => [m.index, m.index + m[0].length]);
+  const outsideIban = (start: number, end: number) =>
+    !ibanShaped.some(([s, e]) => start < e && s < end);
+  scan(
+    CARD,
+    'card',
+    (v, at) => outsideIban(at, at + v.length) && luhnValid(v.replace(/[ -]/g, '')),
+  );
+  scan(PHONE, 'phone', (v, at) => {
+    // Nine digits at least: dates (2026-11-29) and times are not phone numbers.
     const digits = v.replace(/\D/g, '').length;
-    return digits >= 8 && digits <= 15;
+    return outsideIban(at, at + v.length) && digits >= 9 && digits <= 15;
   });
   for (const p of patterns) scan(new RegExp(p.pattern, 'gu'), `pattern:${p.name}`);
   // Keep the first claim on each span: secrets and emails before numbers inside them.
