@@ -61,9 +61,14 @@ export const functions = {
     'functions/auth/handler.ts',
     'Sign-up, login, token refresh and the caller identity',
     routes.auth,
-    { database: true, secrets: ['jwtSigningKey'] },
+    { database: true, secrets: ['jwtSigningKey', 'tenantSecrets'] },
   ),
-  members: http('functions/members/handler.ts', 'Tenant members and their roles', routes.members),
+  members: http(
+    'functions/members/handler.ts',
+    'Members, invitations and the tenant sign-in, SSO and PII settings',
+    routes.members,
+    { database: true, secrets: ['tenantSecrets'] },
+  ),
   apiKeys: http('functions/api-keys/handler.ts', 'API keys for machines', routes.apiKeys),
   agents: http('functions/agents/handler.ts', 'Agents and their immutable versions', routes.agents),
   workflows: http(

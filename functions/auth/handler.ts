@@ -12,6 +12,7 @@ import {
   startEnrolment,
   verifySignIn,
 } from '../../shared/identity/mfa';
+import { finishSso, startSso } from '../../shared/identity/sso';
 import { login, logout, refresh, signup, switchTenant } from '../../shared/identity/sessions';
 
 export const handler = httpHandler(routes.auth, {
@@ -25,6 +26,9 @@ export const handler = httpHandler(routes.auth, {
     verifySignIn(platform, body, sourceIp),
   'POST /v1/auth/mfa/enrol': async ({ platform, body }) =>
     enrolDuringSignIn(platform, body.mfaToken),
+  'POST /v1/auth/sso/start': async ({ platform, body }) => startSso(platform, body),
+  'POST /v1/auth/sso/callback': async ({ platform, body, sourceIp }) =>
+    finishSso(platform, body, sourceIp),
   'POST /v1/auth/switch': async ({ platform, auth, body, sourceIp }) =>
     switchTenant(platform, auth, body.tenant, sourceIp),
   'POST /v1/auth/refresh': async ({ platform, body }) => refresh(platform, body.refreshToken),

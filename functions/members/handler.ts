@@ -3,6 +3,7 @@ import { routes } from '../../shared/api/routes';
 import { changeRole, listMembers, removeMember } from '../../shared/identity/members';
 import { inviteMember, listInvitations, revokeInvitation } from '../../shared/identity/invitations';
 import { getPiiPolicy, putPiiPolicy } from '../../shared/pii/settings';
+import { deleteSsoSettings, getSsoSettings, putSsoSettings } from '../../shared/identity/sso';
 import { securitySettings, updateSecuritySettings } from '../../shared/identity/settings';
 
 export const handler = httpHandler(routes.members, {
@@ -27,4 +28,10 @@ export const handler = httpHandler(routes.members, {
     updateSecuritySettings(platform, auth, body),
   'GET /v1/settings/pii': async ({ platform, auth }) => getPiiPolicy(platform, auth),
   'PUT /v1/settings/pii': async ({ platform, auth, body }) => putPiiPolicy(platform, auth, body),
+  'GET /v1/settings/sso': async ({ platform, auth }) => getSsoSettings(platform, auth),
+  'PUT /v1/settings/sso': async ({ platform, auth, body }) => putSsoSettings(platform, auth, body),
+  'DELETE /v1/settings/sso': async ({ platform, auth }) => {
+    await deleteSsoSettings(platform, auth);
+    return new Reply(204);
+  },
 });

@@ -211,36 +211,3 @@ export const auditLog = pgTable('audit_log', {
   hash: text('hash').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
-
-/** Added by 0060_identity. Single-use, expiring; the token is stored as its SHA-256. */
-export const invitations = pgTable('invitations', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  tenantId: uuid('tenant_id').notNull(),
-  email: text('email').notNull(),
-  role: text('role').notNull(),
-  tokenHash: text('token_hash').notNull(),
-  invitedBy: text('invited_by').notNull(),
-  expiresAt: ts('expires_at').notNull(),
-  acceptedAt: ts('accepted_at'),
-  acceptedBy: uuid('accepted_by'),
-  revokedAt: ts('revoked_at'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
-
-/** Added by 0060_identity: a user's TOTP factor (pending until `enabledAt`). */
-export const userMfa = pgTable('user_mfa', {
-  userId: uuid('user_id').primaryKey(),
-  secretSealed: text('secret_sealed').notNull(),
-  enabledAt: ts('enabled_at'),
-  /** The last accepted TOTP time step: a code is never accepted twice. */
-  lastStep: bigint('last_step', { mode: 'number' }),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
-
-export const mfaRecoveryCodes = pgTable('mfa_recovery_codes', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  userId: uuid('user_id').notNull(),
-  codeHash: text('code_hash').notNull(),
-  usedAt: ts('used_at'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});

@@ -8,7 +8,8 @@ import type { Role } from '../api/contracts/common';
 import { accessChanged } from '../auth/membership-cache';
 import { recordAudit } from '../audit/audit-log';
 import { rowsOf, type Tx } from '../db/client';
-import { memberships, refreshTokens, tenants, userMfa, users } from '../db/schema';
+import { memberships, refreshTokens, tenants, users } from '../db/schema';
+import { userMfa } from '../db/schema-identity';
 import { Conflict, Forbidden, Unauthorized } from '../errors';
 import type { AuthContext } from '../auth/context';
 import { CHALLENGE_TTL_SECONDS, signChallenge, type Challenge } from '../auth/challenge-token';
@@ -113,11 +114,20 @@ export async function completeSignIn(
       .from(userMfa)
       .where(eq(userMfa.userId, userId));
     const [t] = await tx
-      .select({ mfaRequired: tenants.mfaRequired })
+      .select({ mfaRequired: tenants.mfaRequired, ssoOnly: tenants.ssoOnly })
       .from(tenants)
       .where(eq(tenants.id, member.tenant_id));
-    return { enrolled: Boolean(factor?.enabledAt), required: Boolean(t?.mfaRequired) };
+    return {
+      enrolled: Boolean(factor?.enabledAt),
+      required: Boolean(t?.mfaRequired),
+      ssoOnly: Boolean(t?.ssoOnly),
+    };
   });
+  // Owners keep their password as a break-glass way in when the identity provider is down.
+  if (state.ssoOnly && who.method !== 'sso' && member.role !== 'owner')
+    throw new Forbidden(
+      `tenant ${member.tenant_slug} signs in with single sign-on only: use POST /v1/auth/sso/start`,
+    );
   const needs: Challenge['purpose'] | null =
     state.enrolled && !who.mfaDone ? 'verify' : !state.enrolled && state.required ? 'enrol' : null;
   if (needs)

@@ -23,10 +23,11 @@ export async function updateSecuritySettings(
   auth: AuthContext,
   patch: Partial<SecuritySettings>,
 ): Promise<SecuritySettings> {
+  if (patch.mfaRequired === undefined) return securitySettings(p, auth);
   return p.db.withTenant(auth, async (tx) => {
     const [t] = await tx
       .update(tenants)
-      .set(patch)
+      .set({ mfaRequired: patch.mfaRequired })
       .where(eq(tenants.id, auth.tenantId))
       .returning({ mfaRequired: tenants.mfaRequired });
     await recordAudit(tx, {

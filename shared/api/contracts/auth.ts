@@ -198,3 +198,47 @@ export const PiiPolicyView = z.object({
   }),
   patterns: z.array(z.object({ name: z.string(), pattern: z.string(), action: PiiAction })),
 });
+
+const GrantableRole = Role.exclude(['owner']);
+export const SsoSettingsBody = z.object({
+  issuer: z
+    .url()
+    .max(500)
+    .describe('the OpenID provider issuer (its discovery document is checked)'),
+  clientId: z.string().min(1).max(200),
+  clientSecret: z
+    .string()
+    .min(8)
+    .max(500)
+    .optional()
+    .describe('stored in the secret store, never returned; omit to keep the stored one'),
+  defaultRole: GrantableRole.default('viewer'),
+  roleClaim: z.string().min(1).max(100).nullable().optional(),
+  roleMap: z.record(z.string().max(200), GrantableRole).nullable().optional(),
+  /** Only SSO signs members in; owners keep a password (break-glass). */
+  ssoOnly: z.boolean().optional(),
+});
+export const SsoSettings = z.object({
+  issuer: z.string(),
+  clientId: z.string(),
+  clientSecretLast4: z.string(),
+  defaultRole: Role,
+  roleClaim: z.string().nullable(),
+  roleMap: z.record(z.string(), Role).nullable(),
+  ssoOnly: z.boolean(),
+  updatedAt: z.string(),
+});
+export const SsoStartBody = z.object({
+  tenant: z.string().min(1).max(64).describe('tenant slug or id'),
+  redirectUri: z
+    .url()
+    .max(500)
+    .describe('where the provider sends the browser back (registered there)'),
+});
+export const SsoStart = z.object({
+  authorizationUrl: z.string(),
+  state: z.string().describe('compare with the state on the callback before finishing'),
+});
+export const SsoCallbackBody = z.object({
+  callbackUrl: z.url().max(8000).describe('the full URL the provider redirected to (code, state)'),
+});

@@ -31,6 +31,14 @@ export const authRoutes = [
     body: auth.MfaEnrolDuringSignInBody,
     response: auth.MfaEnrolment,
   }),
+  r('POST', '/v1/auth/sso/start', 'public', 'Start a single sign-on: the provider URL (PKCE)', {
+    body: auth.SsoStartBody,
+    response: auth.SsoStart,
+  }),
+  r('POST', '/v1/auth/sso/callback', 'public', 'Finish a single sign-on: tokens for the tenant', {
+    body: auth.SsoCallbackBody,
+    response: auth.SignInResult,
+  }),
   r('POST', '/v1/auth/switch', 'viewer', 'Tokens for another tenant of the signed-in user', {
     body: auth.SwitchTenantBody,
     response: auth.SignInResult,

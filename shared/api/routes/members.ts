@@ -46,4 +46,18 @@ export const membersRoutes = [
     body: auth.PiiPolicy,
     response: auth.PiiPolicyView,
   }),
+  r('GET', '/v1/settings/sso', 'admin', 'The tenant single sign-on (OpenID Connect)', {
+    response: auth.SsoSettings,
+  }),
+  r(
+    'PUT',
+    '/v1/settings/sso',
+    'owner',
+    'Configure single sign-on (the secret is never read back)',
+    {
+      body: auth.SsoSettingsBody,
+      response: auth.SsoSettings,
+    },
+  ),
+  r('DELETE', '/v1/settings/sso', 'owner', 'Remove single sign-on (and SSO-only)', { status: 204 }),
 ] as const;
