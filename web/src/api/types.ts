@@ -21,6 +21,11 @@ export type Role = 'owner' | 'admin' | 'dev' | 'viewer';
 export const ROLES: readonly Role[] = ['owner', 'admin', 'dev', 'viewer'];
 
 export type TokenPair = z.infer<typeof auth.TokenPair>;
+export type SignInResult = z.infer<typeof auth.MfaSignInResult>;
+export type MfaChallenge = z.infer<typeof auth.MfaChallenge>;
+export type MfaEnrolment = z.infer<typeof auth.MfaEnrolment>;
+export type MfaStatus = z.infer<typeof auth.MfaStatus>;
+export type InvitationPreview = z.infer<typeof auth.InvitationPreview>;
 export type Me = z.infer<typeof auth.Me>;
 export type Member = z.infer<typeof auth.Member>;
 export type MemberCreate = z.input<typeof auth.MemberCreateBody>;
