@@ -102,7 +102,8 @@ export const MemberCreateBody = z.object({
   expiresInHours: z.number().int().min(1).max(720).optional(),
   password: z
     .undefined({ error: 'not accepted: invitees choose their own password when they accept' })
-    .optional(),
+    .optional()
+    .describe('refused: invitees choose their own password when they accept'),
 });
 export const InvitationStatus = z.enum(['pending', 'accepted', 'revoked', 'expired']);
 export const Invitation = z.object({
