@@ -5,14 +5,15 @@
  * and a claim-to-role mapping, SSO-only with the owners' break-glass password, the client secret
  * kept in the secret store, and the audit trail.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import {
+  OIDC_CLIENT_ID as CLIENT_ID,
+  OIDC_CLIENT_SECRET as CLIENT_SECRET,
+  OIDC_REDIRECT as REDIRECT,
+  startOidcProvider,
+  type LocalOidcProvider,
+} from '../../support/oidc';
 import { startTestStack, type TestStack } from '../../support/stack';
 
-const CLIENT_ID = 'hishamos-test';
-const CLIENT_SECRET = 'oidc-client-secret-Vx81Qm2Lr7';
-const REDIRECT = 'http://127.0.0.1:5999/sso/callback';
 const ACCOUNTS: Record<string, Record<string, unknown>> = {
   ada: { email: 'ada@corp.example', email_verified: true, name: 'Ada', groups: ['staff'] },
   grace: {
@@ -25,36 +26,14 @@ const ACCOUNTS: Record<string, Record<string, unknown>> = {
 };
 
 let stack: TestStack;
-let idp: Server;
+let idp: LocalOidcProvider;
 let issuer: string;
 let owner: { accessToken: string; email: string; password: string };
 const logs: string[] = [];
 
 beforeAll(async () => {
-  idp = createServer();
-  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uris: [REDIRECT],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
-      },
-    ],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
-    conformIdTokenClaims: false,
-    cookies: { keys: ['oidc-test-cookie-key'] },
-    features: { devInteractions: { enabled: true } },
-    findAccount: async (_ctx: unknown, id: string) =>
-      ACCOUNTS[id]
-        ? { accountId: id, claims: async () => ({ sub: id, ...ACCOUNTS[id] }) }
-        : undefined,
-  });
-  idp.on('request', provider.callback());
+  idp = await startOidcProvider(ACCOUNTS);
+  issuer = idp.issuer;
   stack = await startTestStack({
     env: { SSO_ALLOW_HTTP_ISSUER: 'true', LOG_LEVEL: 'debug' },
     logSink: (l) => logs.push(l),
@@ -63,58 +42,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
-  await new Promise((r) => idp?.close(r));
+  await idp?.close();
 });
-
-/** A browser with a cookie jar: follows the provider's redirects, signs in as `account`, consents. */
-async function throughProvider(authorizationUrl: string, account: string): Promise<string> {
-  const jar = new Map<string, string>();
-  let url = authorizationUrl;
-  let method = 'GET';
-  let body: string | undefined;
-  for (let hop = 0; hop < 20; hop++) {
-    if (url.startsWith(REDIRECT)) return url;
-    const res = await fetch(url, {
-      method,
-      redirect: 'manual',
-      headers: {
-        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      body,
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    const location = res.headers.get('location');
-    if (location) {
-      url = new URL(location, url).href;
-      method = 'GET';
-      body = undefined;
-      continue;
-    }
-    const html = await res.text();
-    if (res.status !== 200)
-      throw new Error(`provider answered ${res.status}: ${html.slice(0, 300)}`);
-    // The provider's own interaction pages: the login form, then the consent form.
-    const prompt = html.includes('name="login"') ? 'login' : 'consent';
-    method = 'POST';
-    body = new URLSearchParams(
-      prompt === 'login' ? { prompt, login: account, password: 'any' } : { prompt },
-    ).toString();
-    url = url.split('?')[0];
-  }
-  throw new Error('too many redirects at the provider');
-}
 
 async function ssoSignIn(account: string, tenant = 'corp') {
   const start = await stack.call('POST', '/v1/auth/sso/start', {
     body: { tenant, redirectUri: REDIRECT },
   });
   if (start.status !== 200) return { start, finish: start };
-  const callbackUrl = await throughProvider(start.body.authorizationUrl, account);
+  const callbackUrl = await idp.throughProvider(start.body.authorizationUrl, account);
   const finish = await stack.call('POST', '/v1/auth/sso/callback', { body: { callbackUrl } });
   return { start, finish, callbackUrl };
 }
