@@ -139,7 +139,7 @@ export async function startTestStack(
       });
       if (accepted.status !== 200)
         throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`);
-      return { ...accepted.body, userId: undefined, invitation: invited.body };
+      return { ...accepted.body, invitation: invited.body };
     },
     async waitForRun(token, runId, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
