@@ -11,13 +11,15 @@ import * as oidc from 'openid-client';
 import type { Role } from '../api/contracts/common';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
+import { accessChanged } from '../auth/membership-cache';
 import { canGrant } from '../auth/roles';
 import { seal, unseal } from '../auth/sealing';
 import { signingKey } from '../auth/signing-key';
 import { rowsOf } from '../db/client';
 import { memberships, tenants, users } from '../db/schema';
 import { tenantSso, userIdentities } from '../db/schema-identity';
-import { Forbidden, NotFound, Unauthorized, ValidationError } from '../errors';
+import { Forbidden, NotFound, ProviderUnavailable, Unauthorized, ValidationError } from '../errors';
+import { guardedFetch } from '../net/outbound';
 import { registerSecret } from '../observability/logger';
 import type { Platform } from '../platform/platform';
 import { completeSignIn, type SignInResult } from './sessions';
@@ -42,6 +44,10 @@ export function ssoSecretId(p: Platform, tenantId: string): string {
   return `${p.config.TENANT_SECRETS_PREFIX}${tenantId}/sso/client-secret`;
 }
 
+/** openid-client's fetch signature over the guarded client (its bodies are valid fetch bodies). */
+const viaGuard: oidc.CustomFetch = (url, options) =>
+  guardedFetch(url, options as unknown as RequestInit);
+
 async function configuration(
   p: Platform,
   issuer: string,
@@ -54,10 +60,14 @@ async function configuration(
     throw new ValidationError('the issuer must be an https URL', [
       { path: 'issuer', message: 'https required' },
     ]);
-  return oidc.discovery(url, clientId, secret, undefined, {
+  // The issuer is tenant-supplied: discovery, JWKS and token calls go through the guarded client.
+  const config = await oidc.discovery(url, clientId, secret, undefined, {
     execute: insecure ? [oidc.allowInsecureRequests] : [],
     timeout: 10,
+    [oidc.customFetch]: viaGuard,
   });
+  config[oidc.customFetch] = viaGuard;
+  return config;
 }
 
 export async function getSsoSettings(p: Platform, auth: AuthContext) {
@@ -185,7 +195,11 @@ export async function startSso(p: Platform, input: { tenant: string; redirectUri
   if (!row) throw new NotFound(`tenant ${input.tenant} has no single sign-on`);
   const secret = await p.secrets.get(ssoSecretId(p, row.tenant_id));
   if (!secret) throw new NotFound(`tenant ${input.tenant} has no single sign-on`);
-  const config = await configuration(p, row.issuer, row.client_id, secret);
+  const config = await configuration(p, row.issuer, row.client_id, secret).catch((e) => {
+    throw new ProviderUnavailable(`the identity provider of ${input.tenant} cannot be reached`, {
+      cause: e,
+    });
+  });
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();
   const state = seal(
@@ -313,7 +327,7 @@ async function linkIdentity(
     role: Role;
     roleFromClaim: boolean;
   },
-): Promise<{ userId: string; memberRole: Role }> {
+): Promise<{ userId: string; memberRole: Role; changed?: boolean }> {
   // The user id is needed before the transaction so that a new user row is visible to it (RLS).
   const known = await p.db.withTenant({ tenantId: who.tenantId }, (tx) =>
     tx
@@ -345,7 +359,7 @@ async function linkIdentity(
     userId = existing?.id ?? randomUUID();
   }
   const id = userId;
-  return p.db.withTenant({ tenantId: who.tenantId, userId: id }, async (tx) => {
+  const linked = await p.db.withTenant({ tenantId: who.tenantId, userId: id }, async (tx) => {
     if (!known.length) {
       if (!existing)
         await tx.insert(users).values({
@@ -389,8 +403,11 @@ async function linkIdentity(
         target: `user:${id}`,
         data: { from: member.role, to: who.role },
       });
-      return { userId: id, memberRole: who.role };
+      return { userId: id, memberRole: who.role, changed: true };
     }
     return { userId: id, memberRole: member.role as Role };
   });
+  // A role the provider lowered takes effect at once for the member's other sessions and keys.
+  if ('changed' in linked) await accessChanged(p, who.tenantId);
+  return linked;
 }
