@@ -82,9 +82,20 @@ export const functions = {
     'functions/auth/handler.ts',
     'Sign-up, login, token refresh and the caller identity',
     routes.auth,
-    { database: true, secrets: [{ name: 'jwtSigningKey', access: 'read' }] },
+    {
+      database: true,
+      secrets: [
+        { name: 'jwtSigningKey', access: 'read' },
+        { name: 'tenantSecrets', access: 'read' },
+      ],
+    },
   ),
-  members: http('functions/members/handler.ts', 'Tenant members and their roles', routes.members),
+  members: http(
+    'functions/members/handler.ts',
+    'Members, invitations and the tenant sign-in, SSO and PII settings',
+    routes.members,
+    { database: true, secrets: [{ name: 'tenantSecrets', access: 'write' }] },
+  ),
   apiKeys: http('functions/api-keys/handler.ts', 'API keys for machines', routes.apiKeys),
   agents: http('functions/agents/handler.ts', 'Agents and their immutable versions', routes.agents),
   workflows: http(

@@ -36,6 +36,8 @@ export const ConfigSchema = z.object({
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   /** Public base URL of the HTTP API, for the webhook URLs shown on triggers; else taken from the request host. */
   API_PUBLIC_URL: z.string().url().optional(),
+  /** Accept `http://` OpenID issuers (local runtime and tests only; in AWS issuers are https). */
+  SSO_ALLOW_HTTP_ISSUER: Bool.default(false),
   /** Allow `POST /v1/auth/signup` to create new tenants. */
   SIGNUP_ENABLED: Bool.default(true),
   /** Requests per minute per credential (user or API key), per tenant, and per IP on sign-in routes. */

@@ -23,6 +23,12 @@ export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey().defaultRandom(),
   slug: text('slug').notNull(),
   name: text('name').notNull(),
+  /** Added by 0060_identity: every member must sign in with a second factor. */
+  mfaRequired: boolean('mfa_required').notNull().default(false),
+  /** Added by 0060_identity: members sign in through the tenant's SSO (owners keep a password). */
+  ssoOnly: boolean('sso_only').notNull().default(false),
+  /** Added by 0060_identity: per PII class, what happens to detected values (null: defaults). */
+  piiPolicy: jsonb('pii_policy'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -150,6 +156,8 @@ export const runSteps = pgTable('run_steps', {
   inputTokens: integer('input_tokens').notNull().default(0),
   outputTokens: integer('output_tokens').notNull().default(0),
   costUsd: money('cost_usd').notNull().default(0),
+  /** Added by 0060_identity: how many values of each PII class were masked (never the values). */
+  pii: jsonb('pii'),
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
 });

@@ -48,6 +48,10 @@ export class MethodNotAllowed extends AppError {
 export class Conflict extends AppError {
   readonly name = 'Conflict';
 }
+/** Something that existed and no longer may be used (an expired invitation). */
+export class Gone extends AppError {
+  readonly name = 'Gone';
+}
 export class PayloadTooLarge extends AppError {
   readonly name = 'PayloadTooLarge';
 }

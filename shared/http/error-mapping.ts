@@ -11,6 +11,7 @@ const STATUS: Record<string, number> = {
   NotFound: 404,
   MethodNotAllowed: 405,
   Conflict: 409,
+  Gone: 410,
   StaleDelivery: 400,
   ReplayedDelivery: 409,
   PayloadTooLarge: 413,

@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, or } from 'drizzle-orm';
 import type { Role } from '../api/contracts/common';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
-import { hashPassword } from '../auth/passwords';
 import { accessChanged } from '../auth/membership-cache';
 import { canGrant } from '../auth/roles';
 import { revokeKeysOf } from './api-keys';
-import { rowsOf, type Tx } from '../db/client';
+import type { Tx } from '../db/client';
 import { decodeCursor, encodeCursor } from '../db/cursor';
 import { memberships, users } from '../db/schema';
-import { Conflict, Forbidden, NotFound, ValidationError } from '../errors';
+import { Conflict, Forbidden, NotFound } from '../errors';
 import type { Platform } from '../platform/platform';
 
 export interface MemberView {
@@ -66,47 +64,6 @@ export async function listMembers(
       items: items.map(view),
       ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}),
     };
-  });
-}
-
-export async function addMember(
-  p: Platform,
-  auth: AuthContext,
-  input: { email: string; role: Role; name?: string; password?: string },
-): Promise<MemberView> {
-  if (!canGrant(auth.role, input.role))
-    throw new Forbidden(`a ${auth.role} cannot grant role ${input.role}`);
-  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return p.db.withTenant(auth, async (tx) => {
-    const existing = rowsOf<{ id: string }>(
-      await tx.execute(sql`select id from auth_find_user(${input.email})`),
-    )[0];
-    let userId = existing?.id;
-    if (!userId) {
-      if (!passwordHash)
-        throw new ValidationError('password is required for a new user', [
-          { path: 'password', message: `required: no account exists for ${input.email}` },
-        ]);
-      userId = randomUUID();
-      await tx.execute(sql`select set_config('app.user_id', ${userId}, true)`);
-      await tx
-        .insert(users)
-        .values({ id: userId, email: input.email, name: input.name ?? null, passwordHash });
-    }
-    const inserted = await tx
-      .insert(memberships)
-      .values({ tenantId: auth.tenantId, userId, role: input.role })
-      .onConflictDoNothing()
-      .returning();
-    if (!inserted.length) throw new Conflict(`${input.email} is already a member`);
-    await recordAudit(tx, {
-      tenantId: auth.tenantId,
-      actor: actorOf(auth),
-      action: 'member.add',
-      target: `user:${userId}`,
-      data: { role: input.role },
-    });
-    return getMember(tx, auth.tenantId, userId);
   });
 }
 

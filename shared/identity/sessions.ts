@@ -8,8 +8,11 @@ import type { Role } from '../api/contracts/common';
 import { accessChanged } from '../auth/membership-cache';
 import { recordAudit } from '../audit/audit-log';
 import { rowsOf, type Tx } from '../db/client';
-import { memberships, refreshTokens, users } from '../db/schema';
-import { Conflict, Unauthorized } from '../errors';
+import { memberships, refreshTokens, tenants, users } from '../db/schema';
+import { userMfa } from '../db/schema-identity';
+import { Conflict, Forbidden, Unauthorized } from '../errors';
+import type { AuthContext } from '../auth/context';
+import { CHALLENGE_TTL_SECONDS, signChallenge, type Challenge } from '../auth/challenge-token';
 import type { Platform } from '../platform/platform';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passwords';
 import { signingKey } from '../auth/signing-key';
@@ -28,18 +31,43 @@ export interface TokenPair {
   tokenType: 'Bearer';
 }
 
-interface Membership {
+export interface Membership {
   tenant_id: string;
   tenant_slug: string;
   tenant_name: string;
   role: Role;
 }
 
+export interface TenantChoice {
+  id: string;
+  slug: string;
+  name: string;
+  role: Role;
+}
+
+/** Signed in: tokens for one tenant, and every tenant the user may switch to. */
+export interface SignedIn extends TokenPair {
+  tenant: TenantChoice;
+  tenants: TenantChoice[];
+}
+
+/** The password (or invitation, or SSO) step passed; a second factor is needed next. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  /** True when the tenant requires MFA and the user has none yet: enrol with this token first. */
+  enrolment: boolean;
+  mfaToken: string;
+  expiresIn: number;
+  tenant: TenantChoice;
+}
+
+export type SignInResult = SignedIn | MfaChallenge;
+
 export async function login(
   p: Platform,
   input: { email: string; password: string; tenant?: string },
   sourceIp = '',
-): Promise<TokenPair> {
+): Promise<SignInResult> {
   const user = await p.db.withoutTenant(
     async (tx) =>
       rowsOf<{ id: string; password_hash: string }>(
@@ -49,29 +77,115 @@ export async function login(
   // Verify even for unknown emails so timing does not reveal which accounts exist.
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok) throw new Unauthorized('wrong email or password');
-  const member = (await userMemberships(p, user.id)).find(
-    (m) => !input.tenant || m.tenant_slug === input.tenant || m.tenant_id === input.tenant,
-  );
+  const member = pickMembership(await userMemberships(p, user.id), input.tenant);
+  return completeSignIn(p, { userId: user.id, member, method: 'password', sourceIp });
+}
+
+/** A user in several tenants names one (slug or id); the first membership otherwise. */
+export function pickMembership(all: Membership[], tenant: string | undefined): Membership {
+  const member = all.find((m) => !tenant || m.tenant_slug === tenant || m.tenant_id === tenant);
   if (!member)
     throw new Unauthorized(
-      input.tenant ? `not a member of tenant ${input.tenant}` : 'this account belongs to no tenant',
+      tenant ? `not a member of tenant ${tenant}` : 'this account belongs to no tenant',
     );
-  return p.db.withTenant({ tenantId: member.tenant_id, userId: user.id }, async (tx) => {
+  return member;
+}
+
+/**
+ * After the first factor: a second one if the user enrolled one (unless just given), enrolment if
+ * the tenant requires MFA and the user has none, otherwise tokens and an audited sign-in.
+ */
+export async function completeSignIn(
+  p: Platform,
+  who: {
+    userId: string;
+    member: Membership;
+    method: string;
+    sourceIp?: string;
+    /** The second factor was verified in this sign-in (or the session already holds one). */
+    mfaDone?: boolean;
+  },
+): Promise<SignInResult> {
+  const { userId, member } = who;
+  const tenant = choiceOf(member);
+  const state = await p.db.withTenant({ tenantId: member.tenant_id, userId }, async (tx) => {
+    const [factor] = await tx
+      .select({ enabledAt: userMfa.enabledAt })
+      .from(userMfa)
+      .where(eq(userMfa.userId, userId));
+    const [t] = await tx
+      .select({ mfaRequired: tenants.mfaRequired, ssoOnly: tenants.ssoOnly })
+      .from(tenants)
+      .where(eq(tenants.id, member.tenant_id));
+    return {
+      enrolled: Boolean(factor?.enabledAt),
+      required: Boolean(t?.mfaRequired),
+      ssoOnly: Boolean(t?.ssoOnly),
+    };
+  });
+  // Owners keep their password as a break-glass way in when the identity provider is down.
+  if (state.ssoOnly && who.method !== 'sso' && member.role !== 'owner')
+    throw new Forbidden(
+      `tenant ${member.tenant_slug} signs in with single sign-on only: use POST /v1/auth/sso/start`,
+    );
+  const needs: Challenge['purpose'] | null =
+    state.enrolled && !who.mfaDone ? 'verify' : !state.enrolled && state.required ? 'enrol' : null;
+  if (needs)
+    return {
+      mfaRequired: true,
+      enrolment: needs === 'enrol',
+      mfaToken: await signChallenge(
+        { userId, tenantId: member.tenant_id, purpose: needs, method: who.method },
+        await signingKey(p),
+        p.now(),
+      ),
+      expiresIn: CHALLENGE_TTL_SECONDS,
+      tenant,
+    };
+  const pair = await p.db.withTenant({ tenantId: member.tenant_id, userId }, async (tx) => {
     await recordAudit(tx, {
       tenantId: member.tenant_id,
-      actor: `user:${user.id}`,
+      actor: `user:${userId}`,
       action: 'auth.login',
-      target: `user:${user.id}`,
-      data: { sourceIp },
+      target: `user:${userId}`,
+      data: { method: who.method, sourceIp: who.sourceIp ?? '' },
     });
     return issueTokens(
       p,
       tx,
-      { tenantId: member.tenant_id, userId: user.id, role: member.role },
+      { tenantId: member.tenant_id, userId, role: member.role },
       randomUUID(),
     );
   });
+  return { ...pair, tenant, tenants: (await userMemberships(p, userId)).map(choiceOf) };
 }
+
+/** Tokens for another tenant of the signed-in user: same person, same factors, new session. */
+export async function switchTenant(
+  p: Platform,
+  auth: AuthContext,
+  tenant: string,
+  sourceIp = '',
+): Promise<SignInResult> {
+  if (auth.via !== 'token' || !auth.userId)
+    throw new Forbidden('only a signed-in user switches tenant; API keys belong to one tenant');
+  const member = pickMembership(await userMemberships(p, auth.userId), tenant);
+  // The current session passed the user's second factor if one is enrolled.
+  return completeSignIn(p, {
+    userId: auth.userId,
+    member,
+    method: 'switch',
+    sourceIp,
+    mfaDone: true,
+  });
+}
+
+const choiceOf = (m: Membership): TenantChoice => ({
+  id: m.tenant_id,
+  slug: m.tenant_slug,
+  name: m.tenant_name,
+  role: m.role,
+});
 
 export async function signup(
   p: Platform,
@@ -213,7 +327,7 @@ async function findRefreshToken(p: Platform, token: string) {
   return row;
 }
 
-async function issueTokens(
+export async function issueTokens(
   p: Platform,
   tx: Tx,
   who: { tenantId: string; userId: string; role: Role },

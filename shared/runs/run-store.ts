@@ -45,6 +45,9 @@ export function stepView(s: StepRow, attempts: UsageRow[]) {
       finishedAt: iso(s.finishedAt),
       provider: s.provider ?? undefined,
       model: s.model ?? undefined,
+      pii:
+        (s.pii as { masked: Record<string, number>; toProvider: Record<string, number> }) ??
+        undefined,
     }),
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,

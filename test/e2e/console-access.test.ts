@@ -37,11 +37,8 @@ beforeAll(async () => {
 
 test('a viewer sees no write controls (and the API refuses their writes anyway)', async () => {
   const token = await c.stack.adminToken();
-  const created = await c.stack.call('POST', '/v1/members', {
-    token,
-    body: { email: VIEWER.email, role: 'viewer', password: VIEWER.password },
-  });
-  expect(created.status).toBe(201);
+  const created = await c.stack.addMember(token, VIEWER.email, 'viewer', VIEWER.password);
+  expect(created.tenant.role).toBe('viewer');
 
   const ctx = await c.browser.newContext({ viewport: VIEWPORT });
   const v = await ctx.newPage();

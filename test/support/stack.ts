@@ -33,6 +33,8 @@ export interface TestStack extends LocalRuntime {
     email?: string,
   ): Promise<{ accessToken: string; refreshToken: string; email: string; password: string }>;
   waitForRun(token: string, runId: string, timeoutMs?: number): Promise<any>;
+  /** Invites `email` with `role` and accepts as a new account with `password`; returns its sign-in. */
+  addMember(adminToken: string, email: string, role: string, password: string): Promise<any>;
 }
 
 export async function startTestStack(
@@ -125,6 +127,19 @@ export async function startTestStack(
       });
       if (res.status !== 201) throw new Error(`signup failed: ${JSON.stringify(res.body)}`);
       return { ...res.body, email: address, password };
+    },
+    async addMember(adminToken, email, role, password) {
+      const invited = await stack.call('POST', '/v1/members', {
+        token: adminToken,
+        body: { email, role },
+      });
+      if (invited.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invited.body)}`);
+      const accepted = await stack.call('POST', '/v1/invitations/accept', {
+        body: { token: invited.body.token, password },
+      });
+      if (accepted.status !== 200)
+        throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`);
+      return { ...accepted.body, invitation: invited.body };
     },
     async waitForRun(token, runId, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

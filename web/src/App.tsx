@@ -2,12 +2,15 @@ import { useEffect } from 'react';
 import type { Api } from './api/endpoints';
 import { Layout } from './components/Layout';
 import { Loading } from './components/Loading';
+import { InvitationPage } from './pages/InvitationPage';
 import { SignInPage } from './pages/SignInPage';
 import { renderRoute } from './routes';
 import { navigate, safeNext, signInPath } from './router/hash';
 import { useLocation } from './router/useLocation';
 import { ApiProvider } from './session/ApiContext';
 import { SessionProvider, useSession } from './session/SessionContext';
+
+const INVITATION = '/invitations/accept';
 
 export function App({ api }: { api: Api }) {
   return (
@@ -27,7 +30,7 @@ function Shell() {
     if (location.path === '/') navigate('/runs', { replace: true });
     else if (state === 'signedIn' && location.path === '/sign-in')
       navigate(safeNext(location.query.get('next')), { replace: true });
-    else if (state === 'signedOut' && location.path !== '/sign-in')
+    else if (state === 'signedOut' && location.path !== '/sign-in' && location.path !== INVITATION)
       navigate(signInPath(location.href), { replace: true });
   }, [state, location.path, location.href, location.query]);
 
@@ -38,6 +41,9 @@ function Shell() {
       </main>
     );
   }
+  // An invitation is opened signed out (a new account) as often as signed in (an existing one).
+  if (location.path === INVITATION)
+    return <InvitationPage token={location.query.get('token') ?? ''} />;
   if (location.path === '/sign-in' || state === 'signedOut') return <SignInPage />;
   return <Layout>{renderRoute(location.path)}</Layout>;
 }

@@ -46,6 +46,13 @@ export const RunStep = z.object({
   inputTokens: z.number(),
   outputTokens: z.number(),
   costUsd: z.number(),
+  /** PII values found by class: masked in the stored prompt, and sent to the provider as placeholders. */
+  pii: z
+    .object({
+      masked: z.record(z.string(), z.number()),
+      toProvider: z.record(z.string(), z.number()),
+    })
+    .optional(),
   attempts: z.array(Attempt),
 });
 export const Run = z.object({

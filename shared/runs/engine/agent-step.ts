@@ -7,6 +7,8 @@ import type { PriorAttempt } from '../../llm/fallback';
 import { runStepCall, type StepCallResult } from '../../llm/step-call';
 import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
+import { maskForTrace, protectOutbound, type PiiCounts } from '../../pii/policy';
+import { tenantPiiPolicy } from '../../pii/settings';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent, type RunEventInput } from '../events';
 import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
@@ -60,13 +62,15 @@ function stepEvents(ids: StepIds) {
 export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{ status: string }> {
   const prepared = await prepareStep(p, input);
   if (prepared.skip) return { status: prepared.skip };
-  const { ids, node, agent, prompt, chain, prior, attempt } = prepared;
+  const { ids, node, agent, prompt, chain, prior, attempt, piiPolicy } = prepared;
   // Retrieval comes before the call, outside any transaction (embedding the query may be remote).
   const content = await promptWithKnowledge(p, {
     ...ids,
     knowledgeBaseIds: agent.knowledgeBaseIds,
     prompt,
   });
+  // The tenant's PII policy: placeholders go to the provider, the values come back in the output.
+  const outbound = protectOutbound(piiPolicy, { system: agent.systemPrompt, content });
   const call = await runStepCall(p, {
     ...ids,
     executionId: input.executionId,
@@ -77,14 +81,22 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
       node.maxAttempts ??
       Math.min(MAX_DEFAULT_ATTEMPTS, Math.max(DEFAULT_MAX_ATTEMPTS, chain.length + 1)),
     request: {
-      system: agent.systemPrompt,
-      messages: [{ role: 'user', content }],
+      system: outbound.system,
+      messages: [{ role: 'user', content: outbound.content }],
       temperature: agent.parameters.temperature,
       maxTokens: agent.parameters.maxTokens,
       outputSchema: agent.outputSchema,
     },
   });
-  await recordCall(p, ids, call);
+  await recordCall(
+    p,
+    ids,
+    { ...call, output: outbound.restore(call.output) },
+    {
+      masked: maskForTrace(prompt, piiPolicy).counts,
+      toProvider: outbound.counts,
+    },
+  );
   if (call.error) throw call.error;
   return { status: 'SUCCEEDED' };
 }
@@ -132,10 +144,15 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
       endedAt: r.createdAt.getTime(),
     }));
     const attempt = records.length + 1;
+    const piiPolicy = await tenantPiiPolicy(tx, input.tenantId);
     if (step.status !== 'RUNNING') {
       await tx
         .update(runSteps)
-        .set({ status: 'RUNNING', prompt, startedAt: step.startedAt ?? new Date(p.now()) })
+        .set({
+          status: 'RUNNING',
+          prompt: maskForTrace(prompt, piiPolicy).text,
+          startedAt: step.startedAt ?? new Date(p.now()),
+        })
         .where(eq(runSteps.id, step.id));
     }
     const ids: StepIds = {
@@ -152,7 +169,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
         ? event('step.started', `${step.nodeId} started`)
         : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
     );
-    return { skip: undefined, ids, node, agent, prompt, chain, prior, attempt } as const;
+    return { skip: undefined, ids, node, agent, prompt, chain, prior, attempt, piiPolicy } as const;
   });
 }
 
@@ -160,7 +177,12 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
  * In one transaction: the attempts' usage records, the settlement of their budget reservations,
  * the step's tokens and cost (and output, on success), the run's cost and the timeline events.
  */
-async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Promise<void> {
+async function recordCall(
+  p: Platform,
+  ids: StepIds,
+  call: StepCallResult,
+  pii: { masked: PiiCounts; toProvider: PiiCounts },
+): Promise<void> {
   const { outcome, error, costUsd } = call;
   const event = stepEvents(ids);
   await p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
@@ -179,6 +201,7 @@ async function recordCall(p: Platform, ids: StepIds, call: StepCallResult): Prom
         inputTokens: sql`${runSteps.inputTokens} + ${tokensIn}`,
         outputTokens: sql`${runSteps.outputTokens} + ${tokensOut}`,
         costUsd: sql`${runSteps.costUsd} + ${money(costUsd)}`,
+        pii,
         ...(error || !outcome
           ? {}
           : {

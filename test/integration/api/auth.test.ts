@@ -108,10 +108,7 @@ test('API keys: shown once, work as bearer credentials with their role, stop wor
 test('a viewer reads but cannot write', async () => {
   // Prepare
   const token = await stack.adminToken();
-  await stack.call('POST', '/v1/members', {
-    token,
-    body: { email: 'viewer@example.test', role: 'viewer', password: 'viewer-password-123' },
-  });
+  await stack.addMember(token, 'viewer@example.test', 'viewer', 'viewer-password-123');
   const viewer = (await login('viewer@example.test', 'viewer-password-123')).body.accessToken;
 
   // Act
@@ -130,7 +127,7 @@ test('a viewer reads but cannot write', async () => {
     stack.call('POST', '/v1/api-keys', { token: viewer, body: { name: 'k' } }),
     stack.call('POST', '/v1/members', {
       token: viewer,
-      body: { email: 'x@example.test', role: 'viewer', password: 'xxxxxxxxxxxx' },
+      body: { email: 'x@example.test', role: 'viewer' },
     }),
   ]);
 
@@ -144,12 +141,10 @@ test('a viewer reads but cannot write', async () => {
 
 test('members: roles change, the last owner stays, nobody grants above their role', async () => {
   const token = await stack.adminToken();
-  const added = await stack.call('POST', '/v1/members', {
-    token,
-    body: { email: 'dev@example.test', role: 'admin', password: 'dev-password-123' },
-  });
+  await stack.addMember(token, 'dev@example.test', 'admin', 'dev-password-123');
   const admin = (await login('dev@example.test', 'dev-password-123')).body.accessToken;
   const me = await stack.call('GET', '/v1/me', { token });
+  const added = { body: (await stack.call('GET', '/v1/me', { token: admin })).body.user };
 
   const promote = await stack.call('PATCH', `/v1/members/${added.body.id}`, {
     token: admin,
@@ -164,7 +159,6 @@ test('members: roles change, the last owner stays, nobody grants above their rol
     body: { role: 'dev' },
   });
 
-  expect(added.status).toBe(201);
   expect(promote.status).toBe(403);
   expect(demoteOwner.status).toBe(409);
   expect(demote.body.role).toBe('dev');

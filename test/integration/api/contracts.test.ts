@@ -5,17 +5,30 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { allRoutes } from '../../../infra/manifest';
+import { generate } from 'otplib';
 import { checkedRoutes } from '../../support/contract';
+import {
+  OIDC_CLIENT_ID,
+  OIDC_CLIENT_SECRET,
+  OIDC_REDIRECT,
+  startOidcProvider,
+  type LocalOidcProvider,
+} from '../../support/oidc';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
 let token: string;
+let idp: LocalOidcProvider;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  idp = await startOidcProvider({ lin: { email: 'lin@corp.example', email_verified: true } });
+  stack = await startTestStack({ env: { SSO_ALLOW_HTTP_ISSUER: 'true' } });
   token = await stack.adminToken();
 });
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  await stack?.close();
+  await idp?.close();
+});
 
 async function ok(method: string, path: string, body?: unknown, expected = [200, 201, 202]) {
   const res = await stack.call(method, path, { token, body });
@@ -42,13 +55,63 @@ test('every route with a response schema answers with a body that matches it', a
     body: { refreshToken: signup.body.refreshToken },
   });
   await ok('GET', '/v1/me');
-  const member = await ok('POST', '/v1/members', {
+  const invited = await ok('POST', '/v1/members', {
     email: `dev-${randomUUID().slice(0, 8)}@example.test`,
     role: 'dev',
-    password: 'another correct horse battery',
   });
+  await stack.call('POST', '/v1/invitations/lookup', { body: { token: invited.token } });
+  const joined = await stack.call('POST', '/v1/invitations/accept', {
+    body: { token: invited.token, password: 'another correct horse battery' },
+  });
+  const member = (await stack.call('GET', '/v1/me', { token: joined.body.accessToken })).body.user;
+  await ok('GET', '/v1/invitations');
   await ok('GET', '/v1/members');
   await ok('PATCH', `/v1/members/${member.id}`, { role: 'viewer' });
+  await stack.call('POST', '/v1/auth/switch', { token, body: { tenant: 'demo' } });
+  await ok('GET', '/v1/settings/pii');
+  await ok('PUT', '/v1/settings/pii', { classes: { email: 'mask_provider' } });
+  await ok('GET', '/v1/settings/security');
+  await ok('PATCH', '/v1/settings/security', { mfaRequired: false });
+  // MFA: the tenant requires it for a fresh member, who enrols while signing in
+  const mfaUser = await stack.signup('Contracts MFA');
+  await stack.call('PATCH', '/v1/settings/security', {
+    token: mfaUser.accessToken,
+    body: { mfaRequired: true },
+  });
+  const challenge = await stack.call('POST', '/v1/auth/login', {
+    body: { email: mfaUser.email, password: mfaUser.password },
+  });
+  const enrolment = await stack.call('POST', '/v1/auth/mfa/enrol', {
+    body: { mfaToken: challenge.body.mfaToken },
+  });
+  const withMfa = await stack.call('POST', '/v1/auth/mfa', {
+    body: {
+      mfaToken: challenge.body.mfaToken,
+      code: await generate({ secret: enrolment.body.secret }),
+    },
+  });
+  await stack.call('GET', '/v1/me/mfa', { token: withMfa.body.accessToken });
+  const own = await stack.signup('Contracts MFA self');
+  const self = await stack.call('POST', '/v1/me/mfa/enrol', { token: own.accessToken });
+  await stack.call('POST', '/v1/me/mfa/confirm', {
+    token: own.accessToken,
+    body: { code: await generate({ secret: self.body.secret }) },
+  });
+  // SSO against a real local OpenID provider
+  const sso = await stack.signup('Contracts SSO');
+  await stack.call('PUT', '/v1/settings/sso', {
+    token: sso.accessToken,
+    body: { issuer: idp.issuer, clientId: OIDC_CLIENT_ID, clientSecret: OIDC_CLIENT_SECRET },
+  });
+  await stack.call('GET', '/v1/settings/sso', { token: sso.accessToken });
+  const ssoTenant = (await stack.call('GET', '/v1/me', { token: sso.accessToken })).body.tenant
+    .slug;
+  const ssoStart = await stack.call('POST', '/v1/auth/sso/start', {
+    body: { tenant: ssoTenant, redirectUri: OIDC_REDIRECT },
+  });
+  await stack.call('POST', '/v1/auth/sso/callback', {
+    body: { callbackUrl: await idp.throughProvider(ssoStart.body.authorizationUrl, 'lin') },
+  });
   await ok('POST', '/v1/api-keys', { name: 'ci', role: 'dev' });
   await ok('GET', '/v1/api-keys');
 

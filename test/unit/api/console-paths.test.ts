@@ -16,7 +16,13 @@ function recordingClient(calls: Call[]): ApiClient {
     put: record('PUT'),
     patch: record('PATCH'),
     delete: record('DELETE'),
+    request: async (method: string, path: string) => {
+      calls.push({ method, path });
+      return undefined;
+    },
     login: async () => calls.push({ method: 'POST', path: '/v1/auth/login' }),
+    verifyMfa: async () => calls.push({ method: 'POST', path: '/v1/auth/mfa' }),
+    acceptInvitation: async () => calls.push({ method: 'POST', path: '/v1/invitations/accept' }),
     logout: async () => calls.push({ method: 'POST', path: '/v1/auth/logout' }),
   };
   return client as unknown as ApiClient;

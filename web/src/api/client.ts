@@ -7,7 +7,7 @@
  */
 import { ApiError, errorFromResponse } from './errors';
 import { TokenStore, type KeyValueStore } from './tokens';
-import type { TokenPair } from './types';
+import type { MfaChallenge, SignInResult, TokenPair } from './types';
 
 export type Query = Record<
   string,
@@ -125,12 +125,41 @@ export class ApiClient {
       );
   }
 
-  async login(email: string, password: string, tenant?: string): Promise<void> {
-    const pair = await this.request<TokenPair>('POST', '/v1/auth/login', {
-      body: { email, password, ...(tenant ? { tenant } : {}) },
+  /** Signs in, or answers the second-factor challenge the server asked for (tokens not yet issued). */
+  async login(email: string, password: string, tenant?: string): Promise<MfaChallenge | null> {
+    return this.signInWith('/v1/auth/login', { email, password, ...(tenant ? { tenant } : {}) });
+  }
+
+  /** Step two of a sign-in: a TOTP or recovery code for the challenge; enrolment yields recovery codes. */
+  async verifyMfa(
+    mfaToken: string,
+    factor: { code?: string; recoveryCode?: string },
+  ): Promise<{ challenge: MfaChallenge | null; recoveryCodes?: string[] }> {
+    const res = await this.request<SignInResult>('POST', '/v1/auth/mfa', {
+      body: { mfaToken, ...factor },
       anonymous: true,
     });
-    this.accept(pair);
+    if ('mfaRequired' in res) return { challenge: res };
+    this.accept(res);
+    return { challenge: null, recoveryCodes: res.recoveryCodes };
+  }
+
+  /** Accepts an invitation as a new account (anonymous) or for the signed-in one. */
+  async acceptInvitation(token: string, password?: string): Promise<MfaChallenge | null> {
+    if (password) return this.signInWith('/v1/invitations/accept', { token, password });
+    const res = await this.request<SignInResult>('POST', '/v1/invitations/accept', {
+      body: { token },
+    });
+    if ('mfaRequired' in res) return res;
+    this.accept(res);
+    return null;
+  }
+
+  private async signInWith(path: string, body: unknown): Promise<MfaChallenge | null> {
+    const res = await this.request<SignInResult>('POST', path, { body, anonymous: true });
+    if ('mfaRequired' in res) return res;
+    this.accept(res);
+    return null;
   }
 
   async logout(): Promise<void> {

@@ -11,10 +11,34 @@ export function createApi(c: ApiClient) {
       login: (email: string, password: string, tenant?: string) => c.login(email, password, tenant),
       logout: () => c.logout(),
       me: () => c.get<T.Me>('/v1/me'),
+      verifyMfa: (mfaToken: string, factor: { code?: string; recoveryCode?: string }) =>
+        c.verifyMfa(mfaToken, factor),
+      enrolDuringSignIn: (mfaToken: string) =>
+        c.request<T.MfaEnrolment>('POST', '/v1/auth/mfa/enrol', {
+          body: { mfaToken },
+          anonymous: true,
+        }),
+    },
+    mfa: {
+      status: () => c.get<T.MfaStatus>('/v1/me/mfa'),
+      enrol: () => c.post<T.MfaEnrolment>('/v1/me/mfa/enrol', {}),
+      confirm: (code: string) =>
+        c.post<{ recoveryCodes: string[] }>('/v1/me/mfa/confirm', { code }),
+      disable: (code: string) => c.post<void>('/v1/me/mfa/disable', { code }),
+    },
+    invitations: {
+      lookup: (token: string) =>
+        c.request<T.InvitationPreview>('POST', '/v1/invitations/lookup', {
+          body: { token },
+          anonymous: true,
+        }),
+      accept: (token: string, password?: string) => c.acceptInvitation(token, password),
     },
     members: {
       list: () => c.get<T.Page<T.Member>>('/v1/members', { limit: 200 }),
-      create: (body: T.MemberCreate) => c.post<T.Member>('/v1/members', body),
+      invite: (body: T.MemberCreate) => c.post<T.InvitationCreated>('/v1/members', body),
+      invitations: () => c.get<T.Page<T.Invitation>>('/v1/invitations', { status: 'pending' }),
+      revokeInvitation: (id: string) => c.delete(`/v1/invitations/${enc(id)}`),
       setRole: (id: string, role: T.Role) => c.patch<T.Member>(`/v1/members/${enc(id)}`, { role }),
       remove: (id: string) => c.delete(`/v1/members/${enc(id)}`),
     },

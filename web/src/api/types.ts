@@ -21,9 +21,16 @@ export type Role = 'owner' | 'admin' | 'dev' | 'viewer';
 export const ROLES: readonly Role[] = ['owner', 'admin', 'dev', 'viewer'];
 
 export type TokenPair = z.infer<typeof auth.TokenPair>;
+export type SignInResult = z.infer<typeof auth.MfaSignInResult>;
+export type MfaChallenge = z.infer<typeof auth.MfaChallenge>;
+export type MfaEnrolment = z.infer<typeof auth.MfaEnrolment>;
+export type MfaStatus = z.infer<typeof auth.MfaStatus>;
+export type InvitationPreview = z.infer<typeof auth.InvitationPreview>;
 export type Me = z.infer<typeof auth.Me>;
 export type Member = z.infer<typeof auth.Member>;
 export type MemberCreate = z.input<typeof auth.MemberCreateBody>;
+export type Invitation = z.infer<typeof auth.Invitation>;
+export type InvitationCreated = z.infer<typeof auth.InvitationCreated>;
 export type ApiKey = z.infer<typeof auth.ApiKey>;
 export type ApiKeyCreated = z.infer<typeof auth.ApiKeyCreated>;
 export type ApiKeyCreate = z.input<typeof auth.ApiKeyCreateBody>;

@@ -2,12 +2,14 @@ import { PageHeader } from '../components/PageHeader';
 import { ApiKeysPanel } from '../components/settings/ApiKeysPanel';
 import { MembersPanel } from '../components/settings/MembersPanel';
 import { ProvidersPanel } from '../components/settings/ProvidersPanel';
+import { SecurityPanel } from '../components/settings/SecurityPanel';
 import { Tabs } from '../components/Tabs';
 
 const TABS = [
   { to: '/settings/providers', label: 'Provider keys' },
   { to: '/settings/api-keys', label: 'API keys' },
   { to: '/settings/members', label: 'Members' },
+  { to: '/settings/security', label: 'Security' },
 ] as const;
 
 export function SettingsPage({ tab }: { tab?: string }) {
@@ -21,6 +23,8 @@ export function SettingsPage({ tab }: { tab?: string }) {
           <ApiKeysPanel />
         ) : current === '/settings/members' ? (
           <MembersPanel />
+        ) : current === '/settings/security' ? (
+          <SecurityPanel />
         ) : (
           <ProvidersPanel />
         )}

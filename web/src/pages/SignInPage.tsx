@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, describeError } from '../api/errors';
+import type { MfaChallenge } from '../api/types';
+import { MfaCodeStep } from '../components/MfaCodeStep';
 import { ThemeToggle } from '../components/ThemeToggle';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useLocation } from '../router/useLocation';
@@ -8,6 +10,7 @@ import { useSession } from '../session/SessionContext';
 export function SignInPage() {
   useDocumentTitle('Sign in');
   const { signIn } = useSession();
+  const [challenge, setChallenge] = useState<MfaChallenge | null>(null);
   const { query } = useLocation();
   const next = query.get('next');
   const [email, setEmail] = useState('');
@@ -20,7 +23,11 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
-      await signIn(email.trim(), password, next);
+      const needs = await signIn(email.trim(), password, next);
+      if (needs) {
+        setChallenge(needs);
+        setBusy(false);
+      }
     } catch (err) {
       setError(
         err instanceof ApiError && err.status === 401
@@ -30,6 +37,13 @@ export function SignInPage() {
       setBusy(false);
     }
   };
+
+  if (challenge)
+    return (
+      <main id="main" className="signin">
+        <MfaCodeStep challenge={challenge} next={next} onRestart={() => setChallenge(null)} />
+      </main>
+    );
 
   return (
     <main id="main" className="signin">

@@ -12,7 +12,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import type { Me, Role } from '../api/types';
+import type { Me, MfaChallenge, Role } from '../api/types';
 import { currentLocation, navigate, safeNext, signInPath } from '../router/hash';
 import { useApi } from './ApiContext';
 import { atLeast } from './roles';
@@ -25,7 +25,10 @@ interface Session {
   role: Role | null;
   /** Role check against owner > admin > dev > viewer. */
   can: (min: Role) => boolean;
-  signIn: (email: string, password: string, next?: string | null) => Promise<void>;
+  /** Signs in, or returns the second-factor challenge to answer with `finishSignIn` after a code. */
+  signIn: (email: string, password: string, next?: string | null) => Promise<MfaChallenge | null>;
+  /** Loads who is signed in once tokens are held (after MFA or accepting an invitation). */
+  finishSignIn: (next?: string | null) => Promise<void>;
   signOut: () => Promise<void>;
 }
 
@@ -66,15 +69,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [api]);
 
-  const signIn = useCallback(
-    async (email: string, password: string, next?: string | null) => {
-      await api.auth.login(email, password);
+  const finishSignIn = useCallback(
+    async (next?: string | null) => {
       const m = await api.auth.me();
       setMe(m);
       setState('signedIn');
       navigate(safeNext(next), { replace: true });
     },
     [api],
+  );
+
+  const signIn = useCallback(
+    async (email: string, password: string, next?: string | null) => {
+      const challenge = await api.auth.login(email, password);
+      if (challenge) return challenge;
+      await finishSignIn(next);
+      return null;
+    },
+    [api, finishSignIn],
   );
 
   const signOut = useCallback(async () => {
@@ -91,9 +103,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       role: me?.role ?? null,
       can: (min: Role) => atLeast(me?.role, min),
       signIn,
+      finishSignIn,
       signOut,
     }),
-    [state, me, signIn, signOut],
+    [state, me, signIn, finishSignIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
@@ -116,7 +129,8 @@ export function StaticSession({
   const session: Session = {
     state: 'signedIn',
     me: null,
-    signIn: async () => undefined,
+    signIn: async () => null,
+    finishSignIn: async () => undefined,
     signOut: async () => undefined,
     ...value,
     role,

@@ -11,16 +11,20 @@ import { Unavailable } from '../EmptyState';
 import { ErrorBanner } from '../ErrorBanner';
 import { Loading } from '../Loading';
 
-/** Members and roles: everyone sees the list; admins add, change roles and remove. */
+/** Members and roles: everyone sees the list; admins invite, change roles and remove. */
 export function MembersPanel() {
   const api = useApi();
   const { can, me } = useSession();
   const admin = can('admin');
   const list = useAsync(() => api.members.list(), [api]);
+  const pending = useAsync(
+    () => (admin ? api.members.invitations() : Promise.resolve({ items: [] })),
+    [api, admin],
+  );
   const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('dev');
-  const { error, guard } = useGuard(list.reload);
+  const [invited, setInvited] = useState<{ email: string; link: string } | null>(null);
+  const { error, guard } = useGuard(() => Promise.all([list.reload(), pending.reload()]));
 
   if (list.error instanceof ApiError && list.error.unavailable)
     return <Unavailable feature="Members" />;
@@ -31,9 +35,13 @@ export function MembersPanel() {
   const add = (e: FormEvent) => {
     e.preventDefault();
     void guard(async () => {
-      await api.members.create({ email: email.trim(), role, ...(password ? { password } : {}) });
+      const inv = await api.members.invite({ email: email.trim(), role });
+      // The token is shown once: the admin passes the link on to the invitee.
+      const link =
+        inv.acceptUrl ??
+        `${window.location.origin}${window.location.pathname}#/invitations/accept?token=${inv.token}`;
+      setInvited({ email: inv.email, link });
       setEmail('');
-      setPassword('');
     });
   };
 
@@ -51,18 +59,6 @@ export function MembersPanel() {
               onChange={(e) => setEmail(e.target.value)}
               required
               data-testid="member-email"
-            />
-          </div>
-          <div className="field field-inline">
-            <label htmlFor="member-password">Initial password</label>
-            <input
-              id="member-password"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              placeholder="for new users, 10+ chars"
-              data-testid="member-password"
             />
           </div>
           <div className="field field-inline">
@@ -86,9 +82,48 @@ export function MembersPanel() {
             disabled={!email.trim()}
             data-testid="member-add"
           >
-            Add member
+            Invite
           </button>
         </form>
+      )}
+      {invited && (
+        <p className="notice" data-testid="invitation-link">
+          Invitation for {invited.email} (shown once, valid 7 days): <code>{invited.link}</code>
+        </p>
+      )}
+      {admin && pending.data && pending.data.items.length > 0 && (
+        <div className="table-wrap">
+          <table className="table" data-testid="invitations-table">
+            <caption>Pending invitations</caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Expires</th>
+                <ActionsHeader />
+              </tr>
+            </thead>
+            <tbody>
+              {pending.data.items.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{i.role}</td>
+                  <td>{new Date(i.expiresAt).toLocaleString()}</td>
+                  <td>
+                    <ConfirmButton
+                      className="btn btn-danger-ghost btn-sm"
+                      confirmLabel="Revoke?"
+                      aria-label={`Revoke the invitation of ${i.email}`}
+                      onConfirm={() => guard(() => api.members.revokeInvitation(i.id))}
+                    >
+                      Revoke
+                    </ConfirmButton>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <ErrorBanner error={error ?? list.error} />
       {!list.data && !list.error && <Loading label="Loading members" />}
