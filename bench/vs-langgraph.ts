@@ -5,9 +5,10 @@
  * Reports per-run and per-step medians, the median of paired ratios, throughput at 10 concurrent
  * runs, and statements / transactions per step counted by wrapping `pg`.
  *
- *   npx tsx bench/vs-langgraph.ts [runs=10] [rounds=3] [--api] [--pglite] [--url=postgres://…]
+ *   npx tsx bench/vs-langgraph.ts [runs=10] [rounds=3] [--api] [--pglite] [--breakdown] [--url=postgres://…]
  *
  * runs: sequential paired runs per workload; rounds: paired rounds of 10 concurrent runs.
+ * --breakdown prints the statements of one chain run in each system, most frequent first.
  * --api adds HishamOS through the HTTP API (start, then poll every 5 ms); --pglite adds HishamOS on
  * in-memory PGlite (LangGraph stays on PostgreSQL). Creates and drops database hishamos_bench_vs_lg.
  */
@@ -16,7 +17,13 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { startHishamOS, type HishamSide } from './vs-langgraph/hishamos';
 import { startLangGraph } from './vs-langgraph/langgraph';
-import { counts, installPgCounter, resetCounts } from './vs-langgraph/pg-count';
+import {
+  counts,
+  installPgCounter,
+  resetCounts,
+  setRecordShapes,
+  shapes,
+} from './vs-langgraph/pg-count';
 import { WORKLOADS } from './vs-langgraph/workloads';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -131,6 +138,7 @@ try {
   const statuses: string[] = [];
   for (const [label, databaseUrl, api] of variants) {
     const side: HishamSide = await startHishamOS(root, databaseUrl, WORKLOADS);
+    cleanup.push(() => side.close());
     const hisham: Side = {
       name: 'HishamOS',
       run: (w, n) => (api ? side.apiRuns(w, n, 5) : side.runs(w, n)),
@@ -153,8 +161,22 @@ try {
           '  (API statements include the polls, authentication and rate-limit bookkeeping)',
         );
     }
+    if (flag('breakdown') && !api) {
+      // The statements of one sequential run of each workload, most frequent first.
+      for (const [name, s] of [
+        ['HishamOS', hisham],
+        ['LangGraph.js', langgraph],
+      ] as const) {
+        setRecordShapes(true);
+        await s.run(WORKLOADS[0].slug, 1);
+        console.log(`statements of one ${WORKLOADS[0].label} run, ${name} (${label}):`);
+        for (const [shape, n] of [...shapes].sort((x, y) => y[1] - x[1]))
+          console.log(`  ${String(n).padStart(4)}  ${shape}`);
+        setRecordShapes(false);
+      }
+    }
     statuses.push(`runs by status (${label}): ${JSON.stringify(await side.statuses())}`);
-    await side.close();
+    await cleanup.pop()?.();
   }
   console.log('');
   console.log(
@@ -169,6 +191,9 @@ try {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
+} catch (e) {
+  console.error(e);
+  process.exitCode = 1;
 } finally {
   for (const close of cleanup.reverse()) await close().catch(() => undefined);
   await admin(`drop database if exists ${DB} with (force)`);

@@ -11,6 +11,14 @@ export interface PgCounts {
 
 export const counts: PgCounts = { statements: 0, transactions: 0 };
 
+/** Statement texts by count, only while `recordShapes` is on (the --breakdown option). */
+export const shapes = new Map<string, number>();
+export let recordShapes = false;
+export function setRecordShapes(on: boolean): void {
+  recordShapes = on;
+  shapes.clear();
+}
+
 export function resetCounts(): PgCounts {
   const before = { ...counts };
   counts.statements = 0;
@@ -47,6 +55,10 @@ export function installPgCounter(fromPackages: string[]): number {
             : '';
       counts.statements++;
       if (/^\s*(begin|start transaction)\b/i.test(text)) counts.transactions++;
+      if (recordShapes) {
+        const shape = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+        shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+      }
       return original.apply(this, args);
     };
   }
