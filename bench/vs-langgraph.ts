@@ -150,10 +150,13 @@ try {
       if (!h || !l) throw new Error('missing result');
       const steps = w.nodes.length;
       const ratios = h.perRun.map((x, i) => x / l.perRun[i]);
-      const fmt = (m: Measured) =>
-        `${median(m.perRun).toFixed(1)} | ${(median(m.perRun) / steps).toFixed(2)} | ${median(m.throughput).toFixed(1)} | ${(median(m.statementsPerRun) / steps).toFixed(1)} | ${(median(m.transactionsPerRun) / steps).toFixed(1)}`;
+      // PGlite is not reached through `pg`, so its statements are not counted.
+      const per = (xs: number[], counted: boolean) =>
+        counted ? (median(xs) / steps).toFixed(1) : 'n/a';
+      const fmt = (m: Measured, counted: boolean) =>
+        `${median(m.perRun).toFixed(1)} | ${(median(m.perRun) / steps).toFixed(2)} | ${median(m.throughput).toFixed(1)} | ${per(m.statementsPerRun, counted)} | ${per(m.transactionsPerRun, counted)}`;
       rows.push(
-        `| ${label} | ${w.label} | ${fmt(h)} | ${fmt(l)} | ${median(ratios).toFixed(2)}× | ${(median(h.throughput) / median(l.throughput)).toFixed(2)}× |`,
+        `| ${label} | ${w.label} | ${fmt(h, databaseUrl !== undefined)} | ${fmt(l, true)} | ${median(ratios).toFixed(2)}× | ${(median(h.throughput) / median(l.throughput)).toFixed(2)}× |`,
       );
       console.log(rows[rows.length - 1]);
       if (api)
