@@ -164,7 +164,7 @@ try {
           '  (API statements include the polls, authentication and rate-limit bookkeeping)',
         );
     }
-    if (flag('breakdown') && !api) {
+    if (flag('breakdown') && !api && databaseUrl) {
       // The statements of one sequential run of each workload, most frequent first.
       for (const [name, s] of [
         ['HishamOS', hisham],
