@@ -1,0 +1,66 @@
+/**
+ * Counts statements and transactions by wrapping `pg`'s Client.prototype.query: Pool.query checks
+ * out a Client and calls it, so one patch sees both systems (they share the deduplicated `pg`).
+ */
+import { createRequire } from 'node:module';
+
+export interface PgCounts {
+  statements: number;
+  transactions: number;
+}
+
+export const counts: PgCounts = { statements: 0, transactions: 0 };
+
+/** Statement texts by count, only while `recordShapes` is on (the --breakdown option). */
+export const shapes = new Map<string, number>();
+export let recordShapes = false;
+export function setRecordShapes(on: boolean): void {
+  recordShapes = on;
+  shapes.clear();
+}
+
+export function resetCounts(): PgCounts {
+  const before = { ...counts };
+  counts.statements = 0;
+  counts.transactions = 0;
+  return before;
+}
+
+type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Patches every distinct copy of `pg` the given packages resolve (usually one). */
+export function installPgCounter(fromPackages: string[]): number {
+  const require = createRequire(import.meta.url);
+  const patched = new Set<unknown>();
+  for (const from of ['.', ...fromPackages]) {
+    let pgPath: string;
+    try {
+      const base = from === '.' ? require : createRequire(require.resolve(from));
+      pgPath = base.resolve('pg');
+    } catch {
+      continue;
+    }
+    const pg = require(pgPath) as { Client: { prototype: { query: QueryFn } } };
+    const proto = pg.Client.prototype;
+    if (patched.has(proto)) continue;
+    patched.add(proto);
+    const original = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const first = args[0];
+      const text =
+        typeof first === 'string'
+          ? first
+          : typeof (first as { text?: unknown })?.text === 'string'
+            ? (first as { text: string }).text
+            : '';
+      counts.statements++;
+      if (/^\s*(begin|start transaction)\b/i.test(text)) counts.transactions++;
+      if (recordShapes) {
+        const shape = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+        shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+      }
+      return original.apply(this, args);
+    };
+  }
+  return patched.size;
+}
