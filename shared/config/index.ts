@@ -88,6 +88,11 @@ export const ConfigSchema = z.object({
   JINA_BASE_URL: z.string().url().optional(),
   /** The local-semantic embedder's word vectors; default: beside the code (ADR 037). */
   WORD_VECTORS_PATH: z.string().optional(),
+  /** Run streams (SSE): how often the database is read for new events, and the idle heartbeat. */
+  STREAM_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+  STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  /** `emf` in Lambda (CloudWatch Embedded Metric Format on stdout); `prometheus` locally. */
+  METRICS_FORMAT: z.enum(['emf', 'prometheus']).default('prometheus'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -23,6 +23,7 @@ import {
   ProviderNotConfigured,
 } from '../errors';
 import { parseModelRef } from './model-ref';
+import { metrics } from '../observability/metrics';
 import type { Platform } from '../platform/platform';
 import { reserveBudget } from './budgets';
 import {
@@ -424,6 +425,10 @@ class StepCall {
       this.p.now(),
     );
     if (transition)
+      metrics().gauge('circuit_breaker_open', transition === 'closed' ? 0 : 1, {
+        provider: entry.provider,
+      });
+    if (transition)
       this.event(
         `provider.circuit_${transition}`,
         `circuit breaker for ${entry.provider} ${transition}${permit.probe ? PROBE_NOTE : ''}`,
@@ -460,6 +465,7 @@ class StepCall {
         createdAt: endedAt,
       }),
     );
+    recordAttemptMetrics(outcome.provider, tokens, costUsd, error?.name);
     this.history.push({
       chainIndex: a.chainIndex,
       outcome: outcomeName,
@@ -559,4 +565,18 @@ function usageOf(r: ModelCallResult | undefined) {
     outputTokens: r?.outputTokens ?? 0,
     cachedInputTokens: r?.cachedInputTokens ?? 0,
   };
+}
+
+function recordAttemptMetrics(
+  provider: string,
+  tokens: { inputTokens: number; outputTokens: number },
+  costUsd: number,
+  errorName: string | undefined,
+) {
+  const m = metrics();
+  m.count('llm_attempts', 1, { provider, outcome: errorName ? 'error' : 'success' });
+  m.count('llm_tokens', tokens.inputTokens, { provider, direction: 'input' });
+  m.count('llm_tokens', tokens.outputTokens, { provider, direction: 'output' });
+  if (costUsd) m.count('llm_cost_usd', costUsd, { provider });
+  if (errorName) m.count('provider_errors', 1, { provider, error: errorName });
 }

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { config } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../observability/logger';
+import { EmfMetrics, installMetrics } from '../observability/metrics';
 import type { Platform } from './platform';
 import { S3AnchorStore } from './s3-anchor-store';
 import { SecretsManagerStore } from './secrets-manager-store';
@@ -10,6 +11,7 @@ import { StepFunctionsStarter } from './step-functions-starter';
 
 export async function createAwsPlatform(): Promise<Platform> {
   const cfg = config();
+  if (cfg.METRICS_FORMAT === 'emf') installMetrics(new EmfMetrics('HishamOS'));
   const db =
     cfg.HISHAMOS_DB_DRIVER === 'pg'
       ? await openDatabase({ driver: 'pg', url: cfg.DATABASE_URL ?? '' })

@@ -3,6 +3,7 @@
  * Step Functions executions (a re-run or an approval continues from the persisted state).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { metrics } from '../observability/metrics';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { WorkflowSpec } from '../api/contracts/workflows';
 import { recordAudit } from '../audit/audit-log';
@@ -126,6 +127,7 @@ export async function startRun(
     throw e;
   }
   await launch(p, auth.tenantId, runId, runId);
+  metrics().count('runs_started');
   return { runId, status: 'QUEUED' };
 }
 
@@ -219,6 +221,7 @@ export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
       type: 'run.cancelled',
       message: `cancelled by ${actorOf(auth)}`,
     });
+    metrics().count('runs_finished', 1, { status: 'CANCELLED' });
     await recordAudit(tx, {
       tenantId: auth.tenantId,
       actor: actorOf(auth),

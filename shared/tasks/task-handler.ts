@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { ValidationError } from '../errors';
 import { fromZod } from '../http/error-mapping';
+import { withLogContext, type LogContext } from '../observability/context';
 import { platform, type Platform } from '../platform/platform';
 
 export function taskHandler<S extends z.ZodType, R>(
@@ -20,11 +21,21 @@ export function taskHandler<S extends z.ZodType, R>(
       throw new ValidationError(`invalid task input: ${e.message}`, e.details);
     }
     const p = await platform();
-    try {
-      return await run(p, parsed.data);
-    } catch (error) {
-      p.log.warn('task failed', { error, name: (error as Error).name });
-      throw error;
-    }
+    return withLogContext(idsOf(parsed.data), async () => {
+      try {
+        return await run(p, parsed.data);
+      } catch (error) {
+        p.log.warn('task failed', { error, name: (error as Error).name });
+        throw error;
+      }
+    });
   });
+}
+
+/** The tenant, run and step a task works on, for its log lines. */
+function idsOf(input: unknown): LogContext {
+  if (typeof input !== 'object' || input === null) return {};
+  const { tenantId, runId, stepId } = input as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { tenantId: str(tenantId), runId: str(runId), stepId: str(stepId) };
 }

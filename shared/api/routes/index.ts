@@ -6,6 +6,7 @@ import { apiKeysRoutes } from './api-keys';
 import { agentsRoutes } from './agents';
 import { workflowsRoutes } from './workflows';
 import { runsRoutes } from './runs';
+import { streamsRoutes } from './streams';
 import { auditRoutes } from './audit';
 import { triggersRoutes } from './triggers';
 import { webhooksRoutes } from './webhooks';
@@ -21,6 +22,7 @@ export const routes = {
   agents: agentsRoutes,
   workflows: workflowsRoutes,
   runs: runsRoutes,
+  streams: streamsRoutes,
   audit: auditRoutes,
   triggers: triggersRoutes,
   webhooks: webhooksRoutes,

@@ -10,6 +10,8 @@ import { promptWithKnowledge } from '../../rag/agent-context';
 import { maskForTrace, protectOutbound, type PiiCounts } from '../../pii/policy';
 import { tenantPiiPolicy } from '../../pii/settings';
 import { renderTemplate } from '../../workflow/template';
+import { addLogContext } from '../../observability/context';
+import { metrics } from '../../observability/metrics';
 import { appendEvent, type RunEventInput } from '../events';
 import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
 import { settleInterruptedAttempts } from './interrupted-attempts';
@@ -98,6 +100,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
     },
   );
   if (call.error) throw call.error;
+  metrics().count('steps_finished', 1, { status: 'SUCCEEDED', type: 'agent' });
   return { status: 'SUCCEEDED' };
 }
 
@@ -145,6 +148,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     }));
     const attempt = records.length + 1;
     const piiPolicy = await tenantPiiPolicy(tx, input.tenantId);
+    addLogContext({ nodeId: step.nodeId, attempt });
     if (step.status !== 'RUNNING') {
       await tx
         .update(runSteps)

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { runSteps, runs } from '../../db/schema';
 import type { Platform } from '../../platform/platform';
 import { planNext } from '../../workflow/plan';
+import { metrics } from '../../observability/metrics';
 import { appendEvent } from '../events';
 import { describeCaught, type CaughtError } from './step-failure';
 import { loadOutputs, loadRunContext, statusMap } from './context';
@@ -34,6 +35,7 @@ export async function finalizeRun(
         message,
         data: { costUsd: Number(cost) },
       });
+      if (status !== 'WAITING') metrics().count('runs_finished', 1, { status });
       return { status };
     };
     if (input.state?.error) {
