@@ -9,6 +9,8 @@ import { usePolling } from './usePolling';
 export const RUN_POLL_MS = 1000;
 /** Reconnection delays after a dropped stream; after the last one the page falls back to polling. */
 const RECONNECT_MS = [500, 1000, 2000, 4000, 8000];
+/** Step and run events re-read the run (statuses, outputs, costs) at most this often. */
+export const RUN_READ_MIN_MS = 1000;
 
 export interface RunLive {
   run: Run | undefined;
@@ -34,6 +36,8 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
   const [mode, setMode] = useState<'stream' | 'polling'>('stream');
   const [streamEnded, setStreamEnded] = useState(false);
   const after = useRef(0);
+  /** The run reached a terminal status: no further poll, even one already scheduled. */
+  const settled = useRef(false);
 
   const append = useCallback((items: RunEvent[]) => {
     const fresh = items.filter((e) => e.seq > after.current);
@@ -52,6 +56,7 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
         const page = await api.runs.events(runId, after.current, signal);
         if (signal?.aborted) return;
         append(page.items);
+        settled.current = isTerminal(next.status);
         setRun(next);
         setError(null);
       } catch (err) {
@@ -63,6 +68,7 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
 
   useEffect(() => {
     after.current = 0;
+    settled.current = false;
     setRun(undefined);
     setEvents([]);
     setError(null);
@@ -94,6 +100,21 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
       return reading;
     };
 
+    // Bursts of events (a step ends, the next starts) cost one read, at most one per second.
+    let lastRead = 0;
+    let readTimer: ReturnType<typeof setTimeout> | undefined;
+    const scheduleRead = () => {
+      if (readTimer !== undefined) return;
+      readTimer = setTimeout(
+        () => {
+          readTimer = undefined;
+          lastRead = Date.now();
+          void readRun();
+        },
+        Math.max(0, lastRead + RUN_READ_MIN_MS - Date.now()),
+      );
+    };
+
     const follow = async () => {
       let failures = 0;
       let opened = false;
@@ -101,7 +122,10 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
         let ended = false;
         try {
           const res = await api.runs.stream(runId, after.current, signal);
-          if (!opened) void readRun();
+          if (!opened) {
+            lastRead = Date.now();
+            void readRun();
+          }
           opened = true;
           failures = 0;
           await readSse(
@@ -114,7 +138,7 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
               if (!message.id) return;
               const event = JSON.parse(message.data) as RunEvent;
               append([event]);
-              if (/^(run|step)\./.test(event.type)) void readRun();
+              if (/^(run|step)\./.test(event.type)) scheduleRead();
             },
             signal,
           );
@@ -129,6 +153,8 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
         }
         if (ended) {
           // The terminal event is in; the run's final state is one read away.
+          clearTimeout(readTimer);
+          readTimer = undefined;
           await readRun();
           setStreamEnded(true);
           return;
@@ -141,7 +167,10 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
       }
     };
     void follow();
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      clearTimeout(readTimer);
+    };
   }, [api, runId, append]);
 
   // Polling only as the fallback: its first tick runs at once, then every `intervalMs`.
@@ -150,7 +179,11 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
     if (polling) void tick();
   }, [polling, tick]);
   const live = run !== undefined && !isTerminal(run.status) && !streamEnded;
-  usePolling(tick, intervalMs, polling && live);
+  const pollTick = useCallback(
+    (signal: AbortSignal) => (settled.current ? Promise.resolve() : tick(signal)),
+    [tick],
+  );
+  usePolling(pollTick, intervalMs, polling && live);
 
   return { run, events, error, live, mode, refresh: () => (polling ? tick() : tickRun()) };
 
