@@ -472,6 +472,21 @@ describe('web', () => {
     });
   });
 
+  it('serves the API reference at /docs through a viewer-request rewrite to /docs/index.html', () => {
+    const web = synth.templates['HishamOS-Web']!;
+    web.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+      FunctionCode: Match.stringLikeRegexp('/docs/index\\.html'),
+    });
+    web.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })],
+        }),
+      }),
+    });
+  });
+
   it('deploys the console with a runtime config.json carrying the API URL', () => {
     synth.templates['HishamOS-Web']!.hasResourceProperties('Custom::CDKBucketDeployment', {
       SourceMarkers: Match.arrayWith([

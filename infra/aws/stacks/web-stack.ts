@@ -118,6 +118,25 @@ export class WebStack extends Stack {
       },
     });
 
+    // The API reference is a directory page (/docs/index.html with relative assets): /docs gets
+    // the trailing slash, /docs/ its index, as the local server does (ADR 072).
+    const docsIndex = new cloudfront.Function(this, 'DocsIndex', {
+      comment: 'HishamOS: /docs -> /docs/, /docs/ -> /docs/index.html',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        [
+          'function handler(event) {',
+          '  var request = event.request;',
+          "  if (request.uri === '/docs') {",
+          "    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/docs/' } } };",
+          '  }',
+          "  if (request.uri === '/docs/') request.uri = '/docs/index.html';",
+          '  return request;',
+          '}',
+        ].join('\n'),
+      ),
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Cdn', {
       comment: 'HishamOS console',
       defaultRootObject: 'index.html',
@@ -127,6 +146,9 @@ export class WebStack extends Stack {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
         compress: true,
+        functionAssociations: [
+          { function: docsIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
       },
       // The console is a single-page app: unknown paths render index.html (the S3 origin answers 403
       // for a missing key because the distribution may not list the bucket).
