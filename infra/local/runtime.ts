@@ -23,6 +23,8 @@ import { runs } from '../../shared/db/schema';
 import { resumeRun } from '../../shared/runs/lifecycle';
 import { createLogger, type Logger } from '../../shared/observability/logger';
 import { installMetrics, PrometheusRegistry } from '../../shared/observability/metrics';
+import { installOtlpTracing, installTracing } from '../../shared/observability/tracing';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { authenticate } from '../../shared/auth/authenticate';
 import { roleAllows } from '../../shared/auth/roles';
 import { toErrorResponse } from '../../shared/http/error-mapping';
@@ -52,6 +54,8 @@ export interface LocalOptions {
   logSink?: (line: string) => void;
   /** The platform clock (tests pin it to keep rate-limit windows and expiries deterministic). */
   now?: () => number;
+  /** Where spans go (tests: an in-memory exporter); else OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  spanExporter?: SpanExporter;
 }
 
 export interface LocalRuntime {
@@ -77,6 +81,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const log = createLogger(config.LOG_LEVEL, options.logSink);
   const registry = new PrometheusRegistry();
   installMetrics(registry);
+  if (options.spanExporter) installTracing({ exporter: options.spanExporter, simple: true });
+  else if (config.OTEL_EXPORTER_OTLP_ENDPOINT)
+    installOtlpTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT, { flushEachInvocation: false });
   const progress = timer(options.onProgress);
   // The data directory holds password hashes and secrets: private to the user (0700, files 0600),
   // and files created from now on are private too.

@@ -93,6 +93,8 @@ export const ConfigSchema = z.object({
   STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
   /** `emf` in Lambda (CloudWatch Embedded Metric Format on stdout); `prometheus` locally. */
   METRICS_FORMAT: z.enum(['emf', 'prometheus']).default('prometheus'),
+  /** OpenTelemetry: traces go to `<endpoint>/v1/traces` (OTLP/HTTP) when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -19,6 +19,7 @@ import { roleAllows } from '../auth/roles';
 import { Forbidden, NotFound, RateLimited } from '../errors';
 import { addLogContext, logContext, requestIdFrom, withLogContext } from '../observability/context';
 import { metrics } from '../observability/metrics';
+import { flushTraces, inRequestSpan } from '../observability/tracing';
 import { platform, type Platform } from '../platform/platform';
 import { fromZod } from './error-mapping';
 import { consume, type Limit } from '../ratelimit/fixed-window';
@@ -116,15 +117,26 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
   return async (event: APIGatewayProxyEventV2, context: Context) => {
     const requestId = requestIdOf(event);
     const started = performance.now();
-    return withLogContext({ requestId }, async () => {
-      const result = await mw(event, context);
-      (await platform()).log.debug('request', {
-        route: event.routeKey,
-        status: result.statusCode,
-        latencyMs: Math.round(performance.now() - started),
-      });
-      return { ...result, headers: { ...result.headers, 'x-request-id': requestId } };
-    });
+    return withLogContext({ requestId }, () =>
+      inRequestSpan(
+        event.routeKey,
+        {
+          'http.request.method': event.requestContext?.http?.method ?? '',
+          'http.route': event.routeKey,
+          'hishamos.request_id': requestId,
+        },
+        async (span) => {
+          const result = await mw(event, context);
+          span.setAttribute('http.response.status_code', result.statusCode ?? 200);
+          (await platform()).log.debug('request', {
+            route: event.routeKey,
+            status: result.statusCode,
+            latencyMs: Math.round(performance.now() - started),
+          });
+          return { ...result, headers: { ...result.headers, 'x-request-id': requestId } };
+        },
+      ).finally(flushTraces),
+    );
   };
 }
 

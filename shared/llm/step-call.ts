@@ -24,6 +24,7 @@ import {
 } from '../errors';
 import { parseModelRef } from './model-ref';
 import { metrics } from '../observability/metrics';
+import { inSpan } from '../observability/tracing';
 import type { Platform } from '../platform/platform';
 import { reserveBudget } from './budgets';
 import {
@@ -370,7 +371,23 @@ class StepCall {
     if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
     const { request } = this.input;
     await this.recordInFlight(a, price);
-    const outcome = await invokeEntry(this.deps, a.entry, request, realAttempts(this.history) + 1);
+    // One client span per provider call, inside the step attempt's span.
+    const outcome = await inSpan(
+      `llm ${a.entry.provider}`,
+      { 'gen_ai.system': a.entry.provider, 'gen_ai.request.model': a.entry.model },
+      async (span) => {
+        const o = await invokeEntry(this.deps, a.entry, request, realAttempts(this.history) + 1);
+        // The provider that answered (the simulator stands in for providers without a key).
+        span.updateName(`llm ${o.provider}`);
+        span.setAttributes({
+          'gen_ai.system': o.provider,
+          'gen_ai.usage.input_tokens': o.result?.inputTokens ?? 0,
+          'gen_ai.usage.output_tokens': o.result?.outputTokens ?? 0,
+          'hishamos.outcome': o.error ? o.error.name : 'success',
+        });
+        return o;
+      },
+    );
     this.res.outcome = outcome;
     const error = outcome.error ?? this.validateOutput(outcome);
     if (permit) await this.reportToBreaker(a.entry, permit, outcome);

@@ -4,6 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { metrics } from '../observability/metrics';
+import { runIdFromActiveTrace } from '../observability/tracing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { WorkflowSpec } from '../api/contracts/workflows';
 import { recordAudit } from '../audit/audit-log';
@@ -38,7 +39,7 @@ export async function startRun(
   options: { idempotencyKey?: string; version?: number } = {},
 ) {
   const { idempotencyKey, version } = options;
-  const runId = randomUUID();
+  const runId = traceRunId();
   // The key remembers which request claimed it: the same key with another request is refused.
   const fingerprint = fingerprintOf({
     workflow: workflowIdOrSlug,
@@ -250,7 +251,7 @@ export async function rerun(
   options: { fromStep?: string; input?: Record<string, unknown> } = {},
 ) {
   const { fromStep, input } = options;
-  const newRunId = randomUUID();
+  const newRunId = traceRunId();
   await p.db.withTenant(auth, async (tx) => {
     const old = await loadRunRow(tx, auth.tenantId, runId);
     if (!TERMINAL.has(old.status))
@@ -431,4 +432,16 @@ export async function resumeRun(p: Platform, tenantId: string, runId: string): P
   if (!resumable) return false;
   await launch(p, tenantId, runId, `${runId.slice(0, 36)}-resume-${p.now().toString(36)}`);
   return true;
+}
+
+let lastTraceRun: string | undefined;
+/**
+ * The id of a new run: the starting request's trace id when traces are on (so the run's spans join
+ * that trace, ADR 075), else random. A second run in the same trace gets a random id.
+ */
+function traceRunId(): string {
+  const fromTrace = runIdFromActiveTrace();
+  if (!fromTrace || fromTrace === lastTraceRun) return randomUUID();
+  lastTraceRun = fromTrace;
+  return fromTrace;
 }

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../errors';
 import { fromZod } from '../http/error-mapping';
 import { withLogContext, type LogContext } from '../observability/context';
+import { flushTraces, inRunSpan } from '../observability/tracing';
 import { platform, type Platform } from '../platform/platform';
 
 export function taskHandler<S extends z.ZodType, R>(
@@ -21,14 +22,27 @@ export function taskHandler<S extends z.ZodType, R>(
       throw new ValidationError(`invalid task input: ${e.message}`, e.details);
     }
     const p = await platform();
-    return withLogContext(idsOf(parsed.data), async () => {
+    const ids = idsOf(parsed.data);
+    const work = async () => {
       try {
         return await run(p, parsed.data);
       } catch (error) {
         p.log.warn('task failed', { error, name: (error as Error).name });
         throw error;
       }
-    });
+    };
+    return withLogContext(ids, () =>
+      // Run tasks join their run's trace (planning, each step attempt, settling).
+      (typeof ids.runId === 'string'
+        ? inRunSpan(
+            ids.runId,
+            run.name || 'task',
+            { 'hishamos.run_id': ids.runId, 'hishamos.step_id': ids.stepId ?? '' },
+            work,
+          )
+        : work()
+      ).finally(flushTraces),
+    );
   });
 }
 

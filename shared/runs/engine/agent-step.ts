@@ -12,6 +12,7 @@ import { tenantPiiPolicy } from '../../pii/settings';
 import { renderTemplate } from '../../workflow/template';
 import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
+import { annotateActiveSpan } from '../../observability/tracing';
 import { appendEvent, type RunEventInput } from '../events';
 import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
 import { settleInterruptedAttempts } from './interrupted-attempts';
@@ -149,6 +150,11 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     const attempt = records.length + 1;
     const piiPolicy = await tenantPiiPolicy(tx, input.tenantId);
     addLogContext({ nodeId: step.nodeId, attempt });
+    annotateActiveSpan(`step ${step.nodeId}`, {
+      'hishamos.node_id': step.nodeId,
+      'hishamos.attempt': attempt,
+      'hishamos.agent': node.agent,
+    });
     if (step.status !== 'RUNNING') {
       await tx
         .update(runSteps)
