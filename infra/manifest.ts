@@ -126,6 +126,12 @@ export const functions = {
     routes: routes.streams,
     uses: { database: true, table: true },
   },
+  mcp: http(
+    'functions/mcp/handler.ts',
+    'Model Context Protocol: workflows as tools for MCP clients',
+    routes.mcp,
+    { database: true, table: true, executions: ['runWorkflow'] },
+  ),
   audit: http(
     'functions/audit/handler.ts',
     'The append-only, hash-chained audit log and its verification against signed anchors',

@@ -72,6 +72,7 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /v1/usage': 'getUsage',
   'GET /v1/budgets': 'getBudgets',
   'PUT /v1/budgets': 'setBudgets',
+  'POST /mcp': 'callMcp',
   'POST /v1/webhooks/github/{triggerId}': 'receiveGithubWebhook',
   'POST /v1/webhooks/jira/{triggerId}': 'receiveJiraWebhook',
 };

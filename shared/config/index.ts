@@ -95,6 +95,8 @@ export const ConfigSchema = z.object({
   METRICS_FORMAT: z.enum(['emf', 'prometheus']).default('prometheus'),
   /** OpenTelemetry: traces go to `<endpoint>/v1/traces` (OTLP/HTTP) when set. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** How long an MCP tool call waits for its run before answering with the run id (API limit 29 s). */
+  MCP_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

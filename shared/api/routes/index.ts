@@ -7,6 +7,7 @@ import { agentsRoutes } from './agents';
 import { workflowsRoutes } from './workflows';
 import { runsRoutes } from './runs';
 import { streamsRoutes } from './streams';
+import { mcpRoutes } from './mcp';
 import { auditRoutes } from './audit';
 import { triggersRoutes } from './triggers';
 import { webhooksRoutes } from './webhooks';
@@ -23,6 +24,7 @@ export const routes = {
   workflows: workflowsRoutes,
   runs: runsRoutes,
   streams: streamsRoutes,
+  mcp: mcpRoutes,
   audit: auditRoutes,
   triggers: triggersRoutes,
   webhooks: webhooksRoutes,
