@@ -100,6 +100,18 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
       return reading;
     };
 
+    const markRunning = (nodeId: string) =>
+      setRun((prev) =>
+        prev
+          ? {
+              ...prev,
+              status: prev.status === 'QUEUED' ? 'RUNNING' : prev.status,
+              steps: prev.steps.map((st) =>
+                st.nodeId === nodeId && st.status === 'PENDING' ? { ...st, status: 'RUNNING' } : st,
+              ),
+            }
+          : prev,
+      );
     // Bursts of events (a step ends, the next starts) cost one read, at most one per second.
     let lastRead = 0;
     let readTimer: ReturnType<typeof setTimeout> | undefined;
@@ -138,7 +150,10 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
               if (!message.id) return;
               const event = JSON.parse(message.data) as RunEvent;
               append([event]);
-              if (/^(run|step)\./.test(event.type)) scheduleRead();
+              // A step that starts only changes its status: shown at once, without a read.
+              // Finished steps bring outputs, tokens and costs: those re-read the run.
+              if (event.type === 'step.started' && event.nodeId) markRunning(event.nodeId);
+              else if (/^(run|step)\./.test(event.type)) scheduleRead();
             },
             signal,
           );
