@@ -7,7 +7,7 @@
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { RouteSpec } from '../api/route';
-import { MethodNotAllowed, NotFound } from '../errors';
+import { MethodNotAllowed, NotFound, ValidationError } from '../errors';
 import { withLogContext } from '../observability/context';
 import { platform } from '../platform/platform';
 import { admit, lowerCase, parse, requestIdOf, type Request } from './api-handler';
@@ -118,9 +118,17 @@ export function streamHandler<const R extends RouteSpec>(route: R, impl: StreamI
     const headers = lowerCase(event.headers ?? {});
     const sourceIp = event.requestContext?.http?.sourceIp ?? '';
     const auth = await admit(p, route, headers, sourceIp);
-    const rawParams = Object.fromEntries(
-      Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
-    );
+    const rawParams: Record<string, string> = {};
+    for (const [name, v] of Object.entries(match.groups ?? {})) {
+      try {
+        rawParams[name] = decodeURIComponent(v);
+      } catch {
+        // A bad percent-escape is the caller's 400, as on the HTTP API.
+        throw new ValidationError(`path.${name}: invalid percent-encoding`, [
+          { path: `path.${name}`, message: 'invalid percent-encoding' },
+        ]);
+      }
+    }
     const req = {
       params: parse(route.params, rawParams, 'path'),
       query: parse(route.query, event.queryStringParameters ?? {}, 'query'),

@@ -125,6 +125,10 @@ test('the stream refuses before the first byte: 401 without credentials, 404 for
   expect((await unknown.json()).error.code).toBe('NotFound');
   expect(badCursor.status).toBe(400);
   expect((await badCursor.json()).error.details[0].path).toBe('header.last-event-id');
+  const badEscape = await fetch(`${stack.url}/v1/runs/%zz/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(badEscape.status).toBe(400);
   expect(badId.status).toBe(400);
   expect(badId.headers.get('x-request-id')).toBe('client-req-42');
   expect((await badId.json()).error.details[0].path).toBe('path.id');
