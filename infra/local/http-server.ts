@@ -26,7 +26,10 @@ export function compileRoutes(routes: BoundRoute[] = allRoutes()): CompiledRoute
   return routes.map((route) => {
     const names: string[] = [];
     const pattern = new RegExp(
-      `^${route.path.replace(/\{(\w+)\}/g, (_, n) => (names.push(n), '([^/]+)'))}$`,
+      `^${route.path.replace(/\{(\w+)\}/g, (_, n: string) => {
+        names.push(n);
+        return '([^/]+)';
+      })}$`,
     );
     return { route, pattern, names };
   });
