@@ -20,7 +20,8 @@ export type BucketName = 'documents' | 'artifacts' | 'auditAnchors';
 export interface FunctionSpec {
   /** Entry file relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  readonly kind: 'http' | 'task';
+  /** `stream`: a streamed route's function (a function URL in AWS, not the HTTP API). */
+  readonly kind: 'http' | 'stream' | 'task';
   readonly description: string;
   /** @default 512 */
   readonly memoryMb?: number;
@@ -77,7 +78,12 @@ const http = (
 });
 
 export const functions = {
-  meta: http('functions/meta/handler.ts', 'Health and the OpenAPI document', routes.meta, {}),
+  meta: http(
+    'functions/meta/handler.ts',
+    'Health, readiness (database) and the OpenAPI document',
+    routes.meta,
+    { database: true },
+  ),
   auth: http(
     'functions/auth/handler.ts',
     'Sign-up, login, token refresh and the caller identity',
@@ -109,6 +115,22 @@ export const functions = {
     'Runs: status, steps, timeline, cancel, re-run, approvals',
     routes.runs,
     { database: true, executions: ['runWorkflow'] },
+  ),
+  runStream: {
+    entry: 'functions/runs/stream.ts',
+    kind: 'stream',
+    description: "A run's events as Server-Sent Events (Lambda function URL, response streaming)",
+    // A stream lives until the run ends or this timeout; the client resumes with Last-Event-ID.
+    timeoutSeconds: 900,
+    memoryMb: 256,
+    routes: routes.streams,
+    uses: { database: true, table: true },
+  },
+  mcp: http(
+    'functions/mcp/handler.ts',
+    'Model Context Protocol: workflows as tools for MCP clients',
+    routes.mcp,
+    { database: true, table: true, executions: ['runWorkflow'] },
   ),
   audit: http(
     'functions/audit/handler.ts',

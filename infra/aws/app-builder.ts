@@ -130,6 +130,8 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
   const web = new WebStack(app, `${prefix}-Web`, {
     env,
     apiUrl: api.url,
+    streamUrl: api.streamUrl,
+    storageHosts: [data.documentsBucket.bucketRegionalDomainName],
     webDistDir,
     protectData,
     description: 'HishamOS console: S3 + CloudFront',

@@ -53,7 +53,8 @@ export function environmentFor(
   data: DataRefs,
   executions: ExecutionRefs = {},
 ): Record<string, string> {
-  const env: Env = { LOG_LEVEL: 'info' };
+  // Metrics leave Lambda as Embedded Metric Format log lines (ADR 071).
+  const env: Env = { LOG_LEVEL: 'info', METRICS_FORMAT: 'emf' };
   const uses = spec.uses;
   if (uses.database) {
     env.HISHAMOS_DB_DRIVER = 'data-api';

@@ -3,13 +3,18 @@
  * handlers and their results back into responses; serves the console's static files beside it.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { allRoutes, type BoundRoute } from '../manifest';
+import { allRoutes, functions, type BoundRoute } from '../manifest';
 import { MAX_BODY_BYTES } from '../../shared/http/middleware';
-import { invoke } from './handlers';
+import type { MetadataSink, ResponseMetadata } from '../../shared/http/lambda-streaming';
+import { requestIdFrom } from '../../shared/observability/context';
+import { invoke, invokeStream } from './handlers';
 
 interface CompiledRoute {
   route: BoundRoute;
@@ -21,17 +26,32 @@ export function compileRoutes(routes: BoundRoute[] = allRoutes()): CompiledRoute
   return routes.map((route) => {
     const names: string[] = [];
     const pattern = new RegExp(
-      `^${route.path.replace(/\{(\w+)\}/g, (_, n) => (names.push(n), '([^/]+)'))}$`,
+      `^${route.path.replace(/\{(\w+)\}/g, (_, n: string) => {
+        names.push(n);
+        return '([^/]+)';
+      })}$`,
     );
     return { route, pattern, names };
   });
 }
 
-/** The route keys this server answers; the parity test compares them with the CDK template. */
+const isStreamed = (route: BoundRoute) => functions[route.functionName].kind === 'stream';
+
+/**
+ * The route keys this server answers through the HTTP API; the parity test compares them with the
+ * CDK template. Streamed routes are served by function URLs in AWS and are checked separately.
+ */
 export function localRouteKeys(): string[] {
   return compileRoutes()
+    .filter((c) => !isStreamed(c.route))
     .map((c) => c.route.routeKey)
     .sort();
+}
+
+/** Local-only endpoints beside the manifest routes (Prometheus scraping). */
+export interface LocalEndpoints {
+  /** `GET /metrics`: the status and body to answer, given the Authorization header. */
+  metrics?: (authorization: string | undefined) => Promise<{ status: number; body: string }>;
 }
 
 const MIME: Record<string, string> = {
@@ -45,11 +65,22 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function createApiServer(options: { root: string; webDir?: string }): Server {
+interface ServerOptions {
+  root: string;
+  webDir?: string;
+  /** The S3 endpoint's origin, allowed in the console's connect-src for presigned uploads. */
+  storageOrigin?: string;
+  endpoints?: LocalEndpoints;
+}
+
+export function createApiServer(options: ServerOptions): Server {
   const routes = compileRoutes();
   return createServer((req, res) => {
-    handle(routes, options, req, res).catch((error) => {
-      send(res, {
+    // Every answer carries a request id: the client's when it sent one, else a fresh one.
+    const requestId = requestIdFrom(header(req, 'x-request-id'), randomUUID());
+    res.setHeader('x-request-id', requestId);
+    handle(routes, options, req, res, requestId).catch((error) => {
+      send(req, res, {
         statusCode: 500,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ error: { code: 'InternalError', message: 'internal error' } }),
@@ -61,12 +92,27 @@ export function createApiServer(options: { root: string; webDir?: string }): Ser
 
 async function handle(
   routes: CompiledRoute[],
-  options: { root: string; webDir?: string },
+  options: ServerOptions,
   req: IncomingMessage,
   res: ServerResponse,
+  requestId: string,
 ) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
+  if (url.pathname === '/metrics' && options.endpoints?.metrics && method === 'GET') {
+    const out = await options.endpoints.metrics(header(req, 'authorization'));
+    return send(req, res, {
+      statusCode: out.status,
+      headers: {
+        'content-type':
+          out.status === 200
+            ? 'text/plain; version=0.0.4; charset=utf-8'
+            : 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+      },
+      body: out.body,
+    });
+  }
   const matches = routes.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
   if (!matches.length) {
     if (
@@ -74,13 +120,14 @@ async function handle(
       options.webDir &&
       !url.pathname.startsWith('/v1/')
     )
-      return serveStatic(options.webDir, url.pathname, res);
-    return sendError(res, 404, 'NotFound', `no route ${method} ${url.pathname}`);
+      return serveStatic({ ...options, webDir: options.webDir }, url.pathname, req, res);
+    return sendError(req, res, 404, 'NotFound', `no route ${method} ${url.pathname}`);
   }
   const hit = matches.find((x) => x.c.route.method === method);
   if (!hit) {
     const allow = [...new Set(matches.map((x) => x.c.route.method))].join(', ');
     return sendError(
+      req,
       res,
       405,
       'MethodNotAllowed',
@@ -90,22 +137,75 @@ async function handle(
   }
   const body = await readBody(req);
   if (body === null)
-    return sendError(res, 413, 'PayloadTooLarge', `request body over ${MAX_BODY_BYTES} bytes`);
+    return sendError(req, res, 413, 'PayloadTooLarge', `request body over ${MAX_BODY_BYTES} bytes`);
+  if (isStreamed(hit.c.route)) {
+    // As a Lambda function URL sees it: no route key, no path parameters (the handler matches).
+    const event = toEvent(req, url, hit.c.route, {}, body, requestId);
+    const stream = new LocalResponseStream(res);
+    req.on('close', () => stream.destroy());
+    await invokeStream(
+      options.root,
+      hit.c.route.functionName,
+      {
+        ...event,
+        routeKey: '$default',
+        requestContext: { ...event.requestContext, routeKey: '$default' },
+      },
+      stream,
+    );
+    // The handler ended its stream (Lambda does the same when the handler returns): let the
+    // queued writes drain before the response closes.
+    if (!stream.writableEnded) stream.end();
+    await finished(stream).catch(() => undefined);
+    return;
+  }
   const pathParameters: Record<string, string> = {};
   for (const [i, name] of hit.c.names.entries()) {
     // A bad percent-escape is the caller's 400 (API Gateway refuses it too), never a crash.
     const value = decodeSegment(hit.m?.[i + 1] ?? '');
     if (value === undefined)
-      return sendError(res, 400, 'ValidationError', `path.${name}: invalid percent-encoding`);
+      return sendError(req, res, 400, 'ValidationError', `path.${name}: invalid percent-encoding`);
     pathParameters[name] = value;
   }
-  const event = toEvent(req, url, hit.c.route, pathParameters, body);
+  const event = toEvent(req, url, hit.c.route, pathParameters, body, requestId);
   const result = (await invoke(
     options.root,
     hit.c.route.functionName,
     event,
   )) as APIGatewayProxyStructuredResultV2;
-  send(res, result);
+  send(req, res, result);
+}
+
+/**
+ * The response stream a streaming handler writes to, over the HTTP response: the metadata
+ * (`awslambda.HttpResponseStream.from`) becomes the status line and headers, each write is sent
+ * at once. Destroyed when the client goes away, which the handler sees as `close`.
+ */
+class LocalResponseStream extends Writable implements MetadataSink {
+  constructor(private readonly res: ServerResponse) {
+    super();
+    res.on('close', () => this.destroy());
+  }
+  setMetadata(metadata: ResponseMetadata) {
+    if (!this.res.headersSent)
+      this.res.writeHead(metadata.statusCode, {
+        'x-content-type-options': 'nosniff',
+        ...metadata.headers,
+      });
+  }
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (e?: Error) => void) {
+    if (!this.res.headersSent) this.res.writeHead(200);
+    if (this.res.writableEnded || this.res.destroyed) return callback();
+    this.res.write(chunk, () => callback());
+  }
+  override _final(callback: (e?: Error) => void) {
+    this.res.end(() => callback());
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function toEvent(
@@ -114,6 +214,7 @@ function toEvent(
   route: BoundRoute,
   pathParameters: Record<string, string>,
   body: Buffer,
+  requestId: string,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers))
@@ -141,7 +242,7 @@ function toEvent(
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId,
       routeKey: route.routeKey,
       stage: '$default',
       time: new Date(now).toUTCString(),
@@ -169,54 +270,132 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-function send(res: ServerResponse, r: APIGatewayProxyStructuredResultV2) {
+function send(req: IncomingMessage, res: ServerResponse, r: APIGatewayProxyStructuredResultV2) {
   if (res.headersSent) return;
-  res.writeHead(r.statusCode ?? 200, {
+  const headers: Record<string, string> = {
     'x-content-type-options': 'nosniff',
     ...(r.headers as Record<string, string>),
-  });
-  res.end(r.body ? (r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body) : undefined);
+  };
+  let body: Buffer | undefined = r.body
+    ? r.isBase64Encoded
+      ? Buffer.from(r.body, 'base64')
+      : Buffer.from(r.body)
+    : undefined;
+  if (body) {
+    const encoded = compress(req, body, headers['content-type']);
+    if (encoded) {
+      body = encoded.body;
+      headers['content-encoding'] = encoded.encoding;
+      headers.vary = 'accept-encoding';
+    }
+  }
+  res.writeHead(r.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript)|image\/svg)/;
+const MIN_COMPRESS_BYTES = 1024;
+
+/** Brotli when the client takes it, else gzip; small and already-compressed bodies go as they are. */
+function compress(
+  req: IncomingMessage,
+  body: Buffer,
+  type: string | undefined,
+): { body: Buffer; encoding: string } | undefined {
+  if (body.length < MIN_COMPRESS_BYTES || !type || !COMPRESSIBLE.test(type)) return undefined;
+  if (type.startsWith('text/event-stream')) return undefined;
+  const accepted = (header(req, 'accept-encoding') ?? '').toLowerCase();
+  if (/\bbr\b/.test(accepted))
+    return {
+      body: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }),
+      encoding: 'br',
+    };
+  if (/\bgzip\b/.test(accepted)) return { body: gzipSync(body), encoding: 'gzip' };
+  return undefined;
 }
 
 function sendError(
+  req: IncomingMessage,
   res: ServerResponse,
   status: number,
   code: string,
   message: string,
   headers: Record<string, string> = {},
 ) {
-  send(res, {
+  send(req, res, {
     statusCode: status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     body: JSON.stringify({ error: { code, message } }),
   });
 }
 
-function serveStatic(webDir: string, pathname: string, res: ServerResponse) {
+/**
+ * The console's CSP. `connect-src` names the storage origin too: the console PUTs uploads straight
+ * to presigned URLs there (ADR 074).
+ */
+export function consoleCsp(storageOrigin?: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "img-src 'self' data:",
+    "style-src 'self' 'unsafe-inline'",
+    `connect-src 'self'${storageOrigin ? ` ${storageOrigin}` : ''}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+function serveStatic(
+  options: ServerOptions & { webDir: string },
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const { webDir } = options;
   if (pathname === '/config.json')
-    return send(res, {
+    return send(req, res, {
       statusCode: 200,
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
       body: JSON.stringify({ apiUrl: '' }),
     });
-  const decoded = decodeSegment(pathname);
+  // The API reference: a directory page, so its relative assets need the trailing slash.
+  if (pathname === '/docs')
+    return send(req, res, { statusCode: 301, headers: { location: '/docs/' }, body: '' });
+  const decoded = decodeSegment(pathname === '/docs/' ? '/docs/index.html' : pathname);
   if (decoded === undefined)
-    return sendError(res, 400, 'ValidationError', 'invalid percent-encoding');
+    return sendError(req, res, 400, 'ValidationError', 'invalid percent-encoding');
   const safe = normalize(decoded).replace(/^(\.\.[/\\])+/, '');
   let file = join(webDir, safe);
-  if (!file.startsWith(webDir) || !existsSync(file) || statSync(file).isDirectory())
+  let status = 200;
+  if (!file.startsWith(webDir) || !existsSync(file) || statSync(file).isDirectory()) {
+    // The console routes by hash: any other path is a page that does not exist. It gets the
+    // console (which shows its not-found page) with a 404, and absolute asset URLs, because the
+    // relative ones would resolve under the unknown path.
+    if (pathname !== '/' && pathname !== '/index.html') status = 404;
     file = join(webDir, 'index.html');
+  }
   if (!existsSync(file))
-    return sendError(res, 404, 'NotFound', 'the console is not built: run npm run build:web');
+    return sendError(req, res, 404, 'NotFound', 'the console is not built: run npm run build:web');
   const immutable = file.includes(`${join(webDir, 'assets')}`);
-  res.writeHead(200, {
-    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    'x-content-type-options': 'nosniff',
-    'content-security-policy':
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+  let body = readFileSync(file);
+  if (status === 404)
+    body = Buffer.from(
+      body
+        .toString('utf8')
+        .replace(/(src|href)="\.\//g, '$1="/')
+        .replace('</head>', '<meta name="hishamos-status" content="404" /></head>'),
+    );
+  send(req, res, {
+    statusCode: status,
+    headers: {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'content-security-policy': consoleCsp(options.storageOrigin),
+    },
+    body: body.toString('base64'),
+    isBase64Encoded: true,
   });
-  createReadStream(file).pipe(res);
 }
 
 function decodeSegment(raw: string): string | undefined {

@@ -22,6 +22,12 @@ import { migrate } from '../../shared/db/migrate';
 import { runs } from '../../shared/db/schema';
 import { resumeRun } from '../../shared/runs/lifecycle';
 import { createLogger, type Logger } from '../../shared/observability/logger';
+import { installMetrics, PrometheusRegistry } from '../../shared/observability/metrics';
+import { installOtlpTracing, installTracing } from '../../shared/observability/tracing';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { authenticate } from '../../shared/auth/authenticate';
+import { roleAllows } from '../../shared/auth/roles';
+import { toErrorResponse } from '../../shared/http/error-mapping';
 import { installPlatform, type Platform } from '../../shared/platform/platform';
 import { functions, type FunctionName, type FunctionSpec } from '../manifest';
 import { type LocalDataApi, startDataApi } from './data-api/server';
@@ -48,6 +54,8 @@ export interface LocalOptions {
   logSink?: (line: string) => void;
   /** The platform clock (tests pin it to keep rate-limit windows and expiries deterministic). */
   now?: () => number;
+  /** Where spans go (tests: an in-memory exporter); else OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  spanExporter?: SpanExporter;
 }
 
 export interface LocalRuntime {
@@ -57,6 +65,8 @@ export interface LocalRuntime {
   platform: Platform;
   executions: LocalExecutions;
   seed?: SeedResult;
+  /** The metrics `/metrics` renders (admins only). */
+  metrics: PrometheusRegistry;
   close(): Promise<void>;
 }
 
@@ -69,6 +79,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
   });
   const log = createLogger(config.LOG_LEVEL, options.logSink);
+  const registry = new PrometheusRegistry();
+  installMetrics(registry);
+  if (options.spanExporter) installTracing({ exporter: options.spanExporter, simple: true });
+  else if (config.OTEL_EXPORTER_OTLP_ENDPOINT)
+    installOtlpTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT, { flushEachInvocation: false });
   const progress = timer(options.onProgress);
   // The data directory holds password hashes and secrets: private to the user (0700, files 0600),
   // and files created from now on are private too.
@@ -87,7 +102,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const dynamo = await progress('dynamodb (dynalite)', () =>
     startDynalite(config, options.persist ? join(options.dataDir, 'dynamo') : undefined, closers),
   );
-  const s3 = await progress('s3 (local engine)', () =>
+  const { client: s3, origin: storageOrigin } = await progress('s3 (local engine)', () =>
     startS3(config, options.persist ? join(options.dataDir, 's3-local') : undefined, closers),
   );
   const secrets = await LocalSecretStore.open(options.dataDir, env.HISHAMOS_MASTER_KEY);
@@ -119,7 +134,33 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
           seedDemo(platform, env.HISHAMOS_ADMIN_PASSWORD || undefined),
         );
 
-  const server = createApiServer({ root: options.root, webDir: options.webDir });
+  const server = createApiServer({
+    root: options.root,
+    webDir: options.webDir,
+    storageOrigin,
+    endpoints: {
+      // Prometheus scrapes with an admin's token or API key.
+      async metrics(authorization) {
+        try {
+          const auth = await authenticate(platform, authorization);
+          if (!roleAllows(auth.role, 'admin'))
+            return {
+              status: 403,
+              body: JSON.stringify({
+                error: {
+                  code: 'Forbidden',
+                  message: `/metrics needs role admin; you are ${auth.role}`,
+                },
+              }),
+            };
+          return { status: 200, body: registry.render() };
+        } catch (error) {
+          const mapped = toErrorResponse(error);
+          return { status: mapped.status, body: JSON.stringify(mapped.body) };
+        }
+      },
+    },
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(
@@ -152,6 +193,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     platform,
     executions,
     seed,
+    metrics: registry,
     async close() {
       for (const close of closers)
         await close().catch((e) => log.warn('shutdown step failed', { error: e }));
@@ -286,7 +328,7 @@ async function startS3(
   config: Config,
   directory: string | undefined,
   closers: (() => Promise<void>)[],
-): Promise<S3Client> {
+): Promise<{ client: S3Client; origin: string }> {
   const server = await startLocalS3({
     buckets: [
       { name: config.DOCUMENTS_BUCKET, cors: DOCUMENTS_CORS },
@@ -304,7 +346,7 @@ async function startS3(
     forcePathStyle: true,
   });
   closers.push(async () => client.destroy());
-  return client;
+  return { client, origin: new URL(server.endpoint).origin };
 }
 
 function timer(onProgress?: (step: string, ms: number) => void) {

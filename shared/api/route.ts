@@ -15,6 +15,8 @@ export interface RouteContract {
   readonly response?: z.ZodType;
   /** Success status; 200 unless stated. */
   readonly status?: number;
+  /** The answer is a stream of Server-Sent Events (text/event-stream), not JSON. */
+  readonly stream?: boolean;
 }
 
 export interface RouteSpec extends RouteContract {

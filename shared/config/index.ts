@@ -88,6 +88,15 @@ export const ConfigSchema = z.object({
   JINA_BASE_URL: z.string().url().optional(),
   /** The local-semantic embedder's word vectors; default: beside the code (ADR 037). */
   WORD_VECTORS_PATH: z.string().optional(),
+  /** Run streams (SSE): how often the database is read for new events, and the idle heartbeat. */
+  STREAM_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+  STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  /** `emf` in Lambda (CloudWatch Embedded Metric Format on stdout); `prometheus` locally. */
+  METRICS_FORMAT: z.enum(['emf', 'prometheus']).default('prometheus'),
+  /** OpenTelemetry: traces go to `<endpoint>/v1/traces` (OTLP/HTTP) when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** How long an MCP tool call waits for its run before answering with the run id (API limit 29 s). */
+  MCP_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(20_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

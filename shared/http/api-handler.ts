@@ -3,15 +3,23 @@
  * and validates params, query and body with the route's zod contract, authenticates, enforces the
  * manifest role, and maps errors. Route implementations see plain objects, never AWS types.
  */
+import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import type { z } from 'zod';
 import { routeKey, type RouteKey, type RouteSpec } from '../api/route';
 import { deepStrict } from '../api/strict';
 import type { AuthContext } from '../auth/context';
 import { authenticate } from '../auth/authenticate';
 import { roleAllows } from '../auth/roles';
-import { Forbidden, NotFound } from '../errors';
+import { Forbidden, NotFound, RateLimited } from '../errors';
+import { addLogContext, logContext, requestIdFrom, withLogContext } from '../observability/context';
+import { metrics } from '../observability/metrics';
+import { flushTraces, inRequestSpan } from '../observability/tracing';
 import { platform, type Platform } from '../platform/platform';
 import { fromZod } from './error-mapping';
 import { consume, type Limit } from '../ratelimit/fixed-window';
@@ -73,7 +81,7 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
     [...routes].flatMap(([key, r]) => (r.body ? [[key, deepStrict(r.body)] as const] : [])),
   );
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  const mw = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(errorResponder(async () => (await platform()).log))
     .use(jsonBody({ rawBody: rawBodyRoutes }))
     .handler(async (event) => {
@@ -81,17 +89,8 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
       if (!route) throw new NotFound(`no route ${event.routeKey}`);
       const p = await platform();
       const headers = lowerCase(event.headers ?? {});
-      const auth = route.access === 'public' ? null : await authenticate(p, headers.authorization);
-      await consume(
-        p.dynamo,
-        p.config.TABLE_NAME,
-        limitsFor(p, route, auth, event.requestContext?.http?.sourceIp ?? ''),
-        p.now(),
-      );
-      if (auth && !roleAllows(auth.role, route.access))
-        throw new Forbidden(
-          `${route.method} ${route.path} needs role ${route.access}; you are ${auth.role}`,
-        );
+      const sourceIp = event.requestContext?.http?.sourceIp ?? '';
+      const auth = await admit(p, route, headers, sourceIp);
       const body = bodyOf(event);
       const pathParameters = event.pathParameters ?? {};
       const queryParameters = event.queryStringParameters ?? {};
@@ -108,12 +107,67 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
         headers,
         auth,
         platform: p,
-        requestId: event.requestContext?.requestId ?? '',
-        sourceIp: event.requestContext?.http?.sourceIp ?? '',
+        requestId: logContext().requestId ?? '',
+        sourceIp,
       });
       if (result instanceof Reply) return jsonResponse(result.status, result.body, result.headers);
       return jsonResponse(route.status ?? 200, result);
     });
+  // Every answer, errors included, carries the request id its log lines carry.
+  return async (event: APIGatewayProxyEventV2, context: Context) => {
+    const requestId = requestIdOf(event);
+    const started = performance.now();
+    return withLogContext({ requestId }, () =>
+      inRequestSpan(
+        event.routeKey,
+        {
+          'http.request.method': event.requestContext?.http?.method ?? '',
+          'http.route': event.routeKey,
+          'hishamos.request_id': requestId,
+        },
+        async (span) => {
+          const result = await mw(event, context);
+          span.setAttribute('http.response.status_code', result.statusCode ?? 200);
+          (await platform()).log.debug('request', {
+            route: event.routeKey,
+            status: result.statusCode,
+            latencyMs: Math.round(performance.now() - started),
+          });
+          return { ...result, headers: { ...result.headers, 'x-request-id': requestId } };
+        },
+      ).finally(flushTraces),
+    );
+  };
+}
+
+export function requestIdOf(event: APIGatewayProxyEventV2): string {
+  const header = Object.entries(event.headers ?? {}).find(
+    ([k]) => k.toLowerCase() === 'x-request-id',
+  )?.[1];
+  return requestIdFrom(header, event.requestContext?.requestId || randomUUID());
+}
+
+/** Authentication, rate limits and the route's role: the same gate for buffered and streamed routes. */
+export async function admit(
+  p: Platform,
+  route: RouteSpec,
+  headers: Record<string, string | undefined>,
+  sourceIp: string,
+): Promise<AuthContext | null> {
+  const auth = route.access === 'public' ? null : await authenticate(p, headers.authorization);
+  if (auth) addLogContext({ tenantId: auth.tenantId });
+  try {
+    await consume(p.dynamo, p.config.TABLE_NAME, limitsFor(p, route, auth, sourceIp), p.now());
+  } catch (error) {
+    if (error instanceof RateLimited)
+      metrics().count('rate_limit_rejections', 1, { route: route.path });
+    throw error;
+  }
+  if (auth && !roleAllows(auth.role, route.access))
+    throw new Forbidden(
+      `${route.method} ${route.path} needs role ${route.access}; you are ${auth.role}`,
+    );
+  return auth;
 }
 
 /**
@@ -134,7 +188,7 @@ function limitsFor(p: Platform, route: RouteSpec, auth: AuthContext | null, ip: 
     : [];
 }
 
-function parse<T>(
+export function parse<T>(
   schema: z.ZodType<T> | undefined,
   value: unknown,
   where: 'body' | 'query' | 'path',
@@ -145,7 +199,7 @@ function parse<T>(
   return out.data;
 }
 
-function lowerCase(
+export function lowerCase(
   headers: Record<string, string | undefined>,
 ): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));

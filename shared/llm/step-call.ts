@@ -23,6 +23,8 @@ import {
   ProviderNotConfigured,
 } from '../errors';
 import { parseModelRef } from './model-ref';
+import { metrics } from '../observability/metrics';
+import { inSpan } from '../observability/tracing';
 import type { Platform } from '../platform/platform';
 import { reserveBudget } from './budgets';
 import {
@@ -369,7 +371,23 @@ class StepCall {
     if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
     const { request } = this.input;
     await this.recordInFlight(a, price);
-    const outcome = await invokeEntry(this.deps, a.entry, request, realAttempts(this.history) + 1);
+    // One client span per provider call, inside the step attempt's span.
+    const outcome = await inSpan(
+      `llm ${a.entry.provider}`,
+      { 'gen_ai.system': a.entry.provider, 'gen_ai.request.model': a.entry.model },
+      async (span) => {
+        const o = await invokeEntry(this.deps, a.entry, request, realAttempts(this.history) + 1);
+        // The provider that answered (the simulator stands in for providers without a key).
+        span.updateName(`llm ${o.provider}`);
+        span.setAttributes({
+          'gen_ai.system': o.provider,
+          'gen_ai.usage.input_tokens': o.result?.inputTokens ?? 0,
+          'gen_ai.usage.output_tokens': o.result?.outputTokens ?? 0,
+          'hishamos.outcome': o.error ? o.error.name : 'success',
+        });
+        return o;
+      },
+    );
     this.res.outcome = outcome;
     const error = outcome.error ?? this.validateOutput(outcome);
     if (permit) await this.reportToBreaker(a.entry, permit, outcome);
@@ -424,6 +442,10 @@ class StepCall {
       this.p.now(),
     );
     if (transition)
+      metrics().gauge('circuit_breaker_open', transition === 'closed' ? 0 : 1, {
+        provider: entry.provider,
+      });
+    if (transition)
       this.event(
         `provider.circuit_${transition}`,
         `circuit breaker for ${entry.provider} ${transition}${permit.probe ? PROBE_NOTE : ''}`,
@@ -460,6 +482,7 @@ class StepCall {
         createdAt: endedAt,
       }),
     );
+    recordAttemptMetrics(outcome.provider, tokens, costUsd, error?.name);
     this.history.push({
       chainIndex: a.chainIndex,
       outcome: outcomeName,
@@ -559,4 +582,18 @@ function usageOf(r: ModelCallResult | undefined) {
     outputTokens: r?.outputTokens ?? 0,
     cachedInputTokens: r?.cachedInputTokens ?? 0,
   };
+}
+
+function recordAttemptMetrics(
+  provider: string,
+  tokens: { inputTokens: number; outputTokens: number },
+  costUsd: number,
+  errorName: string | undefined,
+) {
+  const m = metrics();
+  m.count('llm_attempts', 1, { provider, outcome: errorName ? 'error' : 'success' });
+  m.count('llm_tokens', tokens.inputTokens, { provider, direction: 'input' });
+  m.count('llm_tokens', tokens.outputTokens, { provider, direction: 'output' });
+  if (costUsd) m.count('llm_cost_usd', costUsd, { provider });
+  if (errorName) m.count('provider_errors', 1, { provider, error: errorName });
 }

@@ -1,5 +1,7 @@
+import { logContext } from './context';
+
 /**
- * JSON logs, one line per event. Values under keys that name secrets are replaced before printing,
+ * JSON logs, one line per event, each with the invocation's ids (request, tenant, run, step, attempt). Values under keys that name secrets are replaced before printing,
  * and known secret values (registered at load) are scrubbed from every string.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -51,6 +53,7 @@ export function createLogger(
         level: lvl,
         time: new Date().toISOString(),
         message: scrub(message),
+        ...logContext(),
         ...(scrub(fields ?? {}) as object),
       }),
     );

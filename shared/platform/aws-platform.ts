@@ -3,6 +3,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { config } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../observability/logger';
+import { EmfMetrics, installMetrics } from '../observability/metrics';
+import { installOtlpTracing } from '../observability/tracing';
 import type { Platform } from './platform';
 import { S3AnchorStore } from './s3-anchor-store';
 import { SecretsManagerStore } from './secrets-manager-store';
@@ -10,6 +12,9 @@ import { StepFunctionsStarter } from './step-functions-starter';
 
 export async function createAwsPlatform(): Promise<Platform> {
   const cfg = config();
+  if (cfg.METRICS_FORMAT === 'emf') installMetrics(new EmfMetrics('HishamOS'));
+  if (cfg.OTEL_EXPORTER_OTLP_ENDPOINT)
+    installOtlpTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, { flushEachInvocation: true });
   const db =
     cfg.HISHAMOS_DB_DRIVER === 'pg'
       ? await openDatabase({ driver: 'pg', url: cfg.DATABASE_URL ?? '' })

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { runEvents } from '../db/schema';
 
@@ -12,8 +12,16 @@ export interface RunEventInput {
   data?: Record<string, unknown>;
 }
 
-/** The timeline the console shows: one row per thing that happened to a run. */
+/**
+ * The timeline the console shows: one row per thing that happened to a run.
+ *
+ * `seq` is an identity: two transactions appending to the same run could otherwise commit out of
+ * seq order, and a reader resuming "after seq N" (polling, SSE Last-Event-ID) would skip the late
+ * one for good. A per-run transaction lock taken before the seq is drawn makes a run's events
+ * commit in seq order (ADR 070).
+ */
 export async function appendEvent(tx: Tx, e: RunEventInput): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70))`);
   await tx.insert(runEvents).values({
     tenantId: e.tenantId,
     runId: e.runId,

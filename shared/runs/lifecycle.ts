@@ -3,6 +3,8 @@
  * Step Functions executions (a re-run or an approval continues from the persisted state).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { metrics } from '../observability/metrics';
+import { runIdFromActiveTrace } from '../observability/tracing';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { WorkflowSpec } from '../api/contracts/workflows';
 import { recordAudit } from '../audit/audit-log';
@@ -37,7 +39,7 @@ export async function startRun(
   options: { idempotencyKey?: string; version?: number } = {},
 ) {
   const { idempotencyKey, version } = options;
-  const runId = randomUUID();
+  const runId = traceRunId();
   // The key remembers which request claimed it: the same key with another request is refused.
   const fingerprint = fingerprintOf({
     workflow: workflowIdOrSlug,
@@ -126,6 +128,7 @@ export async function startRun(
     throw e;
   }
   await launch(p, auth.tenantId, runId, runId);
+  metrics().count('runs_started');
   return { runId, status: 'QUEUED' };
 }
 
@@ -219,6 +222,7 @@ export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
       type: 'run.cancelled',
       message: `cancelled by ${actorOf(auth)}`,
     });
+    metrics().count('runs_finished', 1, { status: 'CANCELLED' });
     await recordAudit(tx, {
       tenantId: auth.tenantId,
       actor: actorOf(auth),
@@ -247,7 +251,7 @@ export async function rerun(
   options: { fromStep?: string; input?: Record<string, unknown> } = {},
 ) {
   const { fromStep, input } = options;
-  const newRunId = randomUUID();
+  const newRunId = traceRunId();
   await p.db.withTenant(auth, async (tx) => {
     const old = await loadRunRow(tx, auth.tenantId, runId);
     if (!TERMINAL.has(old.status))
@@ -428,4 +432,16 @@ export async function resumeRun(p: Platform, tenantId: string, runId: string): P
   if (!resumable) return false;
   await launch(p, tenantId, runId, `${runId.slice(0, 36)}-resume-${p.now().toString(36)}`);
   return true;
+}
+
+let lastTraceRun: string | undefined;
+/**
+ * The id of a new run: the starting request's trace id when traces are on (so the run's spans join
+ * that trace, ADR 075), else random. A second run in the same trace gets a random id.
+ */
+function traceRunId(): string {
+  const fromTrace = runIdFromActiveTrace();
+  if (!fromTrace || fromTrace === lastTraceRun) return randomUUID();
+  lastTraceRun = fromTrace;
+  return fromTrace;
 }

@@ -145,7 +145,7 @@ describe('functions', () => {
       const expected =
         name === 'migrate'
           ? 'HishamOS-Data'
-          : spec.kind === 'http'
+          : spec.kind === 'http' || spec.kind === 'stream'
             ? 'HishamOS-Api'
             : 'HishamOS-Workflows';
       expect({ name, stack: lambdas.get(name)!.stack }).toEqual({ name, stack: expected });
@@ -209,13 +209,58 @@ describe('functions', () => {
 describe('routes', () => {
   it('has exactly one API Gateway route per manifest route', () => {
     // Prepare
+    // Streamed routes are served by function URLs (HTTP APIs cannot stream), tested below.
     const expected = allRoutes()
+      .filter((r) => functions[r.functionName].kind !== 'stream')
       .map((r) => r.routeKey)
       .sort();
     // Act
     const actual = routeKeysInTemplate(synth.templates['HishamOS-Api']!);
     // Assess
     expect(actual).toEqual(expected);
+  });
+
+  it('serves each streamed route from a function URL in RESPONSE_STREAM mode (ADR 070)', () => {
+    // Prepare
+    const api = synth.templates['HishamOS-Api']!;
+    const streamed = Object.entries(functions).filter(([, spec]) => spec.kind === 'stream');
+    const lambdas = lambdasByManifestName();
+    // Act / Assess
+    expect(streamed.map(([name]) => name)).toEqual(['runStream']);
+    api.resourceCountIs('AWS::Lambda::Url', 1);
+    api.hasResourceProperties('AWS::Lambda::Url', {
+      InvokeMode: 'RESPONSE_STREAM',
+      // The handler authenticates the bearer credential, like every HTTP API handler.
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [lambdas.get('runStream')!.logicalId, 'Arn'] },
+      Cors: Match.objectLike({
+        AllowMethods: ['GET'],
+        AllowHeaders: Match.arrayWith(['authorization', 'last-event-id']),
+        ExposeHeaders: ['x-request-id'],
+      }),
+    });
+    expect(lambdas.get('runStream')!.resource.Properties.Timeout).toBe(900);
+    api.hasOutput('runStreamUrl', Match.anyValue());
+  });
+
+  it('lets the console reach the stream URL and the documents bucket (CSP connect-src) and tells it the stream URL', () => {
+    // Prepare
+    const web = synth.json['HishamOS-Web'] as { Resources: Record<string, any> };
+    // Act
+    const policy = Object.values(web.Resources).find(
+      (r) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy',
+    );
+    const csp = JSON.stringify(
+      policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy,
+    );
+    const deployment = JSON.stringify(
+      Object.values(web.Resources).find((r) => r.Type === 'Custom::CDKBucketDeployment'),
+    );
+    // Assess
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toMatch(/DocumentsBucket[^"]*RegionalDomainName|RegionalDomainName/);
+    expect(csp).toMatch(/runStream|FunctionUrl/i);
+    expect(deployment).toMatch(/FunctionUrl|runStream/i);
   });
 
   it('parity: the local runtime serves exactly the routes the AWS API has', () => {
@@ -422,6 +467,21 @@ describe('web', () => {
         SecurityHeadersConfig: Match.objectLike({
           StrictTransportSecurity: Match.anyValue(),
           ContentSecurityPolicy: Match.anyValue(),
+        }),
+      }),
+    });
+  });
+
+  it('serves the API reference at /docs through a viewer-request rewrite to /docs/index.html', () => {
+    const web = synth.templates['HishamOS-Web']!;
+    web.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+      FunctionCode: Match.stringLikeRegexp('/docs/index\\.html'),
+    });
+    web.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })],
         }),
       }),
     });

@@ -44,6 +44,8 @@ export async function startTestStack(
     webDir?: string /** Capture log lines (e.g. to scan them for secrets). */;
     logSink?: (line: string) => void /** The platform clock. */;
     now?: () => number;
+    /** Where spans go (an in-memory exporter to inspect traces). */
+    spanExporter?: import('@opentelemetry/sdk-trace-base').SpanExporter;
   } = {},
 ): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hishamos-test-'));
@@ -58,6 +60,7 @@ export async function startTestStack(
     retryIntervalMs: options.retryIntervalMs ?? 0,
     logSink: options.logSink,
     now: options.now,
+    spanExporter: options.spanExporter,
     webDir: options.webDir,
     env: {
       HISHAMOS_PGLITE_MEMORY: '1',

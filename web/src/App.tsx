@@ -27,7 +27,8 @@ function Shell() {
   const location = useLocation();
 
   useEffect(() => {
-    if (location.path === '/') navigate('/runs', { replace: true });
+    if (location.path === '/')
+      navigate(serverNotFound() ? '/not-found' : '/runs', { replace: true });
     else if (state === 'signedIn' && location.path === '/sign-in')
       navigate(safeNext(location.query.get('next')), { replace: true });
     else if (state === 'signedOut' && location.path !== '/sign-in' && location.path !== INVITATION)
@@ -46,4 +47,12 @@ function Shell() {
     return <InvitationPage token={location.query.get('token') ?? ''} />;
   if (location.path === '/sign-in' || state === 'signedOut') return <SignInPage />;
   return <Layout>{renderRoute(location.path)}</Layout>;
+}
+
+/**
+ * The server answered this address with 404 (a path the console does not have): it marks the page
+ * so the console shows its not-found page instead of the default one.
+ */
+function serverNotFound(): boolean {
+  return document.querySelector('meta[name="hishamos-status"][content="404"]') !== null;
 }

@@ -16,6 +16,7 @@ async function boot(): Promise<void> {
   const config = await loadConfig();
   const client = new ApiClient({
     baseUrl: config.apiUrl,
+    streamBaseUrl: config.streamUrl,
     storage: window.localStorage,
     locks:
       'locks' in navigator

@@ -14,6 +14,7 @@ import {
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -52,6 +53,12 @@ export const API_METHODS: Record<HttpMethod, apigw.HttpMethod> = {
   DELETE: apigw.HttpMethod.DELETE,
 };
 
+export function streamFunctions(): FunctionName[] {
+  return (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>)
+    .filter(([, s]) => s.kind === 'stream')
+    .map(([n]) => n);
+}
+
 export function httpFunctions(): FunctionName[] {
   return (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>)
     .filter(([, s]) => s.kind === 'http')
@@ -66,6 +73,11 @@ export class ApiStack extends Stack {
   readonly dashboard: OperationsDashboard;
   /** The API base URL, with a trailing slash. */
   readonly url: string;
+  /**
+   * The base URL (trailing slash) of the streamed routes: a Lambda function URL in RESPONSE_STREAM
+   * mode, because HTTP APIs cannot stream (ADR 070). Clients call `<streamUrl>v1/runs/{id}/stream`.
+   */
+  readonly streamUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -143,6 +155,38 @@ export class ApiStack extends Stack {
         }
       }
     }
+
+    // One function URL per streaming function; the handler matches the path and authenticates the
+    // bearer credential itself, exactly as the HTTP API's handlers do (no API Gateway authorizer).
+    let streamUrl: string | undefined;
+    for (const name of streamFunctions()) {
+      const spec: FunctionSpec = functions[name];
+      const fn = new HishamFunction(this, name, {
+        name,
+        spec,
+        codeDir: path.join(props.functionsDir, name),
+        environment: environmentFor(spec, props.data, props.executions),
+      });
+      grantUses(fn, spec, props.data, props.executions);
+      this.functions[name] = fn;
+      const url = fn.fn.addFunctionUrl({
+        authType: lambda.FunctionUrlAuthType.NONE,
+        invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
+        cors: {
+          allowedOrigins: props.corsAllowOrigins ?? ['*'],
+          allowedMethods: [lambda.HttpMethod.GET],
+          allowedHeaders: ['authorization', 'last-event-id', 'x-request-id'],
+          exposedHeaders: ['x-request-id'],
+          maxAge: Duration.hours(1),
+        },
+      });
+      streamUrl = url.url;
+      new CfnOutput(this, `${name}Url`, {
+        value: url.url,
+        description: `HishamOS streamed routes (${name})`,
+      });
+    }
+    this.streamUrl = streamUrl ?? this.url;
 
     new FunctionAlarms(this, 'FunctionAlarms', {
       functions: Object.values(this.functions).filter((f) => f !== undefined),

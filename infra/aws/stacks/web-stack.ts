@@ -21,6 +21,14 @@ import type { Construct } from 'constructs';
 export interface WebStackProps extends StackProps {
   /** The API base URL the console calls (written to /config.json). */
   readonly apiUrl: string;
+  /** Base URL of the streamed routes (a function URL; written to /config.json). @default apiUrl */
+  readonly streamUrl?: string;
+  /**
+   * Host names the console PUTs uploads to (the documents bucket's regional endpoint, where
+   * presigned URLs point), allowed in connect-src.
+   * @default none
+   */
+  readonly storageHosts?: string[];
   /** Directory of the built console (web/dist, or the placeholder when it was not built). */
   readonly webDistDir: string;
   /**
@@ -78,8 +86,15 @@ export class WebStack extends Stack {
             // React Flow and charts set inline style attributes.
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
-            // The console talks to its own API only (host of the API URL, resolved at deploy).
-            `connect-src 'self' https://${Fn.select(2, Fn.split('/', props.apiUrl))}`,
+            // The console talks to its API (host of the API URL, resolved at deploy), the run
+            // streams' function URL, and the storage presigned uploads go to (ADR 074).
+            [
+              "connect-src 'self'",
+              ...[props.apiUrl, props.streamUrl ?? props.apiUrl].map(
+                (u) => `https://${Fn.select(2, Fn.split('/', u))}`,
+              ),
+              ...(props.storageHosts ?? []).map((h) => `https://${h}`),
+            ].join(' '),
             "frame-ancestors 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -103,6 +118,25 @@ export class WebStack extends Stack {
       },
     });
 
+    // The API reference is a directory page (/docs/index.html with relative assets): /docs gets
+    // the trailing slash, /docs/ its index, as the local server does (ADR 072).
+    const docsIndex = new cloudfront.Function(this, 'DocsIndex', {
+      comment: 'HishamOS: /docs -> /docs/, /docs/ -> /docs/index.html',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        [
+          'function handler(event) {',
+          '  var request = event.request;',
+          "  if (request.uri === '/docs') {",
+          "    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/docs/' } } };",
+          '  }',
+          "  if (request.uri === '/docs/') request.uri = '/docs/index.html';",
+          '  return request;',
+          '}',
+        ].join('\n'),
+      ),
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Cdn', {
       comment: 'HishamOS console',
       defaultRootObject: 'index.html',
@@ -112,6 +146,9 @@ export class WebStack extends Stack {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
         compress: true,
+        functionAssociations: [
+          { function: docsIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
       },
       // The console is a single-page app: unknown paths render index.html (the S3 origin answers 403
       // for a missing key because the distribution may not list the bucket).
@@ -147,7 +184,10 @@ export class WebStack extends Stack {
       destinationBucket: this.bucket,
       sources: [
         s3deploy.Source.asset(props.webDistDir),
-        s3deploy.Source.jsonData('config.json', { apiUrl: props.apiUrl }),
+        s3deploy.Source.jsonData('config.json', {
+          apiUrl: props.apiUrl,
+          streamUrl: props.streamUrl ?? props.apiUrl,
+        }),
       ],
       prune: true,
       distribution: this.distribution,

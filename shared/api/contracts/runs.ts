@@ -11,6 +11,10 @@ export const RunEventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
+/** `after` resumes like `Last-Event-ID` for clients that cannot set headers (EventSource). */
+export const RunStreamQuery = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+});
 export const RunStepParams = z.object({ id: Uuid, stepId: z.union([Uuid, NodeId]) });
 export const RerunBody = z.object({
   fromStep: NodeId.optional(),
@@ -69,6 +73,8 @@ export const Run = z.object({
   costUsd: z.number(),
   steps: z.array(RunStep),
 });
+/** A run without its steps, as lists show it. */
+export const RunSummary = Run.omit({ steps: true });
 export const RunEvent = z.object({
   seq: z.number().int(),
   type: z.string(),

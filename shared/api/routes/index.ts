@@ -6,6 +6,8 @@ import { apiKeysRoutes } from './api-keys';
 import { agentsRoutes } from './agents';
 import { workflowsRoutes } from './workflows';
 import { runsRoutes } from './runs';
+import { streamsRoutes } from './streams';
+import { mcpRoutes } from './mcp';
 import { auditRoutes } from './audit';
 import { triggersRoutes } from './triggers';
 import { webhooksRoutes } from './webhooks';
@@ -21,6 +23,8 @@ export const routes = {
   agents: agentsRoutes,
   workflows: workflowsRoutes,
   runs: runsRoutes,
+  streams: streamsRoutes,
+  mcp: mcpRoutes,
   audit: auditRoutes,
   triggers: triggersRoutes,
   webhooks: webhooksRoutes,

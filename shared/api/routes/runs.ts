@@ -6,7 +6,7 @@ import * as runs from '../contracts/runs';
 export const runsRoutes = [
   r('GET', '/v1/runs', 'viewer', 'List runs', {
     query: runs.RunListQuery,
-    response: listOf(runs.Run.omit({ steps: true })),
+    response: listOf(runs.RunSummary),
   }),
   r('GET', '/v1/runs/{id}', 'viewer', 'A run with its steps and attempts', {
     params: IdParams,
@@ -19,7 +19,7 @@ export const runsRoutes = [
   }),
   r('POST', '/v1/runs/{id}/cancel', 'dev', 'Cancel a run', {
     params: IdParams,
-    response: runs.Run.omit({ steps: true }),
+    response: runs.RunSummary,
   }),
   r('POST', '/v1/runs/{id}/rerun', 'dev', 'Re-run, reusing finished steps before fromStep', {
     params: IdParams,

@@ -10,6 +10,9 @@ import { promptWithKnowledge } from '../../rag/agent-context';
 import { maskForTrace, protectOutbound, type PiiCounts } from '../../pii/policy';
 import { tenantPiiPolicy } from '../../pii/settings';
 import { renderTemplate } from '../../workflow/template';
+import { addLogContext } from '../../observability/context';
+import { metrics } from '../../observability/metrics';
+import { annotateActiveSpan } from '../../observability/tracing';
 import { appendEvent, type RunEventInput } from '../events';
 import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
 import { settleInterruptedAttempts } from './interrupted-attempts';
@@ -98,6 +101,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
     },
   );
   if (call.error) throw call.error;
+  metrics().count('steps_finished', 1, { status: 'SUCCEEDED', type: 'agent' });
   return { status: 'SUCCEEDED' };
 }
 
@@ -145,6 +149,12 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     }));
     const attempt = records.length + 1;
     const piiPolicy = await tenantPiiPolicy(tx, input.tenantId);
+    addLogContext({ nodeId: step.nodeId, attempt });
+    annotateActiveSpan(`step ${step.nodeId}`, {
+      'hishamos.node_id': step.nodeId,
+      'hishamos.attempt': attempt,
+      'hishamos.agent': node.agent,
+    });
     if (step.status !== 'RUNNING') {
       await tx
         .update(runSteps)

@@ -2,6 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { runSteps, runs } from '../../db/schema';
 import type { Platform } from '../../platform/platform';
 import { planNext } from '../../workflow/plan';
+import { metrics } from '../../observability/metrics';
+import { recordRunSpan } from '../../observability/tracing';
 import { appendEvent } from '../events';
 import { describeCaught, type CaughtError } from './step-failure';
 import { loadOutputs, loadRunContext, statusMap } from './context';
@@ -34,6 +36,13 @@ export async function finalizeRun(
         message,
         data: { costUsd: Number(cost) },
       });
+      if (status !== 'WAITING') {
+        metrics().count('runs_finished', 1, { status });
+        recordRunSpan(run.id, run.startedAt, status, {
+          'hishamos.run_id': run.id,
+          'hishamos.workflow_id': run.workflowId,
+        });
+      }
       return { status };
     };
     if (input.state?.error) {

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { runSteps } from '../../db/schema';
 import type { Platform } from '../../platform/platform';
+import { metrics } from '../../observability/metrics';
 import { appendEvent } from '../events';
 
 /** What an ASL Catch hands over: `{Error, Cause}`; in AWS, Cause is Lambda's JSON error document. */
@@ -42,6 +43,7 @@ export async function recordStepFailure(
       message: `${step.nodeId} failed: ${error.name}: ${error.message}`,
       data: error,
     });
+    metrics().count('steps_finished', 1, { status: 'FAILED', type: step.type });
   });
   return { status: 'FAILED' };
 }

@@ -316,8 +316,8 @@ test('GET /openapi.json describes every manifest route', async () => {
   expect(res.status).toBe(200);
   expect(res.body.openapi).toBe('3.1.0');
   for (const r of routes) expect(res.body.paths[r.path]?.[r.method.toLowerCase()]).toBeDefined();
-  expect(
-    res.body.paths['/v1/agents'].post.requestBody.content['application/json'].schema.properties
-      .model,
-  ).toBeDefined();
+  // Request bodies are named components now: follow the $ref.
+  const body = res.body.paths['/v1/agents'].post.requestBody.content['application/json'].schema;
+  const name = String(body.$ref).replace('#/components/schemas/', '');
+  expect(res.body.components.schemas[name].properties.model).toBeDefined();
 });

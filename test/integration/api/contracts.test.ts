@@ -234,6 +234,7 @@ test('every route with a response schema answers with a body that matches it', a
   await ok('GET', '/v1/prices');
   await ok('PUT', '/v1/prices/openai/gpt-contract', { inputPerMtok: 1, outputPerMtok: 2 });
   await ok('GET', '/v1/audit');
+  await ok('GET', '/ready');
   await stack.call('POST', '/v1/auth/login', {
     body: { email: 'admin@localhost', password: 'demo-admin-password-for-tests', tenant: 'demo' },
   });

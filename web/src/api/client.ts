@@ -25,6 +25,8 @@ export interface RequestOptions {
 
 export interface ApiClientOptions {
   baseUrl: string;
+  /** Base URL of the streamed routes (a function URL in AWS); defaults to `baseUrl`. */
+  streamBaseUrl?: string;
   storage: KeyValueStore;
   fetch?: typeof fetch;
   onSessionExpired?: () => void;
@@ -35,6 +37,7 @@ export interface ApiClientOptions {
 export class ApiClient {
   readonly tokens: TokenStore;
   private readonly baseUrl: string;
+  private readonly streamBaseUrl: string;
   private readonly fetcher: typeof fetch;
   private readonly locks: ApiClientOptions['locks'];
   private refreshing: Promise<boolean> | null = null;
@@ -43,6 +46,7 @@ export class ApiClient {
 
   constructor(options: ApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.streamBaseUrl = (options.streamBaseUrl || options.baseUrl).replace(/\/+$/, '');
     this.tokens = new TokenStore(options.storage);
     this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
     this.onSessionExpired = options.onSessionExpired;
@@ -65,7 +69,29 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    if (options.anonymous) return this.parse<T>(await this.send(method, path, options, null));
+    return this.parse<T>(await this.respond(method, path, options));
+  }
+
+  /**
+   * Opens a streamed route (Server-Sent Events) with the bearer credential, refreshing once on a
+   * 401 like any request; resolves with the open response, or throws its error.
+   */
+  async openStream(path: string, options: RequestOptions = {}): Promise<Response> {
+    const res = await this.respond('GET', path, {
+      ...options,
+      headers: { ...options.headers, Accept: 'text/event-stream' },
+      stream: true,
+    });
+    if (!res.ok || !res.body) throw await errorFromResponse(res);
+    return res;
+  }
+
+  private async respond(
+    method: string,
+    path: string,
+    options: RequestOptions & { stream?: boolean },
+  ): Promise<Response> {
+    if (options.anonymous) return this.send(method, path, options, null);
 
     if (this.tokens.accessStale && this.tokens.refreshToken) await this.refresh();
     const used = this.tokens.accessToken;
@@ -78,7 +104,7 @@ export class ApiClient {
       res = await this.send(method, path, options, this.tokens.accessToken);
       if (res.status === 401) throw this.expired();
     }
-    return this.parse<T>(res);
+    return res;
   }
 
   get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
@@ -225,18 +251,22 @@ export class ApiClient {
   private send(
     method: string,
     path: string,
-    options: RequestOptions,
+    options: RequestOptions & { stream?: boolean },
     token: string | null,
   ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
-    return this.fetcher(this.url(path, options.query), {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
+    const url = this.url(path, options.query);
+    return this.fetcher(
+      options.stream ? this.streamBaseUrl + url.slice(this.baseUrl.length) : url,
+      {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
+      },
+    );
   }
 
   private async parse<T>(res: Response): Promise<T> {

@@ -76,6 +76,12 @@ export function createApi(c: ApiClient) {
         c.get<T.Run>(`/v1/runs/${enc(id)}`, undefined, signal),
       events: (id: string, after: number, signal?: AbortSignal) =>
         c.get<T.RunEvents>(`/v1/runs/${enc(id)}/events`, { after }, signal),
+      /** The run's events as Server-Sent Events, resuming after `after` (Last-Event-ID). */
+      stream: (id: string, after: number, signal?: AbortSignal) =>
+        c.openStream(`/v1/runs/${enc(id)}/stream`, {
+          headers: after > 0 ? { 'Last-Event-ID': String(after) } : {},
+          signal,
+        }),
       cancel: (id: string) => c.post<T.RunSummary>(`/v1/runs/${enc(id)}/cancel`),
       rerun: (id: string, fromStep?: string) =>
         c.post<T.RunStarted>(`/v1/runs/${enc(id)}/rerun`, fromStep ? { fromStep } : {}),

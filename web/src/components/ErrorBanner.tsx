@@ -1,4 +1,4 @@
-import { ApiError, describeError } from '../api/errors';
+import { ApiError, describeError, describeIssue } from '../api/errors';
 
 /** An error as an alert, with field details when the API gave them. */
 export function ErrorBanner({ error, title }: { error: unknown; title?: string }) {
@@ -8,12 +8,10 @@ export function ErrorBanner({ error, title }: { error: unknown; title?: string }
     <div className="alert alert-danger" role="alert">
       <strong>{title ?? 'Something went wrong'}: </strong>
       {describeError(error)}
-      {details.length > 0 && (
+      {details.length > 1 && (
         <ul className="alert-details">
           {details.map((d, i) => (
-            <li key={i}>
-              <code>{d.path}</code> {d.message}
-            </li>
+            <li key={i}>{describeIssue(d)}</li>
           ))}
         </ul>
       )}

@@ -21,6 +21,7 @@ export function EventsTimeline({ events, live }: { events: readonly RunEvent[]; 
               key={e.seq}
               className={`timeline-item ev-${e.type.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`}
               data-type={e.type}
+              data-seq={e.seq}
             >
               <time dateTime={e.at}>{formatTime(e.at)}</time>
               <span className="timeline-type">

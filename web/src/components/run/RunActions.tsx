@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Run } from '../../api/types';
 import { isTerminal } from '../../dag/status';
+import { ConfirmButton } from '../ConfirmButton';
 
 interface RunActionsProps {
   run: Run;
@@ -24,15 +25,16 @@ export function RunActions({ run, onCancel, onRerun }: RunActionsProps) {
   return (
     <div className="row">
       {!isTerminal(run.status) && (
-        <button
-          type="button"
+        // Cancelling cannot be undone: the first click asks, the second cancels.
+        <ConfirmButton
           className="btn btn-danger"
           disabled={busy}
-          onClick={() => act(onCancel)}
+          onConfirm={() => act(onCancel)}
+          confirmLabel="Cancel this run? Click again"
           data-testid="run-cancel"
         >
           Cancel run
-        </button>
+        </ConfirmButton>
       )}
       {isTerminal(run.status) && (
         <>
