@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Slug } from '../api/contracts/common';
+import { Condition } from './condition';
 
 /** Node ids appear in templates as `{{steps.<id>.output}}`. */
 export const NodeId = z
@@ -10,8 +11,8 @@ export const NodeId = z
 
 export const WorkflowNode = z.object({
   id: NodeId,
-  type: z.enum(['agent', 'tool', 'approval']),
-  /** The slug of an agent in the same tenant (type agent). */
+  type: z.enum(['agent', 'tool', 'approval', 'router']),
+  /** The slug of an agent in the same tenant (types agent and router). */
   agent: Slug.optional(),
   /** Tool name (type tool), e.g. `github.comment`. */
   tool: z.string().min(1).max(100).optional(),
@@ -19,6 +20,8 @@ export const WorkflowNode = z.object({
   prompt: z.string().max(100_000).optional(),
   /** Tool arguments (templated strings allowed) or step policy. */
   with: z.record(z.string(), z.unknown()).optional(),
+  /** Router: the answers the model must choose from; the step's output is the chosen route. */
+  routes: z.array(z.string().min(1).max(64)).min(2).max(20).optional(),
   /** Retry policy of this step: attempts Step Functions makes before the step fails. */
   maxAttempts: z.number().int().min(1).max(10).optional(),
 });
@@ -29,6 +32,10 @@ export const WorkflowEdge = z.object({
   to: NodeId,
   /** success (default): `to` runs after `from` succeeded; failure: only if it failed; always: either way. */
   when: z.enum(['success', 'failure', 'always']).optional(),
+  /** Taken only when this also holds on the run's data (evaluated when `from` has finished). */
+  if: Condition.optional(),
+  /** Marks a loop's back edge (to an ancestor): the loop body runs at most this many times. */
+  maxIterations: z.number().int().min(1).max(20).optional(),
 });
 export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
 
