@@ -160,6 +160,10 @@ export const runSteps = pgTable('run_steps', {
   pii: jsonb('pii'),
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
+  /** Loop iteration, from 1 (0090_workflow_language): a loop body's nodes get one step per iteration. */
+  iteration: integer('iteration').notNull().default(1),
+  /** Why a SKIPPED step did not run (the planner's reason). */
+  skipReason: text('skip_reason'),
 });
 
 export const usageRecords = pgTable('usage_records', {

@@ -38,6 +38,8 @@ export function stepView(s: StepRow, attempts: UsageRow[]) {
       nodeId: s.nodeId,
       type: s.type,
       status: s.status as StepStatus,
+      iteration: s.iteration,
+      skipReason: s.skipReason ?? undefined,
       prompt: s.prompt ?? undefined,
       output: s.output ?? undefined,
       error: (s.error as { name: string; message: string } | null) ?? undefined,
@@ -79,7 +81,11 @@ export async function loadRunRow(tx: Tx, tenantId: string, runId: string): Promi
 }
 
 export async function loadSteps(tx: Tx, runId: string): Promise<StepRow[]> {
-  return tx.select().from(runSteps).where(eq(runSteps.runId, runId)).orderBy(asc(runSteps.nodeId));
+  return tx
+    .select()
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId))
+    .orderBy(asc(runSteps.nodeId), asc(runSteps.iteration));
 }
 
 export async function readRun(tx: Tx, tenantId: string, runId: string) {

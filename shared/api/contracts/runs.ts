@@ -36,6 +36,10 @@ export const RunStep = z.object({
   nodeId: z.string(),
   type: z.string(),
   status: z.enum(STEP_STATUSES),
+  /** Loop iteration, from 1; a loop body's nodes have one step per iteration. */
+  iteration: z.number().int().min(1).optional(),
+  /** Why a SKIPPED step did not run. */
+  skipReason: z.string().optional(),
   prompt: z.string().optional(),
   output: z.unknown().optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),

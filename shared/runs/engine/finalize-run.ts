@@ -4,7 +4,14 @@ import type { Platform } from '../../platform/platform';
 import { planNext } from '../../workflow/plan';
 import { appendEvent } from '../events';
 import { describeCaught, type CaughtError } from './step-failure';
-import { loadOutputs, loadRunContext, statusMap } from './context';
+import {
+  conditionNodes,
+  latestSteps,
+  loadOutputs,
+  loadRunContext,
+  loadRunData,
+  statusMap,
+} from './context';
 
 /** Settles the run when an execution ends: SUCCEEDED, FAILED, WAITING (approval) or left CANCELLED. */
 export async function finalizeRun(
@@ -47,9 +54,11 @@ export async function finalizeRun(
     const statuses = statusMap(steps);
     if (Object.values(statuses).includes('WAITING'))
       return finish('WAITING', {}, 'run waits for an approval');
-    const plan = planNext(spec, statuses);
+    const plan = planNext(spec, statuses, await loadRunData(tx, run, steps, conditionNodes(spec)));
     if (plan.outcome === 'FAILED' || plan.failedNodes.length) {
-      const failed = steps.find((s) => plan.failedNodes.includes(s.nodeId));
+      const failed = [...latestSteps(steps).values()].find((s) =>
+        plan.failedNodes.includes(s.nodeId),
+      );
       const why = (failed?.error as { name?: string; message?: string } | null) ?? {};
       const error = {
         name: 'StepFailed',
