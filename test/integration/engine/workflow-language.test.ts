@@ -46,7 +46,7 @@ const only = (result: any, nodeId: string) => {
 
 test('a router sends two inputs down two different branches; the untaken one is skipped with its reason', async () => {
   // Prepare: triage -> fix (bug) | answer (question), both joining in summary.
-  await agent('triager');
+  await agent('sorter');
   await agent('fixer');
   await agent('answerer');
   await workflow(
@@ -55,7 +55,7 @@ test('a router sends two inputs down two different branches; the untaken one is 
       {
         id: 'triage',
         type: 'router',
-        agent: 'triager',
+        agent: 'sorter',
         prompt: '{{input.text}}',
         routes: ['bug', 'question'],
       },
@@ -237,4 +237,24 @@ test('a loop without a bound is refused at save time with the edge named', async
 
   expect(res.status).toBe(400);
   expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'edges[1].if' })]);
+});
+
+test('the seeded issue-triage workflow routes a bug into its review loop and replies', async () => {
+  // Act: the demo agents run on the simulator here; its gatekeeper asks for revisions every round.
+  const result = await run('issue-triage', {
+    issue: 'Export crashes with a bug in the CSV writer',
+  });
+
+  // Assess
+  expect(result.status).toBe('SUCCEEDED');
+  expect(only(result, 'triage').output).toBe('bug');
+  expect(steps(result, 'fix').map((s: any) => s.iteration)).toEqual([1, 2, 3]);
+  expect(steps(result, 'review').map((s: any) => s.output.verdict)).toEqual([
+    'REVISE',
+    'REVISE',
+    'REVISE',
+  ]);
+  expect(only(result, 'answer').status).toBe('SKIPPED');
+  expect(only(result, 'spec').status).toBe('SKIPPED');
+  expect(only(result, 'reply').status).toBe('SUCCEEDED');
 });
