@@ -136,6 +136,11 @@ export const runs = pgTable('runs', {
   costUsd: money('cost_usd').notNull().default(0),
   executionIds: jsonb('execution_ids').notNull().default([]),
   rerunOf: uuid('rerun_of'),
+  /** A child run of a sub-workflow or map node (0090_workflow_language): its parent run and step. */
+  parentRunId: uuid('parent_run_id'),
+  parentStepId: uuid('parent_step_id'),
+  /** A map's child: the index of its item. */
+  itemIndex: integer('item_index'),
   createdBy: text('created_by'),
   startedAt: ts('started_at').notNull().defaultNow(),
   finishedAt: ts('finished_at'),

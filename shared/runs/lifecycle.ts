@@ -131,7 +131,7 @@ export async function startRun(
 }
 
 /** Agent slug → the version current now; steps read exactly these, whatever changes later. */
-async function pinAgents(
+export async function pinAgents(
   tx: Tx,
   tenantId: string,
   spec: WorkflowSpec,
@@ -154,7 +154,7 @@ async function pinAgents(
 }
 
 /** Starts an execution for the run; a failure to start fails the run with the reason instead of leaving it QUEUED. */
-async function launch(
+export async function launch(
   p: Platform,
   tenantId: string,
   runId: string,

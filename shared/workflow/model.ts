@@ -11,7 +11,7 @@ export const NodeId = z
 
 export const WorkflowNode = z.object({
   id: NodeId,
-  type: z.enum(['agent', 'tool', 'approval', 'router']),
+  type: z.enum(['agent', 'tool', 'approval', 'router', 'workflow', 'map']),
   /** The slug of an agent in the same tenant (types agent and router). */
   agent: Slug.optional(),
   /** Tool name (type tool), e.g. `github.comment`. */
@@ -22,6 +22,28 @@ export const WorkflowNode = z.object({
   with: z.record(z.string(), z.unknown()).optional(),
   /** Router: the answers the model must choose from; the step's output is the chosen route. */
   routes: z.array(z.string().min(1).max(64)).min(2).max(20).optional(),
+  /** Sub-workflow and map: the slug of the workflow each child run runs. */
+  workflow: Slug.optional(),
+  /** Sub-workflow and map: pin this version of it (default: its published version). */
+  version: z.number().int().min(1).optional(),
+  /** Sub-workflow and map: the child run's input; strings are templates. */
+  input: z.record(z.string(), z.unknown()).optional(),
+  /** Map: the path of the list to fan out over, e.g. `steps.split.output.files`. */
+  items: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dotted path such as steps.split.output.files')
+    .optional(),
+  /** Map: the input field each item is passed as (default `item`). */
+  as: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _')
+    .optional(),
+  /** Map: child runs in flight at once (default 5). */
+  maxConcurrency: z.number().int().min(1).max(50).optional(),
   /** Retry policy of this step: attempts Step Functions makes before the step fails. */
   maxAttempts: z.number().int().min(1).max(10).optional(),
 });

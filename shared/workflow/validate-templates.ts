@@ -74,5 +74,8 @@ function templatedStrings(node: WorkflowNode, base: string): Array<{ path: strin
     }
   };
   if (node.with) visit(node.with, `${base}.with`);
+  if (node.input) visit(node.input, `${base}.input`);
+  // The items path of a map reads like a placeholder, so it is checked like one.
+  if (node.items) found.push({ path: `${base}.items`, text: `{{${node.items}}}` });
   return found;
 }

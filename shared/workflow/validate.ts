@@ -24,6 +24,8 @@ export interface WorkflowValidationContext {
   agentExists: (slug: string) => boolean;
   /** Whether a tool with this name is registered; without it tool names are not checked. */
   toolExists?: (name: string) => boolean;
+  /** Whether a workflow with this slug exists; without it sub-workflow slugs are not checked. */
+  workflowExists?: (slug: string) => boolean;
 }
 
 export function validateWorkflow(
@@ -89,6 +91,23 @@ function nodeIssues(
         });
       }
     }
+    if (node.type === 'workflow' || node.type === 'map') {
+      if (!node.workflow)
+        issues.push({
+          path: `nodes[${i}].workflow`,
+          message: `${node.type} node "${node.id}" names no workflow`,
+        });
+      else if (ctx.workflowExists && !ctx.workflowExists(node.workflow))
+        issues.push({
+          path: `nodes[${i}].workflow`,
+          message: `node "${node.id}" uses unknown workflow "${node.workflow}"`,
+        });
+    }
+    if (node.type === 'map' && !node.items)
+      issues.push({
+        path: `nodes[${i}].items`,
+        message: `map node "${node.id}" names no items path (e.g. steps.<id>.output.files)`,
+      });
     if (node.type === 'tool') {
       if (!node.tool)
         issues.push({ path: `nodes[${i}].tool`, message: `tool node "${node.id}" names no tool` });

@@ -58,6 +58,10 @@ export const RunStep = z.object({
     })
     .optional(),
   attempts: z.array(Attempt),
+  /** Sub-workflow and map steps: their child runs, in item order. */
+  children: z
+    .array(z.object({ runId: Uuid, index: z.number().int().optional(), status: z.string() }))
+    .optional(),
 });
 export const Run = z.object({
   id: Uuid,
@@ -71,6 +75,10 @@ export const Run = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   costUsd: z.number(),
+  /** A child run: the run and step that started it, and its item in a map. */
+  parentRunId: Uuid.optional(),
+  parentStepId: Uuid.optional(),
+  itemIndex: z.number().int().optional(),
   steps: z.array(RunStep),
 });
 export const RunEvent = z.object({

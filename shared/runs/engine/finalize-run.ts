@@ -67,12 +67,24 @@ export async function finalizeRun(
       };
       return finish('FAILED', { error, finishedAt: new Date(p.now()) }, error.message);
     }
-    // The run's output is what its sinks produced (nodes nothing depends on).
-    const sinks = spec.nodes
-      .filter((n) => !spec.edges.some((e) => e.from === n.id))
-      .map((n) => n.id);
+    // The run's output is what the ends of the path it took produced: succeeded nodes none of
+    // whose successors ran (the sinks, when no branch was skipped). Loop back edges do not count.
+    const latest = latestSteps(steps);
+    const ran = (id: string) => {
+      const status = latest.get(id)?.status;
+      return status === 'SUCCEEDED' || status === 'FAILED';
+    };
+    const ends = [...latest.values()]
+      .filter(
+        (s) =>
+          s.status === 'SUCCEEDED' &&
+          !spec.edges.some(
+            (e) => e.from === s.nodeId && e.maxIterations === undefined && ran(e.to),
+          ),
+      )
+      .map((s) => s.nodeId);
     const outputs = Object.fromEntries(
-      Object.entries(await loadOutputs(tx, run.id, sinks)).map(([id, s]) => [id, s.output]),
+      Object.entries(await loadOutputs(tx, run.id, ends)).map(([id, s]) => [id, s.output]),
     );
     const output = Object.keys(outputs).length === 1 ? Object.values(outputs)[0] : outputs;
     return finish('SUCCEEDED', { output, finishedAt: new Date(p.now()) }, 'run succeeded');
