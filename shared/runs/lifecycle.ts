@@ -3,7 +3,7 @@
  * Step Functions executions (a re-run or an approval continues from the persisted state).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { WorkflowSpec } from '../api/contracts/workflows';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
@@ -234,6 +234,22 @@ export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
     await p.executions
       .stop(id, 'cancelled')
       .catch((e) => p.log.warn('stop failed', { runId, error: e }));
+  // Child runs of sub-workflow and map steps go with their parent (each nests at most 5 deep).
+  const children = await p.db.withTenant(auth, (tx) =>
+    tx
+      .select({ id: runs.id })
+      .from(runs)
+      .where(
+        and(
+          eq(runs.parentRunId, runId),
+          notInArray(runs.status, ['SUCCEEDED', 'FAILED', 'CANCELLED']),
+        ),
+      ),
+  );
+  for (const child of children)
+    await cancelRun(p, auth, child.id).catch((e) => {
+      if (!(e instanceof Conflict)) throw e;
+    });
   return runSummary(run, '');
 }
 

@@ -156,3 +156,43 @@ test('a map or sub-workflow naming an unknown workflow is refused at save time',
   expect(res.status).toBe(400);
   expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'nodes[0].workflow' })]);
 });
+
+test('cancelling a parent cancels its child runs still in flight', async () => {
+  // Prepare: slow children, so they are still running when the parent is cancelled
+  await agent('sloth', 'simulator:slow-5000');
+  await workflow('slow-file', [
+    { id: 'wait', type: 'agent', agent: 'sloth', prompt: '{{input.file}}' },
+  ]);
+  await workflow('slow-all', [
+    {
+      id: 'each',
+      type: 'map',
+      workflow: 'slow-file',
+      items: 'input.files',
+      as: 'file',
+      maxConcurrency: 2,
+    },
+  ]);
+  const started = await stack.call('POST', '/v1/workflows/slow-all/runs', {
+    token,
+    body: { input: { files: ['a', 'b', 'c'] } },
+  });
+  let children: any[] = [];
+  while (children.length === 0) {
+    const now = await stack.call('GET', `/v1/runs/${started.body.runId}`, { token });
+    children = stepOf(now.body, 'each').children ?? [];
+    if (children.length === 0) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  // Act
+  const cancelled = await stack.call('POST', `/v1/runs/${started.body.runId}/cancel`, { token });
+
+  // Assess: every child is settled as cancelled, none left running
+  expect(cancelled.status).toBe(200);
+  const statuses = await Promise.all(
+    children.map(
+      async (c) => (await stack.call('GET', `/v1/runs/${c.runId}`, { token })).body.status,
+    ),
+  );
+  expect(statuses).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+});
