@@ -242,6 +242,13 @@ export const functions = {
     reservedConcurrency: 10,
     uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
   },
+  runChildStep: {
+    entry: 'functions/steps/run-child-step.ts',
+    kind: 'task',
+    description: 'Advance a sub-workflow or map step: start child runs, settle when all finished',
+    timeoutSeconds: 120,
+    uses: { database: true, executions: ['runWorkflow'] },
+  },
   recordStepFailure: {
     entry: 'functions/steps/record-step-failure.ts',
     kind: 'task',
@@ -308,6 +315,7 @@ export const stateMachines = {
       Plan: 'planRun',
       RunAgentStep: 'runAgentStep',
       RunToolStep: 'runToolStep',
+      RunChildStep: 'runChildStep',
       RecordStepFailure: 'recordStepFailure',
       Finalize: 'finalizeRun',
       SettleFailed: 'settleFailedRun',

@@ -50,23 +50,44 @@ export function taskStates(definition: AslStates | undefined): string[] {
   return out;
 }
 
+/** Wait states of a definition, nested Map/Parallel included. */
+interface AslStates {
+  States?: Record<
+    string,
+    { Type?: string; ItemProcessor?: AslStates; Iterator?: AslStates; Branches?: AslStates[] }
+  >;
+}
+export function waitStates(definition: AslStates): string[] {
+  const out: string[] = [];
+  for (const [name, state] of Object.entries(definition.States ?? {})) {
+    if (state.Type === 'Wait') out.push(name);
+    const inner = state.ItemProcessor ?? state.Iterator;
+    if (state.Type === 'Map' && inner) out.push(...waitStates(inner));
+    if (state.Type === 'Parallel') for (const b of state.Branches ?? []) out.push(...waitStates(b));
+  }
+  return out;
+}
+
 /**
  * Runs the ASL files in aws-local-stepfunctions with each Task bound (by the manifest) to the
  * handler Lambda would run; a task gets the `Payload` and returns `{Payload}` like lambda:invoke.
  */
 export class LocalExecutions implements ExecutionStarter {
   private readonly machines = new Map<string, StateMachine>();
+  private readonly waits = new Map<string, string[]>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<unknown> }>();
 
   constructor(private readonly options: LocalExecutionOptions) {
     for (const name of Object.keys(stateMachines) as (keyof typeof stateMachines)[]) {
       // Building validates the definition (~100 ms): once per process, not per execution.
+      const definition = loadDefinition(options.root, name);
       this.machines.set(
         name,
-        new StateMachine(loadDefinition(options.root, name) as never, {
+        new StateMachine(definition as never, {
           validationOptions: { checkArn: true, checkPaths: true },
         }),
       );
+      this.waits.set(name, waitStates(definition));
     }
   }
 
@@ -98,6 +119,10 @@ export class LocalExecutions implements ExecutionStarter {
         ...(retry !== undefined
           ? {
               retryIntervalOverrides: Object.fromEntries(Object.keys(tasks).map((s) => [s, retry])),
+              // Polling waits shrink with retries in tests, but never to a busy loop.
+              waitTimeOverrides: Object.fromEntries(
+                (this.waits.get(machine) ?? []).map((s) => [s, Math.max(retry, 25)]),
+              ),
             }
           : {}),
       },

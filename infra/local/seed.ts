@@ -1,6 +1,7 @@
 /**
- * The demo tenant a first start creates: four agents (pm, coder, reviewer, qa) and the
- * `feature-pipeline` workflow (pm → coder → reviewer ∥ qa → summary). Seeded through the same
+ * The demo tenant a first start creates: six agents (pm, coder, reviewer, qa, triager,
+ * gatekeeper), the `feature-pipeline` workflow (pm → coder → reviewer ∥ qa → summary) and the
+ * `issue-triage` workflow (a router and a bounded review loop). Seeded through the same
  * domain functions the API uses, so the seed is valid by the same rules as user data.
  */
 import { randomBytes } from 'node:crypto';
@@ -41,6 +42,7 @@ export async function seedDemo(p: Platform, adminPassword?: string): Promise<See
   const auth: AuthContext = { tenantId, userId, role: 'owner', via: 'token' };
   for (const agent of DEMO_AGENTS) await createAgent(p, auth, agent);
   await createWorkflow(p, auth, FEATURE_PIPELINE);
+  await createWorkflow(p, auth, ISSUE_TRIAGE);
   return {
     created: true,
     password: adminPassword ? undefined : password,
@@ -89,7 +91,40 @@ const DEMO_AGENTS = [
     fallbacks: ['openai:gpt-4.1-mini'],
     parameters: { temperature: 0.2, maxTokens: 1500 },
   },
-].map((a) => ({ ...a, outputSchema: undefined, knowledgeBaseIds: undefined, tools: undefined }));
+  {
+    slug: 'triager',
+    name: 'Issue triager',
+    role: 'triage',
+    systemPrompt:
+      'You triage incoming issues: a defect is a bug, a request for help is a question, a request for new behaviour is a feature.',
+    model: 'openai:gpt-4.1-mini',
+    fallbacks: ['gemini:gemini-2.5-flash'],
+    parameters: { temperature: 0, maxTokens: 200 },
+  },
+  {
+    slug: 'gatekeeper',
+    name: 'Fix gatekeeper',
+    role: 'review',
+    systemPrompt:
+      'You review proposed bug fixes. Approve only a fix that addresses the root cause and is tested; otherwise ask for a revision with concrete comments.',
+    model: 'anthropic:claude-sonnet-4',
+    fallbacks: ['openai:gpt-4.1-mini'],
+    parameters: { temperature: 0, maxTokens: 800 },
+    outputSchema: {
+      type: 'object',
+      properties: {
+        verdict: { type: 'string', enum: ['REVISE', 'APPROVE'] },
+        comments: { type: 'string' },
+      },
+      required: ['verdict', 'comments'],
+    },
+  },
+].map((a) => ({
+  outputSchema: undefined,
+  ...a,
+  knowledgeBaseIds: undefined,
+  tools: undefined,
+}));
 
 const FEATURE_PIPELINE = {
   slug: 'feature-pipeline',
@@ -141,5 +176,71 @@ const FEATURE_PIPELINE = {
     { from: 'coder', to: 'qa' },
     { from: 'reviewer', to: 'summary' },
     { from: 'qa', to: 'summary' },
+  ],
+};
+
+/** Routes an issue, and loops a bug fix through review until approved (at most three rounds). */
+const ISSUE_TRIAGE = {
+  slug: 'issue-triage',
+  name: 'Issue triage',
+  description:
+    'Router: bug → fix ⟲ review (≤ 3 rounds) · question → answer · feature → spec; then a reply',
+  inputs: [{ name: 'issue', description: 'The issue text', required: true, multiline: true }],
+  nodes: [
+    {
+      id: 'triage',
+      type: 'router' as const,
+      agent: 'triager',
+      prompt: 'Classify this issue.\n\n{{input.issue}}',
+      routes: ['bug', 'question', 'feature'],
+    },
+    {
+      id: 'fix',
+      type: 'agent' as const,
+      agent: 'coder',
+      prompt:
+        'Propose a fix for this bug.\n\n{{input.issue}}\n\nReviewer comments on your previous attempt (if any): {{steps.review.output.comments}}',
+    },
+    {
+      id: 'review',
+      type: 'agent' as const,
+      agent: 'gatekeeper',
+      prompt:
+        'Review this proposed fix. Answer REVISE with comments if it needs changes, or APPROVE.\n\nIssue:\n{{input.issue}}\n\nFix:\n{{steps.fix.output}}',
+    },
+    {
+      id: 'answer',
+      type: 'agent' as const,
+      agent: 'pm',
+      prompt: 'Answer this question from a user.\n\n{{input.issue}}',
+    },
+    {
+      id: 'spec',
+      type: 'agent' as const,
+      agent: 'pm',
+      prompt: 'Write a short spec for this feature request.\n\n{{input.issue}}',
+    },
+    {
+      id: 'reply',
+      type: 'agent' as const,
+      agent: 'pm',
+      prompt:
+        'Write the reply to post on the issue.\n\nFix: {{steps.fix.output}}\nReview: {{steps.review.output}}\nAnswer: {{steps.answer.output}}\nSpec: {{steps.spec.output}}',
+    },
+  ],
+  edges: [
+    { from: 'triage', to: 'fix', if: { path: 'steps.triage.output', equals: 'bug' } },
+    { from: 'triage', to: 'answer', if: { path: 'steps.triage.output', equals: 'question' } },
+    { from: 'triage', to: 'spec', if: { path: 'steps.triage.output', equals: 'feature' } },
+    { from: 'fix', to: 'review' },
+    {
+      from: 'review',
+      to: 'fix',
+      maxIterations: 3,
+      if: { path: 'steps.review.output.verdict', equals: 'REVISE' },
+    },
+    { from: 'review', to: 'reply' },
+    { from: 'answer', to: 'reply' },
+    { from: 'spec', to: 'reply' },
   ],
 };

@@ -3,7 +3,7 @@ import { WorkflowSpec, type WorkflowSpec as WorkflowSpecT } from '../api/contrac
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import type { Tx } from '../db/client';
-import { agents } from '../db/schema';
+import { agents, workflows as workflowRows } from '../db/schema';
 import type { Platform } from '../platform/platform';
 import { assertValidWorkflow } from '../workflow/validate';
 import { knownTool } from '../tools';
@@ -40,7 +40,22 @@ async function validate(tx: Tx, tenantId: string, spec: WorkflowSpecT): Promise<
         .where(and(eq(agents.tenantId, tenantId), isNull(agents.deletedAt)))
     ).map((a) => a.slug),
   );
-  assertValidWorkflow(spec, { agentExists: (s) => slugs.has(s), toolExists: knownTool });
+  const needsWorkflows = spec.nodes.some((n) => n.type === 'workflow' || n.type === 'map');
+  const workflowSlugs = needsWorkflows
+    ? new Set(
+        (
+          await tx
+            .select({ slug: workflowRows.slug })
+            .from(workflowRows)
+            .where(and(eq(workflowRows.tenantId, tenantId), isNull(workflowRows.deletedAt)))
+        ).map((w) => w.slug),
+      )
+    : new Set<string>();
+  assertValidWorkflow(spec, {
+    agentExists: (s) => slugs.has(s),
+    toolExists: knownTool,
+    workflowExists: (s) => workflowSlugs.has(s),
+  });
 }
 
 export async function listWorkflows(

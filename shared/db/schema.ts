@@ -136,6 +136,11 @@ export const runs = pgTable('runs', {
   costUsd: money('cost_usd').notNull().default(0),
   executionIds: jsonb('execution_ids').notNull().default([]),
   rerunOf: uuid('rerun_of'),
+  /** A child run of a sub-workflow or map node (0090_workflow_language): its parent run and step. */
+  parentRunId: uuid('parent_run_id'),
+  parentStepId: uuid('parent_step_id'),
+  /** A map's child: the index of its item. */
+  itemIndex: integer('item_index'),
   createdBy: text('created_by'),
   startedAt: ts('started_at').notNull().defaultNow(),
   finishedAt: ts('finished_at'),
@@ -160,6 +165,10 @@ export const runSteps = pgTable('run_steps', {
   pii: jsonb('pii'),
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
+  /** Loop iteration, from 1 (0090_workflow_language): a loop body's nodes get one step per iteration. */
+  iteration: integer('iteration').notNull().default(1),
+  /** Why a SKIPPED step did not run (the planner's reason). */
+  skipReason: text('skip_reason'),
 });
 
 export const usageRecords = pgTable('usage_records', {

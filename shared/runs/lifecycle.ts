@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { metrics } from '../observability/metrics';
 import { runIdFromActiveTrace } from '../observability/tracing';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { WorkflowSpec } from '../api/contracts/workflows';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
@@ -19,6 +19,7 @@ import { claimKey, releaseKey } from '../idempotency/claims';
 import type { Platform } from '../platform/platform';
 import { validateRunInput } from '../workflow/validate';
 import { descendantsOf } from '../workflow/graph';
+import { latestSteps } from './engine/context';
 import { settleInterruptedAttempts } from './engine/interrupted-attempts';
 import { appendEvent } from './events';
 import { loadRunRow, loadSteps, runSummary } from './run-store';
@@ -82,7 +83,7 @@ export async function startRun(
           issues,
         );
       const pinned = await pinAgents(tx, auth.tenantId, wf.spec);
-      if (wf.spec.nodes.some((n) => n.type === 'agent'))
+      if (wf.spec.nodes.some((n) => n.type === 'agent' || n.type === 'router'))
         await assertBudgetLeft(tx, auth.tenantId, wf.id, new Date(p.now()));
       await tx.insert(runs).values({
         id: runId,
@@ -133,14 +134,15 @@ export async function startRun(
 }
 
 /** Agent slug → the version current now; steps read exactly these, whatever changes later. */
-async function pinAgents(
+export async function pinAgents(
   tx: Tx,
   tenantId: string,
   spec: WorkflowSpec,
 ): Promise<Record<string, PinnedAgent>> {
   const pinned: Record<string, PinnedAgent> = {};
   for (const [i, node] of spec.nodes.entries()) {
-    if (node.type !== 'agent' || !node.agent || pinned[node.agent]) continue;
+    if ((node.type !== 'agent' && node.type !== 'router') || !node.agent || pinned[node.agent])
+      continue;
     const agent = await agentStoreInstance.get(tx, tenantId, node.agent).catch((e) => {
       throw e instanceof NotFound
         ? new ValidationError(
@@ -155,7 +157,7 @@ async function pinAgents(
 }
 
 /** Starts an execution for the run; a failure to start fails the run with the reason instead of leaving it QUEUED. */
-async function launch(
+export async function launch(
   p: Platform,
   tenantId: string,
   runId: string,
@@ -236,6 +238,22 @@ export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
     await p.executions
       .stop(id, 'cancelled')
       .catch((e) => p.log.warn('stop failed', { runId, error: e }));
+  // Child runs of sub-workflow and map steps go with their parent (each nests at most 5 deep).
+  const children = await p.db.withTenant(auth, (tx) =>
+    tx
+      .select({ id: runs.id })
+      .from(runs)
+      .where(
+        and(
+          eq(runs.parentRunId, runId),
+          notInArray(runs.status, ['SUCCEEDED', 'FAILED', 'CANCELLED']),
+        ),
+      ),
+  );
+  for (const child of children)
+    await cancelRun(p, auth, child.id).catch((e) => {
+      if (!(e instanceof Conflict)) throw e;
+    });
   return runSummary(run, '');
 }
 
@@ -290,31 +308,38 @@ export async function rerun(
       rerunOf: old.id,
       createdBy: actorOf(auth),
     });
+    const latest = latestSteps(steps);
     await tx.insert(runSteps).values(
-      wf.spec.nodes.map((n) => {
-        const prev = steps.find((s) => s.nodeId === n.id);
+      wf.spec.nodes.flatMap((n) => {
+        const prev = latest.get(n.id);
         const reuse = prev && prev.status === 'SUCCEEDED' && !redo.has(n.id);
+        // A reused node keeps every iteration it ran, so templates still reach the earlier ones.
         return reuse
-          ? {
-              tenantId: auth.tenantId,
-              runId: newRunId,
-              nodeId: n.id,
-              type: n.type,
-              status: 'SUCCEEDED',
-              prompt: prev.prompt,
-              output: prev.output,
-              provider: prev.provider,
-              model: prev.model,
-              startedAt: prev.startedAt,
-              finishedAt: prev.finishedAt,
-            }
-          : {
-              tenantId: auth.tenantId,
-              runId: newRunId,
-              nodeId: n.id,
-              type: n.type,
-              status: 'PENDING',
-            };
+          ? steps
+              .filter((s) => s.nodeId === n.id && s.status === 'SUCCEEDED')
+              .map((s) => ({
+                tenantId: auth.tenantId,
+                runId: newRunId,
+                nodeId: n.id,
+                type: n.type,
+                status: 'SUCCEEDED',
+                iteration: s.iteration,
+                prompt: s.prompt,
+                output: s.output,
+                provider: s.provider,
+                model: s.model,
+                startedAt: s.startedAt,
+                finishedAt: s.finishedAt,
+              }))
+          : [
+              {
+                tenantId: auth.tenantId,
+                runId: newRunId,
+                nodeId: n.id,
+                type: n.type,
+                status: 'PENDING',
+              },
+            ];
       }),
     );
     await appendEvent(tx, {
@@ -350,7 +375,9 @@ export async function decideApproval(
     const run = await loadRunRow(tx, auth.tenantId, runId);
     if (run.status !== 'WAITING')
       throw new Conflict(`run is ${run.status}, not WAITING for an approval`);
-    const step = (await loadSteps(tx, runId)).find((s) => s.id === stepRef || s.nodeId === stepRef);
+    const step = [...(await loadSteps(tx, runId))]
+      .sort((a, b) => b.iteration - a.iteration)
+      .find((s) => s.id === stepRef || s.nodeId === stepRef);
     if (!step) throw new NotFound(`step ${stepRef} not found in run ${runId}`);
     if (step.status !== 'WAITING')
       throw new Conflict(`step ${step.nodeId} is ${step.status}, not WAITING`);

@@ -1,5 +1,5 @@
 /** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
-import { and, asc, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { decodeCursor, encodeCursor } from '../db/cursor';
 import { runSteps, runs, usageRecords, workflowVersions, workflows } from '../db/schema';
@@ -28,6 +28,9 @@ export function runSummary(r: RunRow, workflowSlug: string) {
     startedAt: r.startedAt.toISOString(),
     finishedAt: iso(r.finishedAt),
     costUsd: Number(r.costUsd),
+    parentRunId: r.parentRunId ?? undefined,
+    parentStepId: r.parentStepId ?? undefined,
+    itemIndex: r.itemIndex ?? undefined,
   });
 }
 
@@ -38,6 +41,8 @@ export function stepView(s: StepRow, attempts: UsageRow[]) {
       nodeId: s.nodeId,
       type: s.type,
       status: s.status as StepStatus,
+      iteration: s.iteration,
+      skipReason: s.skipReason ?? undefined,
       prompt: s.prompt ?? undefined,
       output: s.output ?? undefined,
       error: (s.error as { name: string; message: string } | null) ?? undefined,
@@ -79,7 +84,11 @@ export async function loadRunRow(tx: Tx, tenantId: string, runId: string): Promi
 }
 
 export async function loadSteps(tx: Tx, runId: string): Promise<StepRow[]> {
-  return tx.select().from(runSteps).where(eq(runSteps.runId, runId)).orderBy(asc(runSteps.nodeId));
+  return tx
+    .select()
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId))
+    .orderBy(asc(runSteps.nodeId), asc(runSteps.iteration));
 }
 
 export async function readRun(tx: Tx, tenantId: string, runId: string) {
@@ -101,6 +110,7 @@ export async function readRun(tx: Tx, tenantId: string, runId: string) {
   );
   const rank = (nodeId: string) => order.get(nodeId) ?? order.size;
   const steps = (await loadSteps(tx, runId)).sort((a, b) => rank(a.nodeId) - rank(b.nodeId));
+  const children = await childrenOf(tx, runId);
   const attempts = steps.length
     ? await tx
         .select()
@@ -115,12 +125,21 @@ export async function readRun(tx: Tx, tenantId: string, runId: string) {
     : [];
   return {
     ...runSummary(run, wf?.slug ?? ''),
-    steps: steps.map((s) =>
-      stepView(
+    steps: steps.map((s) => {
+      const view = stepView(
         s,
         attempts.filter((a) => a.stepId === s.id),
-      ),
-    ),
+      );
+      const mine = children.filter((c) => c.parentStepId === s.id);
+      return mine.length
+        ? {
+            ...view,
+            children: mine.map((c) =>
+              omitUndefined({ runId: c.id, index: c.itemIndex ?? undefined, status: c.status }),
+            ),
+          }
+        : view;
+    }),
   };
 }
 
@@ -159,4 +178,18 @@ export async function listRuns(
     items,
     ...(last ? { nextCursor: encodeCursor(last.startedAt, last.id) } : {}),
   };
+}
+
+/** Child runs of a run's sub-workflow and map steps, for the run view (links both ways). */
+async function childrenOf(tx: Tx, runId: string) {
+  return tx
+    .select({
+      id: runs.id,
+      parentStepId: runs.parentStepId,
+      itemIndex: runs.itemIndex,
+      status: runs.status,
+    })
+    .from(runs)
+    .where(and(eq(runs.parentRunId, runId), isNotNull(runs.parentStepId)))
+    .orderBy(asc(runs.itemIndex));
 }

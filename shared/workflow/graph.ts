@@ -11,10 +11,19 @@ export interface GraphIndex {
   ids: string[];
   /** Index into `graph.nodes` of each id's first declaration, for `nodes[i]` issue paths. */
   position: Map<string, number>;
-  /** Edges whose endpoints both exist; dangling edges are validation's business, not the graph's. */
+  /** Forward edges whose endpoints both exist; dangling edges are validation's business, not the graph's. */
   edges: WorkflowEdge[];
+  /** Over forward edges only: a loop's back edge is not a dependency (it starts a new iteration). */
   incoming: Map<string, WorkflowEdge[]>;
   outgoing: Map<string, WorkflowEdge[]>;
+  /** Edges carrying `maxIterations` (loop back edges), endpoints existing. */
+  backEdges: WorkflowEdge[];
+}
+
+export interface Loop {
+  edge: WorkflowEdge;
+  /** The nodes a new iteration re-runs: from the back edge's target to its source, declaration order. */
+  body: string[];
 }
 
 export interface Cycle {
@@ -30,14 +39,32 @@ export function indexGraph(graph: WorkflowGraph): GraphIndex {
     if (!position.has(node.id)) position.set(node.id, i);
   });
   const ids = [...position.keys()];
-  const edges = (graph.edges ?? []).filter((e) => position.has(e.from) && position.has(e.to));
+  const known = (graph.edges ?? []).filter((e) => position.has(e.from) && position.has(e.to));
+  const edges = known.filter((e) => e.maxIterations === undefined);
+  const backEdges = known.filter((e) => e.maxIterations !== undefined);
   const incoming = new Map<string, WorkflowEdge[]>(ids.map((id) => [id, []]));
   const outgoing = new Map<string, WorkflowEdge[]>(ids.map((id) => [id, []]));
   for (const edge of edges) {
     required(incoming, edge.to).push(edge);
     required(outgoing, edge.from).push(edge);
   }
-  return { ids, position, edges, incoming, outgoing };
+  return { ids, position, edges, incoming, outgoing, backEdges };
+}
+
+/**
+ * The loops of a graph: each back edge with the nodes between its target and its source (nodes
+ * reachable from the target that reach the source). Empty when the back edge does not point to an
+ * ancestor of its source, which validation reports.
+ */
+export function loopsOf(index: GraphIndex): Loop[] {
+  return index.backEdges.map((edge) => {
+    const down = descendantsIn(index, edge.to);
+    down.add(edge.to);
+    const up = ancestorsOf(index, edge.from);
+    up.add(edge.from);
+    const body = down.has(edge.from) ? index.ids.filter((id) => down.has(id) && up.has(id)) : [];
+    return { edge, body };
+  });
 }
 
 /** Tarjan's strongly connected components; a component is a cycle when it has two nodes or a self-loop. */
@@ -142,7 +169,10 @@ export function ancestorsOf(index: GraphIndex, id: string): Set<string> {
 
 /** Every node reachable from `id` (not including `id`): what a re-run from `id` must redo. */
 export function descendantsOf(graph: WorkflowGraph, id: string): Set<string> {
-  const index = indexGraph(graph);
+  return descendantsIn(indexGraph(graph), id);
+}
+
+function descendantsIn(index: GraphIndex, id: string): Set<string> {
   const seen = new Set<string>();
   const queue = [id];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {

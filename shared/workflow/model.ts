@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Slug } from '../api/contracts/common';
+import { Condition } from './condition';
 
 /** Node ids appear in templates as `{{steps.<id>.output}}`. */
 export const NodeId = z
@@ -10,8 +11,8 @@ export const NodeId = z
 
 export const WorkflowNode = z.object({
   id: NodeId,
-  type: z.enum(['agent', 'tool', 'approval']),
-  /** The slug of an agent in the same tenant (type agent). */
+  type: z.enum(['agent', 'tool', 'approval', 'router', 'workflow', 'map']),
+  /** The slug of an agent in the same tenant (types agent and router). */
   agent: Slug.optional(),
   /** Tool name (type tool), e.g. `github.comment`. */
   tool: z.string().min(1).max(100).optional(),
@@ -19,6 +20,30 @@ export const WorkflowNode = z.object({
   prompt: z.string().max(100_000).optional(),
   /** Tool arguments (templated strings allowed) or step policy. */
   with: z.record(z.string(), z.unknown()).optional(),
+  /** Router: the answers the model must choose from; the step's output is the chosen route. */
+  routes: z.array(z.string().min(1).max(64)).min(2).max(20).optional(),
+  /** Sub-workflow and map: the slug of the workflow each child run runs. */
+  workflow: Slug.optional(),
+  /** Sub-workflow and map: pin this version of it (default: its published version). */
+  version: z.number().int().min(1).optional(),
+  /** Sub-workflow and map: the child run's input; strings are templates. */
+  input: z.record(z.string(), z.unknown()).optional(),
+  /** Map: the path of the list to fan out over, e.g. `steps.split.output.files`. */
+  items: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dotted path such as steps.split.output.files')
+    .optional(),
+  /** Map: the input field each item is passed as (default `item`). */
+  as: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _')
+    .optional(),
+  /** Map: child runs in flight at once (default 5). */
+  maxConcurrency: z.number().int().min(1).max(50).optional(),
   /** Retry policy of this step: attempts Step Functions makes before the step fails. */
   maxAttempts: z.number().int().min(1).max(10).optional(),
 });
@@ -29,6 +54,10 @@ export const WorkflowEdge = z.object({
   to: NodeId,
   /** success (default): `to` runs after `from` succeeded; failure: only if it failed; always: either way. */
   when: z.enum(['success', 'failure', 'always']).optional(),
+  /** Taken only when this also holds on the run's data (evaluated when `from` has finished). */
+  if: Condition.optional(),
+  /** Marks a loop's back edge (to an ancestor): the loop body runs at most this many times. */
+  maxIterations: z.number().int().min(1).max(20).optional(),
 });
 export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
 

@@ -17,7 +17,8 @@ export interface TemplateRef {
 
 export interface TemplateContext {
   input: Record<string, unknown>;
-  steps: Record<string, { output: unknown }>;
+  /** Each step's latest output and, in a loop, the outputs of its earlier iterations (oldest first). */
+  steps: Record<string, { output: unknown; iterations?: unknown[] }>;
 }
 
 interface Placeholder {
@@ -85,9 +86,10 @@ function resolve(root: string, path: string[], ctx: TemplateContext): unknown {
   if (root === 'input') return walk(ctx.input, path);
   if (root === 'steps') {
     const [nodeId, field, ...rest] = path;
-    if (nodeId === undefined || field !== 'output') return undefined;
+    if (nodeId === undefined || (field !== 'output' && field !== 'iterations')) return undefined;
     const step = own(ctx.steps, nodeId) as { output?: unknown } | undefined;
     if (step === undefined || step === null) return undefined;
+    if (field === 'iterations') return walk(own(step, 'iterations') ?? [], rest);
     return walk(own(step, 'output'), rest);
   }
   return undefined;

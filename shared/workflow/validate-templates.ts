@@ -3,7 +3,7 @@
  * string at run time, so every one that can be caught at save time is.
  */
 import type { FieldIssue } from '../errors/index';
-import { ancestorsOf, type GraphIndex } from './graph';
+import { ancestorsOf, loopsOf, type GraphIndex } from './graph';
 import type { WorkflowGraph, WorkflowNode } from './model';
 import { templateReferences, type TemplateRef } from './template';
 
@@ -12,9 +12,13 @@ const HINT = 'use {{input.<field>}} or {{steps.<nodeId>.output}}';
 export function templateIssues(graph: WorkflowGraph, index: GraphIndex): FieldIssue[] {
   const declared = new Set((graph.inputs ?? []).map((f) => f.name));
   const issues: FieldIssue[] = [];
+  const loops = loopsOf(index);
   graph.nodes.forEach((node, i) => {
     // Each node is checked against its own upstream, so a duplicate id is checked as the first declaration.
     const upstream = ancestorsOf(index, node.id);
+    // Inside a loop every body node may read every other: a later one's output is the previous iteration's.
+    for (const loop of loops)
+      if (loop.body.includes(node.id)) for (const id of loop.body) upstream.add(id);
     for (const { path, text } of templatedStrings(node, `nodes[${i}]`)) {
       for (const ref of templateReferences(text)) {
         const message = referenceProblem(node.id, ref, { index, upstream, declared });
@@ -47,7 +51,7 @@ function referenceProblem(nodeId: string, ref: TemplateRef, scope: Scope): strin
     const [stepId, field] = ref.path;
     if (stepId === undefined) return `${where} without a step id: use {{steps.<nodeId>.output}}`;
     if (!scope.index.position.has(stepId)) return `${where}, but there is no node "${stepId}"`;
-    if (field !== 'output')
+    if (field !== 'output' && field !== 'iterations')
       return `${where}: a step is read through its output, e.g. {{steps.${stepId}.output}}`;
     if (!scope.upstream.has(stepId)) {
       return `${where}, but "${stepId}" is not upstream of "${nodeId}" so it may not have run yet`;
@@ -70,5 +74,8 @@ function templatedStrings(node: WorkflowNode, base: string): Array<{ path: strin
     }
   };
   if (node.with) visit(node.with, `${base}.with`);
+  if (node.input) visit(node.input, `${base}.input`);
+  // The items path of a map reads like a placeholder, so it is checked like one.
+  if (node.items) found.push({ path: `${base}.items`, text: `{{${node.items}}}` });
   return found;
 }

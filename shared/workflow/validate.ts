@@ -4,7 +4,16 @@
  * instead of discovering problems one failed run at a time.
  */
 import { ValidationError, type FieldIssue } from '../errors/index';
-import { cycleMessage, findCycles, indexGraph, runnableOrder, type GraphIndex } from './graph';
+import { conditionIssues, conditionPaths } from './condition';
+import {
+  ancestorsOf,
+  cycleMessage,
+  findCycles,
+  indexGraph,
+  loopsOf,
+  runnableOrder,
+  type GraphIndex,
+} from './graph';
 import type { WorkflowGraph } from './model';
 import { templateIssues } from './validate-templates';
 
@@ -15,6 +24,8 @@ export interface WorkflowValidationContext {
   agentExists: (slug: string) => boolean;
   /** Whether a tool with this name is registered; without it tool names are not checked. */
   toolExists?: (name: string) => boolean;
+  /** Whether a workflow with this slug exists; without it sub-workflow slugs are not checked. */
+  workflowExists?: (slug: string) => boolean;
 }
 
 export function validateWorkflow(
@@ -25,6 +36,7 @@ export function validateWorkflow(
   return [
     ...nodeIssues(graph, index, ctx),
     ...edgeIssues(graph, index),
+    ...loopIssues(graph, index),
     ...shapeIssues(index),
     ...templateIssues(graph, index),
   ];
@@ -49,11 +61,28 @@ function nodeIssues(
         message: `node id "${node.id}" is already used by nodes[${first}]`,
       });
     }
-    if (node.type === 'agent') {
+    if (node.type === 'router') {
+      if (!node.routes)
+        issues.push({
+          path: `nodes[${i}].routes`,
+          message: `router node "${node.id}" lists no routes`,
+        });
+      else if (new Set(node.routes).size !== node.routes.length)
+        issues.push({
+          path: `nodes[${i}].routes`,
+          message: `router node "${node.id}" lists a route twice`,
+        });
+    } else if (node.routes) {
+      issues.push({
+        path: `nodes[${i}].routes`,
+        message: `only a router node has routes ("${node.id}" is ${node.type})`,
+      });
+    }
+    if (node.type === 'agent' || node.type === 'router') {
       if (!node.agent)
         issues.push({
           path: `nodes[${i}].agent`,
-          message: `agent node "${node.id}" names no agent`,
+          message: `${node.type} node "${node.id}" names no agent`,
         });
       else if (!ctx.agentExists(node.agent)) {
         issues.push({
@@ -62,6 +91,23 @@ function nodeIssues(
         });
       }
     }
+    if (node.type === 'workflow' || node.type === 'map') {
+      if (!node.workflow)
+        issues.push({
+          path: `nodes[${i}].workflow`,
+          message: `${node.type} node "${node.id}" names no workflow`,
+        });
+      else if (ctx.workflowExists && !ctx.workflowExists(node.workflow))
+        issues.push({
+          path: `nodes[${i}].workflow`,
+          message: `node "${node.id}" uses unknown workflow "${node.workflow}"`,
+        });
+    }
+    if (node.type === 'map' && !node.items)
+      issues.push({
+        path: `nodes[${i}].items`,
+        message: `map node "${node.id}" names no items path (e.g. steps.<id>.output.files)`,
+      });
     if (node.type === 'tool') {
       if (!node.tool)
         issues.push({ path: `nodes[${i}].tool`, message: `tool node "${node.id}" names no tool` });
@@ -89,6 +135,10 @@ function edgeIssues(graph: WorkflowGraph, index: GraphIndex): FieldIssue[] {
         });
       }
     }
+    if (edge.if) {
+      issues.push(...conditionIssues(edge.if, `edges[${i}].if`));
+      issues.push(...conditionPathIssues(graph, index, edge, `edges[${i}].if`));
+    }
     // Keyed without `when`: a node waits for all incoming edges, so two edges between the same pair are redundant or contradictory.
     const key = `${edge.from}\u0000${edge.to}`;
     const first = seen.get(key);
@@ -99,6 +149,83 @@ function edgeIssues(graph: WorkflowGraph, index: GraphIndex): FieldIssue[] {
         message: `edge ${edge.from} -> ${edge.to} is a duplicate of edges[${first}]`,
       });
   });
+  return issues;
+}
+
+/** A condition reads the run input or steps finished when its edge is decided: `from` and its upstream. */
+function conditionPathIssues(
+  graph: WorkflowGraph,
+  index: GraphIndex,
+  edge: WorkflowGraph['edges'][number],
+  base: string,
+): FieldIssue[] {
+  if (!edge.if) return [];
+  const declared = new Set((graph.inputs ?? []).map((f) => f.name));
+  const readable = ancestorsOf(index, edge.from);
+  readable.add(edge.from);
+  for (const loop of loopsOf(index))
+    if (loop.body.includes(edge.from)) for (const id of loop.body) readable.add(id);
+  const issues: FieldIssue[] = [];
+  for (const { path, root, segments } of conditionPaths(edge.if, base)) {
+    const where = `condition on ${edge.from} -> ${edge.to} reads "${[root, ...segments].join('.')}"`;
+    if (root === 'input') {
+      if (segments.length === 0)
+        issues.push({ path, message: `${where} without a field: use input.<field>` });
+      else if (declared.size > 0 && !declared.has(segments[0]))
+        issues.push({
+          path,
+          message: `${where}, but the workflow declares no input "${segments[0]}"`,
+        });
+    } else if (root === 'steps') {
+      const [stepId, field] = segments;
+      if (stepId === undefined || !index.position.has(stepId))
+        issues.push({ path, message: `${where}, but there is no node "${stepId ?? ''}"` });
+      else if (field !== 'output')
+        issues.push({ path, message: `${where}: read a step through steps.${stepId}.output` });
+      else if (!readable.has(stepId))
+        issues.push({
+          path,
+          message: `${where}, but "${stepId}" is not upstream of "${edge.from}" so it may not have run yet`,
+        });
+    } else {
+      issues.push({ path, message: `${where}: a path starts with input. or steps.` });
+    }
+  }
+  return issues;
+}
+
+/** Back edges: bounded, conditional, pointing to an ancestor, one loop per node. */
+function loopIssues(graph: WorkflowGraph, index: GraphIndex): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const edgePath = (edge: WorkflowGraph['edges'][number]) =>
+    `edges[${(graph.edges ?? []).indexOf(edge)}]`;
+  const owner = new Map<string, string>();
+  for (const { edge, body } of loopsOf(index)) {
+    const name = `${edge.from} -> ${edge.to}`;
+    if (!edge.if)
+      issues.push({
+        path: `${edgePath(edge)}.if`,
+        message: `loop edge ${name} needs an "if": without one it would always loop until maxIterations`,
+      });
+    if (body.length === 0) {
+      issues.push({
+        path: `${edgePath(edge)}.maxIterations`,
+        message: `edge ${name} has maxIterations but "${edge.to}" is not upstream of "${edge.from}": only an edge back to an ancestor forms a loop`,
+      });
+      continue;
+    }
+    for (const id of body) {
+      const other = owner.get(id);
+      if (other !== undefined) {
+        issues.push({
+          path: `${edgePath(edge)}.maxIterations`,
+          message: `loops ${other} and ${name} share node "${id}": loops may not overlap or nest`,
+        });
+        break;
+      }
+      owner.set(id, name);
+    }
+  }
   return issues;
 }
 

@@ -26,7 +26,7 @@ const at = (path: string) => c.at(path);
 let e2eRunId: string;
 
 beforeAll(async () => {
-  // The demo agents plus `broken` (five on the list) and the nightly-digest workflow.
+  // The six demo agents plus `broken` (seven on the list) and the nightly-digest workflow.
   await seedFailingWorkflow(c.stack);
   await signInAsAdmin(c, '/agents');
 });
@@ -34,7 +34,7 @@ beforeAll(async () => {
 test('create an agent', async () => {
   await c.page.goto(at('/agents'));
   await c.page.getByTestId('agents-table').waitFor();
-  await expect(c.page.getByTestId('agent-row').count()).resolves.toBe(5);
+  await expect(c.page.getByTestId('agent-row').count()).resolves.toBe(7);
   await shot(c.page, 'agents');
 
   await c.page.getByTestId('agent-new').click();

@@ -175,8 +175,7 @@ describe('functions', () => {
   });
 
   it('gives functions that start runs the state machine ARN, start and stop rights', () => {
-    // Prepare
-    const api = synth.templates['HishamOS-Api']!;
+    // Prepare: API functions start runs, and so does the sub-workflow/map task (in the workflows stack)
     const lambdas = lambdasByManifestName();
     const starters = Object.entries(functions).filter(([, s]) =>
       ((s.uses as { executions?: string[] }).executions ?? []).includes('runWorkflow'),
@@ -184,13 +183,14 @@ describe('functions', () => {
     expect(starters.length).toBeGreaterThan(0);
     for (const [name] of starters) {
       // Act
-      const { resource } = lambdas.get(name)!;
+      const { resource, stack } = lambdas.get(name)!;
+      const template = synth.templates[stack]!;
       const role = resource.Properties.Role['Fn::GetAtt'][0];
       // Assess
       expect(
         resource.Properties.Environment.Variables.RUN_WORKFLOW_STATE_MACHINE_ARN,
       ).toBeDefined();
-      api.hasResourceProperties('AWS::IAM::Policy', {
+      template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: role }],
         PolicyDocument: {
           Statement: Match.arrayWith([

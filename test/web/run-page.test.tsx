@@ -252,6 +252,35 @@ describe('RunPage', () => {
     expect(within(panel).queryByTestId('step-error-help')).toBeNull();
   });
 
+  it('shows the latest loop iteration, a skip reason and child run links in the step panel', async () => {
+    const child = '44444444-4444-4444-8444-444444444444';
+    const s = server([
+      run('SUCCEEDED', [
+        step('pm', 'SUCCEEDED', { iteration: 1, output: 'first draft' }),
+        step('pm', 'SUCCEEDED', { iteration: 2, output: 'second draft' }),
+        step('coder', 'SKIPPED', {
+          iteration: 1,
+          skipReason: 'no branch leads here: the condition on pm -> coder is false',
+          children: [{ runId: child, index: 0, status: 'SUCCEEDED' }],
+        }),
+      ]),
+    ]);
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, s.api);
+
+    fireEvent.click(await screen.findByTestId('step-item-pm'));
+    const pmPanel = await screen.findByTestId('step-panel');
+    expect(within(pmPanel).getByTestId('step-iteration').textContent).toBe('2');
+    expect(within(pmPanel).getByTestId('step-output').textContent).toContain('second draft');
+
+    fireEvent.click(await screen.findByTestId('step-item-coder'));
+    const reason = await screen.findByTestId('step-skip-reason');
+    expect(reason.textContent).toBe(
+      'Skipped: no branch leads here: the condition on pm -> coder is false',
+    );
+    const link = within(screen.getByTestId('step-children')).getByRole('link', { name: 'item 0' });
+    expect(link.getAttribute('href')).toContain(`/runs/${child}`);
+  });
+
   it('offers Cancel to a dev on a live run and hides run controls from a viewer', async () => {
     const live = server([run('RUNNING', [step('pm', 'RUNNING')])]);
     const { unmount } = renderWithApi(<RunPage runId={RUN_ID} pollMs={1000} />, live.api, 'dev');

@@ -56,16 +56,31 @@ export class WorkflowsStack extends Stack {
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
 
+    // Tasks that start runs (sub-workflow and map steps) reach the machines by their fixed names:
+    // a reference to the machine resource would be a cycle, as its definition names the tasks.
+    const byName: Record<string, ExecutionTarget> = {};
+    for (const machineName of Object.keys(stateMachines)) {
+      const physicalName = `${this.stackName}-${machineName}`;
+      byName[machineName] = {
+        physicalName,
+        stateMachine: sfn.StateMachine.fromStateMachineName(
+          this,
+          `${machineName}ByName`,
+          physicalName,
+        ),
+      };
+    }
+
     for (const name of workflowTaskFunctions()) {
       const spec: FunctionSpec = functions[name];
       const fn = new HishamFunction(this, name, {
         name,
         spec,
         codeDir: path.join(props.functionsDir, name),
-        environment: environmentFor(spec, props.data),
+        environment: environmentFor(spec, props.data, byName),
         reserveConcurrency: props.reserveConcurrency,
       });
-      grantUses(fn, spec, props.data);
+      grantUses(fn, spec, props.data, byName);
       this.functions[name] = fn;
       if (spec.schedule) {
         // EventBridge Scheduler invokes the task on the manifest's timer (a setInterval locally).

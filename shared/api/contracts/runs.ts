@@ -40,6 +40,10 @@ export const RunStep = z.object({
   nodeId: z.string(),
   type: z.string(),
   status: z.enum(STEP_STATUSES),
+  /** Loop iteration, from 1; a loop body's nodes have one step per iteration. */
+  iteration: z.number().int().min(1).optional(),
+  /** Why a SKIPPED step did not run. */
+  skipReason: z.string().optional(),
   prompt: z.string().optional(),
   output: z.unknown().optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),
@@ -58,6 +62,10 @@ export const RunStep = z.object({
     })
     .optional(),
   attempts: z.array(Attempt),
+  /** Sub-workflow and map steps: their child runs, in item order. */
+  children: z
+    .array(z.object({ runId: Uuid, index: z.number().int().optional(), status: z.string() }))
+    .optional(),
 });
 export const Run = z.object({
   id: Uuid,
@@ -71,6 +79,10 @@ export const Run = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   costUsd: z.number(),
+  /** A child run: the run and step that started it, and its item in a map. */
+  parentRunId: Uuid.optional(),
+  parentStepId: Uuid.optional(),
+  itemIndex: z.number().int().optional(),
   steps: z.array(RunStep),
 });
 /** A run without its steps, as lists show it. */

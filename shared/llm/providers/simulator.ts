@@ -29,7 +29,7 @@ export function createSimulator(options: {
         .update(`${request.model}\n${request.system ?? ''}\n${prompt}`)
         .digest('hex');
       const text = request.outputSchema
-        ? JSON.stringify(sampleFor(request.outputSchema, digest))
+        ? JSON.stringify(sampleFor(request.outputSchema, digest, prompt))
         : narrate(request, prompt, digest);
       return {
         text,
@@ -76,17 +76,37 @@ function narrate(request: ModelCallRequest, prompt: string, digest: string): str
   ].join('\n');
 }
 
-/** A value that satisfies simple JSON Schemas (object/array/string/number/boolean/enum). */
-function sampleFor(schema: Record<string, unknown>, seed: string): unknown {
+/**
+ * A value that satisfies simple JSON Schemas (object/array/string/number/boolean/enum). An enum
+ * answers with the value the prompt mentions first, so a router or a reviewer can be steered by
+ * its input (demos and tests rely on it); with none mentioned, a value picked by the digest.
+ */
+function sampleFor(schema: Record<string, unknown>, seed: string, prompt: string): unknown {
   const type = schema.type;
   if (Array.isArray(schema.enum) && schema.enum.length)
-    return schema.enum[parseInt(seed.slice(0, 4), 16) % schema.enum.length];
+    return (
+      mentionedFirst(schema.enum, prompt) ??
+      schema.enum[parseInt(seed.slice(0, 4), 16) % schema.enum.length]
+    );
   if (type === 'object' || schema.properties) {
     const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-    return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, sampleFor(v, seed)]));
+    return Object.fromEntries(
+      Object.entries(props).map(([k, v]) => [k, sampleFor(v, seed, prompt)]),
+    );
   }
-  if (type === 'array') return [sampleFor((schema.items ?? {}) as Record<string, unknown>, seed)];
+  if (type === 'array')
+    return [sampleFor((schema.items ?? {}) as Record<string, unknown>, seed, prompt)];
   if (type === 'number' || type === 'integer') return parseInt(seed.slice(0, 2), 16);
   if (type === 'boolean') return parseInt(seed.slice(0, 1), 16) % 2 === 0;
   return `${SIMULATOR_LABEL} ${seed.slice(0, 8)}`;
+}
+
+function mentionedFirst(options: unknown[], prompt: string): unknown {
+  let best: { at: number; value: unknown } | undefined;
+  for (const value of options) {
+    if (typeof value !== 'string' || value === '') continue;
+    const at = prompt.indexOf(value);
+    if (at !== -1 && (best === undefined || at < best.at)) best = { at, value };
+  }
+  return best?.value;
 }

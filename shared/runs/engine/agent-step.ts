@@ -16,6 +16,7 @@ import { annotateActiveSpan } from '../../observability/tracing';
 import { appendEvent, type RunEventInput } from '../events';
 import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
 import { settleInterruptedAttempts } from './interrupted-attempts';
+import { routeAnswer, routerRequest } from './router';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -83,18 +84,18 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
     maxAttempts:
       node.maxAttempts ??
       Math.min(MAX_DEFAULT_ATTEMPTS, Math.max(DEFAULT_MAX_ATTEMPTS, chain.length + 1)),
-    request: {
+    request: routerRequest(node, {
       system: outbound.system,
       messages: [{ role: 'user', content: outbound.content }],
       temperature: agent.parameters.temperature,
       maxTokens: agent.parameters.maxTokens,
       outputSchema: agent.outputSchema,
-    },
+    }),
   });
   await recordCall(
     p,
     ids,
-    { ...call, output: outbound.restore(call.output) },
+    { ...call, output: routeAnswer(node, outbound.restore(call.output)) },
     {
       masked: maskForTrace(prompt, piiPolicy).counts,
       toProvider: outbound.counts,

@@ -1,10 +1,12 @@
-import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowSpec } from '../../api/contracts/workflows';
 import type { Tx } from '../../db/client';
 import { agentVersions, runSteps, runs, workflowVersions } from '../../db/schema';
 import { NotFound } from '../../errors';
 import type { StepStatus } from '../../workflow/model';
+import { conditionPaths } from '../../workflow/condition';
+import type { PlanData } from '../../workflow/plan';
 import { templateReferences } from '../../workflow/template';
 import type { PinnedAgent } from '../lifecycle';
 
@@ -38,15 +40,18 @@ export async function loadRunContext(tx: Tx, runId: string) {
   return { run, spec: wv.spec as WorkflowSpec, steps };
 }
 
-/** The outputs of the named steps that succeeded, keyed by node id. */
+/**
+ * The outputs of the named steps that succeeded, keyed by node id: the latest iteration's as
+ * `output`, the earlier ones (oldest first) as `iterations`.
+ */
 export async function loadOutputs(
   tx: Tx,
   runId: string,
   nodeIds: string[],
-): Promise<Record<string, { output: unknown }>> {
+): Promise<Record<string, { output: unknown; iterations: unknown[] }>> {
   if (!nodeIds.length) return {};
   const rows = await tx
-    .select({ nodeId: runSteps.nodeId, output: runSteps.output })
+    .select({ nodeId: runSteps.nodeId, output: runSteps.output, iteration: runSteps.iteration })
     .from(runSteps)
     .where(
       and(
@@ -54,8 +59,17 @@ export async function loadOutputs(
         eq(runSteps.status, 'SUCCEEDED'),
         inArray(runSteps.nodeId, [...new Set(nodeIds)]),
       ),
-    );
-  return Object.fromEntries(rows.map((r) => [r.nodeId, { output: r.output }]));
+    )
+    .orderBy(asc(runSteps.iteration));
+  const out: Record<string, { output: unknown; iterations: unknown[] }> = {};
+  for (const r of rows) {
+    const prior = out[r.nodeId];
+    out[r.nodeId] = {
+      output: r.output,
+      iterations: prior ? [...prior.iterations, prior.output] : [],
+    };
+  }
+  return out;
 }
 
 /** The step ids a template (or a JSON of templates) reads with `{{steps.<id>.output…}}`. */
@@ -65,8 +79,50 @@ export function referencedSteps(template: string): string[] {
     .map((r) => r.path[0]);
 }
 
+/** Each node's step of its latest iteration: the one the planner schedules and conditions read. */
+export function latestSteps(steps: StepRow[]): Map<string, StepRow> {
+  const latest = new Map<string, StepRow>();
+  for (const s of steps) {
+    const seen = latest.get(s.nodeId);
+    if (!seen || seen.iteration < s.iteration) latest.set(s.nodeId, s);
+  }
+  return latest;
+}
+
 export function statusMap(steps: StepRow[]): Record<string, StepStatus> {
-  return Object.fromEntries(steps.map((s) => [s.nodeId, s.status as StepStatus]));
+  return Object.fromEntries(
+    [...latestSteps(steps).values()].map((s) => [s.nodeId, s.status as StepStatus]),
+  );
+}
+
+/** The nodes whose outputs edge conditions read: what the planner loads. */
+export function conditionNodes(spec: WorkflowSpec): string[] {
+  return spec.edges.flatMap((e) =>
+    e.if
+      ? conditionPaths(e.if, '')
+          .filter((c) => c.root === 'steps' && c.segments[0] !== undefined)
+          .map((c) => c.segments[0])
+      : [],
+  );
+}
+
+/**
+ * What templates and conditions read: the run input, the named nodes' latest succeeded outputs
+ * with their earlier iterations, and each node's latest iteration number.
+ */
+export async function loadRunData(
+  tx: Tx,
+  run: RunRow,
+  steps: StepRow[],
+  nodeIds: string[],
+): Promise<PlanData> {
+  const iterations: Record<string, number> = {};
+  for (const s of latestSteps(steps).values()) iterations[s.nodeId] = s.iteration;
+  return {
+    input: run.input as Record<string, unknown>,
+    steps: await loadOutputs(tx, run.id, nodeIds),
+    iterations,
+  };
 }
 
 export async function loadPinnedAgent(tx: Tx, run: RunRow, slug: string): Promise<AgentSpec> {

@@ -6,7 +6,14 @@ import { metrics } from '../../observability/metrics';
 import { recordRunSpan } from '../../observability/tracing';
 import { appendEvent } from '../events';
 import { describeCaught, type CaughtError } from './step-failure';
-import { loadOutputs, loadRunContext, statusMap } from './context';
+import {
+  conditionNodes,
+  latestSteps,
+  loadOutputs,
+  loadRunContext,
+  loadRunData,
+  statusMap,
+} from './context';
 
 /** Settles the run when an execution ends: SUCCEEDED, FAILED, WAITING (approval) or left CANCELLED. */
 export async function finalizeRun(
@@ -56,9 +63,11 @@ export async function finalizeRun(
     const statuses = statusMap(steps);
     if (Object.values(statuses).includes('WAITING'))
       return finish('WAITING', {}, 'run waits for an approval');
-    const plan = planNext(spec, statuses);
+    const plan = planNext(spec, statuses, await loadRunData(tx, run, steps, conditionNodes(spec)));
     if (plan.outcome === 'FAILED' || plan.failedNodes.length) {
-      const failed = steps.find((s) => plan.failedNodes.includes(s.nodeId));
+      const failed = [...latestSteps(steps).values()].find((s) =>
+        plan.failedNodes.includes(s.nodeId),
+      );
       const why = (failed?.error as { name?: string; message?: string } | null) ?? {};
       const error = {
         name: 'StepFailed',
@@ -67,12 +76,24 @@ export async function finalizeRun(
       };
       return finish('FAILED', { error, finishedAt: new Date(p.now()) }, error.message);
     }
-    // The run's output is what its sinks produced (nodes nothing depends on).
-    const sinks = spec.nodes
-      .filter((n) => !spec.edges.some((e) => e.from === n.id))
-      .map((n) => n.id);
+    // The run's output is what the ends of the path it took produced: succeeded nodes none of
+    // whose successors ran (the sinks, when no branch was skipped). Loop back edges do not count.
+    const latest = latestSteps(steps);
+    const ran = (id: string) => {
+      const status = latest.get(id)?.status;
+      return status === 'SUCCEEDED' || status === 'FAILED';
+    };
+    const ends = [...latest.values()]
+      .filter(
+        (s) =>
+          s.status === 'SUCCEEDED' &&
+          !spec.edges.some(
+            (e) => e.from === s.nodeId && e.maxIterations === undefined && ran(e.to),
+          ),
+      )
+      .map((s) => s.nodeId);
     const outputs = Object.fromEntries(
-      Object.entries(await loadOutputs(tx, run.id, sinks)).map(([id, s]) => [id, s.output]),
+      Object.entries(await loadOutputs(tx, run.id, ends)).map(([id, s]) => [id, s.output]),
     );
     const output = Object.keys(outputs).length === 1 ? Object.values(outputs)[0] : outputs;
     return finish('SUCCEEDED', { output, finishedAt: new Date(p.now()) }, 'run succeeded');

@@ -41,7 +41,8 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
     );
   }
 
-  const step = selected ? run.steps.find((s) => s.nodeId === selected) : undefined;
+  // The latest iteration of a looped node: steps come in iteration order.
+  const step = selected ? run.steps.findLast((s) => s.nodeId === selected) : undefined;
   const node = selected ? nodes.find((n) => n.id === selected) : undefined;
   const guard = async (fn: () => Promise<unknown>) => {
     setActionError(null);

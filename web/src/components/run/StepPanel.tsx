@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RunStep, WorkflowNode } from '../../api/types';
 import { durationMs, formatDateTime, formatDuration, formatTokens, formatUsd } from '../../format';
+import { Link } from '../../router/Link';
 import { StatusBadge } from '../StatusBadge';
 import { AttemptsTable } from './AttemptsTable';
 import type { Citation } from './citations';
@@ -74,7 +75,33 @@ export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: 
               <dt>Started</dt>
               <dd>{formatDateTime(step.startedAt)}</dd>
             </div>
+            {step.iteration !== undefined && step.iteration > 1 && (
+              <div>
+                <dt>Loop iteration</dt>
+                <dd data-testid="step-iteration">{step.iteration}</dd>
+              </div>
+            )}
           </dl>
+          {step.skipReason && (
+            <p className="note" data-testid="step-skip-reason">
+              Skipped: {step.skipReason}
+            </p>
+          )}
+          {step.children && step.children.length > 0 && (
+            <div data-testid="step-children">
+              <h3>Child runs</h3>
+              <ol>
+                {step.children.map((child) => (
+                  <li key={child.runId}>
+                    <Link to={`/runs/${child.runId}`}>
+                      {child.index !== undefined ? `item ${child.index}` : 'child run'}
+                    </Link>{' '}
+                    <StatusBadge status={child.status} />
+                  </li>
+                ))}
+              </ol>
+            </div>
+          )}
           {step.provider === 'simulator' && (
             <p className="note">Answered by the offline local simulator, not a real model.</p>
           )}
