@@ -157,7 +157,7 @@ test('every route with a response schema answers with a body that matches it', a
   await settledRun(waiting.id);
   const second = await ok('POST', `/v1/workflows/${workflow.id}/runs`, { input: { topic: 'y' } });
   await settledRun(second.runId);
-  await ok('POST', `/v1/runs/${second.runId}/steps/signoff/reject`, { reason: 'not now' });
+  await ok('POST', `/v1/runs/${second.runId}/steps/signoff/reject`, { comment: 'not now' });
   const pipeline = await ok('POST', '/v1/workflows/feature-pipeline/runs', {
     input: { feature: 'dark mode' },
   });
@@ -234,6 +234,7 @@ test('every route with a response schema answers with a body that matches it', a
   await ok('GET', '/v1/prices');
   await ok('PUT', '/v1/prices/openai/gpt-contract', { inputPerMtok: 1, outputPerMtok: 2 });
   await ok('GET', '/v1/audit');
+  await ok('GET', '/v1/audit/verify');
   await ok('GET', '/ready');
   await stack.call('POST', '/v1/auth/login', {
     body: { email: 'admin@localhost', password: 'demo-admin-password-for-tests', tenant: 'demo' },
