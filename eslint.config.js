@@ -4,7 +4,9 @@ import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['node_modules/**', 'cdk.out/**', 'web/dist/**', 'dist/**', '.data/**', 'coverage/**'] },
+  {
+    ignores: ['node_modules/**', 'cdk.out/**', 'web/dist/**', 'dist/**', '.data/**', 'coverage/**'],
+  },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },

@@ -5,7 +5,7 @@
  * cdk-nag 3.x: acknowledgements are `Validations.of(construct).acknowledge({ id, reason })`; a
  * granular finding is acknowledged by its full id, e.g. `AwsSolutions-IAM5[Resource::*]`.
  */
-import { Stack, Token, Validations, type Acknowledgment } from 'aws-cdk-lib';
+import { type Stack, Token, Validations, type Acknowledgment } from 'aws-cdk-lib';
 
 /**
  * How cdk-nag renders the pseudo parameters in a finding id: the literal when the stack's environment
