@@ -9,13 +9,13 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type { Config } from '../../shared/config/index';
+import { type Config, DEFAULT_TENANT_SECRETS_PREFIX } from '../../shared/config/index';
 import { secretsOf, type BucketName, type FunctionSpec } from '../manifest';
 import type { HishamFunction } from './constructs/hisham-function';
 import { nagArn, nagPseudo } from './nag';
 
-/** Per-tenant secrets live under this prefix (shared/config `TENANT_SECRETS_PREFIX`). */
-export const TENANT_SECRETS_PREFIX = 'hishamos/tenants/';
+/** Per-tenant secrets live under this prefix (the application's default, shared/config). */
+export const TENANT_SECRETS_PREFIX = DEFAULT_TENANT_SECRETS_PREFIX;
 
 export interface DataRefs {
   readonly cluster: rds.DatabaseCluster;

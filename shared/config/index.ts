@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** Per-tenant secrets live under this name prefix; the CDK grants access to exactly it. */
+export const DEFAULT_TENANT_SECRETS_PREFIX = 'hishamos/tenants/';
+
 export const ConfigSchema = z.object({
   /** `pglite` (embedded, local default), `pg` (DATABASE_URL) or `data-api` (Aurora, in AWS). */
   HISHAMOS_DB_DRIVER: z.enum(['pglite', 'pg', 'data-api']).default('pglite'),
@@ -27,7 +30,7 @@ export const ConfigSchema = z.object({
   /** Secrets Manager id of the JWT signing key. */
   JWT_SECRET_ID: z.string().default('hishamos/jwt-signing-key'),
   /** Prefix of per-tenant secrets (provider keys, GitHub/Jira credentials, webhook secrets). */
-  TENANT_SECRETS_PREFIX: z.string().default('hishamos/tenants/'),
+  TENANT_SECRETS_PREFIX: z.string().default(DEFAULT_TENANT_SECRETS_PREFIX),
   RUN_WORKFLOW_STATE_MACHINE_ARN: z.string().optional(),
   INGEST_DOCUMENT_STATE_MACHINE_ARN: z.string().optional(),
   /** Base URL of the console, used in links posted back to GitHub/Jira. */
