@@ -18,6 +18,7 @@ import * as runs from './contracts/runs';
 import * as triggers from './contracts/triggers';
 import * as usage from './contracts/usage';
 import * as workflows from './contracts/workflows';
+import * as condition from '../workflow/condition';
 import * as model from '../workflow/model';
 import type { RouteSpec } from './route';
 import { routes } from './routes';
@@ -29,6 +30,7 @@ const CONTRACT_MODULES = [
   auth,
   agents,
   model,
+  condition,
   workflows,
   runs,
   audit,

@@ -15,17 +15,15 @@ afterAll(async () => stack?.close());
 
 const PASSWORD = 'a member password long enough';
 
+/** A member who joined by invitation, signed in to the demo tenant; `id` is their user id. */
 async function member(email: string, role: string) {
-  const added = await stack.call('POST', '/v1/members', {
-    token: owner,
-    body: { email, role, password: PASSWORD },
-  });
-  expect(added.status).toBe(201);
+  await stack.addMember(owner, email, role, PASSWORD);
   const login = await stack.call('POST', '/v1/auth/login', {
     body: { email, password: PASSWORD, tenant: 'demo' },
   });
   expect(login.status).toBe(200);
-  return { id: added.body.id as string, ...login.body };
+  const me = await stack.call('GET', '/v1/me', { token: login.body.accessToken });
+  return { id: me.body.user.id as string, ...login.body };
 }
 
 test('a demoted admin loses admin rights at once, through their token and their old key', async () => {
