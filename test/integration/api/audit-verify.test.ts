@@ -113,10 +113,12 @@ test('a rewrite of history that recomputes every hash is caught by the anchor', 
 
 test('verification is for admins', async () => {
   const t = await stack.signup('Viewer Co');
-  await stack.call('POST', '/v1/members', {
-    token: t.accessToken,
-    body: { email: 'audit-viewer@example.test', role: 'viewer', password: 'a long password here' },
-  });
+  await stack.addMember(
+    t.accessToken,
+    'audit-viewer@example.test',
+    'viewer',
+    'a long password here',
+  );
   const viewer = await stack.call('POST', '/v1/auth/login', {
     body: { email: 'audit-viewer@example.test', password: 'a long password here' },
   });
