@@ -76,7 +76,7 @@ describe('tenant secrets', () => {
       mentions(s.Resource, 'hishamos/tenants/'),
     );
 
-  it('may be written only by the functions that write them (providers, triggers)', () => {
+  it('may be written only by the functions that write them (providers, triggers, members: SSO)', () => {
     // Prepare
     const writers = entries()
       .filter(([, spec]) =>
@@ -92,7 +92,7 @@ describe('tenant secrets', () => {
       .map(([n]) => n)
       .sort();
     // Assess
-    expect(writers).toEqual(['providers', 'triggers']);
+    expect(writers).toEqual(['members', 'providers', 'triggers']);
     expect(granted).toEqual(writers);
   });
 
@@ -103,6 +103,7 @@ describe('tenant secrets', () => {
     );
     expect(readers.map(([n]) => n).sort()).toEqual(
       [
+        'auth',
         'embedChunks',
         'knowledge',
         'reconcileWebhooks',
