@@ -1,12 +1,12 @@
 /** Every webhook delivery a trigger receives, with what became of it; the deliveries list reads them. */
 import { storableText } from '../http/input-guard';
 import { consume } from '../ratelimit/fixed-window';
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { AuthContext } from '../auth/context';
 import { triggers, webhookDeliveries } from '../db/schema-automation';
 import { NotFound, RateLimited } from '../errors';
 import type { Platform } from '../platform/platform';
-import { decodeCursor, encodeCursor } from './triggers';
+import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 
 export type Outcome = 'started' | 'ignored' | 'duplicate' | 'rejected';
 
@@ -63,7 +63,8 @@ export async function listDeliveries(
   triggerId: string,
   q: { limit: number; cursor?: string; outcome?: Outcome },
 ) {
-  const after = decodeCursor(q.cursor);
+  const key = { at: webhookDeliveries.receivedAt, id: webhookDeliveries.id };
+  const after = afterCursor(key, q.cursor);
   const rows = await p.db.withTenant(auth, async (tx) => {
     const [t] = await tx
       .select({ id: triggers.id })
@@ -77,20 +78,18 @@ export async function listDeliveries(
         and(
           eq(webhookDeliveries.triggerId, triggerId),
           q.outcome ? eq(webhookDeliveries.outcome, q.outcome) : undefined,
-          after
-            ? or(
-                lt(webhookDeliveries.receivedAt, after.at),
-                and(eq(webhookDeliveries.receivedAt, after.at), lt(webhookDeliveries.id, after.id)),
-              )
-            : undefined,
+          after,
         ),
       )
-      .orderBy(desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id))
+      .orderBy(...keysetOrder(key))
       .limit(q.limit + 1);
   });
-  const last = rows.length > q.limit ? rows[q.limit - 1] : undefined;
+  const { rows: items, nextCursor } = pageOf(rows, q.limit, (r) => ({
+    at: r.receivedAt,
+    id: r.id,
+  }));
   return {
-    items: rows.slice(0, q.limit).map((r) => ({
+    items: items.map((r) => ({
       id: r.id,
       deliveryId: r.deliveryId,
       event: r.event,
@@ -99,6 +98,6 @@ export async function listDeliveries(
       runId: r.runId,
       receivedAt: r.receivedAt.toISOString(),
     })),
-    ...(last ? { nextCursor: encodeCursor(last.receivedAt, last.id) } : {}),
+    ...(nextCursor ? { nextCursor } : {}),
   };
 }

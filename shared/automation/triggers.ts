@@ -4,7 +4,7 @@
  */
 import { urlProblem } from '../net/outbound';
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type {
   Trigger,
   TriggerCreateBody,
@@ -15,6 +15,7 @@ import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import { workflowStoreInstance } from '../catalog/workflows';
 import type { Tx } from '../db/client';
+import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { triggers } from '../db/schema-automation';
 import { NotFound, ValidationError, type FieldIssue } from '../errors';
 import type { Platform } from '../platform/platform';
@@ -185,29 +186,23 @@ export async function listTriggers(
   page: { limit: number; cursor?: string },
   apiBase: string,
 ) {
-  const after = decodeCursor(page.cursor);
+  const key = { at: triggers.createdAt, id: triggers.id };
+  const after = afterCursor(key, page.cursor);
   const rows = await p.db.withTenant(auth, (tx) =>
     tx
       .select()
       .from(triggers)
-      .where(
-        and(
-          eq(triggers.tenantId, auth.tenantId),
-          after
-            ? or(
-                lt(triggers.createdAt, after.at),
-                and(eq(triggers.createdAt, after.at), lt(triggers.id, after.id)),
-              )
-            : undefined,
-        ),
-      )
-      .orderBy(desc(triggers.createdAt), desc(triggers.id))
+      .where(and(eq(triggers.tenantId, auth.tenantId), after))
+      .orderBy(...keysetOrder(key))
       .limit(page.limit + 1),
   );
-  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
+  const { rows: items, nextCursor } = pageOf(rows, page.limit, (r) => ({
+    at: r.createdAt,
+    id: r.id,
+  }));
   return {
-    items: rows.slice(0, page.limit).map((r) => triggerView(r, apiBase)),
-    ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}),
+    items: items.map((r) => triggerView(r, apiBase)),
+    ...(nextCursor ? { nextCursor } : {}),
   };
 }
 
@@ -285,18 +280,4 @@ export async function deleteTrigger(p: Platform, auth: AuthContext, id: string):
     });
   });
   await deleteTriggerSecrets(p, auth.tenantId, id);
-}
-
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
-}
-export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const d = new Date(at);
-  if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/i.test(id ?? ''))
-    throw new ValidationError('invalid cursor', [
-      { path: 'query.cursor', message: 'use nextCursor from the previous page' },
-    ]);
-  return { at: d, id };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Role } from '../api/contracts/common';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
@@ -6,7 +6,7 @@ import { accessChanged } from '../auth/membership-cache';
 import { canGrant } from '../auth/roles';
 import type { Tx } from '../db/client';
 import { newApiKey } from '../auth/tokens';
-import { decodeCursor, encodeCursor } from '../db/cursor';
+import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { apiKeys, users } from '../db/schema';
 import { Forbidden, NotFound } from '../errors';
 import type { Platform } from '../platform/platform';
@@ -32,32 +32,25 @@ export async function listApiKeys(
   auth: AuthContext,
   page: { limit: number; cursor?: string } = { limit: 200 },
 ) {
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const key = { at: apiKeys.createdAt, id: apiKeys.id };
+  const after = afterCursor(key, page.cursor);
   return p.db.withTenant(auth, async (tx) => {
     const rows = await tx
       .select({ key: apiKeys, ownerEmail: users.email })
       .from(apiKeys)
       .leftJoin(users, eq(users.id, apiKeys.createdBy))
-      .where(
-        and(
-          eq(apiKeys.tenantId, auth.tenantId),
-          after
-            ? or(
-                lt(apiKeys.createdAt, after.at),
-                and(eq(apiKeys.createdAt, after.at), lt(apiKeys.id, after.id)),
-              )
-            : undefined,
-        ),
-      )
-      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+      .where(and(eq(apiKeys.tenantId, auth.tenantId), after))
+      .orderBy(...keysetOrder(key))
       .limit(page.limit + 1);
-    const items = rows.slice(0, page.limit);
-    const last = rows.length > page.limit ? items[items.length - 1]?.key : undefined;
+    const { rows: items, nextCursor } = pageOf(rows, page.limit, (r) => ({
+      at: r.key.createdAt,
+      id: r.key.id,
+    }));
     return {
       items: items.map((r) =>
         view(r.key, r.key.createdBy ? { id: r.key.createdBy, email: r.ownerEmail ?? null } : null),
       ),
-      ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}),
+      ...(nextCursor ? { nextCursor } : {}),
     };
   });
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Role } from '../api/contracts/common';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
@@ -6,7 +6,7 @@ import { accessChanged } from '../auth/membership-cache';
 import { canGrant } from '../auth/roles';
 import { revokeKeysOf } from './api-keys';
 import type { Tx } from '../db/client';
-import { decodeCursor, encodeCursor } from '../db/cursor';
+import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { memberships, users } from '../db/schema';
 import { Conflict, Forbidden, NotFound } from '../errors';
 import type { Platform } from '../platform/platform';
@@ -39,31 +39,21 @@ export async function listMembers(
   auth: AuthContext,
   page: { limit: number; cursor?: string } = { limit: 200 },
 ): Promise<{ items: MemberView[]; nextCursor?: string }> {
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const key = { at: memberships.createdAt, id: users.id, direction: 'asc' } as const;
+  const after = afterCursor(key, page.cursor);
   return p.db.withTenant(auth, async (tx) => {
     const rows = await tx
       .select(memberColumns)
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
-      .where(
-        and(
-          eq(memberships.tenantId, auth.tenantId),
-          after
-            ? or(
-                gt(memberships.createdAt, after.at),
-                and(eq(memberships.createdAt, after.at), gt(users.id, after.id)),
-              )
-            : undefined,
-        ),
-      )
-      .orderBy(asc(memberships.createdAt), asc(users.id))
+      .where(and(eq(memberships.tenantId, auth.tenantId), after))
+      .orderBy(...keysetOrder(key))
       .limit(page.limit + 1);
-    const items = rows.slice(0, page.limit);
-    const last = rows.length > page.limit ? items[items.length - 1] : undefined;
-    return {
-      items: items.map(view),
-      ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}),
-    };
+    const { rows: items, nextCursor } = pageOf(rows, page.limit, (r) => ({
+      at: r.createdAt,
+      id: r.id,
+    }));
+    return { items: items.map(view), ...(nextCursor ? { nextCursor } : {}) };
   });
 }
 
