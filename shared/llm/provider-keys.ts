@@ -7,7 +7,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ProviderStatus } from '../api/contracts/providers';
-import { KEYED_PROVIDERS } from '../api/contracts/providers';
+import {
+  KEYED_PROVIDERS,
+  RERANK_PROVIDERS,
+  type RerankKeyProvider,
+} from '../api/contracts/providers';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import { providerKeys } from '../db/schema-gateway';
@@ -16,7 +20,6 @@ import { registerSecret } from '../observability/logger';
 import type { Platform } from '../platform/platform';
 import { CircuitBreaker, breakerOptions } from './circuit-breaker';
 import { envCredentials } from './gateway';
-import type { ProviderId } from './model-ref';
 import { providerSecretId } from './tenant-credentials';
 
 type Status = z.infer<typeof ProviderStatus>;
@@ -27,7 +30,25 @@ const DEFAULT_BASE_URL: Record<Keyed, string | undefined> = {
   anthropic: 'https://api.anthropic.com',
   gemini: 'https://generativelanguage.googleapis.com',
   compatible: undefined,
+  cohere: 'https://api.cohere.com',
+  voyage: 'https://api.voyageai.com',
+  jina: 'https://api.jina.ai',
 };
+
+const isRerank = (provider: Keyed): provider is RerankKeyProvider =>
+  (RERANK_PROVIDERS as readonly string[]).includes(provider);
+
+/** The platform's own key for a rerank API (COHERE_API_KEY, …), as `envCredentials` is for models. */
+export function rerankEnvCredentials(
+  c: Platform['config'],
+  provider: RerankKeyProvider,
+): { apiKey?: string; baseUrl?: string } {
+  return {
+    cohere: { apiKey: c.COHERE_API_KEY, baseUrl: c.COHERE_BASE_URL },
+    voyage: { apiKey: c.VOYAGE_API_KEY, baseUrl: c.VOYAGE_BASE_URL },
+    jina: { apiKey: c.JINA_API_KEY, baseUrl: c.JINA_BASE_URL },
+  }[provider];
+}
 
 export const lastFour = (key: string) => `…${key.slice(-4)}`;
 
@@ -39,7 +60,10 @@ export async function listProviders(p: Platform, auth: AuthContext): Promise<Sta
   return Promise.all(
     KEYED_PROVIDERS.map(async (provider): Promise<Status> => {
       const own = rows.find((r) => r.provider === provider);
-      const env = envCredentials(p.config, provider as ProviderId);
+      const rerank = isRerank(provider);
+      const env = rerank
+        ? rerankEnvCredentials(p.config, provider)
+        : envCredentials(p.config, provider);
       const configured = own ? 'tenant' : env?.apiKey ? 'env' : 'none';
       const circuit =
         configured === 'none'
@@ -53,15 +77,21 @@ export async function listProviders(p: Platform, auth: AuthContext): Promise<Sta
             );
       return {
         provider,
+        kind: rerank ? 'rerank' : 'models',
         configured,
-        simulated: configured === 'none',
+        // No simulator stands in for a rerank API: a search asking for one without a key is a 4xx.
+        simulated: configured === 'none' && !rerank,
         ...(own ? { last4: `…${own.last4}`, setAt: own.setAt.toISOString() } : {}),
         ...((own?.baseUrl ?? env?.baseUrl ?? DEFAULT_BASE_URL[provider])
           ? { baseUrl: own?.baseUrl ?? env?.baseUrl ?? DEFAULT_BASE_URL[provider] }
           : {}),
         circuit,
         ...(configured === 'none'
-          ? { note: 'no key: the offline simulator answers for this provider' }
+          ? {
+              note: rerank
+                ? 'no key: searches that ask for this reranker are refused'
+                : 'no key: the offline simulator answers for this provider',
+            }
           : {}),
       };
     }),

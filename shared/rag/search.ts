@@ -1,9 +1,10 @@
 /**
- * Hybrid retrieval in one SQL statement: the k nearest chunks by cosine distance (the partial HNSW
- * index of the base's dimension) and the best full-text matches (GIN over `tsv`), each ranked, then
- * fused by reciprocal rank fusion: score = Σ 1 / (60 + rank) (Cormack et al. 2009). Only chunks of
- * a document's live generation are returned, so a re-ingestion never shows half a document.
- * Row-level security adds the tenant to every scan of `chunks` and `documents`.
+ * Hybrid retrieval in one SQL statement: the k nearest chunks by cosine distance (the partial
+ * half-precision HNSW index of the base's dimension, ranked by exact distance; text candidates the
+ * scan missed are rescored, ADR 150) and the best full-text matches (GIN over `tsv`), each ranked,
+ * then fused by reciprocal rank fusion: score = Σ 1 / (60 + rank) (Cormack et al. 2009). Only
+ * chunks of a document's live generation are returned, so a re-ingestion never shows half a
+ * document. Row-level security adds the tenant to every scan of `chunks` and `documents`.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { SearchHitT } from '../api/contracts/knowledge';
@@ -26,9 +27,9 @@ export interface ChunkSearch {
   documentIds?: string[];
   metadata?: Record<string, unknown>;
   /**
-   * HNSW candidate list size (at least the candidates asked for). Default 400 for vector-only
-   * search (recall@10 ≥ 0.95 at 100k chunks) and 100 for hybrid, where fusion with the text ranks
-   * tolerates an approximate vector list and latency matters more (docs/benchmarks.md).
+   * HNSW candidate list size (at least the candidates asked for). Default 400 for both modes:
+   * vector-only recall@10 ≥ 0.95 at 100k chunks, and hybrid recall@10 ≥ 0.95 against exact hybrid
+   * with the text candidates rescored (ADR 150, docs/benchmarks.md).
    */
   efSearch?: number;
   /**
@@ -36,12 +37,18 @@ export interface ChunkSearch {
    * query terms (chunk_text_search, migration 0005). Exact ranking while all matches fit.
    */
   textBudget?: number;
+  /**
+   * Hybrid only: rank the text candidates the HNSW scan missed by their exact distance among the
+   * vector candidates (default true; ADR 150). `false` is the approximate vector half alone, kept
+   * for the benchmark's comparison.
+   */
+  rescoreTextCandidates?: boolean;
 }
 
 /** Default full-text ranking budget per tier; see docs/benchmarks.md for the latency/recall trade. */
 export const TEXT_BUDGET = 1000;
 /** Default HNSW ef_search per mode (see `efSearch`). */
-export const EF_SEARCH = { vector: 400, hybrid: 100 } as const;
+export const EF_SEARCH = { vector: 400, hybrid: 400 } as const;
 
 export function vectorLiteral(v: number[]): string {
   return `[${v.map((x) => (Number.isFinite(x) ? Number(x.toFixed(7)) : 0)).join(',')}]`;
@@ -56,8 +63,8 @@ export async function searchChunks(tx: Tx, s: ChunkSearch): Promise<SearchHitT[]
   const mode = s.mode ?? 'hybrid';
   const cand = candidateCount(s.topK, s.offset);
   const ctes: SQL[] = [];
-  if (mode !== 'text') ctes.push(await vectorHalf(tx, s, mode, cand));
   if (mode !== 'vector') ctes.push(textHalf(s, cand));
+  if (mode !== 'text') ctes.push(await vectorHalf(tx, s, mode, cand));
   // Materialised steps keep the plan small: ≤ 2 × candidates ids, then their rows by primary key,
   // then their documents (RLS applies to both joins).
   const result = await tx.execute(sql`WITH ${sql.join(ctes, sql`, `)},
@@ -97,15 +104,33 @@ async function vectorHalf(
   if (!s.vector) throw new Error('vector search needs a query vector');
   const dims = sql.raw(String(Math.trunc(s.dimensions)));
   const ef = Math.min(1000, Math.max(s.efSearch ?? EF_SEARCH[mode], cand));
-  await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${ef}`));
-  // pgvector ≥ 0.8: keep scanning the graph when filters (tenant, base, documents) drop candidates.
-  await tx.execute(sql.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`));
+  // One statement for both settings (SET LOCAL each): a round trip costs more than the settings,
+  // on the Data API an HTTPS request. pgvector ≥ 0.8's iterative scan keeps scanning the graph
+  // when filters (tenant, base, documents) drop candidates.
+  await tx.execute(
+    sql`SELECT set_config('hnsw.ef_search', ${String(ef)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+  );
   const v = vectorLiteral(s.vector);
-  return sql`vec AS MATERIALIZED (
+  // The scan orders by half-precision distance (the halfvec HNSW index, migration 0151); the
+  // candidates it returns are ranked by their exact single-precision distance.
+  const ann = sql`vec AS MATERIALIZED (
       SELECT c.id, c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) AS dist FROM chunks c
       WHERE c.dims = ${dims} AND c.embedding IS NOT NULL AND ${vectorFilters(s)}
-      ORDER BY c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) LIMIT ${cand}),
-      vr AS (SELECT id, row_number() OVER (ORDER BY dist, id) AS r FROM vec)`;
+      ORDER BY c.embedding::halfvec(${dims}) <=> ${v}::halfvec(${dims}) LIMIT ${cand})`;
+  if (mode === 'vector' || s.rescoreTextCandidates === false)
+    return sql`${ann}, vr AS (SELECT id, row_number() OVER (ORDER BY dist, id) AS r FROM vec)`;
+  // The fused top ranks are chunks found by both halves, and what the approximate scan loses
+  // there is mostly a text candidate it missed. Its exact distance costs one primary-key read
+  // per text candidate (≤ cand), so it takes the vector rank it would have among the candidates.
+  return sql`${ann},
+      vx AS MATERIALIZED (
+        SELECT c.id, c.embedding::vector(${dims}) <=> ${v}::vector(${dims}) AS dist
+        FROM txt t CROSS JOIN LATERAL (SELECT * FROM chunks c WHERE c.id = t.id) c
+        WHERE c.dims = ${dims} AND c.embedding IS NOT NULL AND t.id NOT IN (SELECT id FROM vec)),
+      vr AS (SELECT id, r FROM (
+        SELECT id, row_number() OVER (ORDER BY dist, id) AS r
+        FROM (SELECT id, dist FROM vec UNION ALL SELECT id, dist FROM vx) u) ranked
+        WHERE r <= ${cand})`;
 }
 
 /**

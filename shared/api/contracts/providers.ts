@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { urlProblem } from '../../net/outbound';
 
+/** Hosted rerank APIs a tenant can store a key for (ADR 151); `compatible` serves `/rerank` too. */
+export const RERANK_PROVIDERS = ['cohere', 'voyage', 'jina'] as const;
+export type RerankKeyProvider = (typeof RERANK_PROVIDERS)[number];
 /** Providers a tenant can store a key for (`simulator` needs none). */
-export const KEYED_PROVIDERS = ['openai', 'anthropic', 'gemini', 'compatible'] as const;
+export const KEYED_PROVIDERS = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'compatible',
+  ...RERANK_PROVIDERS,
+] as const;
 export const KeyedProvider = z.enum(KEYED_PROVIDERS);
 export const ProviderParams = z.object({ provider: KeyedProvider });
 
@@ -33,6 +42,8 @@ export const ProviderKeyBody = z
 
 export const ProviderStatus = z.object({
   provider: KeyedProvider,
+  /** What the key is for: model calls and embeddings, or reranking only (cohere, voyage, jina). */
+  kind: z.enum(['models', 'rerank']),
   /** Whose key calls this provider: the tenant's own, the platform's environment, or none (the offline simulator stands in). */
   configured: z.enum(['tenant', 'env', 'none']),
   simulated: z.boolean(),

@@ -40,13 +40,15 @@ export interface EmbeddingModelInfo {
  * map onto one of them. 1024 is the size of most self-hosted models (bge-large, mxbai, bge-m3).
  */
 export const INDEXED_DIMENSIONS = [384, 768, 1024, 1536] as const;
+/** Output sizes asked of Gemini embedding models (both indexed). */
+export const GEMINI_DIMENSIONS = [768, 1536] as const;
 
 export const LOCAL_DIMENSIONS = 384;
 
 /**
  * `local` (hashed n-grams, optionally `local:<failure script>`), `local-semantic` (word vectors +
  * n-grams, ADR 037), `openai:text-embedding-3-small|large` (large is asked for 1536 dimensions,
- * which OpenAI supports natively), `gemini:<model>` at 768 dimensions, and
+ * which OpenAI supports natively), `gemini:<model>` at 768 (default) or 1536 dimensions, and
  * `compatible:<model>` (a self-hosted OpenAI-compatible server: Ollama, vLLM, TEI, LM Studio) whose
  * dimension the base states at creation (`dimensions`, one of INDEXED_DIMENSIONS).
  */
@@ -79,7 +81,14 @@ export function parseEmbeddingModel(ref: string, dimensions?: number): Embedding
     return { ref, provider: 'openai', model, dimensions: 1536, maxBatch: 256 };
   }
   if (provider === 'gemini' && /^[a-z0-9.-]+$/.test(model) && /embedding/.test(model)) {
-    return { ref, provider: 'gemini', model, dimensions: 768, maxBatch: 100 };
+    // Gemini embeddings are Matryoshka-trained: asked for fewer dimensions, they stay useful
+    // (768 by default; 1536 too, as Google recommends; 3072, the native size, has no index).
+    const dims = dimensions ?? 768;
+    if (!(GEMINI_DIMENSIONS as readonly number[]).includes(dims))
+      throw new ValidationError(`embedding model ${ref} cannot return ${dims} dimensions`, [
+        { path: 'dimensions', message: `one of ${GEMINI_DIMENSIONS.join(', ')} for Gemini` },
+      ]);
+    return { ref, provider: 'gemini', model, dimensions: dims, maxBatch: 100 };
   }
   if (provider === 'compatible' && /^[A-Za-z0-9._:/-]{1,100}$/.test(model)) {
     if (!dimensions || !(INDEXED_DIMENSIONS as readonly number[]).includes(dimensions))

@@ -1,11 +1,13 @@
 /**
- * The reranker for a ref, with its credentials: hosted APIs take the platform's key from the
- * environment (COHERE_API_KEY, VOYAGE_API_KEY, JINA_API_KEY; base URLs overridable for proxies and
- * tests); `compatible:` uses the tenant's or the platform's OpenAI-compatible base URL, like chat
+ * The reranker for a ref, with its credentials: hosted APIs take the tenant's stored key (PUT
+ * /v1/providers/{cohere|voyage|jina}/key, ADR 151), else the platform's from the environment
+ * (COHERE_API_KEY, VOYAGE_API_KEY, JINA_API_KEY; base URLs overridable for proxies and tests);
+ * `compatible:` uses the tenant's or the platform's OpenAI-compatible base URL, like chat
  * and embeddings; `llm:` goes through the gateway. A missing key is a ProviderAuthError (4xx on a
  * search), never a silent skip: the caller asked for reranking.
  */
 import { ProviderAuthError } from '../../errors';
+import { rerankEnvCredentials } from '../../llm/provider-keys';
 import { tenantProviderCredentials } from '../../llm/tenant-credentials';
 import type { Platform } from '../../platform/platform';
 import { createLlmReranker } from './llm';
@@ -37,18 +39,17 @@ export async function rerankerFor(p: Platform, tenantId: string, ref: string): P
       });
     }
     default: {
-      const env = {
-        cohere: { apiKey: c.COHERE_API_KEY, baseUrl: c.COHERE_BASE_URL },
-        voyage: { apiKey: c.VOYAGE_API_KEY, baseUrl: c.VOYAGE_BASE_URL },
-        jina: { apiKey: c.JINA_API_KEY, baseUrl: c.JINA_BASE_URL },
-      }[info.provider];
-      if (!env.apiKey)
+      const stored = await tenantProviderCredentials(p, tenantId, info.provider);
+      const env = rerankEnvCredentials(c, info.provider);
+      // The tenant's own key wins, with its own base URL (a proxy) if it stored one.
+      const creds = stored?.apiKey ? stored : env;
+      if (!creds.apiKey)
         throw new ProviderAuthError(
-          `no ${info.provider} API key is configured for the reranker ${ref}: set ${info.provider.toUpperCase()}_API_KEY`,
+          `no ${info.provider} API key is configured for the reranker ${ref}: store one with PUT /v1/providers/${info.provider}/key`,
         );
       return createHttpReranker(info, {
-        apiKey: env.apiKey,
-        baseUrl: env.baseUrl ?? DEFAULT_BASE_URLS[info.provider],
+        apiKey: creds.apiKey,
+        baseUrl: creds.baseUrl ?? DEFAULT_BASE_URLS[info.provider],
       });
     }
   }

@@ -82,6 +82,9 @@ export const PROVIDER_IDS = [
   'anthropic',
   'gemini',
   'compatible',
+  'cohere',
+  'voyage',
+  'jina',
 ] as const satisfies readonly z.infer<typeof providers.ProviderStatus>['provider'][];
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 export type ProviderStatus = z.infer<typeof providers.ProviderStatus>;

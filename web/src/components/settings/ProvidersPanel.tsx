@@ -16,7 +16,12 @@ const LABEL: Record<string, string> = {
   anthropic: 'Anthropic',
   gemini: 'Google Gemini',
   compatible: 'OpenAI-compatible',
+  cohere: 'Cohere (rerank)',
+  voyage: 'Voyage AI (rerank)',
+  jina: 'Jina AI (rerank)',
 };
+/** Keys for rerank APIs only: no simulator stands in for them. */
+const RERANK_ONLY: readonly string[] = ['cohere', 'voyage', 'jina'];
 const CIRCUIT: Record<ProviderStatus['circuit'], string> = {
   closed: 'healthy',
   open: 'circuit open: calls skip it',
@@ -56,7 +61,13 @@ export function ProvidersPanel() {
   const byId = new Map(list.data.map((p) => [p.provider, p]));
   const rows: ProviderStatus[] = PROVIDER_IDS.map(
     (id) =>
-      byId.get(id) ?? { provider: id, configured: 'none', simulated: true, circuit: 'closed' },
+      byId.get(id) ?? {
+        provider: id,
+        kind: RERANK_ONLY.includes(id) ? 'rerank' : 'models',
+        configured: 'none',
+        simulated: !RERANK_ONLY.includes(id),
+        circuit: 'closed',
+      },
   );
 
   const close = () => {
