@@ -17,14 +17,16 @@ export type AgentView = AgentSpecT & {
   id: string;
   slug: string;
   version: number;
+  publishedVersion: number;
   createdAt: string;
   updatedAt: string;
 };
-const view = (a: Stored<AgentSpecT>): AgentView => ({
+export const view = (a: Stored<AgentSpecT>): AgentView => ({
   ...a.spec,
   id: a.id,
   slug: a.slug,
   version: a.version,
+  publishedVersion: a.publishedVersion,
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,
 });

@@ -82,6 +82,8 @@ export const agents = pgTable('agents', {
   tenantId: uuid('tenant_id').notNull(),
   slug: text('slug').notNull(),
   currentVersion: integer('current_version').notNull(),
+  /** 0120_published_versions: what runs use when they name no version (ADR 120). */
+  publishedVersion: integer('published_version').notNull(),
   deletedAt: ts('deleted_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -105,6 +107,8 @@ export const workflows = pgTable('workflows', {
   tenantId: uuid('tenant_id').notNull(),
   slug: text('slug').notNull(),
   currentVersion: integer('current_version').notNull(),
+  /** 0120_published_versions: what runs use when they name no version (ADR 120). */
+  publishedVersion: integer('published_version').notNull(),
   deletedAt: ts('deleted_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),

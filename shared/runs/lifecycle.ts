@@ -67,8 +67,9 @@ export async function startRun(
   }
   try {
     await p.db.withTenant(auth, async (tx) => {
+      // No version named: the published one (ADR 120).
       const wf = await workflowStoreInstance
-        .get(tx, auth.tenantId, workflowIdOrSlug, version)
+        .getPublished(tx, auth.tenantId, workflowIdOrSlug, version)
         .catch(async (e) => {
           if (!(e instanceof NotFound) || version === undefined) throw e;
           await workflowStoreInstance.get(tx, auth.tenantId, workflowIdOrSlug);
@@ -133,7 +134,7 @@ export async function startRun(
   return { runId, status: 'QUEUED' };
 }
 
-/** Agent slug → the version current now; steps read exactly these, whatever changes later. */
+/** Agent slug → the version to run now; steps read exactly these, whatever changes later. */
 export async function pinAgents(
   tx: Tx,
   tenantId: string,
@@ -143,14 +144,17 @@ export async function pinAgents(
   for (const [i, node] of spec.nodes.entries()) {
     if ((node.type !== 'agent' && node.type !== 'router') || !node.agent || pinned[node.agent])
       continue;
-    const agent = await agentStoreInstance.get(tx, tenantId, node.agent).catch((e) => {
-      throw e instanceof NotFound
-        ? new ValidationError(
-            `node "${node.id}" uses agent "${node.agent}", which no longer exists`,
-            [{ path: `nodes[${i}].agent`, message: `unknown agent "${node.agent}"` }],
-          )
-        : e;
-    });
+    // The node's pinned version, else the agent's published one (ADR 120).
+    const agent = await agentStoreInstance
+      .getPublished(tx, tenantId, node.agent, node.agentVersion)
+      .catch((e) => {
+        throw e instanceof NotFound
+          ? new ValidationError(
+              `node "${node.id}" uses agent "${node.agent}", which no longer exists`,
+              [{ path: `nodes[${i}].agent`, message: `unknown agent "${node.agent}"` }],
+            )
+          : e;
+      });
     pinned[node.agent] = { agentId: agent.id, version: agent.version };
   }
   return pinned;

@@ -16,6 +16,7 @@ const workflow: Workflow = {
   name: 'Review',
   description: '',
   version: 3,
+  publishedVersion: 3,
   inputs: [],
   nodes: [
     { id: 'pm', type: 'agent', agent: 'pm', prompt: 'Plan {{input.title}}' },

@@ -54,6 +54,8 @@ export function createApi(c: ApiClient) {
       update: (id: string, body: T.AgentPatch) => c.patch<T.Agent>(`/v1/agents/${enc(id)}`, body),
       remove: (id: string) => c.delete(`/v1/agents/${enc(id)}`),
       versions: (id: string) => c.get<T.Page<T.AgentVersion>>(`/v1/agents/${enc(id)}/versions`),
+      publish: (id: string, version: number) =>
+        c.post<T.Agent>(`/v1/agents/${enc(id)}/publish`, { version }),
     },
     workflows: {
       list: () => c.get<T.Page<T.Workflow>>('/v1/workflows', { limit: 200 }),
@@ -64,6 +66,8 @@ export function createApi(c: ApiClient) {
       remove: (id: string) => c.delete(`/v1/workflows/${enc(id)}`),
       versions: (id: string) =>
         c.get<T.Page<T.WorkflowVersion>>(`/v1/workflows/${enc(id)}/versions`),
+      publish: (id: string, version: number) =>
+        c.post<T.Workflow>(`/v1/workflows/${enc(id)}/publish`, { version }),
       start: (id: string, input: Record<string, unknown>) =>
         c.post<T.RunStarted>(`/v1/workflows/${enc(id)}/runs`, { input }),
     },
