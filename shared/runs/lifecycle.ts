@@ -37,9 +37,14 @@ export async function startRun(
   auth: AuthContext,
   workflowIdOrSlug: string,
   input: Record<string, unknown>,
-  options: { idempotencyKey?: string; version?: number } = {},
+  options: {
+    idempotencyKey?: string;
+    version?: number;
+    /** A scheduled firing marks its run with the schedule and slot (ADR 121). */
+    schedule?: { id: string; slot: Date };
+  } = {},
 ) {
-  const { idempotencyKey, version } = options;
+  const { idempotencyKey, version, schedule } = options;
   const runId = traceRunId();
   // The key remembers which request claimed it: the same key with another request is refused.
   const fingerprint = fingerprintOf({
@@ -95,6 +100,7 @@ export async function startRun(
         status: 'QUEUED',
         input,
         createdBy: actorOf(auth),
+        ...(schedule ? { scheduleId: schedule.id, scheduledFor: schedule.slot } : {}),
       });
       await tx.insert(runSteps).values(
         wf.spec.nodes.map((n) => ({
