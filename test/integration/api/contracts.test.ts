@@ -151,6 +151,19 @@ test('every route with a response schema answers with a body that matches it', a
   await ok('GET', `/v1/workflows/${workflow.id}/versions`);
   await ok('POST', `/v1/workflows/${workflow.id}/publish`, { version: 2 });
 
+  // Schedules
+  const schedule = await ok('POST', '/v1/schedules', {
+    workflowId: workflow.id,
+    cron: '0 9 * * 1-5',
+    timezone: 'Europe/Berlin',
+    input: { topic: 'scheduled' },
+    enabled: false,
+  });
+  await ok('GET', '/v1/schedules');
+  await ok('GET', `/v1/schedules/${schedule.id}`);
+  await ok('PATCH', `/v1/schedules/${schedule.id}`, { cron: '30 8 * * *' });
+  await ok('DELETE', `/v1/schedules/${schedule.id}`, undefined, [204]);
+
   // Runs: one approved, one rejected, one cancelled, one re-run
   const started = await ok('POST', `/v1/workflows/${workflow.id}/runs`, { input: { topic: 'x' } });
   const waiting = await settledRun(started.runId);

@@ -73,7 +73,13 @@ export function createApi(c: ApiClient) {
     },
     runs: {
       list: (
-        q: { status?: string; workflowId?: string; cursor?: string; limit?: number } = {},
+        q: {
+          status?: string;
+          workflowId?: string;
+          scheduleId?: string;
+          cursor?: string;
+          limit?: number;
+        } = {},
         signal?: AbortSignal,
       ) => c.get<T.Page<T.RunSummary>>('/v1/runs', { limit: 50, ...q }, signal),
       get: (id: string, signal?: AbortSignal) =>
@@ -167,6 +173,14 @@ export function createApi(c: ApiClient) {
         c.patch<T.Trigger>(`/v1/triggers/${enc(id)}`, body),
       remove: (id: string) => c.delete(`/v1/triggers/${enc(id)}`),
       deliveries: (id: string) => c.get<T.Page<T.Delivery>>(`/v1/triggers/${enc(id)}/deliveries`),
+    },
+    schedules: {
+      list: () => c.get<T.Page<T.Schedule>>('/v1/schedules', { limit: 200 }),
+      get: (id: string) => c.get<T.Schedule>(`/v1/schedules/${enc(id)}`),
+      create: (body: T.ScheduleCreate) => c.post<T.Schedule>('/v1/schedules', body),
+      update: (id: string, body: T.SchedulePatch) =>
+        c.patch<T.Schedule>(`/v1/schedules/${enc(id)}`, body),
+      remove: (id: string) => c.delete(`/v1/schedules/${enc(id)}`),
     },
   };
 }
