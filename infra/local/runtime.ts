@@ -192,9 +192,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   if (env.HISHAMOS_SCHEDULES === '1' || (options.persist && env.HISHAMOS_SCHEDULES !== '0')) {
     closers.unshift(startSchedules(options.root, log));
     // User schedules: missed firings once now, then a poll on the platform clock.
-    await progress('schedules', () =>
-      scheduler.start(Number(env.HISHAMOS_SCHEDULE_POLL_MS ?? 15_000)),
-    );
+    await progress('schedules', () => scheduler.start(schedulePollMs(env)));
     closers.unshift(async () => scheduler.stop());
   }
 
@@ -211,6 +209,16 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
         await close().catch((e) => log.warn('shutdown step failed', { error: e }));
     },
   };
+}
+
+/** How often the local timer looks for due schedules (ms). */
+function schedulePollMs(env: Record<string, string | undefined>): number {
+  const ms = Number(env.HISHAMOS_SCHEDULE_POLL_MS ?? 15_000);
+  if (!Number.isInteger(ms) || ms < 100)
+    throw new Error(
+      'HISHAMOS_SCHEDULE_POLL_MS must be a whole number of milliseconds, at least 100',
+    );
+  return ms;
 }
 
 function startSchedules(root: string, log: Logger): () => Promise<void> {

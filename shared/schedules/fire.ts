@@ -93,7 +93,7 @@ export async function fireDueSchedules(
     await p.db.withoutTenant((tx) =>
       tx.execute(
         sql`select id, tenant_id, (extract(epoch from next_fire_at) * 1000)::bigint::text as at_ms
-            from schedules_due(${now.toISOString()}::timestamptz, ${limit})`,
+            from schedules_due(${now.toISOString()}::timestamptz, ${limit}::int)`,
       ),
     ),
   );

@@ -165,3 +165,31 @@ test('publishing is audited with the version and the one before', async () => {
   );
   expect(agentAudit.body.items.map((e: any) => e.data)).toEqual([{ version: 1, previous: 2 }]);
 });
+
+test('an agent used only by a published (older) workflow version cannot be deleted', async () => {
+  // Prepare: v1 uses the agent, v2 does not, v1 is published
+  await stack.call('POST', '/v1/agents', {
+    token,
+    body: { slug: 'old-helper', name: 'Old helper', model: 'simulator:sim-1' },
+  });
+  await stack.call('POST', '/v1/workflows', {
+    token,
+    body: {
+      slug: 'rolled-back',
+      name: 'Rolled back',
+      nodes: [{ id: 'a', type: 'agent', agent: 'old-helper', prompt: 'x' }],
+    },
+  });
+  await stack.call('PATCH', '/v1/workflows/rolled-back', {
+    token,
+    body: { nodes: [{ id: 'a', type: 'agent', agent: 'speaker', prompt: 'x' }] },
+  });
+  await stack.call('POST', '/v1/workflows/rolled-back/publish', { token, body: { version: 1 } });
+
+  // Act
+  const res = await stack.call('DELETE', '/v1/agents/old-helper', { token });
+
+  // Assess
+  expect(res.status).toBe(409);
+  expect(res.body.error.message).toContain('"rolled-back"');
+});
