@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { Workflow, WorkflowVersion } from '../../web/src/api/types';
+import { VersionsList } from '../../web/src/components/agents/VersionsList';
 import { WorkflowVersions } from '../../web/src/components/workflow/WorkflowVersions';
 import { apiWith, renderWithApi } from './support';
 
@@ -84,4 +85,42 @@ test('viewers see the versions without publish actions', () => {
   );
   expect(screen.queryAllByRole('button')).toHaveLength(0);
   expect(within(screen.getByTestId('workflow-version-2')).getByText('published')).toBeTruthy();
+});
+
+test('agent versions mark the published one and offer restore/publish for the others', () => {
+  // Prepare
+  const published: number[] = [];
+  const spec = {
+    name: 'A',
+    role: '',
+    systemPrompt: 'p',
+    model: 'simulator:echo',
+    fallbacks: [],
+    parameters: {},
+  };
+  const agentVersions = [1, 2, 3].map((v) => ({
+    version: v,
+    spec,
+    createdAt: '2026-11-01T10:00:00Z',
+    createdBy: null,
+  }));
+  const { api } = apiWith(() => ({ status: 404 }));
+  renderWithApi(
+    <VersionsList
+      versions={agentVersions}
+      current={3}
+      published={2}
+      onPublish={(v) => published.push(v)}
+    />,
+    api,
+  );
+
+  // Act
+  fireEvent.click(screen.getByRole('button', { name: 'Restore v1' }));
+  fireEvent.click(screen.getByRole('button', { name: 'Publish v3' }));
+
+  // Assess
+  expect(screen.getAllByText('published')).toHaveLength(1);
+  expect(screen.queryByRole('button', { name: /v2$/ })).toBeNull();
+  expect(published).toEqual([1, 3]);
 });
