@@ -47,6 +47,11 @@ export interface FunctionSpec {
     readonly secrets?: readonly SecretUse[];
     /** State machines this function starts (and stops, to cancel). */
     readonly executions?: readonly string[];
+    /**
+     * User schedules (ADR 121): `manage` creates, moves and deletes the EventBridge Scheduler
+     * schedules of the stack's group and may pass only the scheduler's invoke role.
+     */
+    readonly scheduler?: 'manage';
   };
 }
 
@@ -181,6 +186,13 @@ export const functions = {
     },
   ),
 
+  schedules: http(
+    'functions/schedules/handler.ts',
+    'Schedules: workflows run on a cron in a time zone (one EventBridge Scheduler schedule each)',
+    routes.schedules,
+    { database: true, scheduler: 'manage' },
+  ),
+
   // --- Step Functions tasks of ingest-document ------------------------------------------
   extractDocument: {
     entry: 'functions/ingest/extract.ts',
@@ -292,6 +304,16 @@ export const functions = {
       buckets: ['auditAnchors'],
       secrets: [{ name: 'auditAnchorKey', access: 'read' }],
     },
+  },
+
+  fireSchedule: {
+    entry: 'functions/schedules/fire.ts',
+    kind: 'task',
+    description:
+      "Fire a schedule's slot (its EventBridge Scheduler schedule), re-arm it for the next; every 5 minutes, fire any overdue",
+    timeoutSeconds: 120,
+    schedule: { everyMinutes: 5, description: 'Fire user schedules left overdue (safety net)' },
+    uses: { database: true, table: true, executions: ['runWorkflow'], scheduler: 'manage' },
   },
 
   // --- deployment -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ import {
   listAgents,
   updateAgent,
 } from '../../shared/catalog/agents';
+import { publishAgent } from '../../shared/catalog/publish';
 
 export const handler = httpHandler(routes.agents, {
   'GET /v1/agents': async ({ platform, auth, query }) => listAgents(platform, auth, query),
@@ -22,4 +23,6 @@ export const handler = httpHandler(routes.agents, {
   },
   'GET /v1/agents/{id}/versions': async ({ platform, auth, params, query }) =>
     agentVersions(platform, auth, params.id, query),
+  'POST /v1/agents/{id}/publish': async ({ platform, auth, params, body }) =>
+    publishAgent(platform, auth, params.id, body.version),
 });

@@ -11,6 +11,7 @@ import {
 } from '../../shared/catalog/workflows';
 import { startRun } from '../../shared/runs/lifecycle';
 import { ValidationError } from '../../shared/errors';
+import { publishImpls } from './publish';
 
 const IdempotencyKey = z
   .string()
@@ -19,6 +20,7 @@ const IdempotencyKey = z
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 export const handler = httpHandler(routes.workflows, {
+  ...publishImpls,
   'GET /v1/workflows': async ({ platform, auth, query }) => listWorkflows(platform, auth, query),
   'POST /v1/workflows': async ({ platform, auth, body }) =>
     new Reply(201, await createWorkflow(platform, auth, body)),

@@ -122,6 +122,7 @@ export function buildApp(opts: BuildAppOptions = {}): HishamApp {
     env,
     data,
     executions: workflows.executionTargets,
+    scheduler: workflows.schedulerRefs,
     functionsDir,
     alarmTopic: data.alarms.topic,
     prefix,

@@ -39,6 +39,25 @@ export interface ExecutionTarget {
 /** State machines a function may start, keyed by manifest name. */
 export type ExecutionRefs = Readonly<Record<string, ExecutionTarget>>;
 
+/**
+ * User schedules (ADR 121): the EventBridge Scheduler group each schedule lives in, the function a
+ * firing invokes, the role the scheduler invokes it with (the only role `manage` may pass) and the
+ * dead-letter queue of firings that failed after their retries.
+ */
+export interface SchedulerRefs {
+  readonly groupName: string;
+  readonly targetArn: string;
+  readonly roleArn: string;
+  readonly deadLetterArn: string;
+}
+
+/** The schedules of one group: what a `scheduler: 'manage'` function may create, move, delete. */
+export const SCHEDULER_MANAGE_ACTIONS = [
+  'scheduler:CreateSchedule',
+  'scheduler:UpdateSchedule',
+  'scheduler:DeleteSchedule',
+];
+
 /** Env var per state machine, e.g. runWorkflow → RUN_WORKFLOW_STATE_MACHINE_ARN. */
 export function stateMachineEnvName(name: string): keyof Config & string {
   return `${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_STATE_MACHINE_ARN` as keyof Config &
@@ -52,6 +71,7 @@ export function environmentFor(
   spec: FunctionSpec,
   data: DataRefs,
   executions: ExecutionRefs = {},
+  schedulerRefs?: SchedulerRefs,
 ): Record<string, string> {
   // Metrics leave Lambda as Embedded Metric Format log lines (ADR 071).
   const env: Env = { LOG_LEVEL: 'info', METRICS_FORMAT: 'emf' };
@@ -82,6 +102,13 @@ export function environmentFor(
         `manifest: function uses execution "${name}" but no such state machine was built`,
       );
     (env as Record<string, string>)[stateMachineEnvName(name)] = sm.stateMachine.stateMachineArn;
+  }
+  if (uses.scheduler) {
+    const refs = requiredScheduler(schedulerRefs);
+    env.SCHEDULE_GROUP = refs.groupName;
+    env.SCHEDULE_TARGET_ARN = refs.targetArn;
+    env.SCHEDULE_ROLE_ARN = refs.roleArn;
+    env.SCHEDULE_DLQ_ARN = refs.deadLetterArn;
   }
   return env as Record<string, string>;
 }
@@ -171,11 +198,26 @@ export function tenantSecretsArn(stack: Stack): string {
 }
 
 /** Grants derived from `uses`; explicit, one per resource kind. */
+function requiredScheduler(refs: SchedulerRefs | undefined): SchedulerRefs {
+  if (!refs)
+    throw new Error('manifest: function uses the scheduler but no schedule group was built');
+  return refs;
+}
+
+/** The ARN pattern of the schedules in one group. */
+export function schedulesArn(stack: Stack, groupName: string): string {
+  return Arn.format(
+    { service: 'scheduler', resource: 'schedule', resourceName: `${groupName}/*` },
+    stack,
+  );
+}
+
 export function grantUses(
   fn: HishamFunction,
   spec: FunctionSpec,
   data: DataRefs,
   executions: ExecutionRefs = {},
+  schedulerRefs?: SchedulerRefs,
 ): void {
   const uses = spec.uses;
   const lambdaFn = fn.fn;
@@ -208,6 +250,28 @@ export function grantUses(
         reason: `Per-tenant secrets (provider keys, GitHub/Jira credentials, webhook secrets) are created at runtime, one per tenant and integration, so access is scoped to the ${TENANT_SECRETS_PREFIX} name prefix; the handler derives the name from the authenticated tenant id.`,
       });
     }
+  }
+  if (uses.scheduler) {
+    const refs = requiredScheduler(schedulerRefs);
+    const stack = Stack.of(fn);
+    lambdaFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: SCHEDULER_MANAGE_ACTIONS,
+        resources: [schedulesArn(stack, refs.groupName)],
+      }),
+    );
+    // Creating a schedule passes the scheduler's invoke role: that role only, to that service only.
+    lambdaFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [refs.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'scheduler', `schedule/${refs.groupName}/*`)}]`,
+      reason: `One EventBridge Scheduler schedule per HishamOS schedule, named by its id at runtime, so create/update/delete are granted on the schedules of the ${refs.groupName} group only.`,
+    });
   }
   for (const name of uses.executions ?? []) {
     const target = executions[name];

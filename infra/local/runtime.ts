@@ -37,6 +37,7 @@ import { LocalExecutions } from './local-executions';
 import { LocalSecretStore } from './local-secrets';
 import { type CorsRule, startLocalS3 } from './s3-server';
 import { seedDemo, type SeedResult } from './seed';
+import { LocalScheduler, localScheduleTimers } from './local-schedules';
 
 export interface LocalOptions {
   root: string;
@@ -67,6 +68,8 @@ export interface LocalRuntime {
   seed?: SeedResult;
   /** The metrics `/metrics` renders (admins only). */
   metrics: PrometheusRegistry;
+  /** User schedules' timer: `tick()` fires what is due by the platform clock (tests drive it). */
+  schedules: LocalScheduler;
   close(): Promise<void>;
 }
 
@@ -118,6 +121,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     config,
     db,
     anchors: new LocalAnchorStore(join(options.dataDir, 'audit-anchors')),
+    scheduleTimers: localScheduleTimers,
     secrets,
     executions,
     dynamo,
@@ -184,8 +188,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   closers.unshift(() => new Promise((resolve) => server.close(() => resolve())));
   closers.unshift(() => executions.idle());
   // Manifest schedules (EventBridge Scheduler in AWS) as timers: on for `npm start`, off in tests unless HISHAMOS_SCHEDULES=1.
-  if (env.HISHAMOS_SCHEDULES === '1' || (options.persist && env.HISHAMOS_SCHEDULES !== '0'))
+  const scheduler = new LocalScheduler(options.root, log);
+  if (env.HISHAMOS_SCHEDULES === '1' || (options.persist && env.HISHAMOS_SCHEDULES !== '0')) {
     closers.unshift(startSchedules(options.root, log));
+    // User schedules: missed firings once now, then a poll on the platform clock.
+    await progress('schedules', () => scheduler.start(schedulePollMs(env)));
+    closers.unshift(async () => scheduler.stop());
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -194,11 +203,22 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     executions,
     seed,
     metrics: registry,
+    schedules: scheduler,
     async close() {
       for (const close of closers)
         await close().catch((e) => log.warn('shutdown step failed', { error: e }));
     },
   };
+}
+
+/** How often the local timer looks for due schedules (ms). */
+function schedulePollMs(env: Record<string, string | undefined>): number {
+  const ms = Number(env.HISHAMOS_SCHEDULE_POLL_MS ?? 15_000);
+  if (!Number.isInteger(ms) || ms < 100)
+    throw new Error(
+      'HISHAMOS_SCHEDULE_POLL_MS must be a whole number of milliseconds, at least 100',
+    );
+  return ms;
 }
 
 function startSchedules(root: string, log: Logger): () => Promise<void> {

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import type { Platform } from '../platform/platform';
 import { applyPatch, type PatchOf } from '../api/strict';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { workflowVersions, workflows } from '../db/schema';
 import { Conflict } from '../errors';
@@ -17,14 +17,16 @@ export type AgentView = AgentSpecT & {
   id: string;
   slug: string;
   version: number;
+  publishedVersion: number;
   createdAt: string;
   updatedAt: string;
 };
-const view = (a: Stored<AgentSpecT>): AgentView => ({
+export const view = (a: Stored<AgentSpecT>): AgentView => ({
   ...a.spec,
   id: a.id,
   slug: a.slug,
   version: a.version,
+  publishedVersion: a.publishedVersion,
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,
 });
@@ -98,7 +100,7 @@ export async function deleteAgent(p: Platform, auth: AuthContext, idOrSlug: stri
     const users = await workflowsUsingAgent(tx, auth.tenantId, current.slug);
     if (users.length)
       throw new Conflict(
-        `agent "${current.slug}" is used by the current version of workflow${users.length > 1 ? 's' : ''} ${users.map((u) => `"${u}"`).join(', ')}; change ${users.length > 1 ? 'them' : 'it'} first`,
+        `agent "${current.slug}" is used by the current or published version of workflow${users.length > 1 ? 's' : ''} ${users.map((u) => `"${u}"`).join(', ')}; change ${users.length > 1 ? 'them' : 'it'} first`,
       );
     const removed = await agents.remove(tx, auth.tenantId, current.id);
     await recordAudit(tx, {
@@ -120,7 +122,7 @@ export async function agentVersions(
   return p.db.withTenant(auth, (tx) => agents.versions(tx, auth.tenantId, idOrSlug, page));
 }
 
-/** Slugs of live workflows whose current version has a node running this agent. */
+/** Slugs of live workflows whose current or published version has a node running this agent. */
 async function workflowsUsingAgent(tx: Tx, tenantId: string, slug: string): Promise<string[]> {
   const rows = await tx
     .select({ slug: workflows.slug })
@@ -129,7 +131,11 @@ async function workflowsUsingAgent(tx: Tx, tenantId: string, slug: string): Prom
       workflowVersions,
       and(
         eq(workflowVersions.workflowId, workflows.id),
-        eq(workflowVersions.version, workflows.currentVersion),
+        // The published version runs too (ADR 120), even when a newer one is saved.
+        or(
+          eq(workflowVersions.version, workflows.currentVersion),
+          eq(workflowVersions.version, workflows.publishedVersion),
+        ),
       ),
     )
     .where(
@@ -140,5 +146,5 @@ async function workflowsUsingAgent(tx: Tx, tenantId: string, slug: string): Prom
       ),
     )
     .orderBy(workflows.slug);
-  return rows.map((r) => r.slug);
+  return [...new Set(rows.map((r) => r.slug))];
 }

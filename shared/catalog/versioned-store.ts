@@ -5,7 +5,7 @@
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { agentVersions, agents, workflowVersions, workflows } from '../db/schema';
-import { Conflict, NotFound } from '../errors';
+import { Conflict, NotFound, ValidationError } from '../errors';
 import { decodeCursor, encodeCursor, invalidCursor } from '../db/cursor';
 
 type Head = typeof agents;
@@ -15,6 +15,8 @@ export interface Stored<S> {
   id: string;
   slug: string;
   version: number;
+  /** The version runs use when they name none (ADR 120). */
+  publishedVersion: number;
   spec: S;
   createdAt: string;
   updatedAt: string;
@@ -24,9 +26,14 @@ export interface VersionedStore<S> {
   list(
     tx: Tx,
     tenantId: string,
-    page: { limit: number; cursor?: string },
+    page: { limit: number; cursor?: string; published?: boolean },
   ): Promise<{ items: Stored<S>[]; nextCursor?: string }>;
+  /** The latest saved version (what the editor changes), or the named one. */
   get(tx: Tx, tenantId: string, idOrSlug: string, version?: number): Promise<Stored<S>>;
+  /** The named version, else the published one: what runs, triggers and schedules use. */
+  getPublished(tx: Tx, tenantId: string, idOrSlug: string, version?: number): Promise<Stored<S>>;
+  /** Makes a saved version the published one (a rollback when older); a 400 naming `version` if unsaved. */
+  publish(tx: Tx, tenantId: string, idOrSlug: string, version: number): Promise<Stored<S>>;
   create(
     tx: Tx,
     tenantId: string,
@@ -69,7 +76,11 @@ function store<S>(
       UUID.test(idOrSlug) ? eq(head.id, idOrSlug) : eq(head.slug, idOrSlug),
     );
 
-  const load = async (tx: Tx, where: SQL | undefined, version?: number): Promise<Stored<S>> => {
+  const load = async (
+    tx: Tx,
+    where: SQL | undefined,
+    version?: number | 'published',
+  ): Promise<Stored<S>> => {
     const [row] = await tx
       .select({ h: head, v: versions })
       .from(head)
@@ -77,7 +88,11 @@ function store<S>(
         versions,
         and(
           eq(fkCol, head.id),
-          version ? eq(versions.version, version) : eq(versions.version, head.currentVersion),
+          version === 'published'
+            ? eq(versions.version, head.publishedVersion)
+            : version
+              ? eq(versions.version, version)
+              : eq(versions.version, head.currentVersion),
         ),
       )
       .where(where);
@@ -89,6 +104,7 @@ function store<S>(
     id: h.id,
     slug: h.slug,
     version: v.version,
+    publishedVersion: h.publishedVersion,
     spec: v.spec as S,
     createdAt: h.createdAt.toISOString(),
     updatedAt: h.updatedAt.toISOString(),
@@ -100,7 +116,13 @@ function store<S>(
       const rows = await tx
         .select({ h: head, v: versions })
         .from(head)
-        .innerJoin(versions, and(eq(fkCol, head.id), eq(versions.version, head.currentVersion)))
+        .innerJoin(
+          versions,
+          and(
+            eq(fkCol, head.id),
+            eq(versions.version, page.published ? head.publishedVersion : head.currentVersion),
+          ),
+        )
         .where(
           and(
             eq(head.tenantId, tenantId),
@@ -120,12 +142,29 @@ function store<S>(
       return { items, ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}) };
     },
     get: (tx, tenantId, idOrSlug, version) => load(tx, byIdOrSlug(tenantId, idOrSlug), version),
+    getPublished: (tx, tenantId, idOrSlug, version) =>
+      load(tx, byIdOrSlug(tenantId, idOrSlug), version ?? 'published'),
+    async publish(tx, tenantId, idOrSlug, version) {
+      const current = await load(tx, byIdOrSlug(tenantId, idOrSlug));
+      const chosen = await load(tx, eq(head.id, current.id), version).catch((e) => {
+        throw e instanceof NotFound
+          ? new ValidationError(`${kind} "${current.slug}" has no version ${version}`, [
+              { path: 'version', message: `no saved version ${version}` },
+            ])
+          : e;
+      });
+      await tx
+        .update(head)
+        .set({ publishedVersion: version, updatedAt: sql`now()` })
+        .where(eq(head.id, current.id));
+      return { ...chosen, publishedVersion: version };
+    },
     async create(tx, tenantId, slug, spec, userId) {
       // ON CONFLICT instead of catching the unique violation: on the Data API an error ends the
       // whole transaction (no savepoint survives it), and a taken slug is a Conflict, not a 500.
       const [created] = await tx
         .insert(head)
-        .values({ tenantId, slug, currentVersion: 1 })
+        .values({ tenantId, slug, currentVersion: 1, publishedVersion: 1 })
         .onConflictDoNothing()
         .returning();
       if (!created) throw new Conflict(`${kind} slug "${slug}" is already taken`);
@@ -142,7 +181,8 @@ function store<S>(
         .values({ tenantId, [fkKey]: current.id, version: next, spec, createdBy: userId } as never);
       await tx
         .update(head)
-        .set({ currentVersion: next, updatedAt: sql`now()` })
+        // Saving publishes the new version (ADR 120); publish() moves it back for a rollback.
+        .set({ currentVersion: next, publishedVersion: next, updatedAt: sql`now()` })
         .where(eq(head.id, current.id));
       return load(tx, eq(head.id, current.id));
     },

@@ -18,27 +18,30 @@ export type WorkflowView = WorkflowSpecT & {
   id: string;
   slug: string;
   version: number;
+  publishedVersion: number;
   createdAt: string;
   updatedAt: string;
 };
-const view = (w: Stored<WorkflowSpecT>): WorkflowView => ({
+export const view = (w: Stored<WorkflowSpecT>): WorkflowView => ({
   ...w.spec,
   id: w.id,
   slug: w.slug,
   version: w.version,
+  publishedVersion: w.publishedVersion,
   createdAt: w.createdAt,
   updatedAt: w.updatedAt,
 });
 
 /** Rejects cycles, unknown agents and tools, bad template references and unreachable nodes (400 naming the node). */
 async function validate(tx: Tx, tenantId: string, spec: WorkflowSpecT): Promise<void> {
-  const slugs = new Set(
+  // Versions are numbered 1..current without gaps, so the latest number tells which exist.
+  const latest = new Map(
     (
       await tx
-        .select({ slug: agents.slug })
+        .select({ slug: agents.slug, current: agents.currentVersion })
         .from(agents)
         .where(and(eq(agents.tenantId, tenantId), isNull(agents.deletedAt)))
-    ).map((a) => a.slug),
+    ).map((a) => [a.slug, a.current]),
   );
   const needsWorkflows = spec.nodes.some((n) => n.type === 'workflow' || n.type === 'map');
   const workflowSlugs = needsWorkflows
@@ -52,7 +55,8 @@ async function validate(tx: Tx, tenantId: string, spec: WorkflowSpecT): Promise<
       )
     : new Set<string>();
   assertValidWorkflow(spec, {
-    agentExists: (s) => slugs.has(s),
+    agentExists: (s) => latest.has(s),
+    agentVersionExists: (s, v) => v <= (latest.get(s) ?? 0),
     toolExists: knownTool,
     workflowExists: (s) => workflowSlugs.has(s),
   });

@@ -33,6 +33,11 @@ export const ConfigSchema = z.object({
   TENANT_SECRETS_PREFIX: z.string().default(DEFAULT_TENANT_SECRETS_PREFIX),
   RUN_WORKFLOW_STATE_MACHINE_ARN: z.string().optional(),
   INGEST_DOCUMENT_STATE_MACHINE_ARN: z.string().optional(),
+  /** EventBridge Scheduler wiring of user schedules (ADR 121): the group, the firing function, the role it invokes with, the DLQ. */
+  SCHEDULE_GROUP: z.string().optional(),
+  SCHEDULE_TARGET_ARN: z.string().optional(),
+  SCHEDULE_ROLE_ARN: z.string().optional(),
+  SCHEDULE_DLQ_ARN: z.string().optional(),
   /** Base URL of the console, used in links posted back to GitHub/Jira. */
   PUBLIC_URL: z.string().url().optional(),
   /** GitHub REST API base for tool steps and reconciliation (GitHub Enterprise: https://host/api/v3); a trigger may override it. */

@@ -82,6 +82,8 @@ export const agents = pgTable('agents', {
   tenantId: uuid('tenant_id').notNull(),
   slug: text('slug').notNull(),
   currentVersion: integer('current_version').notNull(),
+  /** 0120_published_versions: what runs use when they name no version (ADR 120). */
+  publishedVersion: integer('published_version').notNull(),
   deletedAt: ts('deleted_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -105,6 +107,8 @@ export const workflows = pgTable('workflows', {
   tenantId: uuid('tenant_id').notNull(),
   slug: text('slug').notNull(),
   currentVersion: integer('current_version').notNull(),
+  /** 0120_published_versions: what runs use when they name no version (ADR 120). */
+  publishedVersion: integer('published_version').notNull(),
   deletedAt: ts('deleted_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -141,6 +145,9 @@ export const runs = pgTable('runs', {
   parentStepId: uuid('parent_step_id'),
   /** A map's child: the index of its item. */
   itemIndex: integer('item_index'),
+  /** A scheduled firing (0121_schedules): its schedule and the slot it fired for. */
+  scheduleId: uuid('schedule_id'),
+  scheduledFor: ts('scheduled_for'),
   createdBy: text('created_by'),
   startedAt: ts('started_at').notNull().defaultNow(),
   finishedAt: ts('finished_at'),
@@ -219,4 +226,23 @@ export const auditLog = pgTable('audit_log', {
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** 0121_schedules: a workflow on a cron in a time zone; `nextFireAt` is the slot the timer fires. */
+export const schedules = pgTable('schedules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  workflowId: uuid('workflow_id').notNull(),
+  workflowVersion: integer('workflow_version'),
+  cron: text('cron').notNull(),
+  timezone: text('timezone').notNull(),
+  input: jsonb('input').notNull(),
+  enabled: boolean('enabled').notNull(),
+  nextFireAt: ts('next_fire_at'),
+  lastFiredAt: ts('last_fired_at'),
+  lastRunId: uuid('last_run_id'),
+  lastError: text('last_error'),
+  createdBy: text('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
 });

@@ -12,7 +12,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthContext } from '../auth/context';
-import { getWorkflow, listWorkflows } from '../catalog/workflows';
+import { getWorkflow } from '../catalog/workflows';
+import { listPublishedWorkflows } from '../catalog/publish';
 import { isAppError } from '../errors';
 import type { Platform } from '../platform/platform';
 import { startRun } from '../runs/lifecycle';
@@ -62,7 +63,8 @@ export function createMcpServer(p: Platform, auth: AuthContext, options: McpOpti
   );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const page = await listWorkflows(p, auth, { limit: 200 });
+    // Tools describe what a call runs: the published version's inputs (ADR 120).
+    const page = await listPublishedWorkflows(p, auth, { limit: 200 });
     return { tools: page.items.map((wf) => workflowTool(wf as WorkflowView)) };
   });
 

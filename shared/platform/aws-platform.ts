@@ -9,6 +9,7 @@ import type { Platform } from './platform';
 import { S3AnchorStore } from './s3-anchor-store';
 import { SecretsManagerStore } from './secrets-manager-store';
 import { StepFunctionsStarter } from './step-functions-starter';
+import { EventBridgeScheduleTimers } from './eventbridge-schedule-timers';
 
 export async function createAwsPlatform(): Promise<Platform> {
   const cfg = config();
@@ -32,6 +33,7 @@ export async function createAwsPlatform(): Promise<Platform> {
     anchors: new S3AnchorStore(s3, cfg.AUDIT_ANCHOR_BUCKET),
     secrets: new SecretsManagerStore(cfg.AWS_REGION),
     executions: new StepFunctionsStarter(cfg),
+    scheduleTimers: EventBridgeScheduleTimers.fromConfig(cfg),
     dynamo: new DynamoDBClient({ region: cfg.AWS_REGION }),
     s3,
     log: createLogger(cfg.LOG_LEVEL),

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
 import type { Logger } from '../observability/logger';
-import type { AuditAnchorStore, ExecutionStarter, SecretStore } from './ports';
+import type { AuditAnchorStore, ExecutionStarter, ScheduleTimers, SecretStore } from './ports';
 
 /** Everything a handler reaches outside its own memory, created once per process. */
 export interface Platform {
@@ -13,6 +13,7 @@ export interface Platform {
   readonly secrets: SecretStore;
   readonly executions: ExecutionStarter;
   readonly anchors: AuditAnchorStore;
+  readonly scheduleTimers: ScheduleTimers;
   readonly dynamo: DynamoDBClient;
   readonly s3: S3Client;
   readonly log: Logger;

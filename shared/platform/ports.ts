@@ -35,3 +35,12 @@ export interface AuditAnchorStore {
   /** The tenant's anchors, oldest first. */
   list(tenantId: string): Promise<AuditAnchor[]>;
 }
+
+/**
+ * The one timer of each schedule (ADR 121): an EventBridge Scheduler schedule in AWS, armed for
+ * the row's next firing. Locally the runtime polls the rows themselves, so arming does nothing.
+ */
+export interface ScheduleTimers {
+  /** Sets (or moves) the schedule's timer to fire at `at`; `null` removes it. Idempotent. */
+  arm(schedule: { tenantId: string; scheduleId: string }, at: Date | null): Promise<void>;
+}

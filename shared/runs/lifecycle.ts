@@ -37,9 +37,14 @@ export async function startRun(
   auth: AuthContext,
   workflowIdOrSlug: string,
   input: Record<string, unknown>,
-  options: { idempotencyKey?: string; version?: number } = {},
+  options: {
+    idempotencyKey?: string;
+    version?: number;
+    /** A scheduled firing marks its run with the schedule and slot (ADR 121). */
+    schedule?: { id: string; slot: Date };
+  } = {},
 ) {
-  const { idempotencyKey, version } = options;
+  const { idempotencyKey, version, schedule } = options;
   const runId = traceRunId();
   // The key remembers which request claimed it: the same key with another request is refused.
   const fingerprint = fingerprintOf({
@@ -67,8 +72,9 @@ export async function startRun(
   }
   try {
     await p.db.withTenant(auth, async (tx) => {
+      // No version named: the published one (ADR 120).
       const wf = await workflowStoreInstance
-        .get(tx, auth.tenantId, workflowIdOrSlug, version)
+        .getPublished(tx, auth.tenantId, workflowIdOrSlug, version)
         .catch(async (e) => {
           if (!(e instanceof NotFound) || version === undefined) throw e;
           await workflowStoreInstance.get(tx, auth.tenantId, workflowIdOrSlug);
@@ -94,6 +100,7 @@ export async function startRun(
         status: 'QUEUED',
         input,
         createdBy: actorOf(auth),
+        ...(schedule ? { scheduleId: schedule.id, scheduledFor: schedule.slot } : {}),
       });
       await tx.insert(runSteps).values(
         wf.spec.nodes.map((n) => ({
@@ -133,7 +140,7 @@ export async function startRun(
   return { runId, status: 'QUEUED' };
 }
 
-/** Agent slug → the version current now; steps read exactly these, whatever changes later. */
+/** Agent slug → the version to run now; steps read exactly these, whatever changes later. */
 export async function pinAgents(
   tx: Tx,
   tenantId: string,
@@ -143,14 +150,17 @@ export async function pinAgents(
   for (const [i, node] of spec.nodes.entries()) {
     if ((node.type !== 'agent' && node.type !== 'router') || !node.agent || pinned[node.agent])
       continue;
-    const agent = await agentStoreInstance.get(tx, tenantId, node.agent).catch((e) => {
-      throw e instanceof NotFound
-        ? new ValidationError(
-            `node "${node.id}" uses agent "${node.agent}", which no longer exists`,
-            [{ path: `nodes[${i}].agent`, message: `unknown agent "${node.agent}"` }],
-          )
-        : e;
-    });
+    // The node's pinned version, else the agent's published one (ADR 120).
+    const agent = await agentStoreInstance
+      .getPublished(tx, tenantId, node.agent, node.agentVersion)
+      .catch((e) => {
+        throw e instanceof NotFound
+          ? new ValidationError(
+              `node "${node.id}" uses agent "${node.agent}", which no longer exists`,
+              [{ path: `nodes[${i}].agent`, message: `unknown agent "${node.agent}"` }],
+            )
+          : e;
+      });
     pinned[node.agent] = { agentId: agent.id, version: agent.version };
   }
   return pinned;

@@ -31,6 +31,8 @@ export function runSummary(r: RunRow, workflowSlug: string) {
     parentRunId: r.parentRunId ?? undefined,
     parentStepId: r.parentStepId ?? undefined,
     itemIndex: r.itemIndex ?? undefined,
+    scheduleId: r.scheduleId ?? undefined,
+    scheduledFor: iso(r.scheduledFor),
   });
 }
 
@@ -146,7 +148,7 @@ export async function readRun(tx: Tx, tenantId: string, runId: string) {
 export async function listRuns(
   tx: Tx,
   tenantId: string,
-  q: { limit: number; cursor?: string; status?: string; workflowId?: string },
+  q: { limit: number; cursor?: string; status?: string; workflowId?: string; scheduleId?: string },
 ) {
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
   const rows = await tx
@@ -157,6 +159,7 @@ export async function listRuns(
       and(
         eq(runs.tenantId, tenantId),
         q.status ? eq(runs.status, q.status) : undefined,
+        q.scheduleId ? eq(runs.scheduleId, q.scheduleId) : undefined,
         q.workflowId
           ? UUID.test(q.workflowId)
             ? eq(runs.workflowId, q.workflowId)

@@ -14,6 +14,8 @@ export const WorkflowNode = z.object({
   type: z.enum(['agent', 'tool', 'approval', 'router', 'workflow', 'map']),
   /** The slug of an agent in the same tenant (types agent and router). */
   agent: Slug.optional(),
+  /** Agent and router: pin this version of the agent (default: its published version, ADR 120). */
+  agentVersion: z.number().int().min(1).optional(),
   /** Tool name (type tool), e.g. `github.comment`. */
   tool: z.string().min(1).max(100).optional(),
   /** Prompt template: `{{input.<field>}}` and `{{steps.<nodeId>.output}}`. */

@@ -22,6 +22,8 @@ export { topologicalOrder } from './graph';
 export interface WorkflowValidationContext {
   /** Whether an agent with this slug exists in the workflow's tenant. */
   agentExists: (slug: string) => boolean;
+  /** Whether the agent has this saved version; without it pinned agent versions are not checked. */
+  agentVersionExists?: (slug: string, version: number) => boolean;
   /** Whether a tool with this name is registered; without it tool names are not checked. */
   toolExists?: (name: string) => boolean;
   /** Whether a workflow with this slug exists; without it sub-workflow slugs are not checked. */
@@ -47,13 +49,26 @@ export function assertValidWorkflow(graph: WorkflowGraph, ctx: WorkflowValidatio
   if (issues.length > 0) throw new ValidationError('workflow is invalid', issues);
 }
 
+const pinLabel = (v: number | undefined) => (v === undefined ? 'its published version' : `v${v}`);
+
 function nodeIssues(
   graph: WorkflowGraph,
   index: GraphIndex,
   ctx: WorkflowValidationContext,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
+  // A run pins one version per agent, so the nodes sharing an agent must agree on it.
+  const agentPins = new Map<string, { node: string; version: number | undefined }>();
   graph.nodes.forEach((node, i) => {
+    if ((node.type === 'agent' || node.type === 'router') && node.agent) {
+      const seen = agentPins.get(node.agent);
+      if (!seen) agentPins.set(node.agent, { node: node.id, version: node.agentVersion });
+      else if (seen.version !== node.agentVersion)
+        issues.push({
+          path: `nodes[${i}].agentVersion`,
+          message: `node "${node.id}" runs agent "${node.agent}" at ${pinLabel(node.agentVersion)} but node "${seen.node}" at ${pinLabel(seen.version)}; a run uses one version per agent`,
+        });
+    }
     const first = required(index.position, node.id);
     if (first !== i) {
       issues.push({
@@ -89,7 +104,20 @@ function nodeIssues(
           path: `nodes[${i}].agent`,
           message: `node "${node.id}" uses unknown agent "${node.agent}"`,
         });
-      }
+      } else if (
+        node.agentVersion !== undefined &&
+        ctx.agentVersionExists &&
+        !ctx.agentVersionExists(node.agent, node.agentVersion)
+      )
+        issues.push({
+          path: `nodes[${i}].agentVersion`,
+          message: `node "${node.id}" pins version ${node.agentVersion} of agent "${node.agent}", which has no such version`,
+        });
+    } else if (node.agentVersion !== undefined) {
+      issues.push({
+        path: `nodes[${i}].agentVersion`,
+        message: `only agent and router nodes pin an agent version ("${node.id}" is ${node.type})`,
+      });
     }
     if (node.type === 'workflow' || node.type === 'map') {
       if (!node.workflow)

@@ -623,6 +623,7 @@ describe('AgentForm knowledge bases', () => {
     parameters: {},
     knowledgeBaseIds: ['aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'],
     version: 2,
+    publishedVersion: 2,
     createdAt: '2026-11-01T10:00:00Z',
     updatedAt: '2026-11-01T10:00:00Z',
   };

@@ -16,6 +16,7 @@ const workflow: Workflow = {
   name: 'Review',
   description: '',
   version: 3,
+  publishedVersion: 3,
   inputs: [],
   nodes: [
     { id: 'pm', type: 'agent', agent: 'pm', prompt: 'Plan {{input.title}}' },
@@ -194,6 +195,23 @@ describe('RunPage', () => {
     expect(coder.className).toContain('tone-danger');
     expect(coder.getAttribute('data-status')).toBe('FAILED');
     await waitFor(() => expect(s.calls.some((c) => c.path.endsWith('/versions'))).toBe(true));
+  });
+
+  it('links a scheduled run to the runs of its schedule', async () => {
+    const scheduleId = '44444444-4444-4444-8444-444444444444';
+    const s = server([
+      {
+        ...run('SUCCEEDED', [finishedPm, step('coder', 'SUCCEEDED')]),
+        scheduleId,
+        scheduledFor: '2026-11-01T10:00:00Z',
+      },
+    ]);
+
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, s.api);
+
+    const link = await screen.findByTestId('run-schedule');
+    expect(link.getAttribute('href')).toBe(`#/runs?schedule=${scheduleId}`);
+    expect(link.textContent).toContain('scheduled for');
   });
 
   it('shows a step panel with prompt, safe markdown output, attempts, model, tokens and cost', async () => {

@@ -24,6 +24,7 @@ const agent = (slug: string): Agent => ({
   fallbacks: [],
   parameters: {},
   version: 1,
+  publishedVersion: 1,
   createdAt: '2026-11-01T10:00:00Z',
   updatedAt: '2026-11-01T10:00:00Z',
 });
@@ -35,6 +36,7 @@ const workflow: Workflow = {
   name: 'Feature',
   description: '',
   version: 1,
+  publishedVersion: 1,
   inputs: [{ name: 'title', required: true }],
   nodes: [
     { id: 'plan', type: 'agent', agent: 'pm', prompt: 'Plan {{input.title}}' },

@@ -22,6 +22,10 @@ const TriggersPage = lazy(() =>
   import('./pages/TriggersPage').then((m) => ({ default: m.TriggersPage })),
 );
 
+const SchedulesPage = lazy(() =>
+  import('./pages/SchedulesPage').then((m) => ({ default: m.SchedulesPage })),
+);
+
 type Render = (params: Record<string, string>) => ReactElement;
 
 export const ROUTES: ReadonlyArray<[pattern: string, render: Render]> = [
@@ -37,6 +41,7 @@ export const ROUTES: ReadonlyArray<[pattern: string, render: Render]> = [
   ['/knowledge', () => <KnowledgePage />],
   ['/knowledge/:id', (p) => <KnowledgePage kbId={p.id} />],
   ['/triggers', () => <TriggersPage />],
+  ['/schedules', () => <SchedulesPage />],
   ['/settings', () => <SettingsPage />],
   ['/settings/:tab', (p) => <SettingsPage tab={p.tab} />],
 ];

@@ -24,11 +24,19 @@ import { ApiAlarms } from '../constructs/api-alarms';
 import { FunctionAlarms } from '../constructs/function-alarms';
 import { HishamFunction } from '../constructs/hisham-function';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
-import { environmentFor, grantUses, type DataRefs, type ExecutionRefs } from '../wiring';
+import {
+  environmentFor,
+  grantUses,
+  type DataRefs,
+  type ExecutionRefs,
+  type SchedulerRefs,
+} from '../wiring';
 
 export interface ApiStackProps extends StackProps {
   readonly data: DataRefs;
   readonly executions: ExecutionRefs;
+  /** User schedules' EventBridge Scheduler wiring (the workflows stack builds it). */
+  readonly scheduler?: SchedulerRefs;
   readonly functionsDir: string;
   /**
    * Origins allowed by CORS. Clients authenticate with a bearer token (no cookies), so the default
@@ -132,9 +140,9 @@ export class ApiStack extends Stack {
         name,
         spec,
         codeDir: path.join(props.functionsDir, name),
-        environment: environmentFor(spec, props.data, props.executions),
+        environment: environmentFor(spec, props.data, props.executions, props.scheduler),
       });
-      grantUses(fn, spec, props.data, props.executions);
+      grantUses(fn, spec, props.data, props.executions, props.scheduler);
       this.functions[name] = fn;
 
       const integration = new HttpLambdaIntegration(`${name}Integration`, fn.fn, {

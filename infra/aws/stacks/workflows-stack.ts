@@ -2,7 +2,14 @@
  * The Step Functions tasks (manifest functions of kind `task`, except `migrate`, which belongs to the
  * data stack) and every state machine in the manifest, loaded from statemachines/<asl>.
  */
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -26,7 +33,16 @@ import { ExecutionFailureRule } from '../constructs/execution-failure-rule';
 import { FunctionAlarms } from '../constructs/function-alarms';
 import { StateMachineAlarms } from '../constructs/state-machine-alarms';
 import { HishamFunction } from '../constructs/hisham-function';
-import { environmentFor, grantUses, type DataRefs, type ExecutionTarget } from '../wiring';
+import {
+  environmentFor,
+  grantUses,
+  type DataRefs,
+  type ExecutionTarget,
+  type SchedulerRefs,
+} from '../wiring';
+
+/** The task every user schedule's EventBridge Scheduler schedule invokes (ADR 121). */
+export const USER_SCHEDULE_TARGET: FunctionName = 'fireSchedule';
 
 /** Task functions deployed by this stack (every `task` in the manifest but the deploy-time ones). */
 export const DEPLOY_TIME_FUNCTIONS: readonly FunctionName[] = ['migrate'];
@@ -52,6 +68,8 @@ export class WorkflowsStack extends Stack {
   readonly stateMachines: Partial<Record<StateMachineName, sfn.StateMachine>> = {};
   /** What the API functions need to start and stop executions, keyed by manifest name. */
   readonly executionTargets: Record<string, ExecutionTarget> = {};
+  /** User schedules' group, firing function, invoke role and DLQ (ADR 121), for the API stack too. */
+  readonly schedulerRefs: SchedulerRefs;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
@@ -71,16 +89,22 @@ export class WorkflowsStack extends Stack {
       };
     }
 
+    this.schedulerRefs = this.userSchedules();
+
     for (const name of workflowTaskFunctions()) {
       const spec: FunctionSpec = functions[name];
       const fn = new HishamFunction(this, name, {
         name,
         spec,
         codeDir: path.join(props.functionsDir, name),
-        environment: environmentFor(spec, props.data, byName),
+        environment: environmentFor(spec, props.data, byName, this.schedulerRefs),
         reserveConcurrency: props.reserveConcurrency,
       });
-      grantUses(fn, spec, props.data, byName);
+      grantUses(fn, spec, props.data, byName, this.schedulerRefs);
+      if (name === USER_SCHEDULE_TARGET)
+        // A fixed name: the firing function re-arms its schedule with its own ARN, which a
+        // reference to the function resource in its own environment would make a cycle.
+        (fn.fn.node.defaultChild as lambda.CfnFunction).functionName = this.fireFunctionName();
       this.functions[name] = fn;
       if (spec.schedule) {
         // EventBridge Scheduler invokes the task on the manifest's timer (a setInterval locally).
@@ -111,6 +135,9 @@ export class WorkflowsStack extends Stack {
         });
       }
     }
+
+    if (!this.functions[USER_SCHEDULE_TARGET])
+      throw new Error(`the user schedules' target ${USER_SCHEDULE_TARGET} is not a task function`);
 
     new FunctionAlarms(this, 'FunctionAlarms', {
       functions: Object.values(this.functions).filter((f) => f !== undefined),
@@ -180,5 +207,43 @@ export class WorkflowsStack extends Stack {
         });
       }
     }
+  }
+
+  private fireFunctionName(): string {
+    return `${this.stackName}-${USER_SCHEDULE_TARGET}`.slice(0, 64);
+  }
+
+  /**
+   * User schedules (ADR 121): a schedule group, the role EventBridge Scheduler invokes the firing
+   * function with (that function only, from this account only) and the DLQ of failed firings.
+   */
+  private userSchedules(): SchedulerRefs {
+    const groupName = `${this.stackName}-schedules`;
+    new scheduler.ScheduleGroup(this, 'UserSchedules', { scheduleGroupName: groupName });
+    const targetArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: this.fireFunctionName(),
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const deadLetters = new DeadLetterQueue(this, 'UserScheduleDeadLetters', {
+      purpose: 'user schedule firings that failed after their retries',
+    }).queue;
+    const role = new iam.Role(this, 'UserScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: `HishamOS user schedules invoke ${USER_SCHEDULE_TARGET}`,
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [targetArn] }),
+    );
+    deadLetters.grantSendMessages(role);
+    return {
+      groupName,
+      targetArn,
+      roleArn: role.roleArn,
+      deadLetterArn: deadLetters.queueArn,
+    };
   }
 }

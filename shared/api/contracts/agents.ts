@@ -29,7 +29,10 @@ export const AgentPatchBody = patchOf(AgentSpec);
 export const Agent = AgentSpec.extend({
   id: Uuid,
   slug: z.string(),
+  /** The latest saved version (this body's spec). */
   version: z.number().int(),
+  /** What runs, triggers and schedules use when they name no version (ADR 120). */
+  publishedVersion: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -39,3 +42,6 @@ export const AgentVersion = z.object({
   createdAt: z.string(),
   createdBy: z.string().nullable(),
 });
+
+/** `POST /v1/agents/{id}/publish`: any saved version; an older one is a rollback. */
+export const AgentPublishBody = z.object({ version: z.number().int().min(1) });

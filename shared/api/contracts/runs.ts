@@ -6,6 +6,8 @@ export const RunListQuery = PageQuery.extend({
   status: z.enum(RUN_STATUSES).optional(),
   /** The workflow's id or slug. */
   workflowId: IdOrSlug.optional(),
+  /** Only the firings of this schedule. */
+  scheduleId: Uuid.optional(),
 });
 export const RunEventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
@@ -83,6 +85,9 @@ export const Run = z.object({
   parentRunId: Uuid.optional(),
   parentStepId: Uuid.optional(),
   itemIndex: z.number().int().optional(),
+  /** A scheduled firing: its schedule and the slot it fired for. */
+  scheduleId: Uuid.optional(),
+  scheduledFor: z.string().optional(),
   steps: z.array(RunStep),
 });
 /** A run without its steps, as lists show it. */

@@ -15,7 +15,10 @@ export const WorkflowPatchBody = patchOf(WorkflowSpec);
 export const Workflow = WorkflowSpec.extend({
   id: Uuid,
   slug: z.string(),
+  /** The latest saved version (this body's spec). */
   version: z.number().int(),
+  /** What runs, triggers and schedules use when they name no version (ADR 120). */
+  publishedVersion: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -31,3 +34,6 @@ export const RunStartBody = z.object({
   version: z.number().int().min(1).optional(),
 });
 export const RunStarted = z.object({ runId: Uuid, status: z.string() });
+
+/** `POST /v1/workflows/{id}/publish`: any saved version; an older one is a rollback. */
+export const WorkflowPublishBody = z.object({ version: z.number().int().min(1) });

@@ -30,4 +30,9 @@ export const agentsRoutes = [
     query: PageQuery,
     response: listOf(agents.AgentVersion),
   }),
+  r('POST', '/v1/agents/{id}/publish', 'dev', 'Publish a saved version (rollback)', {
+    params: IdOrSlugParams,
+    body: agents.AgentPublishBody,
+    response: agents.Agent,
+  }),
 ] as const;

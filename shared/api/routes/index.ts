@@ -14,6 +14,7 @@ import { webhooksRoutes } from './webhooks';
 import { providersRoutes } from './providers';
 import { usageRoutes } from './usage';
 import { knowledgeRoutes } from './knowledge';
+import { schedulesRoutes } from './schedules';
 
 export const routes = {
   meta: metaRoutes,
@@ -31,6 +32,7 @@ export const routes = {
   providers: providersRoutes,
   usage: usageRoutes,
   knowledge: knowledgeRoutes,
+  schedules: schedulesRoutes,
 } as const;
 
 export type RouteDomain = keyof typeof routes;

@@ -30,6 +30,11 @@ export const workflowsRoutes = [
     query: PageQuery,
     response: listOf(workflows.WorkflowVersion),
   }),
+  r('POST', '/v1/workflows/{id}/publish', 'dev', 'Publish a saved version (rollback)', {
+    params: IdOrSlugParams,
+    body: workflows.WorkflowPublishBody,
+    response: workflows.Workflow,
+  }),
   r('POST', '/v1/workflows/{id}/runs', 'dev', 'Start a run', {
     params: IdOrSlugParams,
     body: workflows.RunStartBody,

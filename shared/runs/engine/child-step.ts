@@ -89,7 +89,7 @@ async function createChildren(
     );
   const slug = node.workflow;
   if (!slug) throw new ValidationError(`node "${node.id}" names no workflow`);
-  const wf = await workflowStoreInstance.get(tx, run.tenantId, slug, node.version);
+  const wf = await workflowStoreInstance.getPublished(tx, run.tenantId, slug, node.version);
   const base = renderInput(node.input ?? {}, data);
   let inputs: Record<string, unknown>[];
   if (node.type === 'map') {

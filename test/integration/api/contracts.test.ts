@@ -127,6 +127,7 @@ test('every route with a response schema answers with a body that matches it', a
   await ok('GET', `/v1/agents/${agent.id}`);
   await ok('PATCH', `/v1/agents/${agent.id}`, { systemPrompt: 'You review carefully.' });
   await ok('GET', `/v1/agents/${agent.id}/versions`);
+  await ok('POST', `/v1/agents/${agent.id}/publish`, { version: 2 });
   const workflow = await ok('POST', '/v1/workflows', {
     slug: `contract-flow-${randomUUID().slice(0, 6)}`,
     name: 'Contract flow',
@@ -148,6 +149,20 @@ test('every route with a response schema answers with a body that matches it', a
     edges: workflow.edges,
   });
   await ok('GET', `/v1/workflows/${workflow.id}/versions`);
+  await ok('POST', `/v1/workflows/${workflow.id}/publish`, { version: 2 });
+
+  // Schedules
+  const schedule = await ok('POST', '/v1/schedules', {
+    workflowId: workflow.id,
+    cron: '0 9 * * 1-5',
+    timezone: 'Europe/Berlin',
+    input: { topic: 'scheduled' },
+    enabled: false,
+  });
+  await ok('GET', '/v1/schedules');
+  await ok('GET', `/v1/schedules/${schedule.id}`);
+  await ok('PATCH', `/v1/schedules/${schedule.id}`, { cron: '30 8 * * *' });
+  await ok('DELETE', `/v1/schedules/${schedule.id}`, undefined, [204]);
 
   // Runs: one approved, one rejected, one cancelled, one re-run
   const started = await ok('POST', `/v1/workflows/${workflow.id}/runs`, { input: { topic: 'x' } });

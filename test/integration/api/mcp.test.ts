@@ -43,6 +43,33 @@ test('the MCP client lists the workflows as tools with their declared inputs', a
   await client.close();
 });
 
+test("a tool describes its workflow's published version, not a newer saved one", async () => {
+  // Prepare: v2 adds a required input, then v1 is published again (a rollback)
+  const token = await stack.adminToken();
+  const base = {
+    nodes: [{ id: 'a', type: 'agent', agent: 'pm', prompt: 'x {{input.topic}}' }],
+  };
+  await stack.call('POST', '/v1/workflows', {
+    token,
+    body: { slug: 'mcp-published', name: 'P', inputs: [{ name: 'topic' }], ...base },
+  });
+  await stack.call('PATCH', '/v1/workflows/mcp-published', {
+    token,
+    body: { inputs: [{ name: 'topic' }, { name: 'extra', required: true }] },
+  });
+  await stack.call('POST', '/v1/workflows/mcp-published/publish', { token, body: { version: 1 } });
+  const client = await connect(apiKey);
+
+  // Act
+  const { tools } = await client.listTools();
+
+  // Assess
+  const tool = tools.find((t) => t.name === 'mcp-published');
+  expect(Object.keys(tool?.inputSchema.properties ?? {})).toEqual(['topic']);
+  expect(tool?.inputSchema.required).toEqual([]);
+  await client.close();
+});
+
 test('calling a tool runs the workflow and returns its output', async () => {
   const client = await connect(apiKey);
 

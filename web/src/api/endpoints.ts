@@ -54,6 +54,8 @@ export function createApi(c: ApiClient) {
       update: (id: string, body: T.AgentPatch) => c.patch<T.Agent>(`/v1/agents/${enc(id)}`, body),
       remove: (id: string) => c.delete(`/v1/agents/${enc(id)}`),
       versions: (id: string) => c.get<T.Page<T.AgentVersion>>(`/v1/agents/${enc(id)}/versions`),
+      publish: (id: string, version: number) =>
+        c.post<T.Agent>(`/v1/agents/${enc(id)}/publish`, { version }),
     },
     workflows: {
       list: () => c.get<T.Page<T.Workflow>>('/v1/workflows', { limit: 200 }),
@@ -64,12 +66,20 @@ export function createApi(c: ApiClient) {
       remove: (id: string) => c.delete(`/v1/workflows/${enc(id)}`),
       versions: (id: string) =>
         c.get<T.Page<T.WorkflowVersion>>(`/v1/workflows/${enc(id)}/versions`),
+      publish: (id: string, version: number) =>
+        c.post<T.Workflow>(`/v1/workflows/${enc(id)}/publish`, { version }),
       start: (id: string, input: Record<string, unknown>) =>
         c.post<T.RunStarted>(`/v1/workflows/${enc(id)}/runs`, { input }),
     },
     runs: {
       list: (
-        q: { status?: string; workflowId?: string; cursor?: string; limit?: number } = {},
+        q: {
+          status?: string;
+          workflowId?: string;
+          scheduleId?: string;
+          cursor?: string;
+          limit?: number;
+        } = {},
         signal?: AbortSignal,
       ) => c.get<T.Page<T.RunSummary>>('/v1/runs', { limit: 50, ...q }, signal),
       get: (id: string, signal?: AbortSignal) =>
@@ -163,6 +173,14 @@ export function createApi(c: ApiClient) {
         c.patch<T.Trigger>(`/v1/triggers/${enc(id)}`, body),
       remove: (id: string) => c.delete(`/v1/triggers/${enc(id)}`),
       deliveries: (id: string) => c.get<T.Page<T.Delivery>>(`/v1/triggers/${enc(id)}/deliveries`),
+    },
+    schedules: {
+      list: () => c.get<T.Page<T.Schedule>>('/v1/schedules', { limit: 200 }),
+      get: (id: string) => c.get<T.Schedule>(`/v1/schedules/${enc(id)}`),
+      create: (body: T.ScheduleCreate) => c.post<T.Schedule>('/v1/schedules', body),
+      update: (id: string, body: T.SchedulePatch) =>
+        c.patch<T.Schedule>(`/v1/schedules/${enc(id)}`, body),
+      remove: (id: string) => c.delete(`/v1/schedules/${enc(id)}`),
     },
   };
 }

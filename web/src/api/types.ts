@@ -9,6 +9,7 @@ import type * as knowledge from '../../../shared/api/contracts/knowledge';
 import type * as providers from '../../../shared/api/contracts/providers';
 import type * as runs from '../../../shared/api/contracts/runs';
 import type * as triggers from '../../../shared/api/contracts/triggers';
+import type * as schedules from '../../../shared/api/contracts/schedules';
 import type * as usage from '../../../shared/api/contracts/usage';
 import type * as workflows from '../../../shared/api/contracts/workflows';
 import type {
@@ -118,4 +119,7 @@ export type Trigger = z.infer<typeof triggers.Trigger>;
 export type TriggerCreated = z.infer<typeof triggers.TriggerCreated>;
 export type TriggerCreate = z.input<typeof triggers.TriggerCreateBody>;
 export type TriggerPatch = z.input<typeof triggers.TriggerPatchBody>;
+export type Schedule = z.infer<typeof schedules.Schedule>;
+export type ScheduleCreate = z.input<typeof schedules.ScheduleCreateBody>;
+export type SchedulePatch = z.input<typeof schedules.SchedulePatchBody>;
 export type Delivery = z.infer<typeof triggers.Delivery>;

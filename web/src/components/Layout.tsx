@@ -10,6 +10,7 @@ const NAV = [
   { to: '/usage', label: 'Usage' },
   { to: '/knowledge', label: 'Knowledge' },
   { to: '/triggers', label: 'Triggers' },
+  { to: '/schedules', label: 'Schedules' },
   { to: '/settings', label: 'Settings' },
 ];
 

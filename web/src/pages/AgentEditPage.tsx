@@ -116,7 +116,18 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
           busy={busy}
           onSubmit={save}
         />
-        {a && <VersionsList versions={versions.data?.items ?? []} current={a.version} />}
+        {a && (
+          <VersionsList
+            versions={versions.data?.items ?? []}
+            current={a.version}
+            published={a.publishedVersion}
+            onPublish={
+              readOnly
+                ? undefined
+                : (version) => void api.agents.publish(a.id, version).then(agent.setData, setError)
+            }
+          />
+        )}
       </div>
     </>
   );

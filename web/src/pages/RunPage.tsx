@@ -73,6 +73,14 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
             v{run.workflowVersion} · started {formatDateTime(run.startedAt)} ·{' '}
             {formatDuration(durationMs(run.startedAt, run.finishedAt))} ·{' '}
             <span data-testid="run-cost">{formatUsd(run.costUsd)}</span>
+            {run.scheduleId && (
+              <>
+                {' · '}
+                <Link to={`/runs?schedule=${run.scheduleId}`} data-testid="run-schedule">
+                  scheduled for {formatDateTime(run.scheduledFor ?? run.startedAt)}
+                </Link>
+              </>
+            )}
             {live && <span className="live-dot" aria-label="updating live" title="Updating live" />}
           </>
         }

@@ -19,6 +19,7 @@ export function RunsPage() {
   const { query } = useLocation();
   const status = query.get('status') ?? '';
   const workflowId = query.get('workflow') ?? '';
+  const scheduleId = query.get('schedule') ?? '';
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | undefined>();
   const [error, setError] = useState<unknown>(null);
@@ -30,7 +31,11 @@ export function RunsPage() {
     async (signal?: AbortSignal) => {
       try {
         const page = await api.runs.list(
-          { status: status || undefined, workflowId: workflowId || undefined },
+          {
+            status: status || undefined,
+            workflowId: workflowId || undefined,
+            scheduleId: scheduleId || undefined,
+          },
           signal,
         );
         setRuns(page.items);
@@ -41,7 +46,7 @@ export function RunsPage() {
         if (!signal?.aborted) setError(err);
       }
     },
-    [api, status, workflowId],
+    [api, status, workflowId, scheduleId],
   );
 
   useEffect(() => {
@@ -64,6 +69,7 @@ export function RunsPage() {
       const page = await api.runs.list({
         status: status || undefined,
         workflowId: workflowId || undefined,
+        scheduleId: scheduleId || undefined,
         cursor: nextCursor,
       });
       setRuns((prev) => [...(prev ?? []), ...page.items]);

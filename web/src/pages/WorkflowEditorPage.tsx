@@ -6,6 +6,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
 import { StartRunDialog } from '../components/StartRunDialog';
+import { WorkflowVersions } from '../components/workflow/WorkflowVersions';
 import { useAsync } from '../hooks/useAsync';
 import { navigate } from '../router/hash';
 import { Link } from '../router/Link';
@@ -22,6 +23,10 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
     [api, workflowId],
   );
   const agents = useAsync(() => api.agents.list(), [api]);
+  const versions = useAsync(
+    () => (workflowId ? api.workflows.versions(workflowId) : Promise.resolve({ items: [] })),
+    [api, workflowId],
+  );
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -44,6 +49,7 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
     const { slug: _slug, ...patch } = body;
     const updated = await api.workflows.update(w.id, patch);
     workflow.setData(updated);
+    void versions.reload();
     return updated;
   };
 
@@ -56,7 +62,8 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
           <>
             {w && (
               <>
-                <span className="mono">{w.slug}</span> · v{w.version} ·{' '}
+                <span className="mono">{w.slug}</span> · v{w.version}
+                {w.publishedVersion !== w.version && ` (v${w.publishedVersion} published)`} ·{' '}
                 <Link to={`/runs?workflow=${w.id}`}>runs</Link> ·{' '}
               </>
             )}
@@ -85,6 +92,16 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
         onSave={save}
         onRun={w ? () => setRunning(true) : undefined}
       />
+      {w && (
+        <WorkflowVersions
+          workflow={w}
+          versions={versions.data?.items ?? []}
+          readOnly={readOnly}
+          onPublish={async (version) =>
+            workflow.setData(await api.workflows.publish(w.id, version))
+          }
+        />
+      )}
       {running && w && (
         <StartRunDialog
           workflowName={w.name}

@@ -4,9 +4,14 @@ import { formatDateTime } from '../../format';
 export function VersionsList({
   versions,
   current,
+  published,
+  onPublish,
 }: {
   versions: readonly AgentVersion[];
   current: number;
+  /** The version runs use (ADR 120); older ones can be restored, newer ones published. */
+  published?: number;
+  onPublish?: (version: number) => void;
 }) {
   const sorted = [...versions].sort((a, b) => b.version - a.version);
   return (
@@ -24,6 +29,7 @@ export function VersionsList({
                 <summary>
                   <strong>v{v.version}</strong>
                   {v.version === current && <span className="role-pill">current</span>}{' '}
+                  {v.version === published && <span className="role-pill">published</span>}{' '}
                   <span className="muted">{formatDateTime(v.createdAt)}</span>{' '}
                   <span className="mono muted">{v.spec.model}</span>
                 </summary>
@@ -46,6 +52,15 @@ export function VersionsList({
                   </div>
                 </dl>
                 <pre className="code-block">{v.spec.systemPrompt || '(no system prompt)'}</pre>
+                {onPublish && published !== undefined && v.version !== published && (
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-sm"
+                    onClick={() => onPublish(v.version)}
+                  >
+                    {v.version < published ? 'Restore' : 'Publish'} v{v.version}
+                  </button>
+                )}
               </details>
             </li>
           ))}
