@@ -179,6 +179,43 @@ test.each(['openai', 'anthropic', 'gemini'] as const)(
   },
 );
 
+test('a retried turn resumes from the saved turns: the earlier turn is not asked again, its tool not re-run', async () => {
+  // Prepare: turn 1 asks for the tool; turn 2 meets a 500 (the ASL retries the task), then answers
+  await agent('resumer', {
+    model: MODELS.openai,
+    knowledgeBaseIds: [kbId],
+    tools: ['knowledge.search'],
+  });
+  fakes.openai.enqueue(
+    {
+      kind: 'success',
+      reply: {
+        toolCalls: [{ id: 'call_r1', name: 'knowledge_search', arguments: { query: 'quokka' } }],
+      },
+    },
+    { kind: 'serverError', status: 500 },
+    { kind: 'success', reply: { text: 'Port 4242 [1].' } },
+  );
+
+  // Act
+  const { run, step, toolCalls, events } = await runAgent('resumer', 'Which port?');
+
+  // Assess: three model requests in all (one per metered attempt), one tool call
+  expect(fakes.openai.violations).toEqual([]);
+  expect(run.status).toBe('SUCCEEDED');
+  expect(step.output).toBe('Port 4242 [1].');
+  expect(fakes.openai.requests).toHaveLength(3);
+  expect(step.attempts.map((a: any) => [a.outcome, a.errorName ?? null])).toEqual([
+    ['success', null],
+    ['error', 'ProviderUnavailable'],
+    ['success', null],
+  ]);
+  expect(toolCalls).toHaveLength(1);
+  expect(events.filter((e) => e.type === 'step.retrying')).toHaveLength(1);
+  for (const r of fakes.openai.requests.slice(1))
+    expect(r.body.messages.find((m: any) => m.role === 'tool').tool_call_id).toBe('call_r1');
+});
+
 test('the simulator scripts the tool call offline and answers citing the result', async () => {
   // Prepare
   await agent('kb-sim', {
