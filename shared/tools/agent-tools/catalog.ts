@@ -93,6 +93,11 @@ const DEFINITIONS: Record<AgentToolName, Omit<ToolDefinition, 'name'>> = {
   },
 };
 
+/** What a tool does, as the model is told (the console shows it next to the checkbox). */
+export function agentToolDescription(name: AgentToolName): string {
+  return DEFINITIONS[name].description ?? '';
+}
+
 export function isAgentToolName(name: string): name is AgentToolName {
   return (AGENT_TOOL_NAMES as readonly string[]).includes(name);
 }
