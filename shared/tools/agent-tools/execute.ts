@@ -152,7 +152,7 @@ const EXECUTORS: Record<AgentToolName, Executor> = {
 
   async 'jira.get_issue'(ctx, raw) {
     const { issue } = parse('jira.get_issue', JiraArgs, raw);
-    const conn = await connectionFor(ctx.p, runInfo(ctx), 'jira');
+    const conn = await triggerConnection(ctx, 'jira');
     if (!conn.apiBaseUrl)
       throw new InvalidRequest(`trigger ${conn.triggerId} has no apiBaseUrl (the Jira site)`);
     const jira = new JiraClient(conn.apiBaseUrl, conn.credentials);
@@ -189,7 +189,7 @@ interface JiraIssue {
 
 /** The run's trigger credentials (ADR 130): the model never chooses whose credentials it uses. */
 async function github(ctx: AgentToolContext, repository: string) {
-  const conn = await connectionFor(ctx.p, runInfo(ctx), 'github');
+  const conn = await triggerConnection(ctx, 'github');
   const gh = await repoClient(
     conn.apiBaseUrl ?? ctx.p.config.GITHUB_API_URL,
     conn.credentials,
@@ -199,8 +199,9 @@ async function github(ctx: AgentToolContext, repository: string) {
   return { gh, secrets: secretsOf(conn.credentials) };
 }
 
-function runInfo(ctx: AgentToolContext) {
-  return {
+/** The agent names no trigger (ADR 130): only the run's own trigger's credentials are used. */
+async function triggerConnection(ctx: AgentToolContext, source: 'github' | 'jira') {
+  const run = {
     tenantId: ctx.tenantId,
     runId: ctx.runId,
     stepId: ctx.stepId,
@@ -208,6 +209,18 @@ function runInfo(ctx: AgentToolContext) {
     workflowId: ctx.workflowId,
     rerunOf: null,
   };
+  try {
+    return await connectionFor(ctx.p, run, source);
+  } catch (e) {
+    if (
+      e instanceof InvalidRequest &&
+      e.message.startsWith('this run was not started by a trigger')
+    )
+      throw new InvalidRequest(
+        `${source} tools read with the credentials of the trigger that started the run, and this run was not started by a trigger`,
+      );
+    throw e;
+  }
 }
 
 function secretsOf(c: TriggerCredentials): string[] {
