@@ -10,8 +10,6 @@ import { InvalidRequest, isAppError } from '../../errors';
 import { guardedFetch } from '../../net/outbound';
 import type { Platform } from '../../platform/platform';
 import { searchKnowledgeBase } from '../../rag/retrieval';
-import { call, repoClient, splitRepository } from '../github/client';
-import { JiraClient } from '../jira/client';
 import type { AgentToolName } from './catalog';
 
 /** Characters of a tool's result the model reads; the rest is cut with a note saying so. */
@@ -125,8 +123,7 @@ const EXECUTORS: Record<AgentToolName, Executor> = {
 
   async 'github.get_pull_request_diff'(ctx, raw) {
     const args = parse('github.get_pull_request_diff', DiffArgs, raw);
-    const { gh, secrets } = await github(ctx, args.repository);
-    const { owner, repo } = splitRepository(args.repository);
+    const { gh, secrets, call, owner, repo } = await github(ctx, args.repository);
     const { data } = await call(() =>
       gh.rest.pulls.get({ owner, repo, pull_number: args.number, mediaType: { format: 'diff' } }),
     );
@@ -135,8 +132,7 @@ const EXECUTORS: Record<AgentToolName, Executor> = {
 
   async 'github.get_file'(ctx, raw) {
     const args = parse('github.get_file', FileArgs, raw);
-    const { gh, secrets } = await github(ctx, args.repository);
-    const { owner, repo } = splitRepository(args.repository);
+    const { gh, secrets, call, owner, repo } = await github(ctx, args.repository);
     const { data } = await call(() =>
       gh.rest.repos.getContent({
         owner,
@@ -155,6 +151,7 @@ const EXECUTORS: Record<AgentToolName, Executor> = {
     const conn = await triggerConnection(ctx, 'jira');
     if (!conn.apiBaseUrl)
       throw new InvalidRequest(`trigger ${conn.triggerId} has no apiBaseUrl (the Jira site)`);
+    const { JiraClient } = await import('../jira/client');
     const jira = new JiraClient(conn.apiBaseUrl, conn.credentials);
     const data = await jira.request<JiraIssue>(
       'GET',
@@ -190,13 +187,20 @@ interface JiraIssue {
 /** The run's trigger credentials (ADR 130): the model never chooses whose credentials it uses. */
 async function github(ctx: AgentToolContext, repository: string) {
   const conn = await triggerConnection(ctx, 'github');
+  // Loaded on first use: the agent step's cold start does not pay for Octokit.
+  const { call, repoClient, splitRepository } = await import('../github/client');
   const gh = await repoClient(
     conn.apiBaseUrl ?? ctx.p.config.GITHUB_API_URL,
     conn.credentials,
     repository,
     ctx.p.now(),
   );
-  return { gh, secrets: secretsOf(conn.credentials) };
+  return {
+    gh,
+    call,
+    ...splitRepository(repository),
+    secrets: secretsOf(conn.credentials),
+  };
 }
 
 /** The agent names no trigger (ADR 130): only the run's own trigger's credentials are used. */
