@@ -262,6 +262,49 @@ test('maxTurns: a model that never stops calling tools fails the step with MaxTu
   expect(toolCalls).toHaveLength(1);
 });
 
+test('the budget stops the loop: a turn that would exceed it is blocked before reaching the provider', async () => {
+  // Prepare: turn 1 costs 200,000 input tokens of gpt-4.1-mini ($0.08) against a $0.05 budget
+  await agent('spender', {
+    model: MODELS.openai,
+    knowledgeBaseIds: [kbId],
+    tools: ['knowledge.search'],
+    parameters: { maxTokens: 100 },
+  });
+  const flow = await call('POST', '/v1/workflows', {
+    slug: 'flow-spender',
+    name: 'spender',
+    nodes: [{ id: 'ask', type: 'agent', agent: 'spender', prompt: 'Which port?' }],
+    edges: [],
+  });
+  expect(flow.status).toBe(201);
+  const budget = await call('PUT', '/v1/budgets', {
+    workflows: [{ workflow: 'flow-spender', monthlyLimitUsd: 0.05 }],
+  });
+  expect(budget.status).toBe(200);
+  fakes.openai.enqueue({
+    kind: 'success',
+    reply: {
+      toolCalls: [{ id: 'call_b1', name: 'knowledge_search', arguments: { query: 'port' } }],
+      usage: { input: 200_000, output: 10 },
+    },
+  });
+
+  // Act
+  const started = await call('POST', '/v1/workflows/flow-spender/runs', { input: {} });
+  await stack.waitForRun(token, started.body.runId, 30_000);
+  const run = (await call('GET', `/v1/runs/${started.body.runId}`)).body;
+
+  // Assess: one real call, then the second turn blocked without any HTTP call
+  expect(fakes.openai.requests).toHaveLength(1);
+  expect(run.status).toBe('FAILED');
+  expect(run.steps[0].error.name).toBe('BudgetExceeded');
+  expect(run.steps[0].attempts.map((a: any) => [a.outcome, a.errorName ?? null])).toEqual([
+    ['success', null],
+    ['blocked', 'BudgetExceeded'],
+  ]);
+  expect(run.costUsd).toBeCloseTo(0.08, 4);
+});
+
 test('a failing tool call is fed back to the model as an error result, and the step goes on', async () => {
   // Prepare: the model asks http.get for the cloud metadata address, which the guard refuses
   await agent('fetcher', { model: MODELS.anthropic, tools: ['http.get'] });
