@@ -10,7 +10,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { runSteps } from '../../db/schema';
+import { runSteps, runs } from '../../db/schema';
 import type { PriorAttempt } from '../../llm/fallback';
 import { runStepCall, type StepCallResult } from '../../llm/step-call';
 import {
@@ -89,6 +89,8 @@ export async function runToolTurns(
       await runCalls(p, input, turns);
       continue;
     }
+    // A run cancelled while tools ran asks the model nothing more (what was spent stays counted).
+    if (last && (await runCancelled(p, ids))) return cancelledCall(ids.nodeId);
     const call = await runStepCall(p, {
       ...ids,
       executionId: input.executionId,
@@ -133,6 +135,29 @@ async function runCalls(p: Platform, input: ToolLoopInput, turns: ToolTurn[]): P
         data: traceOf(turn.turn, c),
       });
   });
+}
+
+async function runCancelled(p: Platform, ids: ToolStepIds): Promise<boolean> {
+  const [row] = await p.db.withTenant({ tenantId: ids.tenantId }, (tx) =>
+    tx.select({ status: runs.status }).from(runs).where(eq(runs.id, ids.runId)),
+  );
+  return row?.status === 'CANCELLED';
+}
+
+/** No call made: nothing to record but the reason on the timeline. */
+function cancelledCall(nodeId: string): StepCallResult {
+  return {
+    rows: [],
+    reservationIds: [],
+    costUsd: 0,
+    events: [
+      {
+        type: 'step.tool_loop_stopped',
+        message: `${nodeId} stopped calling tools: the run was cancelled`,
+        data: { reason: 'cancelled' },
+      },
+    ],
+  };
 }
 
 async function loadTurns(p: Platform, ids: ToolStepIds): Promise<ToolTurn[]> {

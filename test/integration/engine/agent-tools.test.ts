@@ -6,6 +6,8 @@
  * `step.tool_call` event of the step's trace.
  */
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   createAnthropicFake,
   createGeminiFake,
@@ -214,6 +216,51 @@ test('a retried turn resumes from the saved turns: the earlier turn is not asked
   expect(events.filter((e) => e.type === 'step.retrying')).toHaveLength(1);
   for (const r of fakes.openai.requests.slice(1))
     expect(r.body.messages.find((m: any) => m.role === 'tool').tool_call_id).toBe('call_r1');
+});
+
+test('a run cancelled while a tool runs asks the model nothing more', async () => {
+  // Prepare: http.get reaches a loopback page that answers only when the test lets it
+  let arrived!: () => void;
+  const requested = new Promise<void>((r) => {
+    arrived = r;
+  });
+  let release!: () => void;
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  const page = createServer((_req, res) => {
+    arrived();
+    void released.then(() => res.end('late page'));
+  });
+  await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}/slow`;
+  await agent('canceller', { model: MODELS.openai, tools: ['http.get'] });
+  fakes.openai.enqueue({
+    kind: 'success',
+    reply: { toolCalls: [{ id: 'call_c1', name: 'http_get', arguments: { url } }] },
+  });
+  const flow = await call('POST', '/v1/workflows', {
+    slug: 'flow-canceller',
+    name: 'canceller',
+    nodes: [{ id: 'ask', type: 'agent', agent: 'canceller', prompt: 'Read the page' }],
+    edges: [],
+  });
+  expect(flow.status).toBe(201);
+
+  // Act: cancel while the tool waits, then let the page answer
+  const started = await call('POST', '/v1/workflows/flow-canceller/runs', { input: {} });
+  await requested;
+  const cancelled = await call('POST', `/v1/runs/${started.body.runId}/cancel`);
+  release();
+  await stack.executions.idle();
+  page.close();
+  const events = (await call('GET', `/v1/runs/${started.body.runId}/events?limit=200`)).body.items;
+
+  // Assess: one model call only; the stop is on the timeline
+  expect(cancelled.status).toBeLessThan(300);
+  expect(fakes.openai.requests).toHaveLength(1);
+  expect(events.map((e: any) => e.type)).toContain('step.tool_loop_stopped');
+  expect((await call('GET', `/v1/runs/${started.body.runId}`)).body.status).toBe('CANCELLED');
 });
 
 test('the simulator scripts the tool call offline and answers citing the result', async () => {
