@@ -176,6 +176,8 @@ export const runSteps = pgTable('run_steps', {
   iteration: integer('iteration').notNull().default(1),
   /** Why a SKIPPED step did not run (the planner's reason). */
   skipReason: text('skip_reason'),
+  /** The tool-calling loop's turns so far (0130_agent_tool_turns, ADR 130); null without tools. */
+  toolTurns: jsonb('tool_turns'),
 });
 
 export const usageRecords = pgTable('usage_records', {

@@ -110,7 +110,13 @@ export function estimateTokensOf(request: Omit<ModelCallRequest, 'model'>): {
 } {
   const promptText = [
     request.system ?? '',
-    ...request.messages.map((m) => m.content),
+    // Tool turns (ADR 130) count too: the calls the model made and the results it reads back.
+    ...request.messages.map(
+      (m) =>
+        m.content +
+        (m.toolCalls ? JSON.stringify(m.toolCalls) : '') +
+        (m.toolResults ?? []).map((r) => r.content).join(''),
+    ),
     request.outputSchema ? JSON.stringify(request.outputSchema) : '',
     request.tools ? JSON.stringify(request.tools) : '',
   ].join('');

@@ -3,6 +3,20 @@ import type { ProviderId } from './model-ref';
 export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
+  /** An assistant turn that asked for tools: the calls, in the provider's order. */
+  toolCalls?: ToolCall[];
+  /** A user turn that answers tool calls: one result per call of the previous assistant turn. */
+  toolResults?: ToolResult[];
+}
+
+/** What a tool call returned, as the model reads it (already bounded and free of secrets). */
+export interface ToolResult {
+  /** The id of the ToolCall it answers. */
+  callId: string;
+  /** The tool's wire name (Gemini matches responses by name). */
+  name: string;
+  content: string;
+  isError?: boolean;
 }
 
 export interface ToolDefinition {

@@ -239,6 +239,85 @@ describe('RunPage', () => {
     ]);
   });
 
+  it('lists an agent step’s tool calls with arguments, result, duration and errors', async () => {
+    // Prepare: two tool-call events of the pm step, one failed
+    const toolEvents = [
+      {
+        seq: 1,
+        type: 'step.tool_call',
+        nodeId: 'pm',
+        stepId: finishedPm.id,
+        message: 'pm called knowledge.search in 42 ms',
+        at: '2026-11-01T10:00:02Z',
+        data: {
+          turn: 1,
+          callId: 'call_1',
+          tool: 'knowledge.search',
+          arguments: { query: 'quokka port' },
+          result: '[1] Quokka runbook\nThe quokka daemon listens on port 4242.',
+          resultChars: 15000,
+          truncated: true,
+          durationMs: 42,
+        },
+      },
+      {
+        seq: 2,
+        type: 'step.tool_call',
+        nodeId: 'pm',
+        stepId: finishedPm.id,
+        message: 'pm called http.get (failed) in 3 ms',
+        at: '2026-11-01T10:00:03Z',
+        data: {
+          turn: 2,
+          callId: 'call_2',
+          tool: 'http.get',
+          arguments: { url: 'http://169.254.169.254/' },
+          result: 'ForbiddenDestination: 169.254.169.254 is a link-local (metadata) address',
+          resultChars: 70,
+          truncated: false,
+          durationMs: 3,
+          error: 'ForbiddenDestination: 169.254.169.254 is a link-local (metadata) address',
+        },
+      },
+    ];
+    const { api } = apiWith((call: Call) => {
+      if (call.path === `/v1/runs/${RUN_ID}`)
+        return { status: 200, body: run('SUCCEEDED', [finishedPm, step('coder', 'SUCCEEDED')]) };
+      if (call.path === `/v1/runs/${RUN_ID}/events`)
+        return {
+          status: 200,
+          body: { items: Number(call.query.get('after')) ? [] : toolEvents, nextAfter: 2 },
+        };
+      if (call.path === `/v1/workflows/${WF_ID}`) return { status: 200, body: workflow };
+      return { status: 404, body: { error: { code: 'NotFound', message: 'no route' } } };
+    });
+
+    // Act
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, api);
+    fireEvent.click(await screen.findByTestId('step-item-pm'));
+
+    // Assess
+    const panel = await screen.findByTestId('step-panel');
+    const calls = await within(panel).findAllByTestId('tool-call');
+    expect(calls.map((c) => within(c).getByTestId('tool-call-name').textContent)).toEqual([
+      'knowledge.search',
+      'http.get',
+    ]);
+    expect(calls[0].textContent).toContain('turn 1 · 42 ms');
+    expect(
+      JSON.parse(within(calls[0]).getByTestId('tool-call-arguments').textContent ?? ''),
+    ).toEqual({
+      query: 'quokka port',
+    });
+    expect(within(calls[0]).getByTestId('tool-call-result').textContent).toContain('port 4242');
+    expect(within(calls[0]).getByTestId('tool-call-truncated').textContent).toContain('15,000');
+    expect(within(calls[0]).queryByTestId('tool-call-failed')).toBeNull();
+    expect(within(calls[1]).getByTestId('tool-call-failed')).toBeTruthy();
+    expect(within(calls[1]).getByTestId('tool-call-result').textContent).toContain(
+      'ForbiddenDestination',
+    );
+  });
+
   it('explains ProviderNotConfigured in the step panel: what it means and what to do', async () => {
     const failed = step('pm', 'FAILED', {
       error: {

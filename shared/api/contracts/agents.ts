@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Slug, Uuid } from './common';
 import { ModelRef } from '../../llm/model-ref';
 import { patchOf } from '../strict';
+import { MAX_TURNS_LIMIT, agentToolProblem } from '../../tools/agent-tools/catalog';
 
 export const AgentParameters = z.object({
   temperature: z.number().min(0).max(2).optional(),
@@ -18,7 +19,23 @@ export const AgentSpec = z.object({
   /** JSON Schema the answer must satisfy (structured output). */
   outputSchema: z.record(z.string(), z.unknown()).optional(),
   knowledgeBaseIds: z.array(Uuid).max(10).optional(),
-  tools: z.array(z.string().min(1).max(100)).max(50).optional(),
+  /** An allow-list of the tools the model may call (shared/tools/agent-tools/catalog.ts). */
+  tools: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(100)
+        .superRefine((name, ctx) => {
+          const problem = agentToolProblem(name);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+    )
+    .max(20)
+    .refine((names) => new Set(names).size === names.length, 'each tool may be listed once')
+    .optional(),
+  /** Model turns of the tool-calling loop (default 8). */
+  maxTurns: z.number().int().min(1).max(MAX_TURNS_LIMIT).optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpec>;
 

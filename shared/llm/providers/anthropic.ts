@@ -20,6 +20,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { ContentFiltered, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
 import type {
+  ChatMessage,
   ModelCallRequest,
   ModelCallResult,
   ProviderAdapter,
@@ -44,7 +45,7 @@ export function toMessagesBody(
   const body: Anthropic.MessageCreateParamsNonStreaming = {
     model: request.model,
     max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: request.messages.map(toMessageParam),
   };
   if (request.system) body.system = request.system;
   // request.temperature is not sent: Messages API version 2026-10-21 (the one this SDK speaks,
@@ -59,6 +60,37 @@ export function toMessagesBody(
     }));
   }
   return body;
+}
+
+/** A turn in Anthropic's native tool form: `tool_use` blocks, answered by `tool_result` blocks. */
+function toMessageParam(m: ChatMessage): Anthropic.MessageParam {
+  if (m.role === 'assistant' && m.toolCalls?.length)
+    return {
+      role: 'assistant',
+      content: [
+        ...(m.content ? [{ type: 'text' as const, text: m.content }] : []),
+        ...m.toolCalls.map((c) => ({
+          type: 'tool_use' as const,
+          id: c.id,
+          name: c.name,
+          input: c.arguments,
+        })),
+      ],
+    };
+  if (m.role === 'user' && m.toolResults?.length)
+    return {
+      role: 'user',
+      content: [
+        ...m.toolResults.map((r) => ({
+          type: 'tool_result' as const,
+          tool_use_id: r.callId,
+          content: r.content,
+          ...(r.isError ? { is_error: true } : {}),
+        })),
+        ...(m.content ? [{ type: 'text' as const, text: m.content }] : []),
+      ],
+    };
+  return { role: m.role, content: m.content };
 }
 
 export function fromMessage(message: Anthropic.Message, requestedModel: string): ModelCallResult {

@@ -34,6 +34,7 @@ import {
 import { ContentFiltered, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
 import type {
+  ChatMessage,
   ModelCallRequest,
   ModelCallResult,
   ProviderAdapter,
@@ -67,10 +68,7 @@ export function toGenerateContent(request: ModelCallRequest): {
   contents: Content[];
   config: GenerateContentConfig;
 } {
-  const contents: Content[] = request.messages.map((m) => ({
-    role: m.role === 'assistant' ? 'model' : 'user',
-    parts: [{ text: m.content }],
-  }));
+  const contents: Content[] = request.messages.map(toContent);
   const config: GenerateContentConfig = { automaticContinuation: false };
   if (request.system) config.systemInstruction = { parts: [{ text: request.system }] };
   if (request.temperature !== undefined) config.temperature = request.temperature;
@@ -93,6 +91,43 @@ export function toGenerateContent(request: ModelCallRequest): {
   return { model: request.model, contents, config };
 }
 
+/** A turn in Gemini's native tool form: `functionCall` parts, answered by `functionResponse` parts. */
+function toContent(m: ChatMessage): Content {
+  if (m.role === 'assistant' && m.toolCalls?.length)
+    return {
+      role: 'model',
+      parts: [
+        ...(m.content ? [{ text: m.content }] : []),
+        ...m.toolCalls.map((c) => ({
+          functionCall: {
+            ...(isGeminiId(c.id) ? { id: c.id } : {}),
+            name: c.name,
+            args: c.arguments,
+          },
+        })),
+      ],
+    };
+  if (m.role === 'user' && m.toolResults?.length)
+    return {
+      role: 'user',
+      parts: [
+        ...m.toolResults.map((r) => ({
+          functionResponse: {
+            ...(isGeminiId(r.callId) ? { id: r.callId } : {}),
+            name: r.name,
+            response: r.isError ? { error: r.content } : { output: r.content },
+          },
+        })),
+        ...(m.content ? [{ text: m.content }] : []),
+      ],
+    };
+  return { role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] };
+}
+
+/** Ids this adapter made up for calls Gemini sent without one are not sent back. */
+const isGeminiId = (id: string) => !id.startsWith(SYNTHETIC_ID);
+const SYNTHETIC_ID = 'hishamos-unnamed-call-';
+
 export function fromGenerateContent(
   response: GenerateContentResponse,
   requestedModel: string,
@@ -113,7 +148,7 @@ export function fromGenerateContent(
     if (part.functionCall) {
       const name = part.functionCall.name ?? '';
       toolCalls.push({
-        id: part.functionCall.id || `call_${i}_${name}`,
+        id: part.functionCall.id || `${SYNTHETIC_ID}${i}_${name}`,
         name,
         arguments: asObject(part.functionCall.args),
       });

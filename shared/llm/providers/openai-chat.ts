@@ -15,6 +15,7 @@ import { ContentFiltered, InvalidRequest, ProviderUnavailable } from '../../erro
 import { classifyProviderError } from '../classify';
 import type { ProviderId } from '../model-ref';
 import type {
+  ChatMessage,
   ModelCallRequest,
   ModelCallResult,
   ProviderAdapter,
@@ -49,7 +50,7 @@ export function toChatCompletionBody(
 ): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [];
   if (request.system) messages.push({ role: 'system', content: request.system });
-  for (const m of request.messages) messages.push({ role: m.role, content: m.content });
+  for (const m of request.messages) messages.push(...toChatMessages(m));
   const body: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages };
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.maxTokens !== undefined) body[config.maxTokensField] = request.maxTokens;
@@ -76,6 +77,37 @@ export function toChatCompletionBody(
     );
   }
   return body;
+}
+
+/**
+ * One conversation turn in Chat's native tool form: an assistant turn carries `tool_calls`, and
+ * each tool result is its own `role: tool` message answering a `tool_call_id`.
+ */
+function toChatMessages(m: ChatMessage): ChatCompletionMessageParam[] {
+  if (m.role === 'assistant' && m.toolCalls?.length)
+    return [
+      {
+        role: 'assistant',
+        content: m.content || null,
+        tool_calls: m.toolCalls.map((c) => ({
+          id: c.id,
+          type: 'function',
+          function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+        })),
+      },
+    ];
+  if (m.role === 'user' && m.toolResults?.length)
+    return [
+      ...m.toolResults.map(
+        (r): ChatCompletionMessageParam => ({
+          role: 'tool',
+          tool_call_id: r.callId,
+          content: r.content,
+        }),
+      ),
+      ...(m.content ? [{ role: 'user' as const, content: m.content }] : []),
+    ];
+  return [{ role: m.role, content: m.content }];
 }
 
 /** Read a Chat Completion into the gateway's result, raising ContentFiltered / ProviderUnavailable as needed. */

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { InvalidRequest, ProviderThrottled, ProviderUnavailable } from '../../errors';
-import type { ModelCallRequest, ModelCallResult, ProviderAdapter } from '../types';
+import type {
+  ModelCallRequest,
+  ModelCallResult,
+  ProviderAdapter,
+  ToolCall,
+  ToolDefinition,
+} from '../types';
 
 export const SIMULATOR_LABEL =
   '[HishamOS local simulator: offline, deterministic, not a real model]';
@@ -24,13 +30,24 @@ export function createSimulator(options: {
       scriptedFailure(request.model, attempt);
       const latency = Number(/^slow-(\d+)/.exec(request.model)?.[1] ?? options.latencyMs);
       if (latency > 0) await new Promise((r) => setTimeout(r, Math.min(latency, 60_000)));
+      const toolCall = scriptedToolCall(request);
       const prompt = request.messages.map((m) => m.content).join('\n');
+      if (toolCall)
+        return {
+          text: '',
+          toolCalls: [toolCall],
+          inputTokens: estimateTokens(`${request.system ?? ''}${prompt}`),
+          outputTokens: estimateTokens(JSON.stringify(toolCall.arguments)),
+          cachedInputTokens: 0,
+          finishReason: 'tool_calls',
+          model: request.model,
+        };
       const digest = createHash('sha256')
         .update(`${request.model}\n${request.system ?? ''}\n${prompt}`)
         .digest('hex');
       const text = request.outputSchema
         ? JSON.stringify(sampleFor(request.outputSchema, digest, prompt))
-        : narrate(request, prompt, digest);
+        : narrate(request, prompt, digest) + citeToolResults(request);
       return {
         text,
         toolCalls: [],
@@ -42,6 +59,59 @@ export function createSimulator(options: {
       };
     },
   };
+}
+
+/**
+ * Scripted tool use: offered tools and no tool result in the conversation yet, the simulator calls
+ * the FIRST tool once, with arguments read from the prompt; with results in, it answers quoting them.
+ * A model name starting `loop` never stops calling tools (to exercise maxTurns).
+ */
+function scriptedToolCall(request: ModelCallRequest): ToolCall | undefined {
+  const tool = request.tools?.[0];
+  if (!tool) return undefined;
+  const turns = request.messages.filter((m) => m.toolResults?.length).length;
+  if (turns > 0 && !request.model.startsWith('loop')) return undefined;
+  const prompt = request.messages.find((m) => m.role === 'user')?.content ?? '';
+  return { id: `sim_call_${turns + 1}`, name: tool.name, arguments: argumentsFrom(tool, prompt) };
+}
+
+/** Each required property from the prompt: a URL, an owner/name, an issue key, a number, or text. */
+function argumentsFrom(tool: ToolDefinition, prompt: string): Record<string, unknown> {
+  const props = (tool.parameters.properties ?? {}) as Record<string, { type?: string }>;
+  const required = Array.isArray(tool.parameters.required)
+    ? (tool.parameters.required as string[])
+    : [];
+  const firstLine =
+    prompt
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 200) ?? '';
+  const found = (re: RegExp) => re.exec(prompt)?.[0];
+  return Object.fromEntries(
+    required.map((name) => {
+      if (props[name]?.type === 'integer' || props[name]?.type === 'number')
+        return [name, Number(found(/\b\d+\b/) ?? 1)];
+      if (name === 'url') return [name, found(/https?:\/\/[^\s)"'>]+/) ?? 'https://example.com/'];
+      if (name === 'repository') return [name, found(/\b[\w.-]+\/[\w.-]+\b/) ?? 'octo/demo'];
+      if (name === 'issue') return [name, found(/\b[A-Z][A-Z0-9_]*-\d+\b/) ?? 'DEMO-1'];
+      return [name, firstLine];
+    }),
+  );
+}
+
+/** The last tool results, quoted so that numbered sources ([1]) carry into the answer. */
+function citeToolResults(request: ModelCallRequest): string {
+  const last = [...request.messages].reverse().find((m) => m.toolResults?.length);
+  if (!last?.toolResults) return '';
+  return [
+    '',
+    '',
+    ...last.toolResults.map(
+      (r) =>
+        `From ${r.name}${r.isError ? ' (failed)' : ''}: ${r.content.replace(/\s+/g, ' ').slice(0, 400)}`,
+    ),
+  ].join('\n');
 }
 
 function scriptedFailure(model: string, attempt: number): void {

@@ -17,6 +17,9 @@ import { appendEvent, type RunEventInput } from '../events';
 import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
 import { settleInterruptedAttempts } from './interrupted-attempts';
 import { routeAnswer, routerRequest } from './router';
+import { runToolTurns } from './tool-turns';
+import { agentToolsOf } from '../../llm/tool-loop';
+import type { Tx } from '../../db/client';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -67,15 +70,16 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
   const prepared = await prepareStep(p, input);
   if (prepared.skip) return { status: prepared.skip };
   const { ids, node, agent, prompt, chain, prior, attempt, piiPolicy } = prepared;
+  const tools = agentToolsOf(agent.tools);
   // Retrieval comes before the call, outside any transaction (embedding the query may be remote).
-  const content = await promptWithKnowledge(p, {
-    ...ids,
-    knowledgeBaseIds: agent.knowledgeBaseIds,
-    prompt,
-  });
+  // An agent with knowledge.search searches for itself instead (ADR 130).
+  const content = tools.includes('knowledge.search')
+    ? prompt
+    : await promptWithKnowledge(p, { ...ids, knowledgeBaseIds: agent.knowledgeBaseIds, prompt });
   // The tenant's PII policy: placeholders go to the provider, the values come back in the output.
   const outbound = protectOutbound(piiPolicy, { system: agent.systemPrompt, content });
-  const call = await runStepCall(p, {
+  const pii = { masked: maskForTrace(prompt, piiPolicy).counts, toProvider: outbound.counts };
+  const stepCall = {
     ...ids,
     executionId: input.executionId,
     chain,
@@ -91,15 +95,26 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
       maxTokens: agent.parameters.maxTokens,
       outputSchema: agent.outputSchema,
     }),
-  });
+  };
+  // With tools, the model's turns loop until it answers (shared/runs/engine/tool-turns.ts).
+  const call = tools.length
+    ? await runToolTurns(
+        p,
+        {
+          ...stepCall,
+          ids,
+          tools,
+          maxTurns: agent.maxTurns,
+          knowledgeBaseIds: agent.knowledgeBaseIds ?? [],
+        },
+        (turn, intermediate) => recordCall(p, ids, turn, pii, intermediate),
+      )
+    : await runStepCall(p, stepCall);
   await recordCall(
     p,
     ids,
     { ...call, output: routeAnswer(node, outbound.restore(call.output)) },
-    {
-      masked: maskForTrace(prompt, piiPolicy).counts,
-      toProvider: outbound.counts,
-    },
+    pii,
   );
   if (call.error) throw call.error;
   metrics().count('steps_finished', 1, { status: 'SUCCEEDED', type: 'agent' });
@@ -193,6 +208,8 @@ async function recordCall(
   ids: StepIds,
   call: StepCallResult,
   pii: { masked: PiiCounts; toProvider: PiiCounts },
+  /** A tool-calling turn (ADR 130): metered, but the step goes on; this saves the turn. */
+  intermediate?: (tx: Tx) => Promise<void>,
 ): Promise<void> {
   const { outcome, error, costUsd } = call;
   const event = stepEvents(ids);
@@ -213,7 +230,7 @@ async function recordCall(
         outputTokens: sql`${runSteps.outputTokens} + ${tokensOut}`,
         costUsd: sql`${runSteps.costUsd} + ${money(costUsd)}`,
         pii,
-        ...(error || !outcome
+        ...(error || !outcome || intermediate
           ? {}
           : {
               // A run cancelled while the call was in flight keeps the step CANCELLED; its cost counts.
@@ -232,7 +249,8 @@ async function recordCall(
         .set({ costUsd: sql`${runs.costUsd} + ${money(costUsd)}` })
         .where(eq(runs.id, ids.runId));
     for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
-    if (!outcome) return;
+    if (intermediate) await intermediate(tx);
+    if (!outcome || (intermediate && !error)) return;
     const n = call.rows[call.rows.length - 1].attempt;
     const { provider, model } = outcome;
     await appendEvent(

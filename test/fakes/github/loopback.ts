@@ -19,6 +19,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of `body` as JSON (a diff, a raw file). */
+  raw?: string;
 }
 export type Router = (req: Recorded) => Reply | Promise<Reply>;
 
@@ -76,7 +78,7 @@ export async function startLoopback(router: Router): Promise<Loopback> {
         'content-type': 'application/json; charset=utf-8',
         ...reply.headers,
       });
-      res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+      res.end(reply.raw ?? (reply.body === undefined ? undefined : JSON.stringify(reply.body)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -45,6 +45,10 @@ export interface FakeGithub extends Loopback {
   redelivered: number[];
   /** Tokens minted for the App installation. */
   installationTokens: string[];
+  /** Pull request diffs served by `GET /repos/{o}/{r}/pulls/{n}` as `application/vnd.github.diff`, by `owner/name#n`. */
+  diffs: Map<string, string>;
+  /** File texts served by `GET /repos/{o}/{r}/contents/{path}`, by `owner/name:path`. */
+  files: Map<string, string>;
 }
 
 const STATES = ['pending', 'success', 'failure', 'error'];
@@ -61,6 +65,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     deliveries: [] as FakeDelivery[],
     redelivered: [] as number[],
     installationTokens: [] as string[],
+    diffs: new Map<string, string>(),
+    files: new Map<string, string>(),
   };
 
   const checkCommon = (req: Recorded) => {
@@ -193,6 +199,37 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       const s = { repo: `${m[1]}/${m[2]}`, sha: m[3], ...req.body };
       state.statuses.push(s);
       return { status: 201, body: { id: nextId++, ...req.body } };
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(req.path)) && req.method === 'GET') {
+      expectShape(
+        String(req.headers.accept).includes('diff'),
+        'a pull request diff is asked for with an Accept of application/vnd.github.diff',
+      );
+      const diff = state.diffs.get(`${m[1]}/${m[2]}#${m[3]}`);
+      if (diff === undefined) return { status: 404, body: { message: 'Not Found' } };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/vnd.github.diff; charset=utf-8' },
+        raw: diff,
+      };
+    }
+    if (
+      (m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(req.path)) &&
+      req.method === 'GET'
+    ) {
+      const text = state.files.get(`${m[1]}/${m[2]}:${decodeURIComponent(m[3])}`);
+      if (text === undefined) return { status: 404, body: { message: 'Not Found' } };
+      return {
+        status: 200,
+        body: {
+          type: 'file',
+          encoding: 'base64',
+          path: m[3],
+          name: m[3].split('/').pop(),
+          size: text.length,
+          content: Buffer.from(text).toString('base64'),
+        },
+      };
     }
     return { status: 404, body: { message: `fake GitHub has no ${req.method} ${req.path}` } };
   });

@@ -8,11 +8,17 @@ import { expectShape, startLoopback, type Loopback } from '../github/loopback';
 export interface FakeJiraOptions {
   email: string;
   apiToken: string;
-  issues: Record<string, { status: string }>;
+  issues: Record<string, FakeIssue>;
+}
+/** An issue of the fake; `summary` and `description` are served by GET when set. */
+export interface FakeIssue {
+  status: string;
+  summary?: string;
+  description?: string;
 }
 export interface FakeJira extends Loopback {
   comments: { id: string; issue: string; body: string }[];
-  issues: Record<string, { status: string }>;
+  issues: Record<string, FakeIssue>;
 }
 
 const TRANSITIONS = [
@@ -54,7 +60,17 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
         body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'] },
       };
     if (rest === '' && req.method === 'GET')
-      return { status: 200, body: { key, fields: { status: { name: issue.status } } } };
+      return {
+        status: 200,
+        body: {
+          key,
+          fields: {
+            status: { name: issue.status },
+            ...(issue.summary !== undefined ? { summary: issue.summary } : {}),
+            ...(issue.description !== undefined ? { description: issue.description } : {}),
+          },
+        },
+      };
     if (rest === '/comment' && req.method === 'GET') {
       const mine = comments.filter((c) => c.issue === key);
       return {

@@ -81,6 +81,46 @@ function message(
   };
 }
 
+/**
+ * Messages' tool-use rules: an assistant's `tool_use` blocks `{id, name, input: object}` are each
+ * answered by a `tool_result` block `{tool_use_id, content, is_error?}` in the very next (user)
+ * message, and a `tool_result` answers only a `tool_use` of the message just before it.
+ */
+function toolTurnProblems(messages: any[]): string[] {
+  const p: string[] = [];
+  let open = new Set<string>();
+  messages.forEach((m, i) => {
+    if (!isObject(m)) return;
+    const blocks: any[] = Array.isArray(m.content) ? m.content : [];
+    const where = `body.messages[${i}]`;
+    blocks.forEach((blk, j) => {
+      if (!isObject(blk)) return;
+      if (blk.type === 'tool_result') {
+        if (m.role !== 'user') p.push(`${where}.content[${j}]: tool_result outside a user turn`);
+        if (!open.has(blk.tool_use_id))
+          p.push(`${where}.content[${j}].tool_use_id answers no tool_use of the previous turn`);
+        open.delete(blk.tool_use_id);
+        if (typeof blk.content !== 'string' && !Array.isArray(blk.content))
+          p.push(`${where}.content[${j}].content must be a string or blocks`);
+        if (blk.is_error !== undefined && typeof blk.is_error !== 'boolean')
+          p.push(`${where}.content[${j}].is_error must be boolean`);
+      }
+    });
+    if (open.size) p.push(`${where}: tool_use ${[...open].join(', ')} not answered by it`);
+    open = new Set();
+    blocks.forEach((blk, j) => {
+      if (!isObject(blk) || blk.type !== 'tool_use') return;
+      if (m.role !== 'assistant')
+        p.push(`${where}.content[${j}]: tool_use outside an assistant turn`);
+      if (typeof blk.id !== 'string' || typeof blk.name !== 'string' || !isObject(blk.input))
+        p.push(`${where}.content[${j}] must be {type: tool_use, id, name, input: object}`);
+      else open.add(blk.id);
+    });
+  });
+  if (open.size) p.push(`tool_use ${[...open].join(', ')} never answered`);
+  return p;
+}
+
 export const anthropicWire: ProviderWire = {
   baseUrl: (origin) => origin,
 
@@ -117,6 +157,7 @@ export const anthropicWire: ProviderWire = {
         if (typeof m.content !== 'string' && !Array.isArray(m.content))
           p.push(`body.messages[${i}].content must be a string or blocks`);
       });
+    if (Array.isArray(b.messages)) p.push(...toolTurnProblems(b.messages));
     if (b.system !== undefined) {
       const ok =
         typeof b.system === 'string' ||

@@ -76,6 +76,44 @@ function keyOf(req: RecordedRequest): string | undefined {
   return header(req, 'x-goog-api-key') ?? req.query.key;
 }
 
+/**
+ * Gemini's function-calling rules: a model turn's `functionCall {name, args, id?}` parts are
+ * answered by `functionResponse {name, response: object, id?}` parts of the next user turn, one
+ * per call, matched by id when the call had one and else by name.
+ */
+function toolTurnProblems(contents: any[]): string[] {
+  const p: string[] = [];
+  let open: Array<{ id?: string; name: string }> = [];
+  contents.forEach((c, i) => {
+    if (!isObject(c) || !Array.isArray(c.parts)) return;
+    const where = `body.contents[${i}]`;
+    c.parts.forEach((part: any, j: number) => {
+      const r = isObject(part) ? part.functionResponse : undefined;
+      if (r === undefined) return;
+      if (c.role !== 'user') p.push(`${where}.parts[${j}]: functionResponse outside a user turn`);
+      if (!isObject(r) || typeof r.name !== 'string' || !isObject(r.response))
+        return p.push(`${where}.parts[${j}].functionResponse must be {name, response: object}`);
+      const at = open.findIndex((o) => (o.id && r.id ? o.id === r.id : o.name === r.name));
+      if (at === -1)
+        p.push(`${where}.parts[${j}].functionResponse answers no functionCall: ${r.name}`);
+      else open.splice(at, 1);
+    });
+    if (open.length)
+      p.push(`${where}: functionCall ${open.map((o) => o.name).join(', ')} not answered by it`);
+    open = [];
+    c.parts.forEach((part: any, j: number) => {
+      const f = isObject(part) ? part.functionCall : undefined;
+      if (f === undefined) return;
+      if (c.role !== 'model') p.push(`${where}.parts[${j}]: functionCall outside a model turn`);
+      if (!isObject(f) || typeof f.name !== 'string' || (f.args !== undefined && !isObject(f.args)))
+        return p.push(`${where}.parts[${j}].functionCall must be {name, args: object}`);
+      open.push({ id: typeof f.id === 'string' ? f.id : undefined, name: f.name });
+    });
+  });
+  if (open.length) p.push(`functionCall ${open.map((o) => o.name).join(', ')} never answered`);
+  return p;
+}
+
 export const geminiWire: ProviderWire = {
   baseUrl: (origin) => origin,
 
@@ -113,6 +151,7 @@ export const geminiWire: ProviderWire = {
           p.push(`body.contents[${i}].role must be "user" or "model", got ${c.role}`);
         checkParts(c.parts, `body.contents[${i}]`);
       });
+    if (Array.isArray(b.contents)) p.push(...toolTurnProblems(b.contents));
     if (b.systemInstruction !== undefined) {
       if (!isObject(b.systemInstruction)) p.push('body.systemInstruction must be a Content object');
       else checkParts(b.systemInstruction.parts, 'body.systemInstruction');

@@ -57,6 +57,53 @@ function error(
   };
 }
 
+/**
+ * Chat's tool-call rules: an assistant message's `tool_calls` are `{id, type: function, function:
+ * {name, arguments: JSON text}}`, and each is answered by a `role: tool` message with its
+ * `tool_call_id` before the next user or assistant message; a tool message answers nothing else.
+ */
+function toolTurnProblems(messages: any[]): string[] {
+  const p: string[] = [];
+  let open = new Set<string>();
+  messages.forEach((m, i) => {
+    if (!isObject(m)) return;
+    const where = `body.messages[${i}]`;
+    if (m.role === 'tool') {
+      if (typeof m.tool_call_id !== 'string' || !open.has(m.tool_call_id))
+        p.push(`${where}.tool_call_id does not answer a pending tool call: ${m.tool_call_id}`);
+      else open.delete(m.tool_call_id);
+      if (typeof m.content !== 'string') p.push(`${where}.content must be a string`);
+      return;
+    }
+    if (open.size)
+      p.push(`${where}: tool calls ${[...open].join(', ')} were not answered before it`);
+    open = new Set();
+    if (m.role !== 'assistant' || m.tool_calls === undefined) return;
+    if (!Array.isArray(m.tool_calls) || !m.tool_calls.length)
+      return p.push(`${where}.tool_calls must be a non-empty array`);
+    m.tool_calls.forEach((c: any, j: number) => {
+      const at = `${where}.tool_calls[${j}]`;
+      if (
+        !isObject(c) ||
+        typeof c.id !== 'string' ||
+        c.type !== 'function' ||
+        !isObject(c.function)
+      )
+        return p.push(`${at} must be {id, type: "function", function}`);
+      if (typeof c.function.name !== 'string' || !NAME_RE.test(c.function.name))
+        p.push(`${at}.function.name invalid`);
+      try {
+        if (!isObject(JSON.parse(c.function.arguments))) throw new Error();
+      } catch {
+        p.push(`${at}.function.arguments must be a JSON object as text`);
+      }
+      open.add(c.id);
+    });
+  });
+  if (open.size) p.push(`tool calls ${[...open].join(', ')} were never answered`);
+  return p;
+}
+
 export const openaiWire: ProviderWire = {
   baseUrl: (origin) => `${origin}/v1`,
 
@@ -83,9 +130,15 @@ export const openaiWire: ProviderWire = {
       b.messages.forEach((m: unknown, i: number) => {
         if (!isObject(m)) return p.push(`body.messages[${i}] must be an object`);
         if (!ROLES.includes(m.role)) p.push(`body.messages[${i}].role invalid: ${m.role}`);
-        if (typeof m.content !== 'string' && !Array.isArray(m.content))
+        const toolCallTurn = m.role === 'assistant' && m.tool_calls !== undefined;
+        if (
+          typeof m.content !== 'string' &&
+          !Array.isArray(m.content) &&
+          !(toolCallTurn && m.content === null)
+        )
           p.push(`body.messages[${i}].content must be a string or parts`);
       });
+    if (Array.isArray(b.messages)) p.push(...toolTurnProblems(b.messages));
     if (
       b.temperature !== undefined &&
       (typeof b.temperature !== 'number' || b.temperature < 0 || b.temperature > 2)

@@ -46,7 +46,7 @@ describe('PATCH changes exactly the named fields', () => {
       systemPrompt: 'v1',
       fallbacks: ['simulator:sim-2'],
       parameters: { temperature: 0.3, maxTokens: 500 },
-      tools: ['github.comment'],
+      tools: ['http.get'],
     });
     const res = await call('PATCH', '/v1/agents/keeper', { systemPrompt: 'v2' });
 
@@ -57,12 +57,12 @@ describe('PATCH changes exactly the named fields', () => {
       role: 'reviewer',
       fallbacks: ['simulator:sim-2'],
       parameters: { temperature: 0.3, maxTokens: 500 },
-      tools: ['github.comment'],
+      tools: ['http.get'],
     });
   });
 
   test('explicit null clears an optional field and leaves the others', async () => {
-    await agent('clearer', { role: 'writer', tools: ['github.comment'] });
+    await agent('clearer', { role: 'writer', tools: ['http.get'] });
     const res = await call('PATCH', '/v1/agents/clearer', { tools: null });
 
     expect(res.status).toBe(200);

@@ -581,8 +581,125 @@ describe('tool calls', () => {
     });
     const out = await t.adapter.call({ ...BASIC, tools }, t.creds);
     expect(out.toolCalls).toEqual([
-      { id: 'call_0_get_weather', name: 'get_weather', arguments: { city: 'Oslo' } },
+      {
+        id: 'hishamos-unnamed-call-0_get_weather',
+        name: 'get_weather',
+        arguments: { city: 'Oslo' },
+      },
     ]);
+  });
+
+  it.each(NAMES)(
+    '%s: a conversation with two parallel calls and their results (one failed) goes out in the native form',
+    async (name) => {
+      // Prepare: the model asked for both tools at once; one of them failed
+      const t = targets[name];
+      t.fake.enqueue({ kind: 'success', reply: { text: 'Refunds take 14 days [1].' } });
+      const messages: ModelCallRequest['messages'] = [
+        { role: 'user', content: 'Refunds, and the weather in Cairo?' },
+        { role: 'assistant', content: 'Looking.', toolCalls: calls },
+        {
+          role: 'user',
+          content: '',
+          toolResults: [
+            { callId: 'call_A1', name: 'search_docs', content: '[1] Refunds take 14 days.' },
+            { callId: 'call_B2', name: 'get_weather', content: 'Timeout', isError: true },
+          ],
+        },
+      ];
+
+      // Act
+      const out = await t.adapter.call({ ...BASIC, tools, messages }, t.creds);
+
+      // Assess (the fake's validator checks every call is answered; afterEach asserts it)
+      expect(out.text).toBe('Refunds take 14 days [1].');
+      const body = t.fake.requests[0].body;
+      if (name === 'openai' || name === 'compatible') {
+        expect(body.messages.slice(1)).toEqual([
+          { role: 'user', content: 'Refunds, and the weather in Cairo?' },
+          {
+            role: 'assistant',
+            content: 'Looking.',
+            tool_calls: calls.map((c) => ({
+              id: c.id,
+              type: 'function',
+              function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+            })),
+          },
+          { role: 'tool', tool_call_id: 'call_A1', content: '[1] Refunds take 14 days.' },
+          { role: 'tool', tool_call_id: 'call_B2', content: 'Timeout' },
+        ]);
+      } else if (name === 'anthropic') {
+        expect(body.messages.slice(1)).toEqual([
+          {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'Looking.' },
+              ...calls.map((c) => ({
+                type: 'tool_use',
+                id: c.id,
+                name: c.name,
+                input: c.arguments,
+              })),
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: 'call_A1', content: '[1] Refunds take 14 days.' },
+              { type: 'tool_result', tool_use_id: 'call_B2', content: 'Timeout', is_error: true },
+            ],
+          },
+        ]);
+      } else {
+        expect(body.contents.slice(1)).toEqual([
+          {
+            role: 'model',
+            parts: [
+              { text: 'Looking.' },
+              ...calls.map((c) => ({
+                functionCall: { id: c.id, name: c.name, args: c.arguments },
+              })),
+            ],
+          },
+          {
+            role: 'user',
+            parts: [
+              {
+                functionResponse: {
+                  id: 'call_A1',
+                  name: 'search_docs',
+                  response: { output: '[1] Refunds take 14 days.' },
+                },
+              },
+              {
+                functionResponse: {
+                  id: 'call_B2',
+                  name: 'get_weather',
+                  response: { error: 'Timeout' },
+                },
+              },
+            ],
+          },
+        ]);
+      }
+    },
+  );
+
+  it('the fakes refuse a tool call left unanswered', async () => {
+    // Prepare: an assistant turn with a call, followed by a plain user message
+    const t = targets.anthropic;
+    const messages: ModelCallRequest['messages'] = [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: '', toolCalls: [calls[0]] },
+      { role: 'user', content: 'and?' },
+    ];
+    // Act
+    const err = await t.adapter.call({ ...BASIC, tools, messages }, t.creds).catch((e) => e);
+    // Assess
+    expect(err.name).toBe('InvalidRequest');
+    expect(t.fake.violations.join(' ')).toContain('not answered');
+    t.fake.violations.length = 0;
   });
 
   it('openai: tool-call arguments that are not JSON are an OutputSchemaMismatch', async () => {

@@ -7,6 +7,7 @@ import { PageHeader } from '../components/PageHeader';
 import { EventsTimeline } from '../components/run/EventsTimeline';
 import { RunActions } from '../components/run/RunActions';
 import { citationsOfStep } from '../components/run/citations';
+import { toolCallsOfStep } from '../components/run/tool-calls';
 import { mergeNodes, RunDag } from '../components/run/RunDag';
 import { StepList } from '../components/run/StepList';
 import { StepOutput } from '../components/run/StepOutput';
@@ -144,6 +145,7 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
               node={node}
               step={step}
               citations={citationsOfStep(step, events)}
+              toolCalls={toolCallsOfStep(step, events)}
               onClose={() => setSelected(null)}
               onDecide={
                 can('dev')

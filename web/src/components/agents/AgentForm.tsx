@@ -3,6 +3,7 @@ import type { Agent, AgentCreate, FieldIssue, KnowledgeBase } from '../../api/ty
 import { Field } from '../Field';
 import { FallbackEditor } from './FallbackEditor';
 import { isModelRef, ModelInput } from './ModelInput';
+import { ToolPicker } from './ToolPicker';
 
 export interface AgentDraft {
   slug: string;
@@ -14,6 +15,8 @@ export interface AgentDraft {
   temperature: string;
   maxTokens: string;
   knowledgeBaseIds: string[];
+  tools: string[];
+  maxTurns: string;
 }
 
 export function draftOf(agent?: Agent): AgentDraft {
@@ -27,6 +30,8 @@ export function draftOf(agent?: Agent): AgentDraft {
     temperature: agent?.parameters?.temperature?.toString() ?? '',
     maxTokens: agent?.parameters?.maxTokens?.toString() ?? '',
     knowledgeBaseIds: [...(agent?.knowledgeBaseIds ?? [])],
+    tools: [...(agent?.tools ?? [])],
+    maxTurns: agent?.maxTurns?.toString() ?? '',
   };
 }
 
@@ -44,6 +49,9 @@ export function bodyOf(d: AgentDraft): AgentCreate {
     parameters,
     // Always sent: an empty list detaches every base.
     knowledgeBaseIds: [...d.knowledgeBaseIds],
+    // Always sent too: an empty list removes every tool.
+    tools: [...d.tools],
+    ...(d.maxTurns.trim() !== '' ? { maxTurns: Number(d.maxTurns) } : {}),
   };
 }
 
@@ -175,6 +183,16 @@ export function AgentForm({
           errors={Object.entries(fields)
             .filter(([k]) => k.startsWith('knowledgeBaseIds'))
             .flatMap(([, v]) => v)}
+        />
+        <ToolPicker
+          value={d.tools}
+          onChange={(v) => set('tools', v)}
+          maxTurns={d.maxTurns}
+          onMaxTurns={(v) => set('maxTurns', v)}
+          errors={Object.entries(fields)
+            .filter(([k]) => k.startsWith('tools'))
+            .flatMap(([, v]) => v)}
+          maxTurnsErrors={fields.maxTurns}
         />
         <fieldset className="fieldset">
           <legend>Parameters</legend>

@@ -8,6 +8,8 @@ import type { Citation } from './citations';
 import { CitationsPanel } from './CitationsPanel';
 import { errorHelp } from './error-help';
 import { StepOutput } from './StepOutput';
+import type { ToolCallView } from './tool-calls';
+import { ToolCallsPanel } from './ToolCallsPanel';
 
 interface StepPanelProps {
   nodeId: string;
@@ -15,13 +17,23 @@ interface StepPanelProps {
   step?: RunStep;
   /** What the step retrieved from knowledge bases (undefined: none attached). */
   citations?: readonly Citation[];
+  /** The agent's tool calls, in the order they finished (ADR 130). */
+  toolCalls?: readonly ToolCallView[];
   onClose: () => void;
   /** Approval steps that wait for a decision (dev and above). */
   onDecide?: (stepId: string, approve: boolean, comment: string) => Promise<void>;
 }
 
 /** Everything about one step: prompt, output, attempts, provider, tokens, cost, error. */
-export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: StepPanelProps) {
+export function StepPanel({
+  nodeId,
+  node,
+  step,
+  citations,
+  toolCalls,
+  onClose,
+  onDecide,
+}: StepPanelProps) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const waitingApproval =
@@ -157,6 +169,7 @@ export function StepPanel({ nodeId, node, step, citations, onClose, onDecide }: 
           <div data-testid="step-output">
             <StepOutput output={step.output} />
           </div>
+          {toolCalls && <ToolCallsPanel calls={toolCalls} />}
           {citations && <CitationsPanel citations={citations} query={step.prompt} />}
           <h3>Attempts</h3>
           <AttemptsTable attempts={step.attempts} />

@@ -10,6 +10,10 @@ export const ERROR_HELP: Readonly<Record<string, string>> = {
     'The workflow execution hit its time limit before the run finished. Re-run it from the step that was running.',
   ExecutionFailed:
     'The workflow engine itself failed while running this step (not the model). Re-run from this step; if it repeats, the operator finds the execution in the Step Functions console.',
+  MaxTurnsExceeded:
+    'The agent kept calling tools and did not answer within its maxTurns. Its tool calls are listed above. Raise maxTurns on the agent (at most 20) or make its prompt ask for an answer, then re-run from this step.',
+  UnknownAgentTool:
+    'The agent lists a tool this platform cannot run (saved before tools were checked). Edit the agent’s tools, then re-run from this step.',
   ExecutionAborted:
     'The workflow execution was stopped from outside the platform. Re-run from this step.',
 };

@@ -1,0 +1,132 @@
+/**
+ * The tools an agent may be given (issue 13): their names, what the model is told about them and
+ * the JSON Schema of their arguments. Pure data, no I/O: the agent contract validates against it
+ * and the tool loop offers it to the model. The executors live in ./execute.ts.
+ */
+import type { ToolDefinition } from '../../llm/types';
+
+export const AGENT_TOOL_NAMES = [
+  'knowledge.search',
+  'http.get',
+  'github.get_pull_request_diff',
+  'github.get_file',
+  'jira.get_issue',
+] as const;
+export type AgentToolName = (typeof AGENT_TOOL_NAMES)[number];
+
+/** Sub-workflows as tools (`workflow:<slug>`) are named but not run yet (ADR 130). */
+export const WORKFLOW_TOOL_PREFIX = 'workflow:';
+
+/** Model turns an agent step may take (each one a metered call) before MaxTurnsExceeded. */
+export const DEFAULT_MAX_TURNS = 8;
+export const MAX_TURNS_LIMIT = 20;
+
+const Repository = {
+  type: 'string',
+  description: 'The repository as owner/name, e.g. octo-org/api',
+  pattern: '^[\\w.-]+/[\\w.-]+$',
+};
+
+const DEFINITIONS: Record<AgentToolName, Omit<ToolDefinition, 'name'>> = {
+  'knowledge.search': {
+    description:
+      "Search the agent's knowledge bases. Returns the most relevant passages, numbered, with their document title; cite them as [n].",
+    parameters: {
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'What to look for, in natural language' },
+        topK: { type: 'integer', minimum: 1, maximum: 10, description: 'How many passages' },
+      },
+      required: ['query'],
+      additionalProperties: false,
+    },
+  },
+  'http.get': {
+    description:
+      'Fetch a public http(s) URL with GET and return its status and (text) body, truncated. Private and internal addresses are refused.',
+    parameters: {
+      type: 'object',
+      properties: { url: { type: 'string', description: 'An absolute http(s) URL' } },
+      required: ['url'],
+      additionalProperties: false,
+    },
+  },
+  'github.get_pull_request_diff': {
+    description: 'The unified diff of a GitHub pull request (truncated when large).',
+    parameters: {
+      type: 'object',
+      properties: {
+        repository: Repository,
+        number: { type: 'integer', minimum: 1, description: 'The pull request number' },
+      },
+      required: ['repository', 'number'],
+      additionalProperties: false,
+    },
+  },
+  'github.get_file': {
+    description: 'The text of one file of a GitHub repository at a ref (default branch if none).',
+    parameters: {
+      type: 'object',
+      properties: {
+        repository: Repository,
+        path: { type: 'string', description: 'The file path in the repository' },
+        ref: { type: 'string', description: 'A branch, tag or commit SHA' },
+      },
+      required: ['repository', 'path'],
+      additionalProperties: false,
+    },
+  },
+  'jira.get_issue': {
+    description: 'A Jira issue: summary, status, type, assignee, description and recent comments.',
+    parameters: {
+      type: 'object',
+      properties: {
+        issue: {
+          type: 'string',
+          description: 'The issue key, e.g. PROJ-123',
+          pattern: '^[A-Z][A-Z0-9_]*-\\d+$',
+        },
+      },
+      required: ['issue'],
+      additionalProperties: false,
+    },
+  },
+};
+
+/** What a tool does, as the model is told (the console shows it next to the checkbox). */
+export function agentToolDescription(name: AgentToolName): string {
+  return DEFINITIONS[name].description ?? '';
+}
+
+export function isAgentToolName(name: string): name is AgentToolName {
+  return (AGENT_TOOL_NAMES as readonly string[]).includes(name);
+}
+
+/** Why `name` cannot be an agent tool, or undefined when it can. */
+export function agentToolProblem(name: string): string | undefined {
+  if (isAgentToolName(name)) return undefined;
+  if (name.startsWith(WORKFLOW_TOOL_PREFIX))
+    return `"${name}": workflows as tools are not yet supported (ADR 130); use a workflow node instead`;
+  return `unknown tool "${name}": the known tools are ${AGENT_TOOL_NAMES.join(', ')}`;
+}
+
+/**
+ * The name the model sees. OpenAI and Anthropic allow only [a-zA-Z0-9_-] in function names, so the
+ * dots become underscores (`knowledge.search` → `knowledge_search`); the loop maps them back.
+ */
+export function wireName(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_-]/g, '_');
+}
+
+/** The tool definitions offered to the model, under their wire names, in the agent's order. */
+export function toolDefinitions(names: readonly AgentToolName[]): ToolDefinition[] {
+  return names.map((name) => ({ name: wireName(name), ...DEFINITIONS[name] }));
+}
+
+/** The agent tool a model's call names (by wire name), if it is one of the offered ones. */
+export function toolForWireName(
+  names: readonly AgentToolName[],
+  wire: string,
+): AgentToolName | undefined {
+  return names.find((n) => wireName(n) === wire || n === wire);
+}
