@@ -34,7 +34,11 @@ interface Match {
   readonly score: number;
 }
 
-function matchRoute(routes: readonly ApiRoute[], method: string, path: string): Match | undefined {
+export function matchRoute(
+  routes: readonly ApiRoute[],
+  method: string,
+  path: string,
+): Match | undefined {
   const segments = path.split('/').filter(Boolean);
   let best: Match | undefined;
   for (const route of routes) {

@@ -74,6 +74,8 @@ export class Principals {
   readonly denials: Denial[] = [];
   /** Calls allowed, by `principal action`. */
   readonly calls = new Map<string, number>();
+  /** Every distinct (principal, action, resource) allowed: who used which secret, bucket, machine. */
+  readonly used = new Set<string>();
 
   static readonly SECRET_KEY = 'rehearsal-secret-access-key';
 
@@ -85,6 +87,17 @@ export class Principals {
     const key = Principals.accessKeyOf(principal);
     this.byKey.set(key, { principal, statements });
     return key;
+  }
+
+  /** The principals that made `action` on a resource matching `resource` (wildcards allowed). */
+  usersOf(action: string, resource: string): string[] {
+    const re = glob(resource);
+    const out = new Set<string>();
+    for (const u of this.used) {
+      const [principal, a, r] = u.split(' ');
+      if (a === action && re.test(r)) out.add(principal);
+    }
+    return [...out].sort();
   }
 
   has(accessKeyId: string): boolean {
@@ -102,6 +115,7 @@ export class Principals {
       }
       const k = `${who.principal} ${req.action}`;
       this.calls.set(k, (this.calls.get(k) ?? 0) + 1);
+      this.used.add(`${k} ${req.resource}`);
     }
     return who.principal;
   }

@@ -7,9 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DEMO_AGENTS, FEATURE_PIPELINE } from '../../infra/local/seed';
 import type { ApiResponse } from '../../infra/rehearsal/api-gateway';
 import { Fleet } from '../../infra/rehearsal/fleet';
+import { isAllowed, Principals } from '../../infra/rehearsal/iam';
 import { type Rehearsal, startRehearsal } from '../../infra/rehearsal/rehearsal';
 import { githubDelivery, githubExamples } from '../integration/automation/support';
 import { SERVER_URL } from '../support/databases';
@@ -77,6 +79,16 @@ async function settled(runId: string, timeoutMs = 120_000): Promise<any> {
     if (['SUCCEEDED', 'FAILED', 'CANCELLED', 'WAITING'].includes(run.status)) return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -263,6 +275,73 @@ test('usage reports what the runs metered', async () => {
   expect(usage.items.map((i: { workflowSlug?: string }) => i.workflowSlug)).toContain(
     'feature-pipeline',
   );
+});
+
+test('an execution stopped outside the app settles its run FAILED through the status rule', async () => {
+  // Prepare: a run in flight (five agent steps take seconds); an operator's client, signed as the
+  // runs function (which the template lets stop executions of this machine).
+  const started = await ok('POST', '/v1/workflows/feature-pipeline/runs', {
+    input: { feature: 'an aborted feature' },
+  });
+  const execution = await waitFor(() =>
+    [...r.stepFunctions.executions.values()].find(
+      (x) => x.status === 'RUNNING' && x.input.includes(started.runId),
+    ),
+  );
+  const sfn = new SFNClient({
+    region: 'us-east-1',
+    endpoint: endpointsOf({ name: 'runs' }).AWS_ENDPOINT_URL_SFN,
+    credentials: {
+      accessKeyId: Principals.accessKeyOf('runs'),
+      secretAccessKey: Principals.SECRET_KEY,
+    },
+  });
+
+  // Act
+  await sfn.send(new StopExecutionCommand({ executionArn: execution.arn, cause: 'operator' }));
+  const run = await settled(started.runId);
+  await r.stepFunctions.idle();
+
+  // Assess
+  expect(run.status).toBe('FAILED');
+  expect(run.error.name).toBe('ExecutionAborted');
+  // Delivered to the rule's target without error (a failed delivery carries `error`).
+  expect(r.stepFunctions.deliveries).toContainEqual({
+    rule: expect.any(String),
+    status: 'ABORTED',
+  });
+});
+
+test('least privilege: only the migrate function uses the owner secret; tenant-secret writes only where secrets are written', async () => {
+  // Prepare: the last writes of the story (a provider key, set and removed: no run follows it).
+  await r.stepFunctions.idle();
+  await ok('PUT', '/v1/providers/openai/key', { apiKey: 'sk-rehearsal-0000000000000000' });
+  await ok('DELETE', '/v1/providers/openai/key');
+  const cluster = r.deployment.clusters[0];
+  const tenantSecrets = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hishamos/tenants/*';
+  const writes = ['PutSecretValue', 'CreateSecret', 'DeleteSecret'].map(
+    (a) => `secretsmanager:${a}`,
+  );
+
+  // Act
+  const ownerUsers = r.principals.usersOf(
+    'secretsmanager:GetSecretValue',
+    cluster.masterSecretArn ?? '-',
+  );
+  const writers = new Set(writes.flatMap((a) => r.principals.usersOf(a, tenantSecrets)));
+  const holders = r.deployment.functions
+    .filter((f) =>
+      writes.some((action) =>
+        isAllowed(f.statements, { action, resource: tenantSecrets.replace('*', 'any-tenant/key') }),
+      ),
+    )
+    .map((f) => f.name);
+
+  // Assess
+  expect(ownerUsers).toEqual(['migrate']);
+  expect([...writers].sort()).toEqual(['providers', 'triggers']);
+  // members writes the tenant's SSO client secret (its own suites exercise that; the story has no IdP).
+  expect(holders.sort()).toEqual([...writers, 'members'].sort());
 });
 
 test('no call of the story was refused by IAM, and every response stayed under the limits', () => {
