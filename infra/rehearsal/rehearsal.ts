@@ -9,6 +9,7 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +53,10 @@ export interface Rehearsal {
   /** The database the cluster's database name stands for. */
   readonly databaseUrl: string;
   readonly synthMs: number;
+  /** Calls to an AWS service the rehearsal has no stand-in for (they are refused, never sent out). */
+  readonly unknownCalls: string[];
+  /** The last 50 log lines of a function (its errors explain a 500). */
+  logs(fn: string): string[];
   /** Runs the deploy triggers (CDK Triggers), in template order; returns their results. */
   deploy(): Promise<unknown[]>;
   close(): Promise<void>;
@@ -160,17 +165,28 @@ async function start(
     closers.push(() => g.close());
   }
 
+  // Any other service (no stand-in yet) lands here and is refused and recorded: no call leaves.
+  const unknownCalls: string[] = [];
+  const catchAll = await startCatchAll(unknownCalls);
+  closers.push(() => catchAll.close());
+
   const endpoints: Record<string, string> = {
+    AWS_ENDPOINT_URL: catchAll.url,
     AWS_ENDPOINT_URL_S3: gates.s3.url,
     AWS_ENDPOINT_URL_DYNAMODB: gates.dynamodb.url,
     AWS_ENDPOINT_URL_RDS_DATA: gates['rds-data'].url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
   };
-  const log =
-    options.log ??
-    (process.env.REHEARSAL_LOGS === '1'
-      ? (fn: string, line: string) => process.stderr.write(`[${fn}] ${line}\n`)
-      : () => undefined);
+  // The last lines of each function's log, for failure messages; all of them with REHEARSAL_LOGS=1.
+  const logs = new Map<string, string[]>();
+  const log = (fn: string, line: string) => {
+    const kept = logs.get(fn) ?? [];
+    kept.push(line);
+    if (kept.length > 50) kept.shift();
+    logs.set(fn, kept);
+    if (options.log) options.log(fn, line);
+    else if (process.env.REHEARSAL_LOGS === '1') process.stderr.write(`[${fn}] ${line}\n`);
+  };
   const fleet = new Fleet(deployment.functions, { endpoints, principals, log });
   closers.push(() => fleet.close());
   const stepFunctions = await startStepFunctions(
@@ -195,6 +211,8 @@ async function start(
     secrets,
     databaseUrl: dbUrl.toString(),
     synthMs,
+    unknownCalls,
+    logs: (fn) => logs.get(fn) ?? [],
     deploy: async () => {
       const results: unknown[] = [];
       for (const fn of deployment.triggers)
@@ -202,6 +220,36 @@ async function start(
       return results;
     },
     close,
+  };
+}
+
+async function startCatchAll(
+  calls: string[],
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(
+      String(req.headers.authorization ?? ''),
+    );
+    calls.push(
+      `${scope?.[1] ?? 'unknown'} ${req.headers['x-amz-target'] ?? `${req.method} ${req.url}`}`,
+    );
+    req.resume();
+    res.writeHead(501, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        __type: 'NotImplemented',
+        message: 'the rehearsal has no stand-in for this service',
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
