@@ -98,46 +98,7 @@ export class HttpApi {
         headers: { 'content-type': 'application/json' },
         body: '{"message":"Not Found"}',
       };
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
-    const raw = req.body === undefined ? undefined : Buffer.from(req.body);
-    const text =
-      raw !== undefined && TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
-    if (raw) headers['content-length'] = String(raw.length);
-    const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams)
-      query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-    const now = new Date();
-    const event = {
-      version: '2.0',
-      routeKey: match.route.routeKey,
-      rawPath: url.pathname,
-      rawQueryString: url.search.replace(/^\?/, ''),
-      cookies: headers.cookie?.split('; '),
-      headers: { host: `${this.apiId}.execute-api.us-east-1.amazonaws.com`, ...headers },
-      queryStringParameters: Object.keys(query).length ? query : undefined,
-      pathParameters: Object.keys(match.params).length ? match.params : undefined,
-      requestContext: {
-        accountId: ACCOUNT,
-        apiId: this.apiId,
-        domainName: `${this.apiId}.execute-api.us-east-1.amazonaws.com`,
-        domainPrefix: this.apiId,
-        http: {
-          method,
-          path: url.pathname,
-          protocol: 'HTTP/1.1',
-          sourceIp: req.sourceIp ?? '203.0.113.10',
-          userAgent: headers['user-agent'] ?? 'rehearsal',
-        },
-        requestId: randomUUID(),
-        routeKey: match.route.routeKey,
-        stage: '$default',
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
-      },
-      body: raw === undefined ? undefined : text ? raw.toString('utf8') : raw.toString('base64'),
-      isBase64Encoded: raw !== undefined && !text,
-    };
+    const event = httpEvent(req, url, match.route.routeKey, match.params, this.apiId);
     let result: unknown;
     try {
       result = await this.fleet.invoke(match.route.function, event);
@@ -153,6 +114,55 @@ export class HttpApi {
     }
     return { ...toResponse(result), function: match.route.function };
   }
+}
+
+/** The payload format 2.0 event of a request (HTTP APIs and function URLs send the same shape). */
+export function httpEvent(
+  req: ApiRequest,
+  url: URL,
+  routeKey: string,
+  params: Record<string, string>,
+  apiId: string,
+): Record<string, unknown> {
+  const method = req.method.toUpperCase();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+  const raw = req.body === undefined ? undefined : Buffer.from(req.body);
+  const text = raw !== undefined && TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
+  if (raw) headers['content-length'] = String(raw.length);
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    cookies: headers.cookie?.split('; '),
+    headers: { host: `${apiId}.execute-api.us-east-1.amazonaws.com`, ...headers },
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(params).length ? params : undefined,
+    requestContext: {
+      accountId: ACCOUNT,
+      apiId: apiId,
+      domainName: `${apiId}.execute-api.us-east-1.amazonaws.com`,
+      domainPrefix: apiId,
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.sourceIp ?? '203.0.113.10',
+        userAgent: headers['user-agent'] ?? 'rehearsal',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: raw === undefined ? undefined : text ? raw.toString('utf8') : raw.toString('base64'),
+    isBase64Encoded: raw !== undefined && !text,
+  };
 }
 
 /** Payload format 2.0: a result without `statusCode` is a 200 JSON body of the result itself. */
@@ -178,4 +188,40 @@ function toResponse(result: unknown): Omit<ApiResponse, 'function'> {
     headers,
     body: r.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
   };
+}
+
+/**
+ * A function URL (ADR 070's stream): every path goes to its one function, payload format 2.0; with
+ * RESPONSE_STREAM the handler writes its status, headers and body to a response stream.
+ */
+export class FunctionUrl {
+  constructor(
+    readonly functionName: string,
+    readonly invokeMode: string,
+    private readonly fleet: Fleet,
+  ) {}
+
+  async request(req: ApiRequest): Promise<ApiResponse> {
+    const url = new URL(req.path, 'https://url.local');
+    const event = httpEvent(req, url, '$default', {}, 'url');
+    if (this.invokeMode !== 'RESPONSE_STREAM')
+      return {
+        ...toResponse(await this.fleet.invoke(this.functionName, event)),
+        function: this.functionName,
+      };
+    let meta = { statusCode: 200, headers: {} as Record<string, string> };
+    const chunks: Buffer[] = [];
+    await this.fleet.invoke(this.functionName, event, {
+      metadata: (m) => {
+        meta = m;
+      },
+      chunk: (b) => chunks.push(b),
+    });
+    return {
+      status: meta.statusCode,
+      headers: meta.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      function: this.functionName,
+    };
+  }
 }

@@ -26,12 +26,23 @@ export class FunctionError extends Error {
   }
 }
 
+/** Where a streaming invocation's metadata (status, headers) and body chunks go. */
+export interface StreamSink {
+  metadata(m: { statusCode: number; headers: Record<string, string> }): void;
+  chunk(b: Buffer): void;
+}
+
 interface Instance {
   readonly child: ChildProcess;
+  readonly sinks: Map<string, StreamSink>;
   busy: boolean;
   readonly ready: Promise<void>;
   readonly pending: Map<string, (msg: Reply) => void>;
 }
+
+type StreamMessage =
+  | { id: string; chunk: string }
+  | { id: string; metadata: { statusCode: number; headers: Record<string, string> } };
 
 type Reply =
   | { id: string; ok: true; result: unknown }
@@ -108,6 +119,7 @@ export class Fleet {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const pending = new Map<string, (msg: Reply) => void>();
+    const sinks = new Map<string, StreamSink>();
     const log = this.options.log;
     for (const stream of [child.stdout, child.stderr])
       stream?.on('data', (d: Buffer) => {
@@ -119,13 +131,15 @@ export class Fleet {
       });
     const ready = new Promise<void>((resolve, reject) => {
       child.once('error', reject);
-      child.on('message', (msg: Reply | { ready: true }) => {
+      child.on('message', (msg: Reply | { ready: true } | StreamMessage) => {
         if ('ready' in msg) return resolve();
+        if ('chunk' in msg) return sinks.get(msg.id)?.chunk(Buffer.from(msg.chunk, 'base64'));
+        if ('metadata' in msg) return sinks.get(msg.id)?.metadata(msg.metadata);
         pending.get(msg.id)?.(msg);
         pending.delete(msg.id);
       });
     });
-    const instance: Instance = { child, busy: false, ready, pending };
+    const instance: Instance = { child, busy: false, ready, pending, sinks };
     child.on('exit', (code, signal) => {
       const list = this.instances.get(fn.name) ?? [];
       this.instances.set(
@@ -148,7 +162,7 @@ export class Fleet {
   }
 
   /** Invokes a function synchronously (RequestResponse); a function error rejects with FunctionError. */
-  async invoke(name: string, event: unknown): Promise<unknown> {
+  async invoke(name: string, event: unknown, sink?: StreamSink): Promise<unknown> {
     const fn = this.get(name);
     const instance = (this.instances.get(name) ?? []).find((i) => !i.busy) ?? this.spawn(fn);
     instance.busy = true;
@@ -177,7 +191,8 @@ export class Fleet {
           clearTimeout(timer);
           resolve(msg);
         });
-        instance.child.send({ id, event, requestId: id, deadline, arn: fn.arn });
+        if (sink) instance.sinks.set(id, sink);
+        instance.child.send({ id, event, requestId: id, deadline, arn: fn.arn, stream: !!sink });
       });
       this.invocations.push({
         function: name,
@@ -194,6 +209,7 @@ export class Fleet {
         );
       return reply.result;
     } finally {
+      instance.sinks.delete(id);
       instance.busy = false;
     }
   }

@@ -3,7 +3,31 @@
 // in LAMBDA_TASK_ROOT, as Lambda's Node runtime does) and runs one invocation at a time.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+
+// Response streaming as the Node runtime provides it, before the module loads (it reads the
+// global at import): a marked handler gets a stream whose metadata and chunks go to the caller.
+const STREAMING = Symbol.for('rehearsal.streamingHandler');
+globalThis.awslambda = {
+  streamifyResponse: (handler) => Object.assign(handler, { [STREAMING]: true }),
+  HttpResponseStream: {
+    from(stream, metadata) {
+      stream.sendMetadata(metadata);
+      return stream;
+    },
+  },
+};
+
+function responseStream(id) {
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      process.send({ id, chunk: Buffer.from(chunk).toString('base64') }, done);
+    },
+  });
+  stream.sendMetadata = (metadata) => process.send({ id, metadata });
+  return stream;
+}
 
 const root = process.env.LAMBDA_TASK_ROOT ?? '.';
 const handlerString = process.env._HANDLER ?? 'index.handler';
@@ -36,7 +60,7 @@ const asError = (e) => ({
   trace: String(e?.stack ?? '').split('\n'),
 });
 
-process.on('message', async ({ id, event, requestId, deadline, arn }) => {
+process.on('message', async ({ id, event, requestId, deadline, arn, stream }) => {
   const context = {
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: '$LATEST',
@@ -50,6 +74,16 @@ process.on('message', async ({ id, event, requestId, deadline, arn }) => {
   };
   try {
     const handler = await loaded;
+    if (handler[STREAMING]) {
+      if (!stream) throw new Error('a streaming handler must be invoked with response streaming');
+      const out = responseStream(id);
+      await handler(event, out, context);
+      if (!out.writableEnded) out.end();
+      // Every buffered chunk reaches the caller before the invocation completes.
+      if (!out.writableFinished) await new Promise((resolve) => out.once('finish', resolve));
+      process.send({ id, ok: true, result: null });
+      return;
+    }
     const result = await handler(event, context);
     // Lambda answers with the JSON serialization of the result.
     process.send({

@@ -17,7 +17,7 @@ import pg from 'pg';
 import { buildApp, REPO_ROOT } from '../aws/app-builder';
 import { type LocalDataApi, startDataApi } from '../local/data-api/server';
 import { type LocalS3, startLocalS3 } from '../local/s3-server';
-import { HttpApi } from './api-gateway';
+import { FunctionUrl, HttpApi } from './api-gateway';
 import { Fleet } from './fleet';
 import { type Gate, startGate } from './gate';
 import { Principals } from './iam';
@@ -45,6 +45,8 @@ export interface RehearsalOptions {
 export interface Rehearsal {
   readonly deployment: Deployment;
   readonly api: HttpApi;
+  /** The template's function URLs, by function name (the run stream). */
+  readonly urls: Readonly<Record<string, FunctionUrl>>;
   readonly fleet: Fleet;
   readonly principals: Principals;
   readonly dataApi: LocalDataApi;
@@ -204,6 +206,12 @@ async function start(
   return {
     deployment,
     api: new HttpApi(deployment.routes, fleet),
+    urls: Object.fromEntries(
+      deployment.functionUrls.map((u) => [
+        u.function,
+        new FunctionUrl(u.function, u.invokeMode, fleet),
+      ]),
+    ),
     fleet,
     principals,
     dataApi,

@@ -189,6 +189,31 @@ test('feature-pipeline runs to SUCCEEDED through the synthesized state machine',
   report.dataApiCallsPerAgentStep = (dataApiCallsBy('runAgentStep') - callsBefore) / steps;
 });
 
+test("the run's events stream through the function URL (response streaming) and end", async () => {
+  // Prepare
+  const [url] = Object.values(r.urls);
+  const runs = await ok('GET', '/v1/runs');
+  const done = runs.items.find((x: { status: string }) => x.status === 'SUCCEEDED');
+
+  // Act
+  const res = await url.request({
+    method: 'GET',
+    path: `/v1/runs/${done.id}/stream`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const anonymous = await url.request({ method: 'GET', path: `/v1/runs/${done.id}/stream` });
+
+  // Assess
+  expect(r.deployment.functionUrls).toEqual([
+    { function: 'runStream', invokeMode: 'RESPONSE_STREAM' },
+  ]);
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+  expect(res.body).toMatch(/event: run\.queued\n/);
+  expect(res.body).toMatch(/event: end\ndata: \{"status":"SUCCEEDED"\}/);
+  expect(anonymous.status).toBe(401);
+});
+
 test('an approval waits, is approved, and the run finishes', async () => {
   // Prepare
   const workflow = await ok('POST', '/v1/workflows', {
