@@ -78,6 +78,15 @@ export class Fleet {
     }
   }
 
+  /** Deploys another definition of a function (new code or configuration): old instances retire. */
+  async replace(fn: LambdaFunction): Promise<void> {
+    this.byName.set(fn.name, fn);
+    this.options.principals.add(fn.name, fn.statements);
+    const old = this.instances.get(fn.name) ?? [];
+    this.instances.set(fn.name, []);
+    for (const i of old) i.child.kill('SIGTERM');
+  }
+
   get(name: string): LambdaFunction {
     const fn = this.byName.get(name);
     if (!fn) throw new Error(`the template has no function ${name}`);

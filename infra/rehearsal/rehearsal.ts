@@ -59,6 +59,11 @@ export interface Rehearsal {
   readonly unknownCalls: string[];
   /** The last 50 log lines of a function (its errors explain a 500). */
   logs(fn: string): string[];
+  /**
+   * The same app synthesized again with other context (the bundles already built are reused), e.g.
+   * a deployment without an opt-in; its functions can be swapped into the fleet.
+   */
+  resynthesize(context: Record<string, unknown>, name: string): Deployment;
   /** Runs the deploy triggers (CDK Triggers), in template order; returns their results. */
   deploy(): Promise<unknown[]>;
   close(): Promise<void>;
@@ -92,18 +97,7 @@ async function start(
   );
 
   const synthStarted = Date.now();
-  const assemblyDir = path.join(root, 'cdk.out');
-  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
-    context?: Record<string, unknown>;
-  };
-  const built = buildApp({
-    outdir: assemblyDir,
-    functionsDir: path.join(root, 'functions'),
-    context: { ...cdkJson.context, ...options.context },
-    // cdk-nag reads the same templates; `cdk synth` in CI runs it. The lane needs only the output.
-    nag: false,
-  });
-  built.app.synth();
+  const assemblyDir = synthesize(root, 'cdk.out', options.context ?? {}, true);
   const synthMs = Date.now() - synthStarted;
   options.tamper?.(assemblyDir);
   const deployment = readDeployment(assemblyDir);
@@ -221,6 +215,8 @@ async function start(
     synthMs,
     unknownCalls,
     logs: (fn) => logs.get(fn) ?? [],
+    resynthesize: (context, name) =>
+      readDeployment(synthesize(root, `cdk.out-${name}`, context, false)),
     deploy: async () => {
       const results: unknown[] = [];
       for (const fn of deployment.triggers)
@@ -229,6 +225,29 @@ async function start(
     },
     close,
   };
+}
+
+/** `cdk synth` of the app into `<root>/<name>`: cdk.json's context plus `context`. */
+function synthesize(
+  root: string,
+  name: string,
+  context: Record<string, unknown>,
+  bundle: boolean,
+): string {
+  const assemblyDir = path.join(root, name);
+  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const built = buildApp({
+    outdir: assemblyDir,
+    functionsDir: path.join(root, 'functions'),
+    context: { ...cdkJson.context, ...context },
+    bundle,
+    // cdk-nag reads the same templates; `cdk synth` in CI runs it. The lane needs only the output.
+    nag: false,
+  });
+  built.app.synth();
+  return assemblyDir;
 }
 
 async function startCatchAll(

@@ -387,6 +387,33 @@ test('no call of the story was refused by IAM, and every response stayed under t
   expect(r.unknownCalls).toEqual([]);
 });
 
+test('without the simulator opt-in, a keyless agent step fails fast with ProviderNotConfigured', async () => {
+  // Prepare: the template a deployment without `-c allowSimulator=true` gets; its agent step
+  // function deployed in place of the opted-in one.
+  await r.stepFunctions.idle();
+  const plain = r.resynthesize({}, 'no-simulator');
+  const step = plain.functions.find((f) => f.name === 'runAgentStep');
+  if (!step) throw new Error('the template has no runAgentStep function');
+  const original = r.fleet.get('runAgentStep');
+  await r.fleet.replace(step);
+  let run: any;
+  try {
+    // Act
+    const started = await ok('POST', '/v1/workflows/feature-pipeline/runs', {
+      input: { feature: 'no keys' },
+    });
+    run = await settled(started.runId, 60_000);
+    await r.stepFunctions.idle();
+  } finally {
+    await r.fleet.replace(original);
+  }
+
+  // Assess
+  expect(step.environment.SIMULATOR_ALLOWED).toBe('false');
+  expect(run.status).toBe('FAILED');
+  expect(JSON.stringify(run)).toContain('ProviderNotConfigured');
+}, 120_000);
+
 test('a function whose role lacks a grant the template gives is refused, as in AWS', async () => {
   // Prepare: the meta function as synthesized, minus its statement on the app database secret.
   const meta = r.deployment.functions.find((f) => f.name === 'meta');
