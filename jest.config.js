@@ -14,7 +14,7 @@ const base = {
   // PostgreSQL server at DATABASE_URL (CI's second and third runs), not PGlite.
   testPathIgnorePatterns: [
     '/node_modules/',
-    ...(process.env.DATABASE_URL ? [] : ['<rootDir>/test/integration/aws/']),
+    ...(process.env.DATABASE_URL ? [] : ['<rootDir>/test/integration/aws/', '<rootDir>/test/aws/']),
   ],
   testTimeout: 60000,
 };
@@ -26,6 +26,8 @@ export const PROJECTS = {
   web: 'web',
   e2e: 'e2e',
   infra: 'infra',
+  // The deploy rehearsal (`npm run test:aws`): needs the PostgreSQL server at DATABASE_URL.
+  aws: 'aws',
 };
 
 export default {

@@ -207,7 +207,8 @@ export const functions = {
     kind: 'task',
     description: 'Ingestion: structure-aware chunks with overlap, reusing identical embeddings',
     timeoutSeconds: 300,
-    uses: { database: true },
+    // It reads the extracted text from the documents bucket (the deploy rehearsal found it missing).
+    uses: { database: true, buckets: ['documents'] },
   },
   embedChunks: {
     entry: 'functions/ingest/embed-batch.ts',

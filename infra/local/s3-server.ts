@@ -26,6 +26,8 @@ export interface LocalS3Options {
   readonly buckets: ReadonlyArray<{ readonly name: string; readonly cors?: readonly CorsRule[] }>;
   /** The one account the engine knows; every request must be signed with it. */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** More access keys (the deploy rehearsal signs each function with its own): id → secret key. */
+  readonly moreCredentials?: (accessKeyId: string) => string | undefined;
   readonly region: string;
   /** Keep objects on disk here (one body and one metadata file each); in memory when absent. */
   readonly directory?: string;
@@ -79,7 +81,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     ]),
   );
   const store = options.directory ? new DiskStore(options.directory) : undefined;
-  const auth = new SigV4Verifier(options.credentials, options.region, now);
+  const auth = new SigV4Verifier(options.credentials, options.region, now, options.moreCredentials);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -509,6 +511,7 @@ class SigV4Verifier {
     private readonly credentials: LocalS3Options['credentials'],
     private readonly region: string,
     private readonly now: () => number,
+    private readonly more?: (accessKeyId: string) => string | undefined,
   ) {}
 
   /** Verifies the request's signature; returns the payload hash it commits to. */
@@ -588,7 +591,11 @@ class SigV4Verifier {
     },
   ): void {
     const [accessKeyId, date, region, service, terminator] = sig.credential.split('/');
-    if (accessKeyId !== this.credentials.accessKeyId)
+    const secretKey =
+      accessKeyId === this.credentials.accessKeyId
+        ? this.credentials.secretAccessKey
+        : this.more?.(accessKeyId);
+    if (secretKey === undefined)
       throw new S3Error(
         403,
         'InvalidAccessKeyId',
@@ -639,7 +646,7 @@ class SigV4Verifier {
     const stringToSign = ['AWS4-HMAC-SHA256', sig.amzDate, scope, sha256Hex(canonicalRequest)].join(
       '\n',
     );
-    let key: Buffer = hmac(`AWS4${this.credentials.secretAccessKey}`, date);
+    let key: Buffer = hmac(`AWS4${secretKey}`, date);
     for (const part of [region, 's3', 'aws4_request']) key = hmac(key, part);
     const expected = Buffer.from(hmac(key, stringToSign).toString('hex'));
     const given = Buffer.from(sig.signature);

@@ -50,7 +50,7 @@ export async function seedDemo(p: Platform, adminPassword?: string): Promise<See
   };
 }
 
-const DEMO_AGENTS = [
+export const DEMO_AGENTS = [
   {
     slug: 'pm',
     name: 'Product manager',
@@ -126,7 +126,7 @@ const DEMO_AGENTS = [
   tools: undefined,
 }));
 
-const FEATURE_PIPELINE = {
+export const FEATURE_PIPELINE = {
   slug: 'feature-pipeline',
   name: 'Feature pipeline',
   description: 'PM spec → implementation → review ∥ QA → summary',

@@ -29,6 +29,8 @@ export type DataApiOperation = (typeof DATA_API_OPERATIONS)[keyof typeof DATA_AP
 export interface DataApiOptions {
   /** PostgreSQL to serve; a request's `database` replaces the path. */
   databaseUrl: string;
+  /** A request's `database` → the local database that stands for it (the deploy rehearsal's fresh one). */
+  databases?: Readonly<Record<string, string>>;
   /** The database login a secret stands for (user, password); unknown secrets are refused. Default: the URL's own login for any secret. */
   secrets?: (secretArn: string) => { user: string; password?: string } | undefined;
   /** Docs: a transaction times out if no call uses its id in three minutes. */
@@ -129,7 +131,7 @@ export async function startDataApi(options: DataApiOptions): Promise<LocalDataAp
     const url = new URL(options.databaseUrl);
     url.username = encodeURIComponent(login.user);
     if (login.password !== undefined) url.password = encodeURIComponent(login.password);
-    if (database) url.pathname = `/${database}`;
+    if (database) url.pathname = `/${options.databases?.[database] ?? database}`;
     const key = url.toString();
     let pool = pools.get(key);
     if (!pool) {

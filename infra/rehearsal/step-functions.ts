@@ -1,0 +1,375 @@
+/**
+ * A Step Functions stand-in (JSON 1.0, `X-Amz-Target: AWSStepFunctions.<Operation>`):
+ * StartExecution, DescribeExecution, StopExecution, on the template's state machines run by
+ * aws-local-stepfunctions. Each Task's `lambda:invoke` FunctionName (resolved from the template's
+ * substitutions) is invoked in the fleet, after checking the state machine role may invoke it.
+ * When an execution FAILS, TIMES OUT or is ABORTED, the "Step Functions Execution Status Change"
+ * event goes to the targets of every template rule whose pattern matches, as EventBridge does.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ExecutionAbortedError,
+  ExecutionTimeoutError,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
+import { type Fleet, FunctionError } from './fleet';
+import { AccessDenied, accessKeyOfRequest, isAllowed, type Principals } from './iam';
+import type { EventRule, StateMachineDef } from './template';
+
+type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+interface Execution {
+  readonly arn: string;
+  readonly machine: StateMachineDef;
+  readonly name: string;
+  readonly input: string;
+  readonly started: number;
+  status: Status;
+  stopped?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  abort: () => void;
+  done: Promise<void>;
+}
+
+export interface LocalStepFunctions {
+  readonly url: string;
+  /** Every execution so far (the story asserts on their status). */
+  readonly executions: ReadonlyMap<string, Readonly<Execution>>;
+  /** Events delivered to rule targets, and the delivery errors. */
+  readonly deliveries: Array<{ rule: string; status: string; error?: string }>;
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+class ServiceError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface AslState {
+  Type?: string;
+  Resource?: string;
+  Parameters?: { FunctionName?: string };
+  ItemProcessor?: AslDefinition;
+  Iterator?: AslDefinition;
+  Branches?: AslDefinition[];
+}
+interface AslDefinition {
+  States?: Record<string, AslState>;
+}
+
+/** Every Task state (nested ones included) → the Lambda ARN it invokes. */
+export function taskTargets(def: AslDefinition): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, s] of Object.entries(def.States ?? {})) {
+    if (s.Type === 'Task') {
+      const arn = s.Resource?.startsWith('arn:aws:lambda:')
+        ? s.Resource
+        : s.Parameters?.FunctionName;
+      if (!arn) throw new Error(`task ${name} does not invoke a Lambda function`);
+      out[name] = arn;
+    }
+    const inner = s.ItemProcessor ?? s.Iterator;
+    if (inner) Object.assign(out, taskTargets(inner));
+    for (const b of s.Branches ?? []) Object.assign(out, taskTargets(b));
+  }
+  return out;
+}
+
+/** EventBridge content matching for the pattern shapes the templates use (value lists, nesting). */
+export function matchesPattern(pattern: unknown, event: unknown): boolean {
+  if (Array.isArray(pattern)) return pattern.some((p) => p === event);
+  if (pattern && typeof pattern === 'object') {
+    if (!event || typeof event !== 'object') return false;
+    return Object.entries(pattern).every(([k, p]) =>
+      matchesPattern(p, (event as Record<string, unknown>)[k]),
+    );
+  }
+  return pattern === event;
+}
+
+export interface StepFunctionsOptions {
+  /** Time compression for Wait states (milliseconds instead of the ASL's seconds); semantics unchanged. */
+  readonly waitMs?: number;
+  /** Retry intervals instead of the ASL's backoff, likewise. */
+  readonly retryMs?: number;
+}
+
+export async function startStepFunctions(
+  machines: readonly StateMachineDef[],
+  rules: readonly EventRule[],
+  fleet: Fleet,
+  principals: Principals,
+  options: StepFunctionsOptions = {},
+): Promise<LocalStepFunctions> {
+  const executions = new Map<string, Execution>();
+  const deliveries: LocalStepFunctions['deliveries'] = [];
+  const compiled = new Map(
+    machines.map((m) => [
+      m.arn,
+      {
+        sm: new StateMachine(m.definition as unknown as StateMachineDefinition, {
+          validationOptions: { checkArn: true, checkPaths: true },
+        }),
+        tasks: taskTargets(m.definition as AslDefinition),
+        waits: waitStates(m.definition as AslDefinition),
+      },
+    ]),
+  );
+
+  const taskHandler = (machine: StateMachineDef, arn: string) => async (params: unknown) => {
+    const fn = fleet.byArn(arn);
+    const request = { action: 'lambda:InvokeFunction', resource: arn };
+    if (!fn || !isAllowed(machine.statements, request)) {
+      principals.denials.push({ principal: machine.name, ...request });
+      throw Object.assign(new Error(`${machine.name} is not authorized to invoke ${arn}`), {
+        name: 'Lambda.AWSLambdaException',
+      });
+    }
+    const direct = !(params && typeof params === 'object' && 'FunctionName' in params);
+    const payload = direct ? params : (params as { Payload?: unknown }).Payload;
+    try {
+      const result = await fleet.invoke(fn.name, payload ?? {});
+      return direct ? result : { Payload: result, StatusCode: 200, ExecutedVersion: '$LATEST' };
+    } catch (e) {
+      if (!(e instanceof FunctionError)) throw e;
+      // lambda:invoke fails with the function's errorType; the cause is Lambda's error document.
+      throw Object.assign(
+        new Error(
+          JSON.stringify({ errorType: e.errorType, errorMessage: e.errorMessage, trace: e.trace }),
+        ),
+        { name: e.errorType },
+      );
+    }
+  };
+
+  const notify = async (x: Execution) => {
+    const event = {
+      version: '0',
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      resources: [x.arn],
+      detail: {
+        executionArn: x.arn,
+        stateMachineArn: x.machine.arn,
+        name: x.name,
+        status: x.status,
+        startDate: x.started,
+        stopDate: x.stopped,
+        input: x.input,
+        output: null,
+        error: x.error ?? null,
+        cause: x.cause ?? null,
+      },
+    };
+    for (const rule of rules) {
+      if (!matchesPattern(rule.pattern, event)) continue;
+      for (const target of rule.targets) {
+        const fn = fleet.byArn(target);
+        try {
+          if (!fn) throw new Error(`rule target ${target} is not a function of the template`);
+          await fleet.invoke(fn.name, event);
+          deliveries.push({ rule: rule.logicalId, status: x.status });
+        } catch (e) {
+          deliveries.push({ rule: rule.logicalId, status: x.status, error: String(e) });
+        }
+      }
+    }
+  };
+
+  const start = (input: Record<string, string>): { executionArn: string; startDate: number } => {
+    const machine = machines.find((m) => m.arn === input.stateMachineArn);
+    const c = compiled.get(input.stateMachineArn);
+    if (!machine || !c)
+      throw new ServiceError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${input.stateMachineArn}'`,
+      );
+    const name = input.name ?? crypto.randomUUID();
+    const arn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = executions.get(arn);
+    if (existing) {
+      // Same name and input while running is idempotent; anything else already exists.
+      if (existing.status === 'RUNNING' && existing.input === (input.input ?? '{}'))
+        return { executionArn: arn, startDate: existing.started / 1000 };
+      throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const handlers = Object.fromEntries(
+      Object.entries(c.tasks).map(([state, fnArn]) => [state, taskHandler(machine, fnArn)]),
+    );
+    const run = c.sm.run(JSON.parse(input.input ?? '{}'), {
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        ...(options.retryMs !== undefined
+          ? {
+              retryIntervalOverrides: Object.fromEntries(
+                Object.keys(c.tasks).map((s) => [s, options.retryMs]),
+              ),
+            }
+          : {}),
+        ...(options.waitMs !== undefined
+          ? { waitTimeOverrides: Object.fromEntries(c.waits.map((s) => [s, options.waitMs])) }
+          : {}),
+      } as never,
+      context: {
+        Execution: {
+          Id: arn,
+          Name: name,
+          Input: JSON.parse(input.input ?? '{}'),
+          StartTime: new Date().toISOString(),
+        },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      } as never,
+    });
+    const x: Execution = {
+      arn,
+      machine,
+      name,
+      input: input.input ?? '{}',
+      started: Date.now(),
+      status: 'RUNNING',
+      abort: () => run.abort(),
+      done: Promise.resolve(),
+    };
+    x.done = run.result.then(
+      (out) => {
+        x.status = 'SUCCEEDED';
+        x.output = JSON.stringify(out);
+        x.stopped = Date.now();
+      },
+      async (e: Error & { cause?: unknown }) => {
+        x.stopped = Date.now();
+        if (e instanceof ExecutionAbortedError) x.status = 'ABORTED';
+        else if (e instanceof ExecutionTimeoutError) {
+          x.status = 'TIMED_OUT';
+          x.error = 'States.Timeout';
+        } else {
+          x.status = 'FAILED';
+          const inner = (e.cause ?? e) as { name?: string; message?: string };
+          x.error = inner.name ?? e.name;
+          x.cause = inner.message ?? e.message;
+        }
+        await notify(x);
+      },
+    );
+    executions.set(arn, x);
+    return { executionArn: arn, startDate: x.started / 1000 };
+  };
+
+  const ops: Record<string, (input: Record<string, string>) => unknown> = {
+    StartExecution: start,
+    DescribeExecution({ executionArn }) {
+      const x = executions.get(executionArn);
+      if (!x)
+        throw new ServiceError(
+          'ExecutionDoesNotExist',
+          `Execution Does Not Exist: '${executionArn}'`,
+        );
+      return {
+        executionArn: x.arn,
+        stateMachineArn: x.machine.arn,
+        name: x.name,
+        status: x.status,
+        startDate: x.started / 1000,
+        stopDate: x.stopped ? x.stopped / 1000 : undefined,
+        input: x.input,
+        output: x.output,
+        error: x.error,
+        cause: x.cause,
+      };
+    },
+    StopExecution({ executionArn, error, cause }) {
+      const x = executions.get(executionArn);
+      if (!x)
+        throw new ServiceError(
+          'ExecutionDoesNotExist',
+          `Execution Does Not Exist: '${executionArn}'`,
+        );
+      if (x.status === 'RUNNING') {
+        x.error = error;
+        x.cause = cause;
+        x.abort();
+      }
+      return { stopDate: Date.now() / 1000 };
+    },
+  };
+  const resourceOf = (op: string, input: Record<string, string>) =>
+    op === 'StartExecution' ? input.stateMachineArn : input.executionArn;
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const op = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
+      let status = 200;
+      let payload: unknown;
+      try {
+        const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
+          string,
+          string
+        >;
+        const handler = ops[op];
+        if (!handler)
+          throw new ServiceError('UnknownOperationException', `${op} is not supported here`);
+        principals.check(accessKeyOfRequest(req.headers, req.url ?? '/'), {
+          action: `states:${op}`,
+          resource: resourceOf(op, input),
+        });
+        payload = handler(input);
+      } catch (e) {
+        status = 400;
+        const type =
+          e instanceof AccessDenied
+            ? 'AccessDeniedException'
+            : e instanceof ServiceError
+              ? e.type
+              : 'InternalFailure';
+        payload = { __type: type, message: e instanceof Error ? e.message : String(e) };
+      }
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(payload));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+  const idle = async () => {
+    for (;;) {
+      const running = [...executions.values()].filter((x) => x.status === 'RUNNING');
+      if (!running.length) return;
+      await Promise.allSettled(running.map((x) => x.done));
+    }
+  };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    executions,
+    deliveries,
+    idle,
+    close: async () => {
+      for (const x of executions.values()) if (x.status === 'RUNNING') x.abort();
+      await Promise.allSettled([...executions.values()].map((x) => x.done));
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
+
+function waitStates(def: AslDefinition): string[] {
+  const out: string[] = [];
+  for (const [name, s] of Object.entries(def.States ?? {})) {
+    if (s.Type === 'Wait') out.push(name);
+    const inner = s.ItemProcessor ?? s.Iterator;
+    if (inner) out.push(...waitStates(inner));
+    for (const b of s.Branches ?? []) out.push(...waitStates(b));
+  }
+  return out;
+}
