@@ -8,6 +8,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
+import type { z } from 'zod';
+import type { ImportOutcome as ImportOutcomeSchema } from '../shared/api/contracts/catalog-files';
+import { renderFile } from '../shared/catalog/file-format';
 import { readSse } from '../web/src/api/sse';
 import { ApiFailure, CliError, Client, loadProfile, saveProfile, type Profile } from './client';
 
@@ -24,24 +27,12 @@ Credentials: HISHAMOS_URL and HISHAMOS_API_KEY, else the profile written by logi
 (HISHAMOS_CONFIG, default ~/.config/hishamos/profile.json).
 Exit codes: 0 success, 1 error, 2 usage error, 3 a watched run did not succeed.`;
 
-/** The fields a workflow or an agent file carries: what the API accepts, nothing it derives. */
-const WORKFLOW_FIELDS = ['slug', 'name', 'description', 'inputs', 'nodes', 'edges'] as const;
-const AGENT_FIELDS = [
-  'slug',
-  'name',
-  'role',
-  'systemPrompt',
-  'model',
-  'fallbacks',
-  'parameters',
-  'outputSchema',
-  'knowledgeBaseIds',
-  'tools',
-] as const;
 const KINDS = {
-  workflows: { path: '/v1/workflows', fields: WORKFLOW_FIELDS, label: 'workflow' },
-  agents: { path: '/v1/agents', fields: AGENT_FIELDS, label: 'agent' },
+  workflows: { path: '/v1/workflows', label: 'workflow' },
+  agents: { path: '/v1/agents', label: 'agent' },
 } as const;
+
+type ImportOutcome = z.infer<typeof ImportOutcomeSchema>;
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
@@ -118,11 +109,12 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         );
         return 0;
       case 'export': {
-        const item = await client.request<Record<string, unknown>>(
+        // The API's export (ADR 140), rendered here with the same function the API uses for YAML.
+        const file = await client.request(
           'GET',
-          `${kind.path}/${need(target, 'id')}`,
+          `${kind.path}/${encodeURIComponent(need(target, 'id'))}/export?format=json`,
         );
-        io.out(render(pick(item, kind.fields), values.output));
+        io.out(render(file, values.output));
         return 0;
       }
       case 'apply':
@@ -233,7 +225,7 @@ async function clientFor(
   return new Client(profile, (p) => saveProfile(profilePath, p));
 }
 
-/** Create when the slug is new, update when the file differs, leave alone when it does not. */
+/** POSTs the file to the API's import (ADR 140): created, updated (new version) or unchanged. */
 async function apply(
   client: Client,
   kind: (typeof KINDS)[keyof typeof KINDS],
@@ -253,34 +245,15 @@ async function apply(
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     throw new CliError(`${file} must hold one ${kind.label} (a mapping)`);
-  const wanted = doc as Record<string, unknown>;
-  const slug = wanted.slug;
-  if (typeof slug !== 'string' || !slug) throw new CliError(`${file}: slug is required`);
-  let current: Record<string, unknown> | undefined;
-  try {
-    current = await client.request('GET', `${kind.path}/${encodeURIComponent(slug)}`);
-  } catch (e) {
-    if (!(e instanceof ApiFailure && e.status === 404)) throw e;
-  }
-  if (!current) {
-    const created = await client.request<{ version: number }>('POST', kind.path, wanted);
-    io.out(`${kind.label} ${slug} created (v${created.version})`);
-    return 0;
-  }
-  const { slug: _slug, ...patch } = wanted;
-  const unchanged = Object.keys(patch).every(
-    (k) => stable(patch[k]) === stable((current as Record<string, unknown>)[k]),
+  const report = await client.request<{ items: ImportOutcome[] }>(
+    'POST',
+    `${kind.path}/import`,
+    doc,
   );
-  if (unchanged) {
-    io.out(`${kind.label} ${slug} unchanged (v${current.version})`);
-    return 0;
-  }
-  const updated = await client.request<{ version: number }>(
-    'PATCH',
-    `${kind.path}/${encodeURIComponent(slug)}`,
-    patch,
-  );
-  io.out(`${kind.label} ${slug} updated (v${updated.version})`);
+  for (const item of report.items)
+    io.out(
+      `${item.kind} ${item.slug} ${item.outcome} (v${item.version})${item.changed.length ? `: ${item.changed.join(', ')}` : ''}`,
+    );
   return 0;
 }
 
@@ -341,27 +314,10 @@ function parseInputs(pairs: string[]): Record<string, unknown> {
   return input;
 }
 
-function pick(item: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]]));
-}
-
 function render(value: unknown, format: string | undefined): string {
-  if (format === 'json') return JSON.stringify(value, null, 2);
-  if (format && format !== 'yaml') throw usage(`unknown output format ${format}: use yaml or json`);
-  return YAML.stringify(value, { lineWidth: 0 }).trimEnd();
-}
-
-/** Key-order-independent JSON, to compare a file with the server's copy. */
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, (v as Record<string, unknown>)[k]]),
-        )
-      : v,
-  );
+  if (format && format !== 'yaml' && format !== 'json')
+    throw usage(`unknown output format ${format}: use yaml or json`);
+  return renderFile(value, format === 'json' ? 'json' : 'yaml').trimEnd();
 }
 
 function need(value: string | undefined, what: string): string {

@@ -1,5 +1,6 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
+import { agentFileImpls } from './import-export';
 import {
   agentVersions,
   createAgent,
@@ -22,4 +23,5 @@ export const handler = httpHandler(routes.agents, {
   },
   'GET /v1/agents/{id}/versions': async ({ platform, auth, params, query }) =>
     agentVersions(platform, auth, params.id, query),
+  ...agentFileImpls,
 });

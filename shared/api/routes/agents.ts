@@ -1,4 +1,5 @@
 import { route as r } from '../route';
+import { agentFileRoutes } from './catalog-files';
 import { IdOrSlugParams, PageQuery, listOf } from '../contracts/common';
 import * as agents from '../contracts/agents';
 
@@ -30,4 +31,5 @@ export const agentsRoutes = [
     query: PageQuery,
     response: listOf(agents.AgentVersion),
   }),
+  ...agentFileRoutes,
 ] as const;
