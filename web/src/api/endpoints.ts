@@ -54,6 +54,14 @@ export function createApi(c: ApiClient) {
       update: (id: string, body: T.AgentPatch) => c.patch<T.Agent>(`/v1/agents/${enc(id)}`, body),
       remove: (id: string) => c.delete(`/v1/agents/${enc(id)}`),
       versions: (id: string) => c.get<T.Page<T.AgentVersion>>(`/v1/agents/${enc(id)}/versions`),
+      /** The agent as a YAML file (ADR 140). */
+      exportFile: (id: string) =>
+        c.requestText('GET', `/v1/agents/${enc(id)}/export`, { query: { format: 'yaml' } }),
+      /** Applies an agent file (YAML or JSON text): created, updated or unchanged. */
+      importFile: (text: string, contentType: string) =>
+        c.request<T.ImportReport>('POST', '/v1/agents/import', {
+          text: { body: text, contentType },
+        }),
     },
     workflows: {
       list: () => c.get<T.Page<T.Workflow>>('/v1/workflows', { limit: 200 }),
@@ -66,6 +74,16 @@ export function createApi(c: ApiClient) {
         c.get<T.Page<T.WorkflowVersion>>(`/v1/workflows/${enc(id)}/versions`),
       start: (id: string, input: Record<string, unknown>) =>
         c.post<T.RunStarted>(`/v1/workflows/${enc(id)}/runs`, { input }),
+      /** The workflow with the agents it uses, as a YAML bundle (ADR 140). */
+      exportFile: (id: string) =>
+        c.requestText('GET', `/v1/workflows/${enc(id)}/export`, {
+          query: { format: 'yaml', include: 'agents' },
+        }),
+      /** Applies a workflow file or bundle (YAML or JSON text): each document's outcome. */
+      importFile: (text: string, contentType: string) =>
+        c.request<T.ImportReport>('POST', '/v1/workflows/import', {
+          text: { body: text, contentType },
+        }),
     },
     runs: {
       list: (

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type * as agents from '../../../shared/api/contracts/agents';
 import type * as auth from '../../../shared/api/contracts/auth';
+import type * as files from '../../../shared/api/contracts/catalog-files';
 import type * as knowledge from '../../../shared/api/contracts/knowledge';
 import type * as providers from '../../../shared/api/contracts/providers';
 import type * as runs from '../../../shared/api/contracts/runs';
@@ -46,6 +47,8 @@ export type WorkflowVersion = z.infer<typeof workflows.WorkflowVersion>;
 export type WorkflowCreate = z.input<typeof workflows.WorkflowCreateBody>;
 export type WorkflowPatch = z.input<typeof workflows.WorkflowPatchBody>;
 export type RunStarted = z.infer<typeof workflows.RunStarted>;
+export type ImportReport = z.infer<typeof files.ImportReport>;
+export type ImportOutcome = z.infer<typeof files.ImportOutcome>;
 
 export type Run = z.infer<typeof runs.Run>;
 export type RunSummary = Omit<Run, 'steps'>;
