@@ -303,25 +303,44 @@ describe('the run graph on a live run', () => {
       .map((el) => el.closest('.react-flow__node') as HTMLElement);
 
   it('keeps every step node visible through live updates (never blank)', async () => {
-    // Prepare: a run that moves on with each read, drawn where no ResizeObserver ever reports
-    const s = server([
+    // Prepare: a run the test moves on, drawn where no ResizeObserver ever reports
+    const states = [
       run('RUNNING', [step('pm', 'RUNNING'), step('coder', 'PENDING')]),
       run('RUNNING', [finishedPm, step('coder', 'RUNNING')]),
       run('SUCCEEDED', [finishedPm, step('coder', 'SUCCEEDED')]),
-    ]);
+    ];
+    let stage = 0;
+    const { api } = apiWith((call: Call) => {
+      if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
+      if (call.path === `/v1/runs/${RUN_ID}`) return { status: 200, body: states[stage] };
+      if (call.path === `/v1/runs/${RUN_ID}/events`) return { status: 200, body: { items: [] } };
+      if (call.path === `/v1/workflows/${WF_ID}`) return { status: 200, body: workflow };
+      if (call.path === `/v1/workflows/${WF_ID}/versions`)
+        return {
+          status: 200,
+          body: { items: [{ version: 3, spec: workflow, createdAt: workflow.createdAt }] },
+        };
+      return { status: 404, body: { error: { code: 'NotFound', message: 'no route' } } };
+    });
 
-    // Act
-    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, s.api);
+    // Act: each stage is shown before the run moves on
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, api);
     const seen: string[][] = [];
-    for (const status of ['RUNNING', 'SUCCEEDED']) {
+    for (const [next, status] of [
+      [1, 'PENDING'],
+      [2, 'RUNNING'],
+      [2, 'SUCCEEDED'],
+    ] as const) {
       await waitFor(() =>
         expect(screen.getByTestId('step-node-coder').getAttribute('data-status')).toBe(status),
       );
       seen.push(wrappers().map((w) => w.style.visibility));
+      stage = next;
     }
 
     // Assess
     expect(seen).toEqual([
+      ['visible', 'visible'],
       ['visible', 'visible'],
       ['visible', 'visible'],
     ]);

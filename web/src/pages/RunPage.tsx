@@ -73,7 +73,14 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
             v{run.workflowVersion} · started {formatDateTime(run.startedAt)} ·{' '}
             {formatDuration(durationMs(run.startedAt, run.finishedAt))} ·{' '}
             <span data-testid="run-cost">{formatUsd(run.costUsd)}</span>
-            {live && <span className="live-dot" aria-label="updating live" title="Updating live" />}
+            {live && (
+              <span
+                className="live-dot"
+                role="img"
+                aria-label="updating live"
+                title="Updating live"
+              />
+            )}
           </>
         }
         actions={
