@@ -1,5 +1,6 @@
 /** Typed calls, one per route the console uses; each path is a route of shared/api/routes (checked by test/unit/api/console-paths.test.ts). */
 import type { ApiClient } from './client';
+import { typedCall } from './typed';
 import type * as T from './types';
 
 const enc = encodeURIComponent;
@@ -47,13 +48,15 @@ export function createApi(c: ApiClient) {
       create: (body: T.ApiKeyCreate) => c.post<T.ApiKeyCreated>('/v1/api-keys', body),
       revoke: (id: string) => c.delete(`/v1/api-keys/${enc(id)}`),
     },
+    // Typed by the OpenAPI document (ADR 141): paths, params, bodies and answers are generated.
     agents: {
-      list: () => c.get<T.Page<T.Agent>>('/v1/agents', { limit: 200 }),
-      get: (id: string) => c.get<T.Agent>(`/v1/agents/${enc(id)}`),
-      create: (body: T.AgentCreate) => c.post<T.Agent>('/v1/agents', body),
-      update: (id: string, body: T.AgentPatch) => c.patch<T.Agent>(`/v1/agents/${enc(id)}`, body),
-      remove: (id: string) => c.delete(`/v1/agents/${enc(id)}`),
-      versions: (id: string) => c.get<T.Page<T.AgentVersion>>(`/v1/agents/${enc(id)}/versions`),
+      list: () => typedCall(c, 'get', '/v1/agents', { query: { limit: 200 } }),
+      get: (id: string) => typedCall(c, 'get', '/v1/agents/{id}', { params: { id } }),
+      create: (body: T.AgentCreate) => typedCall(c, 'post', '/v1/agents', { body }),
+      update: (id: string, body: T.AgentPatch) =>
+        typedCall(c, 'patch', '/v1/agents/{id}', { params: { id }, body }),
+      remove: (id: string) => typedCall(c, 'delete', '/v1/agents/{id}', { params: { id } }),
+      versions: (id: string) => typedCall(c, 'get', '/v1/agents/{id}/versions', { params: { id } }),
       /** The agent as a YAML file (ADR 140). */
       exportFile: (id: string) =>
         c.requestText('GET', `/v1/agents/${enc(id)}/export`, { query: { format: 'yaml' } }),
@@ -64,16 +67,18 @@ export function createApi(c: ApiClient) {
         }),
     },
     workflows: {
-      list: () => c.get<T.Page<T.Workflow>>('/v1/workflows', { limit: 200 }),
-      get: (id: string) => c.get<T.Workflow>(`/v1/workflows/${enc(id)}`),
+      list: () => typedCall(c, 'get', '/v1/workflows', { query: { limit: 200 } }),
+      get: (id: string) => typedCall(c, 'get', '/v1/workflows/{id}', { params: { id } }),
+      // Still by hand: the editor's drafts are typed by zod, whose recursive edge condition
+      // infers as `unknown`, while the generated type spells the condition out.
       create: (body: T.WorkflowCreate) => c.post<T.Workflow>('/v1/workflows', body),
       update: (id: string, body: T.WorkflowPatch) =>
         c.patch<T.Workflow>(`/v1/workflows/${enc(id)}`, body),
-      remove: (id: string) => c.delete(`/v1/workflows/${enc(id)}`),
+      remove: (id: string) => typedCall(c, 'delete', '/v1/workflows/{id}', { params: { id } }),
       versions: (id: string) =>
-        c.get<T.Page<T.WorkflowVersion>>(`/v1/workflows/${enc(id)}/versions`),
+        typedCall(c, 'get', '/v1/workflows/{id}/versions', { params: { id } }),
       start: (id: string, input: Record<string, unknown>) =>
-        c.post<T.RunStarted>(`/v1/workflows/${enc(id)}/runs`, { input }),
+        typedCall(c, 'post', '/v1/workflows/{id}/runs', { params: { id }, body: { input } }),
       /** The workflow with the agents it uses, as a YAML bundle (ADR 140). */
       exportFile: (id: string) =>
         c.requestText('GET', `/v1/workflows/${enc(id)}/export`, {

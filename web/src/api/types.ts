@@ -3,6 +3,7 @@
  * the type is inferred from it (type-only imports: no zod reaches the bundle).
  */
 import type { z } from 'zod';
+import type { RequestBody } from './typed';
 import type * as agents from '../../../shared/api/contracts/agents';
 import type * as auth from '../../../shared/api/contracts/auth';
 import type * as files from '../../../shared/api/contracts/catalog-files';
@@ -39,7 +40,7 @@ export type ApiKeyCreate = z.input<typeof auth.ApiKeyCreateBody>;
 export type Agent = z.infer<typeof agents.Agent>;
 export type AgentVersion = z.infer<typeof agents.AgentVersion>;
 export type AgentCreate = z.input<typeof agents.AgentCreateBody>;
-export type AgentPatch = z.input<typeof agents.AgentPatchBody>;
+export type AgentPatch = RequestBody<'patch', '/v1/agents/{id}'>;
 
 export type { WorkflowEdge, WorkflowInputField, WorkflowNode };
 export type Workflow = z.infer<typeof workflows.Workflow>;
