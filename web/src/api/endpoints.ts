@@ -96,28 +96,31 @@ export function createApi(c: ApiClient) {
         signal?: AbortSignal,
       ) => c.get<T.Page<T.RunSummary>>('/v1/runs', { limit: 50, ...q }, signal),
       get: (id: string, signal?: AbortSignal) =>
-        c.get<T.Run>(`/v1/runs/${enc(id)}`, undefined, signal),
+        typedCall(c, 'get', '/v1/runs/{id}', { params: { id }, signal }),
       events: (id: string, after: number, signal?: AbortSignal) =>
-        c.get<T.RunEvents>(`/v1/runs/${enc(id)}/events`, { after }, signal),
+        typedCall(c, 'get', '/v1/runs/{id}/events', { params: { id }, query: { after }, signal }),
       /** The run's events as Server-Sent Events, resuming after `after` (Last-Event-ID). */
       stream: (id: string, after: number, signal?: AbortSignal) =>
         c.openStream(`/v1/runs/${enc(id)}/stream`, {
           headers: after > 0 ? { 'Last-Event-ID': String(after) } : {},
           signal,
         }),
-      cancel: (id: string) => c.post<T.RunSummary>(`/v1/runs/${enc(id)}/cancel`),
+      cancel: (id: string) => typedCall(c, 'post', '/v1/runs/{id}/cancel', { params: { id } }),
       rerun: (id: string, fromStep?: string) =>
-        c.post<T.RunStarted>(`/v1/runs/${enc(id)}/rerun`, fromStep ? { fromStep } : {}),
+        typedCall(c, 'post', '/v1/runs/{id}/rerun', {
+          params: { id },
+          body: fromStep ? { fromStep } : {},
+        }),
       approve: (id: string, stepId: string, comment?: string) =>
-        c.post<T.RunStarted>(
-          `/v1/runs/${enc(id)}/steps/${enc(stepId)}/approve`,
-          comment ? { comment } : {},
-        ),
+        typedCall(c, 'post', '/v1/runs/{id}/steps/{stepId}/approve', {
+          params: { id, stepId },
+          body: comment ? { comment } : {},
+        }),
       reject: (id: string, stepId: string, comment?: string) =>
-        c.post<T.RunStarted>(
-          `/v1/runs/${enc(id)}/steps/${enc(stepId)}/reject`,
-          comment ? { comment } : {},
-        ),
+        typedCall(c, 'post', '/v1/runs/{id}/steps/{stepId}/reject', {
+          params: { id, stepId },
+          body: comment ? { comment } : {},
+        }),
     },
     providers: {
       list: async () => normalizeList<T.ProviderStatus>(await c.get<unknown>('/v1/providers')),
