@@ -1,6 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import YAML from 'yaml';
 import {
   MalformedJson,
   MalformedYaml,
@@ -85,7 +84,7 @@ export function jsonBody(
       let json: unknown;
       if (raw.trim()) {
         const type = (e.headers?.['content-type'] ?? 'application/json').toLowerCase();
-        if (type.includes('yaml') && options.yamlRoutes?.has(e.routeKey)) json = yamlOf(raw);
+        if (type.includes('yaml') && options.yamlRoutes?.has(e.routeKey)) json = await yamlOf(raw);
         else if (!type.includes('json') && !options.rawBody)
           throw new UnsupportedMediaType('send a JSON body with content-type: application/json');
         else
@@ -106,8 +105,12 @@ export function jsonBody(
   };
 }
 
-/** A YAML document as plain JSON values; aliases are capped (expansion bombs) and keys unique. */
-function yamlOf(raw: string): unknown {
+/**
+ * A YAML document as plain JSON values; aliases are capped (expansion bombs) and keys unique. The
+ * parser loads on first use: only the file routes need it, not every function's cold start.
+ */
+async function yamlOf(raw: string): Promise<unknown> {
+  const { default: YAML } = await import('yaml');
   try {
     return YAML.parse(raw, { schema: 'core', maxAliasCount: 50, uniqueKeys: true });
   } catch (cause) {
