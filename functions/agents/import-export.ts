@@ -9,7 +9,8 @@ export const agentFileImpls: RouteImpls<typeof agentFileRoutes> = {
     const file = await exportAgent(platform, auth, params.id);
     return fileReply(file, `${file.slug}.agent`, query.format, headers.accept);
   },
-  'POST /v1/agents/import': async ({ platform, auth, body }) => ({
-    items: [await importAgent(platform, auth, body)],
-  }),
+  'POST /v1/agents/import': async ({ platform, auth, body, query }) => {
+    const dryRun = query.dryRun === 'true';
+    return { items: [await importAgent(platform, auth, body, { dryRun })], dryRun };
+  },
 };

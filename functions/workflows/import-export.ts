@@ -11,7 +11,8 @@ export const workflowFileImpls: RouteImpls<typeof workflowFileRoutes> = {
     });
     return fileReply(file, `${file.slug}.workflow`, query.format, headers.accept);
   },
-  'POST /v1/workflows/import': async ({ platform, auth, body }) => ({
-    items: await importWorkflow(platform, auth, body),
-  }),
+  'POST /v1/workflows/import': async ({ platform, auth, body, query }) => {
+    const dryRun = query.dryRun === 'true';
+    return { items: await importWorkflow(platform, auth, body, { dryRun }), dryRun };
+  },
 };

@@ -66,16 +66,27 @@ export async function exportAgent(
   return agentFileOf(await getAgent(p, auth, idOrSlug));
 }
 
+/** `dryRun`: the same outcomes and changed fields, nothing written. */
+export interface ImportOptions {
+  dryRun?: boolean;
+}
+
 export async function importAgent(
   p: Platform,
   auth: AuthContext,
   file: AgentFile,
+  options: ImportOptions = {},
 ): Promise<Outcome> {
   const { slug, ...spec } = file;
   const current = await orMissing(getAgent(p, auth, slug));
-  if (!current) return outcome('agent', await createAgent(p, auth, file), 'created', []);
+  if (!current)
+    return options.dryRun
+      ? { kind: 'agent', slug, outcome: 'created', version: 1, changed: [] }
+      : outcome('agent', await createAgent(p, auth, file), 'created', []);
   const changed = differences(spec, parseSpec(AgentSpec, current));
   if (!changed.length) return outcome('agent', current, 'unchanged', []);
+  if (options.dryRun)
+    return outcome('agent', { ...current, version: current.version + 1 }, 'updated', changed);
   const updated = await updateAgent(p, auth, current.id, patchFor(spec, changed));
   return outcome('agent', updated, 'updated', changed);
 }
@@ -88,6 +99,7 @@ export async function importWorkflow(
   p: Platform,
   auth: AuthContext,
   file: WorkflowFile,
+  options: ImportOptions = {},
 ): Promise<Outcome[]> {
   const { agents = [], slug, ...spec } = file;
   const seen = new Set<string>();
@@ -98,18 +110,25 @@ export async function importWorkflow(
       ]);
     seen.add(a.slug);
   });
-  if (agents.length) await precheck(p, auth, spec, seen);
+  // A dry run writes nothing, so the checks create and update would make run here.
+  if (agents.length || options.dryRun) await precheck(p, auth, spec, seen);
   const items: Outcome[] = [];
-  for (const agent of agents) items.push(await importAgent(p, auth, agent));
+  for (const agent of agents) items.push(await importAgent(p, auth, agent, options));
   const current = await orMissing(getWorkflow(p, auth, slug));
   if (!current) {
     items.push(
-      outcome('workflow', await createWorkflow(p, auth, { slug, ...spec }), 'created', []),
+      options.dryRun
+        ? { kind: 'workflow', slug, outcome: 'created', version: 1, changed: [] }
+        : outcome('workflow', await createWorkflow(p, auth, { slug, ...spec }), 'created', []),
     );
     return items;
   }
   const changed = differences(spec, parseSpec(WorkflowSpec, current));
   if (!changed.length) items.push(outcome('workflow', current, 'unchanged', []));
+  else if (options.dryRun)
+    items.push(
+      outcome('workflow', { ...current, version: current.version + 1 }, 'updated', changed),
+    );
   else {
     const updated = await updateWorkflow(p, auth, current.id, patchFor(spec, changed));
     items.push(outcome('workflow', updated, 'updated', changed));

@@ -53,9 +53,13 @@ function captureDownloads() {
   return saved;
 }
 
-const imported = (items: ImportReport['items']): { status: number; body: ImportReport } => ({
+/** The import's answer; a dry run (`?dryRun=true`) says so. */
+const imported = (
+  call: Call,
+  items: ImportReport['items'],
+): { status: number; body: ImportReport } => ({
   status: 200,
-  body: { items },
+  body: { items, dryRun: call.query.get('dryRun') === 'true' },
 });
 
 function fileOf(text: string, name: string, type = ''): File {
@@ -107,12 +111,12 @@ describe('workflows page', () => {
     expect(screen.queryByTestId('import-file')).toBeNull();
   });
 
-  it('Import sends the picked YAML as is, shows each outcome and reloads the list', async () => {
+  it('Import previews the picked YAML (a dry run), then Apply sends it and reloads the list', async () => {
     // Prepare
     const { api, calls } = apiWith((c) => {
       if (c.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
       if (c.path === '/v1/workflows') return { status: 200, body: { items: [workflow] } };
-      return imported([
+      return imported(c, [
         { kind: 'agent', id: AGENT_ID, slug: 'pm', outcome: 'unchanged', version: 2, changed: [] },
         {
           kind: 'workflow',
@@ -132,19 +136,30 @@ describe('workflows page', () => {
       target: { files: [fileOf(BUNDLE_YAML, 'feature-pipeline.workflow.yaml')] },
     });
 
-    // Assess
     const dialog = await screen.findByRole('dialog', {
       name: 'Import feature-pipeline.workflow.yaml',
     });
-    const rows = await within(dialog).findAllByTestId('import-row');
-    expect(rows.map((r) => r.textContent)).toEqual([
+    const preview = await within(dialog).findAllByTestId('import-row');
+    const previewText = preview.map((r) => r.textContent);
+    const listedBeforeApply = calls.filter((c) => c.path === '/v1/workflows').length;
+    fireEvent.click(within(dialog).getByTestId('import-apply'));
+
+    // Assess
+    await within(dialog).findByText('Imported.');
+    expect(previewText).toEqual([
       'agentpmunchanged (v2)—',
       'workflowfeature-pipelinenew version (v4)description, nodes',
     ]);
-    const post = calls.find((c) => c.method === 'POST' && c.path.endsWith('/import')) as Call;
-    expect(post.path).toBe('/v1/workflows/import');
-    expect(post.contentType).toBe('application/yaml');
-    expect(post.body).toBe(BUNDLE_YAML);
+    expect(listedBeforeApply).toBe(1);
+    const posts = calls.filter((c) => c.method === 'POST' && c.path.endsWith('/import'));
+    expect(posts.map((p) => [p.path, p.query.get('dryRun')])).toEqual([
+      ['/v1/workflows/import', 'true'],
+      ['/v1/workflows/import', null],
+    ]);
+    expect(posts.map((p) => [p.contentType, p.body])).toEqual([
+      ['application/yaml', BUNDLE_YAML],
+      ['application/yaml', BUNDLE_YAML],
+    ]);
     await waitFor(() =>
       expect(calls.filter((c) => c.method === 'GET' && c.path === '/v1/workflows')).toHaveLength(2),
     );
@@ -184,7 +199,7 @@ describe('agents page', () => {
       if (c.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
       if (c.path === '/v1/agents') return { status: 200, body: { items: [agent] } };
       if (c.path.endsWith('/export')) return { status: 200, text: 'slug: pm\n' };
-      return imported([
+      return imported(c, [
         { kind: 'agent', id: AGENT_ID, slug: 'pm', outcome: 'created', version: 1, changed: [] },
       ]);
     });
@@ -197,12 +212,17 @@ describe('agents page', () => {
       target: { files: [fileOf(json, 'pm.agent.json', 'application/json')] },
     });
 
+    const preview = (await screen.findByTestId('import-row')).textContent;
+    fireEvent.click(screen.getByTestId('import-apply'));
+
     // Assess
+    await screen.findByText('Imported.');
     expect(saved[0].filename).toBe('pm.agent.yaml');
     expect(calls.find((c) => c.path.endsWith('/export'))?.path).toBe('/v1/agents/pm/export');
-    const row = await screen.findByTestId('import-row');
-    expect(row.dataset.outcome).toBe('created');
-    const post = calls.find((c) => c.path === '/v1/agents/import') as Call;
+    expect(preview).toBe('agentpmto create (v1)—');
+    expect(screen.getByTestId('import-row').textContent).toBe('agentpmcreated (v1)—');
+    const post = calls.findLast((c) => c.path === '/v1/agents/import') as Call;
+    expect(post.query.get('dryRun')).toBeNull();
     expect(post.contentType).toBe('application/json');
     expect(post.body).toEqual(JSON.parse(json));
   });

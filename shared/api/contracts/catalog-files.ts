@@ -24,10 +24,16 @@ export const WorkflowExportQuery = ExportQuery.extend({
   include: z.enum(['agents']).optional(),
 });
 
+export const ImportQuery = z.object({
+  /** `true`: report what the import would do (outcomes, changed fields) and write nothing. */
+  dryRun: z.enum(['true', 'false']).optional(),
+});
+
 export const IMPORT_OUTCOMES = ['created', 'updated', 'unchanged'] as const;
 export const ImportOutcome = z.object({
   kind: z.enum(['agent', 'workflow']),
-  id: Uuid,
+  /** Absent only in a dry run of a document that would be created. */
+  id: Uuid.optional(),
   slug: z.string(),
   outcome: z.enum(IMPORT_OUTCOMES),
   version: z.number().int(),
@@ -35,4 +41,8 @@ export const ImportOutcome = z.object({
   changed: z.array(z.string()),
 });
 /** One line per document applied: the bundle's agents first, then the workflow. */
-export const ImportReport = z.object({ items: z.array(ImportOutcome) });
+export const ImportReport = z.object({
+  items: z.array(ImportOutcome),
+  /** True when nothing was written (`?dryRun=true`). */
+  dryRun: z.boolean(),
+});

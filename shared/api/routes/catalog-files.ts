@@ -16,7 +16,12 @@ export const workflowFileRoutes = [
     '/v1/workflows/import',
     'dev',
     'Import a workflow file (JSON or YAML): created, updated as a new version, or unchanged',
-    { body: files.WorkflowFile, response: files.ImportReport, yaml: true },
+    {
+      query: files.ImportQuery,
+      body: files.WorkflowFile,
+      response: files.ImportReport,
+      yaml: true,
+    },
   ),
 ] as const;
 
@@ -32,6 +37,6 @@ export const agentFileRoutes = [
     '/v1/agents/import',
     'dev',
     'Import an agent file (JSON or YAML): created, updated as a new version, or unchanged',
-    { body: AgentCreateBody, response: files.ImportReport, yaml: true },
+    { query: files.ImportQuery, body: AgentCreateBody, response: files.ImportReport, yaml: true },
   ),
 ] as const;

@@ -151,6 +151,7 @@ test('every route with a response schema answers with a body that matches it', a
   // Files as code: export and import back (ADR 140)
   await ok('POST', '/v1/agents/import', await ok('GET', `/v1/agents/${agent.id}/export`));
   const bundle = await ok('GET', `/v1/workflows/${workflow.id}/export?include=agents`);
+  await ok('POST', '/v1/workflows/import?dryRun=true', bundle);
   await ok('POST', '/v1/workflows/import', bundle);
 
   // Runs: one approved, one rejected, one cancelled, one re-run

@@ -138,6 +138,34 @@ test('a bundle exports the agents a workflow uses and imports them before it', a
   );
 });
 
+test('a dry run reports what an import would do and writes nothing', async () => {
+  // Prepare
+  const changedFlow = { ...workflowFile, description: 'changed in the file' };
+  const newFlow = { ...workflowFile, slug: 'ie-dry-new' };
+
+  // Act
+  const changed = await call('POST', '/v1/workflows/import?dryRun=true', changedFlow);
+  const created = await call('POST', '/v1/workflows/import?dryRun=true', newFlow);
+  const broken = await call('POST', '/v1/workflows/import?dryRun=true', {
+    ...newFlow,
+    nodes: [{ id: 'lost', type: 'agent', agent: 'nobody-here', prompt: 'x' }],
+    edges: [],
+  });
+
+  // Assess
+  expect(changed.body).toEqual({
+    dryRun: true,
+    items: [expect.objectContaining({ outcome: 'updated', version: 2, changed: ['description'] })],
+  });
+  expect(created.body.items).toEqual([
+    { kind: 'workflow', slug: 'ie-dry-new', outcome: 'created', version: 1, changed: [] },
+  ]);
+  expect(broken.status).toBe(400);
+  expect(broken.body.error.details[0].path).toBe('nodes[0].agent');
+  expect(await versionsOf('/v1/workflows/ie-flow')).toEqual([1]);
+  expect((await call('GET', '/v1/workflows/ie-dry-new')).status).toBe(404);
+});
+
 test('bad files are a 400 naming the field, and write nothing', async () => {
   // Prepare
   const before = await call('GET', '/v1/agents?limit=200');

@@ -60,10 +60,11 @@ export function createApi(c: ApiClient) {
       /** The agent as a YAML file (ADR 140). */
       exportFile: (id: string) =>
         c.requestText('GET', `/v1/agents/${enc(id)}/export`, { query: { format: 'yaml' } }),
-      /** Applies an agent file (YAML or JSON text): created, updated or unchanged. */
-      importFile: (text: string, contentType: string) =>
+      /** Applies an agent file (YAML or JSON text): created, updated or unchanged; or previews it. */
+      importFile: (text: string, contentType: string, dryRun = false) =>
         c.request<T.ImportReport>('POST', '/v1/agents/import', {
           text: { body: text, contentType },
+          query: dryRun ? { dryRun: 'true' } : undefined,
         }),
     },
     workflows: {
@@ -84,10 +85,11 @@ export function createApi(c: ApiClient) {
         c.requestText('GET', `/v1/workflows/${enc(id)}/export`, {
           query: { format: 'yaml', include: 'agents' },
         }),
-      /** Applies a workflow file or bundle (YAML or JSON text): each document's outcome. */
-      importFile: (text: string, contentType: string) =>
+      /** Applies a workflow file or bundle (YAML or JSON text), or previews it: each document's outcome. */
+      importFile: (text: string, contentType: string, dryRun = false) =>
         c.request<T.ImportReport>('POST', '/v1/workflows/import', {
           text: { body: text, contentType },
+          query: dryRun ? { dryRun: 'true' } : undefined,
         }),
     },
     runs: {

@@ -18,7 +18,7 @@ export function AgentsPage() {
     <>
       <ImportButton
         what="agent"
-        send={(text, type) => api.agents.importFile(text, type)}
+        send={(text, type, dryRun) => api.agents.importFile(text, type, dryRun)}
         onImported={() => void reload()}
       />
       <Link to="/agents/new" className="btn btn-primary" data-testid="agent-new">

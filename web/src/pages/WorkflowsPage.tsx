@@ -18,7 +18,7 @@ export function WorkflowsPage() {
     <>
       <ImportButton
         what="workflow"
-        send={(text, type) => api.workflows.importFile(text, type)}
+        send={(text, type, dryRun) => api.workflows.importFile(text, type, dryRun)}
         onImported={() => void reload()}
       />
       <Link to="/workflows/new" className="btn btn-primary" data-testid="workflow-new">

@@ -1480,7 +1480,7 @@ export interface components {
         IdOrSlug: string;
         ImportOutcome: {
             changed: string[];
-            id: components["schemas"]["Uuid"];
+            id?: components["schemas"]["Uuid"];
             /** @enum {string} */
             kind: "agent" | "workflow";
             /** @enum {string} */
@@ -1489,6 +1489,7 @@ export interface components {
             version: number;
         };
         ImportReport: {
+            dryRun: boolean;
             items: components["schemas"]["ImportOutcome"][];
         };
         In: string | number | boolean | null;
@@ -2610,7 +2611,9 @@ export interface operations {
     };
     importAgent: {
         parameters: {
-            query?: never;
+            query?: {
+                dryRun?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5125,7 +5128,9 @@ export interface operations {
     };
     importWorkflow: {
         parameters: {
-            query?: never;
+            query?: {
+                dryRun?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;

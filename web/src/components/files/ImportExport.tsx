@@ -74,28 +74,42 @@ export function ImportButton({
 }: {
   /** "workflow" or "agent": names the button and the dialog. */
   what: string;
-  send: (text: string, contentType: string) => Promise<ImportReport>;
+  send: (text: string, contentType: string, dryRun: boolean) => Promise<ImportReport>;
   onImported: () => void;
 }) {
   const input = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<
-    { file: string; report?: ImportReport; error?: unknown; busy: boolean } | undefined
+    | {
+        file: string;
+        text: string;
+        type: string;
+        report?: ImportReport;
+        error?: unknown;
+        busy: boolean;
+      }
+    | undefined
   >(undefined);
 
-  const picked = async (file: File | undefined) => {
-    if (!file) return;
-    setState({ file: file.name, busy: true });
+  /** First a dry run: the dialog shows what would change; Apply then writes it. */
+  const run = async (file: string, text: string, type: string, dryRun: boolean) => {
+    setState({ file, text, type, busy: true });
     try {
-      const report = await send(await file.text(), contentTypeOf(file));
-      setState({ file: file.name, report, busy: false });
-      if (report.items.some((i) => i.outcome !== 'unchanged')) onImported();
+      const report = await send(text, type, dryRun);
+      setState({ file, text, type, report, busy: false });
+      if (!dryRun && report.items.some((i) => i.outcome !== 'unchanged')) onImported();
     } catch (error) {
-      setState({ file: file.name, error, busy: false });
-    } finally {
-      // The same file can be picked again after editing it.
-      if (input.current) input.current.value = '';
+      setState({ file, text, type, error, busy: false });
     }
   };
+  const picked = async (file: File | undefined) => {
+    if (!file) return;
+    const text = await file.text();
+    // The same file can be picked again after editing it.
+    if (input.current) input.current.value = '';
+    await run(file.name, text, contentTypeOf(file), true);
+  };
+  const pending =
+    state?.report?.dryRun === true && state.report.items.some((i) => i.outcome !== 'unchanged');
 
   return (
     <>
@@ -122,14 +136,45 @@ export function ImportButton({
           title={`Import ${state.file}`}
           onClose={() => setState(undefined)}
           footer={
-            <button type="button" className="btn btn-primary" onClick={() => setState(undefined)}>
-              Done
-            </button>
+            pending ? (
+              <>
+                <button
+                  type="button"
+                  className="btn btn-secondary"
+                  onClick={() => setState(undefined)}
+                >
+                  Cancel
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  onClick={() => void run(state.file, state.text, state.type, false)}
+                  data-testid="import-apply"
+                >
+                  Apply
+                </button>
+              </>
+            ) : (
+              <button type="button" className="btn btn-primary" onClick={() => setState(undefined)}>
+                Done
+              </button>
+            )
           }
         >
-          {state.busy && <p role="status">Importing…</p>}
+          {state.busy && <p role="status">{state.report ? 'Importing…' : 'Checking the file…'}</p>}
           <ErrorBanner error={state.error} title={`The ${what} file was not imported`} />
-          {state.report && <ImportResult report={state.report} />}
+          {state.report && (
+            <>
+              <p role="status" data-testid="import-summary">
+                {state.report.dryRun
+                  ? pending
+                    ? 'Nothing is written yet. Apply makes these changes:'
+                    : 'The file matches what is there: nothing to change.'
+                  : 'Imported.'}
+              </p>
+              <ImportResult report={state.report} />
+            </>
+          )}
         </Dialog>
       )}
     </>
@@ -138,6 +183,11 @@ export function ImportButton({
 
 const OUTCOME_TEXT = {
   created: 'created',
+  updated: 'new version',
+  unchanged: 'unchanged',
+} as const;
+const WOULD_TEXT = {
+  created: 'to create',
   updated: 'new version',
   unchanged: 'unchanged',
 } as const;
@@ -161,7 +211,7 @@ function ImportResult({ report }: { report: ImportReport }) {
               <td>{i.kind}</td>
               <td className="mono">{i.slug}</td>
               <td>
-                {OUTCOME_TEXT[i.outcome]} (v{i.version})
+                {(report.dryRun ? WOULD_TEXT : OUTCOME_TEXT)[i.outcome]} (v{i.version})
               </td>
               <td>{i.changed.length ? i.changed.join(', ') : <span className="muted">—</span>}</td>
             </tr>
