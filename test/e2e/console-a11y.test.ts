@@ -56,7 +56,7 @@ async function audit(page: Page): Promise<Finding[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-test('axe finds no serious or critical violation on the main pages', async () => {
+test('axe finds no serious or critical violation on the main pages (and the import dialog)', async () => {
   const page = c.page;
   const found: Record<string, Finding[]> = {};
   const check = async (name: string, ready: () => Promise<unknown>) => {
@@ -81,6 +81,21 @@ test('axe finds no serious or critical violation on the main pages', async () =>
   await check('workflow editor', () => page.getByTestId('editor-node-reviewer').waitFor());
   await page.goto(c.at('/workflows'));
   await check('workflows', () => page.getByTestId('workflows-list').waitFor());
+  // The import dialog, with a preview of a file that matches what is there
+  const token = await c.stack.adminToken();
+  const exported = await c.stack.call(
+    'GET',
+    `/v1/workflows/${WORKFLOW.slug}/export?format=yaml&include=agents`,
+    { token },
+  );
+  await page.getByTestId('import-file-input').setInputFiles({
+    name: `${WORKFLOW.slug}.workflow.yaml`,
+    mimeType: 'application/yaml',
+    buffer: Buffer.from(String(exported.body)),
+  });
+  await check('import preview', () => page.getByTestId('import-summary').waitFor());
+  const summary = await page.getByTestId('import-summary').textContent();
+  await page.keyboard.press('Escape');
   await page.goto(c.at('/agents'));
   await check('agents', () => page.getByTestId('agents-table').waitFor());
   await page.goto(c.at('/knowledge'));
@@ -90,6 +105,34 @@ test('axe finds no serious or critical violation on the main pages', async () =>
 
   const serious = Object.entries(found).filter(([, v]) => v.length > 0);
   expect(Object.fromEntries(serious)).toEqual({});
-  expect(Object.keys(found)).toHaveLength(9);
+  expect(Object.keys(found)).toHaveLength(10);
+  expect(summary).toBe('The file matches what is there: nothing to change.');
+  expect(c.pageErrors).toEqual([]);
+});
+
+test('Export downloads the YAML the API renders, in Chromium', async () => {
+  // Prepare
+  const page = c.page;
+  const token = await c.stack.adminToken();
+  const api = await c.stack.call(
+    'GET',
+    `/v1/workflows/${WORKFLOW.slug}/export?format=yaml&include=agents`,
+    { token },
+  );
+  await page.goto(c.at('/workflows'));
+  const card = page.locator(`[data-testid="workflow-card"][data-slug="${WORKFLOW.slug}"]`);
+
+  // Act
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    card.getByTestId('export-file').click(),
+  ]);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+
+  // Assess
+  expect(download.suggestedFilename()).toBe(`${WORKFLOW.slug}.workflow.yaml`);
+  expect(Buffer.concat(chunks).toString('utf8')).toBe(api.body);
   expect(c.pageErrors).toEqual([]);
 });
