@@ -17,8 +17,8 @@ import { ApiFailure, CliError, Client, loadProfile, saveProfile, type Profile } 
 const HELP = `hishamos: the HishamOS command line
 
   hishamos login --url <api url> (--api-key <key> | --email <e> --password <p> [--tenant <slug>])
-  hishamos workflows list | get <id|slug> | export <id|slug> [-o yaml|json] | apply -f <file>
-  hishamos agents    list | get <id|slug> | export <id|slug> [-o yaml|json] | apply -f <file>
+  hishamos workflows list | get <id|slug> | export <id|slug> [-o yaml|json] | apply -f <file> [--dry-run]
+  hishamos agents    list | get <id|slug> | export <id|slug> [-o yaml|json] | apply -f <file> [--dry-run]
   hishamos runs start <workflow> [--input key=value ...] [--watch]
   hishamos runs get <run id> | watch <run id> | cancel <run id> | rerun <run id> [--from <step>] [--watch]
   hishamos usage [--from <date>] [--to <date>] [--group-by workflow,provider,...]
@@ -70,6 +70,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       output: { type: 'string', short: 'o' },
       input: { type: 'string', multiple: true, short: 'i' },
       watch: { type: 'boolean', short: 'w' },
+      'dry-run': { type: 'boolean' },
       from: { type: 'string' },
       to: { type: 'string' },
       'group-by': { type: 'string' },
@@ -118,7 +119,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         return 0;
       }
       case 'apply':
-        return apply(client, kind, need(values.file, '-f <file>'), io);
+        return apply(client, kind, need(values.file, '-f <file>'), io, values['dry-run'] === true);
       default:
         throw usage(`unknown ${area} command: ${action ?? '(none)'}`);
     }
@@ -231,6 +232,7 @@ async function apply(
   kind: (typeof KINDS)[keyof typeof KINDS],
   file: string,
   io: Io,
+  dryRun: boolean,
 ): Promise<number> {
   const text = await readFile(file, 'utf8').catch((e: Error) => {
     throw new CliError(`cannot read ${file}: ${e.message}`);
@@ -247,13 +249,15 @@ async function apply(
     throw new CliError(`${file} must hold one ${kind.label} (a mapping)`);
   const report = await client.request<{ items: ImportOutcome[] }>(
     'POST',
-    `${kind.path}/import`,
+    `${kind.path}/import${dryRun ? '?dryRun=true' : ''}`,
     doc,
   );
+  const would = dryRun ? 'would be ' : '';
   for (const item of report.items)
     io.out(
-      `${item.kind} ${item.slug} ${item.outcome} (v${item.version})${item.changed.length ? `: ${item.changed.join(', ')}` : ''}`,
+      `${item.kind} ${item.slug} ${would}${item.outcome} (v${item.version})${item.changed.length ? `: ${item.changed.join(', ')}` : ''}`,
     );
+  if (dryRun) io.out('dry run: nothing was written');
   return 0;
 }
 
