@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint';
 
 export default [
   {
-    ignores: ['node_modules/**', 'cdk.out/**', 'web/dist/**', 'dist/**', '.data/**', 'coverage/**'],
+    ignores: [
+      'node_modules/**',
+      'cdk.out/**',
+      'web/dist/**',
+      'web/src/api/generated/**',
+      'dist/**',
+      '.data/**',
+      'coverage/**',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js'],

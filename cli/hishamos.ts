@@ -8,14 +8,17 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
+import type { z } from 'zod';
+import type { ImportOutcome as ImportOutcomeSchema } from '../shared/api/contracts/catalog-files';
+import { renderFile } from '../shared/catalog/file-format';
 import { readSse } from '../web/src/api/sse';
 import { ApiFailure, CliError, Client, loadProfile, saveProfile, type Profile } from './client';
 
 const HELP = `hishamos: the HishamOS command line
 
   hishamos login --url <api url> (--api-key <key> | --email <e> --password <p> [--tenant <slug>])
-  hishamos workflows list | get <id|slug> | export <id|slug> [-o yaml|json] | apply -f <file>
-  hishamos agents    list | get <id|slug> | export <id|slug> [-o yaml|json] | apply -f <file>
+  hishamos workflows list | get <id|slug> | export <id|slug> [-o yaml|json] | apply -f <file> [--dry-run]
+  hishamos agents    list | get <id|slug> | export <id|slug> [-o yaml|json] | apply -f <file> [--dry-run]
   hishamos runs start <workflow> [--input key=value ...] [--watch]
   hishamos runs get <run id> | watch <run id> | cancel <run id> | rerun <run id> [--from <step>] [--watch]
   hishamos usage [--from <date>] [--to <date>] [--group-by workflow,provider,...]
@@ -24,24 +27,12 @@ Credentials: HISHAMOS_URL and HISHAMOS_API_KEY, else the profile written by logi
 (HISHAMOS_CONFIG, default ~/.config/hishamos/profile.json).
 Exit codes: 0 success, 1 error, 2 usage error, 3 a watched run did not succeed.`;
 
-/** The fields a workflow or an agent file carries: what the API accepts, nothing it derives. */
-const WORKFLOW_FIELDS = ['slug', 'name', 'description', 'inputs', 'nodes', 'edges'] as const;
-const AGENT_FIELDS = [
-  'slug',
-  'name',
-  'role',
-  'systemPrompt',
-  'model',
-  'fallbacks',
-  'parameters',
-  'outputSchema',
-  'knowledgeBaseIds',
-  'tools',
-] as const;
 const KINDS = {
-  workflows: { path: '/v1/workflows', fields: WORKFLOW_FIELDS, label: 'workflow' },
-  agents: { path: '/v1/agents', fields: AGENT_FIELDS, label: 'agent' },
+  workflows: { path: '/v1/workflows', label: 'workflow' },
+  agents: { path: '/v1/agents', label: 'agent' },
 } as const;
+
+type ImportOutcome = z.infer<typeof ImportOutcomeSchema>;
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
@@ -79,6 +70,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       output: { type: 'string', short: 'o' },
       input: { type: 'string', multiple: true, short: 'i' },
       watch: { type: 'boolean', short: 'w' },
+      'dry-run': { type: 'boolean' },
       from: { type: 'string' },
       to: { type: 'string' },
       'group-by': { type: 'string' },
@@ -118,15 +110,16 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         );
         return 0;
       case 'export': {
-        const item = await client.request<Record<string, unknown>>(
+        // The API's export (ADR 140), rendered here with the same function the API uses for YAML.
+        const file = await client.request(
           'GET',
-          `${kind.path}/${need(target, 'id')}`,
+          `${kind.path}/${encodeURIComponent(need(target, 'id'))}/export?format=json`,
         );
-        io.out(render(pick(item, kind.fields), values.output));
+        io.out(render(file, values.output));
         return 0;
       }
       case 'apply':
-        return apply(client, kind, need(values.file, '-f <file>'), io);
+        return apply(client, kind, need(values.file, '-f <file>'), io, values['dry-run'] === true);
       default:
         throw usage(`unknown ${area} command: ${action ?? '(none)'}`);
     }
@@ -233,12 +226,13 @@ async function clientFor(
   return new Client(profile, (p) => saveProfile(profilePath, p));
 }
 
-/** Create when the slug is new, update when the file differs, leave alone when it does not. */
+/** POSTs the file to the API's import (ADR 140): created, updated (new version) or unchanged. */
 async function apply(
   client: Client,
   kind: (typeof KINDS)[keyof typeof KINDS],
   file: string,
   io: Io,
+  dryRun: boolean,
 ): Promise<number> {
   const text = await readFile(file, 'utf8').catch((e: Error) => {
     throw new CliError(`cannot read ${file}: ${e.message}`);
@@ -253,34 +247,17 @@ async function apply(
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     throw new CliError(`${file} must hold one ${kind.label} (a mapping)`);
-  const wanted = doc as Record<string, unknown>;
-  const slug = wanted.slug;
-  if (typeof slug !== 'string' || !slug) throw new CliError(`${file}: slug is required`);
-  let current: Record<string, unknown> | undefined;
-  try {
-    current = await client.request('GET', `${kind.path}/${encodeURIComponent(slug)}`);
-  } catch (e) {
-    if (!(e instanceof ApiFailure && e.status === 404)) throw e;
-  }
-  if (!current) {
-    const created = await client.request<{ version: number }>('POST', kind.path, wanted);
-    io.out(`${kind.label} ${slug} created (v${created.version})`);
-    return 0;
-  }
-  const { slug: _slug, ...patch } = wanted;
-  const unchanged = Object.keys(patch).every(
-    (k) => stable(patch[k]) === stable((current as Record<string, unknown>)[k]),
+  const report = await client.request<{ items: ImportOutcome[] }>(
+    'POST',
+    `${kind.path}/import${dryRun ? '?dryRun=true' : ''}`,
+    doc,
   );
-  if (unchanged) {
-    io.out(`${kind.label} ${slug} unchanged (v${current.version})`);
-    return 0;
-  }
-  const updated = await client.request<{ version: number }>(
-    'PATCH',
-    `${kind.path}/${encodeURIComponent(slug)}`,
-    patch,
-  );
-  io.out(`${kind.label} ${slug} updated (v${updated.version})`);
+  const would = dryRun ? 'would be ' : '';
+  for (const item of report.items)
+    io.out(
+      `${item.kind} ${item.slug} ${would}${item.outcome} (v${item.version})${item.changed.length ? `: ${item.changed.join(', ')}` : ''}`,
+    );
+  if (dryRun) io.out('dry run: nothing was written');
   return 0;
 }
 
@@ -341,27 +318,10 @@ function parseInputs(pairs: string[]): Record<string, unknown> {
   return input;
 }
 
-function pick(item: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]]));
-}
-
 function render(value: unknown, format: string | undefined): string {
-  if (format === 'json') return JSON.stringify(value, null, 2);
-  if (format && format !== 'yaml') throw usage(`unknown output format ${format}: use yaml or json`);
-  return YAML.stringify(value, { lineWidth: 0 }).trimEnd();
-}
-
-/** Key-order-independent JSON, to compare a file with the server's copy. */
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, (v as Record<string, unknown>)[k]]),
-        )
-      : v,
-  );
+  if (format && format !== 'yaml' && format !== 'json')
+    throw usage(`unknown output format ${format}: use yaml or json`);
+  return renderFile(value, format === 'json' ? 'json' : 'yaml').trimEnd();
 }
 
 function need(value: string | undefined, what: string): string {

@@ -1,5 +1,6 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
+import { agentFileImpls } from './import-export';
 import {
   agentVersions,
   createAgent,
@@ -25,4 +26,5 @@ export const handler = httpHandler(routes.agents, {
     agentVersions(platform, auth, params.id, query),
   'POST /v1/agents/{id}/publish': async ({ platform, auth, params, body }) =>
     publishAgent(platform, auth, params.id, body.version),
+  ...agentFileImpls,
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
+import { workflowFileImpls } from './import-export';
 import {
   createWorkflow,
   deleteWorkflow,
@@ -49,4 +50,5 @@ export const handler = httpHandler(routes.workflows, {
     });
     return new Reply(202, { runId: started.runId, status: started.status });
   },
+  ...workflowFileImpls,
 });

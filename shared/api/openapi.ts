@@ -11,6 +11,7 @@ import { z } from 'zod';
 import * as agents from './contracts/agents';
 import * as audit from './contracts/audit';
 import * as auth from './contracts/auth';
+import * as catalogFiles from './contracts/catalog-files';
 import * as common from './contracts/common';
 import * as knowledge from './contracts/knowledge';
 import * as providers from './contracts/providers';
@@ -32,6 +33,7 @@ const CONTRACT_MODULES = [
   model,
   condition,
   workflows,
+  catalogFiles,
   runs,
   audit,
   triggers,
@@ -68,6 +70,10 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/auth/refresh': 'refreshTokens',
   'POST /v1/auth/logout': 'logOut',
   'POST /v1/workflows/{id}/runs': 'startRun',
+  'GET /v1/workflows/{id}/export': 'exportWorkflow',
+  'POST /v1/workflows/import': 'importWorkflow',
+  'GET /v1/agents/{id}/export': 'exportAgent',
+  'POST /v1/agents/import': 'importAgent',
   'GET /v1/runs/{id}/stream': 'streamRunEvents',
   'GET /v1/audit/verify': 'verifyAuditLog',
   'GET /v1/audit': 'listAuditEntries',
@@ -130,6 +136,13 @@ export function operationId(method: string, path: string): string {
     default:
       return `${method.toLowerCase()}${owners}${noun}`;
   }
+}
+
+/** JSON, and for file routes the same shape as YAML (ADR 140). */
+function withYaml(route: RouteSpec, media: Json): Json {
+  return route.yaml
+    ? { 'application/json': media, 'application/yaml': media }
+    : { 'application/json': media };
 }
 
 export function openApiDocument(): Json {
@@ -224,7 +237,7 @@ export function openApiDocument(): Json {
         ? { description: 'OK' }
         : {
             description: 'OK',
-            content: { 'application/json': { schema: schema(route.response, 'output') } },
+            content: withYaml(route, { schema: schema(route.response, 'output') }),
           };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       operationId: opId,
@@ -237,7 +250,7 @@ export function openApiDocument(): Json {
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: schema(route.body, 'input') } },
+              content: withYaml(route, { schema: schema(route.body, 'input') }),
             },
           }
         : {}),

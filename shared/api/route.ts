@@ -17,6 +17,8 @@ export interface RouteContract {
   readonly status?: number;
   /** The answer is a stream of Server-Sent Events (text/event-stream), not JSON. */
   readonly stream?: boolean;
+  /** The body may also be sent as YAML, and the answer asked for as YAML (files as code, ADR 140). */
+  readonly yaml?: boolean;
 }
 
 export interface RouteSpec extends RouteContract {

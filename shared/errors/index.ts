@@ -33,6 +33,10 @@ export class ValidationError extends AppError {
 export class MalformedJson extends AppError {
   readonly name = 'MalformedJson';
 }
+/** A YAML body (workflow and agent files) that does not parse. */
+export class MalformedYaml extends AppError {
+  readonly name = 'MalformedYaml';
+}
 export class Unauthorized extends AppError {
   readonly name = 'Unauthorized';
 }

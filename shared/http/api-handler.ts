@@ -24,7 +24,7 @@ import { platform, type Platform } from '../platform/platform';
 import { fromZod } from './error-mapping';
 import { consume, type Limit } from '../ratelimit/fixed-window';
 import { assertStorable, storableJson } from './input-guard';
-import { bodyOf, errorResponder, jsonBody, jsonResponse } from './middleware';
+import { bodyOf, errorResponder, jsonBody, jsonResponse, textResponse } from './middleware';
 
 type Parsed<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
 
@@ -52,9 +52,19 @@ export class Reply {
   ) {}
 }
 
+/** A body that is already text in another format (a YAML export), sent as is. */
+export class TextReply {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+    readonly headers: Record<string, string> = {},
+    readonly status = 200,
+  ) {}
+}
+
 /** The body a route answers with, as its response contract accepts it (dates may still be Dates). */
 type Answer<R extends RouteSpec> = R['response'] extends z.ZodType
-  ? z.input<R['response']> | Reply
+  ? z.input<R['response']> | Reply | TextReply
   : unknown;
 
 /** One implementation per route: a missing or an extra route key is a compile error. */
@@ -76,6 +86,7 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
   for (const key of Object.keys(impls))
     if (!routes.has(key)) throw new Error(`${key} is not a route of this handler`);
   const rawBodyRoutes = [...routes.values()].some((r) => r.rawBody);
+  const yamlRoutes = new Set([...routes].filter(([, r]) => r.yaml).map(([key]) => key));
   // Every body is strict, nested objects included: an unknown field is a 400 naming it.
   const bodies = new Map(
     [...routes].flatMap(([key, r]) => (r.body ? [[key, deepStrict(r.body)] as const] : [])),
@@ -83,7 +94,7 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
 
   const mw = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(errorResponder(async () => (await platform()).log))
-    .use(jsonBody({ rawBody: rawBodyRoutes }))
+    .use(jsonBody({ rawBody: rawBodyRoutes, yamlRoutes }))
     .handler(async (event) => {
       const route = routes.get(event.routeKey);
       if (!route) throw new NotFound(`no route ${event.routeKey}`);
@@ -111,6 +122,8 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
         sourceIp,
       });
       if (result instanceof Reply) return jsonResponse(result.status, result.body, result.headers);
+      if (result instanceof TextReply)
+        return textResponse(result.status, result.text, result.contentType, result.headers);
       return jsonResponse(route.status ?? 200, result);
     });
   // Every answer, errors included, carries the request id its log lines carry.

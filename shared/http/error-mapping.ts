@@ -5,6 +5,7 @@ import { AppError, InternalError, ValidationError, type FieldIssue } from '../er
 const STATUS: Record<string, number> = {
   ValidationError: 400,
   MalformedJson: 400,
+  MalformedYaml: 400,
   Unauthorized: 401,
   BudgetExceeded: 402,
   Forbidden: 403,

@@ -1,6 +1,12 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { MalformedJson, PayloadTooLarge, UnsupportedMediaType, ValidationError } from '../errors';
+import {
+  MalformedJson,
+  MalformedYaml,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+  ValidationError,
+} from '../errors';
 import { MAX_JSON_DEPTH, depthOf } from './input-guard';
 import { type Logger, withoutQueryParams } from '../observability/logger';
 import { toErrorResponse } from './error-mapping';
@@ -58,8 +64,13 @@ export function errorSummary(error: unknown): { class: string; message: string }
   return { class: error.name, message: message.slice(0, 2000) };
 }
 
-/** Size limit, base64 decoding and JSON parsing; malformed JSON is a 400, never a 500. */
-export function jsonBody(options: { rawBody?: boolean } = {}): Mw {
+/**
+ * Size limit, base64 decoding and JSON parsing; malformed JSON is a 400, never a 500. Routes in
+ * `yamlRoutes` also take a YAML body (`application/yaml`, `text/yaml`): workflow and agent files.
+ */
+export function jsonBody(
+  options: { rawBody?: boolean; yamlRoutes?: ReadonlySet<string> } = {},
+): Mw {
   return {
     before: async (request) => {
       const e = request.event;
@@ -73,15 +84,17 @@ export function jsonBody(options: { rawBody?: boolean } = {}): Mw {
       let json: unknown;
       if (raw.trim()) {
         const type = (e.headers?.['content-type'] ?? 'application/json').toLowerCase();
-        if (!type.includes('json') && !options.rawBody)
+        if (type.includes('yaml') && options.yamlRoutes?.has(e.routeKey)) json = await yamlOf(raw);
+        else if (!type.includes('json') && !options.rawBody)
           throw new UnsupportedMediaType('send a JSON body with content-type: application/json');
-        try {
-          json = JSON.parse(raw);
-        } catch (cause) {
-          throw new MalformedJson(`request body is not valid JSON: ${(cause as Error).message}`, {
-            cause,
-          });
-        }
+        else
+          try {
+            json = JSON.parse(raw);
+          } catch (cause) {
+            throw new MalformedJson(`request body is not valid JSON: ${(cause as Error).message}`, {
+              cause,
+            });
+          }
       }
       if (depthOf(json) > MAX_JSON_DEPTH)
         throw new ValidationError(`request body nested deeper than ${MAX_JSON_DEPTH} levels`, [
@@ -89,6 +102,35 @@ export function jsonBody(options: { rawBody?: boolean } = {}): Mw {
         ]);
       (e as unknown as Record<symbol, ParsedBody>)[BODY] = { raw, json };
     },
+  };
+}
+
+/**
+ * A YAML document as plain JSON values; aliases are capped (expansion bombs) and keys unique. The
+ * parser loads on first use: only the file routes need it, not every function's cold start.
+ */
+async function yamlOf(raw: string): Promise<unknown> {
+  const { default: YAML } = await import('yaml');
+  try {
+    return YAML.parse(raw, { schema: 'core', maxAliasCount: 50, uniqueKeys: true });
+  } catch (cause) {
+    throw new MalformedYaml(`request body is not valid YAML: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
+/** A text answer (a YAML export) instead of JSON. */
+export function textResponse(
+  status: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': contentType, 'cache-control': 'no-store', ...headers },
+    body,
   };
 }
 

@@ -391,3 +391,102 @@ describe('RunPage', () => {
     expect(screen.queryByTestId('run-rerun')).toBeNull();
   });
 });
+
+describe('the run graph on a live run', () => {
+  /** React Flow's wrapper of each step node: hidden while React Flow thinks it is unmeasured. */
+  const wrappers = () =>
+    screen
+      .getAllByTestId(/^step-node-/)
+      .map((el) => el.closest('.react-flow__node') as HTMLElement);
+
+  it('keeps every step node visible through live updates (never blank)', async () => {
+    // Prepare: a run the test moves on, drawn where no ResizeObserver ever reports
+    const states = [
+      run('RUNNING', [step('pm', 'RUNNING'), step('coder', 'PENDING')]),
+      run('RUNNING', [finishedPm, step('coder', 'RUNNING')]),
+      run('SUCCEEDED', [finishedPm, step('coder', 'SUCCEEDED')]),
+    ];
+    let stage = 0;
+    const { api } = apiWith((call: Call) => {
+      if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
+      if (call.path === `/v1/runs/${RUN_ID}`) return { status: 200, body: states[stage] };
+      if (call.path === `/v1/runs/${RUN_ID}/events`) return { status: 200, body: { items: [] } };
+      if (call.path === `/v1/workflows/${WF_ID}`) return { status: 200, body: workflow };
+      if (call.path === `/v1/workflows/${WF_ID}/versions`)
+        return {
+          status: 200,
+          body: { items: [{ version: 3, spec: workflow, createdAt: workflow.createdAt }] },
+        };
+      return { status: 404, body: { error: { code: 'NotFound', message: 'no route' } } };
+    });
+
+    // Act: each stage is shown before the run moves on
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, api);
+    const seen: string[][] = [];
+    for (const [next, status] of [
+      [1, 'PENDING'],
+      [2, 'RUNNING'],
+      [2, 'SUCCEEDED'],
+    ] as const) {
+      await waitFor(() =>
+        expect(screen.getByTestId('step-node-coder').getAttribute('data-status')).toBe(status),
+      );
+      seen.push(wrappers().map((w) => w.style.visibility));
+      stage = next;
+    }
+
+    // Assess
+    expect(seen).toEqual([
+      ['visible', 'visible'],
+      ['visible', 'visible'],
+      ['visible', 'visible'],
+    ]);
+  });
+
+  it('retries a failed workflow read instead of drawing the run without its workflow', async () => {
+    // Prepare: the first reads are rate limited, the next ones answer
+    let limited = 2;
+    const { api, calls } = apiWith((call: Call) => {
+      if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
+      if (call.path === `/v1/runs/${RUN_ID}`)
+        return { status: 200, body: run('RUNNING', [step('pm', 'RUNNING')]) };
+      if (call.path === `/v1/runs/${RUN_ID}/events`) return { status: 200, body: { items: [] } };
+      if (call.path.startsWith(`/v1/workflows/${WF_ID}`) && limited-- > 0)
+        return { status: 429, body: { error: { code: 'RateLimited', message: 'slow down' } } };
+      if (call.path === `/v1/workflows/${WF_ID}`) return { status: 200, body: workflow };
+      if (call.path === `/v1/workflows/${WF_ID}/versions`)
+        return {
+          status: 200,
+          body: { items: [{ version: 3, spec: workflow, createdAt: workflow.createdAt }] },
+        };
+      return { status: 404, body: { error: { code: 'NotFound', message: 'no route' } } };
+    });
+
+    // Act
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, api);
+
+    // Assess: the workflow's own nodes (coder has no step yet) and its name arrive
+    await screen.findByTestId('step-node-coder');
+    expect(screen.getByRole('link', { name: 'Review' })).toBeTruthy();
+    expect(calls.filter((c) => c.path === `/v1/workflows/${WF_ID}/versions`)).toHaveLength(2);
+  });
+
+  it('does not retry when the workflow is gone: the run draws its own steps', async () => {
+    // Prepare
+    const { api, calls } = apiWith((call: Call) => {
+      if (call.path === '/v1/auth/refresh') return { status: 200, body: tokens(1) };
+      if (call.path === `/v1/runs/${RUN_ID}`)
+        return { status: 200, body: run('SUCCEEDED', [finishedPm]) };
+      if (call.path === `/v1/runs/${RUN_ID}/events`) return { status: 200, body: { items: [] } };
+      return { status: 404, body: { error: { code: 'NotFound', message: 'workflow not found' } } };
+    });
+
+    // Act
+    renderWithApi(<RunPage runId={RUN_ID} pollMs={20} />, api);
+
+    // Assess
+    await screen.findByTestId('step-node-pm');
+    expect(screen.getByRole('link', { name: 'review' })).toBeTruthy();
+    expect(calls.filter((c) => c.path === `/v1/workflows/${WF_ID}/versions`)).toHaveLength(1);
+  });
+});

@@ -59,9 +59,9 @@ function bodyOf(body: unknown): unknown {
   }
 }
 
-export type Responder = (
-  call: Call,
-) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+/** `text` answers with that text as is (a YAML export) instead of `body` as JSON. */
+type Answer = { status: number; body?: unknown; text?: string };
+export type Responder = (call: Call) => Answer | Promise<Answer>;
 
 /** A fetch that records every call and answers from `respond`. */
 export function scriptedFetch(respond: Responder) {
@@ -79,15 +79,15 @@ export function scriptedFetch(respond: Responder) {
       contentType: headers['Content-Type'] ?? null,
     };
     calls.push(call);
-    const { status, body } = await respond(call);
-    return fakeResponse(status, body);
+    const { status, body, text } = await respond(call);
+    return fakeResponse(status, body, text);
   }) as typeof globalThis.fetch;
   return { fetch, calls };
 }
 
 /** jsdom has no fetch Response; the client reads only these members. */
-function fakeResponse(status: number, body: unknown): Response {
-  const text = body === undefined ? '' : JSON.stringify(body);
+function fakeResponse(status: number, body: unknown, raw?: string): Response {
+  const text = raw ?? (body === undefined ? '' : JSON.stringify(body));
   return {
     ok: status >= 200 && status < 300,
     status,

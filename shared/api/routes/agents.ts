@@ -1,4 +1,5 @@
 import { route as r } from '../route';
+import { agentFileRoutes } from './catalog-files';
 import { IdOrSlugParams, PageQuery, listOf } from '../contracts/common';
 import * as agents from '../contracts/agents';
 
@@ -35,4 +36,5 @@ export const agentsRoutes = [
     body: agents.AgentPublishBody,
     response: agents.Agent,
   }),
+  ...agentFileRoutes,
 ] as const;

@@ -1,4 +1,5 @@
 import { route as r } from '../route';
+import { workflowFileRoutes } from './catalog-files';
 import { IdOrSlugParams, PageQuery, listOf } from '../contracts/common';
 import * as workflows from '../contracts/workflows';
 
@@ -41,4 +42,5 @@ export const workflowsRoutes = [
     response: workflows.RunStarted,
     status: 202,
   }),
+  ...workflowFileRoutes,
 ] as const;

@@ -163,6 +163,11 @@ test('every route with a response schema answers with a body that matches it', a
   await ok('GET', `/v1/schedules/${schedule.id}`);
   await ok('PATCH', `/v1/schedules/${schedule.id}`, { cron: '30 8 * * *' });
   await ok('DELETE', `/v1/schedules/${schedule.id}`, undefined, [204]);
+  // Files as code: export and import back (ADR 140)
+  await ok('POST', '/v1/agents/import', await ok('GET', `/v1/agents/${agent.id}/export`));
+  const bundle = await ok('GET', `/v1/workflows/${workflow.id}/export?include=agents`);
+  await ok('POST', '/v1/workflows/import?dryRun=true', bundle);
+  await ok('POST', '/v1/workflows/import', bundle);
 
   // Runs: one approved, one rejected, one cancelled, one re-run
   const started = await ok('POST', `/v1/workflows/${workflow.id}/runs`, { input: { topic: 'x' } });

@@ -77,13 +77,16 @@ test('apply is idempotent and export gives the file back', async () => {
   const again = await cli('workflows', 'apply', '-f', file);
   const exported = await cli('workflows', 'export', 'cli-good');
   await writeFile(file, YAML.stringify({ ...workflowFile('cli-good', 'pm'), name: 'Renamed' }));
+  const preview = await cli('workflows', 'apply', '-f', file, '--dry-run');
   const changed = await cli('workflows', 'apply', '-f', file);
 
   expect(created).toMatchObject({ code: 0 });
   expect(created.stdout).toContain('workflow cli-good created (v1)');
   expect(again.stdout).toContain('workflow cli-good unchanged (v1)');
   expect(YAML.parse(exported.stdout)).toEqual(workflowFile('cli-good', 'pm'));
-  expect(changed.stdout).toContain('workflow cli-good updated (v2)');
+  expect(preview.stdout).toContain('workflow cli-good would be updated (v2): name');
+  expect(preview.stdout).toContain('dry run: nothing was written');
+  expect(changed.stdout).toContain('workflow cli-good updated (v2): name');
 });
 
 test('runs start --watch streams the run and exits 0 when it succeeds', async () => {

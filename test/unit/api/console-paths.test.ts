@@ -20,6 +20,10 @@ function recordingClient(calls: Call[]): ApiClient {
       calls.push({ method, path });
       return undefined;
     },
+    requestText: async (method: string, path: string) => {
+      calls.push({ method, path });
+      return '';
+    },
     login: async () => calls.push({ method: 'POST', path: '/v1/auth/login' }),
     verifyMfa: async () => calls.push({ method: 'POST', path: '/v1/auth/mfa' }),
     acceptInvitation: async () => calls.push({ method: 'POST', path: '/v1/invitations/accept' }),

@@ -21,6 +21,8 @@ export interface RequestOptions {
   anonymous?: boolean;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /** A body sent as is (a YAML file being imported) instead of JSON. */
+  text?: { body: string; contentType: string };
 }
 
 export interface ApiClientOptions {
@@ -70,6 +72,13 @@ export class ApiClient {
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     return this.parse<T>(await this.respond(method, path, options));
+  }
+
+  /** A route's answer as text (a YAML export) rather than parsed JSON. */
+  async requestText(method: string, path: string, options: RequestOptions = {}): Promise<string> {
+    const res = await this.respond(method, path, options);
+    if (!res.ok) throw await errorFromResponse(res);
+    return res.text();
   }
 
   /**
@@ -256,6 +265,7 @@ export class ApiClient {
   ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options.text) headers['Content-Type'] = options.text.contentType;
     if (token) headers.Authorization = `Bearer ${token}`;
     const url = this.url(path, options.query);
     return this.fetcher(
@@ -263,7 +273,9 @@ export class ApiClient {
       {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body:
+          options.text?.body ??
+          (options.body === undefined ? undefined : JSON.stringify(options.body)),
         signal: options.signal,
       },
     );

@@ -1,5 +1,6 @@
 /** Typed calls, one per route the console uses; each path is a route of shared/api/routes (checked by test/unit/api/console-paths.test.ts). */
 import type { ApiClient } from './client';
+import { typedCall } from './typed';
 import type * as T from './types';
 
 const enc = encodeURIComponent;
@@ -47,29 +48,53 @@ export function createApi(c: ApiClient) {
       create: (body: T.ApiKeyCreate) => c.post<T.ApiKeyCreated>('/v1/api-keys', body),
       revoke: (id: string) => c.delete(`/v1/api-keys/${enc(id)}`),
     },
+    // Typed by the OpenAPI document (ADR 141): paths, params, bodies and answers are generated.
     agents: {
-      list: () => c.get<T.Page<T.Agent>>('/v1/agents', { limit: 200 }),
-      get: (id: string) => c.get<T.Agent>(`/v1/agents/${enc(id)}`),
-      create: (body: T.AgentCreate) => c.post<T.Agent>('/v1/agents', body),
-      update: (id: string, body: T.AgentPatch) => c.patch<T.Agent>(`/v1/agents/${enc(id)}`, body),
-      remove: (id: string) => c.delete(`/v1/agents/${enc(id)}`),
-      versions: (id: string) => c.get<T.Page<T.AgentVersion>>(`/v1/agents/${enc(id)}/versions`),
+      list: () => typedCall(c, 'get', '/v1/agents', { query: { limit: 200 } }),
+      get: (id: string) => typedCall(c, 'get', '/v1/agents/{id}', { params: { id } }),
+      create: (body: T.AgentCreate) => typedCall(c, 'post', '/v1/agents', { body }),
+      update: (id: string, body: T.AgentPatch) =>
+        typedCall(c, 'patch', '/v1/agents/{id}', { params: { id }, body }),
+      remove: (id: string) => typedCall(c, 'delete', '/v1/agents/{id}', { params: { id } }),
+      versions: (id: string) => typedCall(c, 'get', '/v1/agents/{id}/versions', { params: { id } }),
+      /** The agent as a YAML file (ADR 140). */
+      exportFile: (id: string) =>
+        c.requestText('GET', `/v1/agents/${enc(id)}/export`, { query: { format: 'yaml' } }),
+      /** Applies an agent file (YAML or JSON text): created, updated or unchanged; or previews it. */
+      importFile: (text: string, contentType: string, dryRun = false) =>
+        c.request<T.ImportReport>('POST', '/v1/agents/import', {
+          text: { body: text, contentType },
+          query: dryRun ? { dryRun: 'true' } : undefined,
+        }),
       publish: (id: string, version: number) =>
         c.post<T.Agent>(`/v1/agents/${enc(id)}/publish`, { version }),
     },
     workflows: {
-      list: () => c.get<T.Page<T.Workflow>>('/v1/workflows', { limit: 200 }),
-      get: (id: string) => c.get<T.Workflow>(`/v1/workflows/${enc(id)}`),
+      list: () => typedCall(c, 'get', '/v1/workflows', { query: { limit: 200 } }),
+      get: (id: string) => typedCall(c, 'get', '/v1/workflows/{id}', { params: { id } }),
+      // Still by hand: the editor's drafts are typed by zod, whose recursive edge condition
+      // infers as `unknown`, while the generated type spells the condition out.
       create: (body: T.WorkflowCreate) => c.post<T.Workflow>('/v1/workflows', body),
       update: (id: string, body: T.WorkflowPatch) =>
         c.patch<T.Workflow>(`/v1/workflows/${enc(id)}`, body),
-      remove: (id: string) => c.delete(`/v1/workflows/${enc(id)}`),
+      remove: (id: string) => typedCall(c, 'delete', '/v1/workflows/{id}', { params: { id } }),
       versions: (id: string) =>
-        c.get<T.Page<T.WorkflowVersion>>(`/v1/workflows/${enc(id)}/versions`),
+        typedCall(c, 'get', '/v1/workflows/{id}/versions', { params: { id } }),
       publish: (id: string, version: number) =>
         c.post<T.Workflow>(`/v1/workflows/${enc(id)}/publish`, { version }),
       start: (id: string, input: Record<string, unknown>) =>
-        c.post<T.RunStarted>(`/v1/workflows/${enc(id)}/runs`, { input }),
+        typedCall(c, 'post', '/v1/workflows/{id}/runs', { params: { id }, body: { input } }),
+      /** The workflow with the agents it uses, as a YAML bundle (ADR 140). */
+      exportFile: (id: string) =>
+        c.requestText('GET', `/v1/workflows/${enc(id)}/export`, {
+          query: { format: 'yaml', include: 'agents' },
+        }),
+      /** Applies a workflow file or bundle (YAML or JSON text), or previews it: each document's outcome. */
+      importFile: (text: string, contentType: string, dryRun = false) =>
+        c.request<T.ImportReport>('POST', '/v1/workflows/import', {
+          text: { body: text, contentType },
+          query: dryRun ? { dryRun: 'true' } : undefined,
+        }),
     },
     runs: {
       list: (
@@ -83,28 +108,31 @@ export function createApi(c: ApiClient) {
         signal?: AbortSignal,
       ) => c.get<T.Page<T.RunSummary>>('/v1/runs', { limit: 50, ...q }, signal),
       get: (id: string, signal?: AbortSignal) =>
-        c.get<T.Run>(`/v1/runs/${enc(id)}`, undefined, signal),
+        typedCall(c, 'get', '/v1/runs/{id}', { params: { id }, signal }),
       events: (id: string, after: number, signal?: AbortSignal) =>
-        c.get<T.RunEvents>(`/v1/runs/${enc(id)}/events`, { after }, signal),
+        typedCall(c, 'get', '/v1/runs/{id}/events', { params: { id }, query: { after }, signal }),
       /** The run's events as Server-Sent Events, resuming after `after` (Last-Event-ID). */
       stream: (id: string, after: number, signal?: AbortSignal) =>
         c.openStream(`/v1/runs/${enc(id)}/stream`, {
           headers: after > 0 ? { 'Last-Event-ID': String(after) } : {},
           signal,
         }),
-      cancel: (id: string) => c.post<T.RunSummary>(`/v1/runs/${enc(id)}/cancel`),
+      cancel: (id: string) => typedCall(c, 'post', '/v1/runs/{id}/cancel', { params: { id } }),
       rerun: (id: string, fromStep?: string) =>
-        c.post<T.RunStarted>(`/v1/runs/${enc(id)}/rerun`, fromStep ? { fromStep } : {}),
+        typedCall(c, 'post', '/v1/runs/{id}/rerun', {
+          params: { id },
+          body: fromStep ? { fromStep } : {},
+        }),
       approve: (id: string, stepId: string, comment?: string) =>
-        c.post<T.RunStarted>(
-          `/v1/runs/${enc(id)}/steps/${enc(stepId)}/approve`,
-          comment ? { comment } : {},
-        ),
+        typedCall(c, 'post', '/v1/runs/{id}/steps/{stepId}/approve', {
+          params: { id, stepId },
+          body: comment ? { comment } : {},
+        }),
       reject: (id: string, stepId: string, comment?: string) =>
-        c.post<T.RunStarted>(
-          `/v1/runs/${enc(id)}/steps/${enc(stepId)}/reject`,
-          comment ? { comment } : {},
-        ),
+        typedCall(c, 'post', '/v1/runs/{id}/steps/{stepId}/reject', {
+          params: { id, stepId },
+          body: comment ? { comment } : {},
+        }),
     },
     providers: {
       list: async () => normalizeList<T.ProviderStatus>(await c.get<unknown>('/v1/providers')),

@@ -3,8 +3,10 @@
  * the type is inferred from it (type-only imports: no zod reaches the bundle).
  */
 import type { z } from 'zod';
+import type { RequestBody } from './typed';
 import type * as agents from '../../../shared/api/contracts/agents';
 import type * as auth from '../../../shared/api/contracts/auth';
+import type * as files from '../../../shared/api/contracts/catalog-files';
 import type * as knowledge from '../../../shared/api/contracts/knowledge';
 import type * as providers from '../../../shared/api/contracts/providers';
 import type * as runs from '../../../shared/api/contracts/runs';
@@ -39,7 +41,7 @@ export type ApiKeyCreate = z.input<typeof auth.ApiKeyCreateBody>;
 export type Agent = z.infer<typeof agents.Agent>;
 export type AgentVersion = z.infer<typeof agents.AgentVersion>;
 export type AgentCreate = z.input<typeof agents.AgentCreateBody>;
-export type AgentPatch = z.input<typeof agents.AgentPatchBody>;
+export type AgentPatch = RequestBody<'patch', '/v1/agents/{id}'>;
 
 export type { WorkflowEdge, WorkflowInputField, WorkflowNode };
 export type Workflow = z.infer<typeof workflows.Workflow>;
@@ -47,6 +49,8 @@ export type WorkflowVersion = z.infer<typeof workflows.WorkflowVersion>;
 export type WorkflowCreate = z.input<typeof workflows.WorkflowCreateBody>;
 export type WorkflowPatch = z.input<typeof workflows.WorkflowPatchBody>;
 export type RunStarted = z.infer<typeof workflows.RunStarted>;
+export type ImportReport = z.infer<typeof files.ImportReport>;
+export type ImportOutcome = z.infer<typeof files.ImportOutcome>;
 
 export type Run = z.infer<typeof runs.Run>;
 export type RunSummary = Omit<Run, 'steps'>;

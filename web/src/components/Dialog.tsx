@@ -33,6 +33,8 @@ export function Dialog({ title, onClose, children, footer, wide }: DialogProps) 
   }, []);
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop is a pointer shortcut; keyboards close with Escape (handled above)
+    // biome-ignore lint/a11y/noNoninteractiveElementInteractions: same backdrop shortcut
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
         ref={panel}

@@ -6,8 +6,11 @@ export function JsonView({ value, label }: { value: unknown; label?: string }) {
     text = String(value);
   }
   return (
-    <pre className="code-block" aria-label={label} tabIndex={0}>
-      {text}
-    </pre>
+    <section className="code-region" aria-label={label}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable block must be reachable by keyboard to scroll it (WCAG 2.1.1) */}
+      <pre className="code-block" tabIndex={0}>
+        {text}
+      </pre>
+    </section>
   );
 }

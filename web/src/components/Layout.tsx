@@ -20,16 +20,14 @@ export function Layout({ children }: { children: ReactNode }) {
   const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="shell">
-      <a
+      {/* A button, not a link: `#main` would be taken for a hash route. */}
+      <button
+        type="button"
         className="skip-link"
-        href="#main"
-        onClick={(e) => {
-          e.preventDefault();
-          document.getElementById('main')?.focus();
-        }}
+        onClick={() => document.getElementById('main')?.focus()}
       >
         Skip to content
-      </a>
+      </button>
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">

@@ -95,6 +95,7 @@ export function MfaCodeStep({
           required
           value={code}
           onChange={(e) => setCode(e.target.value)}
+          // biome-ignore lint/a11y/noAutofocus: the second step of a sign-in the user just submitted; focus follows them to its one field
           autoFocus
           data-testid="mfa-code"
         />

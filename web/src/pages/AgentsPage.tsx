@@ -1,4 +1,5 @@
 import { EmptyState } from '../components/EmptyState';
+import { ExportButton, ImportButton } from '../components/files/ImportExport';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
@@ -11,12 +12,19 @@ import { useSession } from '../session/SessionContext';
 export function AgentsPage() {
   const api = useApi();
   const { can } = useSession();
-  const { data, error, loading } = useAsync(() => api.agents.list(), [api]);
+  const { data, error, loading, reload } = useAsync(() => api.agents.list(), [api]);
   const agents = data?.items ?? [];
   const create = can('dev') ? (
-    <Link to="/agents/new" className="btn btn-primary" data-testid="agent-new">
-      New agent
-    </Link>
+    <>
+      <ImportButton
+        what="agent"
+        send={(text, type, dryRun) => api.agents.importFile(text, type, dryRun)}
+        onImported={() => void reload()}
+      />
+      <Link to="/agents/new" className="btn btn-primary" data-testid="agent-new">
+        New agent
+      </Link>
+    </>
   ) : undefined;
 
   return (
@@ -47,6 +55,9 @@ export function AgentsPage() {
                   Version
                 </th>
                 <th scope="col">Updated</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -65,6 +76,13 @@ export function AgentsPage() {
                   </td>
                   <td className="num">v{a.version}</td>
                   <td>{formatDateTime(a.updatedAt)}</td>
+                  <td>
+                    <ExportButton
+                      label={`agent ${a.name}`}
+                      filename={`${a.slug}.agent.yaml`}
+                      load={() => api.agents.exportFile(a.slug)}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -82,7 +82,14 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
                 </Link>
               </>
             )}
-            {live && <span className="live-dot" aria-label="updating live" title="Updating live" />}
+            {live && (
+              <span
+                className="live-dot"
+                role="img"
+                aria-label="updating live"
+                title="Updating live"
+              />
+            )}
           </>
         }
         actions={

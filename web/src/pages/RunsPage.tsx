@@ -89,6 +89,7 @@ export function RunsPage() {
   return (
     <>
       <PageHeader title="Runs" subtitle="Every workflow run in this tenant, newest first." />
+      {/* biome-ignore lint/a11y/useSemanticElements: React's DOM types have no <search> element yet; role="search" is its equivalent */}
       <div className="toolbar" role="search" aria-label="Filter runs">
         <div className="field field-inline">
           <label htmlFor="runs-status">Status</label>

@@ -73,7 +73,6 @@ export function SignInPage() {
             required
             value={email}
             onChange={(e) => setEmail(e.target.value)}
-            autoFocus
           />
         </div>
         <div className="field">

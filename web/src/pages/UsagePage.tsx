@@ -39,7 +39,7 @@ export function UsagePage() {
   return (
     <>
       <PageHeader title="Usage" subtitle="What the models cost, per day, workflow and provider." />
-      <div className="toolbar" role="group" aria-label="Period">
+      <fieldset className="toolbar" aria-label="Period">
         <div className="field field-inline">
           <label htmlFor="usage-from">From</label>
           <input
@@ -60,7 +60,7 @@ export function UsagePage() {
             onChange={(e) => e.target.value && setTo(e.target.value)}
           />
         </div>
-      </div>
+      </fieldset>
       {unavailable ? (
         <Unavailable feature="Usage" />
       ) : (

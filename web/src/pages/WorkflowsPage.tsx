@@ -1,4 +1,5 @@
 import { EmptyState } from '../components/EmptyState';
+import { ExportButton, ImportButton } from '../components/files/ImportExport';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
@@ -11,12 +12,19 @@ import { useSession } from '../session/SessionContext';
 export function WorkflowsPage() {
   const api = useApi();
   const { can } = useSession();
-  const { data, error, loading } = useAsync(() => api.workflows.list(), [api]);
+  const { data, error, loading, reload } = useAsync(() => api.workflows.list(), [api]);
   const items = data?.items ?? [];
   const create = can('dev') ? (
-    <Link to="/workflows/new" className="btn btn-primary" data-testid="workflow-new">
-      New workflow
-    </Link>
+    <>
+      <ImportButton
+        what="workflow"
+        send={(text, type, dryRun) => api.workflows.importFile(text, type, dryRun)}
+        onImported={() => void reload()}
+      />
+      <Link to="/workflows/new" className="btn btn-primary" data-testid="workflow-new">
+        New workflow
+      </Link>
+    </>
   ) : undefined;
   return (
     <>
@@ -52,8 +60,13 @@ export function WorkflowsPage() {
                 {plural(w.nodes.length, 'step')} · {plural(w.inputs?.length ?? 0, 'input')} ·
                 updated {formatDateTime(w.updatedAt)}
               </p>
-              <p className="small">
+              <p className="small card-actions">
                 <Link to={`/runs?workflow=${w.id}`}>Runs</Link>
+                <ExportButton
+                  label={`workflow ${w.name}`}
+                  filename={`${w.slug}.workflow.yaml`}
+                  load={() => api.workflows.exportFile(w.slug)}
+                />
               </p>
             </li>
           ))}

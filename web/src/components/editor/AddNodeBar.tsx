@@ -15,7 +15,7 @@ export function AddNodeBar({
   const [slug, setSlug] = useState('');
   const chosen = slug || agents[0]?.slug || '';
   return (
-    <div className="toolbar add-node-bar" role="group" aria-label="Add a node">
+    <fieldset className="toolbar add-node-bar" aria-label="Add a node">
       {agents.length === 0 ? (
         <span className="muted">
           No agents yet. <Link to="/agents/new">Create one</Link> to add agent nodes.
@@ -50,6 +50,6 @@ export function AddNodeBar({
       <button type="button" className="btn btn-secondary btn-sm" onClick={() => onAdd('approval')}>
         Add approval
       </button>
-    </div>
+    </fieldset>
   );
 }

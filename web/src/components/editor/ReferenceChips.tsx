@@ -18,7 +18,7 @@ export function ReferenceChips({
     );
   }
   return (
-    <div className="chips" role="group" aria-label="Insert a reference">
+    <fieldset className="chips" aria-label="Insert a reference">
       {refs.map((r) => (
         <button
           key={r.text}
@@ -32,6 +32,6 @@ export function ReferenceChips({
           {r.text}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }

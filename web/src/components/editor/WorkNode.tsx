@@ -23,12 +23,7 @@ export function WorkNode({ id, data, selected }: NodeProps<WorkFlowNode>) {
       data-testid={`editor-node-${id}`}
       data-invalid={issues.length > 0 || undefined}
     >
-      <Handle
-        type="target"
-        position={Position.Left}
-        isConnectable={!readOnly}
-        aria-label={`Input of ${id}`}
-      />
+      <Handle type="target" position={Position.Left} isConnectable={!readOnly} />
       <div className="flow-node-kind">{node.type}</div>
       <div className="flow-node-title">{id}</div>
       <div className="flow-node-sub">{what}</div>
@@ -51,12 +46,7 @@ export function WorkNode({ id, data, selected }: NodeProps<WorkFlowNode>) {
           ))}
         </ul>
       )}
-      <Handle
-        type="source"
-        position={Position.Right}
-        isConnectable={!readOnly}
-        aria-label={`Output of ${id}`}
-      />
+      <Handle type="source" position={Position.Right} isConnectable={!readOnly} />
     </div>
   );
 }

@@ -99,6 +99,7 @@ export function RetrievalPlayground({
         )}
       </div>
       {hint && <p className="muted small">{hint}</p>}
+      {/* biome-ignore lint/a11y/useSemanticElements: React's DOM types have no <search> element yet; role="search" is its equivalent */}
       <form
         className="playground-form"
         role="search"
@@ -190,7 +191,7 @@ export function RetrievalPlayground({
           {result.items.map((h, i) => (
             <li key={h.chunkId} className="hit" data-testid="hit">
               <div className="hit-head">
-                <span className="hit-rank" aria-label={`rank ${i + 1}`}>
+                <span className="hit-rank" role="img" aria-label={`rank ${i + 1}`}>
                   {i + 1}
                 </span>
                 <div className="hit-title">

@@ -110,7 +110,7 @@ export function CitationsPanel({
                 data-chunk-id={c.chunkId}
               >
                 <div className="citation-head">
-                  <span className="citation-n" aria-label={`source ${c.n}`}>
+                  <span className="citation-n" role="img" aria-label={`source ${c.n}`}>
                     [{c.n}]
                   </span>
                   <div className="citation-title">

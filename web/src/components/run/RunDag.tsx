@@ -1,5 +1,12 @@
-import { Background, Controls, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  ReactFlow,
+  type Edge,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { RunStep, WorkflowEdge, WorkflowNode } from '../../api/types';
 import { fitLayout } from '../../dag/layout';
 import { statusTone } from '../../dag/status';
@@ -60,13 +67,27 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
     [all, edges, size],
   );
 
+  // Each live update hands React Flow new node objects. Without their measured size it treats
+  // them as unmeasured: hidden (visibility) and without handles, so edges vanish, until its
+  // ResizeObserver reports again, which a busy or background tab may not do: the blank graph.
+  // So sizes React Flow measured are kept and passed back, and a node never measured yet
+  // starts at its drawn size (visible at once).
+  const measured = useRef(new Map<string, { width: number; height: number }>());
+  const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => {
+    for (const change of changes)
+      if (change.type === 'dimensions' && change.dimensions)
+        measured.current.set(change.id, change.dimensions);
+  }, []);
+
   const flowNodes: StepFlowNode[] = all.map((n) => {
     const step = byNode.get(n.id);
     const status = step?.status ?? 'PENDING';
+    const size = measured.current.get(n.id);
     return {
       id: n.id,
       type: 'step',
       position: positions.get(n.id) ?? { x: 0, y: 0 },
+      ...(size ? { measured: size } : { initialWidth: NODE.width, initialHeight: NODE.height }),
       draggable: false,
       connectable: false,
       selected: selected === n.id,
@@ -116,6 +137,7 @@ export function RunDag({ nodes, edges, steps, selected, onSelect }: RunDagProps)
         nodes={flowNodes}
         edges={flowEdges}
         nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
         onNodeClick={(_e, node) => onSelect(node.id)}
         nodesDraggable={false}
         nodesConnectable={false}

@@ -142,6 +142,7 @@ export function ProvidersPanel() {
                           value={key}
                           onChange={(e) => setKey(e.target.value)}
                           placeholder="paste the key"
+                          // biome-ignore lint/a11y/noAutofocus: the field the user's "Set key" click just revealed
                           autoFocus
                           data-testid="provider-key"
                         />
