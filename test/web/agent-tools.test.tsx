@@ -21,6 +21,7 @@ const agent: Agent = {
   parameters: {},
   tools: ['http.get', 'legacy.tool'],
   version: 2,
+  publishedVersion: 2,
   createdAt: '2026-11-01T10:00:00Z',
   updatedAt: '2026-11-01T10:00:00Z',
 };

@@ -18,6 +18,7 @@ const workflow: Workflow = {
   nodes: [{ id: 'spec', type: 'agent', agent: 'pm', prompt: 'Spec it' }],
   edges: [],
   version: 3,
+  publishedVersion: 3,
   createdAt: '2026-11-01T10:00:00Z',
   updatedAt: '2026-11-02T10:00:00Z',
 };
@@ -31,6 +32,7 @@ const agent: Agent = {
   fallbacks: [],
   parameters: {},
   version: 2,
+  publishedVersion: 2,
   createdAt: '2026-11-01T10:00:00Z',
   updatedAt: '2026-11-02T10:00:00Z',
 };

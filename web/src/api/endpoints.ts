@@ -67,7 +67,7 @@ export function createApi(c: ApiClient) {
           query: dryRun ? { dryRun: 'true' } : undefined,
         }),
       publish: (id: string, version: number) =>
-        c.post<T.Agent>(`/v1/agents/${enc(id)}/publish`, { version }),
+        typedCall(c, 'post', '/v1/agents/{id}/publish', { params: { id }, body: { version } }),
     },
     workflows: {
       list: () => typedCall(c, 'get', '/v1/workflows', { query: { limit: 200 } }),
@@ -81,7 +81,7 @@ export function createApi(c: ApiClient) {
       versions: (id: string) =>
         typedCall(c, 'get', '/v1/workflows/{id}/versions', { params: { id } }),
       publish: (id: string, version: number) =>
-        c.post<T.Workflow>(`/v1/workflows/${enc(id)}/publish`, { version }),
+        typedCall(c, 'post', '/v1/workflows/{id}/publish', { params: { id }, body: { version } }),
       start: (id: string, input: Record<string, unknown>) =>
         typedCall(c, 'post', '/v1/workflows/{id}/runs', { params: { id }, body: { input } }),
       /** The workflow with the agents it uses, as a YAML bundle (ADR 140). */

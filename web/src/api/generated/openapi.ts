@@ -125,6 +125,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a saved version (rollback) */
+        post: operations["publishAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/{id}/versions": {
         parameters: {
             query?: never;
@@ -899,6 +916,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List schedules */
+        get: operations["listSchedules"];
+        put?: never;
+        /** Run a workflow on a cron in a time zone */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a schedule with its next firings */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /** Change a schedule (cron, zone, input, enable) */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
     "/v1/settings/pii": {
         parameters: {
             query?: never;
@@ -1113,6 +1167,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a saved version (rollback) */
+        post: operations["publishWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{id}/runs": {
         parameters: {
             query?: never;
@@ -1174,6 +1245,7 @@ export interface components {
             fallbacks: string[];
             id: components["schemas"]["Uuid"];
             knowledgeBaseIds?: components["schemas"]["Uuid"][];
+            maxTurns?: number;
             model: string;
             name: string;
             outputSchema?: {
@@ -1181,6 +1253,7 @@ export interface components {
             };
             /** @default {} */
             parameters: components["schemas"]["AgentParameters"];
+            publishedVersion: number;
             /** @default  */
             role: string;
             slug: string;
@@ -1194,6 +1267,7 @@ export interface components {
             /** @default [] */
             fallbacks?: string[];
             knowledgeBaseIds?: components["schemas"]["Uuid"][];
+            maxTurns?: number;
             model: string;
             name: string;
             outputSchema?: {
@@ -1212,6 +1286,7 @@ export interface components {
             /** @default [] */
             fallbacks: string[];
             knowledgeBaseIds?: components["schemas"]["Uuid"][];
+            maxTurns?: number;
             model: string;
             name: string;
             outputSchema?: {
@@ -1237,6 +1312,7 @@ export interface components {
         AgentPatchBody: {
             fallbacks?: string[] | null;
             knowledgeBaseIds?: components["schemas"]["Uuid"][] | null;
+            maxTurns?: number | null;
             model?: string;
             name?: string;
             outputSchema?: {
@@ -1247,10 +1323,14 @@ export interface components {
             systemPrompt?: string | null;
             tools?: string[] | null;
         };
+        AgentPublishBody: {
+            version: number;
+        };
         AgentSpec: {
             /** @default [] */
             fallbacks: string[];
             knowledgeBaseIds?: components["schemas"]["Uuid"][];
+            maxTurns?: number;
             model: string;
             name: string;
             outputSchema?: {
@@ -1401,6 +1481,7 @@ export interface components {
         };
         ConditionPath: string;
         CreatedBy: components["schemas"]["ApiKeyCreatedBy"] | null;
+        CreateScheduleVersion: number | null;
         Credentials: components["schemas"]["TriggerCredentials2"] | null;
         /** @enum {string} */
         CredentialsType: "token" | "app" | "basic";
@@ -1411,7 +1492,7 @@ export interface components {
             outcome: components["schemas"]["Outcome"];
             reason: string | null;
             receivedAt: string;
-            runId: components["schemas"]["Uuid"] | null;
+            runId: components["schemas"]["LastRunId"];
         };
         Document: {
             chunkCount: number;
@@ -1540,7 +1621,7 @@ export interface components {
         /** @enum {string} */
         InvitationStatus: "pending" | "accepted" | "revoked" | "expired";
         /** @enum {string} */
-        KeyedProvider: "openai" | "anthropic" | "gemini" | "compatible";
+        KeyedProvider: "openai" | "anthropic" | "gemini" | "compatible" | "cohere" | "voyage" | "jina";
         KnowledgeBase: {
             chunking: {
                 overlap: number;
@@ -1571,6 +1652,26 @@ export interface components {
             embeddingModel?: components["schemas"]["EmbeddingModelRef"];
             name: string;
             rerank?: components["schemas"]["RerankRef"];
+        };
+        LastRunId: components["schemas"]["Uuid"] | null;
+        ListSchedules: {
+            createdAt: string;
+            cron: string;
+            enabled: boolean;
+            id: components["schemas"]["Uuid"];
+            input: {
+                [key: string]: unknown;
+            };
+            lastError: string | null;
+            lastFiredAt: string | null;
+            lastRunId: components["schemas"]["LastRunId"];
+            nextFireAt: string | null;
+            timezone: string;
+            upcoming: string[];
+            updatedAt: string;
+            version: components["schemas"]["Version"];
+            workflowId: components["schemas"]["Uuid"];
+            workflowSlug: string;
         };
         LoginBody: {
             email: string;
@@ -1723,6 +1824,8 @@ export interface components {
             circuit: "closed" | "open" | "half_open";
             /** @enum {string} */
             configured: "tenant" | "env" | "none";
+            /** @enum {string} */
+            kind: "models" | "rerank";
             last4?: string;
             note?: string;
             provider: components["schemas"]["KeyedProvider"];
@@ -1758,6 +1861,8 @@ export interface components {
             output?: unknown;
             parentRunId?: components["schemas"]["Uuid"];
             parentStepId?: components["schemas"]["Uuid"];
+            scheduledFor?: string;
+            scheduleId?: components["schemas"]["Uuid"];
             startedAt: string;
             status: components["schemas"]["Status"];
             steps: components["schemas"]["RunStep"][];
@@ -1832,6 +1937,8 @@ export interface components {
             output?: unknown;
             parentRunId?: components["schemas"]["Uuid"];
             parentStepId?: components["schemas"]["Uuid"];
+            scheduledFor?: string;
+            scheduleId?: components["schemas"]["Uuid"];
             startedAt: string;
             status: components["schemas"]["Status"];
             workflowId: components["schemas"]["Uuid"];
@@ -2098,6 +2205,7 @@ export interface components {
         };
         /** Format: uuid */
         Uuid: string;
+        Version: number | null;
         WebhookAck: {
             deliveryId: string | null;
             /** @enum {string} */
@@ -2118,6 +2226,7 @@ export interface components {
             inputs: components["schemas"]["WorkflowInputField"][];
             name: string;
             nodes: components["schemas"]["WorkflowNode"][];
+            publishedVersion: number;
             slug: string;
             updatedAt: string;
             version: number;
@@ -2185,6 +2294,7 @@ export interface components {
         };
         WorkflowNode: {
             agent?: components["schemas"]["Slug"];
+            agentVersion?: number;
             as?: string;
             id: components["schemas"]["NodeId"];
             input?: {
@@ -2205,6 +2315,7 @@ export interface components {
         };
         WorkflowNodeInput: {
             agent?: components["schemas"]["Slug"];
+            agentVersion?: number;
             as?: string;
             id: components["schemas"]["NodeId"];
             input?: {
@@ -2230,6 +2341,7 @@ export interface components {
             name?: string;
             nodes?: components["schemas"]["WorkflowNodeInput"][];
         };
+        WorkflowPublishBody: components["schemas"]["AgentPublishBody"];
         WorkflowSpec: {
             /** @default  */
             description: string;
@@ -2559,6 +2671,41 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AgentCreateBodyInput"];
                     "application/yaml": components["schemas"]["AgentCreateBodyInput"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publishAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdOrSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentPublishBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
                 };
             };
             /** @description Error */
@@ -3944,7 +4091,7 @@ export interface operations {
             header?: never;
             path: {
                 model: string;
-                provider: components["schemas"]["KeyedProvider"];
+                provider: "openai" | "anthropic" | "gemini" | "compatible";
             };
             cookie?: never;
         };
@@ -4075,6 +4222,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                scheduleId?: components["schemas"]["Uuid"];
                 status?: components["schemas"]["Status"];
                 workflowId?: components["schemas"]["IdOrSlug"];
             };
@@ -4333,6 +4481,190 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                workflowId?: components["schemas"]["IdOrSlug"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ListSchedules"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cron: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @default {} */
+                    input?: {
+                        [key: string]: unknown;
+                    };
+                    timezone: string;
+                    version?: components["schemas"]["CreateScheduleVersion"];
+                    workflowId: components["schemas"]["IdOrSlug"];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSchedules"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSchedules"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cron?: string;
+                    enabled?: boolean;
+                    input?: {
+                        [key: string]: unknown;
+                    };
+                    timezone?: string;
+                    version?: components["schemas"]["CreateScheduleVersion"];
+                    workflowId?: components["schemas"]["IdOrSlug"];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSchedules"];
                 };
             };
             /** @description Error */
@@ -5041,6 +5373,41 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WorkflowFile"];
                     "application/yaml": components["schemas"]["WorkflowFile"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publishWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdOrSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowPublishBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
                 };
             };
             /** @description Error */
