@@ -14,8 +14,9 @@ import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
 import { annotateActiveSpan } from '../../observability/tracing';
 import { appendEvent, type RunEventInput } from '../events';
-import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
-import { settleInterruptedAttempts } from './interrupted-attempts';
+import { loadOutputs, loadPinnedAgent, loadStepContext, referencedSteps } from './context';
+import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts';
+import { IN_FLIGHT } from '../../llm/attempt-outcomes';
 import { routeAnswer, routerRequest } from './router';
 
 export { RetriesExhausted } from '../../llm/step-call';
@@ -112,9 +113,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
  */
 async function prepareStep(p: Platform, input: StepTaskInput) {
   return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    const { run, spec, steps } = await loadRunContext(tx, input.runId);
-    const step = steps.find((s) => s.id === input.stepId);
-    if (!step) throw new ValidationError(`step ${input.stepId} is not part of run ${input.runId}`);
+    const { run, spec, step } = await loadStepContext(tx, input.runId, input.stepId);
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return { skip: step.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'SKIPPED' } as const;
     const node = spec.nodes.find((n) => n.id === step.nodeId);
@@ -129,15 +128,19 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     const chain = [agent.model, ...agent.fallbacks];
     // An earlier invocation of this task that died mid-call (a Lambda timeout) left its attempt
     // in flight: charge it at its estimate before walking the chain from the records.
-    await settleInterruptedAttempts(tx, input.tenantId, {
-      stepId: step.id,
-      executionId: input.executionId,
-    });
+    // One read of this step's attempts serves both.
     const records = await tx
       .select()
       .from(usageRecords)
       .where(and(eq(usageRecords.stepId, step.id), eq(usageRecords.executionId, input.executionId)))
-      .orderBy(asc(usageRecords.attempt));
+      .orderBy(asc(usageRecords.attempt))
+      .for('update');
+    const inFlight = records.filter((r) => r.outcome === IN_FLIGHT);
+    if (inFlight.length) {
+      await settleInterruptedRows(tx, input.tenantId, inFlight);
+      for (const r of inFlight)
+        Object.assign(r, { outcome: 'error', errorName: INTERRUPTED_ERROR });
+    }
     const prior: PriorAttempt[] = records.map((r) => ({
       chainIndex: Math.max(
         0,

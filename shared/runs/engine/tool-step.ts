@@ -5,15 +5,13 @@ import type { Platform } from '../../platform/platform';
 import { getTool } from '../../tools';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent } from '../events';
-import { loadOutputs, loadRunContext, referencedSteps } from './context';
+import { loadOutputs, loadStepContext, referencedSteps } from './context';
 import type { StepTaskInput } from './agent-step';
 
 /** One tool step: render its `with` arguments from the run's data, run the tool, record the output. */
 export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ status: string }> {
   const prepared = await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    const { run, spec, steps } = await loadRunContext(tx, input.runId);
-    const step = steps.find((s) => s.id === input.stepId);
-    if (!step) throw new ValidationError(`step ${input.stepId} is not part of run ${input.runId}`);
+    const { run, spec, step } = await loadStepContext(tx, input.runId, input.stepId);
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return null;
     const node = spec.nodes.find((n) => n.id === step.nodeId);
