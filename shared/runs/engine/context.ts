@@ -2,7 +2,8 @@ import { and, asc, eq, getTableColumns, inArray } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowSpec } from '../../api/contracts/workflows';
 import type { Tx } from '../../db/client';
-import { agentVersions, runSteps, runs, workflowVersions } from '../../db/schema';
+import { agentVersions, runSteps, runs, tenants, workflowVersions } from '../../db/schema';
+import { policyFrom } from '../../pii/policy';
 import { NotFound, ValidationError } from '../../errors';
 import type { StepStatus } from '../../workflow/model';
 import { conditionPaths } from '../../workflow/condition';
@@ -74,14 +75,15 @@ export async function loadRunContext(tx: Tx, runId: string) {
 }
 
 /**
- * The run and ONE of its steps, in one query, with the workflow spec: what a step task starts
+ * The run, ONE of its steps and the tenant's PII policy, in one query, with the workflow spec: what a step task starts
  * from (the other steps' rows are the planner's business).
  */
 export async function loadStepContext(tx: Tx, runId: string, stepId: string) {
   const [row] = await tx
-    .select({ run: RUN_COLUMNS, step: STEP_COLUMNS })
+    .select({ run: RUN_COLUMNS, step: STEP_COLUMNS, piiPolicy: tenants.piiPolicy })
     .from(runSteps)
     .innerJoin(runs, eq(runs.id, runSteps.runId))
+    .innerJoin(tenants, eq(tenants.id, runs.tenantId))
     .where(and(eq(runSteps.id, stepId), eq(runSteps.runId, runId)));
   if (!row) {
     const [run] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
@@ -90,7 +92,13 @@ export async function loadStepContext(tx: Tx, runId: string, stepId: string) {
   }
   const run: RunRow = row.run;
   const step: StepRow = row.step;
-  return { run, step, spec: await loadWorkflowSpec(tx, run) };
+  return {
+    run,
+    step,
+    spec: await loadWorkflowSpec(tx, run),
+    /** The tenant's PII policy, as stored (the same read as `tenantPiiPolicy`). */
+    piiPolicy: policyFrom(row.piiPolicy),
+  };
 }
 
 /**
