@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const RunRef = z.object({ tenantId: z.uuid(), runId: z.uuid() });
 export const StepRef = RunRef.extend({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { urlProblem } from '../../net/outbound';
 
 /** Providers a tenant can store a key for (`simulator` needs none). */
