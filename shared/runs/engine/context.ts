@@ -11,6 +11,8 @@ import type { PlanData } from '../../workflow/plan';
 import { templateReferences } from '../../workflow/template';
 import type { PinnedAgent } from '../lifecycle';
 
+// The hot engine queries are named (`prepare`): node-postgres then parses and plans each once per
+// connection. PGlite and the Data API have no server-side prepared statements; the name is unused.
 // Engine tasks name their columns: prompts and outputs of every step in every task would grow
 // each response with the run and break the Data API's 1 MiB response limit (ADR 040). Outputs
 // are read by `loadOutputs`, only for the steps a task references.
@@ -64,13 +66,20 @@ export async function loadWorkflowSpec(tx: Tx, run: RunRow): Promise<WorkflowSpe
 
 /** The run, its pinned workflow version and its steps (no prompts, no outputs): what planning starts from. */
 export async function loadRunContext(tx: Tx, runId: string) {
-  const [run] = await tx.select(RUN_COLUMNS).from(runs).where(eq(runs.id, runId));
+  const [run] = await tx
+    .select(RUN_COLUMNS)
+    .from(runs)
+    .where(eq(runs.id, runId))
+    .prepare('engine_run')
+    .execute();
   if (!run) throw new NotFound(`run ${runId} not found`);
   const spec = await loadWorkflowSpec(tx, run);
   const steps: StepRow[] = await tx
     .select(STEP_COLUMNS)
     .from(runSteps)
-    .where(eq(runSteps.runId, runId));
+    .where(eq(runSteps.runId, runId))
+    .prepare('engine_run_steps')
+    .execute();
   return { run, spec, steps };
 }
 
@@ -84,7 +93,9 @@ export async function loadStepContext(tx: Tx, runId: string, stepId: string) {
     .from(runSteps)
     .innerJoin(runs, eq(runs.id, runSteps.runId))
     .innerJoin(tenants, eq(tenants.id, runs.tenantId))
-    .where(and(eq(runSteps.id, stepId), eq(runSteps.runId, runId)));
+    .where(and(eq(runSteps.id, stepId), eq(runSteps.runId, runId)))
+    .prepare('engine_step_context')
+    .execute();
   if (!row) {
     const [run] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
     if (!run) throw new NotFound(`run ${runId} not found`);
