@@ -24,6 +24,8 @@ export interface HishamSide {
   runs(workload: string, count: number): Promise<void>;
   /** Through the HTTP API: POST …/runs, then GET /v1/runs/:id every `pollMs` until terminal. */
   apiRuns(workload: string, count: number, pollMs: number): Promise<void>;
+  /** State transitions of the last in-process batch's executions (local history), summed. */
+  lastTransitions(): Promise<number>;
   /** Runs by status, to prove every measured run succeeded. */
   statuses(): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -95,13 +97,24 @@ export async function startHishamOS(
   const token = String(login.accessToken);
 
   let seq = 0;
+  let lastRunIds: string[] = [];
   return {
     async runs(workload, count) {
       const started = [];
       for (let i = 0; i < count; i++)
         started.push(startRun(p, auth, workload, { feature: `bench ${seq++}` }));
-      await Promise.all(started);
+      lastRunIds = (await Promise.all(started)).map((r) => r.runId);
       await rt.executions.idle();
+    },
+    async lastTransitions() {
+      let total = 0;
+      for (const runId of lastRunIds) {
+        const [row] = rowsOf<{ execution_ids: string[] }>(
+          await p.db.owner.execute(sql`select execution_ids from runs where id = ${runId}`),
+        );
+        for (const id of row?.execution_ids ?? []) total += rt.executions.transitionsOf(id) ?? 0;
+      }
+      return total;
     },
     async apiRuns(workload, count, pollMs) {
       const one = async () => {
