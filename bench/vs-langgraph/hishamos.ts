@@ -6,12 +6,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { startLocal } from '../../infra/local/runtime';
 import { WorkflowCreateBody } from '../../shared/api/contracts/workflows';
 import type { AuthContext } from '../../shared/auth/context';
 import { createWorkflow } from '../../shared/catalog/workflows';
 import { rowsOf } from '../../shared/db/client';
+import { runs } from '../../shared/db/schema';
 import { Conflict } from '../../shared/errors';
 import { startRun } from '../../shared/runs/lifecycle';
 import type { Workload } from './workloads';
@@ -109,10 +110,12 @@ export async function startHishamOS(
     async lastTransitions() {
       let total = 0;
       for (const runId of lastRunIds) {
-        const [row] = rowsOf<{ execution_ids: string[] }>(
-          await p.db.owner.execute(sql`select execution_ids from runs where id = ${runId}`),
-        );
-        for (const id of row?.execution_ids ?? []) total += rt.executions.transitionsOf(id) ?? 0;
+        const [row] = await p.db.owner
+          .select({ executionIds: runs.executionIds })
+          .from(runs)
+          .where(eq(runs.id, runId));
+        for (const id of (row?.executionIds as string[] | undefined) ?? [])
+          total += rt.executions.transitionsOf(id) ?? 0;
       }
       return total;
     },

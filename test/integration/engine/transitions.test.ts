@@ -4,8 +4,8 @@
  * runs at the top level and its completion plans the next (ADR 110), so a linear chain costs a
  * Task and a Choice per step; several ready steps still go through the Map and then Plan.
  */
-import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../../shared/db/client';
+import { eq } from 'drizzle-orm';
+import { runs } from '../../../shared/db/schema';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
@@ -38,13 +38,14 @@ async function runAndCount(slug: string, nodes: object[], edges: object[]) {
   expect(started.status).toBe(202);
   const run = await stack.waitForRun(token, started.body.runId);
   await stack.executions.idle();
-  const [row] = rowsOf<{ execution_ids: string[] }>(
-    await stack.platform.db.owner.execute(
-      sql`select execution_ids from runs where id = ${started.body.runId}`,
-    ),
-  );
-  expect(row.execution_ids).toHaveLength(1);
-  return { run, transitions: stack.executions.transitionsOf(row.execution_ids[0]) };
+  // Typed: the Data API returns a raw jsonb column as text.
+  const [row] = await stack.platform.db.owner
+    .select({ executionIds: runs.executionIds })
+    .from(runs)
+    .where(eq(runs.id, started.body.runId));
+  const executionIds = row.executionIds as string[];
+  expect(executionIds).toHaveLength(1);
+  return { run, transitions: stack.executions.transitionsOf(executionIds[0]) };
 }
 
 test('a linear chain of 10 costs at most 2.5 state transitions per step', async () => {
