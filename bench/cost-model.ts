@@ -77,14 +77,19 @@ export const PRICES = {
 /** Per feature-pipeline run (pm → coder → reviewer ∥ qa → summary), stated, not measured here. */
 export const RUN = {
   agentSteps: 5,
-  /** Map rounds: pm, coder, reviewer ∥ qa, summary. */
-  planRounds: 4,
+  /** Steps that run alone at the top level, whose completion plans the next (ADR 110): pm, coder, summary. */
+  singleSteps: 3,
+  /** Map rounds (reviewer ∥ qa) and the steps in them. */
+  mapRounds: 1,
+  mapSteps: 2,
+  /** Plan tasks: at the start and after each Map. */
+  planRounds: 2,
   /** Seconds an agent step's Lambda waits on its model (provider latency dominates). */
   agentStepSeconds: 10,
   /** Plan, Finalize and API handlers: a few queries each. */
   shortTaskSeconds: 0.3,
   /** Data API requests: each withTenant transaction is Begin + SET ROLE + set_config + statements + Commit. */
-  dataApiPerAgentStep: 35,
+  dataApiPerAgentStep: 28,
   dataApiPerPlan: 12,
   dataApiPerFinalize: 12,
   /** Start, and a console watching the run (the run page polls the run and its events). */
@@ -183,14 +188,17 @@ export function costModel(dir: string): {
     },
   ];
   const runs = 1000;
-  const transitions = RUN.planRounds * 3 + RUN.agentSteps * 2 + 3;
-  const invocations = RUN.agentSteps + (RUN.planRounds + 1) + 1 + RUN.apiRequests;
+  // Plan + Next? per planning round; Task + Next? per single step; the Map state and StepType +
+  // RunAgentStep per step in it; Finalize. Counted from the local history in transitions.test.ts.
+  const transitions =
+    RUN.planRounds * 2 + RUN.singleSteps * 2 + RUN.mapRounds + RUN.mapSteps * 2 + 1;
+  const invocations = RUN.agentSteps + RUN.planRounds + 1 + RUN.apiRequests;
   const gbSeconds =
     0.5 *
     (RUN.agentSteps * RUN.agentStepSeconds + (invocations - RUN.agentSteps) * RUN.shortTaskSeconds);
   const dataApi =
     RUN.agentSteps * RUN.dataApiPerAgentStep +
-    (RUN.planRounds + 1) * RUN.dataApiPerPlan +
+    RUN.planRounds * RUN.dataApiPerPlan +
     RUN.dataApiPerFinalize +
     RUN.apiRequests * RUN.dataApiPerApiRequest;
   const perThousandRuns: Line[] = [

@@ -3,7 +3,8 @@
  * chain of 10, feature-pipeline (5 nodes, one parallel pair), fan-out 8 + join; zero-latency model.
  * Runs alternate between the systems (the order flips each pair) so load drift hits both alike.
  * Reports per-run and per-step medians, the median of paired ratios, throughput at 10 concurrent
- * runs, and statements / transactions per step counted by wrapping `pg`.
+ * runs, statements / transactions per step counted by wrapping `pg`, and HishamOS's Step Functions
+ * state transitions per step (in-process: the local execution history).
  *
  *   npx tsx bench/vs-langgraph.ts [runs=10] [rounds=3] [--api] [--pglite] [--breakdown] [--url=postgres://…]
  *
@@ -63,8 +64,11 @@ async function admin(statement: string) {
 interface Side {
   name: string;
   run(workload: string, n: number): Promise<void>;
+  /** Step Functions state transitions of the last run (HishamOS in-process only). */
+  transitions?: () => Promise<number>;
 }
 interface Measured {
+  transitionsPerRun: number[];
   perRun: number[];
   throughput: number[];
   statementsPerRun: number[];
@@ -75,7 +79,13 @@ async function measure(a: Side, b: Side, workload: (typeof WORKLOADS)[number]) {
   const result = new Map<string, Measured>(
     [a, b].map((s) => [
       s.name,
-      { perRun: [], throughput: [], statementsPerRun: [], transactionsPerRun: [] },
+      {
+        perRun: [],
+        throughput: [],
+        statementsPerRun: [],
+        transactionsPerRun: [],
+        transitionsPerRun: [],
+      },
     ]),
   );
   for (let i = 0; i < WARMUP; i++) for (const s of [a, b]) await s.run(workload.slug, 1);
@@ -88,6 +98,7 @@ async function measure(a: Side, b: Side, workload: (typeof WORKLOADS)[number]) {
       m.perRun.push(ms);
       m.statementsPerRun.push(counts.statements);
       m.transactionsPerRun.push(counts.transactions);
+      if (s.transitions) m.transitionsPerRun.push(await s.transitions());
     }
   }
   for (let i = 0; i < ROUNDS; i++) {
@@ -142,6 +153,7 @@ try {
     const hisham: Side = {
       name: 'HishamOS',
       run: (w, n) => (api ? side.apiRuns(w, n, 5) : side.runs(w, n)),
+      ...(api ? {} : { transitions: () => side.lastTransitions() }),
     };
     for (const w of WORKLOADS) {
       const r = await measure(hisham, langgraph, w);
@@ -156,7 +168,7 @@ try {
       const fmt = (m: Measured, counted: boolean) =>
         `${median(m.perRun).toFixed(1)} | ${(median(m.perRun) / steps).toFixed(2)} | ${median(m.throughput).toFixed(1)} | ${per(m.statementsPerRun, counted)} | ${per(m.transactionsPerRun, counted)}`;
       rows.push(
-        `| ${label} | ${w.label} | ${fmt(h, databaseUrl !== undefined)} | ${fmt(l, true)} | ${median(ratios).toFixed(2)}× | ${(median(h.throughput) / median(l.throughput)).toFixed(2)}× |`,
+        `| ${label} | ${w.label} | ${fmt(h, databaseUrl !== undefined)} | ${h.transitionsPerRun.length ? (median(h.transitionsPerRun) / steps).toFixed(1) : 'n/a'} | ${fmt(l, true)} | ${median(ratios).toFixed(2)}× | ${(median(h.throughput) / median(l.throughput)).toFixed(2)}× |`,
       );
       console.log(rows[rows.length - 1]);
       if (api)
@@ -183,9 +195,9 @@ try {
   }
   console.log('');
   console.log(
-    '| HishamOS variant | workload | H ms/run | H ms/step | H runs/s @10 | H stmts/step | H tx/step | LG ms/run | LG ms/step | LG runs/s @10 | LG stmts/step | LG tx/step | paired ratio H/LG (median) | throughput H/LG |',
+    '| HishamOS variant | workload | H ms/run | H ms/step | H runs/s @10 | H stmts/step | H tx/step | H transitions/step | LG ms/run | LG ms/step | LG runs/s @10 | LG stmts/step | LG tx/step | paired ratio H/LG (median) | throughput H/LG |',
   );
-  console.log(`|${' --- |'.repeat(14)}`);
+  console.log(`|${' --- |'.repeat(15)}`);
   for (const r of rows) console.log(r);
   for (const line of statuses) console.log(line);
   console.log(`LangGraph threads with checkpoints: ${await lg.threads()}`);

@@ -333,13 +333,18 @@ export type FunctionName = keyof typeof functions;
 export const stateMachines = {
   runWorkflow: {
     asl: 'run-workflow.asl.json',
-    description: 'Interprets a workflow version: Plan → Map over ready steps → Plan … → Finalize',
+    description:
+      'Interprets a workflow version: Plan → one step (its completion plans the next) or a Map over several → … → Finalize',
     tasks: {
       Plan: 'planRun',
       RunAgentStep: 'runAgentStep',
       RunToolStep: 'runToolStep',
       RunChildStep: 'runChildStep',
       RecordStepFailure: 'recordStepFailure',
+      AgentStep: 'runAgentStep',
+      ToolStep: 'runToolStep',
+      ChildStep: 'runChildStep',
+      StepFailed: 'recordStepFailure',
       Finalize: 'finalizeRun',
       SettleFailed: 'settleFailedRun',
     },

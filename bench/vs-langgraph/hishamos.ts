@@ -6,12 +6,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { startLocal } from '../../infra/local/runtime';
 import { WorkflowCreateBody } from '../../shared/api/contracts/workflows';
 import type { AuthContext } from '../../shared/auth/context';
 import { createWorkflow } from '../../shared/catalog/workflows';
 import { rowsOf } from '../../shared/db/client';
+import { runs } from '../../shared/db/schema';
 import { Conflict } from '../../shared/errors';
 import { startRun } from '../../shared/runs/lifecycle';
 import type { Workload } from './workloads';
@@ -24,6 +25,8 @@ export interface HishamSide {
   runs(workload: string, count: number): Promise<void>;
   /** Through the HTTP API: POST …/runs, then GET /v1/runs/:id every `pollMs` until terminal. */
   apiRuns(workload: string, count: number, pollMs: number): Promise<void>;
+  /** State transitions of the last in-process batch's executions (local history), summed. */
+  lastTransitions(): Promise<number>;
   /** Runs by status, to prove every measured run succeeded. */
   statuses(): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -95,13 +98,26 @@ export async function startHishamOS(
   const token = String(login.accessToken);
 
   let seq = 0;
+  let lastRunIds: string[] = [];
   return {
     async runs(workload, count) {
       const started = [];
       for (let i = 0; i < count; i++)
         started.push(startRun(p, auth, workload, { feature: `bench ${seq++}` }));
-      await Promise.all(started);
+      lastRunIds = (await Promise.all(started)).map((r) => r.runId);
       await rt.executions.idle();
+    },
+    async lastTransitions() {
+      let total = 0;
+      for (const runId of lastRunIds) {
+        const [row] = await p.db.owner
+          .select({ executionIds: runs.executionIds })
+          .from(runs)
+          .where(eq(runs.id, runId));
+        for (const id of (row?.executionIds as string[] | undefined) ?? [])
+          total += rt.executions.transitionsOf(id) ?? 0;
+      }
+      return total;
     },
     async apiRuns(workload, count, pollMs) {
       const one = async () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { anchorAuditHeads } from '../../shared/audit/anchor';
 import { taskHandler } from '../../shared/tasks/task-handler';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { reconcileGithubDeliveries } from '../../shared/automation/reconcile';
 import { taskHandler } from '../../shared/tasks/task-handler';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { finalizeRun } from '../../shared/runs/engine/finalize-run';
 import { taskHandler } from '../../shared/tasks/task-handler';
 import { RunRef } from './inputs';

@@ -1,4 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const RunRef = z.object({ tenantId: z.uuid(), runId: z.uuid() });
-export const StepRef = RunRef.extend({ stepId: z.uuid(), executionId: z.string().min(1).max(400) });
+export const StepRef = RunRef.extend({
+  stepId: z.uuid(),
+  executionId: z.string().min(1).max(400),
+  /** Set by the top-level single-step states: the completion plans the next steps (ADR 110). */
+  plan: z.boolean().optional(),
+});

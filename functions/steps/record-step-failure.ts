@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordStepFailure } from '../../shared/runs/engine/step-failure';
 import { taskHandler } from '../../shared/tasks/task-handler';
 import { RunRef } from './inputs';

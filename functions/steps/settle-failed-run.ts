@@ -3,7 +3,7 @@
  * on the run machine's "Step Functions Execution Status Change" events (the run's ids come from the
  * execution input in `detail.input`), and the ASL's `SettleFailed` state when `Finalize` itself fails.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { settleFailedRun } from '../../shared/runs/engine/settle-failed';
 import { taskHandler } from '../../shared/tasks/task-handler';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
 import { workflowFileImpls } from './import-export';

@@ -18,6 +18,9 @@ export interface LocalExecutionOptions {
   retryIntervalMs?: number;
 }
 
+/** Finished executions whose transition counts are kept. */
+const MAX_COUNTED = 1000;
+
 const LOCAL_ARN = (fn: string) => `arn:aws:lambda:us-east-1:000000000000:function:hishamos-${fn}`;
 
 /** Reads an ASL file and fills `${<fn>Arn}` placeholders the way CDK's definitionSubstitutions does. */
@@ -76,6 +79,8 @@ export class LocalExecutions implements ExecutionStarter {
   private readonly machines = new Map<string, StateMachine>();
   private readonly waits = new Map<string, string[]>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<unknown> }>();
+  /** State transitions per execution (StateEntered events, Map iterations' included): what AWS bills. */
+  private readonly transitions = new Map<string, number>();
 
   constructor(private readonly options: LocalExecutionOptions) {
     for (const name of Object.keys(stateMachines) as (keyof typeof stateMachines)[]) {
@@ -131,6 +136,7 @@ export class LocalExecutions implements ExecutionStarter {
       } as never,
       noThrowOnAbort: true,
     });
+    const counted = this.countTransitions(executionId, execution.eventLogs);
     const done = execution.result
       .then(
         (out) => this.options.log.debug('execution finished', { executionId, out }),
@@ -139,6 +145,7 @@ export class LocalExecutions implements ExecutionStarter {
           await this.reportFailure(machine, executionId, name, input, error);
         },
       )
+      .then(() => counted)
       .finally(() => this.running.delete(executionId));
     this.running.set(executionId, { abort: () => execution.abort(), done });
     return { executionId };
@@ -173,6 +180,21 @@ export class LocalExecutions implements ExecutionStarter {
     await invoke(this.options.root, target, event).catch((e) =>
       this.options.log.error('settling a failed execution failed', { executionId, error: e }),
     );
+  }
+
+  private async countTransitions(executionId: string, events: AsyncGenerator<{ type: string }>) {
+    let n = 0;
+    for await (const e of events) if (e.type === 'StateEntered') n++;
+    if (this.transitions.size >= MAX_COUNTED) {
+      const oldest = this.transitions.keys().next();
+      if (!oldest.done) this.transitions.delete(oldest.value);
+    }
+    this.transitions.set(executionId, n);
+  }
+
+  /** The state transitions of a finished execution (its local history), for tests and benches. */
+  transitionsOf(executionId: string): number | undefined {
+    return this.transitions.get(executionId);
   }
 
   async stop(executionId: string): Promise<void> {

@@ -23,7 +23,7 @@ import { runs } from '../../shared/db/schema';
 import { resumeRun } from '../../shared/runs/lifecycle';
 import { createLogger, type Logger } from '../../shared/observability/logger';
 import { installMetrics, PrometheusRegistry } from '../../shared/observability/metrics';
-import { installOtlpTracing, installTracing } from '../../shared/observability/tracing';
+import { installOtlpTracing, installTracing } from '../../shared/observability/tracing-sdk';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { authenticate } from '../../shared/auth/authenticate';
 import { roleAllows } from '../../shared/auth/roles';

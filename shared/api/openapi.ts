@@ -7,7 +7,7 @@
  * from the method and path (ADR 072).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import * as agents from './contracts/agents';
 import * as audit from './contracts/audit';
 import * as auth from './contracts/auth';

@@ -3,7 +3,7 @@
  * domain in `shared/api/routes/`; the deployment (infra/manifest.ts) says which function serves it,
  * and `httpHandler` types each implementation from the contracts.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Access } from '../auth/roles';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -3,7 +3,7 @@
  * strict (an unknown field is a 400 naming it, never silently dropped), and a PATCH body names
  * only the fields it changes (no defaults filled in, `null` clears an optional field).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 type AnySchema = z.core.$ZodType;
 

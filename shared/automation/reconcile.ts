@@ -55,7 +55,7 @@ export async function reconcileGithubDeliveries(p: Platform): Promise<ReconcileS
       if (seenApps.has(appKey)) continue;
       seenApps.add(appKey);
       summary.apps++;
-      const gh = octokit(baseUrl, appJwt(credentials, p.now()));
+      const gh = await octokit(baseUrl, appJwt(credentials, p.now()));
       const byGuid = await recentAttempts(p, gh, summary);
       for (const attempts of byGuid.values()) {
         if (attempts.some((a) => a.status_code >= 200 && a.status_code < 300)) continue;
@@ -80,7 +80,7 @@ export async function reconcileGithubDeliveries(p: Platform): Promise<ReconcileS
 /** Attempts inside the window, grouped by GUID; pages are newest first, so stop at the first older one. */
 async function recentAttempts(
   p: Platform,
-  gh: ReturnType<typeof octokit>,
+  gh: Awaited<ReturnType<typeof octokit>>,
   summary: ReconcileSummary,
 ): Promise<Map<string, Attempt[]>> {
   const since = p.now() - REDELIVERY_WINDOW_MS;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { fromZod } from '../http/error-mapping';
 
 /** A patched spec that breaks a rule is the caller's 400 (naming the field), not a 500. */

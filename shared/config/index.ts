@@ -3,7 +3,7 @@
  * missing or malformed variable fails at cold start with the variable named, not mid-request.
  * These names are the contract between infra/aws (which sets them) and the code (which reads them).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 

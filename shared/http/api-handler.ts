@@ -10,7 +10,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { routeKey, type RouteKey, type RouteSpec } from '../api/route';
 import { deepStrict } from '../api/strict';
 import type { AuthContext } from '../auth/context';

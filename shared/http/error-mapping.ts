@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, InternalError, ValidationError, type FieldIssue } from '../errors';
 
 /** The one place error names become HTTP statuses. Unknown names are 500 with a generic message. */

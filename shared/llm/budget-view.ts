@@ -3,7 +3,7 @@
  * and setting budgets by workflow id or slug.
  */
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { BudgetsBody } from '../api/contracts/usage';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';

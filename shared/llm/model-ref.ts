@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROVIDERS = ['openai', 'anthropic', 'gemini', 'compatible', 'simulator'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];

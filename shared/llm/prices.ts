@@ -58,7 +58,8 @@ export function modelCandidates(model: string): string[] {
   return out;
 }
 
-const SIMULATOR_PRICE = (model: string): Price => ({
+/** The simulator is free: a constant price, no lookup. */
+export const SIMULATOR_PRICE = (model: string): Price => ({
   provider: 'simulator',
   model,
   version: 0,

@@ -5,7 +5,7 @@
  * anything else happens) or put in an error; every change is audited (without the key).
  */
 import { and, eq } from 'drizzle-orm';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ProviderStatus } from '../api/contracts/providers';
 import {
   KEYED_PROVIDERS,

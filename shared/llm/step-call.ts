@@ -41,7 +41,7 @@ import {
   type GatewayDeps,
   type ResolvedEntry,
 } from './gateway';
-import { costOf, findPrice, roundUsd, type Price } from './prices';
+import { costOf, findPrice, roundUsd, SIMULATOR_PRICE, type Price } from './prices';
 import { DEFAULT_MAX_TOKENS } from './providers/common';
 import { estimateTokens } from './providers/simulator';
 import { validateStructuredOutput } from './structured-output';
@@ -298,16 +298,17 @@ class StepCall {
   ): Promise<{ reserved: true; price: Price | undefined } | { reserved: false }> {
     const { tenantId, workflowId, stepId, executionId, request } = this.input;
     const reservationId = `${stepId}:${executionId}:${a.rowId}`;
+    // The simulator is free: no price to look up, no reservation, so no transaction.
+    if (a.entry.simulated) return { reserved: true, price: SIMULATOR_PRICE(a.entry.model) };
     try {
       const price = await this.p.db.withTenant({ tenantId }, async (tx) => {
         const found = await findPrice(
           tx,
           tenantId,
-          a.entry.simulated ? 'simulator' : a.entry.provider,
+          a.entry.provider,
           a.entry.model,
           new Date(this.p.now()),
         );
-        if (a.entry.simulated) return found; // the simulator is free: no reservation
         const estimateUsd = estimateCost(found, request);
         const at = new Date(this.p.now());
         if (await reserveBudget(tx, { tenantId, workflowId, reservationId, estimateUsd, at }))

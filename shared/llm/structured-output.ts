@@ -5,7 +5,7 @@
  * the NEXT model of the chain (never the same model again); on the last model it is final.
  * A schema that cannot be compiled is the agent's fault: InvalidRequest (permanent).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequest, OutputSchemaMismatch, type FieldIssue } from '../errors';
 
 const compiled = new Map<string, z.ZodType>();

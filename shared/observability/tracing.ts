@@ -20,18 +20,14 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type IdGenerator,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
 
-let provider: BasicTracerProvider | undefined;
+/** What this module needs of the SDK's provider, once tracing-sdk.ts has installed one. */
+interface InstalledProvider {
+  forceFlush(): Promise<void>;
+}
+
+let provider: InstalledProvider | undefined;
 let flushEachInvocation = false;
 /** A span id to use for the next span instead of a random one (deterministic run spans). */
 let nextSpanId: string | undefined;
@@ -41,7 +37,7 @@ let lastSpanId = '';
  * Span ids start with 8-b (so they can be a UUID's variant group); a root span's trace id is a
  * random UUID v4 whose last 16 hex digits are that root span's id.
  */
-const ids: IdGenerator = {
+export const ids: IdGenerator = {
   generateSpanId() {
     if (nextSpanId) {
       lastSpanId = nextSpanId;
@@ -58,33 +54,13 @@ const ids: IdGenerator = {
   },
 };
 
-export function installTracing(options: {
-  exporter: SpanExporter;
-  /** Export each span as it ends (tests); else batch. */
-  simple?: boolean;
-  /** Flush at the end of every invocation (Lambda freezes the process between invocations). */
-  flushEachInvocation?: boolean;
-}): void {
-  provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'hishamos' }),
-    idGenerator: ids,
-    spanProcessors: [
-      options.simple
-        ? new SimpleSpanProcessor(options.exporter)
-        : new BatchSpanProcessor(options.exporter),
-    ],
-  });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(provider);
-  flushEachInvocation = options.flushEachInvocation ?? false;
-}
-
-/** OTLP over HTTP to `<endpoint>/v1/traces`, when the endpoint is configured. */
-export function installOtlpTracing(endpoint: string, options: { flushEachInvocation: boolean }) {
-  installTracing({
-    exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
-    flushEachInvocation: options.flushEachInvocation,
-  });
+/**
+ * Called by tracing-sdk.ts: the SDK is imported only when tracing is configured, so a cold start
+ * without an OTLP endpoint never loads it.
+ */
+export function registerProvider(installed: InstalledProvider, flushEach: boolean): void {
+  provider = installed;
+  flushEachInvocation = flushEach;
 }
 
 export async function flushTraces(): Promise<void> {

@@ -4,7 +4,6 @@ import { config } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../observability/logger';
 import { EmfMetrics, installMetrics } from '../observability/metrics';
-import { installOtlpTracing } from '../observability/tracing';
 import type { Platform } from './platform';
 import { S3AnchorStore } from './s3-anchor-store';
 import { SecretsManagerStore } from './secrets-manager-store';
@@ -14,8 +13,11 @@ import { EventBridgeScheduleTimers } from './eventbridge-schedule-timers';
 export async function createAwsPlatform(): Promise<Platform> {
   const cfg = config();
   if (cfg.METRICS_FORMAT === 'emf') installMetrics(new EmfMetrics('HishamOS'));
-  if (cfg.OTEL_EXPORTER_OTLP_ENDPOINT)
+  // The SDK loads only when traces are exported (a bundle's cold start stays small otherwise).
+  if (cfg.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const { installOtlpTracing } = await import('../observability/tracing-sdk');
     installOtlpTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, { flushEachInvocation: true });
+  }
   const db =
     cfg.HISHAMOS_DB_DRIVER === 'pg'
       ? await openDatabase({ driver: 'pg', url: cfg.DATABASE_URL ?? '' })

@@ -10,7 +10,6 @@ import { isAppError } from '../errors';
 import type { Platform } from '../platform/platform';
 import { appendEvent } from '../runs/events';
 import type { RerankTraceT } from '../api/contracts/knowledge';
-import { searchKnowledgeBase } from './retrieval';
 
 export interface KnowledgeStep {
   tenantId: string;
@@ -49,6 +48,8 @@ export const TOP_CHUNKS = 5;
 export async function promptWithKnowledge(p: Platform, step: KnowledgeStep): Promise<string> {
   const ids = [...new Set(step.knowledgeBaseIds ?? [])];
   if (!ids.length || !step.prompt.trim()) return step.prompt;
+  // Loaded on first use: an agent without knowledge bases never loads search, rerank, embedders.
+  const { searchKnowledgeBase } = await import('./retrieval');
   const scope = { tenantId: step.tenantId, runId: step.runId, workflowId: step.workflowId };
   const hits = [];
   // The reranker each base used (its default, ADR 038), shown with the citations in the step trace.

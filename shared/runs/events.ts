@@ -21,16 +21,13 @@ export interface RunEventInput {
  * commit in seq order (ADR 070).
  */
 export async function appendEvent(tx: Tx, e: RunEventInput): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70))`);
-  await tx.insert(runEvents).values({
-    tenantId: e.tenantId,
-    runId: e.runId,
-    stepId: e.stepId ?? null,
-    nodeId: e.nodeId ?? null,
-    type: e.type,
-    message: e.message,
-    data: e.data ?? null,
-  });
+  // One statement: the row comes out of the lock's CTE, so the identity is drawn after the lock
+  // is held (every statement is a round trip on the Data API).
+  const data = e.data === undefined ? null : JSON.stringify(e.data);
+  await tx.execute(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))
+    insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
+    select ${e.tenantId}::uuid, ${e.runId}::uuid, ${e.stepId ?? null}::uuid, ${e.nodeId ?? null}, ${e.type}, ${e.message}, ${data}::jsonb
+    from run_lock`);
 }
 
 export async function listEvents(tx: Tx, runId: string, after: number, limit: number) {

@@ -4,7 +4,7 @@
  * error's name as `errorType`, which Step Functions uses as the error name.
  */
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError } from '../errors';
 import { fromZod } from '../http/error-mapping';
 import { withLogContext, type LogContext } from '../observability/context';

@@ -3,7 +3,7 @@
  * Nothing is evaluated as code; `matches` runs on a linear-time matcher, so a condition cannot
  * stall the planner however it was written.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { compilePattern, PatternError, type LinearPattern } from './linear-regex';
 import { resolveReference, type TemplateContext } from './template';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Slug } from '../api/contracts/common';
 import { Condition } from './condition';
 

@@ -137,6 +137,29 @@ describe('bundleFunctions', () => {
     expect(fn.totalBytes - fn.bytes).toBeGreaterThanOrEqual(sdkBytes);
   });
 
+  it("the run machine's bundles load at most 300 KiB at cold start (issue 12)", async () => {
+    // Act: the real engine entries of this repository
+    const engine = [
+      'planRun',
+      'runAgentStep',
+      'runToolStep',
+      'runChildStep',
+      'recordStepFailure',
+      'finalizeRun',
+      'settleFailedRun',
+    ] as const;
+    const result = await bundleFunctions({ outDir: path.join(root, 'dist-engine'), only: engine });
+    // Assess: zod is imported as a namespace (tree-shaken: no locales), and the OpenTelemetry
+    // SDK, Octokit, the provider SDKs and knowledge retrieval load on first use
+    const cold = Object.fromEntries(engine.map((n) => [n, result.functions[n]?.bytes ?? 0]));
+    for (const n of engine) expect(cold[n]).toBeGreaterThan(0);
+    const over = engine.filter((n) => cold[n] > 300 * 1024).map((n) => `${n}: ${cold[n]} bytes`);
+    expect(over).toEqual([]);
+    // ...and are shipped: the agent step's first-use chunks are over 1 MiB
+    const agent = result.functions.runAgentStep!;
+    expect(agent.totalBytes).toBeGreaterThan(agent.bytes + 1024 * 1024);
+  });
+
   it('produces a bundle that runs', async () => {
     // Prepare
     const outDir = path.join(root, 'dist-run');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Slug, Uuid } from './common';
 import { ModelRef } from '../../llm/model-ref';
 import { patchOf } from '../strict';

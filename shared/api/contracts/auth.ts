@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Role, Uuid } from './common';
 
 // Deliberately permissive: local installs sign in as admin@localhost, which strict validators reject.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { urlProblem } from '../../net/outbound';
 
 /** Hosted rerank APIs a tenant can store a key for (ADR 151); `compatible` serves `/rerank` too. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdOrSlug, PageQuery, Uuid } from './common';
 import { NodeId, RUN_STATUSES, STEP_STATUSES } from '../../workflow/model';
 

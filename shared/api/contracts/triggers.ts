@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdOrSlug, Uuid } from './common';
 
 const Name = z.string().min(1).max(200);

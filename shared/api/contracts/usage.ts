@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdOrSlug } from './common';
 
 export const USAGE_GROUPS = ['workflow', 'run', 'step', 'provider', 'model', 'day'] as const;

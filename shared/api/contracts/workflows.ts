@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Slug, Uuid } from './common';
 import { WorkflowGraph } from '../../workflow/model';
 import { patchOf } from '../strict';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { route as r } from '../route';
 
 const Readiness = z.object({

@@ -131,3 +131,10 @@ export class ClientCache<C> {
     return client;
   }
 }
+
+/**
+ * Sent as `Authorization: Bearer ...` to an OpenAI-compatible endpoint when no key is configured
+ * (the SDK refuses to run without one). Here, not in compatible.ts: the embedders read it, and
+ * importing compatible.ts would load the OpenAI SDK at every cold start.
+ */
+export const COMPATIBLE_PLACEHOLDER_KEY = 'no-key';

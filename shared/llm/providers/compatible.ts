@@ -11,8 +11,9 @@ import type { ProviderAdapter } from '../types';
 import type { AdapterOptions } from './common';
 import { createChatAdapter } from './openai-chat';
 
-/** Sent as `Authorization: Bearer ...` when no key is configured (the SDK refuses to run without one). */
-export const COMPATIBLE_PLACEHOLDER_KEY = 'no-key';
+import { COMPATIBLE_PLACEHOLDER_KEY } from './common';
+
+export { COMPATIBLE_PLACEHOLDER_KEY };
 
 export function createCompatibleAdapter(options: AdapterOptions = {}): ProviderAdapter {
   return createChatAdapter(

@@ -7,7 +7,7 @@
 import { ProviderAuthError } from '../../errors';
 import { tenantProviderCredentials } from '../../llm/tenant-credentials';
 import type { Platform } from '../../platform/platform';
-import { COMPATIBLE_PLACEHOLDER_KEY } from '../../llm/providers/compatible';
+import { COMPATIBLE_PLACEHOLDER_KEY } from '../../llm/providers/common';
 import { createLocalEmbedder } from './local';
 import { parseEmbeddingModel, type Embedder, type EmbeddingModelInfo } from './types';
 

@@ -5,7 +5,7 @@
  * attempt. The simulator cannot judge relevance: its answer is recorded (and costs nothing) but the
  * fused order is kept, deterministically, and the outcome says `simulated`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../../config';
 import { callAttempt } from '../../llm/gateway';
 import type { ProviderId } from '../../llm/model-ref';

@@ -8,7 +8,7 @@
  *   `texts` and answers a bare array of {index, score}: both fields are sent, both answers read.
  * Failures are classified like model calls (429 → ProviderThrottled with Retry-After, 401 → auth).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProviderUnavailable } from '../../errors';
 import { classifyHttpStatus, classifyProviderError } from '../../llm/classify';
 import { guardedFetch } from '../../net/outbound';

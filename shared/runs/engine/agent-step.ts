@@ -8,14 +8,15 @@ import { runStepCall, type StepCallResult } from '../../llm/step-call';
 import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
 import { maskForTrace, protectOutbound, type PiiCounts } from '../../pii/policy';
-import { tenantPiiPolicy } from '../../pii/settings';
 import { renderTemplate } from '../../workflow/template';
 import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
 import { annotateActiveSpan } from '../../observability/tracing';
 import { appendEvent, type RunEventInput } from '../events';
-import { loadOutputs, loadPinnedAgent, loadRunContext, referencedSteps } from './context';
-import { settleInterruptedAttempts } from './interrupted-attempts';
+import { loadOutputs, loadPinnedAgent, loadStepContext, referencedSteps } from './context';
+import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts';
+import { IN_FLIGHT } from '../../llm/attempt-outcomes';
+import { type PlanResult, planInTx, planRun } from './plan-run';
 import { routeAnswer, routerRequest } from './router';
 import { runToolTurns } from './tool-turns';
 import { agentToolsOf } from '../../llm/tool-loop';
@@ -28,6 +29,14 @@ export interface StepTaskInput {
   runId: string;
   stepId: string;
   executionId: string;
+  /** The step runs alone at the top level: its completion plans the next steps (ADR 110). */
+  plan?: boolean;
+}
+
+export interface StepTaskResult {
+  status: string;
+  /** With `plan`: the next ready steps, computed in the completion's transaction. */
+  plan?: PlanResult;
 }
 
 /** Attempts before a retryable failure becomes final, unless the node sets maxAttempts. */
@@ -66,9 +75,11 @@ function stepEvents(ids: StepIds) {
  * transaction; every attempt (skipped and budget-blocked ones too) is recorded with its cost.
  * Idempotent under at-least-once delivery: a finished step is not run again.
  */
-export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{ status: string }> {
+export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<StepTaskResult> {
   const prepared = await prepareStep(p, input);
-  if (prepared.skip) return { status: prepared.skip };
+  // A repeated invocation of a finished step plans again (planning is idempotent).
+  if (prepared.skip)
+    return { status: prepared.skip, ...(input.plan ? { plan: await planRun(p, input) } : {}) };
   const { ids, node, agent, prompt, chain, prior, attempt, piiPolicy } = prepared;
   const tools = agentToolsOf(agent.tools);
   // Retrieval comes before the call, outside any transaction (embedding the query may be remote).
@@ -107,18 +118,21 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
           maxTurns: agent.maxTurns,
           knowledgeBaseIds: agent.knowledgeBaseIds ?? [],
         },
-        (turn, intermediate) => recordCall(p, ids, turn, pii, intermediate),
+        async (turn, intermediate) => {
+          await recordCall(p, ids, false, turn, pii, intermediate);
+        },
       )
     : await runStepCall(p, stepCall);
-  await recordCall(
+  const plan = await recordCall(
     p,
     ids,
+    input.plan === true,
     { ...call, output: routeAnswer(node, outbound.restore(call.output)) },
     pii,
   );
   if (call.error) throw call.error;
   metrics().count('steps_finished', 1, { status: 'SUCCEEDED', type: 'agent' });
-  return { status: 'SUCCEEDED' };
+  return { status: 'SUCCEEDED', ...(plan ? { plan } : {}) };
 }
 
 /**
@@ -127,9 +141,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<{
  */
 async function prepareStep(p: Platform, input: StepTaskInput) {
   return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    const { run, spec, steps } = await loadRunContext(tx, input.runId);
-    const step = steps.find((s) => s.id === input.stepId);
-    if (!step) throw new ValidationError(`step ${input.stepId} is not part of run ${input.runId}`);
+    const { run, spec, step, piiPolicy } = await loadStepContext(tx, input.runId, input.stepId);
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return { skip: step.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'SKIPPED' } as const;
     const node = spec.nodes.find((n) => n.id === step.nodeId);
@@ -144,15 +156,27 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     const chain = [agent.model, ...agent.fallbacks];
     // An earlier invocation of this task that died mid-call (a Lambda timeout) left its attempt
     // in flight: charge it at its estimate before walking the chain from the records.
-    await settleInterruptedAttempts(tx, input.tenantId, {
-      stepId: step.id,
-      executionId: input.executionId,
-    });
-    const records = await tx
-      .select()
-      .from(usageRecords)
-      .where(and(eq(usageRecords.stepId, step.id), eq(usageRecords.executionId, input.executionId)))
-      .orderBy(asc(usageRecords.attempt));
+    // One read of this step's attempts serves both; a PENDING step was never started, so has none.
+    const records =
+      step.status === 'PENDING'
+        ? []
+        : await tx
+            .select()
+            .from(usageRecords)
+            .where(
+              and(
+                eq(usageRecords.stepId, step.id),
+                eq(usageRecords.executionId, input.executionId),
+              ),
+            )
+            .orderBy(asc(usageRecords.attempt))
+            .for('update');
+    const inFlight = records.filter((r) => r.outcome === IN_FLIGHT);
+    if (inFlight.length) {
+      await settleInterruptedRows(tx, input.tenantId, inFlight);
+      for (const r of inFlight)
+        Object.assign(r, { outcome: 'error', errorName: INTERRUPTED_ERROR });
+    }
     const prior: PriorAttempt[] = records.map((r) => ({
       chainIndex: Math.max(
         0,
@@ -164,7 +188,6 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
       endedAt: r.createdAt.getTime(),
     }));
     const attempt = records.length + 1;
-    const piiPolicy = await tenantPiiPolicy(tx, input.tenantId);
     addLogContext({ nodeId: step.nodeId, attempt });
     annotateActiveSpan(`step ${step.nodeId}`, {
       'hishamos.node_id': step.nodeId,
@@ -201,19 +224,21 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
 
 /**
  * In one transaction: the attempts' usage records, the settlement of their budget reservations,
- * the step's tokens and cost (and output, on success), the run's cost and the timeline events.
+ * the step's tokens and cost (and output, on success), the run's cost and the timeline events;
+ * with `plan`, a success also plans the next steps there.
  */
 async function recordCall(
   p: Platform,
   ids: StepIds,
+  plan: boolean,
   call: StepCallResult,
   pii: { masked: PiiCounts; toProvider: PiiCounts },
   /** A tool-calling turn (ADR 130): metered, but the step goes on; this saves the turn. */
   intermediate?: (tx: Tx) => Promise<void>,
-): Promise<void> {
+): Promise<PlanResult | undefined> {
   const { outcome, error, costUsd } = call;
   const event = stepEvents(ids);
-  await p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
+  return p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
     // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
     for (const row of call.rows)
       await tx
@@ -250,7 +275,7 @@ async function recordCall(
         .where(eq(runs.id, ids.runId));
     for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
     if (intermediate) await intermediate(tx);
-    if (!outcome || (intermediate && !error)) return;
+    if (!outcome || (intermediate && !error)) return undefined;
     const n = call.rows[call.rows.length - 1].attempt;
     const { provider, model } = outcome;
     await appendEvent(
@@ -280,5 +305,6 @@ async function recordCall(
               },
             ),
     );
+    return plan && !error ? planInTx(p, tx, ids.tenantId, ids.runId) : undefined;
   });
 }

@@ -2,14 +2,17 @@ import { and, asc, eq, getTableColumns, inArray } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowSpec } from '../../api/contracts/workflows';
 import type { Tx } from '../../db/client';
-import { agentVersions, runSteps, runs, workflowVersions } from '../../db/schema';
-import { NotFound } from '../../errors';
+import { agentVersions, runSteps, runs, tenants, workflowVersions } from '../../db/schema';
+import { policyFrom } from '../../pii/policy';
+import { NotFound, ValidationError } from '../../errors';
 import type { StepStatus } from '../../workflow/model';
 import { conditionPaths } from '../../workflow/condition';
 import type { PlanData } from '../../workflow/plan';
 import { templateReferences } from '../../workflow/template';
 import type { PinnedAgent } from '../lifecycle';
 
+// The hot engine queries are named (`prepare`): node-postgres then parses and plans each once per
+// connection. PGlite and the Data API have no server-side prepared statements; the name is unused.
 // Engine tasks name their columns: prompts and outputs of every step in every task would grow
 // each response with the run and break the Data API's 1 MiB response limit (ADR 040). Outputs
 // are read by `loadOutputs`, only for the steps a task references.
@@ -19,25 +22,94 @@ const { prompt: _prompt, output: _output, ...STEP_COLUMNS } = getTableColumns(ru
 export type RunRow = Omit<typeof runs.$inferSelect, 'output'>;
 export type StepRow = Omit<typeof runSteps.$inferSelect, 'prompt' | 'output'>;
 
-/** The run, its pinned workflow version and its steps (no prompts, no outputs): what every engine task starts from. */
+/**
+ * Workflow and agent versions never change once written (a change is a new version), so each
+ * process keeps the specs it has read, keyed by tenant, id and version: a run's tasks then read
+ * only the rows that change. Bounded: the oldest entry goes first.
+ */
+const VERSION_CACHE_SIZE = 1000;
+const versionCache = new Map<string, unknown>();
+
+async function cachedVersion<T>(key: string, load: () => Promise<T | undefined>) {
+  if (versionCache.has(key)) return versionCache.get(key) as T;
+  const value = await load();
+  if (value === undefined) return undefined;
+  if (versionCache.size >= VERSION_CACHE_SIZE) {
+    const oldest = versionCache.keys().next();
+    if (!oldest.done) versionCache.delete(oldest.value);
+  }
+  versionCache.set(key, value);
+  return value;
+}
+
+/** The pinned workflow version's spec, from the process cache or Postgres. */
+export async function loadWorkflowSpec(tx: Tx, run: RunRow): Promise<WorkflowSpec> {
+  const spec = await cachedVersion(
+    `workflow/${run.tenantId}/${run.workflowId}/${run.workflowVersion}`,
+    async () => {
+      const [wv] = await tx
+        .select({ spec: workflowVersions.spec })
+        .from(workflowVersions)
+        .where(
+          and(
+            eq(workflowVersions.workflowId, run.workflowId),
+            eq(workflowVersions.version, run.workflowVersion),
+          ),
+        );
+      return wv ? (wv.spec as WorkflowSpec) : undefined;
+    },
+  );
+  if (!spec)
+    throw new NotFound(`workflow version ${run.workflowVersion} of run ${run.id} not found`);
+  return spec;
+}
+
+/** The run, its pinned workflow version and its steps (no prompts, no outputs): what planning starts from. */
 export async function loadRunContext(tx: Tx, runId: string) {
-  const [run] = await tx.select(RUN_COLUMNS).from(runs).where(eq(runs.id, runId));
+  const [run] = await tx
+    .select(RUN_COLUMNS)
+    .from(runs)
+    .where(eq(runs.id, runId))
+    .prepare('engine_run')
+    .execute();
   if (!run) throw new NotFound(`run ${runId} not found`);
-  const [wv] = await tx
-    .select()
-    .from(workflowVersions)
-    .where(
-      and(
-        eq(workflowVersions.workflowId, run.workflowId),
-        eq(workflowVersions.version, run.workflowVersion),
-      ),
-    );
-  if (!wv) throw new NotFound(`workflow version ${run.workflowVersion} of run ${runId} not found`);
+  const spec = await loadWorkflowSpec(tx, run);
   const steps: StepRow[] = await tx
     .select(STEP_COLUMNS)
     .from(runSteps)
-    .where(eq(runSteps.runId, runId));
-  return { run, spec: wv.spec as WorkflowSpec, steps };
+    .where(eq(runSteps.runId, runId))
+    .prepare('engine_run_steps')
+    .execute();
+  return { run, spec, steps };
+}
+
+/**
+ * The run, ONE of its steps and the tenant's PII policy, in one query, with the workflow spec: what a step task starts
+ * from (the other steps' rows are the planner's business).
+ */
+export async function loadStepContext(tx: Tx, runId: string, stepId: string) {
+  const [row] = await tx
+    .select({ run: RUN_COLUMNS, step: STEP_COLUMNS, piiPolicy: tenants.piiPolicy })
+    .from(runSteps)
+    .innerJoin(runs, eq(runs.id, runSteps.runId))
+    .innerJoin(tenants, eq(tenants.id, runs.tenantId))
+    .where(and(eq(runSteps.id, stepId), eq(runSteps.runId, runId)))
+    .prepare('engine_step_context')
+    .execute();
+  if (!row) {
+    const [run] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
+    if (!run) throw new NotFound(`run ${runId} not found`);
+    throw new ValidationError(`step ${stepId} is not part of run ${runId}`);
+  }
+  const run: RunRow = row.run;
+  const step: StepRow = row.step;
+  return {
+    run,
+    step,
+    spec: await loadWorkflowSpec(tx, run),
+    /** The tenant's PII policy, as stored (the same read as `tenantPiiPolicy`). */
+    piiPolicy: policyFrom(row.piiPolicy),
+  };
 }
 
 /**
@@ -128,10 +200,16 @@ export async function loadRunData(
 export async function loadPinnedAgent(tx: Tx, run: RunRow, slug: string): Promise<AgentSpec> {
   const pin = (run.agentVersions as Record<string, PinnedAgent>)[slug];
   if (!pin) throw new NotFound(`agent ${slug} is not pinned in run ${run.id}`);
-  const [row] = await tx
-    .select()
-    .from(agentVersions)
-    .where(and(eq(agentVersions.agentId, pin.agentId), eq(agentVersions.version, pin.version)));
-  if (!row) throw new NotFound(`agent ${slug} v${pin.version} not found`);
-  return row.spec as AgentSpec;
+  const spec = await cachedVersion(
+    `agent/${run.tenantId}/${pin.agentId}/${pin.version}`,
+    async () => {
+      const [row] = await tx
+        .select({ spec: agentVersions.spec })
+        .from(agentVersions)
+        .where(and(eq(agentVersions.agentId, pin.agentId), eq(agentVersions.version, pin.version)));
+      return row ? (row.spec as AgentSpec) : undefined;
+    },
+  );
+  if (!spec) throw new NotFound(`agent ${slug} v${pin.version} not found`);
+  return spec;
 }

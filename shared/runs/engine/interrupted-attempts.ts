@@ -32,7 +32,19 @@ export async function settleInterruptedAttempts(
           eq(usageRecords.executionId, scope.executionId),
           eq(usageRecords.outcome, IN_FLIGHT),
         );
-  const rows = await tx.select().from(usageRecords).where(where).for('update');
+  return settleInterruptedRows(
+    tx,
+    tenantId,
+    await tx.select().from(usageRecords).where(where).for('update'),
+  );
+}
+
+/** Charges the given in-flight attempts (read `for update` by the caller). */
+export async function settleInterruptedRows(
+  tx: Tx,
+  tenantId: string,
+  rows: (typeof usageRecords.$inferSelect)[],
+): Promise<{ count: number; costUsd: number }> {
   let total = 0;
   for (const row of rows) {
     const simulated = row.provider === 'simulator' || row.model.endsWith(' (simulated)');

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { runSteps, runs } from '../../db/schema';
 import { InternalError } from '../../errors';
+import type { Tx } from '../../db/client';
 import type { Platform } from '../../platform/platform';
 import { planDetailed } from '../../workflow/plan';
 import { appendEvent } from '../events';
@@ -10,6 +11,22 @@ export interface PlanResult {
   done: boolean;
   /** Claim check: ids and step types only. */
   ready: { stepId: string; type: string }[];
+  /**
+   * Where the state machine goes: `done` (Finalize), one step at the top level (`agent`, `tool`,
+   * `child`, whose id is `stepId`), or `many` (the Map). ADR 110.
+   */
+  next: 'done' | 'agent' | 'tool' | 'child' | 'many';
+  stepId: string | null;
+}
+
+/** The Choice the state machine makes on a plan's ready steps. */
+export function nextOf(ready: PlanResult['ready']): Pick<PlanResult, 'next' | 'stepId'> {
+  if (ready.length === 0) return { next: 'done', stepId: null };
+  if (ready.length > 1) return { next: 'many', stepId: null };
+  const [{ stepId, type }] = ready;
+  // The same mapping as the Map's StepType Choice: routers are agent calls.
+  const next = type === 'tool' ? 'tool' : type === 'workflow' || type === 'map' ? 'child' : 'agent';
+  return { next, stepId };
 }
 
 /**
@@ -22,90 +39,104 @@ export async function planRun(
   p: Platform,
   input: { tenantId: string; runId: string },
 ): Promise<PlanResult> {
-  return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    const { run, spec, steps } = await loadRunContext(tx, input.runId);
-    if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status)) return { done: true, ready: [] };
-    if (run.status !== 'RUNNING') {
-      await tx.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, run.id));
-      if (run.status === 'QUEUED')
-        await appendEvent(tx, {
-          tenantId: input.tenantId,
-          runId: run.id,
-          type: 'run.started',
-          message: 'run started',
-        });
-    }
-    const data = await loadRunData(tx, run, steps, conditionNodes(spec));
-    const plan = planDetailed(spec, statusMap(steps), data);
-    const byNode = latestSteps(steps);
-    const types = new Map(spec.nodes.map((n) => [n.id, n.type]));
-    for (const loop of plan.iterate) {
-      const inserted = await tx
-        .insert(runSteps)
-        .values(
-          loop.body.map((nodeId) => ({
-            tenantId: input.tenantId,
-            runId: run.id,
-            nodeId,
-            type: types.get(nodeId) ?? 'agent',
-            status: 'PENDING',
-            iteration: loop.iteration,
-          })),
-        )
-        .returning();
-      for (const row of inserted) byNode.set(row.nodeId, row);
+  return p.db.withTenant({ tenantId: input.tenantId }, (tx) =>
+    planInTx(p, tx, input.tenantId, input.runId),
+  );
+}
+
+/**
+ * The planning turn inside a caller's transaction: the Plan task's own, or a step completion's
+ * (the step's result and the next ready steps commit together; ADR 110).
+ */
+export async function planInTx(
+  p: Platform,
+  tx: Tx,
+  tenantId: string,
+  runId: string,
+): Promise<PlanResult> {
+  const { run, spec, steps } = await loadRunContext(tx, runId);
+  if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status))
+    return { done: true, ready: [], ...nextOf([]) };
+  if (run.status !== 'RUNNING') {
+    await tx.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, run.id));
+    if (run.status === 'QUEUED')
       await appendEvent(tx, {
-        tenantId: input.tenantId,
+        tenantId: tenantId,
         runId: run.id,
-        nodeId: loop.to,
-        type: 'loop.iteration',
-        message: `${loop.from} -> ${loop.to} taken: iteration ${loop.iteration} of ${loop.body.join(', ')}`,
-        data: { from: loop.from, to: loop.to, iteration: loop.iteration, body: loop.body },
+        type: 'run.started',
+        message: 'run started',
       });
-    }
-    const stepOf = (nodeId: string) => {
-      const step = byNode.get(nodeId);
-      if (!step) throw new InternalError(`run ${run.id} has no step for node ${nodeId}`);
-      return step;
-    };
-    for (const nodeId of plan.skip) {
-      const step = stepOf(nodeId);
-      const reason = plan.reasons[nodeId] ?? 'its conditions can no longer be met';
+  }
+  const data = await loadRunData(tx, run, steps, conditionNodes(spec));
+  const plan = planDetailed(spec, statusMap(steps), data);
+  const byNode = latestSteps(steps);
+  const types = new Map(spec.nodes.map((n) => [n.id, n.type]));
+  for (const loop of plan.iterate) {
+    const inserted = await tx
+      .insert(runSteps)
+      .values(
+        loop.body.map((nodeId) => ({
+          tenantId: tenantId,
+          runId: run.id,
+          nodeId,
+          type: types.get(nodeId) ?? 'agent',
+          status: 'PENDING',
+          iteration: loop.iteration,
+        })),
+      )
+      .returning();
+    for (const row of inserted) byNode.set(row.nodeId, row);
+    await appendEvent(tx, {
+      tenantId: tenantId,
+      runId: run.id,
+      nodeId: loop.to,
+      type: 'loop.iteration',
+      message: `${loop.from} -> ${loop.to} taken: iteration ${loop.iteration} of ${loop.body.join(', ')}`,
+      data: { from: loop.from, to: loop.to, iteration: loop.iteration, body: loop.body },
+    });
+  }
+  const stepOf = (nodeId: string) => {
+    const step = byNode.get(nodeId);
+    if (!step) throw new InternalError(`run ${run.id} has no step for node ${nodeId}`);
+    return step;
+  };
+  for (const nodeId of plan.skip) {
+    const step = stepOf(nodeId);
+    const reason = plan.reasons[nodeId] ?? 'its conditions can no longer be met';
+    await tx
+      .update(runSteps)
+      .set({ status: 'SKIPPED', skipReason: reason, finishedAt: new Date(p.now()) })
+      .where(and(eq(runSteps.id, step.id), inArray(runSteps.status, ['PENDING'])));
+    await appendEvent(tx, {
+      tenantId: tenantId,
+      runId: run.id,
+      stepId: step.id,
+      nodeId,
+      type: 'step.skipped',
+      message: `${nodeId} skipped: ${reason}`,
+      data: { reason, iteration: step.iteration },
+    });
+  }
+  const ready: PlanResult['ready'] = [];
+  for (const nodeId of plan.ready) {
+    const step = stepOf(nodeId);
+    const type = types.get(nodeId) ?? 'agent';
+    if (type === 'approval') {
       await tx
         .update(runSteps)
-        .set({ status: 'SKIPPED', skipReason: reason, finishedAt: new Date(p.now()) })
-        .where(and(eq(runSteps.id, step.id), inArray(runSteps.status, ['PENDING'])));
+        .set({ status: 'WAITING', startedAt: new Date(p.now()) })
+        .where(eq(runSteps.id, step.id));
       await appendEvent(tx, {
-        tenantId: input.tenantId,
+        tenantId: tenantId,
         runId: run.id,
         stepId: step.id,
         nodeId,
-        type: 'step.skipped',
-        message: `${nodeId} skipped: ${reason}`,
-        data: { reason, iteration: step.iteration },
+        type: 'step.waiting',
+        message: `${nodeId} waits for approval`,
       });
+    } else {
+      ready.push({ stepId: step.id, type });
     }
-    const ready: PlanResult['ready'] = [];
-    for (const nodeId of plan.ready) {
-      const step = stepOf(nodeId);
-      const type = types.get(nodeId) ?? 'agent';
-      if (type === 'approval') {
-        await tx
-          .update(runSteps)
-          .set({ status: 'WAITING', startedAt: new Date(p.now()) })
-          .where(eq(runSteps.id, step.id));
-        await appendEvent(tx, {
-          tenantId: input.tenantId,
-          runId: run.id,
-          stepId: step.id,
-          nodeId,
-          type: 'step.waiting',
-          message: `${nodeId} waits for approval`,
-        });
-      } else {
-        ready.push({ stepId: step.id, type });
-      }
-    }
-    return { done: ready.length === 0, ready };
-  });
+  }
+  return { done: ready.length === 0, ready, ...nextOf(ready) };
 }

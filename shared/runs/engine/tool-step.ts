@@ -5,15 +5,14 @@ import type { Platform } from '../../platform/platform';
 import { getTool } from '../../tools';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent } from '../events';
-import { loadOutputs, loadRunContext, referencedSteps } from './context';
-import type { StepTaskInput } from './agent-step';
+import { loadOutputs, loadStepContext, referencedSteps } from './context';
+import type { StepTaskInput, StepTaskResult } from './agent-step';
+import { planInTx, planRun } from './plan-run';
 
 /** One tool step: render its `with` arguments from the run's data, run the tool, record the output. */
-export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ status: string }> {
+export async function runToolStep(p: Platform, input: StepTaskInput): Promise<StepTaskResult> {
   const prepared = await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    const { run, spec, steps } = await loadRunContext(tx, input.runId);
-    const step = steps.find((s) => s.id === input.stepId);
-    if (!step) throw new ValidationError(`step ${input.stepId} is not part of run ${input.runId}`);
+    const { run, spec, step } = await loadStepContext(tx, input.runId, input.stepId);
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return null;
     const node = spec.nodes.find((n) => n.id === step.nodeId);
@@ -37,7 +36,8 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ 
     });
     return { run, step, node, ctx, args };
   });
-  if (!prepared) return { status: 'SKIPPED' };
+  if (!prepared)
+    return { status: 'SKIPPED', ...(input.plan ? { plan: await planRun(p, input) } : {}) };
   const tool = getTool(prepared.node.tool ?? '');
   if (!tool) throw new InvalidRequest(`unknown tool ${prepared.node.tool}`);
   const run = {
@@ -49,7 +49,7 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ 
     rerunOf: prepared.run.rerunOf,
   };
   const output = await tool.run({ ...prepared.ctx, args: prepared.args, platform: p, run });
-  await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
+  const plan = await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     await tx
       .update(runSteps)
       .set({ status: 'SUCCEEDED', output: output as unknown, finishedAt: new Date(p.now()) })
@@ -63,8 +63,10 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<{ 
       type: 'step.succeeded',
       message: `${prepared.step.nodeId} (${prepared.node.tool}) succeeded`,
     });
+    // Alone at the top level, the completion plans the next steps in its transaction (ADR 110).
+    return input.plan ? planInTx(p, tx, input.tenantId, input.runId) : undefined;
   });
-  return { status: 'SUCCEEDED' };
+  return { status: 'SUCCEEDED', ...(plan ? { plan } : {}) };
 }
 
 function renderArgs(

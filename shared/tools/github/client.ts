@@ -5,7 +5,7 @@
  */
 import { guardedFetch } from '../../net/outbound';
 import { createSign } from 'node:crypto';
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import type { TriggerCredentials } from '../../api/contracts/triggers';
 import { registerSecret } from '../../observability/logger';
 import { classifyHttpFailure } from '../http-errors';
@@ -16,7 +16,9 @@ const USER_AGENT = 'HishamOS-automation';
 const SILENT = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const installationTokens = new Map<string, { token: string; expiresAt: number }>();
 
-export function octokit(baseUrl: string, auth: string): Octokit {
+export async function octokit(baseUrl: string, auth: string): Promise<Octokit> {
+  // Loaded on first use: a step or a webhook that never calls GitHub does not load Octokit (~110 KB).
+  const { Octokit } = await import('@octokit/rest');
   // No retry or throttling plugins: Step Functions retries the step by error name.
   // Octokit's request log would print URLs to stderr; our errors carry what matters.
   return new Octokit({
@@ -51,7 +53,7 @@ export async function repoClient(
   if (credentials.type === 'token') return octokit(baseUrl, credentials.token);
   if (credentials.type !== 'app') throw new Error('GitHub needs a token or a GitHub App');
   const [owner, repo] = repository.split('/');
-  const app = octokit(baseUrl, appJwt(credentials, nowMs));
+  const app = await octokit(baseUrl, appJwt(credentials, nowMs));
   const installationId =
     credentials.installationId ??
     (await call(() => app.rest.apps.getRepoInstallation({ owner, repo }))).data.id;

@@ -3,7 +3,7 @@
  * A run comment carries a hidden marker per workflow node, so a re-run (or an ASL retry after a
  * GitHub 5xx that had in fact created the comment) updates the same comment instead of adding one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   commentMarker,
   connectionFor,

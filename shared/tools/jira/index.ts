@@ -2,7 +2,7 @@
  * `jira.comment` and `jira.transition`. Comments carry a marker line per workflow node so a re-run
  * updates its comment; a transition to the status the issue is already in succeeds as a no-op.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   commentMarker,
   connectionFor,

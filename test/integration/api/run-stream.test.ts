@@ -41,6 +41,8 @@ async function read(
   await readSse(
     response.body,
     (e) => {
+      // Events after the cut are dropped with the connection, even when they came in the same chunk.
+      if (options.stopAfter !== undefined && events.length >= options.stopAfter) return;
       if (e.event === 'end') ended = true;
       else events.push(e);
       if (options.stopAfter !== undefined && events.length >= options.stopAfter) controller.abort();

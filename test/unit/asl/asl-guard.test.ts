@@ -34,8 +34,30 @@ test('run-workflow: every failure ends in a state that settles the run FAILED wi
   const targets = Object.values(States as Record<string, any>)
     .flatMap((s) => (s.Catch ?? []) as Array<{ Next: string; ResultPath: string }>)
     .map((c) => ({ next: c.Next, resultPath: c.ResultPath }));
-  for (const t of targets) expect(['Finalize', 'SettleFailed', 'RunFailed']).toContain(t.next);
+  // The single top-level step (ADR 110) fails to StepFailed, which records it and plans; if that
+  // fails too, StepFailureNotRecorded hands the step's own error to Finalize.
+  for (const t of targets)
+    expect([
+      'Finalize',
+      'SettleFailed',
+      'RunFailed',
+      'StepFailed',
+      'StepFailureNotRecorded',
+    ]).toContain(t.next);
   expect(targets).toContainEqual({ next: 'Finalize', resultPath: '$.error' });
+  for (const single of ['AgentStep', 'ToolStep', 'ChildStep'])
+    expect(States[single].Catch[0]).toMatchObject({
+      Next: 'StepFailed',
+      ResultPath: '$.stepError',
+    });
+  expect(States.StepFailed.Parameters.Payload['error.$']).toBe('$.stepError');
+  expect(States.StepFailed.Catch[0]).toMatchObject({ Next: 'StepFailureNotRecorded' });
+  expect(States.StepFailureNotRecorded).toMatchObject({
+    Type: 'Pass',
+    InputPath: '$.stepError',
+    ResultPath: '$.error',
+    Next: 'Finalize',
+  });
   expect(States.RunReadySteps.Catch[0]).toMatchObject({ Next: 'Finalize', ResultPath: '$.error' });
   expect(States.Finalize.Catch[0]).toMatchObject({ Next: 'SettleFailed', ResultPath: '$.error' });
   expect(States.SettleFailed.Parameters.Payload['error.$']).toBe('$.error');
