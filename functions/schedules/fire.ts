@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fireDueSchedules, fireSchedule } from '../../shared/schedules/fire';
 import { taskHandler } from '../../shared/tasks/task-handler';
 

@@ -6,7 +6,7 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import { AgentSpec } from '../api/contracts/agents';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ImportOutcome, WorkflowFile } from '../api/contracts/catalog-files';
 import { WorkflowSpec } from '../api/contracts/workflows';
 import type { AuthContext } from '../auth/context';

@@ -4,7 +4,7 @@
  * provider's native tool calls), and running one turn's calls in parallel. The engine half
  * (shared/runs/engine/tool-turns.ts) persists the turns and meters every model call.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AGENT_TOOL_NAMES,
   type AgentToolName,

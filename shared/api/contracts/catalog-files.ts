@@ -3,7 +3,7 @@
  * the console and the CLI alike. A file carries exactly what the create route accepts (its slug
  * and spec, nothing the server derives), so export → import is the identity.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Uuid } from './common';
 import { AgentCreateBody } from './agents';
 import { WorkflowCreateBody } from './workflows';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CronError, isTimeZone, nextFirings, parseCron } from '../../schedules/cron';
 import { IdOrSlug, PageQuery, Uuid } from './common';
 

@@ -3,7 +3,7 @@
  * retried task is harmless (ADR 130). A tool's failure is its result (`isError`), fed back to the
  * model, never the step's: the model may try again differently or answer without it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TriggerCredentials } from '../../api/contracts/triggers';
 import { connectionFor } from '../../automation/connection';
 import { InvalidRequest, isAppError } from '../../errors';
