@@ -2,11 +2,12 @@
  * Agents and workflows share one shape: a head row (id, slug, current version, soft delete) and
  * immutable version rows holding the spec. Every change writes a new version; runs pin versions.
  */
-import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { agentVersions, agents, workflowVersions, workflows } from '../db/schema';
 import { Conflict, NotFound, ValidationError } from '../errors';
-import { decodeCursor, encodeCursor, invalidCursor } from '../db/cursor';
+import { invalidCursor } from '../db/cursor';
+import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 
 type Head = typeof agents;
 type Versions = typeof agentVersions;
@@ -112,7 +113,7 @@ function store<S>(
 
   return {
     async list(tx, tenantId, page) {
-      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+      const key = { at: head.createdAt, id: head.id };
       const rows = await tx
         .select({ h: head, v: versions })
         .from(head)
@@ -124,22 +125,13 @@ function store<S>(
           ),
         )
         .where(
-          and(
-            eq(head.tenantId, tenantId),
-            isNull(head.deletedAt),
-            after
-              ? or(
-                  lt(head.createdAt, after.at),
-                  and(eq(head.createdAt, after.at), lt(head.id, after.id)),
-                )
-              : undefined,
-          ),
+          and(eq(head.tenantId, tenantId), isNull(head.deletedAt), afterCursor(key, page.cursor)),
         )
-        .orderBy(desc(head.createdAt), desc(head.id))
+        .orderBy(...keysetOrder(key))
         .limit(page.limit + 1);
-      const items = rows.slice(0, page.limit).map((r) => shape(r.h, r.v));
-      const last = rows.length > page.limit ? rows[page.limit - 1].h : undefined;
-      return { items, ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}) };
+      const kept = pageOf(rows, page.limit, (r) => ({ at: r.h.createdAt, id: r.h.id }));
+      const items = kept.rows.map((r) => shape(r.h, r.v));
+      return { items, ...(kept.nextCursor ? { nextCursor: kept.nextCursor } : {}) };
     },
     get: (tx, tenantId, idOrSlug, version) => load(tx, byIdOrSlug(tenantId, idOrSlug), version),
     getPublished: (tx, tenantId, idOrSlug, version) =>

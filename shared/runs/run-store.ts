@@ -1,7 +1,7 @@
 /** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { decodeCursor, encodeCursor } from '../db/cursor';
+import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { runSteps, runs, usageRecords, workflowVersions, workflows } from '../db/schema';
 import { NotFound } from '../errors';
 import type { RunStatus, StepStatus } from '../workflow/model';
@@ -150,7 +150,7 @@ export async function listRuns(
   tenantId: string,
   q: { limit: number; cursor?: string; status?: string; workflowId?: string; scheduleId?: string },
 ) {
-  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  const key = { at: runs.startedAt, id: runs.id };
   const rows = await tx
     .select({ run: runs, slug: workflows.slug })
     .from(runs)
@@ -165,21 +165,15 @@ export async function listRuns(
             ? eq(runs.workflowId, q.workflowId)
             : and(eq(workflows.slug, q.workflowId), isNull(workflows.deletedAt))
           : undefined,
-        after
-          ? or(
-              lt(runs.startedAt, after.at),
-              and(eq(runs.startedAt, after.at), lt(runs.id, after.id)),
-            )
-          : undefined,
+        afterCursor(key, q.cursor),
       ),
     )
-    .orderBy(desc(runs.startedAt), desc(runs.id))
+    .orderBy(...keysetOrder(key))
     .limit(q.limit + 1);
-  const items = rows.slice(0, q.limit).map((r) => runSummary(r.run, r.slug));
-  const last = rows.length > q.limit ? rows[q.limit - 1].run : undefined;
+  const page = pageOf(rows, q.limit, (r) => ({ at: r.run.startedAt, id: r.run.id }));
   return {
-    items,
-    ...(last ? { nextCursor: encodeCursor(last.startedAt, last.id) } : {}),
+    items: page.rows.map((r) => runSummary(r.run, r.slug)),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
 }
 

@@ -3,13 +3,13 @@
  * next firing; every change re-arms the schedule's timer in the same transaction, so a timer
  * that cannot be set leaves no half-written schedule.
  */
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { ScheduleCreateBody, SchedulePatchBody } from '../api/contracts/schedules';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import { workflowStoreInstance } from '../catalog/workflows';
 import type { Tx } from '../db/client';
-import { decodeCursor, encodeCursor } from '../db/cursor';
+import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { schedules, workflows } from '../db/schema';
 import { NotFound, ValidationError } from '../errors';
 import type { Platform } from '../platform/platform';
@@ -103,7 +103,8 @@ export async function listSchedules(
   q: { limit: number; cursor?: string; workflowId?: string },
 ) {
   return p.db.withTenant(auth, async (tx) => {
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    const key = { at: schedules.createdAt, id: schedules.id };
+    const after = afterCursor(key, q.cursor);
     const wf = q.workflowId
       ? await workflowStoreInstance.get(tx, auth.tenantId, q.workflowId)
       : undefined;
@@ -116,19 +117,14 @@ export async function listSchedules(
           eq(schedules.tenantId, auth.tenantId),
           isNull(workflows.deletedAt),
           wf ? eq(schedules.workflowId, wf.id) : undefined,
-          after
-            ? or(
-                lt(schedules.createdAt, after.at),
-                and(eq(schedules.createdAt, after.at), lt(schedules.id, after.id)),
-              )
-            : undefined,
+          after,
         ),
       )
-      .orderBy(desc(schedules.createdAt), desc(schedules.id))
+      .orderBy(...keysetOrder(key))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => view(r.s, r.slug));
-    const last = rows.length > q.limit ? rows[q.limit - 1].s : undefined;
-    return { items, ...(last ? { nextCursor: encodeCursor(last.createdAt, last.id) } : {}) };
+    const page = pageOf(rows, q.limit, (r) => ({ at: r.s.createdAt, id: r.s.id }));
+    const items = page.rows.map((r) => view(r.s, r.slug));
+    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   });
 }
 
