@@ -5,9 +5,8 @@
  * secrets, generated the way `GenerateSecretString` describes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AccessDenied, accessKeyOfRequest, type Principals } from './iam';
+import type { Principals } from './iam';
+import { type JsonInput, ServiceError, startJsonProtocolServer } from './json-protocol';
 import { ACCOUNT, PARTITION, REGION, secretArn, type TemplateSecret } from './template';
 
 interface Secret {
@@ -23,15 +22,6 @@ export interface LocalSecretsManager {
   /** The current value of a secret by ARN or name (the Data API stand-in logs in with it). */
   value(id: string): string | undefined;
   close(): Promise<void>;
-}
-
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const NOT_FOUND = () =>
@@ -76,7 +66,7 @@ export async function startSecretsManager(
       ? id
       : `arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:${id}`);
 
-  const ops: Record<string, (input: Record<string, string>) => unknown> = {
+  const ops: Record<string, (input: JsonInput) => unknown> = {
     GetSecretValue({ SecretId }) {
       const s = find(SecretId);
       if (!s) throw NOT_FOUND();
@@ -130,49 +120,23 @@ export async function startSecretsManager(
     },
   };
 
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const op = String(req.headers['x-amz-target'] ?? '').replace(/^secretsmanager\./, '');
-      let status = 200;
-      let payload: unknown;
-      try {
-        const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
-          string,
-          string
-        >;
-        const handler = ops[op];
-        if (!handler)
-          throw new ServiceError('UnknownOperationException', `${op} is not supported here`);
-        const id = input.SecretId ?? input.Name;
-        principals.check(accessKeyOfRequest(req.headers, req.url ?? '/'), {
-          action: `secretsmanager:${op}`,
-          resource: op === 'CreateSecret' ? secretArn(id, id) : arnOf(id),
-        });
-        payload = handler(input);
-      } catch (e) {
-        status = 400;
-        const type =
-          e instanceof AccessDenied
-            ? 'AccessDeniedException'
-            : e instanceof ServiceError
-              ? e.type
-              : 'InternalServiceError';
-        payload = { __type: type, message: e instanceof Error ? e.message : String(e) };
-      }
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(payload));
-    })();
+  const server = await startJsonProtocolServer({
+    targetPrefix: 'secretsmanager',
+    contentType: 'application/x-amz-json-1.1',
+    internalErrorType: 'InternalServiceError',
+    principals,
+    ops,
+    authorize(op, input) {
+      const id = input.SecretId ?? input.Name;
+      return {
+        action: `secretsmanager:${op}`,
+        resource: op === 'CreateSecret' ? secretArn(id, id) : arnOf(id),
+      };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
     value: (id) => find(id)?.value,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

@@ -6,8 +6,6 @@
  * When an execution FAILS, TIMES OUT or is ABORTED, the "Step Functions Execution Status Change"
  * event goes to the targets of every template rule whose pattern matches, as EventBridge does.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   ExecutionAbortedError,
   ExecutionTimeoutError,
@@ -15,7 +13,8 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { type Fleet, FunctionError } from './fleet';
-import { AccessDenied, accessKeyOfRequest, isAllowed, type Principals } from './iam';
+import { isAllowed, type Principals } from './iam';
+import { type JsonInput, ServiceError, startJsonProtocolServer } from './json-protocol';
 import type { EventRule, StateMachineDef } from './template';
 
 type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -43,15 +42,6 @@ export interface LocalStepFunctions {
   readonly deliveries: Array<{ rule: string; status: string; error?: string }>;
   idle(): Promise<void>;
   close(): Promise<void>;
-}
-
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 interface AslState {
@@ -264,7 +254,7 @@ export async function startStepFunctions(
     return { executionArn: arn, startDate: x.started / 1000 };
   };
 
-  const ops: Record<string, (input: Record<string, string>) => unknown> = {
+  const ops: Record<string, (input: JsonInput) => unknown> = {
     StartExecution: start,
     DescribeExecution({ executionArn }) {
       const x = executions.get(executionArn);
@@ -301,44 +291,17 @@ export async function startStepFunctions(
       return { stopDate: Date.now() / 1000 };
     },
   };
-  const resourceOf = (op: string, input: Record<string, string>) =>
+  const resourceOf = (op: string, input: JsonInput) =>
     op === 'StartExecution' ? input.stateMachineArn : input.executionArn;
 
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const op = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
-      let status = 200;
-      let payload: unknown;
-      try {
-        const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
-          string,
-          string
-        >;
-        const handler = ops[op];
-        if (!handler)
-          throw new ServiceError('UnknownOperationException', `${op} is not supported here`);
-        principals.check(accessKeyOfRequest(req.headers, req.url ?? '/'), {
-          action: `states:${op}`,
-          resource: resourceOf(op, input),
-        });
-        payload = handler(input);
-      } catch (e) {
-        status = 400;
-        const type =
-          e instanceof AccessDenied
-            ? 'AccessDeniedException'
-            : e instanceof ServiceError
-              ? e.type
-              : 'InternalFailure';
-        payload = { __type: type, message: e instanceof Error ? e.message : String(e) };
-      }
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(payload));
-    })();
+  const server = await startJsonProtocolServer({
+    targetPrefix: 'AWSStepFunctions',
+    contentType: 'application/x-amz-json-1.0',
+    internalErrorType: 'InternalFailure',
+    principals,
+    ops,
+    authorize: (op, input) => ({ action: `states:${op}`, resource: resourceOf(op, input) }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
   const idle = async () => {
     for (;;) {
@@ -348,17 +311,14 @@ export async function startStepFunctions(
     }
   };
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
     executions,
     deliveries,
     idle,
     close: async () => {
       for (const x of executions.values()) if (x.status === 'RUNNING') x.abort();
       await Promise.allSettled([...executions.values()].map((x) => x.done));
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      await server.close();
     },
   };
 }
