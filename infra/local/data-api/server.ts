@@ -16,6 +16,17 @@ import {
   UnsupportedType,
 } from './encode';
 import { scanSql } from './sql-text';
+import {
+  asDatabaseError,
+  asDataApiError,
+  badRequest,
+  DataApiError,
+  databaseError,
+  timeoutError,
+} from './errors';
+import { bindValue, type SqlParameter } from './parameters';
+
+export { DataApiError } from './errors';
 
 export const DATA_API_OPERATIONS = {
   '/Execute': 'ExecuteStatement',
@@ -56,21 +67,6 @@ export interface LocalDataApi {
   close(): Promise<void>;
 }
 
-/** A Data API error: its `type` is the SDK's exception name. */
-export class DataApiError extends Error {
-  constructor(
-    readonly type: string,
-    readonly status: number,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-const badRequest = (message: string) => new DataApiError('BadRequestException', 400, message);
-const databaseError = (message: string) => new DataApiError('DatabaseErrorException', 400, message);
-
 interface Transaction {
   id: string;
   client: pg.PoolClient;
@@ -79,26 +75,6 @@ interface Transaction {
   lastUsed: number;
   busy: boolean;
 }
-
-interface SqlParameter {
-  name?: string;
-  typeHint?: string;
-  value?: Record<string, unknown>;
-}
-
-const HINT_TYPES: Record<string, string> = {
-  UUID: 'uuid',
-  DECIMAL: 'numeric',
-  TIMESTAMP: 'timestamp',
-  DATE: 'date',
-  TIME: 'time',
-  JSON: 'json',
-};
-const HINT_FORMATS: Record<string, RegExp> = {
-  DATE: /^\d{4}-\d{2}-\d{2}$/,
-  TIME: /^\d{2}:\d{2}:\d{2}(\.\d{1,9})?$/,
-  TIMESTAMP: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/,
-};
 
 /** Raw text for every column: the encoder decides the Data API shape from the type OID. */
 const RAW_TYPES = { getTypeParser: () => (value: string) => value };
@@ -470,28 +446,6 @@ export async function startDataApi(options: DataApiOptions): Promise<LocalDataAp
   };
 }
 
-function bindValue(p: SqlParameter): { value: unknown; type?: string } {
-  const v = p.value ?? {};
-  if (v.isNull === true || Object.keys(v).length === 0) return { value: null };
-  if (typeof v.stringValue === 'string') {
-    const hint = p.typeHint;
-    if (hint === undefined) return { value: v.stringValue, type: 'text' };
-    const type = HINT_TYPES[hint];
-    if (!type) throw badRequest(`Invalid typeHint ${hint}`);
-    const format = HINT_FORMATS[hint];
-    if (format && !format.test(v.stringValue))
-      throw badRequest(`Value ${JSON.stringify(v.stringValue)} is not a valid ${hint}`);
-    return { value: v.stringValue, type };
-  }
-  if (typeof v.longValue === 'number') return { value: String(v.longValue), type: 'bigint' };
-  if (typeof v.doubleValue === 'number')
-    return { value: String(v.doubleValue), type: 'double precision' };
-  if (typeof v.booleanValue === 'boolean') return { value: v.booleanValue, type: 'boolean' };
-  if (typeof v.blobValue === 'string')
-    return { value: Buffer.from(v.blobValue, 'base64'), type: 'bytea' };
-  throw badRequest(`Unsupported parameter value for ${p.name}`);
-}
-
 function requireArns(operation: DataApiOperation, input: Record<string, unknown>) {
   for (const field of ['resourceArn', 'secretArn'])
     if (typeof input[field] !== 'string' || !(input[field] as string))
@@ -514,40 +468,6 @@ async function cancelBackend(url: string, pid: number) {
   } finally {
     await c.end();
   }
-}
-
-function timeoutError(pid: number) {
-  return new DataApiError('StatementTimeoutException', 400, 'Request timed out', {
-    dbConnectionId: pid,
-  });
-}
-
-/** pgjdbc's message shape, which the Data API passes on: `ERROR: … ; SQLState: 23505`. */
-function asDatabaseError(e: unknown): unknown {
-  if (e instanceof DataApiError) return e;
-  const pgError = e as {
-    message?: string;
-    code?: string;
-    detail?: string;
-    hint?: string;
-    position?: string;
-  };
-  if (pgError && typeof pgError.code === 'string') {
-    const lines = [`ERROR: ${pgError.message}`];
-    if (pgError.detail) lines.push(`  Detail: ${pgError.detail}`);
-    if (pgError.hint) lines.push(`  Hint: ${pgError.hint}`);
-    if (pgError.position) lines.push(`  Position: ${pgError.position}`);
-    return databaseError(`${lines.join('\n')}; SQLState: ${pgError.code}`);
-  }
-  return e;
-}
-
-function asDataApiError(e: unknown): DataApiError {
-  if (e instanceof DataApiError) return e;
-  if (e instanceof SyntaxError) return badRequest(`Malformed request body: ${e.message}`);
-  const converted = asDatabaseError(e);
-  if (converted instanceof DataApiError) return converted;
-  return new DataApiError('InternalServerErrorException', 500, 'Internal error');
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
