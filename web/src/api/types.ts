@@ -46,11 +46,15 @@ export type AgentPatch = RequestBody<'patch', '/v1/agents/{id}'>;
 export type { WorkflowEdge, WorkflowInputField, WorkflowNode };
 export type Workflow = z.infer<typeof workflows.Workflow>;
 export type WorkflowVersion = z.infer<typeof workflows.WorkflowVersion>;
-export type WorkflowCreate = z.input<typeof workflows.WorkflowCreateBody>;
-export type WorkflowPatch = z.input<typeof workflows.WorkflowPatchBody>;
+// The request bodies are the contract's (generated): zod's input type of the recursive edge
+// condition is `unknown` (a `z.ZodType<Condition>` has no input type), the document spells it out.
+export type WorkflowCreate = RequestBody<'post', '/v1/workflows'>;
+export type WorkflowPatch = RequestBody<'patch', '/v1/workflows/{id}'>;
 export type RunStarted = z.infer<typeof workflows.RunStarted>;
 export type ImportReport = z.infer<typeof files.ImportReport>;
 export type ImportOutcome = z.infer<typeof files.ImportOutcome>;
+/** The formats an import accepts (the request content types the import operations declare). */
+export type FileContentType = 'application/json' | 'application/yaml';
 
 export type Run = z.infer<typeof runs.Run>;
 export type RunSummary = Omit<Run, 'steps'>;
