@@ -55,6 +55,8 @@ type HeadersOf<O> = O extends { parameters: { header?: infer H } }
 type TextTypes<O> = O extends { requestBody: { content: infer C } }
   ? Exclude<keyof C, 'application/json'> & string
   : never;
+/** Every request content type an operation declares. */
+type RequestTypes<O> = O extends { requestBody: { content: infer C } } ? keyof C & string : never;
 /** The success content types an operation answers with other than JSON (YAML, event streams). */
 type TextAnswers<O> = O extends { responses: { 200: { content: infer C } } }
   ? Exclude<keyof C, 'application/json'> & string
@@ -116,7 +118,7 @@ export function typedSendText<M extends Method, P extends TextBodyPathOf<M>>(
   method: M,
   path: P,
   args: Omit<Args<Op<M, P>>, 'body'> & {
-    text: { body: string; contentType: TextTypes<Op<M, P>> | 'application/json' };
+    text: { body: string; contentType: RequestTypes<Op<M, P>> };
   },
 ): Promise<Ok<Op<M, P>>> {
   const a: Loose & { text: { body: string; contentType: string } } = args;
