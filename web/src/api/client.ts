@@ -7,6 +7,7 @@
  */
 import { ApiError, errorFromResponse } from './errors';
 import { TokenStore, type KeyValueStore } from './tokens';
+import { typedCall } from './typed';
 import type { MfaChallenge, SignInResult, TokenPair } from './types';
 
 export type Query = Record<
@@ -162,7 +163,10 @@ export class ApiClient {
 
   /** Signs in, or answers the second-factor challenge the server asked for (tokens not yet issued). */
   async login(email: string, password: string, tenant?: string): Promise<MfaChallenge | null> {
-    return this.signInWith('/v1/auth/login', { email, password, ...(tenant ? { tenant } : {}) });
+    const body = { email, password, ...(tenant ? { tenant } : {}) };
+    return this.signedIn(
+      await typedCall(this, 'post', '/v1/auth/login', { body, anonymous: true }),
+    );
   }
 
   /** Step two of a sign-in: a TOTP or recovery code for the challenge; enrolment yields recovery codes. */
@@ -170,7 +174,7 @@ export class ApiClient {
     mfaToken: string,
     factor: { code?: string; recoveryCode?: string },
   ): Promise<{ challenge: MfaChallenge | null; recoveryCodes?: string[] }> {
-    const res = await this.request<SignInResult>('POST', '/v1/auth/mfa', {
+    const res = await typedCall(this, 'post', '/v1/auth/mfa', {
       body: { mfaToken, ...factor },
       anonymous: true,
     });
@@ -181,17 +185,15 @@ export class ApiClient {
 
   /** Accepts an invitation as a new account (anonymous) or for the signed-in one. */
   async acceptInvitation(token: string, password?: string): Promise<MfaChallenge | null> {
-    if (password) return this.signInWith('/v1/invitations/accept', { token, password });
-    const res = await this.request<SignInResult>('POST', '/v1/invitations/accept', {
-      body: { token },
-    });
-    if ('mfaRequired' in res) return res;
-    this.accept(res);
-    return null;
+    return this.signedIn(
+      await typedCall(this, 'post', '/v1/invitations/accept', {
+        body: password ? { token, password } : { token },
+        anonymous: Boolean(password),
+      }),
+    );
   }
 
-  private async signInWith(path: string, body: unknown): Promise<MfaChallenge | null> {
-    const res = await this.request<SignInResult>('POST', path, { body, anonymous: true });
+  private signedIn(res: SignInResult): MfaChallenge | null {
     if ('mfaRequired' in res) return res;
     this.accept(res);
     return null;
@@ -202,10 +204,7 @@ export class ApiClient {
     this.tokens.clear();
     if (!refreshToken) return;
     try {
-      await this.request<void>('POST', '/v1/auth/logout', {
-        body: { refreshToken },
-        anonymous: true,
-      });
+      await typedCall(this, 'post', '/v1/auth/logout', { body: { refreshToken }, anonymous: true });
     } catch {
       // Signing out locally is what matters; the token expires on its own.
     }
@@ -231,14 +230,16 @@ export class ApiClient {
     const refreshToken = this.tokens.refreshToken;
     if (!refreshToken) return false;
     try {
-      const res = await this.send('POST', '/v1/auth/refresh', { body: { refreshToken } }, null);
-      if (!res.ok) {
-        if (res.status === 401 || res.status === 400 || res.status === 403) this.tokens.clear();
-        return false;
-      }
-      this.accept((await res.json()) as TokenPair);
+      // Anonymous: a refresh never triggers another refresh.
+      const pair = await typedCall(this, 'post', '/v1/auth/refresh', {
+        body: { refreshToken },
+        anonymous: true,
+      });
+      this.accept(pair);
       return true;
-    } catch {
+    } catch (err) {
+      // The server refused this token (used, revoked or expired): the session is over.
+      if (err instanceof ApiError && [400, 401, 403].includes(err.status)) this.tokens.clear();
       return false;
     }
   }

@@ -1,63 +1,61 @@
 /**
- * The shapes the console reads and writes. Where a zod contract exists in `shared/api/contracts`
- * the type is inferred from it (type-only imports: no zod reaches the bundle).
+ * The shapes the console reads and writes: the OpenAPI document's (generated/openapi.ts, ADR 141
+ * and 145), so the console is typed by the published contract, not the server's zod types.
+ * The workflow model types stay the domain's: the editor builds its drafts from them.
  */
-import type { z } from 'zod';
-import type { RequestBody } from './typed';
-import type * as agents from '../../../shared/api/contracts/agents';
-import type * as auth from '../../../shared/api/contracts/auth';
-import type * as files from '../../../shared/api/contracts/catalog-files';
-import type * as knowledge from '../../../shared/api/contracts/knowledge';
-import type * as providers from '../../../shared/api/contracts/providers';
-import type * as runs from '../../../shared/api/contracts/runs';
-import type * as triggers from '../../../shared/api/contracts/triggers';
-import type * as schedules from '../../../shared/api/contracts/schedules';
-import type * as usage from '../../../shared/api/contracts/usage';
-import type * as workflows from '../../../shared/api/contracts/workflows';
+import type { USAGE_GROUPS } from '../../../shared/api/contracts/usage';
 import type {
   WorkflowEdge,
   WorkflowInputField,
   WorkflowNode,
 } from '../../../shared/workflow/model';
+import type { components } from './generated/openapi';
+import type { Answer, RequestBody } from './typed';
 
-export type Role = 'owner' | 'admin' | 'dev' | 'viewer';
+type S = components['schemas'];
+
+export type Role = S['Role'];
 export const ROLES: readonly Role[] = ['owner', 'admin', 'dev', 'viewer'];
 
-export type TokenPair = z.infer<typeof auth.TokenPair>;
-export type SignInResult = z.infer<typeof auth.MfaSignInResult>;
-export type MfaChallenge = z.infer<typeof auth.MfaChallenge>;
-export type MfaEnrolment = z.infer<typeof auth.MfaEnrolment>;
-export type MfaStatus = z.infer<typeof auth.MfaStatus>;
-export type InvitationPreview = z.infer<typeof auth.InvitationPreview>;
-export type Me = z.infer<typeof auth.Me>;
-export type Member = z.infer<typeof auth.Member>;
-export type MemberCreate = z.input<typeof auth.MemberCreateBody>;
-export type Invitation = z.infer<typeof auth.Invitation>;
-export type InvitationCreated = z.infer<typeof auth.InvitationCreated>;
-export type ApiKey = z.infer<typeof auth.ApiKey>;
-export type ApiKeyCreated = z.infer<typeof auth.ApiKeyCreated>;
-export type ApiKeyCreate = z.input<typeof auth.ApiKeyCreateBody>;
+export type TokenPair = S['TokenPair'];
+export type SignInResult = S['MfaSignInResult'];
+export type MfaChallenge = S['MfaChallenge'];
+export type MfaEnrolment = S['MfaEnrolment'];
+export type MfaStatus = S['MfaStatus'];
+export type InvitationPreview = S['InvitationPreview'];
+export type Me = S['Me'];
+export type Member = S['Member'];
+export type MemberCreate = RequestBody<'post', '/v1/members'>;
+export type Invitation = S['Invitation'];
+export type InvitationCreated = S['InvitationCreated'];
+export type ApiKey = S['ApiKey'];
+export type ApiKeyCreated = S['ApiKeyCreated'];
+export type ApiKeyCreate = RequestBody<'post', '/v1/api-keys'>;
 
-export type Agent = z.infer<typeof agents.Agent>;
-export type AgentVersion = z.infer<typeof agents.AgentVersion>;
-export type AgentCreate = z.input<typeof agents.AgentCreateBody>;
+export type Agent = S['Agent'];
+export type AgentVersion = S['AgentVersion'];
+export type AgentCreate = RequestBody<'post', '/v1/agents'>;
 export type AgentPatch = RequestBody<'patch', '/v1/agents/{id}'>;
 
 export type { WorkflowEdge, WorkflowInputField, WorkflowNode };
-export type Workflow = z.infer<typeof workflows.Workflow>;
-export type WorkflowVersion = z.infer<typeof workflows.WorkflowVersion>;
-export type WorkflowCreate = z.input<typeof workflows.WorkflowCreateBody>;
-export type WorkflowPatch = z.input<typeof workflows.WorkflowPatchBody>;
-export type RunStarted = z.infer<typeof workflows.RunStarted>;
-export type ImportReport = z.infer<typeof files.ImportReport>;
-export type ImportOutcome = z.infer<typeof files.ImportOutcome>;
+export type Workflow = S['Workflow'];
+export type WorkflowVersion = S['WorkflowVersion'];
+// The request bodies are the contract's (generated): zod's input type of the recursive edge
+// condition is `unknown` (a `z.ZodType<Condition>` has no input type), the document spells it out.
+export type WorkflowCreate = RequestBody<'post', '/v1/workflows'>;
+export type WorkflowPatch = RequestBody<'patch', '/v1/workflows/{id}'>;
+export type RunStarted = S['RunStarted'];
+export type ImportReport = S['ImportReport'];
+export type ImportOutcome = S['ImportOutcome'];
+/** The formats an import accepts (the request content types the import operations declare). */
+export type FileContentType = 'application/json' | 'application/yaml';
 
-export type Run = z.infer<typeof runs.Run>;
-export type RunSummary = Omit<Run, 'steps'>;
-export type RunStep = z.infer<typeof runs.RunStep>;
-export type Attempt = z.infer<typeof runs.Attempt>;
-export type RunEvent = z.infer<typeof runs.RunEvent>;
-export type RunEvents = z.infer<typeof runs.RunEvents>;
+export type Run = S['Run'];
+export type RunSummary = S['RunSummary'];
+export type RunStep = S['RunStep'];
+export type Attempt = S['Attempt'];
+export type RunEvent = S['RunEvent'];
+export type RunEvents = S['RunEvents'];
 export type RunStatus = Run['status'];
 export type StepStatus = RunStep['status'];
 
@@ -80,7 +78,7 @@ export interface FieldIssue {
   message: string;
 }
 
-// --- providers, usage and budgets, knowledge, triggers (their contracts, type-only) -------
+// --- providers, usage and budgets, knowledge, triggers ------------------------------------
 
 export const PROVIDER_IDS = [
   'openai',
@@ -90,24 +88,24 @@ export const PROVIDER_IDS = [
   'cohere',
   'voyage',
   'jina',
-] as const satisfies readonly z.infer<typeof providers.ProviderStatus>['provider'][];
+] as const satisfies readonly S['ProviderStatus']['provider'][];
 export type ProviderId = (typeof PROVIDER_IDS)[number];
-export type ProviderStatus = z.infer<typeof providers.ProviderStatus>;
-export type ProviderKeyBody = z.input<typeof providers.ProviderKeyBody>;
+export type ProviderStatus = S['ProviderStatus'];
+export type ProviderKeyBody = RequestBody<'put', '/v1/providers/{provider}/key'>;
 
-export type UsageRow = z.infer<typeof usage.UsageRow>;
-export type UsageReport = z.infer<typeof usage.UsageReport>;
-export type UsageGroup = (typeof usage.USAGE_GROUPS)[number];
-export type Budgets = z.infer<typeof usage.Budgets>;
+export type UsageRow = S['UsageRow'];
+export type UsageReport = S['UsageReport'];
+export type UsageGroup = (typeof USAGE_GROUPS)[number];
+export type Budgets = S['Budgets'];
 export type BudgetLine = Budgets['tenant'];
-export type BudgetsBody = z.input<typeof usage.BudgetsBody>;
+export type BudgetsBody = RequestBody<'put', '/v1/budgets'>;
 
-export type KnowledgeBase = z.infer<typeof knowledge.KnowledgeBase>;
-export type KnowledgeBaseCreate = z.input<typeof knowledge.KnowledgeBaseCreateBody>;
-export type KnowledgeDocument = z.infer<typeof knowledge.Document>;
-export type KnowledgeDocumentCreated = z.infer<typeof knowledge.DocumentCreated>;
-export type SearchHit = z.infer<typeof knowledge.SearchHit>;
-export type SearchResult = z.infer<typeof knowledge.SearchResult>;
+export type KnowledgeBase = S['KnowledgeBase'];
+export type KnowledgeBaseCreate = RequestBody<'post', '/v1/knowledge-bases'>;
+export type KnowledgeDocument = S['Document'];
+export type KnowledgeDocumentCreated = S['DocumentCreated'];
+export type SearchHit = S['SearchHit'];
+export type SearchResult = S['SearchResult'];
 export type SearchMode = SearchResult['mode'];
 export type DocumentStatus = KnowledgeDocument['status'];
 /** Documents in these states are still being ingested (the page polls while any is). */
@@ -118,12 +116,12 @@ export const DOCUMENT_IN_PROGRESS: readonly DocumentStatus[] = [
   'embedding',
 ];
 
-export type TriggerRules = z.infer<typeof triggers.TriggerRules>;
-export type Trigger = z.infer<typeof triggers.Trigger>;
-export type TriggerCreated = z.infer<typeof triggers.TriggerCreated>;
-export type TriggerCreate = z.input<typeof triggers.TriggerCreateBody>;
-export type TriggerPatch = z.input<typeof triggers.TriggerPatchBody>;
-export type Schedule = z.infer<typeof schedules.Schedule>;
-export type ScheduleCreate = z.input<typeof schedules.ScheduleCreateBody>;
-export type SchedulePatch = z.input<typeof schedules.SchedulePatchBody>;
-export type Delivery = z.infer<typeof triggers.Delivery>;
+export type TriggerRules = S['TriggerRules'];
+export type Trigger = S['Trigger'];
+export type TriggerCreated = S['TriggerCreated'];
+export type TriggerCreate = RequestBody<'post', '/v1/triggers'>;
+export type TriggerPatch = RequestBody<'patch', '/v1/triggers/{id}'>;
+export type Schedule = Answer<'get', '/v1/schedules/{id}'>;
+export type ScheduleCreate = RequestBody<'post', '/v1/schedules'>;
+export type SchedulePatch = RequestBody<'patch', '/v1/schedules/{id}'>;
+export type Delivery = S['Delivery'];

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { RUN_STATUSES, type RunSummary, type Workflow } from '../api/types';
+import { RUN_STATUSES, type RunStatus, type RunSummary, type Workflow } from '../api/types';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
@@ -17,7 +17,8 @@ const REFRESH_MS = 5000;
 export function RunsPage() {
   const api = useApi();
   const { query } = useLocation();
-  const status = query.get('status') ?? '';
+  // A status the contract does not know (a hand-edited link) filters nothing rather than failing.
+  const status = runStatusOf(query.get('status'));
   const workflowId = query.get('workflow') ?? '';
   const scheduleId = query.get('schedule') ?? '';
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
@@ -32,7 +33,7 @@ export function RunsPage() {
       try {
         const page = await api.runs.list(
           {
-            status: status || undefined,
+            status,
             workflowId: workflowId || undefined,
             scheduleId: scheduleId || undefined,
           },
@@ -67,7 +68,7 @@ export function RunsPage() {
     if (!nextCursor) return;
     try {
       const page = await api.runs.list({
-        status: status || undefined,
+        status,
         workflowId: workflowId || undefined,
         scheduleId: scheduleId || undefined,
         cursor: nextCursor,
@@ -80,7 +81,9 @@ export function RunsPage() {
   };
 
   const setFilter = (key: 'status' | 'workflow', value: string) => {
-    navigate(withQuery('/runs', { status, workflow: workflowId, [key]: value }), { replace: true });
+    navigate(withQuery('/runs', { status: status ?? '', workflow: workflowId, [key]: value }), {
+      replace: true,
+    });
   };
 
   const workflowName = (id: string, slug?: string) =>
@@ -95,7 +98,7 @@ export function RunsPage() {
           <label htmlFor="runs-status">Status</label>
           <select
             id="runs-status"
-            value={status}
+            value={status ?? ''}
             onChange={(e) => setFilter('status', e.target.value)}
             data-testid="runs-filter-status"
           >
@@ -208,4 +211,8 @@ export function RunsPage() {
       )}
     </>
   );
+}
+
+function runStatusOf(value: string | null): RunStatus | undefined {
+  return RUN_STATUSES.find((s) => s === value);
 }

@@ -4,7 +4,7 @@
  * shows what each document became (created, a new version with its changed fields, unchanged).
  */
 import { useRef, useState } from 'react';
-import type { ImportReport } from '../../api/types';
+import type { FileContentType, ImportReport } from '../../api/types';
 import { Dialog } from '../Dialog';
 import { ErrorBanner } from '../ErrorBanner';
 
@@ -61,7 +61,7 @@ export function ExportButton({
 }
 
 /** YAML unless the file says JSON by its name or type. */
-export function contentTypeOf(file: { name: string; type: string }): string {
+export function contentTypeOf(file: { name: string; type: string }): FileContentType {
   return /\.json$/i.test(file.name) || file.type === 'application/json'
     ? 'application/json'
     : 'application/yaml';
@@ -74,7 +74,7 @@ export function ImportButton({
 }: {
   /** "workflow" or "agent": names the button and the dialog. */
   what: string;
-  send: (text: string, contentType: string, dryRun: boolean) => Promise<ImportReport>;
+  send: (text: string, contentType: FileContentType, dryRun: boolean) => Promise<ImportReport>;
   onImported: () => void;
 }) {
   const input = useRef<HTMLInputElement>(null);
@@ -82,7 +82,7 @@ export function ImportButton({
     | {
         file: string;
         text: string;
-        type: string;
+        type: FileContentType;
         report?: ImportReport;
         error?: unknown;
         busy: boolean;
@@ -91,7 +91,7 @@ export function ImportButton({
   >(undefined);
 
   /** First a dry run: the dialog shows what would change; Apply then writes it. */
-  const run = async (file: string, text: string, type: string, dryRun: boolean) => {
+  const run = async (file: string, text: string, type: FileContentType, dryRun: boolean) => {
     setState({ file, text, type, busy: true });
     try {
       const report = await send(text, type, dryRun);

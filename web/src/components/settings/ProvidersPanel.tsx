@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/errors';
-import { PROVIDER_IDS, type ProviderStatus } from '../../api/types';
+import { PROVIDER_IDS, type ProviderId, type ProviderStatus } from '../../api/types';
 import { formatDateTime } from '../../format';
 import { useAsync } from '../../hooks/useAsync';
 import { useApi } from '../../session/ApiContext';
@@ -47,7 +47,7 @@ export function ProvidersPanel() {
   const api = useApi();
   const { can } = useSession();
   const list = useAsync(() => api.providers.list(), [api]);
-  const [editing, setEditing] = useState<string | null>(null);
+  const [editing, setEditing] = useState<ProviderId | null>(null);
   const [key, setKey] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
   const [error, setError] = useState<unknown>(null);
