@@ -67,13 +67,18 @@ afterAll(async () => stack?.close());
 const stepOf = (nodeId: string) => run.steps.find((s: any) => s.nodeId === nodeId);
 
 async function stepRows(runId: string) {
-  return stack.platform.db.withTenant({ tenantId }, async (tx) =>
-    rowsOf<{ node_id: string; bytes: number; payloads: unknown }>(
+  // jsonb read as text: the Data API returns raw jsonb as a string, PGlite and pg as an object.
+  const rows = await stack.platform.db.withTenant({ tenantId }, async (tx) =>
+    rowsOf<{ node_id: string; bytes: number; payloads: string | null }>(
       await tx.execute(
-        sql`select node_id, pg_column_size(r.*)::int as bytes, payloads from run_steps r where run_id = ${run.id}::uuid order by node_id`,
+        sql`select node_id, pg_column_size(r.*)::int as bytes, payloads::text as payloads from run_steps r where run_id = ${run.id}::uuid order by node_id`,
       ),
     ),
   );
+  return rows.map((r) => ({
+    ...r,
+    payloads: r.payloads ? (JSON.parse(r.payloads) as unknown) : null,
+  }));
 }
 
 test('a >100 KB answer is read by the next step, the run succeeds and every row stays under 64 KB', async () => {
