@@ -71,7 +71,7 @@ async function stepRows(runId: string) {
   const rows = await stack.platform.db.withTenant({ tenantId }, async (tx) =>
     rowsOf<{ node_id: string; bytes: number; payloads: string | null }>(
       await tx.execute(
-        sql`select node_id, pg_column_size(r.*)::int as bytes, payloads::text as payloads from run_steps r where run_id = ${run.id}::uuid order by node_id`,
+        sql`select node_id, pg_column_size(r.*)::int as bytes, payloads::text as payloads from run_steps r where run_id = ${runId}::uuid order by node_id`,
       ),
     ),
   );
