@@ -170,3 +170,36 @@ test('an object changed behind the row is refused (sha256), never served', async
   expect(res.status).toBe(500);
   expect(JSON.stringify(res.body)).not.toContain('tampered');
 });
+
+test("a large answer of an end step: the run's output keeps a reference, the step route the whole", async () => {
+  // Prepare
+  const wf = await stack.call('POST', '/v1/workflows', {
+    token,
+    body: {
+      slug: 'big-end',
+      name: 'big end',
+      nodes: [{ id: 'write', type: 'agent', agent: 'writer', prompt: 'Write on {{input.topic}}' }],
+      edges: [],
+    },
+  });
+  expect(wf.status).toBe(201);
+
+  // Act
+  const started = await stack.call('POST', '/v1/workflows/big-end/runs', {
+    token,
+    body: { input: { topic: 'end steps' } },
+  });
+  const done = await stack.waitForRun(token, started.body.runId, 60_000);
+  const step = await stack.call('GET', `/v1/runs/${done.id}/steps/write`, { token });
+
+  // Assess
+  expect(done.status).toBe('SUCCEEDED');
+  // One end step: its output is the run's output
+  expect(done.output).toEqual({
+    truncated: true,
+    stepId: step.body.id,
+    bytes: Buffer.byteLength(JSON.stringify(step.body.output)),
+    preview: expect.stringMatching(/…$/),
+  });
+  expect(step.body.output.length).toBeGreaterThan(100 * 1024);
+});
