@@ -5,7 +5,6 @@
  * `run_steps.payloads`; readers resolve it through the run's tenant.
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type SQL, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import { runSteps } from '../db/schema';
@@ -71,6 +70,8 @@ export async function offloadPayload<T>(
   if (bytes <= p.config.STEP_PAYLOAD_INLINE_MAX_BYTES) return { inline: value };
   const digest = sha256(body);
   const key = payloadKey(owner, field, digest);
+  // Loaded on first use: most steps never offload, and the engine bundles' cold start is bounded.
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   await p.s3.send(
     new PutObjectCommand({
       Bucket: p.config.ARTIFACTS_BUCKET,
@@ -92,6 +93,7 @@ export async function resolvePayload(
 ): Promise<unknown> {
   if (!pointer.key.startsWith(`${tenantId}/`))
     throw new StepPayloadUnavailable(`step payload ${pointer.key} is not the tenant's`);
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const got = await p.s3
     .send(new GetObjectCommand({ Bucket: p.config.ARTIFACTS_BUCKET, Key: pointer.key }))
     .catch((e: unknown) => {
