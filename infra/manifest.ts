@@ -119,7 +119,8 @@ export const functions = {
     'functions/runs/handler.ts',
     'Runs: status, steps, timeline, cancel, re-run, approvals',
     routes.runs,
-    { database: true, executions: ['runWorkflow'] },
+    // Reads step prompts and outputs kept in the artifacts bucket (ADR 105).
+    { database: true, executions: ['runWorkflow'], buckets: ['artifacts'] },
   ),
   runStream: {
     entry: 'functions/runs/stream.ts',
@@ -236,7 +237,8 @@ export const functions = {
     entry: 'functions/steps/plan-run.ts',
     kind: 'task',
     description: 'Plan: which steps are ready',
-    uses: { database: true },
+    // Edge conditions may read outputs kept in the artifacts bucket (ADR 105).
+    uses: { database: true, buckets: ['artifacts'] },
   },
   runAgentStep: {
     entry: 'functions/steps/run-agent-step.ts',
@@ -245,7 +247,13 @@ export const functions = {
     timeoutSeconds: 300,
     // 10 steps per run (the Map's MaxConcurrency): 40 is four busy runs' worth at once.
     reservedConcurrency: 40,
-    uses: { database: true, table: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
+    // Writes large prompts, outputs and tool turns to the artifacts bucket, reads them (ADR 105).
+    uses: {
+      database: true,
+      table: true,
+      buckets: ['artifacts'],
+      secrets: [{ name: 'tenantSecrets', access: 'read' }],
+    },
   },
   runToolStep: {
     entry: 'functions/steps/run-tool-step.ts',
@@ -253,14 +261,18 @@ export const functions = {
     description: 'Run one tool step',
     timeoutSeconds: 120,
     reservedConcurrency: 10,
-    uses: { database: true, secrets: [{ name: 'tenantSecrets', access: 'read' }] },
+    uses: {
+      database: true,
+      buckets: ['artifacts'],
+      secrets: [{ name: 'tenantSecrets', access: 'read' }],
+    },
   },
   runChildStep: {
     entry: 'functions/steps/run-child-step.ts',
     kind: 'task',
     description: 'Advance a sub-workflow or map step: start child runs, settle when all finished',
     timeoutSeconds: 120,
-    uses: { database: true, executions: ['runWorkflow'] },
+    uses: { database: true, executions: ['runWorkflow'], buckets: ['artifacts'] },
   },
   recordStepFailure: {
     entry: 'functions/steps/record-step-failure.ts',
@@ -272,7 +284,7 @@ export const functions = {
     entry: 'functions/steps/finalize-run.ts',
     kind: 'task',
     description: 'Settle the run status, output and cost',
-    uses: { database: true },
+    uses: { database: true, buckets: ['artifacts'] },
   },
 
   settleFailedRun: {

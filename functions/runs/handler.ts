@@ -2,13 +2,17 @@ import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
 import { cancelRun, decideApproval, rerun } from '../../shared/runs/lifecycle';
 import { listEvents } from '../../shared/runs/events';
-import { listRuns, loadRunRow, readRun } from '../../shared/runs/run-store';
+import { listRuns, loadRunRow, readRun, readStep } from '../../shared/runs/run-store';
 
 export const handler = httpHandler(routes.runs, {
   'GET /v1/runs': async ({ platform, auth, query }) =>
     platform.db.withTenant(auth, (tx) => listRuns(tx, auth.tenantId, query)),
   'GET /v1/runs/{id}': async ({ platform, auth, params }) =>
     platform.db.withTenant(auth, (tx) => readRun(tx, auth.tenantId, params.id)),
+  'GET /v1/runs/{id}/steps/{stepId}': async ({ platform, auth, params }) =>
+    platform.db.withTenant(auth, (tx) =>
+      readStep(platform, tx, auth.tenantId, params.id, params.stepId),
+    ),
   'GET /v1/runs/{id}/events': async ({ platform, auth, params, query }) =>
     platform.db.withTenant(auth, async (tx) => {
       await loadRunRow(tx, auth.tenantId, params.id);

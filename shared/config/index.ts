@@ -23,6 +23,11 @@ export const ConfigSchema = z.object({
   TABLE_NAME: z.string().default('hishamos'),
   DOCUMENTS_BUCKET: z.string().default('hishamos-documents'),
   ARTIFACTS_BUCKET: z.string().default('hishamos-artifacts'),
+  /**
+   * A step's prompt, output or tool turns above this many bytes (serialized) go to the artifacts
+   * bucket with a pointer in the row (ADR 105): Data API rows are at most 64 KB.
+   */
+  STEP_PAYLOAD_INLINE_MAX_BYTES: z.coerce.number().int().min(1024).max(48_000).default(32_768),
   /** S3 bucket (Object Lock, compliance mode) for signed audit chain heads. */
   AUDIT_ANCHOR_BUCKET: z.string().default('hishamos-audit-anchors'),
   /** Secret store id of the HMAC key that signs audit anchors. */

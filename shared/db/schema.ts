@@ -178,6 +178,8 @@ export const runSteps = pgTable('run_steps', {
   skipReason: text('skip_reason'),
   /** The tool-calling loop's turns so far (0130_agent_tool_turns, ADR 130); null without tools. */
   toolTurns: jsonb('tool_turns'),
+  /** Pointers to the fields kept in the artifacts bucket (0160_step_payloads, ADR 105). */
+  payloads: jsonb('payloads'),
 });
 
 export const usageRecords = pgTable('usage_records', {

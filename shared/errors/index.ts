@@ -56,6 +56,11 @@ export class Conflict extends AppError {
 export class Gone extends AppError {
   readonly name = 'Gone';
 }
+/** A step's payload in S3 that is missing, altered or not the reading tenant's (ADR 105): a 500. */
+export class StepPayloadUnavailable extends AppError {
+  readonly name = 'StepPayloadUnavailable';
+  override readonly expose = false;
+}
 export class PayloadTooLarge extends AppError {
   readonly name = 'PayloadTooLarge';
 }

@@ -336,6 +336,8 @@ export async function rerun(
                 iteration: s.iteration,
                 prompt: s.prompt,
                 output: s.output,
+                // The pointers of payloads kept in S3 (same tenant; the objects are shared).
+                payloads: s.payloads,
                 provider: s.provider,
                 model: s.model,
                 startedAt: s.startedAt,

@@ -5,6 +5,7 @@ import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { runSteps, runs, usageRecords, workflowVersions, workflows } from '../db/schema';
 import { NotFound } from '../errors';
 import type { RunStatus, StepStatus } from '../workflow/model';
+import { parsePayloads, resolvePayload, type PayloadPlatform } from './step-payloads';
 
 type RunRow = typeof runs.$inferSelect;
 type StepRow = typeof runSteps.$inferSelect;
@@ -36,7 +37,21 @@ export function runSummary(r: RunRow, workflowSlug: string) {
   });
 }
 
-export function stepView(s: StepRow, attempts: UsageRow[]) {
+/**
+ * A step as the API shows it. A field kept in S3 (ADR 105) is its preview here, flagged in
+ * `truncated` with its full size; `readStep` (one step) gives `full` values instead.
+ */
+export function stepView(
+  s: StepRow,
+  attempts: UsageRow[],
+  full?: { prompt?: unknown; output?: unknown },
+) {
+  const pointers = parsePayloads(s.payloads);
+  const truncated = omitUndefined({
+    prompt: full?.prompt === undefined ? pointers.prompt?.bytes : undefined,
+    output: full?.output === undefined ? pointers.output?.bytes : undefined,
+  });
+  const prompt = full?.prompt ?? s.prompt;
   return {
     ...omitUndefined({
       id: s.id,
@@ -45,8 +60,8 @@ export function stepView(s: StepRow, attempts: UsageRow[]) {
       status: s.status as StepStatus,
       iteration: s.iteration,
       skipReason: s.skipReason ?? undefined,
-      prompt: s.prompt ?? undefined,
-      output: s.output ?? undefined,
+      prompt: typeof prompt === 'string' ? prompt : undefined,
+      output: full?.output ?? (pointers.output ? pointers.output.preview : (s.output ?? undefined)),
       error: (s.error as { name: string; message: string } | null) ?? undefined,
       startedAt: iso(s.startedAt),
       finishedAt: iso(s.finishedAt),
@@ -56,6 +71,7 @@ export function stepView(s: StepRow, attempts: UsageRow[]) {
         (s.pii as { masked: Record<string, number>; toProvider: Record<string, number> }) ??
         undefined,
     }),
+    ...(Object.keys(truncated).length ? { truncated } : {}),
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
     costUsd: Number(s.costUsd),
@@ -143,6 +159,40 @@ export async function readRun(tx: Tx, tenantId: string, runId: string) {
         : view;
     }),
   };
+}
+
+/** One step with its prompt and output in full, those kept in S3 read through the run's tenant. */
+export async function readStep(
+  p: PayloadPlatform,
+  tx: Tx,
+  tenantId: string,
+  runId: string,
+  stepId: string,
+) {
+  await loadRunRow(tx, tenantId, runId);
+  // A step id, or a node id (its latest iteration).
+  const [step] = await tx
+    .select()
+    .from(runSteps)
+    .where(
+      and(
+        eq(runSteps.runId, runId),
+        UUID.test(stepId) ? eq(runSteps.id, stepId) : eq(runSteps.nodeId, stepId),
+      ),
+    )
+    .orderBy(desc(runSteps.iteration))
+    .limit(1);
+  if (!step) throw new NotFound(`step ${stepId} not found in run ${runId}`);
+  const pointers = parsePayloads(step.payloads);
+  const attempts = await tx
+    .select()
+    .from(usageRecords)
+    .where(eq(usageRecords.stepId, step.id))
+    .orderBy(asc(usageRecords.createdAt));
+  return stepView(step, attempts, {
+    prompt: pointers.prompt ? await resolvePayload(p, tenantId, pointers.prompt) : undefined,
+    output: pointers.output ? await resolvePayload(p, tenantId, pointers.output) : undefined,
+  });
 }
 
 export async function listRuns(

@@ -241,6 +241,45 @@ test('an approval waits, is approved, and the run finishes', async () => {
   expect(done.status).toBe('SUCCEEDED');
 });
 
+test('a step answering >100 KB: kept in S3 by the agent step function, read by the next, whole on the step route', async () => {
+  // Prepare
+  const slug = `big-${randomUUID().slice(0, 6)}`;
+  await ok('POST', '/v1/agents', {
+    slug,
+    name: 'Big writer',
+    model: 'simulator:big-120',
+    systemPrompt: 'Write at length.',
+  });
+  const workflow = await ok('POST', '/v1/workflows', {
+    slug: `big-payloads-${randomUUID().slice(0, 6)}`,
+    name: 'Big payloads',
+    nodes: [
+      { id: 'write', type: 'agent', agent: slug, prompt: 'Report on {{input.topic}}' },
+      { id: 'read', type: 'agent', agent: 'pm', prompt: 'Summarise: {{steps.write.output}}' },
+    ],
+    edges: [{ from: 'write', to: 'read' }],
+  });
+
+  // Act
+  const started = await ok('POST', `/v1/workflows/${workflow.id}/runs`, {
+    input: { topic: 'limits' },
+  });
+  const done = await settled(started.runId);
+  const write = await ok('GET', `/v1/runs/${started.runId}/steps/write`);
+  const read = await ok('GET', `/v1/runs/${started.runId}/steps/read`);
+
+  // Assess: the run succeeded on the whole answer, the rows and responses stayed under the limits
+  expect(done.status).toBe('SUCCEEDED');
+  expect(done.steps.find((s: { nodeId: string }) => s.nodeId === 'write').truncated.output).toBe(
+    Buffer.byteLength(JSON.stringify(write.output)),
+  );
+  expect(write.output.length).toBeGreaterThan(100 * 1024);
+  expect(read.prompt).toBe(`Summarise: ${write.output}`);
+  expect(r.dataApi.largest.row).toBeLessThan(64 * 1024);
+  expect(r.dataApi.largest.response).toBeLessThan(1024 * 1024);
+  expect(r.principals.denials).toEqual([]);
+});
+
 test('a document larger than 64 KB is ingested and found by search', async () => {
   // Prepare
   const kb = await ok('POST', '/v1/knowledge-bases', { name: 'Handbook', embeddingModel: 'local' });

@@ -230,3 +230,44 @@ describe('database credentials', () => {
     ).toBe(true);
   });
 });
+
+describe('the artifacts bucket (large step payloads, ADR 105)', () => {
+  it('is granted, with its variable, only to the functions that write or read step payloads', () => {
+    // Prepare
+    const lambdas = lambdasByManifestName(synth);
+    const expected = [
+      'finalizeRun',
+      'planRun',
+      'runAgentStep',
+      'runChildStep',
+      'runToolStep',
+      'runs',
+    ].sort();
+    // Act
+    const granted = [...lambdas.entries()]
+      .filter(([, fn]) =>
+        statementsOfRole(synth, fn).some(
+          (s) => actionsOf(s).includes('s3:GetObject') && mentions(s.Resource, '-artifacts-'),
+        ),
+      )
+      .map(([name]) => name)
+      .sort();
+    const withVariable = [...lambdas.entries()]
+      .filter(([, fn]) => fn.resource.Properties.Environment.Variables.ARTIFACTS_BUCKET)
+      .map(([name]) => name)
+      .sort();
+    // Assess
+    expect(granted).toEqual(expected);
+    expect(withVariable).toEqual(expected);
+    for (const name of expected) {
+      const actions = statementsOfRole(synth, lambdas.get(name)!)
+        .filter((s) => mentions(s.Resource, '-artifacts-'))
+        .flatMap(actionsOf)
+        .sort();
+      expect({ name, actions }).toEqual({
+        name,
+        actions: ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
+      });
+    }
+  });
+});

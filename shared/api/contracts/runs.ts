@@ -63,6 +63,13 @@ export const RunStep = z.object({
       toProvider: z.record(z.string(), z.number()),
     })
     .optional(),
+  /**
+   * Fields kept in S3 (ADR 105) and shown here as a preview, with their full size in bytes:
+   * `GET /v1/runs/{id}/steps/{stepId}` returns them whole.
+   */
+  truncated: z
+    .object({ prompt: z.number().int().optional(), output: z.number().int().optional() })
+    .optional(),
   attempts: z.array(Attempt),
   /** Sub-workflow and map steps: their child runs, in item order. */
   children: z

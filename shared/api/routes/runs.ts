@@ -12,6 +12,10 @@ export const runsRoutes = [
     params: IdParams,
     response: runs.Run,
   }),
+  r('GET', '/v1/runs/{id}/steps/{stepId}', 'viewer', 'One step, its prompt and output in full', {
+    params: runs.RunStepParams,
+    response: runs.RunStep,
+  }),
   r('GET', '/v1/runs/{id}/events', 'viewer', 'The run timeline', {
     params: IdParams,
     query: runs.RunEventsQuery,

@@ -17,7 +17,8 @@ export const SIMULATOR_LABEL =
  * demos and tests use to exercise retries end to end through the real ASL:
  *   `flaky-N`   throws ProviderThrottled on the first N attempts of a step, then answers;
  *   `down`      always throws ProviderUnavailable; `fail` always throws InvalidRequest (permanent);
- *   `slow-MS`   answers after MS milliseconds (to watch a run live, or cancel one).
+ *   `slow-MS`   answers after MS milliseconds (to watch a run live, or cancel one);
+ *   `big-KB`    answers with at least KB kilobytes (the answer repeated: large step payloads).
  */
 export function createSimulator(options: {
   latencyMs: number;
@@ -47,7 +48,7 @@ export function createSimulator(options: {
         .digest('hex');
       const text = request.outputSchema
         ? JSON.stringify(sampleFor(request.outputSchema, digest, prompt))
-        : narrate(request, prompt, digest) + citeToolResults(request);
+        : bigAnswer(request.model, narrate(request, prompt, digest) + citeToolResults(request));
       return {
         text,
         toolCalls: [],
@@ -120,6 +121,20 @@ function scriptedFailure(model: string, attempt: number): void {
     throw new ProviderThrottled(`simulator: scripted throttle on attempt ${attempt}`, 0);
   if (model.startsWith('down')) throw new ProviderUnavailable('simulator: scripted outage');
   if (model.startsWith('fail')) throw new InvalidRequest('simulator: scripted permanent failure');
+}
+
+/** `big-KB`: the answer repeated, numbered, to at least KB × 1024 characters (at most 4 MiB). */
+function bigAnswer(model: string, text: string): string {
+  const kb = /^big-(\d+)/.exec(model);
+  if (!kb) return text;
+  const want = Math.min(Number(kb[1]), 4096) * 1024;
+  const parts: string[] = [];
+  for (let n = 1, size = 0; size < want; n++) {
+    const part = `[part ${n}] ${text}`;
+    parts.push(part);
+    size += part.length + 1;
+  }
+  return parts.join('\n');
 }
 
 /** ~4 characters per token, the usual rule of thumb for English text. */

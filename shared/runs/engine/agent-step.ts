@@ -21,6 +21,7 @@ import { routeAnswer, routerRequest } from './router';
 import { runToolTurns } from './tool-turns';
 import { agentToolsOf } from '../../llm/tool-loop';
 import type { Tx } from '../../db/client';
+import { mergePointer, offloadPayload, type PayloadPointer } from '../step-payloads';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -123,12 +124,23 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
         },
       )
     : await runStepCall(p, stepCall);
+  // An output above the threshold goes to S3 before the row is written (ADR 105).
+  const output = call.error
+    ? { inline: null }
+    : await offloadPayload(
+        p,
+        { ...ids, attempt },
+        'output',
+        routeAnswer(node, outbound.restore(call.output)),
+      );
   const plan = await recordCall(
     p,
     ids,
     input.plan === true,
-    { ...call, output: routeAnswer(node, outbound.restore(call.output)) },
+    { ...call, output: output.inline },
     pii,
+    undefined,
+    output.pointer,
   );
   if (call.error) throw call.error;
   metrics().count('steps_finished', 1, { status: 'SUCCEEDED', type: 'agent' });
@@ -151,7 +163,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     const template = node.prompt ?? '{{input}}';
     const prompt = renderTemplate(template, {
       input: run.input as Record<string, unknown>,
-      steps: await loadOutputs(tx, run.id, referencedSteps(template)),
+      steps: await loadOutputs(p, tx, run, referencedSteps(template)),
     });
     const chain = [agent.model, ...agent.fallbacks];
     // An earlier invocation of this task that died mid-call (a Lambda timeout) left its attempt
@@ -195,11 +207,20 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
       'hishamos.agent': node.agent,
     });
     if (step.status !== 'RUNNING') {
+      // A prompt above the threshold goes to S3 (ADR 105); the key is per attempt, so a rolled
+      // back transaction leaves at most an object the retry overwrites.
+      const stored = await offloadPayload(
+        p,
+        { tenantId: input.tenantId, runId: run.id, stepId: step.id, attempt },
+        'prompt',
+        maskForTrace(prompt, piiPolicy).text,
+      );
       await tx
         .update(runSteps)
         .set({
           status: 'RUNNING',
-          prompt: maskForTrace(prompt, piiPolicy).text,
+          prompt: stored.inline,
+          ...(stored.pointer ? { payloads: mergePointer('prompt', stored.pointer) } : {}),
           startedAt: step.startedAt ?? new Date(p.now()),
         })
         .where(eq(runSteps.id, step.id));
@@ -235,6 +256,8 @@ async function recordCall(
   pii: { masked: PiiCounts; toProvider: PiiCounts },
   /** A tool-calling turn (ADR 130): metered, but the step goes on; this saves the turn. */
   intermediate?: (tx: Tx) => Promise<void>,
+  /** The output's pointer when it was kept in S3 (ADR 105). */
+  outputPointer?: PayloadPointer,
 ): Promise<PlanResult | undefined> {
   const { outcome, error, costUsd } = call;
   const event = stepEvents(ids);
@@ -261,6 +284,7 @@ async function recordCall(
               // A run cancelled while the call was in flight keeps the step CANCELLED; its cost counts.
               status: sql`case when ${runSteps.status} = 'CANCELLED' then 'CANCELLED' else 'SUCCEEDED' end`,
               output: call.output as unknown,
+              ...(outputPointer ? { payloads: mergePointer('output', outputPointer) } : {}),
               provider: outcome.provider,
               model: outcome.model,
               finishedAt: new Date(p.now()),

@@ -46,7 +46,7 @@ export async function runChildStep(
     if (step.status === 'PENDING') {
       // Only the outputs the child inputs and the items path read are loaded (Data API limits).
       const reads = referencedSteps(`${JSON.stringify(node.input ?? {})} {{${node.items ?? ''}}}`);
-      await createChildren(tx, run, step.id, node, await loadRunData(tx, run, steps, reads));
+      await createChildren(tx, run, step.id, node, await loadRunData(p, tx, run, steps, reads));
       await tx
         .update(runSteps)
         .set({ status: 'RUNNING', startedAt: new Date(p.now()) })

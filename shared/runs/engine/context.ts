@@ -10,6 +10,7 @@ import { conditionPaths } from '../../workflow/condition';
 import type { PlanData } from '../../workflow/plan';
 import { templateReferences } from '../../workflow/template';
 import type { PinnedAgent } from '../lifecycle';
+import { parsePayloads, resolvePayload, type PayloadPlatform } from '../step-payloads';
 
 // The hot engine queries are named (`prepare`): node-postgres then parses and plans each once per
 // connection. PGlite and the Data API have no server-side prepared statements; the name is unused.
@@ -17,10 +18,16 @@ import type { PinnedAgent } from '../lifecycle';
 // each response with the run and break the Data API's 1 MiB response limit (ADR 040). Outputs
 // are read by `loadOutputs`, only for the steps a task references.
 const { output: _runOutput, ...RUN_COLUMNS } = getTableColumns(runs);
-const { prompt: _prompt, output: _output, ...STEP_COLUMNS } = getTableColumns(runSteps);
+// Pointers to payloads kept in S3 (ADR 105) are read with the outputs, not with every step.
+const {
+  prompt: _prompt,
+  output: _output,
+  payloads: _payloads,
+  ...STEP_COLUMNS
+} = getTableColumns(runSteps);
 
 export type RunRow = Omit<typeof runs.$inferSelect, 'output'>;
-export type StepRow = Omit<typeof runSteps.$inferSelect, 'prompt' | 'output'>;
+export type StepRow = Omit<typeof runSteps.$inferSelect, 'prompt' | 'output' | 'payloads'>;
 
 /**
  * Workflow and agent versions never change once written (a change is a new version), so each
@@ -114,16 +121,27 @@ export async function loadStepContext(tx: Tx, runId: string, stepId: string) {
 
 /**
  * The outputs of the named steps that succeeded, keyed by node id: the latest iteration's as
- * `output`, the earlier ones (oldest first) as `iterations`.
+ * `output`, the earlier ones (oldest first) as `iterations`. Outputs kept in S3 are read back
+ * through the run's tenant (ADR 105); `reference` gives their pointer's summary instead (the
+ * run's output row must stay small).
  */
 export async function loadOutputs(
+  p: PayloadPlatform,
   tx: Tx,
-  runId: string,
+  run: { id: string; tenantId: string },
   nodeIds: string[],
+  offloaded: 'resolve' | 'reference' = 'resolve',
 ): Promise<Record<string, { output: unknown; iterations: unknown[] }>> {
   if (!nodeIds.length) return {};
-  const rows = await tx
-    .select({ nodeId: runSteps.nodeId, output: runSteps.output, iteration: runSteps.iteration })
+  const runId = run.id;
+  const stored = await tx
+    .select({
+      id: runSteps.id,
+      nodeId: runSteps.nodeId,
+      output: runSteps.output,
+      payloads: runSteps.payloads,
+      iteration: runSteps.iteration,
+    })
     .from(runSteps)
     .where(
       and(
@@ -133,6 +151,18 @@ export async function loadOutputs(
       ),
     )
     .orderBy(asc(runSteps.iteration));
+  const rows = await Promise.all(
+    stored.map(async (r) => {
+      const pointer = parsePayloads(r.payloads).output;
+      if (!pointer) return r;
+      if (offloaded === 'reference')
+        return {
+          ...r,
+          output: { truncated: true, stepId: r.id, bytes: pointer.bytes, preview: pointer.preview },
+        };
+      return { ...r, output: await resolvePayload(p, run.tenantId, pointer) };
+    }),
+  );
   const out: Record<string, { output: unknown; iterations: unknown[] }> = {};
   for (const r of rows) {
     const prior = out[r.nodeId];
@@ -183,6 +213,7 @@ export function conditionNodes(spec: WorkflowSpec): string[] {
  * with their earlier iterations, and each node's latest iteration number.
  */
 export async function loadRunData(
+  p: PayloadPlatform,
   tx: Tx,
   run: RunRow,
   steps: StepRow[],
@@ -192,7 +223,7 @@ export async function loadRunData(
   for (const s of latestSteps(steps).values()) iterations[s.nodeId] = s.iteration;
   return {
     input: run.input as Record<string, unknown>,
-    steps: await loadOutputs(tx, run.id, nodeIds),
+    steps: await loadOutputs(p, tx, run, nodeIds),
     iterations,
   };
 }

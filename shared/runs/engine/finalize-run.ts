@@ -63,7 +63,11 @@ export async function finalizeRun(
     const statuses = statusMap(steps);
     if (Object.values(statuses).includes('WAITING'))
       return finish('WAITING', {}, 'run waits for an approval');
-    const plan = planNext(spec, statuses, await loadRunData(tx, run, steps, conditionNodes(spec)));
+    const plan = planNext(
+      spec,
+      statuses,
+      await loadRunData(p, tx, run, steps, conditionNodes(spec)),
+    );
     if (plan.outcome === 'FAILED' || plan.failedNodes.length) {
       const failed = [...latestSteps(steps).values()].find((s) =>
         plan.failedNodes.includes(s.nodeId),
@@ -93,7 +97,10 @@ export async function finalizeRun(
       )
       .map((s) => s.nodeId);
     const outputs = Object.fromEntries(
-      Object.entries(await loadOutputs(tx, run.id, ends)).map(([id, s]) => [id, s.output]),
+      Object.entries(await loadOutputs(p, tx, run, ends, 'reference')).map(([id, s]) => [
+        id,
+        s.output,
+      ]),
     );
     const output = Object.keys(outputs).length === 1 ? Object.values(outputs)[0] : outputs;
     return finish('SUCCEEDED', { output, finishedAt: new Date(p.now()) }, 'run succeeded');

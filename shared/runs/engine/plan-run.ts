@@ -67,7 +67,7 @@ export async function planInTx(
         message: 'run started',
       });
   }
-  const data = await loadRunData(tx, run, steps, conditionNodes(spec));
+  const data = await loadRunData(p, tx, run, steps, conditionNodes(spec));
   const plan = planDetailed(spec, statusMap(steps), data);
   const byNode = latestSteps(steps);
   const types = new Map(spec.nodes.map((n) => [n.id, n.type]));

@@ -8,6 +8,7 @@ import { appendEvent } from '../events';
 import { loadOutputs, loadStepContext, referencedSteps } from './context';
 import type { StepTaskInput, StepTaskResult } from './agent-step';
 import { planInTx, planRun } from './plan-run';
+import { mergePointer, offloadPayload } from '../step-payloads';
 
 /** One tool step: render its `with` arguments from the run's data, run the tool, record the output. */
 export async function runToolStep(p: Platform, input: StepTaskInput): Promise<StepTaskResult> {
@@ -19,7 +20,7 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<St
     if (!node) throw new ValidationError(`node ${step.nodeId} is not in the workflow version`);
     const ctx = {
       input: run.input as Record<string, unknown>,
-      steps: await loadOutputs(tx, run.id, referencedSteps(JSON.stringify(node.with ?? {}))),
+      steps: await loadOutputs(p, tx, run, referencedSteps(JSON.stringify(node.with ?? {}))),
     };
     const args = renderArgs(node.with ?? {}, ctx);
     await tx
@@ -49,10 +50,17 @@ export async function runToolStep(p: Platform, input: StepTaskInput): Promise<St
     rerunOf: prepared.run.rerunOf,
   };
   const output = await tool.run({ ...prepared.ctx, args: prepared.args, platform: p, run });
+  // A tool's answer above the threshold goes to S3, the row keeps its pointer (ADR 105).
+  const stored = await offloadPayload(p, { ...run, attempt: 1 }, 'output', output as unknown);
   const plan = await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     await tx
       .update(runSteps)
-      .set({ status: 'SUCCEEDED', output: output as unknown, finishedAt: new Date(p.now()) })
+      .set({
+        status: 'SUCCEEDED',
+        output: stored.inline,
+        ...(stored.pointer ? { payloads: mergePointer('output', stored.pointer) } : {}),
+        finishedAt: new Date(p.now()),
+      })
       // A run cancelled while the tool ran keeps the step CANCELLED.
       .where(and(eq(runSteps.id, prepared.step.id), ne(runSteps.status, 'CANCELLED')));
     await appendEvent(tx, {

@@ -8,7 +8,7 @@
  * run again (every agent tool is read-only). The loop ends when the model answers, or fails with
  * MaxTurnsExceeded, BudgetExceeded or the gateway's own errors.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { runSteps, runs } from '../../db/schema';
 import type { PriorAttempt } from '../../llm/fallback';
@@ -32,6 +32,7 @@ import {
 } from '../../tools/agent-tools/catalog';
 import { executeAgentTool } from '../../tools/agent-tools/execute';
 import { appendEvent } from '../events';
+import { mergePointer, offloadPayload, parsePayloads, resolved } from '../step-payloads';
 
 export interface ToolStepIds {
   tenantId: string;
@@ -106,7 +107,7 @@ export async function runToolTurns(
     const turn = newTurn(turns.length + 1, call.outcome?.result?.text ?? '', asked, tools);
     turns.push(turn);
     await record(call, async (tx) => {
-      await saveTurns(tx, ids.stepId, turns);
+      await saveTurns(p, tx, ids, turns);
       await appendEvent(tx, {
         ...eventIds(ids),
         type: 'step.tool_turn',
@@ -126,7 +127,7 @@ async function runCalls(p: Platform, input: ToolLoopInput, turns: ToolTurn[]): P
   const ctx = { p, ...ids, knowledgeBaseIds: input.knowledgeBaseIds };
   const done = await runPendingCalls(turn, (tool, args) => executeAgentTool(ctx, tool, args));
   await p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
-    await saveTurns(tx, ids.stepId, turns);
+    await saveTurns(p, tx, ids, turns);
     for (const c of done)
       await appendEvent(tx, {
         ...eventIds(ids),
@@ -162,13 +163,33 @@ function cancelledCall(nodeId: string): StepCallResult {
 
 async function loadTurns(p: Platform, ids: ToolStepIds): Promise<ToolTurn[]> {
   const [row] = await p.db.withTenant({ tenantId: ids.tenantId }, (tx) =>
-    tx.select({ toolTurns: runSteps.toolTurns }).from(runSteps).where(eq(runSteps.id, ids.stepId)),
+    tx
+      .select({ toolTurns: runSteps.toolTurns, payloads: runSteps.payloads })
+      .from(runSteps)
+      .where(eq(runSteps.id, ids.stepId)),
   );
-  return row?.toolTurns ? SavedTurns.parse(row.toolTurns) : [];
+  if (!row) return [];
+  const saved = await resolved(
+    p,
+    ids.tenantId,
+    row.toolTurns,
+    parsePayloads(row.payloads).toolTurns,
+  );
+  return saved ? SavedTurns.parse(saved) : [];
 }
 
-async function saveTurns(tx: Tx, stepId: string, turns: ToolTurn[]): Promise<void> {
-  await tx.update(runSteps).set({ toolTurns: turns }).where(eq(runSteps.id, stepId));
+/** Turns above the inline threshold go to S3 with a pointer in the row (ADR 105). */
+async function saveTurns(p: Platform, tx: Tx, ids: ToolStepIds, turns: ToolTurn[]): Promise<void> {
+  const stored = await offloadPayload(p, { ...ids, attempt: 1 }, 'toolTurns', turns);
+  await tx
+    .update(runSteps)
+    .set({
+      toolTurns: stored.inline,
+      payloads: stored.pointer
+        ? mergePointer('toolTurns', stored.pointer)
+        : sql`${runSteps.payloads} - 'toolTurns'`,
+    })
+    .where(eq(runSteps.id, ids.stepId));
 }
 
 /** The current turn's attempts: those after the last successful call (an earlier turn's answer). */

@@ -187,6 +187,7 @@ test('every route with a response schema answers with a body that matches it', a
   await ok('GET', '/v1/runs');
   await ok('GET', `/v1/runs/${waiting.id}`);
   await ok('GET', `/v1/runs/${waiting.id}/events?after=0`);
+  await ok('GET', `/v1/runs/${waiting.id}/steps/signoff`);
 
   // Knowledge
   const kb = await ok('POST', '/v1/knowledge-bases', {
