@@ -1,5 +1,5 @@
 /** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
-import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { runSteps, runs, usageRecords, workflowVersions, workflows } from '../db/schema';
