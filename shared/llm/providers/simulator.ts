@@ -19,7 +19,9 @@ export const SIMULATOR_LABEL =
  * demos and tests use to exercise retries end to end through the real ASL:
  *   `flaky-N`   throws ProviderThrottled on the first N attempts of a step, then answers;
  *   `down`      always throws ProviderUnavailable; `fail` always throws InvalidRequest (permanent);
- *   `slow-MS`   answers after MS milliseconds (to watch a run live, or cancel one).
+ *   `slow-MS`   answers after MS milliseconds (to watch a run live, or cancel one);
+ *   `midstream-N` on the first N attempts of a step, streams half its answer, then throws
+ *               ProviderUnavailable (a connection lost mid-answer; non-streamed, it just throws).
  * Streamed (a plain-text call with `onText`), the same answer arrives in STREAM_CHUNKS pieces
  * spread over the latency, so a slow model's partial output can be watched growing.
  */
@@ -43,12 +45,18 @@ export function createSimulator(options: {
       const onText = streamsText(request, callOptions) ? callOptions?.onText : undefined;
       if (onText) {
         const result = answer(request);
-        for (const piece of pieces(result.text, STREAM_CHUNKS)) {
+        const all = pieces(result.text, STREAM_CHUNKS);
+        const cut = midstreamCut(request.model, attempt) ? Math.ceil(all.length / 2) : all.length;
+        for (const piece of all.slice(0, cut)) {
           if (latency > 0) await sleep(latency / STREAM_CHUNKS);
           onText(piece);
         }
+        if (cut < all.length)
+          throw new ProviderUnavailable('simulator: scripted stream cut mid-answer');
         return result;
       }
+      if (midstreamCut(request.model, attempt))
+        throw new ProviderUnavailable('simulator: scripted stream cut mid-answer');
       if (latency > 0) await sleep(latency);
       return answer(request);
     },
@@ -150,6 +158,11 @@ function citeToolResults(request: ModelCallRequest): string {
         `From ${r.name}${r.isError ? ' (failed)' : ''}: ${r.content.replace(/\s+/g, ' ').slice(0, 400)}`,
     ),
   ].join('\n');
+}
+
+function midstreamCut(model: string, attempt: number): boolean {
+  const m = /^midstream-(\d+)/.exec(model);
+  return !!m && attempt <= Number(m[1]);
 }
 
 function scriptedFailure(model: string, attempt: number): void {
