@@ -9,7 +9,7 @@
  */
 import type { PartialOutputSink, StepEvent } from '../../llm/step-call';
 import type { Platform } from '../../platform/platform';
-import { appendEvent } from '../events';
+import { appendEvent, type RunEventInput } from '../events';
 
 /** The least time between two flushes of one attempt's partial output. */
 export const PARTIAL_FLUSH_MS = 500;
@@ -26,6 +26,8 @@ export interface PartialIds {
 export interface PartialOutputOptions {
   flushMs?: number;
   cap?: number;
+  /** Stores one event (default: appendEvent in its own tenant transaction). */
+  write?: (event: RunEventInput) => Promise<void>;
 }
 
 export function partialOutputSink(
@@ -37,6 +39,9 @@ export function partialOutputSink(
   return new PartialOutputWriter(p, ids, attempt, {
     flushMs: options.flushMs ?? PARTIAL_FLUSH_MS,
     cap: options.cap ?? PARTIAL_OUTPUT_CAP,
+    write:
+      options.write ??
+      ((event) => p.db.withTenant({ tenantId: ids.tenantId }, (tx) => appendEvent(tx, event))),
   });
 }
 
@@ -56,7 +61,7 @@ class PartialOutputWriter implements PartialOutputSink {
     private readonly p: Platform,
     private readonly ids: PartialIds,
     private readonly attempt: number,
-    private readonly o: { flushMs: number; cap: number },
+    private readonly o: Required<PartialOutputOptions>,
   ) {}
 
   onText(delta: string): void {
@@ -104,16 +109,14 @@ class PartialOutputWriter implements PartialOutputSink {
     const event = this.take();
     if (!event) return;
     this.lastFlushAt = this.p.now();
-    this.writing = this.p.db
-      .withTenant({ tenantId: this.ids.tenantId }, (tx) =>
-        appendEvent(tx, {
-          tenantId: this.ids.tenantId,
-          runId: this.ids.runId,
-          stepId: this.ids.stepId,
-          nodeId: this.ids.nodeId,
-          ...event,
-        }),
-      )
+    this.writing = this.o
+      .write({
+        tenantId: this.ids.tenantId,
+        runId: this.ids.runId,
+        stepId: this.ids.stepId,
+        nodeId: this.ids.nodeId,
+        ...event,
+      })
       .catch((e: unknown) => {
         // The partial output is a convenience: losing it must not fail the step.
         this.stopped = true;
