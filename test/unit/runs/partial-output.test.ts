@@ -44,7 +44,9 @@ beforeEach(() => {
   jest.useFakeTimers({ now: 1_000_000 });
   warnings.length = 0;
 });
-afterEach(() => jest.useRealTimers());
+afterEach(() => {
+  jest.useRealTimers();
+});
 
 test('flushes at most every 500 ms, one write at a time, and the rest comes back on answer', async () => {
   // Prepare: a model writing a 5-character piece every 50 ms for 3 s.
