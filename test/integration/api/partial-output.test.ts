@@ -71,9 +71,7 @@ async function watch(runId: string) {
   await firstDelta;
   const data = (e: SseEvent) => JSON.parse(e.data).data;
   const deltas = (attempt: number): Delta[] =>
-    events
-      .filter((e) => e.event === 'step.output_delta' && data(e).attempt === attempt)
-      .map(data);
+    events.filter((e) => e.event === 'step.output_delta' && data(e).attempt === attempt).map(data);
   return { events, types: events.map((e) => e.event), deltas, data, statusAtFirstDelta };
 }
 
