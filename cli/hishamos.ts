@@ -263,6 +263,7 @@ async function apply(
 
 /** Follows a run on its event stream (reconnecting from the last seq) until it settles. */
 async function watch(client: Client, runId: string, io: Io): Promise<number> {
+  const partial = new PartialPrinter(io);
   let last = 0;
   let ended = false;
   for (let attempt = 0; !ended && attempt < 20; attempt++) {
@@ -280,7 +281,8 @@ async function watch(client: Client, runId: string, io: Io): Promise<number> {
         }
         if (!e.id) return;
         last = Number(e.id);
-        const event = JSON.parse(e.data) as { at: string; message: string; type: string };
+        const event = JSON.parse(e.data) as RunEvent;
+        if (partial.take(event)) return;
         io.out(`${event.at.slice(11, 19)}  ${event.type.padEnd(22)} ${event.message}`);
       });
     } catch (e) {
@@ -298,6 +300,41 @@ async function watch(client: Client, runId: string, io: Io): Promise<number> {
     `run ${runId} ${run.status}${run.error ? `: ${run.error.name}: ${run.error.message}` : ''}`,
   );
   return run.status === 'SUCCEEDED' ? 0 : 3;
+}
+
+interface RunEvent {
+  at: string;
+  message: string;
+  type: string;
+  nodeId?: string;
+  data?: { text?: unknown };
+}
+
+/**
+ * A step's partial output (ADR 142) as it grows: `step.output_delta` texts are joined per step and
+ * printed a whole line at a time (`  <node> │ …`), the unfinished line when the step's attempt
+ * ends; a discarded attempt's lines stay printed and the discard is said after them.
+ */
+class PartialPrinter {
+  private readonly pending = new Map<string, string>();
+  constructor(private readonly io: Io) {}
+
+  /** True when the event was partial output (printed here, not as a timeline line). */
+  take(event: RunEvent): boolean {
+    const node = event.nodeId ?? '?';
+    if (event.type === 'step.output_delta' && typeof event.data?.text === 'string') {
+      const lines = ((this.pending.get(node) ?? '') + event.data.text).split('\n');
+      this.pending.set(node, lines.pop() ?? '');
+      for (const line of lines) this.io.out(`  ${node} │ ${line}`);
+      return true;
+    }
+    if (event.type.startsWith('step.')) {
+      const rest = this.pending.get(node);
+      if (rest) this.io.out(`  ${node} │ ${rest}`);
+      this.pending.delete(node);
+    }
+    return false;
+  }
 }
 
 /** `--input feature="dark mode" --input count=3`: values that parse as JSON are taken as JSON. */

@@ -8,6 +8,7 @@ import { isAppError, InternalError, ProviderNotConfigured } from '../errors';
 import type { Config } from '../config';
 import { parseModelRef, type ProviderId } from './model-ref';
 import type {
+  CallOptions,
   ModelCallRequest,
   ModelCallResult,
   ProviderAdapter,
@@ -91,6 +92,7 @@ export async function invokeEntry(
   entry: ResolvedEntry,
   request: Omit<ModelCallRequest, 'model'>,
   attempt: number,
+  callOptions?: CallOptions,
 ): Promise<AttemptOutcome> {
   const adapter = entry.simulated
     ? createSimulator({ latencyMs: deps.config.SIMULATOR_LATENCY_MS, attempt: () => attempt })
@@ -105,7 +107,11 @@ export async function invokeEntry(
   };
   const started = now();
   try {
-    const result = await adapter.call({ ...request, model: entry.model }, entry.credentials);
+    const result = await adapter.call(
+      { ...request, model: entry.model },
+      entry.credentials,
+      callOptions,
+    );
     return { ...base, latencyMs: now() - started, result };
   } catch (e) {
     const error = isAppError(e)

@@ -87,6 +87,22 @@ export interface StepCallInput {
   nextRow: number;
   maxAttempts: number;
   request: Omit<ModelCallRequest, 'model'>;
+  /**
+   * Where a streamed attempt's partial output goes while the model generates (ADR 142). Given,
+   * plain-text calls stream; the sink is opened per attempt and ended with its outcome.
+   */
+  partialOutput?: (attempt: number, modelRef: string) => PartialOutputSink;
+}
+
+/** One attempt's partial output on its way to the timeline (shared/runs/engine/partial-output). */
+export interface PartialOutputSink {
+  onText(delta: string): void;
+  /**
+   * The attempt is over: stop flushing and wait for a write in flight. Returns the events its
+   * record adds (in the same transaction): the rest of the text when it answered, or a visible
+   * discard when it failed.
+   */
+  end(result: { answered: true } | { answered: false; reason: string }): Promise<StepEvent[]>;
 }
 
 export interface StepCallResult {
@@ -378,12 +394,19 @@ class StepCall {
     if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
     const { request } = this.input;
     await this.recordInFlight(a, price);
+    const partial = this.input.partialOutput?.(a.rowId, a.modelRef);
     // One client span per provider call, inside the step attempt's span.
     const outcome = await inSpan(
       `llm ${a.entry.provider}`,
       { 'gen_ai.system': a.entry.provider, 'gen_ai.request.model': a.entry.model },
       async (span) => {
-        const o = await invokeEntry(this.deps, a.entry, request, realAttempts(this.history) + 1);
+        const o = await invokeEntry(
+          this.deps,
+          a.entry,
+          request,
+          realAttempts(this.history) + 1,
+          partial ? { onText: (d) => partial.onText(d) } : undefined,
+        );
         // The provider that answered (the simulator stands in for providers without a key).
         span.updateName(`llm ${o.provider}`);
         span.setAttributes({
@@ -397,6 +420,12 @@ class StepCall {
     );
     this.res.outcome = outcome;
     const error = outcome.error ?? this.validateOutput(outcome);
+    if (partial)
+      this.res.events.push(
+        ...(await partial.end(
+          error ? { answered: false, reason: error.name } : { answered: true },
+        )),
+      );
     if (permit) await this.reportToBreaker(a.entry, permit, outcome);
     this.recordAttempt(a, outcome, error, price);
     this.res.error = error && this.finalError(error);

@@ -69,5 +69,24 @@ export interface ProviderCredentials {
  */
 export interface ProviderAdapter {
   readonly id: ProviderId;
-  call(request: ModelCallRequest, credentials: ProviderCredentials): Promise<ModelCallResult>;
+  call(
+    request: ModelCallRequest,
+    credentials: ProviderCredentials,
+    options?: CallOptions,
+  ): Promise<ModelCallResult>;
+}
+
+/** Per-call options that are not part of what the model is asked. */
+export interface CallOptions {
+  /**
+   * Receives the answer's text as the provider generates it. When set, a plain-text call (no
+   * output schema, no tools) uses the provider's streaming API; the result is the same as the
+   * non-streamed call's (ADR 142). Structured output and tool calls stay non-streamed.
+   */
+  onText?: (delta: string) => void;
+}
+
+/** True when a call with `onText` streams: plain text answers only (ADR 142). */
+export function streamsText(request: ModelCallRequest, options?: CallOptions): boolean {
+  return !!options?.onText && !request.outputSchema && !request.tools?.length;
 }

@@ -19,13 +19,15 @@ import { guardedFetch } from '../../net/outbound';
 import Anthropic from '@anthropic-ai/sdk';
 import { ContentFiltered, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
-import type {
-  ChatMessage,
-  ModelCallRequest,
-  ModelCallResult,
-  ProviderAdapter,
-  ProviderCredentials,
-  ToolCall,
+import {
+  type CallOptions,
+  type ChatMessage,
+  type ModelCallRequest,
+  type ModelCallResult,
+  type ProviderAdapter,
+  type ProviderCredentials,
+  type ToolCall,
+  streamsText,
 } from '../types';
 import {
   type AdapterOptions,
@@ -130,6 +132,7 @@ export function createAnthropicAdapter(options: AdapterOptions = {}): ProviderAd
     async call(
       request: ModelCallRequest,
       credentials: ProviderCredentials,
+      callOptions?: CallOptions,
     ): Promise<ModelCallResult> {
       const apiKey = requireKey('anthropic', credentials);
       const baseURL = credentials.baseUrl || ANTHROPIC_DEFAULT_BASE_URL;
@@ -151,10 +154,16 @@ export function createAnthropicAdapter(options: AdapterOptions = {}): ProviderAd
           }),
       );
       try {
-        const message = await client.messages.create(toMessagesBody(request), {
-          timeout,
-          maxRetries: 0,
-        });
+        const body = toMessagesBody(request);
+        const onText = streamsText(request, callOptions) ? callOptions?.onText : undefined;
+        // Streamed: `message_start`, `content_block_delta`…, `message_delta`, `message_stop`; the
+        // SDK assembles the same Message the non-streamed call returns.
+        const message = onText
+          ? await client.messages
+              .stream(body, { timeout, maxRetries: 0 })
+              .on('text', (delta) => onText(delta))
+              .finalMessage()
+          : await client.messages.create(body, { timeout, maxRetries: 0 });
         return fromMessage(message, request.model);
       } catch (err) {
         throw classifyProviderError(err, { provider: 'anthropic', secrets });

@@ -27,19 +27,22 @@
 import { guardedFetch } from '../../net/outbound';
 import {
   GoogleGenAI,
+  GenerateContentResponse as GenAIResponse,
   type Content,
   type GenerateContentConfig,
   type GenerateContentResponse,
 } from '@google/genai';
 import { ContentFiltered, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
-import type {
-  ChatMessage,
-  ModelCallRequest,
-  ModelCallResult,
-  ProviderAdapter,
-  ProviderCredentials,
-  ToolCall,
+import {
+  type CallOptions,
+  type ChatMessage,
+  type ModelCallRequest,
+  type ModelCallResult,
+  type ProviderAdapter,
+  type ProviderCredentials,
+  type ToolCall,
+  streamsText,
 } from '../types';
 import {
   type AdapterOptions,
@@ -175,6 +178,7 @@ export function createGeminiAdapter(options: AdapterOptions = {}): ProviderAdapt
     async call(
       request: ModelCallRequest,
       credentials: ProviderCredentials,
+      callOptions?: CallOptions,
     ): Promise<ModelCallResult> {
       const apiKey = requireKey('gemini', credentials);
       const baseUrl = credentials.baseUrl || GEMINI_DEFAULT_BASE_URL;
@@ -200,20 +204,53 @@ export function createGeminiAdapter(options: AdapterOptions = {}): ProviderAdapt
       };
       const { model, contents, config } = toGenerateContent(request);
       try {
-        const response = await client.models.generateContent({
+        const params = {
           model,
           contents,
           config: {
             ...config,
             httpOptions: { timeout, fetch: capturingFetch, retryOptions: { attempts: 1 } },
           },
-        });
+        };
+        const onText = streamsText(request, callOptions) ? callOptions?.onText : undefined;
+        const response = onText
+          ? await collectStream(await client.models.generateContentStream(params), onText)
+          : await client.models.generateContent(params);
         return fromGenerateContent(response, request.model);
       } catch (err) {
         throw classifyProviderError(err, { provider: 'gemini', secrets, headers: lastHeaders });
       }
     },
   };
+}
+
+/**
+ * Folds `streamGenerateContent?alt=sse` chunks into the one response the non-streamed call returns:
+ * the text parts joined, the last finish reason, usage and model version, any prompt feedback.
+ */
+async function collectStream(
+  chunks: AsyncIterable<GenerateContentResponse>,
+  onText: (delta: string) => void,
+): Promise<GenerateContentResponse> {
+  let text = '';
+  const merged = new GenAIResponse();
+  let finishReason: NonNullable<GenerateContentResponse['candidates']>[number]['finishReason'];
+  for await (const chunk of chunks) {
+    if (chunk.promptFeedback) merged.promptFeedback = chunk.promptFeedback;
+    if (chunk.usageMetadata) merged.usageMetadata = chunk.usageMetadata;
+    if (chunk.modelVersion) merged.modelVersion = chunk.modelVersion;
+    const candidate = chunk.candidates?.[0];
+    if (candidate?.finishReason) finishReason = candidate.finishReason;
+    for (const part of candidate?.content?.parts ?? []) {
+      if (typeof part.text !== 'string' || part.thought || !part.text) continue;
+      text += part.text;
+      onText(part.text);
+    }
+  }
+  if (!merged.promptFeedback?.blockReason && !finishReason)
+    throw new ProviderUnavailable('gemini: stream ended before the answer finished');
+  merged.candidates = [{ content: { role: 'model', parts: [{ text }] }, finishReason }];
+  return merged;
 }
 
 export const createAdapter = createGeminiAdapter;

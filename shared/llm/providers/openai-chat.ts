@@ -7,6 +7,7 @@ import { guardedFetch } from '../../net/outbound';
 import OpenAI from 'openai';
 import type {
   ChatCompletion,
+  ChatCompletionChunk,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
   ChatCompletionTool,
@@ -14,13 +15,15 @@ import type {
 import { ContentFiltered, InvalidRequest, ProviderUnavailable } from '../../errors';
 import { classifyProviderError } from '../classify';
 import type { ProviderId } from '../model-ref';
-import type {
-  ChatMessage,
-  ModelCallRequest,
-  ModelCallResult,
-  ProviderAdapter,
-  ProviderCredentials,
-  ToolCall,
+import {
+  type CallOptions,
+  type ChatMessage,
+  type ModelCallRequest,
+  type ModelCallResult,
+  type ProviderAdapter,
+  type ProviderCredentials,
+  type ToolCall,
+  streamsText,
 } from '../types';
 import {
   type AdapterOptions,
@@ -155,6 +158,7 @@ export function createChatAdapter(
     async call(
       request: ModelCallRequest,
       credentials: ProviderCredentials,
+      callOptions?: CallOptions,
     ): Promise<ModelCallResult> {
       if (config.keyRequired) requireKey(config.id, credentials);
       if (!credentials.baseUrl && !config.defaultBaseUrl) {
@@ -167,10 +171,17 @@ export function createChatAdapter(
       const timeout = timeoutFor(request.timeoutMs, options);
       let completion: ChatCompletion;
       try {
-        completion = await client.chat.completions.create(toChatCompletionBody(request, config), {
-          timeout,
-          maxRetries: 0,
-        });
+        const body = toChatCompletionBody(request, config);
+        const onText = streamsText(request, callOptions) ? callOptions?.onText : undefined;
+        completion = onText
+          ? await streamCompletion(
+              await client.chat.completions.create(
+                { ...body, stream: true, stream_options: { include_usage: true } },
+                { timeout, maxRetries: 0 },
+              ),
+              onText,
+            )
+          : await client.chat.completions.create(body, { timeout, maxRetries: 0 });
       } catch (err) {
         throw classifyProviderError(err, { provider: config.id, secrets });
       }
@@ -180,6 +191,54 @@ export function createChatAdapter(
         throw classifyProviderError(err, { provider: config.id, secrets });
       }
     },
+  };
+}
+
+/**
+ * Reads a streamed Chat Completion (`data: {chunk}` … `data: [DONE]`, usage in the last chunk with
+ * `stream_options.include_usage`) into the completion the non-streamed call returns, passing each
+ * text delta on as it arrives. Tool calls are never streamed here (the caller sends none).
+ */
+async function streamCompletion(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  onText: (delta: string) => void,
+): Promise<ChatCompletion> {
+  let text = '';
+  let refusal: string | null = null;
+  let finish: ChatCompletion.Choice['finish_reason'] | null = null;
+  let model = '';
+  let id = '';
+  let created = 0;
+  let usage: ChatCompletion['usage'];
+  for await (const chunk of chunks) {
+    id ||= chunk.id;
+    model ||= chunk.model;
+    created ||= chunk.created;
+    if (chunk.usage) usage = chunk.usage;
+    const choice = chunk.choices?.[0];
+    if (!choice) continue;
+    if (choice.delta?.content) {
+      text += choice.delta.content;
+      onText(choice.delta.content);
+    }
+    if (choice.delta?.refusal) refusal = (refusal ?? '') + choice.delta.refusal;
+    if (choice.finish_reason) finish = choice.finish_reason;
+  }
+  if (!finish) throw new ProviderUnavailable('stream ended before the answer finished');
+  return {
+    id,
+    object: 'chat.completion',
+    created,
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text, refusal },
+        finish_reason: finish,
+        logprobs: null,
+      },
+    ],
+    ...(usage ? { usage } : {}),
   };
 }
 

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { InvalidRequest, ProviderThrottled, ProviderUnavailable } from '../../errors';
-import type {
-  ModelCallRequest,
-  ModelCallResult,
-  ProviderAdapter,
-  ToolCall,
-  ToolDefinition,
+import {
+  type CallOptions,
+  type ModelCallRequest,
+  type ModelCallResult,
+  type ProviderAdapter,
+  type ToolCall,
+  type ToolDefinition,
+  streamsText,
 } from '../types';
 
 export const SIMULATOR_LABEL =
@@ -19,6 +21,10 @@ export const SIMULATOR_LABEL =
  *   `down`      always throws ProviderUnavailable; `fail` always throws InvalidRequest (permanent);
  *   `slow-MS`   answers after MS milliseconds (to watch a run live, or cancel one);
  *   `big-KB`    answers with at least KB kilobytes (the answer repeated: large step payloads).
+ *   `midstream-N` on the first N attempts of a step, streams half its answer, then throws
+ *               ProviderUnavailable (a connection lost mid-answer; non-streamed, it just throws).
+ * Streamed (a plain-text call with `onText`), the same answer arrives in STREAM_CHUNKS pieces
+ * spread over the latency, so a slow model's partial output can be watched growing.
  */
 export function createSimulator(options: {
   latencyMs: number;
@@ -26,39 +32,79 @@ export function createSimulator(options: {
 }): ProviderAdapter {
   return {
     id: 'simulator',
-    async call(request: ModelCallRequest): Promise<ModelCallResult> {
+    async call(
+      request: ModelCallRequest,
+      _credentials?: unknown,
+      callOptions?: CallOptions,
+    ): Promise<ModelCallResult> {
       const attempt = options.attempt?.() ?? 1;
       scriptedFailure(request.model, attempt);
-      const latency = Number(/^slow-(\d+)/.exec(request.model)?.[1] ?? options.latencyMs);
-      if (latency > 0) await new Promise((r) => setTimeout(r, Math.min(latency, 60_000)));
-      const toolCall = scriptedToolCall(request);
-      const prompt = request.messages.map((m) => m.content).join('\n');
-      if (toolCall)
-        return {
-          text: '',
-          toolCalls: [toolCall],
-          inputTokens: estimateTokens(`${request.system ?? ''}${prompt}`),
-          outputTokens: estimateTokens(JSON.stringify(toolCall.arguments)),
-          cachedInputTokens: 0,
-          finishReason: 'tool_calls',
-          model: request.model,
-        };
-      const digest = createHash('sha256')
-        .update(`${request.model}\n${request.system ?? ''}\n${prompt}`)
-        .digest('hex');
-      const text = request.outputSchema
-        ? JSON.stringify(sampleFor(request.outputSchema, digest, prompt))
-        : bigAnswer(request.model, narrate(request, prompt, digest) + citeToolResults(request));
-      return {
-        text,
-        toolCalls: [],
-        inputTokens: estimateTokens(`${request.system ?? ''}${prompt}`),
-        outputTokens: estimateTokens(text),
-        cachedInputTokens: 0,
-        finishReason: 'stop',
-        model: request.model,
-      };
+      const latency = Math.min(
+        Number(/^slow-(\d+)/.exec(request.model)?.[1] ?? options.latencyMs),
+        60_000,
+      );
+      const onText = streamsText(request, callOptions) ? callOptions?.onText : undefined;
+      if (onText) {
+        const result = answer(request);
+        const all = pieces(result.text, STREAM_CHUNKS);
+        const cut = midstreamCut(request.model, attempt) ? Math.ceil(all.length / 2) : all.length;
+        for (const piece of all.slice(0, cut)) {
+          if (latency > 0) await sleep(latency / STREAM_CHUNKS);
+          onText(piece);
+        }
+        if (cut < all.length)
+          throw new ProviderUnavailable('simulator: scripted stream cut mid-answer');
+        return result;
+      }
+      if (midstreamCut(request.model, attempt))
+        throw new ProviderUnavailable('simulator: scripted stream cut mid-answer');
+      if (latency > 0) await sleep(latency);
+      return answer(request);
     },
+  };
+}
+
+/** How many pieces a streamed simulator answer arrives in. */
+export const STREAM_CHUNKS = 8;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The text cut into `n` pieces of near-equal length (fewer when the text is shorter). */
+function pieces(text: string, n: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / n));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+/** The deterministic answer to a request (after any scripted failure and latency). */
+function answer(request: ModelCallRequest): ModelCallResult {
+  const toolCall = scriptedToolCall(request);
+  const prompt = request.messages.map((m) => m.content).join('\n');
+  if (toolCall)
+    return {
+      text: '',
+      toolCalls: [toolCall],
+      inputTokens: estimateTokens(`${request.system ?? ''}${prompt}`),
+      outputTokens: estimateTokens(JSON.stringify(toolCall.arguments)),
+      cachedInputTokens: 0,
+      finishReason: 'tool_calls',
+      model: request.model,
+    };
+  const digest = createHash('sha256')
+    .update(`${request.model}\n${request.system ?? ''}\n${prompt}`)
+    .digest('hex');
+  const text = request.outputSchema
+    ? JSON.stringify(sampleFor(request.outputSchema, digest, prompt))
+    : bigAnswer(request.model, narrate(request, prompt, digest) + citeToolResults(request));
+  return {
+    text,
+    toolCalls: [],
+    inputTokens: estimateTokens(`${request.system ?? ''}${prompt}`),
+    outputTokens: estimateTokens(text),
+    cachedInputTokens: 0,
+    finishReason: 'stop',
+    model: request.model,
   };
 }
 
@@ -113,6 +159,11 @@ function citeToolResults(request: ModelCallRequest): string {
         `From ${r.name}${r.isError ? ' (failed)' : ''}: ${r.content.replace(/\s+/g, ' ').slice(0, 400)}`,
     ),
   ].join('\n');
+}
+
+function midstreamCut(model: string, attempt: number): boolean {
+  const m = /^midstream-(\d+)/.exec(model);
+  return !!m && attempt <= Number(m[1]);
 }
 
 function scriptedFailure(model: string, attempt: number): void {

@@ -19,6 +19,7 @@ import { IN_FLIGHT } from '../../llm/attempt-outcomes';
 import { type PlanResult, planInTx, planRun } from './plan-run';
 import { routeAnswer, routerRequest } from './router';
 import { runToolTurns } from './tool-turns';
+import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../llm/tool-loop';
 import type { Tx } from '../../db/client';
 import { mergePointer, offloadPayload, type PayloadPointer } from '../step-payloads';
@@ -123,7 +124,11 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
           await recordCall(p, ids, false, turn, pii, intermediate);
         },
       )
-    : await runStepCall(p, stepCall);
+    : // A plain-text answer streams: its partial output reaches the timeline as it grows (ADR 142).
+      await runStepCall(p, {
+        ...stepCall,
+        partialOutput: (attempt) => partialOutputSink(p, ids, attempt),
+      });
   // An output above the threshold goes to S3 before the row is written (ADR 105).
   const output = call.error
     ? { inline: null }

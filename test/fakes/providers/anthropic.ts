@@ -16,6 +16,8 @@ import {
   header,
   isObject,
   replyText,
+  sseFrame,
+  textPieces,
   unknownFields,
   usageOf,
 } from './http-fake';
@@ -200,7 +202,8 @@ export const anthropicWire: ProviderWire = {
         }
       }
     }
-    if (b.stream) p.push('the fake answers non-streaming requests only');
+    if (b.stream !== undefined && typeof b.stream !== 'boolean')
+      p.push('body.stream must be boolean');
     return p;
   },
 
@@ -225,7 +228,7 @@ export const anthropicWire: ProviderWire = {
             input: c.arguments,
             caller: { type: 'direct' },
           });
-        return {
+        const ok = {
           status: 200,
           headers: { 'request-id': 'req_fake_ok' },
           body: message(
@@ -249,6 +252,7 @@ export const anthropicWire: ProviderWire = {
             },
           ),
         };
+        return req.body?.stream === true ? streamed(ok) : ok;
       }
       case 'throttle': {
         const headers: Record<string, string> = { 'anthropic-ratelimit-requests-remaining': '0' };
@@ -316,6 +320,72 @@ export const anthropicWire: ProviderWire = {
     }
   },
 };
+
+/**
+ * The same message as Messages streaming events: `message_start` (empty content, input usage),
+ * per text block `content_block_start`, `content_block_delta` (`text_delta`) per piece,
+ * `content_block_stop`; then `message_delta` (stop reason, output usage) and `message_stop`.
+ */
+function streamed(ok: {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}): WireResponse {
+  const m = ok.body;
+  const frames = [
+    sseFrame(
+      {
+        type: 'message_start',
+        message: {
+          ...m,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...m.usage, output_tokens: 1 },
+        },
+      },
+      'message_start',
+    ),
+  ];
+  m.content.forEach((block: any, index: number) => {
+    if (block.type !== 'text') throw new Error('the fake streams text blocks only');
+    frames.push(
+      sseFrame(
+        {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'text', text: '', citations: null },
+        },
+        'content_block_start',
+      ),
+      ...textPieces(block.text).map((text) =>
+        sseFrame(
+          { type: 'content_block_delta', index, delta: { type: 'text_delta', text } },
+          'content_block_delta',
+        ),
+      ),
+      sseFrame({ type: 'content_block_stop', index }, 'content_block_stop'),
+    );
+  });
+  frames.push(
+    sseFrame(
+      {
+        type: 'message_delta',
+        delta: { stop_reason: m.stop_reason, stop_sequence: m.stop_sequence ?? null },
+        usage: {
+          input_tokens: m.usage.input_tokens,
+          output_tokens: m.usage.output_tokens,
+          cache_creation_input_tokens: m.usage.cache_creation_input_tokens,
+          cache_read_input_tokens: m.usage.cache_read_input_tokens,
+          server_tool_use: null,
+        },
+      },
+      'message_delta',
+    ),
+    sseFrame({ type: 'message_stop' }, 'message_stop'),
+  );
+  return { status: 200, headers: ok.headers, body: '', sse: frames };
+}
 
 export function createAnthropicFake(options: FakeServerOptions = {}): Promise<FakeProviderServer> {
   return new FakeProviderServer(anthropicWire, options).start();

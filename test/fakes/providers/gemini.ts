@@ -16,11 +16,13 @@ import {
   header,
   isObject,
   replyText,
+  sseFrame,
+  textPieces,
   unknownFields,
   usageOf,
 } from './http-fake';
 
-const PATH_RE = /^\/v1beta\/models\/([A-Za-z0-9._-]+):generateContent$/;
+const PATH_RE = /^\/v1beta\/models\/([A-Za-z0-9._-]+):(generateContent|streamGenerateContent)$/;
 const BODY_FIELDS = [
   'contents',
   'systemInstruction',
@@ -126,6 +128,8 @@ export const geminiWire: ProviderWire = {
     if (req.method !== 'POST') p.push(`method must be POST, got ${req.method}`);
     if (!PATH_RE.test(req.path))
       p.push(`path must be /v1beta/models/{model}:generateContent, got ${req.path}`);
+    else if (PATH_RE.exec(req.path)?.[2] === 'streamGenerateContent' && req.query.alt !== 'sse')
+      p.push('streamGenerateContent needs ?alt=sse (the fake speaks SSE only)');
     if (!keyOf(req)) p.push('missing x-goog-api-key header (or key= query parameter)');
     if (!header(req, 'content-type')?.startsWith('application/json'))
       p.push('content-type must be application/json');
@@ -235,7 +239,7 @@ export const geminiWire: ProviderWire = {
           parts.push({
             functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: c.arguments },
           });
-        return {
+        const ok = {
           status: 200,
           body: {
             candidates: [{ content: { parts, role: 'model' }, finishReason: 'STOP', index: 0 }],
@@ -251,6 +255,7 @@ export const geminiWire: ProviderWire = {
             responseId: 'fakeResponseId123',
           },
         };
+        return PATH_RE.exec(req.path)?.[2] === 'streamGenerateContent' ? streamed(ok.body) : ok;
       }
       case 'throttle': {
         const headers: Record<string, string> = {};
@@ -369,6 +374,33 @@ export const geminiWire: ProviderWire = {
     }
   },
 };
+
+/**
+ * The same response as `alt=sse` chunks: each a GenerateContentResponse carrying one text piece,
+ * usage and model version on every chunk (as Gemini sends them), the finish reason on the last.
+ */
+function streamed(body: any): WireResponse {
+  const candidate = body.candidates[0];
+  const text = candidate.content.parts.map((p: { text?: string }) => p.text ?? '').join('');
+  if (candidate.content.parts.some((p: object) => !('text' in p)))
+    throw new Error('the fake streams text parts only');
+  const pieces = textPieces(text);
+  const frames = (pieces.length ? pieces : ['']).map((t, i, all) =>
+    sseFrame({
+      candidates: [
+        {
+          content: { parts: [{ text: t }], role: 'model' },
+          ...(i === all.length - 1 ? { finishReason: candidate.finishReason } : {}),
+          index: 0,
+        },
+      ],
+      usageMetadata: body.usageMetadata,
+      modelVersion: body.modelVersion,
+      responseId: body.responseId,
+    }),
+  );
+  return { status: 200, body: '', sse: frames };
+}
 
 export function createGeminiFake(options: FakeServerOptions = {}): Promise<FakeProviderServer> {
   return new FakeProviderServer(geminiWire, options).start();

@@ -72,6 +72,12 @@ export interface WireResponse {
   status: number;
   headers?: Record<string, string>;
   body: string | object;
+  /**
+   * Server-Sent Events frames (each a complete `event: …\ndata: …\n\n` block): the response is
+   * `text/event-stream`, one frame per write, the server yielding between writes so that clients
+   * receive them as separate chunks, like a model generating.
+   */
+  sse?: string[];
 }
 
 export interface ProviderWire {
@@ -196,11 +202,24 @@ export class FakeProviderServer {
     if (scenario.kind !== 'auth' && !this.wire.keyMatches(recorded, this.options.apiKey)) {
       return send(res, this.wire.respond({ kind: 'auth' }, recorded));
     }
-    send(res, this.wire.respond(scenario, recorded));
+    await send(res, this.wire.respond(scenario, recorded));
   }
 }
 
-function send(res: ServerResponse, r: WireResponse): void {
+async function send(res: ServerResponse, r: WireResponse): Promise<void> {
+  if (r.sse) {
+    res.writeHead(r.status, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      ...(r.headers ?? {}),
+    });
+    for (const frame of r.sse) {
+      res.write(frame);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    res.end();
+    return;
+  }
   const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   res.writeHead(r.status, { 'content-type': 'application/json', ...(r.headers ?? {}) });
   res.end(text);
@@ -242,6 +261,21 @@ export function replyText(reply: FakeReply | undefined, provider: string): strin
   if (reply?.json !== undefined) return JSON.stringify(reply.json);
   if (reply?.text !== undefined) return reply.text;
   return reply?.toolCalls?.length ? '' : `Hello from the fake ${provider} server.`;
+}
+
+/** `text` cut into `n` pieces (at least one, possibly empty), the way a model's deltas arrive. */
+export function textPieces(text: string, n = 4): string[] {
+  if (!text) return [];
+  const size = Math.max(1, Math.ceil(text.length / n));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+/** One SSE frame: an optional `event:` line and a JSON (or literal) `data:` line. */
+export function sseFrame(data: unknown, event?: string): string {
+  const payload = typeof data === 'string' ? data : JSON.stringify(data);
+  return `${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`;
 }
 
 /** A truncated JSON document, like a proxy that cut the body short. */

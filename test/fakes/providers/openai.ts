@@ -15,6 +15,8 @@ import {
   isObject,
   maskKey,
   replyText,
+  sseFrame,
+  textPieces,
   unknownFields,
   usageOf,
 } from './http-fake';
@@ -30,6 +32,7 @@ const BODY_FIELDS = [
   'tool_choice',
   'parallel_tool_calls',
   'stream',
+  'stream_options',
   'n',
   'top_p',
   'stop',
@@ -150,7 +153,20 @@ export const openaiWire: ProviderWire = {
     }
     if (b.max_tokens !== undefined && b.max_completion_tokens !== undefined)
       p.push('max_tokens and max_completion_tokens are mutually exclusive');
-    if (b.stream) p.push('the fake answers non-streaming requests only');
+    if (b.stream !== undefined && typeof b.stream !== 'boolean')
+      p.push('body.stream must be boolean');
+    if (b.stream_options !== undefined) {
+      if (b.stream !== true) p.push('body.stream_options is only allowed with stream: true');
+      else if (!isObject(b.stream_options)) p.push('body.stream_options must be an object');
+      else
+        p.push(
+          ...unknownFields(
+            b.stream_options,
+            ['include_usage', 'include_obfuscation'],
+            'body.stream_options',
+          ),
+        );
+    }
     if (b.response_format !== undefined) {
       const rf = b.response_format;
       if (!isObject(rf) || !['text', 'json_object', 'json_schema'].includes(rf.type))
@@ -218,7 +234,7 @@ export const openaiWire: ProviderWire = {
           type: 'function',
           function: { name: c.name, arguments: JSON.stringify(c.arguments) },
         }));
-        return {
+        const ok = {
           status: 200,
           headers: { 'x-request-id': 'req_fake_ok', 'openai-processing-ms': '12' },
           body: {
@@ -256,6 +272,7 @@ export const openaiWire: ProviderWire = {
             system_fingerprint: 'fp_fake',
           },
         };
+        return req.body?.stream === true ? streamed(ok, req) : ok;
       }
       case 'throttle': {
         const headers: Record<string, string> = { 'x-ratelimit-remaining-requests': '0' };
@@ -357,6 +374,41 @@ export const openaiWire: ProviderWire = {
     }
   },
 };
+
+/**
+ * The same completion as `chat.completion.chunk` frames: a role chunk, one chunk per text piece,
+ * the finish chunk, the usage chunk (empty choices) when `stream_options.include_usage`, `[DONE]`.
+ */
+function streamed(
+  ok: { status: number; headers: Record<string, string>; body: any },
+  req: RecordedRequest,
+): WireResponse {
+  const c = ok.body;
+  const choice = c.choices[0];
+  const base = {
+    id: c.id,
+    object: 'chat.completion.chunk',
+    created: c.created,
+    model: c.model,
+    service_tier: c.service_tier,
+    system_fingerprint: c.system_fingerprint,
+  };
+  const chunk = (delta: object, finish: string | null = null) =>
+    sseFrame({
+      ...base,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(req.body?.stream_options?.include_usage ? { usage: null } : {}),
+    });
+  const frames = [
+    chunk({ role: 'assistant', content: '', refusal: null }),
+    ...textPieces(choice.message.content ?? '').map((t) => chunk({ content: t })),
+    chunk({}, choice.finish_reason),
+  ];
+  if (req.body?.stream_options?.include_usage)
+    frames.push(sseFrame({ ...base, choices: [], usage: c.usage }));
+  frames.push(sseFrame('[DONE]'));
+  return { status: 200, headers: ok.headers, body: '', sse: frames };
+}
 
 export function createOpenAIFake(options: FakeServerOptions = {}): Promise<FakeProviderServer> {
   return new FakeProviderServer(openaiWire, options).start();

@@ -99,6 +99,34 @@ test('runs start --watch streams the run and exits 0 when it succeeds', async ()
   expect(out.stdout).toMatch(/run [0-9a-f-]{36} SUCCEEDED/);
 });
 
+test("runs start --watch prints a slow step's partial output as it grows, before the step succeeds", async () => {
+  // Prepare: an agent slow enough that its answer is flushed in several pieces.
+  const agent = join(dir, 'slow.yaml');
+  const workflow = join(dir, 'slow-flow.yaml');
+  await writeFile(
+    agent,
+    YAML.stringify({ ...agentFile, slug: 'cli-slow', model: 'simulator:slow-3000' }),
+  );
+  await writeFile(workflow, YAML.stringify(workflowFile('cli-slow', 'cli-slow')));
+  expect((await cli('agents', 'apply', '-f', agent)).code).toBe(0);
+  expect((await cli('workflows', 'apply', '-f', workflow)).code).toBe(0);
+
+  // Act
+  const out = await cli('runs', 'start', 'cli-slow', '-i', 'feature=rivers', '--watch');
+
+  // Assess: the answer's lines, prefixed with the node, come before the step's success.
+  expect(out.code).toBe(0);
+  const lines = out.stdout.split('\n');
+  const partial = lines.filter((l) => l.startsWith('  spec │ '));
+  const succeeded = lines.findIndex((l) => l.includes('step.succeeded'));
+  expect(partial[0]).toBe(
+    '  spec │ [HishamOS local simulator: offline, deterministic, not a real model]',
+  );
+  expect(partial).toContain('  spec │ **Task:** Spec for rivers');
+  expect(lines.indexOf(partial[partial.length - 1])).toBeLessThan(succeeded);
+  expect(out.stdout).not.toContain('step.output_delta');
+});
+
 test('runs start --watch exits non-zero when the run fails', async () => {
   const agent = join(dir, 'agent.yaml');
   const workflow = join(dir, 'bad.json');

@@ -153,7 +153,9 @@ export function useRunLive(api: Api, runId: string, intervalMs = RUN_POLL_MS): R
               // A step that starts only changes its status: shown at once, without a read.
               // Finished steps bring outputs, tokens and costs: those re-read the run.
               if (event.type === 'step.started' && event.nodeId) markRunning(event.nodeId);
-              else if (/^(run|step)\./.test(event.type)) scheduleRead();
+              // Partial output (ADR 142) is in the event itself: no read.
+              else if (/^(run|step)\./.test(event.type) && event.type !== 'step.output_delta')
+                scheduleRead();
             },
             signal,
           );

@@ -12,6 +12,7 @@ import { mergeNodes, RunDag } from '../components/run/RunDag';
 import { StepList } from '../components/run/StepList';
 import { StepOutput } from '../components/run/StepOutput';
 import { StepPanel } from '../components/run/StepPanel';
+import { partialOutputOfStep } from '../components/run/partial-output';
 import { StatusBadge } from '../components/StatusBadge';
 import { durationMs, formatDateTime, formatDuration, formatUsd, shortId } from '../format';
 import { useRunGraph } from '../hooks/useRunGraph';
@@ -153,6 +154,7 @@ export function RunPage({ runId, pollMs }: { runId: string; pollMs?: number }) {
               step={step}
               citations={citationsOfStep(step, events)}
               toolCalls={toolCallsOfStep(step, events)}
+              partial={partialOutputOfStep(step, events)}
               onClose={() => setSelected(null)}
               onDecide={
                 can('dev')

@@ -3,9 +3,18 @@ import { formatTime } from '../../format';
 import { headingTrail } from '../knowledge/highlight';
 import { formatScore } from '../knowledge/ScoreBar';
 import { citationsOfEvent } from './citations';
+import { isOutputDelta } from './partial-output';
 
 /** The run's timeline, newest last, announced politely while the run is live. */
-export function EventsTimeline({ events, live }: { events: readonly RunEvent[]; live: boolean }) {
+export function EventsTimeline({
+  events: all,
+  live,
+}: {
+  events: readonly RunEvent[];
+  live: boolean;
+}) {
+  // A step's partial output grows in its step panel, not as dozens of timeline lines (ADR 142).
+  const events = all.filter((e) => !isOutputDelta(e));
   return (
     <section className="card" aria-labelledby="timeline-title">
       <div className="card-header">

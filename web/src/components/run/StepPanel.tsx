@@ -8,6 +8,7 @@ import type { Citation } from './citations';
 import { CitationsPanel } from './CitationsPanel';
 import { errorHelp } from './error-help';
 import { StepOutput } from './StepOutput';
+import type { PartialOutputView } from './partial-output';
 import type { ToolCallView } from './tool-calls';
 import { ToolCallsPanel } from './ToolCallsPanel';
 
@@ -19,6 +20,8 @@ interface StepPanelProps {
   citations?: readonly Citation[];
   /** The agent's tool calls, in the order they finished (ADR 130). */
   toolCalls?: readonly ToolCallView[];
+  /** What the model has written so far, while the step runs (ADR 142). */
+  partial?: PartialOutputView;
   onClose: () => void;
   /** Approval steps that wait for a decision (dev and above). */
   onDecide?: (stepId: string, approve: boolean, comment: string) => Promise<void>;
@@ -31,6 +34,7 @@ export function StepPanel({
   step,
   citations,
   toolCalls,
+  partial,
   onClose,
   onDecide,
 }: StepPanelProps) {
@@ -166,9 +170,23 @@ export function StepPanel({
             </div>
           )}
           <h3>Output</h3>
-          <div data-testid="step-output">
-            <StepOutput output={step.output} />
-          </div>
+          {partial?.discarded.map((d) => (
+            <p className="note" key={d.attempt} data-testid="step-partial-discarded">
+              Attempt {d.attempt} failed{d.reason ? ` (${d.reason})` : ''}: what it had written so
+              far was discarded.
+            </p>
+          ))}
+          {step.output === undefined && step.status === 'RUNNING' && partial?.text ? (
+            // Plain text as it arrives; the final output replaces it, rendered as usual.
+            <pre className="code-block" data-testid="step-partial-output" aria-live="polite">
+              {partial.text}
+              {partial.truncated ? '\n…' : ''}
+            </pre>
+          ) : (
+            <div data-testid="step-output">
+              <StepOutput output={step.output} />
+            </div>
+          )}
           {toolCalls && <ToolCallsPanel calls={toolCalls} />}
           {citations && <CitationsPanel citations={citations} query={step.prompt} />}
           <h3>Attempts</h3>
