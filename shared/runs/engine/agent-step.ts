@@ -18,7 +18,6 @@ import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts
 import { IN_FLIGHT } from '../../llm/attempt-outcomes';
 import { type PlanResult, planInTx, planRun } from './plan-run';
 import { routeAnswer, routerRequest } from './router';
-import { runToolTurns } from './tool-turns';
 import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../llm/tool-loop';
 import type { Tx } from '../../db/client';
@@ -111,7 +110,8 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
   };
   // With tools, the model's turns loop until it answers (shared/runs/engine/tool-turns.ts).
   const call = tools.length
-    ? await runToolTurns(
+    ? // Loaded on first use: the tools (retrieval, outbound HTTP) stay out of the cold start (ADR 111).
+      await (await import('./tool-turns')).runToolTurns(
         p,
         {
           ...stepCall,
