@@ -16,6 +16,11 @@ export interface SecretUse {
   readonly access: SecretAccess;
 }
 export type BucketName = 'documents' | 'artifacts' | 'auditAnchors';
+/** `read`: get and list only; `write`: also put and delete (audit anchors: put with retention). */
+export interface BucketUse {
+  readonly name: BucketName;
+  readonly access: 'read' | 'write';
+}
 
 export interface FunctionSpec {
   /** Entry file relative to the repository root; it exports `handler`. */
@@ -42,7 +47,7 @@ export interface FunctionSpec {
      */
     readonly database?: boolean | 'owner';
     readonly table?: boolean;
-    readonly buckets?: readonly BucketName[];
+    readonly buckets?: readonly BucketUse[];
     /** Secrets beyond the JWT key, which every function with a non-public route gets (`secretsOf`). */
     readonly secrets?: readonly SecretUse[];
     /** State machines this function starts (and stops, to cancel). */
@@ -120,7 +125,11 @@ export const functions = {
     'Runs: status, steps, timeline, cancel, re-run, approvals',
     routes.runs,
     // Reads step prompts and outputs kept in the artifacts bucket (ADR 105).
-    { database: true, executions: ['runWorkflow'], buckets: ['artifacts'] },
+    {
+      database: true,
+      executions: ['runWorkflow'],
+      buckets: [{ name: 'artifacts', access: 'read' }],
+    },
   ),
   runStream: {
     entry: 'functions/runs/stream.ts',
@@ -144,7 +153,7 @@ export const functions = {
     routes.audit,
     {
       database: true,
-      buckets: ['auditAnchors'],
+      buckets: [{ name: 'auditAnchors', access: 'write' }],
       secrets: [{ name: 'auditAnchorKey', access: 'read' }],
     },
   ),
@@ -181,7 +190,7 @@ export const functions = {
     routes.knowledge,
     {
       database: true,
-      buckets: ['documents'],
+      buckets: [{ name: 'documents', access: 'write' }],
       secrets: [{ name: 'tenantSecrets', access: 'read' }],
       executions: ['ingestDocument'],
     },
@@ -201,7 +210,7 @@ export const functions = {
     description: 'Ingestion: extract text from the upload or API text',
     memoryMb: 1024,
     timeoutSeconds: 300,
-    uses: { database: true, buckets: ['documents'] },
+    uses: { database: true, buckets: [{ name: 'documents', access: 'write' }] },
   },
   chunkDocument: {
     entry: 'functions/ingest/chunk.ts',
@@ -209,7 +218,7 @@ export const functions = {
     description: 'Ingestion: structure-aware chunks with overlap, reusing identical embeddings',
     timeoutSeconds: 300,
     // It reads the extracted text from the documents bucket (the deploy rehearsal found it missing).
-    uses: { database: true, buckets: ['documents'] },
+    uses: { database: true, buckets: [{ name: 'documents', access: 'read' }] },
   },
   embedChunks: {
     entry: 'functions/ingest/embed-batch.ts',
@@ -238,7 +247,7 @@ export const functions = {
     kind: 'task',
     description: 'Plan: which steps are ready',
     // Edge conditions may read outputs kept in the artifacts bucket (ADR 105).
-    uses: { database: true, buckets: ['artifacts'] },
+    uses: { database: true, buckets: [{ name: 'artifacts', access: 'read' }] },
   },
   runAgentStep: {
     entry: 'functions/steps/run-agent-step.ts',
@@ -251,7 +260,7 @@ export const functions = {
     uses: {
       database: true,
       table: true,
-      buckets: ['artifacts'],
+      buckets: [{ name: 'artifacts', access: 'write' }],
       secrets: [{ name: 'tenantSecrets', access: 'read' }],
     },
   },
@@ -263,7 +272,7 @@ export const functions = {
     reservedConcurrency: 10,
     uses: {
       database: true,
-      buckets: ['artifacts'],
+      buckets: [{ name: 'artifacts', access: 'write' }],
       secrets: [{ name: 'tenantSecrets', access: 'read' }],
     },
   },
@@ -272,7 +281,11 @@ export const functions = {
     kind: 'task',
     description: 'Advance a sub-workflow or map step: start child runs, settle when all finished',
     timeoutSeconds: 120,
-    uses: { database: true, executions: ['runWorkflow'], buckets: ['artifacts'] },
+    uses: {
+      database: true,
+      executions: ['runWorkflow'],
+      buckets: [{ name: 'artifacts', access: 'read' }],
+    },
   },
   recordStepFailure: {
     entry: 'functions/steps/record-step-failure.ts',
@@ -284,7 +297,7 @@ export const functions = {
     entry: 'functions/steps/finalize-run.ts',
     kind: 'task',
     description: 'Settle the run status, output and cost',
-    uses: { database: true, buckets: ['artifacts'] },
+    uses: { database: true, buckets: [{ name: 'artifacts', access: 'read' }] },
   },
 
   settleFailedRun: {
@@ -314,7 +327,7 @@ export const functions = {
     schedule: { everyMinutes: 10, description: 'Anchor audit chain heads' },
     uses: {
       database: true,
-      buckets: ['auditAnchors'],
+      buckets: [{ name: 'auditAnchors', access: 'write' }],
       secrets: [{ name: 'auditAnchorKey', access: 'read' }],
     },
   },

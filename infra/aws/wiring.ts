@@ -10,7 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { type Config, DEFAULT_TENANT_SECRETS_PREFIX } from '../../shared/config/index';
-import { secretsOf, type BucketName, type FunctionSpec } from '../manifest';
+import { secretsOf, type BucketName, type BucketUse, type FunctionSpec } from '../manifest';
 import type { HishamFunction } from './constructs/hisham-function';
 import { nagArn, nagPseudo } from './nag';
 
@@ -85,7 +85,7 @@ export function environmentFor(
     env.DB_NAME = data.databaseName;
   }
   if (uses.table) env.TABLE_NAME = data.table.tableName;
-  for (const b of uses.buckets ?? []) {
+  for (const { name: b } of uses.buckets ?? []) {
     if (b === 'documents') env.DOCUMENTS_BUCKET = data.documentsBucket.bucketName;
     if (b === 'artifacts') env.ARTIFACTS_BUCKET = data.artifactsBucket.bucketName;
     if (b === 'auditAnchors') env.AUDIT_ANCHOR_BUCKET = data.auditAnchorsBucket.bucketName;
@@ -141,7 +141,17 @@ export function dataBucketName(
   return `${dataStackName.toLowerCase()}-${slug}-${account}-${region}`;
 }
 
-function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
+/** Object actions per bucket and access; audit anchors are written once under a retention (ADR 053). */
+function objectActions({ name, access }: BucketUse): string[] {
+  if (access === 'read') return ['s3:GetObject'];
+  return name === 'auditAnchors'
+    ? ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention']
+    : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+}
+
+function grantBucket(fn: HishamFunction, data: DataRefs, use: BucketUse): void {
+  const b = use.name;
+  const actions = objectActions(use);
   const stack = Stack.of(fn);
   const dataStack = bucketOf(data, b).stack.stackName;
   const bucketArn = `arn:${stack.partition}:s3:::${dataBucketName(dataStack, b, stack.account, stack.region)}`;
@@ -149,20 +159,11 @@ function grantBucket(fn: HishamFunction, data: DataRefs, b: BucketName): void {
   fn.fn.addToRolePolicy(
     new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] }),
   );
-  fn.fn.addToRolePolicy(
-    new iam.PolicyStatement({
-      // Audit anchors are written once under a retention and never deleted (ADR 053).
-      actions:
-        b === 'auditAnchors'
-          ? ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention']
-          : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      resources: [`${bucketArn}/*`],
-    }),
-  );
+  fn.fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [`${bucketArn}/*`] }));
   const p = nagPseudo(stack);
   Validations.of(fn.role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::arn:${p.partition}:s3:::${dataBucketName(dataStack, b, p.account, p.region)}/*]`,
-    reason: `Object keys are created at runtime (<tenant>/<knowledge base>/<document>/<file>), so object access is granted on the ${b} bucket's objects (<bucket>/*), one bucket only, get/put/delete only; the handler derives every key from the authenticated tenant.`,
+    reason: `Object keys are derived at runtime from the request's tenant (documents, run payloads, chain anchors), so object access is granted on the ${b} bucket's objects (<bucket>/*), one bucket only, ${actions.map((a) => a.replace('s3:', '')).join('/')} only; the handler derives every key from the authenticated tenant.`,
   });
 }
 

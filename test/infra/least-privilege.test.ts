@@ -259,6 +259,8 @@ describe('the artifacts bucket (large step payloads, ADR 105)', () => {
     // Assess
     expect(granted).toEqual(expected);
     expect(withVariable).toEqual(expected);
+    // Only the steps that offload payloads write them; the rest read (get and list only).
+    const writers = new Set(['runAgentStep', 'runToolStep']);
     for (const name of expected) {
       const actions = statementsOfRole(synth, lambdas.get(name)!)
         .filter((s) => mentions(s.Resource, '-artifacts-'))
@@ -266,8 +268,21 @@ describe('the artifacts bucket (large step payloads, ADR 105)', () => {
         .sort();
       expect({ name, actions }).toEqual({
         name,
-        actions: ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
+        actions: writers.has(name)
+          ? ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']
+          : ['s3:GetObject', 's3:ListBucket'],
       });
     }
+  });
+
+  it('the chunking step only reads the documents bucket', () => {
+    // Act
+    const chunk = lambdasByManifestName(synth).get('chunkDocument')!;
+    const actions = statementsOfRole(synth, chunk)
+      .filter((s) => mentions(s.Resource, '-documents-'))
+      .flatMap(actionsOf)
+      .sort();
+    // Assess
+    expect(actions).toEqual(['s3:GetObject', 's3:ListBucket']);
   });
 });
