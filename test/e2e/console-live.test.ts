@@ -69,7 +69,9 @@ async function watchRun(page: Page, runId: string) {
   const shown = await page
     .locator('[data-testid="events-timeline"] li')
     .evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.seq)));
-  return { requests, seconds, events, shown };
+  // Partial output grows in the step panel, not on the timeline (ADR 142).
+  const timeline = events.filter((e) => e.type !== 'step.output_delta');
+  return { requests, seconds, events, timeline, shown };
 }
 
 test('the run page follows the stream to the terminal event with one request instead of two a second', async () => {
@@ -77,9 +79,10 @@ test('the run page follows the stream to the terminal event with one request ins
   await page.addInitScript(SEEN_SCRIPT);
   const runId = await startPipeline();
 
-  const { requests, seconds, events, shown } = await watchRun(page, runId);
+  const { requests, seconds, events, timeline, shown } = await watchRun(page, runId);
 
-  expect(shown).toEqual(events.map((e) => e.seq));
+  expect(shown).toEqual(timeline.map((e) => e.seq));
+  expect(events.some((e) => e.type === 'step.output_delta')).toBe(true);
   expect(events[events.length - 1].type).toBe('run.succeeded');
   expect(requests.filter((r) => r === '/stream')).toHaveLength(1);
   expect(requests).not.toContain('/events');
@@ -103,9 +106,9 @@ test('without the stream the page falls back to polling and still reaches the te
   await page.route('**/v1/runs/*/stream', (route) => route.abort());
   const runId = await startPipeline();
 
-  const { requests, seconds, events, shown } = await watchRun(page, runId);
+  const { requests, seconds, timeline, shown } = await watchRun(page, runId);
 
-  expect(shown).toEqual(events.map((e) => e.seq));
+  expect(shown).toEqual(timeline.map((e) => e.seq));
   expect(requests).toContain('/events');
   console.log(
     `polling fallback (the page before the stream): ${requests.length} requests over ${seconds.toFixed(1)} s ` +
