@@ -2,7 +2,7 @@
  * Keyset paging over (time, id): the condition after a cursor, the matching order, and the page
  * with its next cursor. One definition, so every list pages, orders and rejects cursors alike.
  */
-import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -11,14 +11,28 @@ export interface Keyset {
   readonly id: AnyPgColumn;
   /** @default 'desc' (newest first) */
   readonly direction?: 'asc' | 'desc';
+  /** Narrows the cursor row's lookup when `id` alone is not unique in its table (memberships). */
+  readonly within?: SQL;
 }
 
 /** Rows strictly after the cursor in the keyset's order; undefined (no condition) without one. */
 export function afterCursor(key: Keyset, cursor: string | undefined): SQL | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   const after = decodeCursor(cursor);
+  // The cursor's time has milliseconds, PostgreSQL's microseconds: compare with the cursor row's
+  // stored (time, id) (the inner FROM shadows the outer table). A deleted row falls back to the cursor.
+  const op = sql.raw(key.direction === 'asc' ? '>' : '<');
+  const row = sql`select ${key.at}, ${key.id} from ${key.id.table} where ${key.id} = ${after.id}::uuid${
+    key.within ? sql` and ${key.within}` : sql``
+  }`;
   const beyond = key.direction === 'asc' ? gt : lt;
-  return or(beyond(key.at, after.at), and(eq(key.at, after.at), beyond(key.id, after.id)));
+  return or(
+    sql`(${key.at}, ${key.id}) ${op} (${row})`,
+    and(
+      sql`not exists (${row})`,
+      or(beyond(key.at, after.at), and(eq(key.at, after.at), beyond(key.id, after.id))),
+    ),
+  );
 }
 
 export function keysetOrder(key: Keyset): [SQL, SQL] {

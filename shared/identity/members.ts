@@ -39,7 +39,12 @@ export async function listMembers(
   auth: AuthContext,
   page: { limit: number; cursor?: string } = { limit: 200 },
 ): Promise<{ items: MemberView[]; nextCursor?: string }> {
-  const key = { at: memberships.createdAt, id: users.id, direction: 'asc' } as const;
+  const key = {
+    at: memberships.createdAt,
+    id: memberships.userId,
+    direction: 'asc',
+    within: eq(memberships.tenantId, auth.tenantId),
+  } as const;
   const after = afterCursor(key, page.cursor);
   return p.db.withTenant(auth, async (tx) => {
     const rows = await tx

@@ -85,14 +85,45 @@ test('members page oldest first without overlap', async () => {
   expect(pages.flat().length).toBe(all.body.items.length);
 });
 
-test.each(['/v1/api-keys', '/v1/triggers', '/v1/members'])(
-  '%s refuses a cursor it did not hand out',
-  async (path) => {
-    // Act
-    const res = await stack.call('GET', `${path}?cursor=not-a-cursor`, { token });
+test('agents, workflows and runs page newest first without overlap', async () => {
+  // Prepare: runs started in a burst, several within one millisecond's reach of each other
+  for (let i = 0; i < 4; i++) {
+    const res = await stack.call('POST', '/v1/workflows/feature-pipeline/runs', {
+      token,
+      body: { input: { feature: `paging ${i}` } },
+    });
+    expect(res.status).toBe(202);
+  }
 
-    // Assess
-    expect(res.status).toBe(400);
-    expect(res.body.error.details[0].path).toBe('query.cursor');
-  },
-);
+  // Act
+  const agents = await walk('/v1/agents', 2);
+  const allAgents = await stack.call('GET', '/v1/agents?limit=100', { token });
+  const workflows = await walk('/v1/workflows', 1);
+  const allWorkflows = await stack.call('GET', '/v1/workflows?limit=100', { token });
+  const runs = await walk('/v1/runs', 1);
+  const allRuns = await stack.call('GET', '/v1/runs?limit=100', { token });
+
+  // Assess
+  const ids = (r: { body: { items: { id: string }[] } }) => r.body.items.map((i) => i.id);
+  expect(agents.pages.length).toBeGreaterThan(1);
+  expect(agents.pages.flat()).toEqual(ids(allAgents));
+  expect(workflows.pages.flat()).toEqual(ids(allWorkflows));
+  expect(runs.pages.flat()).toEqual(ids(allRuns));
+  expect(runs.pages.flat().length).toBeGreaterThanOrEqual(4);
+});
+
+test.each([
+  '/v1/api-keys',
+  '/v1/triggers',
+  '/v1/members',
+  '/v1/agents',
+  '/v1/runs',
+  '/v1/schedules',
+])('%s refuses a cursor it did not hand out', async (path) => {
+  // Act
+  const res = await stack.call('GET', `${path}?cursor=not-a-cursor`, { token });
+
+  // Assess
+  expect(res.status).toBe(400);
+  expect(res.body.error.details[0].path).toBe('query.cursor');
+});
