@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/errors';
 import type { ScheduleCreate } from '../api/types';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { EnableDeleteButtons } from '../components/EnableDeleteButtons';
 import { Dialog } from '../components/Dialog';
 import { EmptyState, Unavailable } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -93,24 +93,15 @@ export function SchedulesPage() {
             {s.lastError && <p className="small field-error">Last firing: {s.lastError}</p>}
             {can('dev') && (
               <div className="row">
-                <button
-                  type="button"
-                  className="btn btn-secondary btn-sm"
-                  onClick={() =>
+                <EnableDeleteButtons
+                  enabled={s.enabled}
+                  onToggle={() =>
                     api.schedules
                       .update(s.id, { enabled: !s.enabled })
                       .then(() => list.reload(), setError)
                   }
-                >
-                  {s.enabled ? 'Disable' : 'Enable'}
-                </button>
-                <ConfirmButton
-                  className="btn btn-danger-ghost btn-sm"
-                  confirmLabel="Delete?"
-                  onConfirm={() => api.schedules.remove(s.id).then(() => list.reload(), setError)}
-                >
-                  Delete
-                </ConfirmButton>
+                  onDelete={() => api.schedules.remove(s.id).then(() => list.reload(), setError)}
+                />
               </div>
             )}
           </li>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/errors';
 import type { TriggerCreate, TriggerCreated } from '../api/types';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { EnableDeleteButtons } from '../components/EnableDeleteButtons';
 import { CopyButton } from '../components/CopyButton';
 import { Dialog } from '../components/Dialog';
 import { EmptyState, Unavailable } from '../components/EmptyState';
@@ -91,26 +91,15 @@ export function TriggersPage() {
                 Deliveries
               </button>
               {can('admin') && (
-                <>
-                  <button
-                    type="button"
-                    className="btn btn-secondary btn-sm"
-                    onClick={() =>
-                      api.triggers
-                        .update(t.id, { enabled: !t.enabled })
-                        .then(() => list.reload(), setError)
-                    }
-                  >
-                    {t.enabled ? 'Disable' : 'Enable'}
-                  </button>
-                  <ConfirmButton
-                    className="btn btn-danger-ghost btn-sm"
-                    confirmLabel="Delete?"
-                    onConfirm={() => api.triggers.remove(t.id).then(() => list.reload(), setError)}
-                  >
-                    Delete
-                  </ConfirmButton>
-                </>
+                <EnableDeleteButtons
+                  enabled={t.enabled}
+                  onToggle={() =>
+                    api.triggers
+                      .update(t.id, { enabled: !t.enabled })
+                      .then(() => list.reload(), setError)
+                  }
+                  onDelete={() => api.triggers.remove(t.id).then(() => list.reload(), setError)}
+                />
               )}
             </div>
             {open === t.id && <Deliveries triggerId={t.id} />}
