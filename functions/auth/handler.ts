@@ -12,7 +12,7 @@ import {
   startEnrolment,
   verifySignIn,
 } from '../../shared/identity/mfa';
-import { finishSso, startSso } from '../../shared/identity/sso';
+import { finishSso, startSso } from '../../shared/identity/sso/sign-in';
 import { login, logout, refresh, signup, switchTenant } from '../../shared/identity/sessions';
 
 export const handler = httpHandler(routes.auth, {

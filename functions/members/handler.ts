@@ -3,7 +3,11 @@ import { routes } from '../../shared/api/routes';
 import { changeRole, listMembers, removeMember } from '../../shared/identity/members';
 import { inviteMember, listInvitations, revokeInvitation } from '../../shared/identity/invitations';
 import { getPiiPolicy, putPiiPolicy } from '../../shared/pii/settings';
-import { deleteSsoSettings, getSsoSettings, putSsoSettings } from '../../shared/identity/sso';
+import {
+  deleteSsoSettings,
+  getSsoSettings,
+  putSsoSettings,
+} from '../../shared/identity/sso/settings';
 import { securitySettings, updateSecuritySettings } from '../../shared/identity/settings';
 
 export const handler = httpHandler(routes.members, {
