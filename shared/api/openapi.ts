@@ -6,7 +6,6 @@
  * see each shape once. Operation ids are stable, readable verbs (`listAgents`, `getRun`), derived
  * from the method and path (ADR 072).
  */
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import * as agents from './contracts/agents';
 import * as audit from './contracts/audit';
@@ -21,7 +20,15 @@ import * as usage from './contracts/usage';
 import * as workflows from './contracts/workflows';
 import * as condition from '../workflow/condition';
 import * as model from '../workflow/model';
+import { operationId } from './operation-ids';
 import type { RouteSpec } from './route';
+import {
+  canonical,
+  digest,
+  hoistRepeatedSchemas,
+  isSubstantial,
+  REF_PREFIX,
+} from './schema-components';
 import { routes } from './routes';
 
 type Json = Record<string, unknown>;
@@ -43,7 +50,6 @@ const CONTRACT_MODULES = [
 ];
 /** Parameter and query objects become parameters, not components. */
 const NOT_A_COMPONENT = /(Params|Query)$/;
-const REF_PREFIX = '#/components/schemas/';
 
 /** Each exported contract schema, under its export name. */
 function contractRegistry() {
@@ -57,85 +63,6 @@ function contractRegistry() {
       ids.add(name);
     }
   return registry;
-}
-
-/** Operation ids for paths the verb rules below would name awkwardly. */
-const OPERATION_IDS: Record<string, string> = {
-  'GET /health': 'getHealth',
-  'GET /ready': 'getReadiness',
-  'GET /openapi.json': 'getOpenApiDocument',
-  'GET /v1/me': 'getMe',
-  'POST /v1/auth/signup': 'signUp',
-  'POST /v1/auth/login': 'logIn',
-  'POST /v1/auth/refresh': 'refreshTokens',
-  'POST /v1/auth/logout': 'logOut',
-  'POST /v1/workflows/{id}/runs': 'startRun',
-  'GET /v1/workflows/{id}/export': 'exportWorkflow',
-  'POST /v1/workflows/import': 'importWorkflow',
-  'GET /v1/agents/{id}/export': 'exportAgent',
-  'POST /v1/agents/import': 'importAgent',
-  'GET /v1/runs/{id}/stream': 'streamRunEvents',
-  'GET /v1/audit/verify': 'verifyAuditLog',
-  'GET /v1/audit': 'listAuditEntries',
-  'GET /v1/usage': 'getUsage',
-  'GET /v1/budgets': 'getBudgets',
-  'PUT /v1/budgets': 'setBudgets',
-  'POST /mcp': 'callMcp',
-  'POST /v1/webhooks/github/{triggerId}': 'receiveGithubWebhook',
-  'POST /v1/webhooks/jira/{triggerId}': 'receiveJiraWebhook',
-};
-const ACTIONS = new Set([
-  'cancel',
-  'rerun',
-  'approve',
-  'reject',
-  'publish',
-  'search',
-  'ingest',
-  'verify',
-  'test',
-  'rotate',
-  'stream',
-]);
-
-const pascal = (s: string) =>
-  s
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join('');
-const singular = (s: string) => {
-  if (s.endsWith('ies')) return `${s.slice(0, -3)}y`;
-  if (/(ss|ch|sh|x)es$/.test(s)) return s.slice(0, -2);
-  return s.replace(/s$/, '');
-};
-
-/** `GET /v1/agents` → listAgents, `POST /v1/runs/{id}/cancel` → cancelRun, and so on. */
-export function operationId(method: string, path: string): string {
-  const fixed = OPERATION_IDS[`${method} ${path}`];
-  if (fixed) return fixed;
-  const segments = path.split('/').filter((s) => s && s !== 'v1');
-  const isItem = segments[segments.length - 1]?.startsWith('{') ?? false;
-  const statics = segments.filter((s) => !s.startsWith('{'));
-  const last = statics[statics.length - 1] ?? 'root';
-  if (ACTIONS.has(last) && method === 'POST')
-    return last + statics.slice(0, -1).map(singular).map(pascal).join('');
-  const owners = statics.slice(0, -1).map(singular).map(pascal).join('');
-  const noun = pascal(last);
-  switch (method) {
-    case 'GET':
-      return isItem ? `get${owners}${pascal(singular(last))}` : `list${owners}${noun}`;
-    case 'POST':
-      return `create${owners}${pascal(singular(last))}`;
-    case 'PATCH':
-      return `update${owners}${pascal(singular(last))}`;
-    case 'PUT':
-      return `set${owners}${pascal(singular(last))}`;
-    case 'DELETE':
-      return `delete${owners}${pascal(singular(last))}`;
-    default:
-      return `${method.toLowerCase()}${owners}${noun}`;
-  }
 }
 
 /** JSON, and for file routes the same shape as YAML (ADR 140). */
@@ -293,122 +220,4 @@ function rewriteRefs(value: Json, rename: Map<string, string>): Json {
       JSON.stringify(`${REF_PREFIX}${rename.get(name) ?? name}`),
     ),
   ) as Json;
-}
-
-function digest(value: unknown): string {
-  return createHash('sha256').update(canonical(value)).digest('base64url');
-}
-
-/** JSON with sorted keys, so equal schemas compare equal. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v as Json)
-            .sort()
-            .map((k) => [k, (v as Json)[k]]),
-        )
-      : v,
-  );
-}
-
-/** Whether a schema is worth a name: objects with properties, arrays of them, unions, enums. */
-export function isSubstantial(s: Json): boolean {
-  if (typeof s.$ref === 'string') return false;
-  if (s.type === 'object' && s.properties && Object.keys(s.properties as Json).length > 0)
-    return true;
-  if (Array.isArray(s.enum) && s.enum.length > 2) return true;
-  if (Array.isArray(s.anyOf) || Array.isArray(s.oneOf)) return true;
-  return false;
-}
-
-/**
- * Any substantial schema that still occurs twice (inline copies the registry did not name) becomes
- * a component named after where it first appears, and every occurrence a `$ref` to it.
- */
-function hoistRepeatedSchemas(doc: Json, components: Record<string, Json>): void {
-  for (let round = 0; round < 5; round++) {
-    const counts = new Map<string, { schema: Json; count: number; parts: string[] }>();
-    for (const name of Object.keys(components))
-      counts.set(digest(components[name]), { schema: components[name], count: 1, parts: [name] });
-    visitSchemas(doc, (s, parts) => {
-      if (!isSubstantial(s)) return;
-      const key = digest(s);
-      const entry = counts.get(key);
-      if (entry) entry.count++;
-      else counts.set(key, { schema: s, count: 1, parts });
-    });
-    const repeated = [...counts.entries()].filter(([, e]) => e.count > 1);
-    const byDigest = new Map<string, string>();
-    for (const [key, e] of repeated) {
-      let name = Object.keys(components).find((n) => digest(components[n]) === key);
-      if (!name) {
-        name = uniqueName(components, e.parts);
-        components[name] = JSON.parse(JSON.stringify(e.schema)) as Json;
-      }
-      byDigest.set(key, name);
-    }
-    let replaced = 0;
-    const replace = (node: unknown, insideComponent: string | null): unknown => {
-      if (Array.isArray(node)) return node.map((n) => replace(n, insideComponent));
-      if (!node || typeof node !== 'object') return node;
-      const obj = node as Json;
-      if (isSubstantial(obj)) {
-        const name = byDigest.get(digest(obj));
-        if (name && name !== insideComponent) {
-          replaced++;
-          return { $ref: `${REF_PREFIX}${name}` };
-        }
-      }
-      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, replace(v, null)]));
-    };
-    for (const name of Object.keys(components))
-      components[name] = replace(components[name], name) as Json;
-    doc.paths = replace(doc.paths, null);
-    if (!replaced) return;
-  }
-}
-
-/**
- * A readable name from where a schema first appears: its property or parameter name alone when
- * free (`Status`, `Error`), else with more of its path (`RunStatus`), else numbered.
- */
-function uniqueName(components: Record<string, Json>, parts: string[]): string {
-  const meaningful = parts.filter((p) => !GENERIC.has(p));
-  for (let n = 1; n <= meaningful.length; n++) {
-    const name = meaningful.slice(-n).join('');
-    if (name && !components[name]) return name;
-  }
-  const base = meaningful.join('') || 'Schema';
-  let name = base;
-  for (let i = 2; components[name]; i++) name = `${base}${i}`;
-  return name;
-}
-const GENERIC = new Set(['Item', 'Items', 'Schema', 'Content', 'Parameters', 'Responses']);
-
-/** Calls `fn` on every schema object under paths and components, with the path of names to it. */
-function visitSchemas(doc: Json, fn: (schema: Json, parts: string[]) => void): void {
-  const walk = (node: unknown, parts: string[]) => {
-    if (Array.isArray(node)) {
-      for (const n of node) walk(n, parts);
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    const obj = node as Json;
-    if ('type' in obj || 'anyOf' in obj || 'oneOf' in obj || 'enum' in obj) fn(obj, parts);
-    if (typeof obj.in === 'string' && typeof obj.name === 'string' && obj.schema) {
-      walk(obj.schema, [...parts, pascal(obj.name)]);
-      return;
-    }
-    for (const [k, v] of Object.entries(obj)) {
-      if (k === 'properties' && v && typeof v === 'object') {
-        for (const [p, sub] of Object.entries(v as Json)) walk(sub, [...parts, pascal(p)]);
-      } else walk(v, parts);
-    }
-  };
-  const paths = (doc.paths ?? {}) as Record<string, Record<string, Json>>;
-  for (const ops of Object.values(paths))
-    for (const op of Object.values(ops)) walk(op, [pascal(String(op.operationId))]);
-  const components = ((doc.components as Json).schemas ?? {}) as Record<string, Json>;
-  for (const [name, s] of Object.entries(components)) walk(s, [name]);
 }

@@ -3,12 +3,9 @@
  * every schema that occurs twice, and stable, readable operation ids.
  */
 import { validate } from '@readme/openapi-parser';
-import {
-  canonical,
-  isSubstantial,
-  openApiDocument,
-  operationId,
-} from '../../../shared/api/openapi';
+import { openApiDocument } from '../../../shared/api/openapi';
+import { operationId } from '../../../shared/api/operation-ids';
+import { canonical, isSubstantial } from '../../../shared/api/schema-components';
 import { routes } from '../../../shared/api/routes';
 
 type Json = Record<string, unknown>;
