@@ -22,13 +22,7 @@ import * as condition from '../workflow/condition';
 import * as model from '../workflow/model';
 import { operationId } from './operation-ids';
 import type { RouteSpec } from './route';
-import {
-  canonical,
-  digest,
-  hoistRepeatedSchemas,
-  isSubstantial,
-  REF_PREFIX,
-} from './schema-components';
+import { digest, hoistRepeatedSchemas, REF_PREFIX } from './schema-components';
 import { routes } from './routes';
 
 type Json = Record<string, unknown>;
