@@ -1,5 +1,6 @@
 /** Parameter binding as Aurora PostgreSQL's Data API does it: an untyped string is `text`; a hint types it. */
-import { badRequest } from './errors';
+import { badRequest, DataApiError } from './errors';
+import { scanSql } from './sql-text';
 
 export interface SqlParameter {
   name?: string;
@@ -41,4 +42,36 @@ export function bindValue(p: SqlParameter): { value: unknown; type?: string } {
   if (typeof v.blobValue === 'string')
     return { value: Buffer.from(v.blobValue, 'base64'), type: 'bytea' };
   throw badRequest(`Unsupported parameter value for ${p.name}`);
+}
+
+/** Named parameters (`:name`) to positional ones, each typed as the Data API types it. */
+export function bindStatement(
+  sql: string,
+  parameters: SqlParameter[] | undefined,
+): { text: string; values: unknown[] } {
+  const byName = new Map<string, SqlParameter>();
+  for (const p of parameters ?? []) {
+    if (!p.name) throw badRequest('Parameter name is required');
+    if (p.value && 'arrayValue' in p.value) throw badRequest('Array parameters are not supported.');
+    byName.set(p.name, p);
+  }
+  const positions = new Map<string, number>();
+  const values: unknown[] = [];
+  const scanned = scanSql(sql, (name) => {
+    const p = byName.get(name);
+    if (!p) throw badRequest(`No value specified for parameter ${name}`);
+    let position = positions.get(name);
+    if (position === undefined) {
+      const { value, type } = bindValue(p);
+      values.push(value);
+      position = values.length;
+      positions.set(name, position);
+      return type ? `($${position}::${type})` : `$${position}`;
+    }
+    const type = bindValue(p).type;
+    return type ? `($${position}::${type})` : `$${position}`;
+  });
+  if (scanned.multiple)
+    throw new DataApiError('ValidationException', 400, "Multistatements aren't supported.");
+  return { text: scanned.text, values };
 }

@@ -1,30 +1,11 @@
-/**
- * A local RDS Data API endpoint: the REST-JSON wire protocol of `@aws-sdk/client-rds-data`
- * (POST /Execute, /BatchExecute, /BeginTransaction, /CommitTransaction, /RollbackTransaction) over
- * a real PostgreSQL, as strict as Aurora PostgreSQL's Data API. Every behaviour and its source in
- * the AWS documentation is listed in docs/adr/040-local-data-api.md.
- */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import {
-  columnEncoder,
-  type EncodeOptions,
-  type Field,
-  type TypeInfo,
-  UnsupportedType,
-} from './encode';
-import { scanSql } from './sql-text';
-import {
-  asDatabaseError,
-  asDataApiError,
-  badRequest,
-  DataApiError,
-  databaseError,
-  timeoutError,
-} from './errors';
-import { bindValue, type SqlParameter } from './parameters';
+import { asDatabaseError, asDataApiError, badRequest, DataApiError } from './errors';
+import { runStatement } from './execution';
+import { Transactions } from './transactions';
+import { bindStatement, type SqlParameter } from './parameters';
+import { ResultEncoder } from './results';
 
 export { DataApiError } from './errors';
 
@@ -67,18 +48,6 @@ export interface LocalDataApi {
   close(): Promise<void>;
 }
 
-interface Transaction {
-  id: string;
-  client: pg.PoolClient;
-  pool: pg.Pool;
-  started: number;
-  lastUsed: number;
-  busy: boolean;
-}
-
-/** Raw text for every column: the encoder decides the Data API shape from the type OID. */
-const RAW_TYPES = { getTypeParser: () => (value: string) => value };
-
 export async function startDataApi(options: DataApiOptions): Promise<LocalDataApi> {
   const limits = {
     idle: options.transactionIdleMs ?? 180_000,
@@ -89,14 +58,17 @@ export async function startDataApi(options: DataApiOptions): Promise<LocalDataAp
     row: options.maxRowBytes ?? 64 * 1024,
   };
   const pools = new Map<string, pg.Pool>();
-  const transactions = new Map<string, Transaction>();
-  /** Why an id is gone, for the documented "isn't found" causes. */
-  const ended = new Map<string, string>();
-  const typeCache = new Map<number, TypeInfo>();
+  const transactions = new Transactions({ idleMs: limits.idle, maxMs: limits.max });
   const calls = Object.fromEntries(
     Object.values(DATA_API_OPERATIONS).map((op) => [op, 0]),
   ) as Record<DataApiOperation, number>;
   const largest = { row: 0, response: 0 };
+  const results = new ResultEncoder(limits.row, largest);
+  const timeoutOf = (continueAfterTimeout: boolean) => ({
+    ms: limits.statement,
+    continueAfterTimeout,
+    databaseUrl: options.databaseUrl,
+  });
 
   const poolFor = (secretArn: string, database: string | undefined): pg.Pool => {
     const login = options.secrets
@@ -119,220 +91,52 @@ export async function startDataApi(options: DataApiOptions): Promise<LocalDataAp
     return pool;
   };
 
-  const endTransaction = async (tx: Transaction, how: 'COMMIT' | 'ROLLBACK', why: string) => {
-    transactions.delete(tx.id);
-    ended.set(tx.id, why);
-    try {
-      await tx.client.query(how);
-      tx.client.release();
-    } catch (e) {
-      tx.client.release(true);
-      throw e;
-    }
-  };
-
-  const sweeper = setInterval(
-    () => {
-      const now = Date.now();
-      for (const tx of transactions.values()) {
-        if (tx.busy) continue;
-        if (now - tx.lastUsed > limits.idle)
-          void endTransaction(tx, 'ROLLBACK', 'Transaction may be expired').catch(() => undefined);
-        else if (now - tx.started > limits.max)
-          void endTransaction(tx, 'ROLLBACK', 'Transaction exceeded 24 hours').catch(
-            () => undefined,
-          );
-      }
-    },
-    Math.max(10, Math.min(1000, limits.idle / 4)),
-  );
-  sweeper.unref();
-
-  const takeTransaction = (id: string): Transaction => {
-    const tx = transactions.get(id);
-    if (!tx) {
-      const why = ended.get(id);
-      throw new DataApiError(
-        'TransactionNotFoundException',
-        404,
-        `Transaction ${id} isn't found${why ? `: ${why}` : ''}`,
-      );
-    }
-    // Docs (troubleshooting): a request on a transaction that is running another one fails at once.
-    if (tx.busy) throw databaseError('Transaction is still running a query');
-    tx.busy = true;
-    tx.lastUsed = Date.now();
-    return tx;
-  };
-
-  const describe = async (pool: pg.Pool, oids: number[]) => {
-    const unknown = oids.filter((o) => !typeCache.has(o));
-    if (!unknown.length) return;
-    const res = await pool.query<{ oid: number; typname: string; typtype: string }>(
-      'select oid::int as oid, typname, typtype from pg_type where oid = any($1::oid[])',
-      [unknown],
-    );
-    for (const r of res.rows) typeCache.set(Number(r.oid), { name: r.typname, kind: r.typtype });
-  };
-
-  /** Runs one statement on a connection under the call timeout. */
-  const run = async (
-    client: pg.PoolClient,
-    text: string,
-    values: unknown[],
-    continueAfterTimeout: boolean,
-  ): Promise<pg.QueryArrayResult> => {
-    let timedOut = false;
-    const pid = (client as unknown as { processID: number }).processID;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (!continueAfterTimeout)
-        void cancelBackend(options.databaseUrl, pid).catch(() => undefined);
-    }, limits.statement);
-    const query = client.query({ text, values, rowMode: 'array', types: RAW_TYPES });
-    try {
-      if (continueAfterTimeout) {
-        // The statement goes on; the call answers at the timeout like Aurora's does.
-        const timeout = new Promise<never>((_, reject) =>
-          setTimeout(() => reject(timeoutError(pid)), limits.statement).unref(),
-        );
-        query.catch(() => undefined);
-        return await Promise.race([query, timeout]);
-      }
-      return await query;
-    } catch (e) {
-      if (timedOut) throw timeoutError(pid);
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-
-  const bind = (
-    sql: string,
-    parameters: SqlParameter[] | undefined,
-  ): { text: string; values: unknown[] } => {
-    const byName = new Map<string, SqlParameter>();
-    for (const p of parameters ?? []) {
-      if (!p.name) throw badRequest('Parameter name is required');
-      if (p.value && 'arrayValue' in p.value)
-        throw badRequest('Array parameters are not supported.');
-      byName.set(p.name, p);
-    }
-    const positions = new Map<string, number>();
-    const values: unknown[] = [];
-    const scanned = scanSql(sql, (name) => {
-      const p = byName.get(name);
-      if (!p) throw badRequest(`No value specified for parameter ${name}`);
-      let position = positions.get(name);
-      if (position === undefined) {
-        const { value, type } = bindValue(p);
-        values.push(value);
-        position = values.length;
-        positions.set(name, position);
-        return type ? `($${position}::${type})` : `$${position}`;
-      }
-      const type = bindValue(p).type;
-      return type ? `($${position}::${type})` : `$${position}`;
-    });
-    if (scanned.multiple)
-      throw new DataApiError('ValidationException', 400, "Multistatements aren't supported.");
-    return { text: scanned.text, values };
-  };
-
-  const encode = async (
-    pool: pg.Pool,
-    result: pg.QueryArrayResult,
-    input: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> => {
-    const fields = result.fields ?? [];
-    const command = result.command;
-    const updated = ['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'].includes(command)
-      ? (result.rowCount ?? 0)
-      : 0;
-    if (!fields.length) return { numberOfRecordsUpdated: updated, generatedFields: [] };
-    await describe(
-      pool,
-      fields.map((f) => f.dataTypeID),
-    );
-    const encodeOptions = (input.resultSetOptions ?? {}) as EncodeOptions;
-    let encoders: ((text: string | null) => Field)[];
-    try {
-      encoders = fields.map((f) =>
-        columnEncoder(f.dataTypeID, typeCache.get(f.dataTypeID), encodeOptions),
-      );
-    } catch (e) {
-      if (e instanceof UnsupportedType)
-        throw new DataApiError('UnsupportedResultException', 400, e.message);
-      throw e;
-    }
-    const records = (result.rows as (string | null)[][]).map((row) =>
-      row.map((value, i) => encoders[i](value)),
-    );
-    for (const record of records) {
-      const size = Buffer.byteLength(JSON.stringify(record));
-      largest.row = Math.max(largest.row, size);
-      // Docs (troubleshooting): "Packet for query is too large".
-      if (size > limits.row) throw badRequest('Packet for query is too large');
-    }
-    const out: Record<string, unknown> = { numberOfRecordsUpdated: updated, generatedFields: [] };
-    if (input.formatRecordsAs === 'JSON') {
-      out.formattedRecords = JSON.stringify(
-        records.map((r) => Object.fromEntries(r.map((f, i) => [fields[i].name, jsonValue(f)]))),
-      );
-    } else out.records = records;
-    if (input.includeResultMetadata)
-      out.columnMetadata = fields.map((f) => ({
-        name: f.name,
-        label: f.name,
-        typeName: typeCache.get(f.dataTypeID)?.name ?? '',
-        type: 0,
-      }));
-    return out;
-  };
-
   const handlers: Record<DataApiOperation, (input: Record<string, unknown>) => Promise<unknown>> = {
     async BeginTransaction(input) {
       const pool = poolFor(String(input.secretArn), input.database as string | undefined);
       const client = await connect(pool);
       await client.query('BEGIN');
-      const id = randomBytes(48).toString('base64');
-      const now = Date.now();
-      transactions.set(id, { id, client, pool, started: now, lastUsed: now, busy: false });
-      return { transactionId: id };
+      return { transactionId: transactions.begin(client, pool) };
     },
     async CommitTransaction(input) {
-      const tx = takeTransaction(String(input.transactionId ?? ''));
+      const tx = transactions.take(String(input.transactionId ?? ''));
       try {
-        await endTransaction(tx, 'COMMIT', 'Transaction has been committed');
+        await transactions.end(tx, 'COMMIT', 'Transaction has been committed');
       } catch (e) {
         throw asDatabaseError(e);
       }
       return { transactionStatus: 'Transaction Committed' };
     },
     async RollbackTransaction(input) {
-      const tx = takeTransaction(String(input.transactionId ?? ''));
-      await endTransaction(tx, 'ROLLBACK', 'Transaction has been rolled back').catch(
-        () => undefined,
-      );
+      const tx = transactions.take(String(input.transactionId ?? ''));
+      await transactions
+        .end(tx, 'ROLLBACK', 'Transaction has been rolled back')
+        .catch(() => undefined);
       return { transactionStatus: 'Rollback Complete' };
     },
     async ExecuteStatement(input) {
       if (typeof input.sql !== 'string' || !input.sql.trim()) throw badRequest('SQL is required');
-      const { text, values } = bind(input.sql, input.parameters as SqlParameter[] | undefined);
+      const { text, values } = bindStatement(
+        input.sql,
+        input.parameters as SqlParameter[] | undefined,
+      );
       return statement(input, async (client, pool) =>
-        encode(pool, await run(client, text, values, input.continueAfterTimeout === true), input),
+        results.encode(
+          pool,
+          await runStatement(client, text, values, timeoutOf(input.continueAfterTimeout === true)),
+          input,
+        ),
       );
     },
     async BatchExecuteStatement(input) {
       if (typeof input.sql !== 'string' || !input.sql.trim()) throw badRequest('SQL is required');
       const sets = (input.parameterSets as SqlParameter[][] | undefined) ?? [[]];
-      const bound = sets.map((set) => bind(input.sql as string, set));
+      const bound = sets.map((set) => bindStatement(input.sql as string, set));
       return statement(input, async (client) => {
         const own = !input.transactionId;
         if (own) await client.query('BEGIN');
         try {
-          for (const b of bound) await run(client, b.text, b.values, false);
+          for (const b of bound) await runStatement(client, b.text, b.values, timeoutOf(false));
           if (own) await client.query('COMMIT');
         } catch (e) {
           if (own) await client.query('ROLLBACK').catch(() => undefined);
@@ -350,20 +154,17 @@ export async function startDataApi(options: DataApiOptions): Promise<LocalDataAp
   ): Promise<T> => {
     const id = input.transactionId as string | undefined;
     if (id) {
-      const tx = takeTransaction(id);
+      const tx = transactions.take(id);
       try {
         return await body(tx.client, tx.pool);
       } catch (e) {
         // Docs (troubleshooting): an error ends the transaction; its id is then not found.
-        await endTransaction(
-          tx,
-          'ROLLBACK',
-          'Transaction has been aborted due to an error from a previous call',
-        ).catch(() => undefined);
+        await transactions
+          .end(tx, 'ROLLBACK', 'Transaction has been aborted due to an error from a previous call')
+          .catch(() => undefined);
         throw asDatabaseError(e);
       } finally {
-        tx.busy = false;
-        tx.lastUsed = Date.now();
+        transactions.release(tx);
       }
     }
     const pool = poolFor(String(input.secretArn), input.database as string | undefined);
@@ -436,11 +237,9 @@ export async function startDataApi(options: DataApiOptions): Promise<LocalDataAp
     calls,
     largest,
     async close() {
-      clearInterval(sweeper);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const tx of [...transactions.values()])
-        await endTransaction(tx, 'ROLLBACK', 'endpoint closed').catch(() => undefined);
+      await transactions.close();
       for (const pool of pools.values()) await pool.end().catch(() => undefined);
     },
   };
@@ -457,16 +256,6 @@ async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
     return await pool.connect();
   } catch (e) {
     throw asDatabaseError(e);
-  }
-}
-
-async function cancelBackend(url: string, pid: number) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query('select pg_cancel_backend($1)', [pid]);
-  } finally {
-    await c.end();
   }
 }
 
@@ -487,14 +276,4 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     );
     req.on('error', reject);
   });
-}
-
-function jsonValue(f: Field): unknown {
-  if ('isNull' in f) return null;
-  if ('booleanValue' in f) return f.booleanValue;
-  if ('longValue' in f) return f.longValue;
-  if ('doubleValue' in f) return f.doubleValue;
-  if ('stringValue' in f) return f.stringValue;
-  if ('blobValue' in f) return f.blobValue;
-  return f.arrayValue;
 }
