@@ -368,3 +368,67 @@ test("a comment on tenant B's trigger never answers tenant A's waiting run for t
   expect(github.permissionChecks.length).toBe(checksBefore);
   expect(recordsB.map((r) => r.outcome)).toEqual(['ignored']);
 });
+
+test('an API answer and a comment racing: exactly one answers, the other is told it was answered', async () => {
+  // Prepare
+  const trigger = await prTrigger('race');
+  github.roles.set(`${REPO}:admin-ada`.toLowerCase(), 'admin');
+  const waiting = await waitingRun(trigger, 45);
+
+  // Act
+  const [api, comment] = await Promise.all([
+    stack.call('POST', `/v1/runs/${waiting.id}/steps/signoff/approve`, {
+      token: admin,
+      body: { comment: 'from the console' },
+    }),
+    send(
+      stack,
+      githubDelivery(
+        trigger.id,
+        trigger.secret,
+        'issue_comment',
+        commented(45, 'admin-ada', '/reject not yet'),
+      ),
+    ),
+  ]);
+  const done = await stack.waitForRun(admin, waiting.id);
+  const audit = await stack.call('GET', '/v1/audit?limit=200', { token: admin });
+  const answers = audit.body.items.filter(
+    (e: any) => e.target === `run:${waiting.id}` && /^run\.(approve|reject)$/.test(e.action),
+  );
+
+  // Assess
+  // The API wins (the comment finds nothing waiting) or the comment wins (the API gets a 409).
+  expect([
+    [202, 'ignored'],
+    [409, 'answered'],
+  ]).toContainEqual([api.status, comment.body.outcome]);
+  expect(answers).toHaveLength(1);
+  expect(step(done, 'signoff').output.by).toBe(answers[0].actor);
+  expect(step(done, 'signoff').output.approved).toBe(api.status === 202);
+});
+
+test('concurrent API answers to one approval: one 202, the rest 409, one audit entry', async () => {
+  // Prepare
+  const trigger = await prTrigger('concurrent');
+  const waiting = await waitingRun(trigger, 46);
+
+  // Act
+  const answers = await Promise.all(
+    [1, 2, 3, 4].map((i) =>
+      stack.call('POST', `/v1/runs/${waiting.id}/steps/signoff/approve`, {
+        token: admin,
+        body: { comment: `answer ${i}` },
+      }),
+    ),
+  );
+  const done = await stack.waitForRun(admin, waiting.id);
+  const audit = await stack.call('GET', '/v1/audit?action=run.approve&limit=200', {
+    token: admin,
+  });
+
+  // Assess
+  expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409, 409]);
+  expect(audit.body.items.filter((e: any) => e.target === `run:${waiting.id}`)).toHaveLength(1);
+  expect(done.status).toBe('SUCCEEDED');
+});
