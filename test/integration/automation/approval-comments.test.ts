@@ -432,3 +432,30 @@ test('concurrent API answers to one approval: one 202, the rest 409, one audit e
   expect(audit.body.items.filter((e: any) => e.target === `run:${waiting.id}`)).toHaveLength(1);
   expect(done.status).toBe('SUCCEEDED');
 });
+
+test('GitHub down during the permission check: the delivery fails and its redelivery answers', async () => {
+  // Prepare
+  const trigger = await prTrigger('outage');
+  github.roles.set(`${REPO}:admin-ada`.toLowerCase(), 'admin');
+  const waiting = await waitingRun(trigger, 47);
+  const comment = githubDelivery(
+    trigger.id,
+    trigger.secret,
+    'issue_comment',
+    commented(47, 'admin-ada', '/approve'),
+  );
+  github.failNext(503, 1, /collaborators/);
+
+  // Act
+  const failed = await send(stack, comment);
+  const meanwhile = await stack.call('GET', `/v1/runs/${waiting.id}`, { token: admin });
+  const redelivered = await send(stack, comment);
+  const done = await stack.waitForRun(admin, waiting.id);
+
+  // Assess
+  expect(failed.status).toBeGreaterThanOrEqual(500);
+  expect(meanwhile.body.status).toBe('WAITING');
+  expect(redelivered.body).toMatchObject({ outcome: 'answered', runId: waiting.id });
+  expect(done.status).toBe('SUCCEEDED');
+  expect([...github.problems, ...jira.problems]).toEqual([]);
+});
