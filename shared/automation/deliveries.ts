@@ -8,7 +8,7 @@ import { NotFound, RateLimited } from '../errors';
 import type { Platform } from '../platform/platform';
 import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 
-export type Outcome = 'started' | 'ignored' | 'duplicate' | 'rejected';
+export type Outcome = 'started' | 'ignored' | 'duplicate' | 'rejected' | 'answered' | 'refused';
 
 export interface DeliveryRecord {
   tenantId: string;
@@ -18,6 +18,8 @@ export interface DeliveryRecord {
   outcome: Outcome;
   reason?: string | null;
   runId?: string | null;
+  /** A started delivery's subject (`owner/repo#12`, `TEST-2`): comments find its runs by it. */
+  subject?: string | null;
 }
 
 /** Rejected deliveries recorded per trigger and minute; beyond it a flood is refused unrecorded. */
@@ -52,6 +54,7 @@ export async function recordDelivery(p: Platform, d: DeliveryRecord): Promise<vo
       outcome: d.outcome,
       reason: bounded(d.reason, 1000),
       runId: d.runId ?? null,
+      subject: bounded(d.subject, 300),
       receivedAt: new Date(p.now()),
     });
   });

@@ -19,6 +19,8 @@ import {
 } from '../errors';
 import type { Platform } from '../platform/platform';
 import { startRun } from '../runs/lifecycle';
+import { answerFromComment } from './comment-approvals';
+import { approvalCommand, newComment, subjectOf } from './comment-commands';
 import { claimBody, claimDelivery, claimHead, REDELIVERY_WINDOW_MS } from './dedup';
 import { recordDelivery } from './deliveries';
 import { mapInput } from './input-mapping';
@@ -39,7 +41,7 @@ export interface WebhookRequest {
 }
 
 export interface WebhookAck {
-  outcome: 'started' | 'ignored' | 'duplicate';
+  outcome: 'started' | 'ignored' | 'duplicate' | 'answered' | 'refused';
   deliveryId: string | null;
   runId?: string;
   reason?: string;
@@ -167,6 +169,8 @@ export async function receiveWebhook(p: Platform, req: WebhookRequest): Promise<
     outcome: ack.outcome,
     reason: ack.reason ?? null,
     runId: ack.runId ?? null,
+    // What the run is about: a later /approve comment on the same PR or issue finds it by this.
+    subject: ack.outcome === 'started' ? (subjectOf(req.source, payload) ?? null) : null,
   });
   return ack;
 }
@@ -187,6 +191,19 @@ async function decide(
   );
   if (!trigger) throw new NotFound(`trigger ${req.triggerId} not found`);
   if (!trigger.enabled) return ignored('trigger is disabled');
+  // `/approve` and `/reject` comments answer this trigger's waiting runs; they never start one.
+  const comment = newComment(req.source, event, payload);
+  const command = comment && approvalCommand(comment.body);
+  if (comment && command) {
+    const answer = await answerFromComment(p, {
+      tenantId,
+      trigger,
+      source: req.source,
+      comment,
+      command,
+    });
+    return { ...answer, deliveryId };
+  }
   const match = matchRules(req.source, event, payload, trigger.rules as TriggerRules);
   if (!match.matched) return ignored(match.reason);
   const input = mapInput(

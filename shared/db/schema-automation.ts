@@ -30,5 +30,7 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   outcome: text('outcome').notNull(),
   reason: text('reason'),
   runId: uuid('run_id'),
+  /** What a started delivery is about: `owner/repo#12` or a Jira issue key (0171, ADR 161). */
+  subject: text('subject'),
   receivedAt: ts('received_at').notNull().defaultNow(),
 });

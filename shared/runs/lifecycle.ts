@@ -394,7 +394,9 @@ export async function decideApproval(
     if (step.status !== 'WAITING')
       throw new Conflict(`step ${step.nodeId} is ${step.status}, not WAITING`);
     const decision = { approved, by: actorOf(auth), comment: comment ?? null };
-    await tx
+    // Conditional writes: of two answers racing (API, console, a comment), the second finds the
+    // step or run no longer WAITING once the first commits, and is refused instead of launching twice.
+    const settled = await tx
       .update(runSteps)
       .set(
         approved
@@ -406,8 +408,15 @@ export async function decideApproval(
               finishedAt: new Date(p.now()),
             },
       )
-      .where(eq(runSteps.id, step.id));
-    await tx.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, runId));
+      .where(and(eq(runSteps.id, step.id), eq(runSteps.status, 'WAITING')))
+      .returning({ id: runSteps.id });
+    if (!settled.length) throw new Conflict(`step ${step.nodeId} was answered meanwhile`);
+    const resumed = await tx
+      .update(runs)
+      .set({ status: 'RUNNING' })
+      .where(and(eq(runs.id, runId), eq(runs.status, 'WAITING')))
+      .returning({ id: runs.id });
+    if (!resumed.length) throw new Conflict('run was answered meanwhile');
     await appendEvent(tx, {
       tenantId: auth.tenantId,
       runId,

@@ -113,11 +113,20 @@ export type Trigger = z.infer<typeof Trigger>;
 /** The create response alone carries the webhook secret. */
 export const TriggerCreated = Trigger.extend({ secret: z.string() });
 
+/** `answered`/`refused`: a comment that answered an approval, or whose author may not (ADR 161). */
+export const DeliveryOutcome = z.enum([
+  'started',
+  'ignored',
+  'duplicate',
+  'rejected',
+  'answered',
+  'refused',
+]);
 export const Delivery = z.object({
   id: Uuid,
   deliveryId: z.string().nullable(),
   event: z.string().nullable(),
-  outcome: z.enum(['started', 'ignored', 'duplicate', 'rejected']),
+  outcome: DeliveryOutcome,
   reason: z.string().nullable(),
   runId: Uuid.nullable(),
   receivedAt: z.string(),
@@ -126,12 +135,12 @@ export const DeliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** `receivedAt|id` of the last item of the previous page. */
   cursor: z.string().max(200).optional(),
-  outcome: z.enum(['started', 'ignored', 'duplicate', 'rejected']).optional(),
+  outcome: DeliveryOutcome.optional(),
 });
 
 export const WebhookParams = z.object({ triggerId: Uuid });
 export const WebhookAck = z.object({
-  outcome: z.enum(['started', 'ignored', 'duplicate']),
+  outcome: z.enum(['started', 'ignored', 'duplicate', 'answered', 'refused']),
   deliveryId: z.string().nullable(),
   runId: Uuid.optional(),
   reason: z.string().optional(),

@@ -1,6 +1,6 @@
 /**
  * A loopback fake of the GitHub REST API parts HishamOS uses: issue comments, commit statuses,
- * GitHub App installation tokens and the App's webhook deliveries. It checks what the real API
+ * collaborator permissions, GitHub App installation tokens and the App's webhook deliveries. It checks what the real API
  * requires (auth header and scheme, JSON bodies, required fields, App JWTs signed with the App key)
  * and records any deviation in `problems`.
  */
@@ -49,7 +49,23 @@ export interface FakeGithub extends Loopback {
   diffs: Map<string, string>;
   /** File texts served by `GET /repos/{o}/{r}/contents/{path}`, by `owner/name:path`. */
   files: Map<string, string>;
+  /**
+   * Collaborator roles (admin, maintain, write, triage, read) by `owner/name:login`, served by
+   * `GET /repos/{o}/{r}/collaborators/{login}/permission`; anyone else reads (a public repository).
+   */
+  roles: Map<string, string>;
+  /** `owner/name:login` of every permission lookup. */
+  permissionChecks: string[];
 }
+
+/** The REST `permission` folds maintain into write and triage into read; `role_name` keeps it. */
+const PERMISSION_OF: Record<string, string> = {
+  admin: 'admin',
+  maintain: 'write',
+  write: 'write',
+  triage: 'read',
+  read: 'read',
+};
 
 const STATES = ['pending', 'success', 'failure', 'error'];
 
@@ -67,6 +83,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     installationTokens: [] as string[],
     diffs: new Map<string, string>(),
     files: new Map<string, string>(),
+    roles: new Map<string, string>(),
+    permissionChecks: [] as string[],
   };
 
   const checkCommon = (req: Recorded) => {
@@ -199,6 +217,22 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       const s = { repo: `${m[1]}/${m[2]}`, sha: m[3], ...req.body };
       state.statuses.push(s);
       return { status: 201, body: { id: nextId++, ...req.body } };
+    }
+    if (
+      (m = /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/.exec(req.path)) &&
+      req.method === 'GET'
+    ) {
+      const key = `${m[1]}/${m[2]}:${decodeURIComponent(m[3])}`.toLowerCase();
+      state.permissionChecks.push(key);
+      const role = state.roles.get(key) ?? 'read';
+      return {
+        status: 200,
+        body: {
+          permission: PERMISSION_OF[role] ?? 'none',
+          role_name: role,
+          user: { login: decodeURIComponent(m[3]) },
+        },
+      };
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(req.path)) && req.method === 'GET') {
       expectShape(

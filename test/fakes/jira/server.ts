@@ -1,6 +1,6 @@
 /**
- * A loopback fake of the Jira Cloud REST v2 endpoints HishamOS uses: issue comments and
- * transitions. It checks basic auth (email:apiToken), JSON bodies and required fields, and
+ * A loopback fake of the Jira Cloud REST v2 endpoints HishamOS uses: issue comments,
+ * transitions, and "find users with permissions" for TRANSITION_ISSUES. It checks basic auth (email:apiToken), JSON bodies and required fields, and
  * records deviations in `problems`.
  */
 import { expectShape, startLoopback, type Loopback } from '../github/loopback';
@@ -9,6 +9,8 @@ export interface FakeJiraOptions {
   email: string;
   apiToken: string;
   issues: Record<string, FakeIssue>;
+  /** Account ids holding TRANSITION_ISSUES on every issue (served by user/permission/search). */
+  transitioners?: string[];
 }
 /** An issue of the fake; `summary` and `description` are served by GET when set. */
 export interface FakeIssue {
@@ -19,6 +21,8 @@ export interface FakeIssue {
 export interface FakeJira extends Loopback {
   comments: { id: string; issue: string; body: string }[];
   issues: Record<string, FakeIssue>;
+  /** The query strings of every permission search. */
+  permissionSearches: string[];
 }
 
 const TRANSITIONS = [
@@ -30,6 +34,7 @@ const TRANSITIONS = [
 export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira> {
   const expected = `Basic ${Buffer.from(`${options.email}:${options.apiToken}`).toString('base64')}`;
   const comments: FakeJira['comments'] = [];
+  const permissionSearches: string[] = [];
   let nextId = 10000;
   const loop = await startLoopback(async (req) => {
     if (req.headers.authorization !== expected)
@@ -46,6 +51,28 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
         String(req.headers['content-type'] ?? '').startsWith('application/json'),
         'write requests send JSON',
       );
+    if (req.path === '/rest/api/2/user/permission/search' && req.method === 'GET') {
+      permissionSearches.push(req.query.toString());
+      const permissions = (req.query.get('permissions') ?? '').split(',');
+      expectShape(permissions[0], 'permissions is required');
+      expectShape(
+        req.query.get('issueKey') || req.query.get('projectKey'),
+        'name an issueKey or a projectKey',
+      );
+      const key = req.query.get('issueKey');
+      if (key && !options.issues[key])
+        return { status: 404, body: { errorMessages: ['Issue does not exist'] } };
+      const holders = permissions.every((x) => x === 'TRANSITION_ISSUES')
+        ? (options.transitioners ?? [])
+        : [];
+      const wanted = req.query.get('accountId');
+      return {
+        status: 200,
+        body: holders
+          .filter((id) => !wanted || id === wanted)
+          .map((accountId) => ({ accountId, accountType: 'atlassian', active: true })),
+      };
+    }
     const m = /^\/rest\/api\/2\/issue\/([A-Z][A-Z0-9_]*-\d+)(\/.*)?$/.exec(req.path);
     if (!m)
       return {
@@ -108,5 +135,5 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
     }
     return { status: 405, body: { errorMessages: [`${req.method} not allowed`] } };
   });
-  return Object.assign(loop, { comments, issues: options.issues });
+  return Object.assign(loop, { comments, issues: options.issues, permissionSearches });
 }

@@ -1506,11 +1506,13 @@ export interface components {
             deliveryId: string | null;
             event: string | null;
             id: components["schemas"]["Uuid"];
-            outcome: components["schemas"]["Outcome"];
+            outcome: components["schemas"]["DeliveryOutcome"];
             reason: string | null;
             receivedAt: string;
             runId: components["schemas"]["LastRunId"];
         };
+        /** @enum {string} */
+        DeliveryOutcome: "started" | "ignored" | "duplicate" | "rejected" | "answered" | "refused";
         Document: {
             chunkCount: number;
             contentHash?: string;
@@ -1778,8 +1780,6 @@ export interface components {
         };
         MonthlyLimitUsd: number | null;
         NodeId: string;
-        /** @enum {string} */
-        Outcome: "started" | "ignored" | "duplicate" | "rejected";
         PiiPolicy: {
             classes: {
                 card?: components["schemas"]["Email"];
@@ -2230,7 +2230,7 @@ export interface components {
         WebhookAck: {
             deliveryId: string | null;
             /** @enum {string} */
-            outcome: "started" | "ignored" | "duplicate";
+            outcome: "started" | "ignored" | "duplicate" | "answered" | "refused";
             reason?: string;
             runId?: components["schemas"]["Uuid"];
         };
@@ -5112,7 +5112,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
-                outcome?: components["schemas"]["Outcome"];
+                outcome?: components["schemas"]["DeliveryOutcome"];
             };
             header?: never;
             path: {
