@@ -3,7 +3,8 @@
  * attempt's in-flight record, and its completion plans the next step (ADR 110), so a plain agent
  * step of a linear chain costs two tenant transactions. Counted by wrapping the platform's
  * `withTenant`, as the difference between a chain of 4 and a chain of 1 (the start request and
- * Finalize cost the same in both).
+ * Finalize cost the same in both). The simulator answers at once: an answer that streams for a
+ * while also writes its partial output, in transactions of its own (ADR 142).
  */
 import { eq } from 'drizzle-orm';
 import { runSteps, usageRecords } from '../../../shared/db/schema';
@@ -14,7 +15,7 @@ let token: string;
 let transactions = 0;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
   token = await stack.adminToken();
   const agent = await stack.call('POST', '/v1/agents', {
     token,
