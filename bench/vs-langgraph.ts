@@ -11,7 +11,8 @@
  * runs: sequential paired runs per workload; rounds: paired rounds of 10 concurrent runs.
  * --breakdown prints the statements of one chain run in each system, most frequent first.
  * --api adds HishamOS through the HTTP API (start, then poll every 5 ms); --pglite adds HishamOS on
- * in-memory PGlite (LangGraph stays on PostgreSQL). Creates and drops database hishamos_bench_vs_lg.
+ * in-memory PGlite (LangGraph stays on PostgreSQL). Creates and drops database
+ * hishamos_bench_vs_lg_<pid>.
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -37,7 +38,9 @@ const WARMUP = 2;
 const flag = (name: string) => args.includes(`--${name}`);
 const base =
   args.find((a) => a.startsWith('--url='))?.slice(6) ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DB = 'hishamos_bench_vs_lg';
+// Per process: two benches on one server (a shared machine) must not drop each other's database
+// in their cleanup, which killed the other's connections mid-run.
+const DB = `hishamos_bench_vs_lg_${process.pid}`;
 const root = resolve(import.meta.dirname, '..');
 
 const median = (xs: number[]) => {

@@ -6,10 +6,11 @@
  * provider call, validate structured output, report the outcome to the breaker and price the
  * tokens. `StepCall.run` reads as that list: nextAttempt → holdBudget → passBreaker → callProvider.
  *
- * Writes two things itself, each in its own short transaction committed before the provider call:
- * the budget reservation (so concurrent steps see it) and an `in_flight` usage record of the attempt
- * (so a call in flight when the process dies is found and charged at its estimate on recovery, see
- * shared/runs/engine/interrupted-attempts.ts). The caller upserts `rows` (one usage record per
+ * Writes two things itself, committed before the provider call: the budget reservation (so
+ * concurrent steps see it) and an `in_flight` usage record of the attempt (so a call in flight when
+ * the process dies is found and charged at its estimate on recovery, see
+ * shared/runs/engine/interrupted-attempts.ts); each in its own short transaction (`runStepCall`) or
+ * in the caller's step preparation (`prepareStepCall`, ADR 165). The caller upserts `rows` (one usage record per
  * attempt, skipped/blocked included; the real call's row replaces the in-flight one by id), settles
  * `reservationIds` and appends `events` in ONE transaction.
  */
@@ -25,6 +26,7 @@ import {
 import { parseModelRef } from './model-ref';
 import { metrics } from '../observability/metrics';
 import { inSpan } from '../observability/tracing';
+import type { Tx } from '../db/client';
 import type { Platform } from '../platform/platform';
 import { reserveBudget } from './budgets';
 import {
@@ -162,6 +164,41 @@ export async function runStepCall(
   return new StepCall(p, input, options.breaker ?? breakerOptions(p.config)).run();
 }
 
+/** A walk stopped at an attempt, with its in-flight record written in the caller's transaction. */
+export interface PreparedStepCall {
+  /** The provider call (if the walk found one), outside any transaction. */
+  finish(): Promise<StepCallResult>;
+}
+
+/**
+ * The walk up to the provider call inside the caller's transaction (the step's preparation): the
+ * budget reservation and the in-flight record commit with it, one transaction fewer per step
+ * (ADR 165). A Retry-After still to wait out writes its in-flight record after the wait, alone.
+ */
+export async function prepareStepCall(
+  p: Platform,
+  tx: Tx,
+  input: StepCallInput,
+  options: { breaker?: BreakerOptions } = {},
+): Promise<PreparedStepCall> {
+  const call = new StepCall(p, input, options.breaker ?? breakerOptions(p.config));
+  const ready = await call.walk(tx);
+  return {
+    finish: async () => {
+      if (ready) await call.callProvider(ready);
+      return call.result;
+    },
+  };
+}
+
+/** The attempt a walk stopped at; `recorded` once its in-flight record is written. */
+interface ReadyAttempt {
+  attempt: Attempt;
+  price: Price | undefined;
+  permit: Permit | undefined;
+  recorded: boolean;
+}
+
 /** The chain entry one attempt uses, and the number of the usage record it writes. */
 interface Attempt {
   modelRef: string;
@@ -206,16 +243,34 @@ class StepCall {
   }
 
   async run(): Promise<StepCallResult> {
+    const ready = await this.walk();
+    if (ready) await this.callProvider(ready);
+    return this.res;
+  }
+
+  get result(): StepCallResult {
+    return this.res;
+  }
+
+  /**
+   * Steps 1-3: the attempt to call, or none. Given the caller's transaction, the budget is held in
+   * it and, with no Retry-After to wait out, the in-flight record is written there too (ADR 165).
+   */
+  async walk(tx?: Tx): Promise<ReadyAttempt | undefined> {
     for (;;) {
       const attempt = await this.nextAttempt();
-      if (!attempt) return this.res;
+      if (!attempt) return undefined;
       if (attempt === 'skipped') continue;
-      const budget = await this.holdBudget(attempt);
-      if (!budget.reserved) return this.res;
+      const budget = await this.holdBudget(attempt, tx);
+      if (!budget.reserved) return undefined;
       const permit = await this.passBreaker(attempt);
       if (permit === 'skipped') continue;
-      await this.callProvider(attempt, budget.price, permit);
-      return this.res;
+      const ready = { attempt, price: budget.price, permit, recorded: false };
+      if (tx && attempt.waitMs === 0) {
+        await tx.insert(usageRecords).values(this.inFlightRow(attempt, budget.price));
+        ready.recorded = true;
+      }
+      return ready;
     }
   }
 
@@ -311,13 +366,14 @@ class StepCall {
    */
   private async holdBudget(
     a: Attempt,
+    outer?: Tx,
   ): Promise<{ reserved: true; price: Price | undefined } | { reserved: false }> {
     const { tenantId, workflowId, stepId, executionId, request } = this.input;
     const reservationId = `${stepId}:${executionId}:${a.rowId}`;
     // The simulator is free: no price to look up, no reservation, so no transaction.
     if (a.entry.simulated) return { reserved: true, price: SIMULATOR_PRICE(a.entry.model) };
     try {
-      const price = await this.p.db.withTenant({ tenantId }, async (tx) => {
+      const hold = async (tx: Tx) => {
         const found = await findPrice(
           tx,
           tenantId,
@@ -330,7 +386,9 @@ class StepCall {
         if (await reserveBudget(tx, { tenantId, workflowId, reservationId, estimateUsd, at }))
           this.res.reservationIds.push(reservationId);
         return found;
-      });
+      };
+      // reserveBudget throws BudgetExceeded from JavaScript: the caller's transaction stays usable.
+      const price = await (outer ? hold(outer) : this.p.db.withTenant({ tenantId }, hold));
       return { reserved: true, price };
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
@@ -386,14 +444,14 @@ class StepCall {
   }
 
   /** Step 4: the one provider call, its output validated, reported to the breaker and recorded. */
-  private async callProvider(
-    a: Attempt,
-    price: Price | undefined,
-    permit: Permit | undefined,
-  ): Promise<void> {
-    if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
+  async callProvider({ attempt: a, price, permit, recorded }: ReadyAttempt): Promise<void> {
+    if (!recorded) {
+      if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
+      await this.p.db.withTenant({ tenantId: this.input.tenantId }, (tx) =>
+        tx.insert(usageRecords).values(this.inFlightRow(a, price)),
+      );
+    }
     const { request } = this.input;
-    await this.recordInFlight(a, price);
     const partial = this.input.partialOutput?.(a.rowId, a.modelRef);
     // One client span per provider call, inside the step attempt's span.
     const outcome = await inSpan(
@@ -435,8 +493,8 @@ class StepCall {
    * The attempt exists before the call: its tokens hold the estimate's basis (the request's prompt
    * and its output allowance), priced on recovery if this process never comes back to replace it.
    */
-  private async recordInFlight(a: Attempt, price: Price | undefined): Promise<void> {
-    const row = this.row(a, {
+  private inFlightRow(a: Attempt, price: Price | undefined): AttemptRow {
+    return this.row(a, {
       id: a.rowUuid,
       provider: a.entry.provider,
       outcome: IN_FLIGHT,
@@ -444,9 +502,6 @@ class StepCall {
       priced: price !== undefined,
       createdAt: this.stamp(),
     });
-    await this.p.db.withTenant({ tenantId: this.input.tenantId }, (tx) =>
-      tx.insert(usageRecords).values(row),
-    );
   }
 
   /** Sets the parsed output; returns the error when the answer does not fit the output schema. */

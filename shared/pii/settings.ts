@@ -6,7 +6,6 @@ import { tenants } from '../db/schema';
 import { ValidationError } from '../errors';
 import type { Platform } from '../platform/platform';
 import { policyFrom, type PiiPolicy } from './policy';
-import { superLinear } from './pattern-check';
 
 /** The policy the engine applies to a step of this tenant (defaults when none is stored). */
 export async function tenantPiiPolicy(tx: Tx, tenantId: string): Promise<PiiPolicy> {
@@ -27,6 +26,11 @@ export async function putPiiPolicy(
   auth: AuthContext,
   input: { classes: Partial<PiiPolicy['classes']>; patterns: PiiPolicy['patterns'] },
 ): Promise<PiiPolicy> {
+  // The static analysis (scslre/refa, ~1 MiB) loads on first use: the members bundle's other
+  // routes do not pay for it at cold start (ADR 111).
+  const { superLinear } = input.patterns.length
+    ? await import('./pattern-check')
+    : { superLinear: () => null };
   const problems = input.patterns.flatMap((pat, i) => {
     let re: RegExp;
     try {

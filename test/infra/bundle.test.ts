@@ -160,6 +160,24 @@ describe('bundleFunctions', () => {
     expect(agent.totalBytes).toBeGreaterThan(agent.bytes + 1024 * 1024);
   });
 
+  it('members loads the PII pattern analysis (scslre/refa, ~1 MiB) only when a policy is saved', async () => {
+    // Act: the real members entry of this repository
+    const result = await bundleFunctions({
+      outDir: path.join(root, 'dist-members'),
+      only: ['members'],
+    });
+    // Assess: the analysis is a first-use chunk, outside what a cold start loads (was 1435 KiB)
+    const fn = result.functions.members!;
+    const chunk = readdirSync(path.join(fn.dir, 'chunks')).find((c) =>
+      /^pattern-check-.*\.mjs$/.test(c),
+    );
+    expect(chunk).toBeDefined();
+    const chunkBytes = statSync(path.join(fn.dir, 'chunks', chunk ?? '')).size;
+    expect(chunkBytes).toBeGreaterThan(512 * 1024);
+    expect(fn.totalBytes - fn.bytes).toBeGreaterThanOrEqual(chunkBytes);
+    expect(fn.bytes).toBeLessThan(400 * 1024);
+  });
+
   it('produces a bundle that runs', async () => {
     // Prepare
     const outDir = path.join(root, 'dist-run');

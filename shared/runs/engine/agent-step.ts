@@ -1,13 +1,20 @@
 import { asc, and, eq, sql } from 'drizzle-orm';
+import type { AgentSpec } from '../../api/contracts/agents';
+import type { WorkflowNode } from '../../workflow/model';
 import { runSteps, runs, usageRecords } from '../../db/schema';
 import { money } from '../../db/sql-values';
 import { ValidationError } from '../../errors';
 import { settleReservation } from '../../llm/budgets';
 import type { PriorAttempt } from '../../llm/fallback';
-import { runStepCall, type StepCallResult } from '../../llm/step-call';
+import {
+  prepareStepCall,
+  runStepCall,
+  type StepCallInput,
+  type StepCallResult,
+} from '../../llm/step-call';
 import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
-import { maskForTrace, protectOutbound, type PiiCounts } from '../../pii/policy';
+import { maskForTrace, protectOutbound, type PiiCounts, type PiiPolicy } from '../../pii/policy';
 import { renderTemplate } from '../../workflow/template';
 import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
@@ -81,54 +88,43 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
   // A repeated invocation of a finished step plans again (planning is idempotent).
   if (prepared.skip)
     return { status: prepared.skip, ...(input.plan ? { plan: await planRun(p, input) } : {}) };
-  const { ids, node, agent, prompt, chain, prior, attempt, piiPolicy } = prepared;
-  const tools = agentToolsOf(agent.tools);
+  const { ids, node, agent, prompt, attempt, tools } = prepared;
   // Retrieval comes before the call, outside any transaction (embedding the query may be remote).
   // An agent with knowledge.search searches for itself instead (ADR 130).
-  const content = tools.includes('knowledge.search')
-    ? prompt
-    : await promptWithKnowledge(p, { ...ids, knowledgeBaseIds: agent.knowledgeBaseIds, prompt });
-  // The tenant's PII policy: placeholders go to the provider, the values come back in the output.
-  const outbound = protectOutbound(piiPolicy, { system: agent.systemPrompt, content });
-  const pii = { masked: maskForTrace(prompt, piiPolicy).counts, toProvider: outbound.counts };
-  const stepCall = {
-    ...ids,
-    executionId: input.executionId,
-    chain,
-    prior,
-    nextRow: attempt,
-    maxAttempts:
-      node.maxAttempts ??
-      Math.min(MAX_DEFAULT_ATTEMPTS, Math.max(DEFAULT_MAX_ATTEMPTS, chain.length + 1)),
-    request: routerRequest(node, {
-      system: outbound.system,
-      messages: [{ role: 'user', content: outbound.content }],
-      temperature: agent.parameters.temperature,
-      maxTokens: agent.parameters.maxTokens,
-      outputSchema: agent.outputSchema,
-    }),
-  };
+  const built =
+    prepared.built ??
+    buildCall(
+      p,
+      input,
+      prepared,
+      tools.includes('knowledge.search')
+        ? prompt
+        : await promptWithKnowledge(p, {
+            ...ids,
+            knowledgeBaseIds: agent.knowledgeBaseIds,
+            prompt,
+          }),
+    );
+  const { stepCall, outbound, pii } = built;
   // With tools, the model's turns loop until it answers (shared/runs/engine/tool-turns.ts).
-  const call = tools.length
-    ? // Loaded on first use: the tools (retrieval, outbound HTTP) stay out of the cold start (ADR 111).
-      await (await import('./tool-turns')).runToolTurns(
-        p,
-        {
-          ...stepCall,
-          ids,
-          tools,
-          maxTurns: agent.maxTurns,
-          knowledgeBaseIds: agent.knowledgeBaseIds ?? [],
-        },
-        async (turn, intermediate) => {
-          await recordCall(p, ids, false, turn, pii, intermediate);
-        },
-      )
-    : // A plain-text answer streams: its partial output reaches the timeline as it grows (ADR 142).
-      await runStepCall(p, {
-        ...stepCall,
-        partialOutput: (attempt) => partialOutputSink(p, ids, attempt),
-      });
+  const call = prepared.pending
+    ? await prepared.pending.finish()
+    : tools.length
+      ? // Loaded on first use: the tools (retrieval, outbound HTTP) stay out of the cold start (ADR 111).
+        await (await import('./tool-turns')).runToolTurns(
+          p,
+          {
+            ...stepCall,
+            ids,
+            tools,
+            maxTurns: agent.maxTurns,
+            knowledgeBaseIds: agent.knowledgeBaseIds ?? [],
+          },
+          async (turn, intermediate) => {
+            await recordCall(p, ids, false, turn, pii, intermediate);
+          },
+        )
+      : await runStepCall(p, stepCall);
   // An output above the threshold goes to S3 before the row is written (ADR 105).
   const output = call.error
     ? { inline: null }
@@ -244,8 +240,60 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
         ? event('step.started', `${step.nodeId} started`)
         : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
     );
-    return { skip: undefined, ids, node, agent, prompt, chain, prior, attempt, piiPolicy } as const;
+    const tools = agentToolsOf(agent.tools);
+    const prepared = { ids, node, agent, prompt, chain, prior, attempt, piiPolicy, tools };
+    // Without tools or knowledge the request is known now: the gateway's walk holds the budget and
+    // writes the attempt's in-flight record in this transaction (ADR 165).
+    if (tools.length || agent.knowledgeBaseIds?.length)
+      return { skip: undefined, ...prepared, built: undefined, pending: undefined } as const;
+    const built = buildCall(p, input, prepared, prompt);
+    const pending = await prepareStepCall(p, tx, built.stepCall);
+    return { skip: undefined, ...prepared, built, pending } as const;
   });
+}
+
+/**
+ * The gateway call of a prepared step: the tenant's PII policy puts placeholders into what goes to
+ * the provider (the values come back in the output); a plain-text answer streams (ADR 142).
+ */
+function buildCall(
+  p: Platform,
+  input: StepTaskInput,
+  prepared: {
+    ids: StepIds;
+    node: WorkflowNode;
+    agent: AgentSpec;
+    prompt: string;
+    chain: string[];
+    prior: PriorAttempt[];
+    attempt: number;
+    piiPolicy: PiiPolicy;
+    tools: string[];
+  },
+  content: string,
+) {
+  const { ids, node, agent, prompt, chain, prior, attempt, piiPolicy, tools } = prepared;
+  const outbound = protectOutbound(piiPolicy, { system: agent.systemPrompt, content });
+  const pii = { masked: maskForTrace(prompt, piiPolicy).counts, toProvider: outbound.counts };
+  const stepCall: StepCallInput = {
+    ...ids,
+    executionId: input.executionId,
+    chain,
+    prior,
+    nextRow: attempt,
+    maxAttempts:
+      node.maxAttempts ??
+      Math.min(MAX_DEFAULT_ATTEMPTS, Math.max(DEFAULT_MAX_ATTEMPTS, chain.length + 1)),
+    request: routerRequest(node, {
+      system: outbound.system,
+      messages: [{ role: 'user', content: outbound.content }],
+      temperature: agent.parameters.temperature,
+      maxTokens: agent.parameters.maxTokens,
+      outputSchema: agent.outputSchema,
+    }),
+    ...(tools.length ? {} : { partialOutput: (n: number) => partialOutputSink(p, ids, n) }),
+  };
+  return { stepCall, outbound, pii };
 }
 
 /**
