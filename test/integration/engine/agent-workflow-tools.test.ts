@@ -209,6 +209,42 @@ test('the simulator scripts the workflow call offline: a failed child is an erro
   expect(step.output).toContain('From workflow_broken (failed): ChildRunFailed');
 });
 
+test('an agent step running beside another (in the Map) waits for its tool run there too', async () => {
+  // Prepare: two ready steps at once; one of them calls a workflow
+  await created('/v1/agents', { slug: 'echoer', name: 'echoer', model: 'simulator:echo' });
+  await flow('echo-flow', 'echoer', 'Echo: {{input.text}}', {
+    inputs: [{ name: 'text', required: true }],
+  });
+  await created('/v1/agents', {
+    slug: 'sim-delegate',
+    name: 'sim-delegate',
+    model: 'simulator:echo',
+    tools: ['workflow:echo-flow'],
+  });
+  await created('/v1/workflows', {
+    slug: 'fan',
+    name: 'fan',
+    nodes: [
+      { id: 'a', type: 'agent', agent: 'sim-delegate', prompt: 'port of quokka' },
+      { id: 'b', type: 'agent', agent: 'echoer', prompt: 'plain' },
+    ],
+    edges: [],
+  });
+
+  // Act
+  const { run, events } = await start('fan', {});
+
+  // Assess: both steps done; step a answered from its child's output
+  expect(run.status).toBe('SUCCEEDED');
+  const a = run.steps.find((s: any) => s.nodeId === 'a');
+  expect(run.steps.map((s: any) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+  const toolCall = events.find((e) => e.type === 'step.tool_call' && e.stepId === a.id);
+  const child = (await call('GET', `/v1/runs/${toolCall?.data.childRunId}`)).body;
+  expect(child).toMatchObject({ status: 'SUCCEEDED', parentRunId: run.id, parentStepId: a.id });
+  expect(a.output).toContain('From workflow_echo-flow: ');
+  expect(a.children).toHaveLength(1);
+});
+
 test('a workflow that calls itself through its agent stops at the depth limit', async () => {
   // Prepare: the agent is created first, then its workflow, then the agent lists the workflow
   await created('/v1/agents', { slug: 'recurser', name: 'recurser', model: 'simulator:echo' });
