@@ -6,7 +6,8 @@ import { applyPatch, type PatchOf } from '../api/strict';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { workflowVersions, workflows } from '../db/schema';
-import { Conflict } from '../errors';
+import { Conflict, ValidationError } from '../errors';
+import { workflowToolSlug } from '../tools/agent-tools/catalog';
 import { parseSpec } from './parse-spec';
 import { agentStore, type Stored } from './versioned-store';
 
@@ -60,6 +61,7 @@ export async function createAgent(
 ): Promise<AgentView> {
   const { slug, ...spec } = input;
   return p.db.withTenant(auth, async (tx) => {
+    await assertWorkflowTools(tx, auth.tenantId, spec);
     const created = await agents.create(tx, auth.tenantId, slug, spec, auth.userId);
     await recordAudit(tx, {
       tenantId: auth.tenantId,
@@ -82,6 +84,7 @@ export async function updateAgent(
     const current = await agents.get(tx, auth.tenantId, idOrSlug);
     // Only the named fields change; the result is parsed again so cross-field rules hold.
     const spec = parseSpec(AgentSpec, applyPatch(current.spec, patch));
+    await assertWorkflowTools(tx, auth.tenantId, spec);
     const updated = await agents.update(tx, auth.tenantId, current.id, spec, auth.userId);
     await recordAudit(tx, {
       tenantId: auth.tenantId,
@@ -92,6 +95,37 @@ export async function updateAgent(
     });
     return view(updated);
   });
+}
+
+/**
+ * Each `workflow:<slug>` tool names a workflow of this tenant (RLS: another tenant's is not seen);
+ * a 400 naming `tools[i]` otherwise (ADR 162).
+ */
+async function assertWorkflowTools(tx: Tx, tenantId: string, spec: AgentSpecT): Promise<void> {
+  const wanted = (spec.tools ?? []).flatMap((name, i) => {
+    const slug = workflowToolSlug(name);
+    return slug ? [{ i, name, slug }] : [];
+  });
+  if (!wanted.length) return;
+  const found = new Set(
+    (
+      await tx
+        .select({ slug: workflows.slug })
+        .from(workflows)
+        .where(and(eq(workflows.tenantId, tenantId), isNull(workflows.deletedAt)))
+    ).map((w) => w.slug),
+  );
+  const problems = wanted
+    .filter((w) => !found.has(w.slug))
+    .map((w) => ({
+      path: `tools[${w.i}]`,
+      message: `"${w.name}": there is no workflow "${w.slug}"`,
+    }));
+  if (problems.length)
+    throw new ValidationError(
+      `invalid agent: ${problems[0].path}: ${problems[0].message}`,
+      problems,
+    );
 }
 
 export async function deleteAgent(p: Platform, auth: AuthContext, idOrSlug: string): Promise<void> {

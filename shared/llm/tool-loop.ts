@@ -5,12 +5,7 @@
  * (shared/runs/engine/tool-turns.ts) persists the turns and meters every model call.
  */
 import * as z from 'zod';
-import {
-  AGENT_TOOL_NAMES,
-  type AgentToolName,
-  isAgentToolName,
-  toolForWireName,
-} from '../tools/agent-tools/catalog';
+import { type AgentToolRef, isAgentToolRef, toolForWireName } from '../tools/agent-tools/catalog';
 import type { ToolExecution } from '../tools/agent-tools/execute';
 import type { ChatMessage, ToolCall } from './types';
 
@@ -30,13 +25,15 @@ const ToolCallRecord = z.object({
   /** The name the model used (`knowledge_search`). */
   wireName: z.string(),
   /** The agent tool it maps to, if it is one of the offered ones. */
-  tool: z.enum(AGENT_TOOL_NAMES).optional(),
+  tool: z.custom<AgentToolRef>((v) => typeof v === 'string' && isAgentToolRef(v)).optional(),
   arguments: z.record(z.string(), z.unknown()),
   result: z.string().optional(),
   isError: z.boolean().optional(),
   size: z.number().optional(),
   truncated: z.boolean().optional(),
   durationMs: z.number().optional(),
+  /** A workflow tool's child run (ADR 162). */
+  childRunId: z.string().optional(),
 });
 export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 
@@ -52,21 +49,21 @@ export type ToolTurn = z.infer<typeof ToolTurn>;
 export const SavedTurns = z.array(ToolTurn);
 
 /** The agent's tools, checked again at run time (a spec saved before validation may hold others). */
-export function agentToolsOf(tools: readonly string[] | undefined | null): AgentToolName[] {
+export function agentToolsOf(tools: readonly string[] | undefined | null): AgentToolRef[] {
   const names = [...new Set(tools ?? [])];
-  const unknown = names.filter((n) => !isAgentToolName(n));
+  const unknown = names.filter((n) => !isAgentToolRef(n));
   if (unknown.length)
     throw new UnknownAgentTool(
       `the agent lists tools this platform cannot run: ${unknown.join(', ')}; edit the agent`,
     );
-  return names.filter(isAgentToolName);
+  return names.filter(isAgentToolRef);
 }
 
 export function newTurn(
   turn: number,
   text: string,
   calls: readonly ToolCall[],
-  offered: readonly AgentToolName[],
+  offered: readonly AgentToolRef[],
 ): ToolTurn {
   return {
     turn,
@@ -83,8 +80,15 @@ export function newTurn(
 export const pendingCalls = (turn: ToolTurn | undefined): ToolCallRecord[] =>
   turn?.calls.filter((c) => c.result === undefined) ?? [];
 
-/** The prompt, then per turn the model's calls and their results, in the gateway's form. */
-export function conversation(prompt: string, turns: readonly ToolTurn[]): ChatMessage[] {
+/**
+ * The prompt, then per turn the model's calls and their results, in the gateway's form. `mask`
+ * applies the tenant's PII policy to each result on its way to the provider (ADR 162).
+ */
+export function conversation(
+  prompt: string,
+  turns: readonly ToolTurn[],
+  mask: (text: string) => string = (text) => text,
+): ChatMessage[] {
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   for (const t of turns) {
     messages.push({
@@ -98,7 +102,7 @@ export function conversation(prompt: string, turns: readonly ToolTurn[]): ChatMe
       toolResults: t.calls.map((c) => ({
         callId: c.id,
         name: c.wireName,
-        content: c.result ?? '',
+        content: mask(c.result ?? ''),
         ...(c.isError ? { isError: true } : {}),
       })),
     });
@@ -108,15 +112,22 @@ export function conversation(prompt: string, turns: readonly ToolTurn[]): ChatMe
 
 /**
  * Runs the turn's pending calls at once (the model asked for them together) and fills in their
- * results. A call of a tool that was not offered gets an error result; the model reads it.
+ * results. A call of a tool that was not offered gets an error result; the model reads it. An
+ * execution may be `undefined`: not finished yet (a workflow tool's child run, ADR 162), the call
+ * stays pending. Returns the calls that got their result.
  */
 export async function runPendingCalls(
   turn: ToolTurn,
-  execute: (tool: AgentToolName, args: Record<string, unknown>) => Promise<ToolExecution>,
+  execute: (
+    tool: AgentToolRef,
+    args: Record<string, unknown>,
+    /** The call's position in its turn: with the turn, a stable key across retries. */
+    index: number,
+  ) => Promise<ToolExecution | undefined>,
 ): Promise<ToolCallRecord[]> {
   const pending = pendingCalls(turn);
   const results = await Promise.all(
-    pending.map(async (c): Promise<ToolExecution> => {
+    pending.map(async (c): Promise<ToolExecution | undefined> => {
       if (!c.tool)
         return {
           content: `UnknownTool: "${c.wireName}" is not one of this agent's tools`,
@@ -125,20 +136,24 @@ export async function runPendingCalls(
           truncated: false,
           durationMs: 0,
         };
-      return execute(c.tool, c.arguments);
+      return execute(c.tool, c.arguments, turn.calls.indexOf(c));
     }),
   );
+  const done: ToolCallRecord[] = [];
   pending.forEach((c, i) => {
     const r = results[i];
+    if (!r) return;
     Object.assign(c, {
       result: r.content,
       isError: r.isError,
       size: r.size,
       truncated: r.truncated,
       durationMs: r.durationMs,
+      ...(r.childRunId ? { childRunId: r.childRunId } : {}),
     });
+    done.push(c);
   });
-  return pending;
+  return done;
 }
 
 /** Characters of a result shown in the step's trace (the model read up to MAX_RESULT_CHARS). */
@@ -156,6 +171,7 @@ export function traceOf(turn: number, c: ToolCallRecord): Record<string, unknown
     resultChars: c.size ?? result.length,
     truncated: (c.truncated ?? false) || result.length > TRACE_RESULT_CHARS,
     durationMs: c.durationMs ?? 0,
+    ...(c.childRunId ? { childRunId: c.childRunId } : {}),
     ...(c.isError ? { error: result.slice(0, 500) } : {}),
   };
 }

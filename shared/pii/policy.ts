@@ -82,8 +82,14 @@ export interface Outbound {
   content: string;
   /** Puts the original values back where the model repeated a placeholder (strings at any depth). */
   restore(value: unknown): unknown;
-  /** How many values of each class left as placeholders. */
+  /** How many values of each class left as placeholders (in the prompt and system prompt). */
   counts: PiiCounts;
+  /**
+   * Masks more text bound for the same conversation (tool results, ADR 162) with the same
+   * placeholders: a value seen before keeps its name, and restore() knows the new ones. The same
+   * texts masked in the same order always get the same placeholders.
+   */
+  mask(text: string): string;
 }
 
 /**
@@ -98,9 +104,9 @@ export function protectOutbound(
   const byPlaceholder = new Map<string, string>();
   const perLabel = new Map<string, number>();
   const counts: PiiCounts = {};
-  const mask = (text: string) => {
+  const mask = (text: string, tally = true) => {
     const found = findings(text, policy, ['mask_provider']);
-    count(found, counts);
+    if (tally) count(found, counts);
     return replace(text, found, (f) => {
       let placeholder = byValue.get(f.value);
       if (!placeholder) {
@@ -125,5 +131,5 @@ export function protectOutbound(
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v)]));
     return value;
   };
-  return { system, content, restore, counts };
+  return { system, content, restore, counts, mask: (text) => mask(text, false) };
 }

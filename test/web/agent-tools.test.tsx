@@ -26,12 +26,17 @@ const agent: Agent = {
   updatedAt: '2026-11-01T10:00:00Z',
 };
 
-function renderForm(issues: Array<{ path: string; message: string }> = []) {
+function renderForm(
+  issues: Array<{ path: string; message: string }> = [],
+  initial: Agent = agent,
+  workflows?: Array<{ slug: string; name: string; description?: string }>,
+) {
   let submitted: ReturnType<typeof bodyOf> | undefined;
   renderWithApi(
     <AgentForm
-      initial={agent}
+      initial={initial}
       knowledgeBases={[]}
+      workflows={workflows}
       readOnly={false}
       issues={issues}
       busy={false}
@@ -81,4 +86,31 @@ test('the API’s reason for a rejected tool shows under the tools', () => {
   expect(
     within(screen.getByTestId('agent-tools')).getByText(/unknown tool "legacy.tool"/),
   ).toBeTruthy();
+});
+
+test('the tenant’s workflows are offered as workflow:<slug> tools; a deleted one can be removed', () => {
+  // Prepare: the agent lists a workflow that no longer exists
+  const submitted = renderForm([], { ...agent, tools: ['workflow:gone'] }, [
+    { slug: 'triage', name: 'Triage', description: 'Labels an issue.' },
+  ]);
+  const picker = screen.getByTestId('agent-tools');
+  expect(
+    within(picker)
+      .getAllByRole('checkbox')
+      .map((c) => [c.getAttribute('data-testid'), (c as HTMLInputElement).checked])
+      .slice(5),
+  ).toEqual([
+    ['agent-tool-workflow:triage', false],
+    ['agent-tool-workflow:gone', true],
+  ]);
+  expect(within(picker).getByText(/Runs the workflow “Triage”: Labels an issue\./)).toBeTruthy();
+  expect(within(picker).getByText('no such workflow: remove it')).toBeTruthy();
+
+  // Act
+  fireEvent.click(screen.getByTestId('agent-tool-workflow:triage'));
+  fireEvent.click(screen.getByTestId('agent-tool-workflow:gone'));
+  fireEvent.click(screen.getByTestId('agent-save'));
+
+  // Assess
+  expect(submitted()?.tools).toEqual(['workflow:triage']);
 });

@@ -27,6 +27,7 @@ import { type PlanResult, planInTx, planRun } from './plan-run';
 import { routeAnswer, routerRequest } from './router';
 import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../llm/tool-loop';
+import { toolRunsInFlight } from './tool-runs';
 import type { Tx } from '../../db/client';
 import { mergePointer, offloadPayload, type PayloadPointer } from '../step-payloads';
 
@@ -85,6 +86,7 @@ function stepEvents(ids: StepIds) {
  */
 export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<StepTaskResult> {
   const prepared = await prepareStep(p, input);
+  if (prepared.skip === WAITING) return waiting(p, input, prepared.unstarted);
   // A repeated invocation of a finished step plans again (planning is idempotent).
   if (prepared.skip)
     return { status: prepared.skip, ...(input.plan ? { plan: await planRun(p, input) } : {}) };
@@ -119,12 +121,14 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
             tools,
             maxTurns: agent.maxTurns,
             knowledgeBaseIds: agent.knowledgeBaseIds ?? [],
+            pii: { policy: prepared.piiPolicy, mask: outbound.mask, restore: outbound.restore },
           },
           async (turn, intermediate) => {
             await recordCall(p, ids, false, turn, pii, intermediate);
           },
         )
       : await runStepCall(p, stepCall);
+  if (call === 'waiting') return waiting(p, input, []);
   // An output above the threshold goes to S3 before the row is written (ADR 105).
   const output = call.error
     ? { inline: null }
@@ -148,6 +152,29 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
   return { status: 'SUCCEEDED', ...(plan ? { plan } : {}) };
 }
 
+const WAITING = 'WAITING';
+
+/**
+ * The step waits on a workflow tool's child run: the state machine waits and invokes it again
+ * (at the top level `next: agent_wait`, in the Map a WAITING status; ADR 162).
+ */
+async function waiting(
+  p: Platform,
+  input: StepTaskInput,
+  unstarted: readonly string[],
+): Promise<StepTaskResult> {
+  if (unstarted.length) {
+    const { launchChild } = await import('./workflow-tool');
+    for (const id of unstarted) await launchChild(p, input.tenantId, id);
+  }
+  return {
+    status: WAITING,
+    ...(input.plan
+      ? { plan: { done: false, ready: [], next: 'agent_wait', stepId: input.stepId } }
+      : {}),
+  };
+}
+
 /**
  * In one transaction: load the run, render the prompt, read this step's earlier attempts (the
  * fallback walk starts from them), mark the step RUNNING and say so on the timeline.
@@ -157,6 +184,12 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     const { run, spec, step, piiPolicy } = await loadStepContext(tx, input.runId, input.stepId);
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return { skip: step.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'SKIPPED' } as const;
+    // Polled while a workflow tool's child run goes on (ADR 162): one read, nothing recorded.
+    // Only a step already RUNNING can have tool calls: a first invocation pays nothing for this.
+    if (step.status === 'RUNNING') {
+      const tools = await toolRunsInFlight(tx, step.id);
+      if (tools.waiting) return { skip: WAITING, unstarted: tools.unstarted } as const;
+    }
     const node = spec.nodes.find((n) => n.id === step.nodeId);
     if (!node?.agent)
       throw new ValidationError(`node ${step.nodeId} of run ${run.id} is not an agent step`);

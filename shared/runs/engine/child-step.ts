@@ -106,39 +106,11 @@ async function createChildren(
     inputs = [base];
   }
   const pinned = await pinAgents(tx, run.tenantId, wf.spec);
-  for (const [index, childInput] of inputs.entries()) {
-    const [child] = await tx
-      .insert(runs)
-      .values({
-        tenantId: run.tenantId,
-        workflowId: wf.id,
-        workflowVersion: wf.version,
-        agentVersions: pinned,
-        status: 'QUEUED',
-        input: childInput,
-        parentRunId: run.id,
-        parentStepId: stepId,
-        itemIndex: index,
-        createdBy: `run:${run.id}`,
-      })
-      .returning({ id: runs.id });
-    await tx.insert(runSteps).values(
-      wf.spec.nodes.map((n) => ({
-        tenantId: run.tenantId,
-        runId: child.id,
-        nodeId: n.id,
-        type: n.type,
-        status: 'PENDING',
-      })),
-    );
-    await appendEvent(tx, {
-      tenantId: run.tenantId,
-      runId: child.id,
-      type: 'run.queued',
-      message: `child run of ${wf.slug} v${wf.version} for ${run.id} step ${node.id}${node.type === 'map' ? ` item ${index}` : ''}`,
-      data: { parentRunId: run.id, parentStepId: stepId, itemIndex: index },
+  for (const [index, childInput] of inputs.entries())
+    await insertChildRun(tx, run, stepId, wf, pinned, index, childInput, {
+      nodeId: node.id,
+      label: node.type === 'map' ? ` item ${index}` : '',
     });
-  }
   await appendEvent(tx, {
     tenantId: run.tenantId,
     runId: run.id,
@@ -150,7 +122,55 @@ async function createChildren(
   });
 }
 
-async function depthOf(tx: Tx, run: RunRow): Promise<number> {
+type PublishedWorkflow = Awaited<ReturnType<typeof workflowStoreInstance.getPublished>>;
+
+/** One QUEUED child run with its PENDING steps, linked to its parent step (also ADR 162's tool calls). */
+export async function insertChildRun(
+  tx: Tx,
+  run: Pick<RunRow, 'id' | 'tenantId'>,
+  stepId: string,
+  wf: PublishedWorkflow,
+  pinned: Awaited<ReturnType<typeof pinAgents>>,
+  index: number,
+  input: Record<string, unknown>,
+  why: { nodeId: string; label: string },
+): Promise<string> {
+  const [child] = await tx
+    .insert(runs)
+    .values({
+      tenantId: run.tenantId,
+      workflowId: wf.id,
+      workflowVersion: wf.version,
+      agentVersions: pinned,
+      status: 'QUEUED',
+      input,
+      parentRunId: run.id,
+      parentStepId: stepId,
+      itemIndex: index,
+      createdBy: `run:${run.id}`,
+    })
+    .returning({ id: runs.id });
+  await tx.insert(runSteps).values(
+    wf.spec.nodes.map((n) => ({
+      tenantId: run.tenantId,
+      runId: child.id,
+      nodeId: n.id,
+      type: n.type,
+      status: 'PENDING',
+    })),
+  );
+  await appendEvent(tx, {
+    tenantId: run.tenantId,
+    runId: child.id,
+    type: 'run.queued',
+    message: `child run of ${wf.slug} v${wf.version} for ${run.id} step ${why.nodeId}${why.label}`,
+    data: { parentRunId: run.id, parentStepId: stepId, itemIndex: index },
+  });
+  return child.id;
+}
+
+/** Ancestors of a run (0 for a top-level run), counted up to MAX_CHILD_DEPTH. */
+export async function depthOf(tx: Tx, run: Pick<RunRow, 'parentRunId'>): Promise<number> {
   let depth = 0;
   let parent = run.parentRunId;
   while (parent && depth < MAX_CHILD_DEPTH) {

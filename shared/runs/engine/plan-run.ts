@@ -13,9 +13,10 @@ export interface PlanResult {
   ready: { stepId: string; type: string }[];
   /**
    * Where the state machine goes: `done` (Finalize), one step at the top level (`agent`, `tool`,
-   * `child`, whose id is `stepId`), or `many` (the Map). ADR 110.
+   * `child`, whose id is `stepId`), or `many` (the Map). ADR 110. `agent_wait`: the agent step
+   * `stepId` waits on a workflow tool's child run, to be invoked again after a wait (ADR 162).
    */
-  next: 'done' | 'agent' | 'tool' | 'child' | 'many';
+  next: 'done' | 'agent' | 'tool' | 'child' | 'many' | 'agent_wait';
   stepId: string | null;
 }
 

@@ -24,13 +24,16 @@ import {
   type ToolTurn,
 } from '../../llm/tool-loop';
 import type { ModelCallRequest } from '../../llm/types';
+import { maskForTrace, type PiiPolicy } from '../../pii/policy';
 import type { Platform } from '../../platform/platform';
 import {
-  type AgentToolName,
+  type AgentToolRef,
   DEFAULT_MAX_TURNS,
-  toolDefinitions,
+  isAgentToolName,
 } from '../../tools/agent-tools/catalog';
 import { executeAgentTool } from '../../tools/agent-tools/execute';
+import { money } from '../../db/sql-values';
+import { agentToolDefinitions, callWorkflowTool } from './workflow-tool';
 import { appendEvent } from '../events';
 import { mergePointer, offloadPayload, parsePayloads, resolved } from '../step-payloads';
 
@@ -53,10 +56,18 @@ export interface ToolLoopInput {
   maxAttempts: number;
   /** The request of the first turn (its one user message is the prompt). */
   request: Omit<ModelCallRequest, 'model'>;
-  tools: AgentToolName[];
+  tools: AgentToolRef[];
   maxTurns?: number;
   knowledgeBaseIds: readonly string[];
+  /**
+   * The tenant's PII policy (ADR 162): tool results reach the provider through `mask` (the
+   * prompt's placeholders, restored in the answer) and the trace masked as prompts are.
+   */
+  pii: { policy: PiiPolicy; mask: (text: string) => string; restore: (value: unknown) => unknown };
 }
+
+/** The loop waits on a workflow tool's child run: the task reports WAITING and is invoked again. */
+export const WAITING_FOR_TOOLS = 'waiting' as const;
 
 /**
  * Records a model call like any agent step's. `intermediate` set: the call asked for tools, so the
@@ -67,15 +78,18 @@ export type RecordCall = (
   intermediate?: (tx: Tx) => Promise<void>,
 ) => Promise<void>;
 
-/** Runs the loop to the model's answer; returns the final call for the caller to record. */
+/**
+ * Runs the loop to the model's answer and returns the final call for the caller to record, or
+ * WAITING_FOR_TOOLS while a workflow tool's child run has not finished (ADR 162).
+ */
 export async function runToolTurns(
   p: Platform,
   input: ToolLoopInput,
   record: RecordCall,
-): Promise<StepCallResult> {
+): Promise<StepCallResult | typeof WAITING_FOR_TOOLS> {
   const { ids, tools } = input;
   const maxTurns = input.maxTurns ?? DEFAULT_MAX_TURNS;
-  const definitions = toolDefinitions(tools);
+  const definitions = await agentToolDefinitions(p, ids.tenantId, tools);
   const prompt = input.request.messages[0]?.content ?? '';
   const turns = await loadTurns(p, ids);
   let nextRow = input.nextRow;
@@ -87,7 +101,10 @@ export async function runToolTurns(
         `${ids.nodeId} used all ${maxTurns} model turns calling tools without answering (raise maxTurns on the agent, at most 20)`,
       );
     if (pendingCalls(last).length) {
+      // Masking the conversation so far names the placeholders the calls' arguments may use.
+      conversation(prompt, turns, input.pii.mask);
       await runCalls(p, input, turns);
+      if (pendingCalls(last).length) return WAITING_FOR_TOOLS;
       continue;
     }
     // A run cancelled while tools ran asks the model nothing more (what was spent stays counted).
@@ -99,7 +116,11 @@ export async function runToolTurns(
       prior,
       nextRow,
       maxAttempts: input.maxAttempts,
-      request: { ...input.request, messages: conversation(prompt, turns), tools: definitions },
+      request: {
+        ...input.request,
+        messages: conversation(prompt, turns, input.pii.mask),
+        tools: definitions,
+      },
     });
     nextRow += call.rows.length;
     const asked = call.outcome?.result?.toolCalls ?? [];
@@ -120,21 +141,50 @@ export async function runToolTurns(
   }
 }
 
-/** Runs a turn's pending calls together, then saves their results and traces in one transaction. */
+/**
+ * Runs a turn's pending calls together, then saves their results and traces in one transaction,
+ * with the cost of the finished workflow tools' child runs rolled up into the step and the run
+ * (once: a saved result is never run again). Calls whose child run goes on stay pending.
+ */
 async function runCalls(p: Platform, input: ToolLoopInput, turns: ToolTurn[]): Promise<void> {
   const { ids } = input;
   const turn = turns[turns.length - 1];
   const ctx = { p, ...ids, knowledgeBaseIds: input.knowledgeBaseIds };
-  const done = await runPendingCalls(turn, (tool, args) => executeAgentTool(ctx, tool, args));
+  let childCost = 0;
+  const done = await runPendingCalls(turn, async (tool, raw, index) => {
+    // A model that saw placeholders may pass them on: the tool reads the real values.
+    const args = input.pii.restore(raw) as Record<string, unknown>;
+    if (isAgentToolName(tool)) return executeAgentTool(ctx, tool, args);
+    const out = await callWorkflowTool(p, ids, tool, args, turn.turn, index);
+    childCost += out?.costUsd ?? 0;
+    return out;
+  });
+  if (!done.length) return;
   await p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
     await saveTurns(p, tx, ids, turns);
-    for (const c of done)
+    if (childCost) {
+      await tx
+        .update(runSteps)
+        .set({ costUsd: sql`${runSteps.costUsd} + ${money(childCost)}` })
+        .where(eq(runSteps.id, ids.stepId));
+      await tx
+        .update(runs)
+        .set({ costUsd: sql`${runs.costUsd} + ${money(childCost)}` })
+        .where(eq(runs.id, ids.runId));
+    }
+    for (const c of done) {
+      // The trace shows results as prompts are shown: the policy's classes masked (ADR 062).
+      const masked = maskForTrace(c.result ?? '', input.pii.policy);
       await appendEvent(tx, {
         ...eventIds(ids),
         type: 'step.tool_call',
         message: `${ids.nodeId} called ${c.tool ?? c.wireName}${c.isError ? ' (failed)' : ''} in ${c.durationMs ?? 0} ms`,
-        data: traceOf(turn.turn, c),
+        data: {
+          ...traceOf(turn.turn, { ...c, result: masked.text }),
+          ...(Object.keys(masked.counts).length ? { pii: masked.counts } : {}),
+        },
       });
+    }
   });
 }
 

@@ -14,8 +14,12 @@ export const AGENT_TOOL_NAMES = [
 ] as const;
 export type AgentToolName = (typeof AGENT_TOOL_NAMES)[number];
 
-/** Sub-workflows as tools (`workflow:<slug>`) are named but not run yet (ADR 130). */
+/** A workflow of the tenant as a tool (`workflow:<slug>`): each call is a child run (ADR 162). */
 export const WORKFLOW_TOOL_PREFIX = 'workflow:';
+export type WorkflowToolName = `workflow:${string}`;
+/** Any tool an agent may list: a built-in one or a workflow of its tenant. */
+export type AgentToolRef = AgentToolName | WorkflowToolName;
+const WORKFLOW_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Model turns an agent step may take (each one a metered call) before MaxTurnsExceeded. */
 export const DEFAULT_MAX_TURNS = 8;
@@ -102,12 +106,30 @@ export function isAgentToolName(name: string): name is AgentToolName {
   return (AGENT_TOOL_NAMES as readonly string[]).includes(name);
 }
 
-/** Why `name` cannot be an agent tool, or undefined when it can. */
+/** The workflow slug of a `workflow:<slug>` tool name (its form checked), else undefined. */
+export function workflowToolSlug(name: string): string | undefined {
+  if (!name.startsWith(WORKFLOW_TOOL_PREFIX)) return undefined;
+  const slug = name.slice(WORKFLOW_TOOL_PREFIX.length);
+  return slug.length <= 64 && WORKFLOW_SLUG.test(slug) ? slug : undefined;
+}
+
+export function isWorkflowToolName(name: string): name is WorkflowToolName {
+  return workflowToolSlug(name) !== undefined;
+}
+
+export function isAgentToolRef(name: string): name is AgentToolRef {
+  return isAgentToolName(name) || isWorkflowToolName(name);
+}
+
+/**
+ * Why `name` cannot be an agent tool, or undefined when it can. Pure: that a `workflow:<slug>`
+ * names a workflow of the tenant is checked when the agent is saved (shared/catalog/agents.ts).
+ */
 export function agentToolProblem(name: string): string | undefined {
-  if (isAgentToolName(name)) return undefined;
+  if (isAgentToolRef(name)) return undefined;
   if (name.startsWith(WORKFLOW_TOOL_PREFIX))
-    return `"${name}": workflows as tools are not yet supported (ADR 130); use a workflow node instead`;
-  return `unknown tool "${name}": the known tools are ${AGENT_TOOL_NAMES.join(', ')}`;
+    return `"${name}": a workflow tool is workflow:<slug>, the slug in lowercase letters, digits and single dashes`;
+  return `unknown tool "${name}": the known tools are ${AGENT_TOOL_NAMES.join(', ')} and workflow:<slug>`;
 }
 
 /**
@@ -118,15 +140,48 @@ export function wireName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_-]/g, '_');
 }
 
-/** The tool definitions offered to the model, under their wire names, in the agent's order. */
+/** The built-in tools' definitions offered to the model, under their wire names, in order. */
 export function toolDefinitions(names: readonly AgentToolName[]): ToolDefinition[] {
   return names.map((name) => ({ name: wireName(name), ...DEFINITIONS[name] }));
 }
 
+/** A declared workflow input, as far as the tool's schema needs it. */
+export interface WorkflowToolInput {
+  name: string;
+  description?: string;
+  required?: boolean;
+}
+
+/**
+ * What the model is told about a workflow tool: the workflow's description (else its name), and
+ * its declared inputs as string properties (required ones required). A workflow that declares no
+ * inputs takes any object, as its runs do.
+ */
+export function workflowToolDefinition(
+  name: WorkflowToolName,
+  workflow: { name: string; description?: string; inputs: readonly WorkflowToolInput[] },
+): ToolDefinition {
+  const properties = Object.fromEntries(
+    workflow.inputs.map((i) => [
+      i.name,
+      { type: 'string', ...(i.description ? { description: i.description } : {}) },
+    ]),
+  );
+  const required = workflow.inputs.filter((i) => i.required).map((i) => i.name);
+  return {
+    name: wireName(name),
+    description:
+      `Runs the workflow "${workflow.name}" and returns its output. ${workflow.description ?? ''}`.trim(),
+    parameters: workflow.inputs.length
+      ? { type: 'object', properties, required, additionalProperties: false }
+      : { type: 'object', properties: {} },
+  };
+}
+
 /** The agent tool a model's call names (by wire name), if it is one of the offered ones. */
-export function toolForWireName(
-  names: readonly AgentToolName[],
+export function toolForWireName<T extends string>(
+  names: readonly T[],
   wire: string,
-): AgentToolName | undefined {
+): T | undefined {
   return names.find((n) => wireName(n) === wire || n === wire);
 }

@@ -38,6 +38,9 @@ export interface ToolExecution {
   size: number;
   truncated: boolean;
   durationMs: number;
+  /** A workflow tool's child run and its cost, rolled up into the step (ADR 162). */
+  childRunId?: string;
+  costUsd?: number;
 }
 
 type Executor = (ctx: AgentToolContext, args: Record<string, unknown>) => Promise<ToolOutput>;

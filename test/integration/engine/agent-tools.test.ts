@@ -413,7 +413,7 @@ test('knowledge.search cannot read another tenant’s base, even when the agent 
   expect(step.output).not.toContain('4242');
 });
 
-test('an agent’s tools are an allow-list: unknown names, workflows-as-tools and maxTurns are checked', async () => {
+test('an agent’s tools are an allow-list: unknown names, unknown workflows and maxTurns are checked', async () => {
   // Act
   const unknown = await call('POST', '/v1/agents', {
     slug: 'bad-tools',
@@ -440,7 +440,8 @@ test('an agent’s tools are an allow-list: unknown names, workflows-as-tools an
   expect(unknown.body.error.details[0].path).toBe('tools[1]');
   expect(unknown.body.error.details[0].message).toContain('unknown tool "shell.exec"');
   expect(workflowTool.status).toBe(400);
-  expect(workflowTool.body.error.details[0].message).toContain('not yet supported');
+  expect(workflowTool.body.error.details[0].path).toBe('tools[0]');
+  expect(workflowTool.body.error.details[0].message).toContain('no workflow "triage"');
   expect(turns.status).toBe(400);
   expect(turns.body.error.details[0].path).toBe('maxTurns');
 });

@@ -11,7 +11,9 @@ import {
   agentToolProblem,
   toolDefinitions,
   toolForWireName,
+  workflowToolDefinition,
 } from '../../../shared/tools/agent-tools/catalog';
+import { policyFrom, protectOutbound } from '../../../shared/pii/policy';
 import { MAX_RESULT_CHARS, boundResult } from '../../../shared/tools/agent-tools/execute';
 
 describe('tool results', () => {
@@ -46,7 +48,74 @@ describe('the catalog', () => {
   it('names what is wrong with a tool name', () => {
     expect(agentToolProblem('http.get')).toBeUndefined();
     expect(agentToolProblem('rm -rf')).toContain('unknown tool "rm -rf"');
-    expect(agentToolProblem('workflow:triage')).toContain('not yet supported');
+    expect(agentToolProblem('workflow:triage')).toBeUndefined();
+    expect(agentToolProblem('workflow:Not_A_Slug')).toContain('lowercase letters');
+  });
+
+  it('describes a workflow tool from the workflow: its description, its inputs as the schema', () => {
+    // Act
+    const def = workflowToolDefinition('workflow:triage-issue', {
+      name: 'Triage',
+      description: 'Labels an issue.',
+      inputs: [{ name: 'issue', description: 'The issue text', required: true }, { name: 'repo' }],
+    });
+    const open = workflowToolDefinition('workflow:free', { name: 'Free', inputs: [] });
+    // Assess
+    expect(def).toEqual({
+      name: 'workflow_triage-issue',
+      description: 'Runs the workflow "Triage" and returns its output. Labels an issue.',
+      parameters: {
+        type: 'object',
+        properties: {
+          issue: { type: 'string', description: 'The issue text' },
+          repo: { type: 'string' },
+        },
+        required: ['issue'],
+        additionalProperties: false,
+      },
+    });
+    expect(open.parameters).toEqual({ type: 'object', properties: {} });
+    expect(toolForWireName(['http.get', 'workflow:triage-issue'], 'workflow_triage-issue')).toBe(
+      'workflow:triage-issue',
+    );
+  });
+});
+
+describe('tool results and PII (ADR 162)', () => {
+  it('reach the provider with the prompt’s placeholders, the same each time the conversation is built', () => {
+    // Prepare: the prompt names one email; a tool result repeats it and adds another
+    const policy = policyFrom({ classes: { email: 'mask_provider' } });
+    const outbound = protectOutbound(policy, { content: 'Mail a@example.com' });
+    const turn = newTurn(1, '', [{ id: 'c1', name: 'http_get', arguments: {} }], ['http.get']);
+    turn.calls[0].result = 'Owners: a@example.com, b@example.com';
+    // Act
+    const first = conversation(outbound.content, [turn], outbound.mask);
+    const again = conversation(outbound.content, [turn], outbound.mask);
+    // Assess
+    expect(first[0].content).toBe('Mail [EMAIL_1]');
+    expect(first[2].toolResults?.[0].content).toBe('Owners: [EMAIL_1], [EMAIL_2]');
+    expect(again).toEqual(first);
+    expect(outbound.restore('Ask [EMAIL_2]')).toBe('Ask b@example.com');
+    expect(outbound.counts).toEqual({ email: 1 });
+  });
+
+  it('a call whose execution is not finished stays pending', async () => {
+    const turn = newTurn(
+      1,
+      '',
+      [
+        { id: 'w', name: 'workflow_triage', arguments: {} },
+        { id: 'h', name: 'http_get', arguments: {} },
+      ],
+      ['workflow:triage', 'http.get'],
+    );
+    const done = await runPendingCalls(turn, async (tool) =>
+      tool === 'http.get'
+        ? { content: 'ok', isError: false, size: 2, truncated: false, durationMs: 1 }
+        : undefined,
+    );
+    expect(done.map((c) => c.id)).toEqual(['h']);
+    expect(turn.calls.map((c) => c.result)).toEqual([undefined, 'ok']);
   });
 });
 

@@ -36,6 +36,8 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
         ),
     [api],
   );
+  // The tenant's workflows, offered as workflow:<slug> tools (ADR 162).
+  const workflows = useAsync(() => api.workflows.list(), [api]);
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -111,6 +113,7 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
           key={a ? `${a.id}:${a.version}` : 'new'}
           initial={a}
           knowledgeBases={bases.data?.items}
+          workflows={workflows.data?.items}
           readOnly={readOnly}
           issues={issues}
           busy={busy}

@@ -3,7 +3,7 @@ import type { Agent, AgentCreate, FieldIssue, KnowledgeBase } from '../../api/ty
 import { Field } from '../Field';
 import { FallbackEditor } from './FallbackEditor';
 import { isModelRef, ModelInput } from './ModelInput';
-import { ToolPicker } from './ToolPicker';
+import { ToolPicker, type WorkflowChoice } from './ToolPicker';
 
 export interface AgentDraft {
   slug: string;
@@ -71,6 +71,8 @@ interface AgentFormProps {
   initial?: Agent;
   /** The tenant's knowledge bases to attach (undefined while loading or where the server has none). */
   knowledgeBases?: readonly KnowledgeBase[];
+  /** The tenant's workflows, offered as `workflow:<slug>` tools (undefined while loading). */
+  workflows?: readonly WorkflowChoice[];
   readOnly: boolean;
   issues: readonly FieldIssue[];
   busy: boolean;
@@ -80,6 +82,7 @@ interface AgentFormProps {
 export function AgentForm({
   initial,
   knowledgeBases,
+  workflows,
   readOnly,
   issues,
   busy,
@@ -193,6 +196,7 @@ export function AgentForm({
             .filter(([k]) => k.startsWith('tools'))
             .flatMap(([, v]) => v)}
           maxTurnsErrors={fields.maxTurns}
+          workflows={workflows}
         />
         <fieldset className="fieldset">
           <legend>Parameters</legend>

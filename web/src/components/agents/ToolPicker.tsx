@@ -2,14 +2,23 @@ import {
   AGENT_TOOL_NAMES,
   DEFAULT_MAX_TURNS,
   MAX_TURNS_LIMIT,
+  WORKFLOW_TOOL_PREFIX,
   agentToolDescription,
   isAgentToolName,
 } from '../../../../shared/tools/agent-tools/catalog';
 import { Field } from '../Field';
 
+/** A tenant workflow offered as a `workflow:<slug>` tool. */
+export interface WorkflowChoice {
+  slug: string;
+  name: string;
+  description?: string;
+}
+
 /**
- * The tools the agent's model may call (an allow-list, ADR 130) as checkboxes, and its maxTurns.
- * A name the platform does not know (saved before tools were checked) stays listed to be removed.
+ * The tools the agent's model may call (an allow-list, ADR 130) as checkboxes, and its maxTurns:
+ * the built-in tools, then each of the tenant's workflows as `workflow:<slug>` (ADR 162). A saved
+ * name the platform does not know, or a workflow since deleted, stays listed to be removed.
  */
 export function ToolPicker({
   value,
@@ -18,6 +27,7 @@ export function ToolPicker({
   onMaxTurns,
   errors,
   maxTurnsErrors,
+  workflows,
 }: {
   value: readonly string[];
   onChange: (tools: string[]) => void;
@@ -25,19 +35,33 @@ export function ToolPicker({
   onMaxTurns: (v: string) => void;
   errors: readonly string[];
   maxTurnsErrors?: readonly string[];
+  /** The tenant's workflows (undefined while loading). */
+  workflows?: readonly WorkflowChoice[];
 }) {
   const toggle = (name: string, on: boolean) =>
     onChange(on ? [...value, name] : value.filter((x) => x !== name));
-  const unknown = value.filter((n) => !isAgentToolName(n));
+  const offered = new Map<string, WorkflowChoice>(
+    (workflows ?? []).map((w) => [`${WORKFLOW_TOOL_PREFIX}${w.slug}`, w]),
+  );
+  const unknown = value.filter((n) => !isAgentToolName(n) && !offered.has(n));
+  const describe = (name: string) => {
+    if (isAgentToolName(name)) return agentToolDescription(name);
+    const wf = offered.get(name);
+    if (wf) return `Runs the workflow “${wf.name}”${wf.description ? `: ${wf.description}` : ''}`;
+    if (name.startsWith(WORKFLOW_TOOL_PREFIX))
+      return workflows ? 'no such workflow: remove it' : 'a workflow';
+    return 'unknown tool: remove it';
+  };
   return (
     <fieldset className="fieldset" data-testid="agent-tools">
       <legend>Tools</legend>
       <p className="hint">
         The model may call these while it works; each call shows in the run’s step panel.
-        knowledge.search reads only this agent’s knowledge bases.
+        knowledge.search reads only this agent’s knowledge bases; a workflow tool runs that workflow
+        as a child run and returns its output.
       </p>
       <ul className="check-list">
-        {[...AGENT_TOOL_NAMES, ...unknown].map((name) => (
+        {[...AGENT_TOOL_NAMES, ...offered.keys(), ...unknown].map((name) => (
           <li key={name}>
             <label className="check">
               <input
@@ -48,9 +72,7 @@ export function ToolPicker({
               />
               <span>
                 <span className="mono">{name}</span>{' '}
-                <span className="muted small">
-                  {isAgentToolName(name) ? agentToolDescription(name) : 'unknown tool: remove it'}
-                </span>
+                <span className="muted small">{describe(name)}</span>
               </span>
             </label>
           </li>
