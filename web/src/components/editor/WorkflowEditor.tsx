@@ -256,6 +256,26 @@ function EditorBody({ workflow, agents, workflows, readOnly, onSave, onRun }: Wo
                   ))}
                 </ul>
               )}
+              {editor.edges.length > 0 && (
+                <>
+                  <h3>Edges</h3>
+                  <ul className="step-pick" data-testid="edge-list">
+                    {editor.edges.map((e, i) => (
+                      <li key={e.id}>
+                        <button
+                          type="button"
+                          className={`link-button${editor.issues.byEdge[i] ? ' text-danger' : ''}`}
+                          onClick={() => editor.select(e.id, 'edge')}
+                          data-testid={`select-edge-${e.source}-${e.target}`}
+                        >
+                          {e.source} → {e.target}
+                        </button>
+                        {e.label && <span className="muted"> {e.label}</span>}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </div>
           )}
         </aside>
