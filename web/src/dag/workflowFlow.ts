@@ -61,11 +61,16 @@ export function withLook(e: WorkFlowEdge): WorkFlowEdge {
   const classes = [loop ? 'edge-loop' : '', e.data?.if ? 'edge-conditional' : '']
     .filter(Boolean)
     .join(' ');
+  const label = edgeLabel(e.data);
   return {
     ...e,
-    label: edgeLabel(e.data),
+    label,
     className: classes || undefined,
     style: loop ? { strokeDasharray: '6 4' } : undefined,
+    // A back edge runs right to left: stepped, it goes round the loop's nodes instead of through them.
+    type: loop ? 'smoothstep' : undefined,
+    // Labelled edges above the nodes, so a condition is not hidden under the node it leads to.
+    zIndex: label ? 1 : undefined,
   };
 }
 
