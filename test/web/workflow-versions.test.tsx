@@ -48,7 +48,7 @@ test('marks the published version and restores an older one through the API', as
   const { rerender } = renderWithApi(view(), api);
   const v3 = screen.getByTestId('workflow-version-3');
   expect(within(v3).getByText('published')).toBeTruthy();
-  expect(within(v3).queryByRole('button')).toBeNull();
+  expect(within(v3).queryByRole('button', { name: /Publish|Restore/ })).toBeNull();
 
   // Act
   fireEvent.click(
@@ -71,6 +71,57 @@ test('marks the published version and restores an older one through the API', as
   ).toBeTruthy();
 });
 
+test('shows what changed from the previous version: nodes, edges and fields', () => {
+  const { api } = apiWith(() => ({ status: 404 }));
+  const v1 = {
+    ...spec(0),
+    nodes: [
+      { id: 'write', type: 'agent' as const, agent: 'writer', prompt: 'Write' },
+      { id: 'review', type: 'agent' as const, agent: 'reviewer', prompt: 'Check' },
+    ],
+    edges: [{ from: 'write', to: 'review' }],
+  };
+  const v2 = {
+    ...v1,
+    nodes: [
+      { ...v1.nodes[0], prompt: 'Write better' },
+      v1.nodes[1],
+      { id: 'ok', type: 'approval' as const },
+    ],
+    edges: [
+      ...v1.edges,
+      {
+        from: 'review',
+        to: 'write',
+        maxIterations: 3,
+        if: { path: 'steps.review.output', notEquals: 'APPROVE' },
+      },
+    ],
+  };
+  renderWithApi(
+    <WorkflowVersions
+      workflow={{ ...workflow(2), version: 2 }}
+      versions={[
+        { version: 1, spec: v1, createdAt: '2026-11-01T10:00:00Z' },
+        { version: 2, spec: v2, createdAt: '2026-11-02T10:00:00Z' },
+      ]}
+      readOnly
+      onPublish={async () => undefined}
+    />,
+    api,
+  );
+  expect(screen.queryByTestId('workflow-version-diff-1')).toBeNull();
+  fireEvent.click(screen.getByRole('button', { name: 'Changes from v1' }));
+  const lines = within(screen.getByTestId('workflow-diff-2'))
+    .getAllByRole('listitem')
+    .map((li) => li.textContent);
+  expect(lines).toEqual([
+    '~ node write changed (prompt)',
+    '+ node ok added',
+    '+ edge review → write added',
+  ]);
+});
+
 test('viewers see the versions without publish actions', () => {
   const { api } = apiWith(() => ({ status: 404 }));
   renderWithApi(
@@ -83,7 +134,11 @@ test('viewers see the versions without publish actions', () => {
     api,
     'viewer',
   );
-  expect(screen.queryAllByRole('button')).toHaveLength(0);
+  // Viewers may read the changes, but not publish or restore.
+  expect(screen.queryAllByRole('button').map((b) => b.textContent)).toEqual([
+    'Changes from v2',
+    'Changes from v1',
+  ]);
   expect(within(screen.getByTestId('workflow-version-2')).getByText('published')).toBeTruthy();
 });
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Workflow, WorkflowCreate } from '../api/types';
 import { DeleteForGoodButton, ReadOnlyNote } from '../components/DeleteForGoodButton';
 import { WorkflowEditor } from '../components/editor/WorkflowEditor';
@@ -23,6 +23,11 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
     [api, workflowId],
   );
   const agents = useAsync(() => api.agents.list(), [api]);
+  const workflows = useAsync(() => api.workflows.list(), [api]);
+  const choices = useMemo(
+    () => workflows.data?.items.map((x) => ({ slug: x.slug, name: x.name })),
+    [workflows.data],
+  );
   const versions = useAsync(
     () => (workflowId ? api.workflows.versions(workflowId) : Promise.resolve({ items: [] })),
     [api, workflowId],
@@ -88,6 +93,7 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
         key={w?.id ?? 'new'}
         workflow={w}
         agents={agents.data?.items ?? []}
+        workflows={choices}
         readOnly={readOnly}
         onSave={save}
         onRun={w ? () => setRunning(true) : undefined}

@@ -2,6 +2,8 @@
  * Hash routing (`#/runs/123?status=FAILED`): works from S3/CloudFront and any static host
  * without a server-side SPA fallback.
  */
+import { markProgrammatic } from './leaveGuard';
+
 export interface Location {
   /** Path without the `#`, always starting with `/`. */
   path: string;
@@ -25,6 +27,7 @@ export function currentLocation(): Location {
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   const hash = `#${to.startsWith('/') ? to : `/${to}`}`;
+  if (window.location.hash !== hash) markProgrammatic();
   if (options.replace) {
     window.history.replaceState(window.history.state, '', hash);
     window.dispatchEvent(new HashChangeEvent('hashchange'));

@@ -1,12 +1,17 @@
 import { useSyncExternalStore } from 'react';
 import { parseHash, type Location } from './hash';
+import { allowHashChange } from './leaveGuard';
 
 let cachedHash: string | null = null;
 let cached: Location = parseHash('');
 
 function subscribe(onChange: () => void): () => void {
-  window.addEventListener('hashchange', onChange);
-  return () => window.removeEventListener('hashchange', onChange);
+  // The first listener to see a change decides (and updates the cache); later ones see no change.
+  const listener = () => {
+    if (allowHashChange(cachedHash)) onChange();
+  };
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
 }
 
 function snapshot(): Location {

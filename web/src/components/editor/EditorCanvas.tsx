@@ -38,7 +38,12 @@ export function EditorCanvas({
   }));
   const edges = editor.edges.map((e, i) =>
     editor.issues.byEdge[i]
-      ? { ...e, className: 'edge-invalid', data: { ...e.data, invalid: true } }
+      ? {
+          ...e,
+          className: [e.className, 'edge-invalid'].filter(Boolean).join(' '),
+          data: { ...e.data, invalid: true },
+          ariaLabel: `Edge ${e.source} to ${e.target}: ${editor.issues.byEdge[i].join('; ')}`,
+        }
       : e,
   );
 
@@ -75,8 +80,8 @@ export function EditorCanvas({
       {editor.nodes.length === 0 && (
         <div className="canvas-empty" data-testid="canvas-empty">
           <p>
-            Add an agent node to start. Select a node and add another to chain them, or drag from a
-            node's right handle to another's left handle.
+            Add a node from the palette to start. Select a node and add another to chain them, or
+            drag from a node's right handle to another's left handle.
           </p>
         </div>
       )}

@@ -1,11 +1,19 @@
 import { useEffect, useState } from 'react';
 import type { Agent, WorkflowInputField, WorkflowNode } from '../../api/types';
-import { wouldCycle } from '../../dag/graph';
+import { ancestors, wouldCycle } from '../../dag/graph';
 import type { NodeIssue } from '../../dag/issues';
 import { availableReferences } from '../../dag/references';
-import type { WorkFlowEdge } from '../../dag/workflowFlow';
+import { forwardEdges, type WorkFlowEdge } from '../../dag/workflowFlow';
 import { ConfirmButton } from '../ConfirmButton';
 import { Field } from '../Field';
+import {
+  AgentSelect,
+  ChildWorkflowFields,
+  InputMappingFields,
+  MapFields,
+  RoutesFields,
+} from './NodeTypeFields';
+import type { WorkflowChoice } from './Palette';
 import { PromptEditor } from './PromptEditor';
 
 interface NodeInspectorProps {
@@ -14,18 +22,21 @@ interface NodeInspectorProps {
   edges: readonly WorkFlowEdge[];
   inputs: readonly WorkflowInputField[];
   agents: readonly Agent[];
+  workflows: readonly WorkflowChoice[];
   issues: readonly NodeIssue[];
   readOnly: boolean;
   onChange: (patch: Partial<WorkflowNode>) => void;
   onRename: (to: string) => string | null;
   onToggleParent: (parent: string, on: boolean) => void;
+  /** Draw a loop's back edge from this node to one of its ancestors. */
+  onLoopBack: (target: string) => void;
   onDelete: () => void;
   onClose: () => void;
 }
 
 const NODE_ID = /^[a-z][a-z0-9_-]*$/;
 
-/** Edit one node: id, agent, prompt (with reference chips), retries, upstream steps. */
+/** Edit one node: id, the fields of its type, prompt (with reference chips), retries, upstream steps. */
 export function NodeInspector(props: NodeInspectorProps) {
   const { node, nodeIds, edges, inputs, agents, issues, readOnly, onChange } = props;
   const [idDraft, setIdDraft] = useState(node.id);
@@ -43,7 +54,9 @@ export function NodeInspector(props: NodeInspectorProps) {
       )
       .map((i) => i.message);
   const whole = issues.filter((i) => i.field === '').map((i) => i.message);
-  const plain = edges.map((e) => ({ from: e.source, to: e.target }));
+  const plain = forwardEdges(edges);
+  const upstream = ancestors(node.id, plain);
+  const closesLoop = edges.some((e) => e.source === node.id && e.data?.maxIterations !== undefined);
   const refs = availableReferences(
     node.id,
     inputs.map((f) => f.name),
@@ -99,24 +112,31 @@ export function NodeInspector(props: NodeInspectorProps) {
             data-testid="node-id"
           />
         </Field>
-        {node.type === 'agent' && (
-          <Field label="Agent" errors={errs('agent')}>
-            <select
-              value={node.agent ?? ''}
-              onChange={(e) => onChange({ agent: e.target.value || undefined })}
-              data-testid="node-agent"
-            >
-              <option value="">Choose an agent…</option>
-              {node.agent && !agents.some((a) => a.slug === node.agent) && (
-                <option value={node.agent}>{node.agent} (unknown)</option>
-              )}
-              {agents.map((a) => (
-                <option key={a.id} value={a.slug}>
-                  {a.name} ({a.slug})
-                </option>
-              ))}
-            </select>
-          </Field>
+        {(node.type === 'agent' || node.type === 'router') && (
+          <AgentSelect node={node} agents={agents} onChange={onChange} errors={errs('agent')} />
+        )}
+        {node.type === 'router' && <RoutesFields node={node} onChange={onChange} errs={errs} />}
+        {(node.type === 'workflow' || node.type === 'map') && (
+          <ChildWorkflowFields
+            node={node}
+            workflows={props.workflows}
+            onChange={onChange}
+            errs={errs}
+          />
+        )}
+        {node.type === 'map' && (
+          <MapFields
+            node={node}
+            paths={[
+              ...upstream.map((id) => `steps.${id}.output`),
+              ...inputs.map((f) => `input.${f.name}`),
+            ]}
+            onChange={onChange}
+            errs={errs}
+          />
+        )}
+        {(node.type === 'workflow' || node.type === 'map') && (
+          <InputMappingFields node={node} onChange={onChange} errs={errs} />
         )}
         {node.type === 'tool' && (
           <ToolFields
@@ -126,7 +146,7 @@ export function NodeInspector(props: NodeInspectorProps) {
             withErrors={errs('with')}
           />
         )}
-        {node.type !== 'approval' && (
+        {(node.type === 'agent' || node.type === 'router' || node.type === 'tool') && (
           <PromptEditor
             value={node.prompt ?? ''}
             onChange={(prompt) => onChange({ prompt })}
@@ -182,6 +202,25 @@ export function NodeInspector(props: NodeInspectorProps) {
                 })}
             </ul>
           </fieldset>
+        )}
+        {upstream.length > 0 && !closesLoop && (
+          <Field
+            label="Loop back to"
+            hint="Repeat the steps from there to here while a condition holds, a bounded number of times."
+          >
+            <select
+              value=""
+              onChange={(e) => e.target.value && props.onLoopBack(e.target.value)}
+              data-testid="loop-back"
+            >
+              <option value="">Choose an upstream step…</option>
+              {upstream.map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
+          </Field>
         )}
       </fieldset>
       {!readOnly && (

@@ -6,17 +6,34 @@ const FIELD_LABEL: Record<string, string> = {
   prompt: 'prompt',
   id: 'id',
   tool: 'tool',
+  routes: 'routes',
+  workflow: 'workflow',
+  items: 'items',
+  input: 'input',
 };
+
+/** One line saying what the node runs. */
+function summary(node: WorkFlowNode['data']['node'], agentName: string | undefined): string {
+  switch (node.type) {
+    case 'agent':
+      return agentName ?? node.agent ?? 'no agent';
+    case 'router':
+      return `${agentName ?? node.agent ?? 'no agent'} → ${(node.routes ?? []).join(' | ') || 'no routes'}`;
+    case 'tool':
+      return node.tool || 'no tool';
+    case 'workflow':
+      return `runs ${node.workflow ?? 'no workflow'}${node.version ? ` v${node.version}` : ''}`;
+    case 'map':
+      return `${node.workflow ?? 'no workflow'} for each ${node.as ?? 'item'} in ${node.items ?? '?'}`;
+    case 'approval':
+      return 'human approval';
+  }
+}
 
 /** An editor node: what it runs, a prompt preview, and the validation issues that concern it. */
 export function WorkNode({ id, data, selected }: NodeProps<WorkFlowNode>) {
   const { node, agentName, issues = [], readOnly } = data;
-  const what =
-    node.type === 'agent'
-      ? (agentName ?? node.agent ?? 'no agent')
-      : node.type === 'tool'
-        ? (node.tool ?? 'no tool')
-        : 'human approval';
+  const what = summary(node, agentName);
   return (
     <div
       className={`flow-node work-node type-${node.type}${issues.length > 0 ? ' has-issues' : ''}${selected ? ' is-selected' : ''}`}

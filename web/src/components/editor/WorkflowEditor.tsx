@@ -1,20 +1,25 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/errors';
 import type { Agent, Workflow, WorkflowCreate } from '../../api/types';
+import { conditionPaths } from '../../dag/conditions';
+import { forwardEdges } from '../../dag/workflowFlow';
 import { useWorkflowEditor } from '../../hooks/useWorkflowEditor';
+import { useLeaveGuard } from '../../hooks/useLeaveGuard';
 import { ErrorBanner } from '../ErrorBanner';
-import { AddNodeBar } from './AddNodeBar';
 import { EdgeInspector } from './EdgeInspector';
 import { EditorCanvas } from './EditorCanvas';
 import { InputsEditor } from './InputsEditor';
 import { IssueSummary } from './IssueSummary';
 import { MetaFields } from './MetaFields';
 import { NodeInspector } from './NodeInspector';
+import { Palette, type WorkflowChoice } from './Palette';
 
 export interface WorkflowEditorProps {
   workflow?: Workflow;
   agents: readonly Agent[];
+  /** The tenant's workflows (for sub-workflow and map nodes); undefined while unknown. */
+  workflows?: readonly WorkflowChoice[];
   readOnly: boolean;
   /** POST (new) or PATCH (new version); rejects with ApiError on validation failure. */
   onSave: (body: WorkflowCreate) => Promise<Workflow>;
@@ -30,8 +35,17 @@ export function WorkflowEditor(props: WorkflowEditorProps) {
   );
 }
 
-function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEditorProps) {
-  const editor = useWorkflowEditor(workflow);
+function EditorBody({ workflow, agents, workflows, readOnly, onSave, onRun }: WorkflowEditorProps) {
+  const live = useMemo(
+    () => ({
+      agents: new Set(agents.map((a) => a.slug)),
+      workflows: workflows ? new Set(workflows.map((w) => w.slug)) : undefined,
+    }),
+    [agents, workflows],
+  );
+  const editor = useWorkflowEditor(workflow, live);
+  const children = (workflows ?? []).filter((w) => w.slug !== workflow?.slug);
+  useLeaveGuard(editor.dirty && !readOnly);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
@@ -42,7 +56,6 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
 
   const save = async () => {
     const body = editor.spec();
-    const sentIds = body.nodes.map((n) => n.id);
     setBusy(true);
     setError(null);
     setSavedVersion(null);
@@ -52,16 +65,35 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
       editor.markSaved(body, saved.slug);
       setSavedVersion(saved.version);
     } catch (err) {
-      if (err instanceof ApiError && err.details.length > 0)
-        editor.showIssues(err.details, sentIds);
+      if (err instanceof ApiError && err.details.length > 0) editor.showIssues(err.details, body);
       else setError(err);
     } finally {
       setBusy(false);
     }
   };
 
+  const liveCount = problemCount(editor.issues);
+  // Ctrl/Cmd+Z undoes, Shift+Ctrl/Cmd+Z and Ctrl+Y redo: every graph edit, typing included.
+  const root = useRef<HTMLDivElement>(null);
+  const history = useRef({ undo: editor.undo, redo: editor.redo });
+  history.current = { undo: editor.undo, redo: editor.redo };
+  useEffect(() => {
+    const el = root.current;
+    if (!el || readOnly) return;
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      const key = e.key.toLowerCase();
+      if (key === 'z' && !e.shiftKey) history.current.undo();
+      else if ((key === 'z' && e.shiftKey) || key === 'y') history.current.redo();
+      else return;
+      e.preventDefault();
+    };
+    el.addEventListener('keydown', onKeyDown);
+    return () => el.removeEventListener('keydown', onKeyDown);
+  }, [readOnly]);
+
   return (
-    <div className="editor">
+    <div className="editor" ref={root}>
       <div className="editor-bar">
         <MetaFields
           meta={editor.meta}
@@ -71,6 +103,35 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
           readOnly={readOnly}
         />
         <div className="editor-actions">
+          {!readOnly && (
+            <>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                onClick={editor.undo}
+                disabled={!editor.canUndo}
+                aria-keyshortcuts="Control+Z Meta+Z"
+                data-testid="editor-undo"
+              >
+                Undo
+              </button>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                onClick={editor.redo}
+                disabled={!editor.canRedo}
+                aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
+                data-testid="editor-redo"
+              >
+                Redo
+              </button>
+            </>
+          )}
+          {liveCount > 0 && (
+            <span className="problem-pill" data-testid="live-problems">
+              {liveCount} problem{liveCount === 1 ? '' : 's'}
+            </span>
+          )}
           {editor.dirty && !readOnly && (
             <span className="dirty-pill" role="status">
               Unsaved changes
@@ -107,13 +168,20 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
         </div>
       </div>
       <ErrorBanner error={error} title="Could not save" />
-      <IssueSummary issues={editor.issues} onSelectNode={(id) => editor.select(id)} />
+      <IssueSummary issues={editor.saveIssues} onSelectNode={(id) => editor.select(id)} />
       {editor.notice && (
         <div className="alert alert-warn" role="status">
           {editor.notice}
         </div>
       )}
-      {!readOnly && <AddNodeBar agents={agents} after={node?.id ?? null} onAdd={editor.addNode} />}
+      {!readOnly && (
+        <Palette
+          agents={agents}
+          workflows={children}
+          after={node?.id ?? null}
+          onAdd={editor.addNode}
+        />
+      )}
       <div className="editor-main">
         <EditorCanvas editor={editor} agents={agents} readOnly={readOnly} />
         <aside className="editor-side" aria-label="Inspector">
@@ -125,20 +193,28 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
               edges={editor.edges}
               inputs={editor.inputs}
               agents={agents}
+              workflows={children}
               issues={editor.issues.byNode[node.id] ?? []}
               readOnly={readOnly}
               onChange={(patch) => editor.updateNode(node.id, patch)}
               onRename={(to) => editor.rename(node.id, to)}
               onToggleParent={(parent, on) => editor.toggleParent(parent, node.id, on)}
+              onLoopBack={(target) => editor.connect({ source: node.id, target })}
               onDelete={() => editor.removeNode(node.id)}
               onClose={() => editor.select(null)}
             />
           ) : edge ? (
             <EdgeInspector
+              key={edge.id}
               edge={edge}
+              paths={conditionPaths(
+                edge.source,
+                editor.inputs.map((f) => f.name),
+                forwardEdges(editor.edges),
+              )}
               issues={editor.issues.byEdge[editor.edges.indexOf(edge)] ?? []}
               readOnly={readOnly}
-              onChange={(when) => editor.setEdgeWhen(edge.id, when)}
+              onChange={(patch) => editor.updateEdge(edge.id, patch)}
               onDelete={() => editor.removeEdge(edge.id)}
               onClose={() => editor.select(null, 'edge')}
             />
@@ -180,10 +256,42 @@ function EditorBody({ workflow, agents, readOnly, onSave, onRun }: WorkflowEdito
                   ))}
                 </ul>
               )}
+              {editor.edges.length > 0 && (
+                <>
+                  <h3>Edges</h3>
+                  <ul className="step-pick" data-testid="edge-list">
+                    {editor.edges.map((e, i) => (
+                      <li key={e.id}>
+                        <button
+                          type="button"
+                          className={`link-button${editor.issues.byEdge[i] ? ' text-danger' : ''}`}
+                          onClick={() => editor.select(e.id, 'edge')}
+                          data-testid={`select-edge-${e.source}-${e.target}`}
+                        >
+                          {e.source} → {e.target}
+                        </button>
+                        {e.label && <span className="muted"> {e.label}</span>}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </div>
           )}
         </aside>
       </div>
     </div>
   );
+}
+
+function problemCount(issues: {
+  byNode: Record<string, unknown[]>;
+  byEdge: Record<number, unknown[]>;
+  byInput: Record<number, unknown[]>;
+  general: unknown[];
+}): number {
+  const sum = (r: Record<string | number, unknown[]>) =>
+    Object.values(r).reduce((n, list) => n + list.length, 0);
+  // Edge problems are also in `general` (mapIssues lists them there for the summary).
+  return sum(issues.byNode) + sum(issues.byInput) + issues.general.length;
 }

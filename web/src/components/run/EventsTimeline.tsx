@@ -24,7 +24,14 @@ export function EventsTimeline({
       {events.length === 0 ? (
         <p className="muted">No events yet.</p>
       ) : (
-        <ol className="timeline" aria-live={live ? 'polite' : 'off'} data-testid="events-timeline">
+        <ol
+          className="timeline"
+          aria-live={live ? 'polite' : 'off'}
+          aria-labelledby="timeline-title"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a long run's timeline scrolls; the keyboard must reach it to scroll it (WCAG 2.1.1)
+          tabIndex={0}
+          data-testid="events-timeline"
+        >
           {events.map((e) => (
             <li
               key={e.seq}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Workflow, WorkflowVersion } from '../../api/types';
+import { diffSpecs } from '../../dag/specDiff';
 import { formatDateTime } from '../../format';
 import { ErrorBanner } from '../ErrorBanner';
 
@@ -19,6 +20,7 @@ export function WorkflowVersions({
   onPublish: (version: number) => Promise<void>;
 }) {
   const [busy, setBusy] = useState<number | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const sorted = [...versions].sort((a, b) => b.version - a.version);
   const publish = async (version: number) => {
@@ -39,8 +41,9 @@ export function WorkflowVersions({
       </div>
       <ErrorBanner error={error} />
       <ol className="versions" data-testid="workflow-versions">
-        {sorted.map((v) => {
+        {sorted.map((v, i) => {
           const published = v.version === workflow.publishedVersion;
+          const previous = sorted[i + 1];
           return (
             <li key={v.version} data-testid={`workflow-version-${v.version}`}>
               <strong>v{v.version}</strong>{' '}
@@ -61,11 +64,41 @@ export function WorkflowVersions({
                 >
                   {v.version < workflow.publishedVersion ? 'Restore' : 'Publish'} v{v.version}
                 </button>
+              )}{' '}
+              {previous && (
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm"
+                  aria-expanded={open === v.version}
+                  onClick={() => setOpen(open === v.version ? null : v.version)}
+                  data-testid={`workflow-version-diff-${v.version}`}
+                >
+                  {open === v.version ? 'Hide changes' : `Changes from v${previous.version}`}
+                </button>
               )}
+              {previous && open === v.version && <VersionDiff before={previous} after={v} />}
             </li>
           );
         })}
       </ol>
     </section>
+  );
+}
+
+function VersionDiff({ before, after }: { before: WorkflowVersion; after: WorkflowVersion }) {
+  const lines = diffSpecs(before.spec, after.spec);
+  return (
+    <ul className="version-diff" data-testid={`workflow-diff-${after.version}`}>
+      {lines.length === 0 && <li className="muted">No changes to the graph.</li>}
+      {lines.map((l) => (
+        <li key={`${l.kind} ${l.what}`} className={`diff-${l.kind}`}>
+          <span className="diff-mark" aria-hidden="true">
+            {l.kind === 'added' ? '+' : l.kind === 'removed' ? '−' : '~'}
+          </span>{' '}
+          {l.what} {l.kind}
+          {l.detail && <span className="muted"> ({l.detail})</span>}
+        </li>
+      ))}
+    </ul>
   );
 }
