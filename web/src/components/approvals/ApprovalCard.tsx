@@ -56,7 +56,10 @@ export function ApprovalCard({
           <h3>
             Output of <span className="mono">{g.nodeId}</span>
           </h3>
-          <pre className="code-block approval-output">{g.output}</pre>
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable block must be reachable by keyboard to scroll it (WCAG 2.1.1) */}
+          <pre className="code-block approval-output" tabIndex={0}>
+            {g.output}
+          </pre>
           {g.truncated && (
             <p className="muted">
               Shown in part ({g.chars.toLocaleString('en-US')} characters):{' '}
