@@ -78,7 +78,12 @@ export function Layout({ children }: { children: ReactNode }) {
         <div className="topbar-end">
           <ThemeToggle />
           {me && (
-            <span className="whoami" data-testid="whoami" data-role={role ?? undefined}>
+            <span
+              className="whoami"
+              data-testid="whoami"
+              data-role={role ?? undefined}
+              title={me.user?.email ?? 'API key'}
+            >
               <span className="whoami-email">{me.user?.email ?? 'API key'}</span>
               <span className="role-pill">{role}</span>
             </span>
