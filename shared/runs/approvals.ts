@@ -29,6 +29,53 @@ export function previewOf(nodeId: string, output: unknown) {
   };
 }
 
+interface WaitingRow {
+  stepId: string;
+  nodeId: string;
+  iteration: number;
+  waitingSince: Date | null;
+  runId: string;
+  input: unknown;
+  runStartedAt: Date;
+  workflowId: string;
+  workflowVersion: number;
+  workflowSlug: string;
+  spec: unknown;
+}
+
+/** One inbox item: the approval's prompt rendered on the run's data, and the outputs it gates. */
+async function itemOf(p: PayloadPlatform, tx: Tx, tenantId: string, r: WaitingRow) {
+  const spec = r.spec as WorkflowSpec;
+  const node = spec.nodes.find((n) => n.id === r.nodeId);
+  const upstream = [...new Set(spec.edges.filter((e) => e.to === r.nodeId).map((e) => e.from))];
+  const template = node?.prompt;
+  // Offloaded outputs (ADR 105) stay as their preview: the inbox never reads S3 per row.
+  const outputs = await loadOutputs(
+    p,
+    tx,
+    { id: r.runId, tenantId },
+    [...upstream, ...(template ? referencedSteps(template) : [])],
+    'reference',
+  );
+  const input = (r.input ?? {}) as Record<string, unknown>;
+  const message = template ? renderTemplate(template, { input, steps: outputs }) : undefined;
+  return {
+    runId: r.runId,
+    stepId: r.stepId,
+    nodeId: r.nodeId,
+    iteration: r.iteration,
+    workflowId: r.workflowId,
+    workflowSlug: r.workflowSlug,
+    workflowVersion: r.workflowVersion,
+    ...(message === undefined ? {} : { message: previewOf(r.nodeId, message).output }),
+    gates: upstream
+      .filter((id) => outputs[id] !== undefined)
+      .map((id) => previewOf(id, outputs[id].output)),
+    waitingSince: (r.waitingSince ?? r.runStartedAt).toISOString(),
+    runStartedAt: r.runStartedAt.toISOString(),
+  };
+}
+
 export async function listWaitingApprovals(
   p: PayloadPlatform,
   tx: Tx,
@@ -74,38 +121,8 @@ export async function listWaitingApprovals(
     at: r.waitingSince ?? r.runStartedAt,
     id: r.stepId,
   }));
-  const items = await Promise.all(
-    kept.rows.map(async (r) => {
-      const spec = r.spec as WorkflowSpec;
-      const node = spec.nodes.find((n) => n.id === r.nodeId);
-      const upstream = [...new Set(spec.edges.filter((e) => e.to === r.nodeId).map((e) => e.from))];
-      const template = node?.prompt;
-      // Offloaded outputs (ADR 105) stay as their preview: the inbox never reads S3 per row.
-      const outputs = await loadOutputs(
-        p,
-        tx,
-        { id: r.runId, tenantId },
-        [...upstream, ...(template ? referencedSteps(template) : [])],
-        'reference',
-      );
-      const input = (r.input ?? {}) as Record<string, unknown>;
-      const message = template ? renderTemplate(template, { input, steps: outputs }) : undefined;
-      return {
-        runId: r.runId,
-        stepId: r.stepId,
-        nodeId: r.nodeId,
-        iteration: r.iteration,
-        workflowId: r.workflowId,
-        workflowSlug: r.workflowSlug,
-        workflowVersion: r.workflowVersion,
-        ...(message === undefined ? {} : { message: previewOf(r.nodeId, message).output }),
-        gates: upstream
-          .filter((id) => outputs[id] !== undefined)
-          .map((id) => previewOf(id, outputs[id].output)),
-        waitingSince: (r.waitingSince ?? r.runStartedAt).toISOString(),
-        runStartedAt: r.runStartedAt.toISOString(),
-      };
-    }),
-  );
+  // One after the other: a transaction runs one statement at a time (the Data API refuses more).
+  const items = [];
+  for (const r of kept.rows) items.push(await itemOf(p, tx, tenantId, r));
   return { items, ...(kept.nextCursor ? { nextCursor: kept.nextCursor } : {}) };
 }
