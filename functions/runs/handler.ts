@@ -1,7 +1,9 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
 import { cancelRun, decideApproval, rerun } from '../../shared/runs/lifecycle';
+import { listWaitingApprovals } from '../../shared/runs/approvals';
 import { listEvents } from '../../shared/runs/events';
+import { tryAgent } from '../../shared/runs/try-agent';
 import { listRuns, loadRunRow, readRun, readStep } from '../../shared/runs/run-store';
 
 export const handler = httpHandler(routes.runs, {
@@ -32,4 +34,8 @@ export const handler = httpHandler(routes.runs, {
       202,
       await decideApproval(platform, auth, params.id, params.stepId, false, body.comment),
     ),
+  'GET /v1/approvals': async ({ platform, auth, query }) =>
+    platform.db.withTenant(auth, (tx) => listWaitingApprovals(platform, tx, auth.tenantId, query)),
+  'POST /v1/agents/{id}/try': async ({ platform, auth, params, body }) =>
+    new Reply(202, await tryAgent(platform, auth, params.id, body)),
 });

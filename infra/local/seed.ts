@@ -1,14 +1,18 @@
 /**
  * The demo tenant a first start creates: six agents (pm, coder, reviewer, qa, triager,
- * gatekeeper), the `feature-pipeline` workflow (pm → coder → reviewer ∥ qa → summary) and the
- * `issue-triage` workflow (a router and a bounded review loop). Seeded through the same
- * domain functions the API uses, so the seed is valid by the same rules as user data.
+ * gatekeeper), the `feature-pipeline` workflow (pm → coder → reviewer ∥ qa → summary), the
+ * `issue-triage` workflow (a router and a bounded review loop), and a `handbook` knowledge base
+ * with the `researcher` agent that searches it with tools and the `handbook-answer` workflow
+ * around it. Seeded through the same domain functions the API uses, so the seed is valid by the
+ * same rules as user data.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { AuthContext } from '../../shared/auth/context';
 import { createAgent } from '../../shared/catalog/agents';
 import { createWorkflow } from '../../shared/catalog/workflows';
+import { addDocument } from '../../shared/rag/documents';
+import { createKnowledgeBase } from '../../shared/rag/knowledge-bases';
 import { rowsOf } from '../../shared/db/client';
 import { signup } from '../../shared/identity/sessions';
 import { Conflict } from '../../shared/errors';
@@ -43,6 +47,7 @@ export async function seedDemo(p: Platform, adminPassword?: string): Promise<See
   for (const agent of DEMO_AGENTS) await createAgent(p, auth, agent);
   await createWorkflow(p, auth, FEATURE_PIPELINE);
   await createWorkflow(p, auth, ISSUE_TRIAGE);
+  await seedResearcher(p, auth);
   return {
     created: true,
     password: adminPassword ? undefined : password,
@@ -244,3 +249,67 @@ const ISSUE_TRIAGE = {
     { from: 'spec', to: 'reply' },
   ],
 };
+
+export const HANDBOOK = {
+  name: 'Team handbook',
+  description: 'How the demo team ships, reviews and runs on-call',
+  title: 'Engineering handbook',
+  text: [
+    '# Deploys',
+    'We deploy to production from the main branch every weekday before 15:00 UTC. A deploy needs a green pipeline and one approving review. Friday deploys after 12:00 UTC need the on-call engineer to agree.',
+    '# Code review',
+    'Every change is reviewed by one engineer who did not write it. Reviews answer within one working day. Security-sensitive changes (authentication, secrets, tenant isolation) need a second reviewer from the platform team.',
+    '# On-call',
+    'On-call rotates weekly on Mondays at 09:00 UTC. The on-call engineer acknowledges a page within 15 minutes and writes an incident note within two working days of any customer-facing outage.',
+    '# Dependencies',
+    'New runtime dependencies need a short note on why, their licence and who maintains them. Security updates are merged within three working days.',
+  ].join('\n\n'),
+};
+
+/** Answers from the handbook: the simulator calls the first tool (knowledge.search) with the prompt. */
+export const RESEARCHER = {
+  slug: 'researcher',
+  name: 'Handbook researcher',
+  role: 'research',
+  systemPrompt:
+    'You answer questions about how the team works. Search the handbook first with knowledge.search and cite the passages you used as [n]; fetch a public page with http.get only when the question names one.',
+  model: 'openai:gpt-4.1-mini',
+  fallbacks: ['anthropic:claude-sonnet-4'],
+  parameters: { temperature: 0, maxTokens: 800 },
+  tools: ['knowledge.search', 'http.get'],
+  maxTurns: 4,
+  outputSchema: undefined,
+};
+
+export const HANDBOOK_ANSWER = {
+  slug: 'handbook-answer',
+  name: 'Handbook answer',
+  description: 'The researcher searches the team handbook (a tool call) and answers with citations',
+  inputs: [
+    { name: 'question', description: 'A question about how the team works', required: true },
+  ],
+  nodes: [
+    { id: 'research', type: 'agent' as const, agent: 'researcher', prompt: '{{input.question}}' },
+    {
+      id: 'reply',
+      type: 'agent' as const,
+      agent: 'pm',
+      prompt:
+        'Write a two-line reply to the asker from this research, keeping its citations.\n\n{{steps.research.output}}',
+    },
+  ],
+  edges: [{ from: 'research', to: 'reply' }],
+};
+
+async function seedResearcher(p: Platform, auth: AuthContext): Promise<void> {
+  const kb = await createKnowledgeBase(p, auth, {
+    name: HANDBOOK.name,
+    description: HANDBOOK.description,
+    embeddingModel: 'local',
+    chunking: { size: 1000, overlap: 150 },
+  });
+  // Ingests through the ingestion state machine in the background, as an API upload does.
+  await addDocument(p, auth, kb.id, { title: HANDBOOK.title, text: HANDBOOK.text });
+  await createAgent(p, auth, { ...RESEARCHER, knowledgeBaseIds: [kb.id] });
+  await createWorkflow(p, auth, HANDBOOK_ANSWER);
+}

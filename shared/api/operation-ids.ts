@@ -19,6 +19,8 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /v1/audit/verify': 'verifyAuditLog',
   'GET /v1/audit': 'listAuditEntries',
   'GET /v1/usage': 'getUsage',
+  'GET /v1/approvals': 'listWaitingApprovals',
+  'POST /v1/agents/{id}/try': 'tryAgent',
   'GET /v1/budgets': 'getBudgets',
   'PUT /v1/budgets': 'setBudgets',
   'POST /mcp': 'callMcp',

@@ -487,7 +487,7 @@ let lastTraceRun: string | undefined;
  * The id of a new run: the starting request's trace id when traces are on (so the run's spans join
  * that trace, ADR 075), else random. A second run in the same trace gets a random id.
  */
-function traceRunId(): string {
+export function traceRunId(): string {
   const fromTrace = runIdFromActiveTrace();
   if (!fromTrace || fromTrace === lastTraceRun) return randomUUID();
   lastTraceRun = fromTrace;

@@ -214,7 +214,7 @@ test("the run's events stream through the function URL (response streaming) and 
   expect(anonymous.status).toBe(401);
 });
 
-test('an approval waits, is approved, and the run finishes', async () => {
+test('an approval waits in the inbox, is approved, and the run finishes; an agent is tried alone', async () => {
   // Prepare
   const workflow = await ok('POST', '/v1/workflows', {
     slug: `signed-off-${randomUUID().slice(0, 6)}`,
@@ -231,14 +231,21 @@ test('an approval waits, is approved, and the run finishes', async () => {
   });
   const started = await ok('POST', `/v1/workflows/${workflow.id}/runs`, { input: { topic: 'x' } });
   const waiting = await settled(started.runId);
+  const inbox = await ok('GET', '/v1/approvals?status=waiting');
 
   // Act
   await ok('POST', `/v1/runs/${started.runId}/steps/signoff/approve`, { comment: 'ship it' });
   const done = await settled(started.runId);
+  // Trying an agent alone is a one-step run through the same state machine (ADR 164).
+  const tried = await ok('POST', '/v1/agents/pm/try', { prompt: 'Say hello' });
+  const tryRun = await settled(tried.runId);
 
   // Assess
   expect(waiting.status).toBe('WAITING');
+  expect(inbox.items.map((i: { runId: string }) => i.runId)).toContain(started.runId);
   expect(done.status).toBe('SUCCEEDED');
+  expect(tryRun.status).toBe('SUCCEEDED');
+  expect(tryRun.steps).toHaveLength(1);
 });
 
 test('a step answering >100 KB: kept in S3 by the agent step function, read by the next, whole on the step route', async () => {

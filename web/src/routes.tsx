@@ -3,6 +3,7 @@ import { lazy, Suspense, type ReactElement } from 'react';
 import { Loading } from './components/Loading';
 import { AgentEditPage } from './pages/AgentEditPage';
 import { AgentsPage } from './pages/AgentsPage';
+import { ApprovalsPage } from './pages/ApprovalsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -31,6 +32,7 @@ type Render = (params: Record<string, string>) => ReactElement;
 export const ROUTES: ReadonlyArray<[pattern: string, render: Render]> = [
   ['/runs', () => <RunsPage />],
   ['/runs/:id', (p) => <RunPage key={p.id} runId={p.id} />],
+  ['/approvals', () => <ApprovalsPage />],
   ['/agents', () => <AgentsPage />],
   ['/agents/new', () => <AgentEditPage key="new" />],
   ['/agents/:id', (p) => <AgentEditPage key={p.id} agentId={p.id} />],

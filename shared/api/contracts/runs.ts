@@ -109,3 +109,41 @@ export const RunEvent = z.object({
   at: z.string(),
 });
 export const RunEvents = z.object({ items: z.array(RunEvent), nextAfter: z.number().int() });
+
+/** `GET /v1/approvals`: only waiting approvals are listed (decided ones are on their runs). */
+export const ApprovalListQuery = PageQuery.extend({
+  status: z.enum(['waiting']).default('waiting'),
+});
+/** An upstream step's output the approval gates, cut to a preview for the inbox. */
+export const GatedOutput = z.object({
+  nodeId: z.string(),
+  /** The output as text (JSON for structured outputs), at most APPROVAL_PREVIEW_CHARS. */
+  output: z.string(),
+  /** The full text's length in characters; the run's step gives it whole. */
+  chars: z.number().int(),
+  truncated: z.boolean(),
+});
+export const WaitingApproval = z.object({
+  runId: Uuid,
+  stepId: Uuid,
+  nodeId: z.string(),
+  iteration: z.number().int().min(1),
+  workflowId: Uuid,
+  workflowSlug: z.string(),
+  workflowVersion: z.number().int(),
+  /** The approval node's prompt rendered on the run's data (what the approver is asked). */
+  message: z.string().optional(),
+  /** The outputs of the steps whose edges lead into the approval. */
+  gates: z.array(GatedOutput),
+  waitingSince: z.string(),
+  runStartedAt: z.string(),
+});
+
+/** `POST /v1/agents/{id}/try`: the agent alone on one prompt (ADR 164). */
+export const AgentTryBody = z
+  .object({
+    prompt: z.string().trim().min(1).max(100_000),
+    /** A saved version of the agent (default: its published version, ADR 120). */
+    version: z.number().int().min(1).optional(),
+  })
+  .strict();

@@ -1,5 +1,5 @@
 import { route as r } from '../route';
-import { IdParams, listOf } from '../contracts/common';
+import { IdOrSlugParams, IdParams, listOf } from '../contracts/common';
 import * as workflows from '../contracts/workflows';
 import * as runs from '../contracts/runs';
 
@@ -40,6 +40,16 @@ export const runsRoutes = [
   r('POST', '/v1/runs/{id}/steps/{stepId}/reject', 'dev', 'Reject a waiting approval step', {
     params: runs.RunStepParams,
     body: runs.ApprovalBody,
+    response: workflows.RunStarted,
+    status: 202,
+  }),
+  r('GET', '/v1/approvals', 'viewer', 'The approval inbox: steps waiting for a decision', {
+    query: runs.ApprovalListQuery,
+    response: listOf(runs.WaitingApproval),
+  }),
+  r('POST', '/v1/agents/{id}/try', 'dev', 'Try an agent alone: a one-step run (ADR 164)', {
+    params: IdOrSlugParams,
+    body: runs.AgentTryBody,
     response: workflows.RunStarted,
     status: 202,
   }),

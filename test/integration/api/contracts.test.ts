@@ -128,6 +128,7 @@ test('every route with a response schema answers with a body that matches it', a
   await ok('PATCH', `/v1/agents/${agent.id}`, { systemPrompt: 'You review carefully.' });
   await ok('GET', `/v1/agents/${agent.id}/versions`);
   await ok('POST', `/v1/agents/${agent.id}/publish`, { version: 2 });
+  await settledRun((await ok('POST', `/v1/agents/${agent.id}/try`, { prompt: 'Hello' })).runId);
   const workflow = await ok('POST', '/v1/workflows', {
     slug: `contract-flow-${randomUUID().slice(0, 6)}`,
     name: 'Contract flow',
@@ -173,6 +174,7 @@ test('every route with a response schema answers with a body that matches it', a
   const started = await ok('POST', `/v1/workflows/${workflow.id}/runs`, { input: { topic: 'x' } });
   const waiting = await settledRun(started.runId);
   expect(waiting.status).toBe('WAITING');
+  await ok('GET', '/v1/approvals?status=waiting');
   await ok('POST', `/v1/runs/${waiting.id}/steps/signoff/approve`, { comment: 'ship it' });
   await settledRun(waiting.id);
   const second = await ok('POST', `/v1/workflows/${workflow.id}/runs`, { input: { topic: 'y' } });

@@ -64,6 +64,20 @@ export function createApi(c: ApiClient) {
         }),
       publish: (id: string, version: number) =>
         typedCall(c, 'post', '/v1/agents/{id}/publish', { params: { id }, body: { version } }),
+      /** Runs the agent alone on a prompt: a one-step run the page follows (ADR 164). */
+      try: (id: string, prompt: string, version?: number) =>
+        typedCall(c, 'post', '/v1/agents/{id}/try', {
+          params: { id },
+          body: version === undefined ? { prompt } : { prompt, version },
+        }),
+    },
+    approvals: {
+      /** Approval steps waiting for a decision, oldest first. */
+      waiting: (cursor?: string, signal?: AbortSignal) =>
+        typedCall(c, 'get', '/v1/approvals', {
+          query: { status: 'waiting', limit: 100, ...(cursor ? { cursor } : {}) },
+          signal,
+        }),
     },
     workflows: {
       list: () => typedCall(c, 'get', '/v1/workflows', { query: { limit: 200 } }),

@@ -56,6 +56,8 @@ export type RunStep = S['RunStep'];
 export type Attempt = S['Attempt'];
 export type RunEvent = S['RunEvent'];
 export type RunEvents = S['RunEvents'];
+export type WaitingApproval = S['WaitingApproval'];
+export type GatedOutput = S['GatedOutput'];
 export type RunStatus = Run['status'];
 export type StepStatus = RunStep['status'];
 

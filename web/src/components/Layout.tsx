@@ -1,10 +1,12 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from '../router/Link';
 import { useSession } from '../session/SessionContext';
+import { useWaitingApprovalCount } from '../hooks/useWaitingApprovals';
 import { ThemeToggle } from './ThemeToggle';
 
 const NAV = [
   { to: '/runs', label: 'Runs' },
+  { to: '/approvals', label: 'Approvals' },
   { to: '/workflows', label: 'Workflows' },
   { to: '/agents', label: 'Agents' },
   { to: '/usage', label: 'Usage' },
@@ -18,6 +20,7 @@ const NAV = [
 export function Layout({ children }: { children: ReactNode }) {
   const { me, role, signOut } = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
+  const waiting = useWaitingApprovalCount();
   return (
     <div className="shell">
       {/* A button, not a link: `#main` would be taken for a hash route. */}
@@ -60,6 +63,13 @@ export function Layout({ children }: { children: ReactNode }) {
               <li key={item.to}>
                 <Link to={item.to} nav onClick={() => setMenuOpen(false)}>
                   {item.label}
+                  {item.to === '/approvals' && waiting && waiting.count > 0 && (
+                    <span className="nav-count" data-testid="approvals-count">
+                      {waiting.count}
+                      {waiting.more ? '+' : ''}
+                      <span className="sr-only"> waiting</span>
+                    </span>
+                  )}
                 </Link>
               </li>
             ))}
@@ -68,7 +78,12 @@ export function Layout({ children }: { children: ReactNode }) {
         <div className="topbar-end">
           <ThemeToggle />
           {me && (
-            <span className="whoami" data-testid="whoami" data-role={role ?? undefined}>
+            <span
+              className="whoami"
+              data-testid="whoami"
+              data-role={role ?? undefined}
+              title={me.user?.email ?? 'API key'}
+            >
               <span className="whoami-email">{me.user?.email ?? 'API key'}</span>
               <span className="role-pill">{role}</span>
             </span>

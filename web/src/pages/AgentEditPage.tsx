@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ApiError } from '../api/errors';
 import type { Agent, FieldIssue } from '../api/types';
 import { AgentForm, bodyOf, type AgentDraft } from '../components/agents/AgentForm';
+import { TryPanel } from '../components/agents/TryPanel';
 import { VersionsList } from '../components/agents/VersionsList';
 import { DeleteForGoodButton, ReadOnlyNote } from '../components/DeleteForGoodButton';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -132,6 +133,14 @@ export function AgentEditPage({ agentId }: { agentId?: string }) {
           />
         )}
       </div>
+      {a && (
+        <TryPanel
+          key={`${a.id}:${a.publishedVersion}`}
+          agent={a}
+          versions={(versions.data?.items ?? []).map((v) => v.version)}
+          canTry={!readOnly}
+        />
+      )}
     </>
   );
 }

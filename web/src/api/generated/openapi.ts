@@ -142,6 +142,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/{id}/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try an agent alone: a one-step run (ADR 164) */
+        post: operations["tryAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/{id}/versions": {
         parameters: {
             query?: never;
@@ -206,6 +223,23 @@ export interface paths {
         post?: never;
         /** Revoke an API key */
         delete: operations["deleteApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approval inbox: steps waiting for a decision */
+        get: operations["listWaitingApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1361,6 +1395,10 @@ export interface components {
             systemPrompt: string;
             tools?: string[];
         };
+        AgentTryBody: {
+            prompt: string;
+            version?: number;
+        };
         AgentVersion: {
             createdAt: string;
             createdBy: string | null;
@@ -1577,6 +1615,12 @@ export interface components {
             };
         };
         From: string;
+        GatedOutput: {
+            chars: number;
+            nodeId: string;
+            output: string;
+            truncated: boolean;
+        };
         IdOrSlug: string;
         ImportOutcome: {
             changed: string[];
@@ -2227,6 +2271,19 @@ export interface components {
         /** Format: uuid */
         Uuid: string;
         Version: number | null;
+        WaitingApproval: {
+            gates: components["schemas"]["GatedOutput"][];
+            iteration: number;
+            message?: string;
+            nodeId: string;
+            runId: components["schemas"]["Uuid"];
+            runStartedAt: string;
+            stepId: components["schemas"]["Uuid"];
+            waitingSince: string;
+            workflowId: components["schemas"]["Uuid"];
+            workflowSlug: string;
+            workflowVersion: number;
+        };
         WebhookAck: {
             deliveryId: string | null;
             /** @enum {string} */
@@ -2740,6 +2797,41 @@ export interface operations {
             };
         };
     };
+    tryAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdOrSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentTryBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStarted"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listAgentVersions: {
         parameters: {
             query?: {
@@ -2899,6 +2991,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listWaitingApprovals: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "waiting";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WaitingApproval"][];
+                        nextCursor?: string;
+                    };
+                };
             };
             /** @description Error */
             default: {

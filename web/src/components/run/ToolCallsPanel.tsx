@@ -25,11 +25,13 @@ export function ToolCallsPanel({ calls }: { calls: readonly ToolCallView[] }) {
                 ) : null}
               </summary>
               <h4>Arguments</h4>
-              <pre className="code-block" data-testid="tool-call-arguments">
+              {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable block must be reachable by keyboard to scroll it (WCAG 2.1.1) */}
+              <pre className="code-block" data-testid="tool-call-arguments" tabIndex={0}>
                 {JSON.stringify(c.arguments, null, 2)}
               </pre>
               <h4>{c.error ? 'Error' : 'Result'}</h4>
-              <pre className="code-block" data-testid="tool-call-result">
+              {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable block must be reachable by keyboard to scroll it (WCAG 2.1.1) */}
+              <pre className="code-block" data-testid="tool-call-result" tabIndex={0}>
                 {c.error ?? c.result}
               </pre>
               {c.truncated && (
