@@ -10,6 +10,10 @@
  * later run with the same arguments reuses it instead of loading again (the PRNG regenerates the
  * same texts and queries); without it the bench tenant is deleted at the end.
  *
+ * Every run also times the hybrid default before ADR 166 (the baseline) and prints each row's p50
+ * and p95 as ratios to it, so runs on a busy and a quiet machine compare. RAG_BENCH_VECTOR_EF,
+ * RAG_BENCH_TEXT and RAG_BENCH_HYBRID choose the rows (see below); RAG_BENCH_REPS repeats them.
+ *
  * Loading is bounded: multi-row INSERT … SELECT FROM jsonb_to_recordset in batches of 2 000 with the
  * vector and GIN indexes dropped, then one index build (halfvec HNSW as migration 0151, m=16,
  * ef_construction from the third argument, parallel workers).
