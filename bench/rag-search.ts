@@ -10,6 +10,10 @@
  * later run with the same arguments reuses it instead of loading again (the PRNG regenerates the
  * same texts and queries); without it the bench tenant is deleted at the end.
  *
+ * Every run also times the hybrid default before ADR 166 (the baseline) and prints each row's p50
+ * and p95 as ratios to it, so runs on a busy and a quiet machine compare. RAG_BENCH_VECTOR_EF,
+ * RAG_BENCH_TEXT and RAG_BENCH_HYBRID choose the rows (see below); RAG_BENCH_REPS repeats them.
+ *
  * Loading is bounded: multi-row INSERT … SELECT FROM jsonb_to_recordset in batches of 2 000 with the
  * vector and GIN indexes dropped, then one index build (halfvec HNSW as migration 0151, m=16,
  * ef_construction from the third argument, parallel workers).
@@ -37,6 +41,7 @@ const QUERIES = Number(process.argv[3] ?? 200);
 /** HNSW build parameter; migration 0004 uses 128 (see docs/benchmarks.md for the comparison). */
 const EF_CONSTRUCTION = Number(process.argv[4] ?? 128);
 const PER_DOC = 100;
+const UNBOUNDED = 1_000_000_000;
 const BATCH = 2_000;
 
 // Deterministic PRNG (mulberry32) so every run searches the same corpus.
@@ -206,6 +211,7 @@ try {
     efSearch?: number,
     textBudget?: number,
     rescoreTextCandidates?: boolean,
+    settingsStatement?: boolean,
   ) =>
     db.withTenant(scope, (tx) =>
       searchChunks(tx, {
@@ -218,6 +224,7 @@ try {
         efSearch,
         textBudget,
         rescoreTextCandidates,
+        settingsStatement,
       }),
     );
   // Exact references: the CAND nearest chunks by a sequential scan, and the full-text ranking of
@@ -236,7 +243,7 @@ try {
     db.withTenant(scope, async (tx) =>
       rowsOf<{ id: string; rank: number }>(
         await tx.execute(
-          sql`select id, rank from chunk_text_search(${kbId}::uuid, ${query}::text, ${CAND}::int, null, null, 1000000000)`,
+          sql`select id, rank from chunk_text_search(${kbId}::uuid, ${query}::text, ${CAND}::int, null, null, ${UNBOUNDED}::int)`,
         ),
       ),
     );
@@ -314,7 +321,13 @@ try {
     ef?: number;
     budget?: number;
     rescore?: boolean;
+    settingsStatement?: boolean;
   };
+  // The hybrid default before ADR 166 (ef_search 400, budget 1 000, text candidates rescored, the
+  // HNSW settings in a statement of their own): every run times it, and each row's last two
+  // columns are its ratio to this baseline, so a re-run on a quieter machine compares directly.
+  const BASELINE =
+    'hybrid, ef 400, text budget 1000, settings statement (baseline: before ADR 166)';
   const configs: Config[] = [
     ...(process.env.RAG_BENCH_VECTOR_EF ?? '40,100,200,300,400,800')
       .split(',')
@@ -326,33 +339,46 @@ try {
           ef,
         }),
       ),
-    { name: 'text only, unbounded (migration 0004)', mode: 'text', budget: 1_000_000_000 },
-    { name: `text only, budget ${TEXT_BUDGET}`, mode: 'text', budget: TEXT_BUDGET },
+    // RAG_BENCH_TEXT=budget,… the text-only rows (0: unbounded, as migration 0004).
+    ...(process.env.RAG_BENCH_TEXT ?? `0,${TEXT_BUDGET}`)
+      .split(',')
+      .map(Number)
+      .map(
+        (budget): Config => ({
+          name: budget ? `text only, budget ${budget}` : 'text only, unbounded (migration 0004)',
+          mode: 'text',
+          budget: budget || UNBOUNDED,
+        }),
+      ),
     {
-      name: 'hybrid, ef 100, text unbounded, approximate vector half (migration 0004)',
+      name: BASELINE,
       mode: 'hybrid',
-      ef: 100,
-      budget: 1_000_000_000,
-      rescore: false,
+      ef: 400,
+      budget: 1000,
+      rescore: true,
+      settingsStatement: true,
     },
-    // RAG_BENCH_HYBRID=ef:budget[:a],… narrows the sweep (a run on a busy machine should be short);
-    // `:a` leaves the text candidates the HNSW scan missed unscored (before ADR 150).
-    ...(
-      process.env.RAG_BENCH_HYBRID ??
-      '100:1000:a,400:1000:a,40:1000,60:1000,100:1000,200:1000,400:1000'
-    )
+    // RAG_BENCH_HYBRID=ef:budget[:flags],… narrows the sweep (a run on a busy machine should be
+    // short); budget 0 is unbounded (migration 0004); flag `a` leaves the text candidates the HNSW scan missed unscored (before ADR 150),
+    // `s` sets the HNSW settings in a statement of their own (before ADR 166).
+    ...(process.env.RAG_BENCH_HYBRID ?? '100:0:a,100:1000:a,300:1000,400:1000,400:500,400:300')
       .split(',')
       .map((spec) => spec.split(':'))
-      .map(([ef, budget, a]): Config => {
-        const rescore = a !== 'a';
+      .map(([ef, budget, flags = '']): Config => {
+        const rescore = !flags.includes('a');
+        const settingsStatement = flags.includes('s');
         const isDefault =
-          Number(ef) === EF_SEARCH.hybrid && Number(budget) === TEXT_BUDGET && rescore;
+          Number(ef) === EF_SEARCH.hybrid &&
+          Number(budget) === TEXT_BUDGET &&
+          rescore &&
+          !settingsStatement;
         return {
-          name: `hybrid, ef ${ef}, text budget ${budget}, ${rescore ? 'text candidates rescored' : 'approximate vector half'}${isDefault ? ' (hybrid default)' : ''}`,
+          name: `hybrid, ef ${ef}, text ${Number(budget) ? `budget ${budget}` : 'unbounded'}, ${rescore ? 'text candidates rescored' : 'approximate vector half'}${settingsStatement ? ', settings statement' : ''}${isDefault ? ' (hybrid default)' : ''}`,
           mode: 'hybrid',
           ef: Number(ef),
-          budget: Number(budget),
+          budget: Number(budget) || UNBOUNDED,
           rescore,
+          settingsStatement,
         };
       }),
   ];
@@ -366,7 +392,14 @@ try {
     for (const [i, q] of queries.entries()) {
       for (const [c, cfg] of configs.entries()) {
         const s = performance.now();
-        const hits = await search(q, cfg.mode, cfg.ef, cfg.budget, cfg.rescore);
+        const hits = await search(
+          q,
+          cfg.mode,
+          cfg.ef,
+          cfg.budget,
+          cfg.rescore,
+          cfg.settingsStatement,
+        );
         times[c].push(ms(s));
         if (rep > 0) continue;
         const truth = new Set(
@@ -406,13 +439,14 @@ try {
     'recall@10: vector rows against the exact nearest 10; text rows against the full ranking of every match (ties by id); hybrid rows against exact hybrid (exact nearest 40 + the full-text top 40 of every match ranked, fused by RRF)',
   );
   console.log(
-    '| query | p50 ms | p95 ms | recall@10 vs exact | p50 vs exact scan | p95 vs vector default |',
+    '| query | p50 ms | p95 ms | recall@10 vs exact | p50 vs exact scan | p95 vs vector default | p50 vs baseline | p95 vs baseline |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   const base = results[configs.find((c) => c.mode === 'vector' && c.ef === EF_SEARCH.vector)!.name];
+  const before = results[BASELINE];
   for (const [name, r] of Object.entries(results)) {
     console.log(
-      `| ${name} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.recall === undefined ? '–' : r.recall.toFixed(3)} | ${(r.p50 / results['exact scan (vector, no index)'].p50).toFixed(3)}× | ${(r.p95 / base.p95).toFixed(2)}× |`,
+      `| ${name} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.recall === undefined ? '–' : r.recall.toFixed(3)} | ${(r.p50 / results['exact scan (vector, no index)'].p50).toFixed(3)}× | ${(r.p95 / base.p95).toFixed(2)}× | ${(r.p50 / before.p50).toFixed(2)}× | ${(r.p95 / before.p95).toFixed(2)}× |`,
     );
   }
 } finally {
