@@ -61,7 +61,7 @@ export async function advanceBatchItem(p: Platform, item: BatchItem): Promise<It
   const [batch] = await p.db.withTenant(auth, (tx) =>
     tx.select().from(batches).where(eq(batches.id, batchId)),
   );
-  if (!batch || batch.status !== 'RUNNING')
+  if (batch?.status !== 'RUNNING')
     return {
       index,
       runId: '',

@@ -45,11 +45,25 @@ async function call(
   return stack.call(method, path, { token: o.as ?? token, ...o });
 }
 
+/**
+ * A read while the process is busy with hundreds of executions: the test and the runtime share
+ * one event loop, so a reused keep-alive socket may be reset under load; a read is safe to repeat.
+ */
+async function read(path: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call('GET', path);
+    } catch (e) {
+      if (attempt >= 5 || !(e instanceof TypeError)) throw e;
+    }
+  }
+}
+
 /** Polls the batch until it is no longer RUNNING. */
 async function settled(batchId: string, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const res = await call('GET', `/v1/batches/${batchId}?limit=1`);
+    const res = await read(`/v1/batches/${batchId}?limit=1`);
     expect(res.status).toBe(200);
     if (res.body.status !== 'RUNNING') return res.body;
     if (Date.now() > until) throw new Error(`batch ${batchId} still running`);
@@ -61,8 +75,7 @@ async function allRuns(batchId: string) {
   const runs: any[] = [];
   let cursor: string | undefined;
   do {
-    const res = await call(
-      'GET',
+    const res = await read(
       `/v1/batches/${batchId}?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
     runs.push(...res.body.runs.items);
