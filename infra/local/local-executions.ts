@@ -25,7 +25,7 @@ export interface LocalExecutionOptions {
  * A Distributed Map item's poll, shrunk in tests like every wait, but less: up to MaxConcurrency
  * items poll at once (one poller per item, not per step), which would saturate one PGlite.
  */
-const ITEM_POLL_MS = 250;
+const ITEM_POLL_MS = 1000;
 
 /** Finished executions whose transition counts are kept. */
 const MAX_COUNTED = 1000;
