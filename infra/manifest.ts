@@ -71,6 +71,11 @@ export interface StateMachineSpec {
    * FAILED, TIMED_OUT or was ABORTED (an EventBridge rule in AWS; the local runtime on rejection).
    */
   readonly onExecutionFailed?: string;
+  /**
+   * A Distributed Map (ADR 160): the bucket its ItemReader reads (GetObject, granted to the
+   * machine's role) and, implied, starting and stopping its own child executions.
+   */
+  readonly distributedMap?: { readonly itemsBucket: BucketName };
 }
 
 /** Every HTTP function uses the table: rate-limit windows live there. */
@@ -202,6 +207,34 @@ export const functions = {
     routes.schedules,
     { database: true, scheduler: 'manage' },
   ),
+
+  batches: http(
+    'functions/batches/handler.ts',
+    'Batches: one run per input of a list (JSON or JSONL), through a Distributed Map (ADR 160)',
+    routes.batches,
+    {
+      database: true,
+      table: true,
+      // The item list goes to the artifacts bucket, which the batch machine's map reads.
+      buckets: [{ name: 'artifacts', access: 'write' }],
+      executions: ['runBatch', 'runWorkflow'],
+    },
+  ),
+
+  // --- Step Functions tasks of run-batch ---------------------------------------------
+  advanceBatchItem: {
+    entry: 'functions/batches/advance-item.ts',
+    kind: 'task',
+    description: "A batch item: start its run (the API's path), then report the run's status",
+    // Starts the item's run: the table holds budget windows, the engine starts its execution.
+    uses: { database: true, table: true, executions: ['runWorkflow'] },
+  },
+  finalizeBatch: {
+    entry: 'functions/batches/finalize.ts',
+    kind: 'task',
+    description: 'Settle a batch after its Distributed Map (COMPLETED, or FAILED with the reason)',
+    uses: { database: true },
+  },
 
   // --- Step Functions tasks of ingest-document ------------------------------------------
   extractDocument: {
@@ -374,6 +407,16 @@ export const stateMachines = {
       SettleFailed: 'settleFailedRun',
     },
     onExecutionFailed: 'settleFailedRun',
+  },
+  runBatch: {
+    asl: 'run-batch.asl.json',
+    description:
+      'Runs a batch: a Distributed Map over the item list in S3, one run per input, then Finalize',
+    tasks: {
+      AdvanceItem: 'advanceBatchItem',
+      Finalize: 'finalizeBatch',
+    },
+    distributedMap: { itemsBucket: 'artifacts' },
   },
   ingestDocument: {
     asl: 'ingest-document.asl.json',

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
 import { workflowFileImpls } from './import-export';
@@ -11,14 +10,8 @@ import {
   workflowVersions,
 } from '../../shared/catalog/workflows';
 import { startRun } from '../../shared/runs/lifecycle';
-import { ValidationError } from '../../shared/errors';
+import { idempotencyKeyOf } from '../../shared/idempotency/header';
 import { publishImpls } from './publish';
-
-const IdempotencyKey = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 export const handler = httpHandler(routes.workflows, {
   ...publishImpls,
@@ -36,16 +29,8 @@ export const handler = httpHandler(routes.workflows, {
   'GET /v1/workflows/{id}/versions': async ({ platform, auth, params, query }) =>
     workflowVersions(platform, auth, params.id, query),
   'POST /v1/workflows/{id}/runs': async ({ platform, auth, params, body, headers }) => {
-    const key = headers['idempotency-key'];
-    if (key !== undefined && !IdempotencyKey.safeParse(key).success)
-      throw new ValidationError('invalid Idempotency-Key header', [
-        {
-          path: 'headers.idempotency-key',
-          message: 'printable ASCII without spaces, at most 200 characters',
-        },
-      ]);
     const started = await startRun(platform, auth, params.id, body.input, {
-      idempotencyKey: key,
+      idempotencyKey: idempotencyKeyOf(headers),
       version: body.version,
     });
     return new Reply(202, { runId: started.runId, status: started.status });

@@ -303,3 +303,66 @@ export function grantUses(
     });
   }
 }
+
+/** Where a Distributed Map's item lists live in their bucket (shared/batches writes them there). */
+export const ITEM_LISTS_PREFIX = 'batches/';
+
+/**
+ * A Distributed Map (ADR 160) runs its items as child executions of its own state machine and
+ * reads the item list itself: its role may start this machine (by its fixed name), describe and
+ * stop the map run's child executions, and get objects under the item lists' prefix of one
+ * bucket. Nothing else: no ListBucket (the ItemReader reads one named object), no PutObject.
+ */
+export function grantDistributedMap(
+  sm: sfn.StateMachine,
+  physicalName: string,
+  data: DataRefs,
+  bucket: BucketName,
+): void {
+  const stack = Stack.of(sm);
+  const machineArn = Arn.format(
+    {
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: physicalName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
+    stack,
+  );
+  // A map run's child executions are `execution:<machine>/<map run label>:<child>`.
+  const childExecutions = Arn.format(
+    {
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${physicalName}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
+    stack,
+  );
+  sm.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }),
+  );
+  sm.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resources: [childExecutions],
+    }),
+  );
+  const dataStack = bucketOf(data, bucket).stack.stackName;
+  const bucketArn = `arn:${stack.partition}:s3:::${dataBucketName(dataStack, bucket, stack.account, stack.region)}`;
+  sm.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [`${bucketArn}/${ITEM_LISTS_PREFIX}*`],
+    }),
+  );
+  const p = nagPseudo(stack);
+  Validations.of(sm.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'states', `execution:${physicalName}/*`)}]`,
+    reason: `A Distributed Map names its child executions at run time (<map run>:<child>), so DescribeExecution/StopExecution are granted on the child executions of the ${physicalName} state machine only.`,
+  });
+  Validations.of(sm.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:${p.partition}:s3:::${dataBucketName(dataStack, bucket, p.account, p.region)}/${ITEM_LISTS_PREFIX}*]`,
+    reason: `Each batch writes its item list under ${ITEM_LISTS_PREFIX}<tenant>/<batch>/, so the map's ItemReader gets GetObject on that prefix of the ${bucket} bucket only.`,
+  });
+}

@@ -9,6 +9,7 @@ import {
   type FunctionName,
   type StateMachineSpec,
 } from '../manifest';
+import { type MapItemRecord, prepareDistributedMaps, runDistributedMap } from './distributed-map';
 import { invoke } from './handlers';
 
 export interface LocalExecutionOptions {
@@ -16,7 +17,15 @@ export interface LocalExecutionOptions {
   log: Logger;
   /** Milliseconds between ASL retries instead of the ASL's own backoff (tests only). */
   retryIntervalMs?: number;
+  /** Reads a local S3 object: a Distributed Map's ItemReader (ADR 160). */
+  readObject?: (bucket: string, key: string) => Promise<string>;
 }
+
+/**
+ * A Distributed Map item's poll, shrunk in tests like every wait, but less: up to MaxConcurrency
+ * items poll at once (one poller per item, not per step), which would saturate one PGlite.
+ */
+const ITEM_POLL_MS = 1000;
 
 /** Finished executions whose transition counts are kept. */
 const MAX_COUNTED = 1000;
@@ -77,7 +86,16 @@ export function waitStates(definition: AslStates): string[] {
  */
 export class LocalExecutions implements ExecutionStarter {
   private readonly machines = new Map<string, StateMachine>();
+  /** Distributed Map states per machine, run by ./distributed-map.ts (ADR 160). */
+  private readonly distributedMaps = new Map<
+    string,
+    ReturnType<typeof prepareDistributedMaps>['maps']
+  >();
+  /** Each execution's Distributed Map items as they settled (kept like transition counts). */
+  private readonly mapItems = new Map<string, MapItemRecord[]>();
   private readonly waits = new Map<string, string[]>();
+  /** `<machine>/<state>` of the Wait states inside Distributed Map item processors. */
+  private readonly itemWaits = new Set<string>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<unknown> }>();
   /** State transitions per execution (StateEntered events, Map iterations' included): what AWS bills. */
   private readonly transitions = new Map<string, number>();
@@ -86,13 +104,17 @@ export class LocalExecutions implements ExecutionStarter {
     for (const name of Object.keys(stateMachines) as (keyof typeof stateMachines)[]) {
       // Building validates the definition (~100 ms): once per process, not per execution.
       const definition = loadDefinition(options.root, name);
+      const prepared = prepareDistributedMaps(definition);
       this.machines.set(
         name,
-        new StateMachine(definition as never, {
+        new StateMachine(prepared.definition as never, {
           validationOptions: { checkArn: true, checkPaths: true },
         }),
       );
+      this.distributedMaps.set(name, prepared.maps);
       this.waits.set(name, waitStates(definition));
+      for (const map of prepared.maps.values())
+        for (const s of waitStates(map.ItemProcessor ?? {})) this.itemWaits.add(`${name}/${s}`);
     }
   }
 
@@ -109,7 +131,7 @@ export class LocalExecutions implements ExecutionStarter {
       string,
       FunctionName
     >;
-    const handlers = Object.fromEntries(
+    const handlers: Record<string, (params: unknown) => Promise<unknown>> = Object.fromEntries(
       Object.entries(tasks).map(([state, fn]) => [
         state,
         async (params: unknown) => ({
@@ -118,19 +140,41 @@ export class LocalExecutions implements ExecutionStarter {
       ]),
     );
     const retry = this.options.retryIntervalMs;
+    const overrides = {
+      taskResourceLocalHandlers: handlers as never,
+      ...(retry !== undefined
+        ? {
+            retryIntervalOverrides: Object.fromEntries(Object.keys(tasks).map((s) => [s, retry])),
+            // Polling waits shrink with retries in tests, but never to a busy loop.
+            waitTimeOverrides: Object.fromEntries(
+              (this.waits.get(machine) ?? []).map((s) => [
+                s,
+                Math.max(retry, this.itemWaits.has(`${machine}/${s}`) ? ITEM_POLL_MS : 25),
+              ]),
+            ),
+          }
+        : {}),
+    };
+    let stopped = false;
+    const onStop: (() => void)[] = [];
+    for (const [state, definition] of this.distributedMaps.get(machine) ?? []) {
+      const records: MapItemRecord[] = [];
+      this.keep(this.mapItems, executionId, records);
+      handlers[state] = async (params: unknown) =>
+        runDistributedMap(state, definition, (params as { input: unknown }).input, {
+          executionId,
+          overrides,
+          readObject: (bucket, key) => {
+            if (!this.options.readObject) throw new Error('no local S3 to read the item list from');
+            return this.options.readObject(bucket, key);
+          },
+          aborted: () => stopped,
+          onAbort: (listener) => onStop.push(listener),
+          onItem: (_map, record) => records.push(record),
+        });
+    }
     const execution = sm.run(input as never, {
-      overrides: {
-        taskResourceLocalHandlers: handlers as never,
-        ...(retry !== undefined
-          ? {
-              retryIntervalOverrides: Object.fromEntries(Object.keys(tasks).map((s) => [s, retry])),
-              // Polling waits shrink with retries in tests, but never to a busy loop.
-              waitTimeOverrides: Object.fromEntries(
-                (this.waits.get(machine) ?? []).map((s) => [s, Math.max(retry, 25)]),
-              ),
-            }
-          : {}),
-      },
+      overrides,
       context: {
         Execution: { Id: executionId, Name: name, StartTime: new Date().toISOString() },
       } as never,
@@ -147,7 +191,12 @@ export class LocalExecutions implements ExecutionStarter {
       )
       .then(() => counted)
       .finally(() => this.running.delete(executionId));
-    this.running.set(executionId, { abort: () => execution.abort(), done });
+    const abort = () => {
+      stopped = true;
+      for (const listener of onStop) listener();
+      execution.abort();
+    };
+    this.running.set(executionId, { abort, done });
     return { executionId };
   }
 
@@ -185,11 +234,21 @@ export class LocalExecutions implements ExecutionStarter {
   private async countTransitions(executionId: string, events: AsyncGenerator<{ type: string }>) {
     let n = 0;
     for await (const e of events) if (e.type === 'StateEntered') n++;
-    if (this.transitions.size >= MAX_COUNTED) {
-      const oldest = this.transitions.keys().next();
-      if (!oldest.done) this.transitions.delete(oldest.value);
+    this.keep(this.transitions, executionId, n);
+  }
+
+  /** Keeps a per-execution record, forgetting the oldest beyond MAX_COUNTED. */
+  private keep<V>(records: Map<string, V>, executionId: string, value: V): void {
+    if (records.size >= MAX_COUNTED) {
+      const oldest = records.keys().next();
+      if (!oldest.done) records.delete(oldest.value);
     }
-    this.transitions.set(executionId, n);
+    records.set(executionId, value);
+  }
+
+  /** What each item of an execution's Distributed Map did (tests compare it with the API's view). */
+  mapItemsOf(executionId: string): readonly MapItemRecord[] | undefined {
+    return this.mapItems.get(executionId);
   }
 
   /** The state transitions of a finished execution (its local history), for tests and benches. */

@@ -15,7 +15,7 @@ import {
   DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseConfig, type Config } from '../../shared/config';
 import { openDatabase, type Database } from '../../shared/db/client';
 import { migrate } from '../../shared/db/migrate';
@@ -115,7 +115,16 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const executions = await progress(
     'state machines',
     async () =>
-      new LocalExecutions({ root: options.root, log, retryIntervalMs: options.retryIntervalMs }),
+      new LocalExecutions({
+        root: options.root,
+        log,
+        retryIntervalMs: options.retryIntervalMs,
+        // The Distributed Map's ItemReader reads the local S3 engine, as the map reads S3 in AWS.
+        readObject: async (bucket, key) => {
+          const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          return got.Body ? await got.Body.transformToString() : '';
+        },
+      }),
   );
   const platform: Platform = {
     config,

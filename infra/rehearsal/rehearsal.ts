@@ -8,6 +8,7 @@
  * policy in the template. Then `deploy()` runs the deploy triggers (the migration).
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -190,7 +191,25 @@ async function start(
     deployment.rules,
     fleet,
     principals,
-    { waitMs: options.waitMs, retryMs: options.retryMs },
+    {
+      waitMs: options.waitMs,
+      retryMs: options.retryMs,
+      // The map's own read of its item list (the role's GetObject is checked by the stand-in).
+      readObject: async (bucket, key) => {
+        const client = new S3Client({
+          endpoint: s3.endpoint,
+          forcePathStyle: true,
+          region: REGION,
+          credentials: { accessKeyId: 'rehearsal-admin', secretAccessKey: Principals.SECRET_KEY },
+        });
+        try {
+          const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          return got.Body ? await got.Body.transformToString() : '';
+        } finally {
+          client.destroy();
+        }
+      },
+    },
   );
   closers.push(() => stepFunctions.close());
   endpoints.AWS_ENDPOINT_URL_SFN = stepFunctions.url;

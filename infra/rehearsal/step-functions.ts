@@ -12,6 +12,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { prepareDistributedMaps, runDistributedMap } from '../local/distributed-map';
 import { type Fleet, FunctionError } from './fleet';
 import { isAllowed, type Principals } from './iam';
 import { type JsonInput, ServiceError, startJsonProtocolServer } from './json-protocol';
@@ -91,6 +92,11 @@ export interface StepFunctionsOptions {
   readonly waitMs?: number;
   /** Retry intervals instead of the ASL's backoff, likewise. */
   readonly retryMs?: number;
+  /**
+   * Reads an object of the local S3 engine for a Distributed Map's ItemReader (ADR 160), after
+   * the machine role's `s3:GetObject` on it is checked here.
+   */
+  readonly readObject?: (bucket: string, key: string) => Promise<string>;
 }
 
 export async function startStepFunctions(
@@ -103,17 +109,32 @@ export async function startStepFunctions(
   const executions = new Map<string, Execution>();
   const deliveries: LocalStepFunctions['deliveries'] = [];
   const compiled = new Map(
-    machines.map((m) => [
-      m.arn,
-      {
-        sm: new StateMachine(m.definition as unknown as StateMachineDefinition, {
-          validationOptions: { checkArn: true, checkPaths: true },
-        }),
-        tasks: taskTargets(m.definition as AslDefinition),
-        waits: waitStates(m.definition as AslDefinition),
-      },
-    ]),
+    machines.map((m) => {
+      // Distributed Maps run in the local interpreter, as in the local runtime (ADR 160).
+      const prepared = prepareDistributedMaps(m.definition as AslDefinition as never);
+      return [
+        m.arn,
+        {
+          sm: new StateMachine(prepared.definition as unknown as StateMachineDefinition, {
+            validationOptions: { checkArn: true, checkPaths: true },
+          }),
+          maps: prepared.maps,
+          tasks: taskTargets(m.definition as AslDefinition),
+          waits: waitStates(m.definition as AslDefinition),
+        },
+      ];
+    }),
   );
+
+  /** The machine's role must allow what its Distributed Map does: a refusal is recorded. */
+  const authorize = (machine: StateMachineDef, action: string, resource: string) => {
+    const request = { action, resource };
+    if (isAllowed(machine.statements, request)) return;
+    principals.denials.push({ principal: machine.name, ...request });
+    throw Object.assign(new Error(`${machine.name} is not authorized to ${action} ${resource}`), {
+      name: 'States.Runtime',
+    });
+  };
 
   const taskHandler = (machine: StateMachineDef, arn: string) => async (params: unknown) => {
     const fn = fleet.byArn(arn);
@@ -195,20 +216,39 @@ export async function startStepFunctions(
     const handlers = Object.fromEntries(
       Object.entries(c.tasks).map(([state, fnArn]) => [state, taskHandler(machine, fnArn)]),
     );
+    let stopped = false;
+    const onStop: (() => void)[] = [];
+    const overrides = {
+      taskResourceLocalHandlers: handlers as never,
+      ...(options.retryMs !== undefined
+        ? {
+            retryIntervalOverrides: Object.fromEntries(
+              Object.keys(c.tasks).map((s) => [s, options.retryMs]),
+            ),
+          }
+        : {}),
+      ...(options.waitMs !== undefined
+        ? { waitTimeOverrides: Object.fromEntries(c.waits.map((s) => [s, options.waitMs])) }
+        : {}),
+    } as never;
+    for (const [state, definition] of c.maps)
+      (handlers as Record<string, (p: unknown) => Promise<unknown>>)[state] = async (p) => {
+        // Each item is a child execution of this machine, started by its own role.
+        authorize(machine, 'states:StartExecution', machine.arn);
+        return runDistributedMap(state, definition, (p as { input: unknown }).input, {
+          executionId: arn,
+          overrides,
+          readObject: async (bucket, key) => {
+            authorize(machine, 's3:GetObject', `arn:aws:s3:::${bucket}/${key}`);
+            if (!options.readObject) throw new Error('no S3 engine to read the item list from');
+            return options.readObject(bucket, key);
+          },
+          aborted: () => stopped,
+          onAbort: (listener) => onStop.push(listener),
+        });
+      };
     const run = c.sm.run(JSON.parse(input.input ?? '{}'), {
-      overrides: {
-        taskResourceLocalHandlers: handlers as never,
-        ...(options.retryMs !== undefined
-          ? {
-              retryIntervalOverrides: Object.fromEntries(
-                Object.keys(c.tasks).map((s) => [s, options.retryMs]),
-              ),
-            }
-          : {}),
-        ...(options.waitMs !== undefined
-          ? { waitTimeOverrides: Object.fromEntries(c.waits.map((s) => [s, options.waitMs])) }
-          : {}),
-      } as never,
+      overrides,
       context: {
         Execution: {
           Id: arn,
@@ -226,7 +266,11 @@ export async function startStepFunctions(
       input: input.input ?? '{}',
       started: Date.now(),
       status: 'RUNNING',
-      abort: () => run.abort(),
+      abort: () => {
+        stopped = true;
+        for (const listener of onStop) listener();
+        run.abort();
+      },
       done: Promise.resolve(),
     };
     x.done = run.result.then(

@@ -66,6 +66,11 @@ function withYaml(route: RouteSpec, media: Json): Json {
     : { 'application/json': media };
 }
 
+/** A JSON Lines body (batches, ADR 160): one input object per line. */
+const NDJSON_BODY: Json = {
+  schema: { type: 'string', description: 'one JSON object (a run input) per line' },
+};
+
 export function openApiDocument(): Json {
   const registry = contractRegistry();
   const components: Record<string, Json> = {};
@@ -171,7 +176,10 @@ export function openApiDocument(): Json {
         ? {
             requestBody: {
               required: true,
-              content: withYaml(route, { schema: schema(route.body, 'input') }),
+              content: {
+                ...withYaml(route, { schema: schema(route.body, 'input') }),
+                ...(route.ndjson ? { 'application/x-ndjson': NDJSON_BODY } : {}),
+              },
             },
           }
         : {}),

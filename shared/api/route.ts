@@ -19,6 +19,11 @@ export interface RouteContract {
   readonly stream?: boolean;
   /** The body may also be sent as YAML, and the answer asked for as YAML (files as code, ADR 140). */
   readonly yaml?: boolean;
+  /**
+   * The body may also be JSON Lines (`application/x-ndjson`): one `inputs` item per line, so the
+   * body reaches the contract as `{inputs: [...]}` (batches, ADR 160).
+   */
+  readonly ndjson?: boolean;
 }
 
 export interface RouteSpec extends RouteContract {

@@ -38,6 +38,7 @@ export const ConfigSchema = z.object({
   TENANT_SECRETS_PREFIX: z.string().default(DEFAULT_TENANT_SECRETS_PREFIX),
   RUN_WORKFLOW_STATE_MACHINE_ARN: z.string().optional(),
   INGEST_DOCUMENT_STATE_MACHINE_ARN: z.string().optional(),
+  RUN_BATCH_STATE_MACHINE_ARN: z.string().optional(),
   /** EventBridge Scheduler wiring of user schedules (ADR 121): the group, the firing function, the role it invokes with, the DLQ. */
   SCHEDULE_GROUP: z.string().optional(),
   SCHEDULE_TARGET_ARN: z.string().optional(),

@@ -148,6 +148,9 @@ export const runs = pgTable('runs', {
   /** A scheduled firing (0121_schedules): its schedule and the slot it fired for. */
   scheduleId: uuid('schedule_id'),
   scheduledFor: ts('scheduled_for'),
+  /** A batch's run (0170_batches): its batch and the index of its input in the batch. */
+  batchId: uuid('batch_id'),
+  batchIndex: integer('batch_index'),
   createdBy: text('created_by'),
   startedAt: ts('started_at').notNull().defaultNow(),
   finishedAt: ts('finished_at'),
@@ -249,4 +252,21 @@ export const schedules = pgTable('schedules', {
   createdBy: text('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** 0170_batches: one run per input of a list, through a Distributed Map (ADR 160). */
+export const batches = pgTable('batches', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  workflowId: uuid('workflow_id').notNull(),
+  workflowVersion: integer('workflow_version').notNull(),
+  status: text('status').notNull(),
+  total: integer('total').notNull(),
+  maxConcurrency: integer('max_concurrency').notNull(),
+  itemsKey: text('items_key').notNull(),
+  executionId: text('execution_id'),
+  error: jsonb('error'),
+  createdBy: text('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  finishedAt: ts('finished_at'),
 });

@@ -87,6 +87,7 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
     if (!routes.has(key)) throw new Error(`${key} is not a route of this handler`);
   const rawBodyRoutes = [...routes.values()].some((r) => r.rawBody);
   const yamlRoutes = new Set([...routes].filter(([, r]) => r.yaml).map(([key]) => key));
+  const ndjsonRoutes = new Set([...routes].filter(([, r]) => r.ndjson).map(([key]) => key));
   // Every body is strict, nested objects included: an unknown field is a 400 naming it.
   const bodies = new Map(
     [...routes].flatMap(([key, r]) => (r.body ? [[key, deepStrict(r.body)] as const] : [])),
@@ -94,7 +95,7 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
 
   const mw = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(errorResponder(async () => (await platform()).log))
-    .use(jsonBody({ rawBody: rawBodyRoutes, yamlRoutes }))
+    .use(jsonBody({ rawBody: rawBodyRoutes, yamlRoutes, ndjsonRoutes }))
     .handler(async (event) => {
       const route = routes.get(event.routeKey);
       if (!route) throw new NotFound(`no route ${event.routeKey}`);

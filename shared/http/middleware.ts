@@ -69,7 +69,11 @@ export function errorSummary(error: unknown): { class: string; message: string }
  * `yamlRoutes` also take a YAML body (`application/yaml`, `text/yaml`): workflow and agent files.
  */
 export function jsonBody(
-  options: { rawBody?: boolean; yamlRoutes?: ReadonlySet<string> } = {},
+  options: {
+    rawBody?: boolean;
+    yamlRoutes?: ReadonlySet<string>;
+    ndjsonRoutes?: ReadonlySet<string>;
+  } = {},
 ): Mw {
   return {
     before: async (request) => {
@@ -85,6 +89,7 @@ export function jsonBody(
       if (raw.trim()) {
         const type = (e.headers?.['content-type'] ?? 'application/json').toLowerCase();
         if (type.includes('yaml') && options.yamlRoutes?.has(e.routeKey)) json = await yamlOf(raw);
+        else if (isNdjson(type) && options.ndjsonRoutes?.has(e.routeKey)) json = ndjsonOf(raw);
         else if (!type.includes('json') && !options.rawBody)
           throw new UnsupportedMediaType('send a JSON body with content-type: application/json');
         else
@@ -103,6 +108,31 @@ export function jsonBody(
       (e as unknown as Record<symbol, ParsedBody>)[BODY] = { raw, json };
     },
   };
+}
+
+const isNdjson = (type: string) => type.includes('ndjson') || type.includes('jsonl');
+
+/**
+ * JSON Lines as `{inputs: [...]}`, one item per line (a final newline allowed), so `inputs[6]` is
+ * line 7; a line that is blank or does not parse is a 400 naming it (`line 7`).
+ */
+export function ndjsonOf(raw: string): { inputs: unknown[] } {
+  const inputs: unknown[] = [];
+  const lines = raw.replace(/\r?\n$/, '').split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    if (!line.trim())
+      throw new ValidationError(`line ${i + 1} is blank`, [
+        { path: `line ${i + 1}`, message: 'blank line (one JSON object per line)' },
+      ]);
+    try {
+      inputs.push(JSON.parse(line));
+    } catch (cause) {
+      throw new ValidationError(`line ${i + 1} is not valid JSON: ${(cause as Error).message}`, [
+        { path: `line ${i + 1}`, message: 'not valid JSON' },
+      ]);
+    }
+  }
+  return { inputs };
 }
 
 /**

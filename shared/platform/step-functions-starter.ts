@@ -10,6 +10,7 @@ import type { ExecutionStarter } from './ports';
 const ARN_BY_MACHINE: Record<string, keyof Config> = {
   runWorkflow: 'RUN_WORKFLOW_STATE_MACHINE_ARN',
   ingestDocument: 'INGEST_DOCUMENT_STATE_MACHINE_ARN',
+  runBatch: 'RUN_BATCH_STATE_MACHINE_ARN',
 };
 
 export class StepFunctionsStarter implements ExecutionStarter {

@@ -42,9 +42,11 @@ export async function startRun(
     version?: number;
     /** A scheduled firing marks its run with the schedule and slot (ADR 121). */
     schedule?: { id: string; slot: Date };
+    /** A batch item marks its run with the batch and the input's index (ADR 160). */
+    batch?: { id: string; index: number };
   } = {},
 ) {
-  const { idempotencyKey, version, schedule } = options;
+  const { idempotencyKey, version, schedule, batch } = options;
   const runId = traceRunId();
   // The key remembers which request claimed it: the same key with another request is refused.
   const fingerprint = fingerprintOf({
@@ -101,6 +103,7 @@ export async function startRun(
         input,
         createdBy: actorOf(auth),
         ...(schedule ? { scheduleId: schedule.id, scheduledFor: schedule.slot } : {}),
+        ...(batch ? { batchId: batch.id, batchIndex: batch.index } : {}),
       });
       await tx.insert(runSteps).values(
         wf.spec.nodes.map((n) => ({
@@ -439,7 +442,7 @@ export async function decideApproval(
 }
 
 /** A digest of a request that does not depend on the order of object keys. */
-function fingerprintOf(value: unknown): string {
+export function fingerprintOf(value: unknown): string {
   return createHash('sha256').update(canonical(value)).digest('base64url').slice(0, 32);
 }
 function canonical(value: unknown): string {

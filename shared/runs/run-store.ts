@@ -34,6 +34,8 @@ export function runSummary(r: RunRow, workflowSlug: string) {
     itemIndex: r.itemIndex ?? undefined,
     scheduleId: r.scheduleId ?? undefined,
     scheduledFor: iso(r.scheduledFor),
+    batchId: r.batchId ?? undefined,
+    batchIndex: r.batchIndex ?? undefined,
   });
 }
 
@@ -198,7 +200,14 @@ export async function readStep(
 export async function listRuns(
   tx: Tx,
   tenantId: string,
-  q: { limit: number; cursor?: string; status?: string; workflowId?: string; scheduleId?: string },
+  q: {
+    limit: number;
+    cursor?: string;
+    status?: string;
+    workflowId?: string;
+    scheduleId?: string;
+    batchId?: string;
+  },
 ) {
   const key = { at: runs.startedAt, id: runs.id };
   const rows = await tx
@@ -210,6 +219,7 @@ export async function listRuns(
         eq(runs.tenantId, tenantId),
         q.status ? eq(runs.status, q.status) : undefined,
         q.scheduleId ? eq(runs.scheduleId, q.scheduleId) : undefined,
+        q.batchId ? eq(runs.batchId, q.batchId) : undefined,
         q.workflowId
           ? UUID.test(q.workflowId)
             ? eq(runs.workflowId, q.workflowId)

@@ -248,6 +248,39 @@ test('an approval waits in the inbox, is approved, and the run finishes; an agen
   expect(tryRun.steps).toHaveLength(1);
 });
 
+test('a batch runs through the synthesized Distributed Map: item list read from S3 by the machine role, one run per input', async () => {
+  // Prepare
+  const workflow = await ok('POST', '/v1/workflows', {
+    slug: `batched-${randomUUID().slice(0, 6)}`,
+    name: 'Batched',
+    nodes: [{ id: 'draft', type: 'agent', agent: 'pm', prompt: 'Draft {{input.topic}}' }],
+  });
+
+  // Act
+  const started = await ok('POST', `/v1/workflows/${workflow.id}/batches`, {
+    inputs: [{ topic: 'a' }, { topic: 'b' }, { topic: 'c' }],
+    maxConcurrency: 2,
+  });
+  const deadline = Date.now() + 180_000;
+  let batch = await ok('GET', `/v1/batches/${started.batchId}`);
+  while (batch.status === 'RUNNING' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    batch = await ok('GET', `/v1/batches/${started.batchId}`);
+  }
+  await r.stepFunctions.idle();
+
+  // Assess
+  expect(batch.status).toBe('COMPLETED');
+  expect(batch.counts).toMatchObject({ total: 3, succeeded: 3, notStarted: 0 });
+  expect(batch.runs.items.map((x: { batchIndex: number }) => x.batchIndex).sort()).toEqual([
+    0, 1, 2,
+  ]);
+  const executions = [...r.stepFunctions.executions.values()].filter((x) =>
+    x.machine.name.endsWith('runBatch'),
+  );
+  expect(executions.map((x) => x.status)).toEqual(['SUCCEEDED']);
+});
+
 test('a step answering >100 KB: kept in S3 by the agent step function, read by the next, whole on the step route', async () => {
   // Prepare
   const slug = `big-${randomUUID().slice(0, 6)}`;

@@ -231,11 +231,12 @@ describe('database credentials', () => {
   });
 });
 
-describe('the artifacts bucket (large step payloads, ADR 105)', () => {
-  it('is granted, with its variable, only to the functions that write or read step payloads', () => {
+describe('the artifacts bucket (large step payloads, ADR 105; batch item lists, ADR 160)', () => {
+  it('is granted, with its variable, only to the functions that write or read step payloads or item lists', () => {
     // Prepare
     const lambdas = lambdasByManifestName(synth);
     const expected = [
+      'batches',
       'finalizeRun',
       'planRun',
       'runAgentStep',
@@ -259,8 +260,8 @@ describe('the artifacts bucket (large step payloads, ADR 105)', () => {
     // Assess
     expect(granted).toEqual(expected);
     expect(withVariable).toEqual(expected);
-    // Only the steps that offload payloads write them; the rest read (get and list only).
-    const writers = new Set(['runAgentStep', 'runToolStep']);
+    // Only the steps that offload payloads (and the batch API, its item lists) write; the rest read.
+    const writers = new Set(['batches', 'runAgentStep', 'runToolStep']);
     for (const name of expected) {
       const actions = statementsOfRole(synth, lambdas.get(name)!)
         .filter((s) => mentions(s.Resource, '-artifacts-'))

@@ -35,6 +35,7 @@ import { StateMachineAlarms } from '../constructs/state-machine-alarms';
 import { HishamFunction } from '../constructs/hisham-function';
 import {
   environmentFor,
+  grantDistributedMap,
   grantUses,
   type DataRefs,
   type ExecutionTarget,
@@ -147,6 +148,7 @@ export class WorkflowsStack extends Stack {
     for (const [machineName, machine] of Object.entries(stateMachines) as Array<
       [StateMachineName, (typeof stateMachines)[StateMachineName]]
     >) {
+      const spec: StateMachineSpec = machine;
       const taskFns = [...new Set(Object.values(machine.tasks))] as FunctionName[];
       const definitionSubstitutions: Record<string, string> = {};
       for (const fnName of taskFns) {
@@ -187,6 +189,8 @@ export class WorkflowsStack extends Stack {
         reason:
           'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery (logs:CreateLogDelivery, ListLogDeliveries, ...) support no resource-level permissions, so Step Functions requires them on "*".',
       });
+      if (spec.distributedMap)
+        grantDistributedMap(sm, physicalName, props.data, spec.distributedMap.itemsBucket);
       new StateMachineAlarms(this, `${machineName}Alarms`, {
         stateMachine: sm,
         name: machineName,
@@ -194,7 +198,6 @@ export class WorkflowsStack extends Stack {
       });
       this.stateMachines[machineName] = sm;
       this.executionTargets[machineName] = { stateMachine: sm, physicalName };
-      const spec: StateMachineSpec = machine;
       if (spec.onExecutionFailed) {
         const handler = this.functions[spec.onExecutionFailed as FunctionName];
         if (!handler)

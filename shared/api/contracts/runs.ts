@@ -8,6 +8,8 @@ export const RunListQuery = PageQuery.extend({
   workflowId: IdOrSlug.optional(),
   /** Only the firings of this schedule. */
   scheduleId: Uuid.optional(),
+  /** Only the runs of this batch. */
+  batchId: Uuid.optional(),
 });
 export const RunEventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
@@ -95,6 +97,9 @@ export const Run = z.object({
   /** A scheduled firing: its schedule and the slot it fired for. */
   scheduleId: Uuid.optional(),
   scheduledFor: z.string().optional(),
+  /** A batch's run: its batch and the index of its input in the batch. */
+  batchId: Uuid.optional(),
+  batchIndex: z.number().int().optional(),
   steps: z.array(RunStep),
 });
 /** A run without its steps, as lists show it. */

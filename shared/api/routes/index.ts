@@ -15,6 +15,7 @@ import { providersRoutes } from './providers';
 import { usageRoutes } from './usage';
 import { knowledgeRoutes } from './knowledge';
 import { schedulesRoutes } from './schedules';
+import { batchesRoutes } from './batches';
 
 export const routes = {
   meta: metaRoutes,
@@ -33,6 +34,7 @@ export const routes = {
   usage: usageRoutes,
   knowledge: knowledgeRoutes,
   schedules: schedulesRoutes,
+  batches: batchesRoutes,
 } as const;
 
 export type RouteDomain = keyof typeof routes;

@@ -164,6 +164,14 @@ test('every route with a response schema answers with a body that matches it', a
   await ok('GET', `/v1/schedules/${schedule.id}`);
   await ok('PATCH', `/v1/schedules/${schedule.id}`, { cron: '30 8 * * *' });
   await ok('DELETE', `/v1/schedules/${schedule.id}`, undefined, [204]);
+  // Batches (ADR 160): this workflow waits for a sign-off, so the batch is still running to cancel
+  const batch = await ok('POST', `/v1/workflows/${workflow.id}/batches`, {
+    inputs: [{ topic: 'batch a' }, { topic: 'batch b' }],
+    maxConcurrency: 2,
+  });
+  await ok('GET', '/v1/batches');
+  await ok('GET', `/v1/batches/${batch.batchId}`);
+  await ok('POST', `/v1/batches/${batch.batchId}/cancel`);
   // Files as code: export and import back (ADR 140)
   await ok('POST', '/v1/agents/import', await ok('GET', `/v1/agents/${agent.id}/export`));
   const bundle = await ok('GET', `/v1/workflows/${workflow.id}/export?include=agents`);

@@ -432,6 +432,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List batches */
+        get: operations["listBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch: counts by status and its runs (paged) */
+        get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a batch and its unfinished runs */
+        post: operations["cancelBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/budgets": {
         parameters: {
             query?: never;
@@ -1201,6 +1252,23 @@ export interface paths {
         patch: operations["updateWorkflow"];
         trace?: never;
     };
+    "/v1/workflows/{id}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a batch: one run per input (JSON body, or JSONL with application/x-ndjson) */
+        post: operations["createWorkflowBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{id}/export": {
         parameters: {
             query?: never;
@@ -1535,8 +1603,20 @@ export interface components {
             not: components["schemas"]["Condition"];
         };
         ConditionPath: string;
+        Counts: {
+            cancelled: number;
+            failed: number;
+            notStarted: number;
+            queued: number;
+            running: number;
+            succeeded: number;
+            total: number;
+            waiting: number;
+        };
         CreatedBy: components["schemas"]["ApiKeyCreatedBy"] | null;
         CreateScheduleVersion: number | null;
+        /** @enum {string} */
+        CreateWorkflowBatchStatus: "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
         Credentials: components["schemas"]["TriggerCredentials2"] | null;
         /** @enum {string} */
         CredentialsType: "token" | "app" | "basic";
@@ -1717,6 +1797,22 @@ export interface components {
             rerank?: components["schemas"]["RerankRef"];
         };
         LastRunId: components["schemas"]["Uuid"] | null;
+        ListBatches: {
+            counts: components["schemas"]["Counts"];
+            createdAt: string;
+            error?: components["schemas"]["Error"];
+            finishedAt?: string;
+            id: components["schemas"]["Uuid"];
+            maxConcurrency: number;
+            status: components["schemas"]["CreateWorkflowBatchStatus"];
+            workflowId: components["schemas"]["Uuid"];
+            workflowSlug: string;
+            workflowVersion: number;
+        };
+        ListRuns: {
+            items: components["schemas"]["RunSummary"][];
+            nextCursor?: string;
+        };
         ListSchedules: {
             createdAt: string;
             cron: string;
@@ -1913,6 +2009,8 @@ export interface components {
         /** @enum {string} */
         Role: "owner" | "admin" | "dev" | "viewer";
         Run: {
+            batchId?: components["schemas"]["Uuid"];
+            batchIndex?: number;
             costUsd: number;
             error?: components["schemas"]["Error"];
             finishedAt?: string;
@@ -1993,6 +2091,8 @@ export interface components {
             type: string;
         };
         RunSummary: {
+            batchId?: components["schemas"]["Uuid"];
+            batchIndex?: number;
             costUsd: number;
             error?: components["schemas"]["Error"];
             finishedAt?: string;
@@ -3399,6 +3499,119 @@ export interface operations {
             };
         };
     };
+    listBatches: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                workflowId?: components["schemas"]["IdOrSlug"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ListBatches"][];
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getBatch: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: components["schemas"]["Counts"];
+                        createdAt: string;
+                        error?: components["schemas"]["Error"];
+                        finishedAt?: string;
+                        id: components["schemas"]["Uuid"];
+                        maxConcurrency: number;
+                        runs: components["schemas"]["ListRuns"];
+                        status: components["schemas"]["CreateWorkflowBatchStatus"];
+                        workflowId: components["schemas"]["Uuid"];
+                        workflowSlug: string;
+                        workflowVersion: number;
+                    };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListBatches"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getBudgets: {
         parameters: {
             query?: never;
@@ -4369,6 +4582,7 @@ export interface operations {
     listRuns: {
         parameters: {
             query?: {
+                batchId?: components["schemas"]["Uuid"];
                 cursor?: string;
                 limit?: number;
                 scheduleId?: components["schemas"]["Uuid"];
@@ -4387,10 +4601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["RunSummary"][];
-                        nextCursor?: string;
-                    };
+                    "application/json": components["schemas"]["ListRuns"];
                 };
             };
             /** @description Error */
@@ -5519,6 +5730,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createWorkflowBatch: {
+        parameters: {
+            query?: {
+                maxConcurrency?: number;
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["IdOrSlug"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    inputs: {
+                        [key: string]: unknown;
+                    }[];
+                    maxConcurrency?: number;
+                    version?: number;
+                };
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        batchId: components["schemas"]["Uuid"];
+                        status: components["schemas"]["CreateWorkflowBatchStatus"];
+                    };
                 };
             };
             /** @description Error */
