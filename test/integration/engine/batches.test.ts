@@ -64,6 +64,7 @@ async function read(path: string) {
       return await call('GET', path);
     } catch (e) {
       if (attempt >= 5 || !(e instanceof TypeError)) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }
 }
@@ -124,7 +125,7 @@ test('a batch of 200 inputs with maxConcurrency 20 completes: counts correct, ev
     expect(r.batchId).toBe(started.body.batchId);
     expect(r.input).toEqual(inputs[r.batchIndex]);
   }
-  const listed = await call('GET', `/v1/runs?batchId=${started.body.batchId}&limit=200`);
+  const listed = await read(`/v1/runs?batchId=${started.body.batchId}&limit=200`);
   expect(listed.body.items).toHaveLength(200);
 }, 900_000);
 
