@@ -26,7 +26,8 @@ const at = (path: string) => c.at(path);
 let e2eRunId: string;
 
 beforeAll(async () => {
-  // The six demo agents plus `broken` (seven on the list) and the nightly-digest workflow.
+  // The seven demo agents (researcher uses tools) plus `broken` (eight on the list) and the
+  // nightly-digest workflow.
   await seedFailingWorkflow(c.stack);
   await signInAsAdmin(c, '/agents');
 });
@@ -34,7 +35,7 @@ beforeAll(async () => {
 test('create an agent', async () => {
   await c.page.goto(at('/agents'));
   await c.page.getByTestId('agents-table').waitFor();
-  await expect(c.page.getByTestId('agent-row').count()).resolves.toBe(7);
+  await expect(c.page.getByTestId('agent-row').count()).resolves.toBe(8);
   await shot(c.page, 'agents');
 
   await c.page.getByTestId('agent-new').click();
