@@ -181,7 +181,7 @@ describe('functions', () => {
       ((s.uses as { executions?: string[] }).executions ?? []).includes('runWorkflow'),
     );
     expect(starters.length).toBeGreaterThan(0);
-    for (const [name] of starters) {
+    for (const [name, spec] of starters) {
       // Act
       const { resource, stack } = lambdas.get(name)!;
       const template = synth.templates[stack]!;
@@ -190,6 +190,9 @@ describe('functions', () => {
       expect(
         resource.Properties.Environment.Variables.RUN_WORKFLOW_STATE_MACHINE_ARN,
       ).toBeDefined();
+      // A function that starts two machines (batches: runWorkflow and runBatch) lists both ARNs.
+      const execution = Match.objectLike({ 'Fn::Join': Match.anyValue() });
+      const machines = (spec.uses as { executions?: string[] }).executions ?? [];
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: role }],
         PolicyDocument: {
@@ -197,7 +200,7 @@ describe('functions', () => {
             Match.objectLike({ Action: 'states:StartExecution' }),
             Match.objectLike({
               Action: Match.arrayWith(['states:StopExecution']),
-              Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+              Resource: machines.length > 1 ? Match.arrayWith([execution, execution]) : execution,
             }),
           ]),
         },
