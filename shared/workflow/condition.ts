@@ -46,7 +46,8 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-const OPERATORS = [
+/** The tests a condition can make of its path, in the order the console offers them. */
+export const OPERATORS = [
   'equals',
   'notEquals',
   'in',

@@ -2,24 +2,13 @@
  * The condition form's model: a condition is either a test (path, operator, value) or a group
  * (all / any / not) of conditions, exactly the shapes of `shared/workflow/condition.ts`.
  */
-import type { Condition } from '../../../shared/workflow/condition';
+import { type Condition, OPERATORS } from '../../../shared/workflow/condition';
 import { ancestors } from './graph';
 import type { LayoutEdge } from './layout';
 
 export type { Condition };
 
-export const OPERATORS = [
-  'equals',
-  'notEquals',
-  'in',
-  'contains',
-  'matches',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'exists',
-] as const;
+export { OPERATORS };
 export type Operator = (typeof OPERATORS)[number];
 
 export const OPERATOR_LABEL: Record<Operator, string> = {

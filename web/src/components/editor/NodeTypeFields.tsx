@@ -22,21 +22,13 @@ export function AgentSelect({
 }) {
   return (
     <Field label="Agent" errors={errors}>
-      <select
-        value={node.agent ?? ''}
-        onChange={(e) => onChange({ agent: e.target.value || undefined })}
-        data-testid="node-agent"
-      >
-        <option value="">Choose an agent…</option>
-        {node.agent && !agents.some((a) => a.slug === node.agent) && (
-          <option value={node.agent}>{node.agent} (unknown)</option>
-        )}
-        {agents.map((a) => (
-          <option key={a.id} value={a.slug}>
-            {a.name} ({a.slug})
-          </option>
-        ))}
-      </select>
+      <SlugSelect
+        value={node.agent}
+        choices={agents}
+        placeholder="Choose an agent…"
+        testId="node-agent"
+        onChange={(agent) => onChange({ agent })}
+      />
     </Field>
   );
 }
@@ -117,21 +109,13 @@ export function ChildWorkflowFields({
         errors={errs('workflow')}
         hint="Each child run is its own run, linked to this one."
       >
-        <select
-          value={node.workflow ?? ''}
-          onChange={(e) => onChange({ workflow: e.target.value || undefined })}
-          data-testid="node-workflow"
-        >
-          <option value="">Choose a workflow…</option>
-          {node.workflow && !workflows.some((w) => w.slug === node.workflow) && (
-            <option value={node.workflow}>{node.workflow} (unknown)</option>
-          )}
-          {workflows.map((w) => (
-            <option key={w.slug} value={w.slug}>
-              {w.name} ({w.slug})
-            </option>
-          ))}
-        </select>
+        <SlugSelect
+          value={node.workflow}
+          choices={workflows}
+          placeholder="Choose a workflow…"
+          testId="node-workflow"
+          onChange={(workflow) => onChange({ workflow })}
+        />
       </Field>
       <Field label="Version" errors={errs('version')} hint="Empty: its published version.">
         <input
@@ -269,4 +253,46 @@ export function InputMappingFields({
 
 function uniqueKey(taken: readonly string[]): string {
   for (let i = 1; ; i++) if (!taken.includes(`field${i}`)) return `field${i}`;
+}
+
+/**
+ * A slug from a list; a saved slug no longer on the list stays selectable, marked unknown. `Field`'s
+ * label and descriptions reach the select through the rest props.
+ */
+function SlugSelect({
+  value,
+  choices,
+  placeholder,
+  testId,
+  onChange,
+  ...wiring
+}: {
+  value: string | undefined;
+  choices: readonly { slug: string; name: string }[];
+  placeholder: string;
+  testId: string;
+  onChange: (slug: string | undefined) => void;
+  /** Set by `Field`: the label's id and the hint and error descriptions. */
+  id?: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: boolean;
+}) {
+  return (
+    <select
+      {...wiring}
+      value={value ?? ''}
+      onChange={(e) => onChange(e.target.value || undefined)}
+      data-testid={testId}
+    >
+      <option value="">{placeholder}</option>
+      {value && !choices.some((c) => c.slug === value) && (
+        <option value={value}>{value} (unknown)</option>
+      )}
+      {choices.map((c) => (
+        <option key={c.slug} value={c.slug}>
+          {c.name} ({c.slug})
+        </option>
+      ))}
+    </select>
+  );
 }
