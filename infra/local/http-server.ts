@@ -135,9 +135,10 @@ async function handle(
       { allow },
     );
   }
-  const body = await readBody(req);
+  const limit = hit.c.route.maxBodyBytes ?? MAX_BODY_BYTES;
+  const body = await readBody(req, limit);
   if (body === null)
-    return sendError(req, res, 413, 'PayloadTooLarge', `request body over ${MAX_BODY_BYTES} bytes`);
+    return sendError(req, res, 413, 'PayloadTooLarge', `request body over ${limit} bytes`);
   if (isStreamed(hit.c.route)) {
     // As a Lambda function URL sees it: no route key, no path parameters (the handler matches).
     const event = toEvent(req, url, hit.c.route, {}, body, requestId);
@@ -254,18 +255,18 @@ function toEvent(
   } as APIGatewayProxyEventV2;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         resolve(null);
         req.resume();
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

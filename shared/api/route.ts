@@ -6,6 +6,12 @@
 import type * as z from 'zod';
 import type { Access } from '../auth/roles';
 
+/**
+ * The most a route may raise its body limit to: base64 (API Gateway's encoding of a non-text body)
+ * of 4 MiB stays under Lambda's 6 MB synchronous request payload.
+ */
+export const LARGEST_BODY_BYTES = 4 * 1024 * 1024;
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteContract {
@@ -24,6 +30,11 @@ export interface RouteContract {
    * body reaches the contract as `{inputs: [...]}` (batches, ADR 160).
    */
   readonly ndjson?: boolean;
+  /**
+   * The largest body this route takes, in bytes.
+   * @default 1 MiB (MAX_BODY_BYTES)
+   */
+  readonly maxBodyBytes?: number;
 }
 
 export interface RouteSpec extends RouteContract {

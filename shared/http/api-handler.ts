@@ -88,6 +88,9 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
   const rawBodyRoutes = [...routes.values()].some((r) => r.rawBody);
   const yamlRoutes = new Set([...routes].filter(([, r]) => r.yaml).map(([key]) => key));
   const ndjsonRoutes = new Set([...routes].filter(([, r]) => r.ndjson).map(([key]) => key));
+  const bodyLimits = new Map(
+    [...routes].flatMap(([key, r]) => (r.maxBodyBytes ? [[key, r.maxBodyBytes] as const] : [])),
+  );
   // Every body is strict, nested objects included: an unknown field is a 400 naming it.
   const bodies = new Map(
     [...routes].flatMap(([key, r]) => (r.body ? [[key, deepStrict(r.body)] as const] : [])),
@@ -95,7 +98,7 @@ export function httpHandler<const Routes extends readonly RouteSpec[]>(
 
   const mw = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(errorResponder(async () => (await platform()).log))
-    .use(jsonBody({ rawBody: rawBodyRoutes, yamlRoutes, ndjsonRoutes }))
+    .use(jsonBody({ rawBody: rawBodyRoutes, yamlRoutes, ndjsonRoutes, bodyLimits }))
     .handler(async (event) => {
       const route = routes.get(event.routeKey);
       if (!route) throw new NotFound(`no route ${event.routeKey}`);

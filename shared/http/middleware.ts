@@ -73,6 +73,8 @@ export function jsonBody(
     rawBody?: boolean;
     yamlRoutes?: ReadonlySet<string>;
     ndjsonRoutes?: ReadonlySet<string>;
+    /** Routes that take more than MAX_BODY_BYTES (batches), by route key. */
+    bodyLimits?: ReadonlyMap<string, number>;
   } = {},
 ): Mw {
   return {
@@ -83,8 +85,9 @@ export function jsonBody(
           ? Buffer.from(e.body, 'base64').toString('utf8')
           : e.body
         : '';
-      if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
-        throw new PayloadTooLarge(`request body over ${MAX_BODY_BYTES} bytes`);
+      const limit = options.bodyLimits?.get(e.routeKey) ?? MAX_BODY_BYTES;
+      if (Buffer.byteLength(raw) > limit)
+        throw new PayloadTooLarge(`request body over ${limit} bytes`);
       let json: unknown;
       if (raw.trim()) {
         const type = (e.headers?.['content-type'] ?? 'application/json').toLowerCase();

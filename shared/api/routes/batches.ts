@@ -1,4 +1,4 @@
-import { route as r } from '../route';
+import { LARGEST_BODY_BYTES, route as r } from '../route';
 import { IdOrSlugParams, IdParams, PageQuery, listOf } from '../contracts/common';
 import * as batches from '../contracts/batches';
 
@@ -15,6 +15,8 @@ export const batchesRoutes = [
       response: batches.BatchStarted,
       status: 202,
       ndjson: true,
+      // 10,000 inputs of ~400 bytes each (ADR 160).
+      maxBodyBytes: LARGEST_BODY_BYTES,
     },
   ),
   r('GET', '/v1/batches', 'viewer', 'List batches', {

@@ -205,9 +205,35 @@ test('a refused input refuses the whole batch, naming the input and field; nothi
   expect(jsonl.body.error.details[0].path).toBe('line 2: title');
   expect(unparsable.status).toBe(400);
   expect(unparsable.body.error.details[0].path).toBe('line 2');
-  expect([400, 413]).toContain(tooMany.status);
+  expect(tooMany.status).toBe(400);
+  expect(tooMany.body.error.details[0].path).toBe('inputs');
   expect(noVersion.status).toBe(400);
   expect(noVersion.body.error.details[0].path).toBe('version');
+  const after = await call('GET', '/v1/batches?limit=200');
+  expect(after.body.items.length).toBe(before.body.items.length);
+});
+
+test('10,000 inputs of ~300 bytes fit one request (3 MB); a body over 4 MiB is a 413', async () => {
+  // Prepare: the last input is refused, so the whole body is read and checked but nothing starts.
+  const before = await call('GET', '/v1/batches?limit=200');
+  const inputs: Record<string, string>[] = Array.from({ length: 10_000 }, (_, i) => ({
+    title: `item ${i} ${'x'.repeat(280)}`,
+  }));
+  inputs[9_999] = { other: 'no title' };
+
+  // Act
+  const large = await call('POST', '/v1/workflows/summarise-one/batches', { body: { inputs } });
+  const tooLarge = await call('POST', '/v1/workflows/summarise-one/batches', {
+    rawBody: JSON.stringify({ inputs: [{ title: 'y'.repeat(4.5 * 1024 * 1024) }] }),
+  });
+
+  // Assess
+  expect(JSON.stringify({ inputs }).length).toBeGreaterThan(3_000_000);
+  expect(large.status).toBe(400);
+  expect(large.body.error.details).toEqual([
+    { path: 'inputs[9999].title', message: 'input "title" is required' },
+  ]);
+  expect(tooLarge.status).toBe(413);
   const after = await call('GET', '/v1/batches?limit=200');
   expect(after.body.items.length).toBe(before.body.items.length);
 });
