@@ -23,6 +23,11 @@ const TriggersPage = lazy(() =>
   import('./pages/TriggersPage').then((m) => ({ default: m.TriggersPage })),
 );
 
+const BatchesPage = lazy(() =>
+  import('./pages/BatchesPage').then((m) => ({ default: m.BatchesPage })),
+);
+const BatchPage = lazy(() => import('./pages/BatchPage').then((m) => ({ default: m.BatchPage })));
+
 const SchedulesPage = lazy(() =>
   import('./pages/SchedulesPage').then((m) => ({ default: m.SchedulesPage })),
 );
@@ -32,6 +37,8 @@ type Render = (params: Record<string, string>) => ReactElement;
 export const ROUTES: ReadonlyArray<[pattern: string, render: Render]> = [
   ['/runs', () => <RunsPage />],
   ['/runs/:id', (p) => <RunPage key={p.id} runId={p.id} />],
+  ['/batches', () => <BatchesPage />],
+  ['/batches/:id', (p) => <BatchPage key={p.id} batchId={p.id} />],
   ['/approvals', () => <ApprovalsPage />],
   ['/agents', () => <AgentsPage />],
   ['/agents/new', () => <AgentEditPage key="new" />],

@@ -105,6 +105,26 @@ export function createApi(c: ApiClient) {
           query: dryRun ? { dryRun: 'true' } : undefined,
         }),
     },
+    batches: {
+      list: (cursor?: string, signal?: AbortSignal) =>
+        typedCall(c, 'get', '/v1/batches', {
+          query: { limit: 50, ...(cursor ? { cursor } : {}) },
+          signal,
+        }),
+      get: (id: string, cursor?: string, signal?: AbortSignal) =>
+        typedCall(c, 'get', '/v1/batches/{id}', {
+          params: { id },
+          query: { limit: 50, ...(cursor ? { cursor } : {}) },
+          signal,
+        }),
+      /** One run per input; the dialog reads a file into `inputs`, so JSON is always sent. */
+      start: (workflowId: string, inputs: Record<string, unknown>[], maxConcurrency?: number) =>
+        typedCall(c, 'post', '/v1/workflows/{id}/batches', {
+          params: { id: workflowId },
+          body: maxConcurrency === undefined ? { inputs } : { inputs, maxConcurrency },
+        }),
+      cancel: (id: string) => typedCall(c, 'post', '/v1/batches/{id}/cancel', { params: { id } }),
+    },
     runs: {
       list: (q: RunsQuery = {}, signal?: AbortSignal) =>
         typedCall(c, 'get', '/v1/runs', { query: { limit: 50, ...q }, signal }),

@@ -6,6 +6,7 @@ import { ThemeToggle } from './ThemeToggle';
 
 const NAV = [
   { to: '/runs', label: 'Runs' },
+  { to: '/batches', label: 'Batches' },
   { to: '/approvals', label: 'Approvals' },
   { to: '/workflows', label: 'Workflows' },
   { to: '/agents', label: 'Agents' },

@@ -18,6 +18,7 @@ const TONES: Record<string, Tone> = {
   FAILED: 'danger',
   CANCELLED: 'muted',
   SKIPPED: 'muted',
+  COMPLETED: 'success', // a batch
   // knowledge-base documents (lowercase in the API)
   queued: 'neutral',
   extracting: 'info',

@@ -5,6 +5,7 @@ import { WorkflowEditor } from '../components/editor/WorkflowEditor';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
+import { StartBatchDialog } from '../components/StartBatchDialog';
 import { StartRunDialog } from '../components/StartRunDialog';
 import { WorkflowVersions } from '../components/workflow/WorkflowVersions';
 import { useAsync } from '../hooks/useAsync';
@@ -33,6 +34,7 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
     [api, workflowId],
   );
   const [running, setRunning] = useState(false);
+  const [batching, setBatching] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   if ((workflowId && !workflow.data) || (!agents.data && !agents.error)) {
@@ -97,6 +99,7 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
         readOnly={readOnly}
         onSave={save}
         onRun={w ? () => setRunning(true) : undefined}
+        onBatch={w ? () => setBatching(true) : undefined}
       />
       {w && (
         <WorkflowVersions
@@ -116,6 +119,16 @@ export function WorkflowEditorPage({ workflowId }: { workflowId?: string }) {
           onStart={async (input) => {
             const started = await api.workflows.start(w.id, input);
             navigate(`/runs/${started.runId}`);
+          }}
+        />
+      )}
+      {batching && w && (
+        <StartBatchDialog
+          workflowName={w.name}
+          onClose={() => setBatching(false)}
+          onStart={async (inputs, maxConcurrency) => {
+            const started = await api.batches.start(w.id, inputs, maxConcurrency);
+            navigate(`/batches/${started.batchId}`);
           }}
         />
       )}

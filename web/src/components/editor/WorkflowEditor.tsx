@@ -25,6 +25,8 @@ export interface WorkflowEditorProps {
   onSave: (body: WorkflowCreate) => Promise<Workflow>;
   /** Opens the run form; only offered when saved and clean. */
   onRun?: () => void;
+  /** Start a batch: one run per input of a file. */
+  onBatch?: () => void;
 }
 
 export function WorkflowEditor(props: WorkflowEditorProps) {
@@ -35,7 +37,15 @@ export function WorkflowEditor(props: WorkflowEditorProps) {
   );
 }
 
-function EditorBody({ workflow, agents, workflows, readOnly, onSave, onRun }: WorkflowEditorProps) {
+function EditorBody({
+  workflow,
+  agents,
+  workflows,
+  readOnly,
+  onSave,
+  onRun,
+  onBatch,
+}: WorkflowEditorProps) {
   const live = useMemo(
     () => ({
       agents: new Set(agents.map((a) => a.slug)),
@@ -163,6 +173,18 @@ function EditorBody({ workflow, agents, workflows, readOnly, onSave, onRun }: Wo
               data-testid="workflow-run"
             >
               Run…
+            </button>
+          )}
+          {!readOnly && onBatch && (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={onBatch}
+              disabled={creating || editor.dirty}
+              title={editor.dirty ? 'Save first: a batch uses the saved version' : undefined}
+              data-testid="workflow-batch"
+            >
+              Batch…
             </button>
           )}
         </div>
