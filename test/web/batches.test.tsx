@@ -4,8 +4,11 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { parseBatchInputs } from '../../web/src/batches/parseInputs';
 import { type Batch, progressSegments } from '../../web/src/batches/progress';
 import { BatchProgress } from '../../web/src/components/BatchProgress';
+import { Layout } from '../../web/src/components/Layout';
 import { StartBatchDialog } from '../../web/src/components/StartBatchDialog';
 import { BatchPage } from '../../web/src/pages/BatchPage';
+import { BatchesPage } from '../../web/src/pages/BatchesPage';
+import { navigate } from '../../web/src/router/hash';
 import { apiWith, error, renderWithApi, tokens } from './support';
 
 const text = (testId: string) => screen.getByTestId(testId).textContent;
@@ -205,4 +208,35 @@ test('a viewer sees no Cancel', async () => {
   renderWithApi(<BatchPage batchId={BATCH} />, api, 'viewer');
   await screen.findByText('4 of 10 runs finished');
   expect(screen.queryByTestId('batch-cancel')).toBeNull();
+});
+
+test('batches are a tab under Runs: the list links each batch, Runs stays current in the nav', async () => {
+  // Prepare
+  const { runs: _runs, ...summary } = batch();
+  const { api } = apiWith((call) =>
+    call.path === '/v1/batches' ? { status: 200, body: { items: [summary] } } : { status: 404 },
+  );
+  navigate('/batches');
+
+  // Act
+  renderWithApi(
+    <Layout>
+      <BatchesPage />
+    </Layout>,
+    api,
+    'viewer',
+  );
+  const row = await screen.findByTestId('batch-row');
+
+  // Assess
+  expect(row.textContent).toContain('4 of 10 done');
+  expect(within(row).getByRole('link').getAttribute('href')).toBe(`#/batches/${BATCH}`);
+  const tabs = screen.getByRole('navigation', { name: 'Runs and batches' });
+  expect(within(tabs).getByRole('link', { name: 'Batches' }).getAttribute('aria-current')).toBe(
+    'page',
+  );
+  const primary = screen.getByRole('navigation', { name: 'Primary' });
+  expect(within(primary).getByRole('link', { name: 'Runs' }).getAttribute('aria-current')).toBe(
+    'page',
+  );
 });

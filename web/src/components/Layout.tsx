@@ -1,12 +1,12 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from '../router/Link';
+import { useLocation } from '../router/useLocation';
 import { useSession } from '../session/SessionContext';
 import { useWaitingApprovalCount } from '../hooks/useWaitingApprovals';
 import { ThemeToggle } from './ThemeToggle';
 
 const NAV = [
   { to: '/runs', label: 'Runs' },
-  { to: '/batches', label: 'Batches' },
   { to: '/approvals', label: 'Approvals' },
   { to: '/workflows', label: 'Workflows' },
   { to: '/agents', label: 'Agents' },
@@ -22,6 +22,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const { me, role, signOut } = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
   const waiting = useWaitingApprovalCount();
+  // Batches are a tab under Runs: the Runs item stays current there.
+  const inBatches = /^\/batches(\/|$)/.test(useLocation().path);
   return (
     <div className="shell">
       {/* A button, not a link: `#main` would be taken for a hash route. */}
@@ -62,7 +64,12 @@ export function Layout({ children }: { children: ReactNode }) {
           <ul>
             {NAV.map((item) => (
               <li key={item.to}>
-                <Link to={item.to} nav onClick={() => setMenuOpen(false)}>
+                <Link
+                  to={item.to}
+                  nav
+                  onClick={() => setMenuOpen(false)}
+                  {...(item.to === '/runs' && inBatches ? { 'aria-current': 'page' } : {})}
+                >
                   {item.label}
                   {item.to === '/approvals' && waiting && waiting.count > 0 && (
                     <span className="nav-count" data-testid="approvals-count">

@@ -83,7 +83,9 @@ export function BatchPage({ batchId }: { batchId: string }) {
         title={
           <>
             Batch <span className="mono">{shortId(batch.id)}</span>{' '}
-            <StatusBadge status={batch.status} />
+            <span data-testid="batch-status" data-status={batch.status}>
+              <StatusBadge status={batch.status} />
+            </span>
           </>
         }
         subtitle={
@@ -120,7 +122,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
         </h2>
         <BatchProgress counts={c} />
       </section>
-      <h2>Runs</h2>
+      <h2 className="section-gap">Runs</h2>
       {runs.length === 0 ? (
         <p className="muted">No run has started yet.</p>
       ) : (

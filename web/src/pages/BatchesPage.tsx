@@ -4,6 +4,7 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
+import { RunsTabs } from '../components/RunsTabs';
 import { StatusBadge } from '../components/StatusBadge';
 import type { BatchSummary } from '../batches/progress';
 import { finishedCount } from '../batches/progress';
@@ -56,6 +57,7 @@ export function BatchesPage() {
         title="Batches"
         subtitle="One run per input, started together from a workflow; newest first."
       />
+      <RunsTabs current="/batches" />
       <ErrorBanner error={error} title="Could not load batches" />
       {items === null && !error && <Loading label="Loading batches" />}
       {items && items.length === 0 && (

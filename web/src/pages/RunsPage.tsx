@@ -4,6 +4,7 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
+import { RunsTabs } from '../components/RunsTabs';
 import { StatusBadge } from '../components/StatusBadge';
 import { durationMs, formatDateTime, formatDuration, formatUsd, shortId } from '../format';
 import { usePolling } from '../hooks/usePolling';
@@ -92,6 +93,7 @@ export function RunsPage() {
   return (
     <>
       <PageHeader title="Runs" subtitle="Every workflow run in this tenant, newest first." />
+      <RunsTabs current="/runs" />
       {/* biome-ignore lint/a11y/useSemanticElements: React's DOM types have no <search> element yet; role="search" is its equivalent */}
       <div className="toolbar" role="search" aria-label="Filter runs">
         <div className="field field-inline">
