@@ -1,6 +1,6 @@
 /**
- * The web console end to end, batches: start a batch of six inputs from a workflow's page (JSON
- * Lines pasted into the dialog), watch its page refresh until all six runs succeeded, and find it
+ * The web console end to end, batches: start a batch of six inputs from a workflow's page (a
+ * .json file picked in the dialog), watch its page refresh until all six runs succeeded, and find it
  * in the Batches list. A refused input shows the API's per-input detail. Real local platform on
  * the simulator, Debian's headless Chromium, axe clean; screenshot docs/console/batch.png.
  */
@@ -74,7 +74,7 @@ test('a refused input is named in the dialog, as the API names it', async () => 
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
 });
 
-test('start a batch of six from the workflow, watch it complete, find it in the list', async () => {
+test('start a batch of six from a .json file, watch it complete, find it in the list', async () => {
   // Prepare
   const page = c.page;
   const titles = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot'];
@@ -82,9 +82,16 @@ test('start a batch of six from the workflow, watch it complete, find it in the 
   await page.getByTestId('workflow-batch').click();
 
   // Act
-  await page.getByTestId('batch-text').fill(lines(titles));
+  // A .json file: an array of input objects (the other test pastes JSON Lines).
+  await page.getByTestId('batch-file').setInputFiles({
+    name: 'titles.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(titles.map((title) => ({ title })))),
+  });
   await page.getByTestId('batch-concurrency').fill('3');
-  await expect(page.getByTestId('batch-count').textContent()).resolves.toBe('6 inputs read.');
+  await expect(page.getByTestId('batch-count').textContent()).resolves.toBe(
+    '6 inputs read from titles.json.',
+  );
   await page.getByTestId('start-batch-submit').click();
   await page.waitForURL(/#\/batches\/[0-9a-f-]{36}$/);
   const batchId = hashOf(page).replace('#/batches/', '');
