@@ -75,7 +75,7 @@ interface ServerOptions {
 
 export function createApiServer(options: ServerOptions): Server {
   const routes = compileRoutes();
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     // Every answer carries a request id: the client's when it sent one, else a fresh one.
     const requestId = requestIdFrom(header(req, 'x-request-id'), randomUUID());
     res.setHeader('x-request-id', requestId);
@@ -88,6 +88,12 @@ export function createApiServer(options: ServerOptions): Server {
       process.stderr.write(`local gateway error: ${(error as Error).stack}\n`);
     });
   });
+  // Idle connections outlive the clients' own keep-alive (undici 4 s, browsers longer, as API
+  // Gateway's do): a client never reuses a socket the server is closing, which, with the event
+  // loop busy, reset requests (ECONNRESET) at the 5 s default.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 async function handle(

@@ -139,5 +139,13 @@ export async function planInTx(
       ready.push({ stepId: step.id, type });
     }
   }
+  // A Map branch whose agent step waits on a workflow tool's child run ends WAITING, the step
+  // RUNNING: with nothing else to run, the top level waits on it, so the Map pays nothing (ADR 162).
+  if (!ready.length) {
+    const waiting = [...byNode.values()].find(
+      (s) => s.status === 'RUNNING' && (types.get(s.nodeId) ?? 'agent') === 'agent',
+    );
+    if (waiting) return { done: false, ready, next: 'agent_wait', stepId: waiting.id };
+  }
   return { done: ready.length === 0, ready, ...nextOf(ready) };
 }
