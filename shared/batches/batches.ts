@@ -332,10 +332,12 @@ export async function cancelBatch(p: Platform, auth: AuthContext, id: string) {
     await p.executions
       .stop(executionId, 'batch cancelled')
       .catch((error) => p.log.warn('could not stop the batch execution', { id, error }));
+  // The batch is already CANCELLED, so no item starts another run: a run that finished, or was
+  // still being started by its item meanwhile, is logged, not a 500 for a cancel that took effect.
   for (const runId of open)
-    await cancelRun(p, auth, runId).catch((e) => {
-      // A run that finished meanwhile is not an error of the cancel.
-      if (!(e instanceof Conflict)) throw e;
+    await cancelRun(p, auth, runId).catch((error) => {
+      if (!(error instanceof Conflict))
+        p.log.warn('could not cancel a run of the batch', { id, runId, error });
     });
   return p.db.withTenant(auth, async (tx) => {
     const { b, slug } = await loadBatch(tx, auth.tenantId, id);
