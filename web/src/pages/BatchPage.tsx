@@ -12,6 +12,7 @@ import { usePolling } from '../hooks/usePolling';
 import { Link } from '../router/Link';
 import { useApi } from '../session/ApiContext';
 import { useSession } from '../session/SessionContext';
+import { LoadMore } from '../components/LoadMore';
 
 /** How often a running batch's counts and first page of runs are read again. */
 export const BATCH_REFRESH_MS = 2000;
@@ -164,13 +165,7 @@ export function BatchPage({ batchId }: { batchId: string }) {
           </table>
         </div>
       )}
-      {nextCursor && (
-        <div className="center">
-          <button type="button" className="btn btn-secondary" onClick={() => void loadMore()}>
-            Load more runs
-          </button>
-        </div>
-      )}
+      <LoadMore nextCursor={nextCursor} onMore={() => void loadMore()} label="Load more runs" />
     </>
   );
 }

@@ -12,6 +12,7 @@ import { formatDateTime, shortId } from '../format';
 import { usePolling } from '../hooks/usePolling';
 import { Link } from '../router/Link';
 import { useApi } from '../session/ApiContext';
+import { LoadMore } from '../components/LoadMore';
 
 const REFRESH_MS = 5000;
 
@@ -116,13 +117,7 @@ export function BatchesPage() {
           </table>
         </div>
       )}
-      {nextCursor && (
-        <div className="center">
-          <button type="button" className="btn btn-secondary" onClick={more}>
-            Load more
-          </button>
-        </div>
-      )}
+      <LoadMore nextCursor={nextCursor} onMore={more} />
     </>
   );
 }

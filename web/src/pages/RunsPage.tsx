@@ -12,6 +12,7 @@ import { navigate, withQuery } from '../router/hash';
 import { Link } from '../router/Link';
 import { useLocation } from '../router/useLocation';
 import { useApi } from '../session/ApiContext';
+import { LoadMore } from '../components/LoadMore';
 
 const REFRESH_MS = 5000;
 
@@ -204,13 +205,7 @@ export function RunsPage() {
           </table>
         </div>
       )}
-      {nextCursor && (
-        <div className="center">
-          <button type="button" className="btn btn-secondary" onClick={more}>
-            Load more
-          </button>
-        </div>
-      )}
+      <LoadMore nextCursor={nextCursor} onMore={more} />
     </>
   );
 }
