@@ -131,12 +131,21 @@ export class LocalExecutions implements ExecutionStarter {
       string,
       FunctionName
     >;
+    // A stopped execution's Lambda invocations still run to their end, as in AWS: the execution
+    // counts as running until they have, so `idle()` also waits for what they write.
+    const invocations = new Set<Promise<unknown>>();
     const handlers: Record<string, (params: unknown) => Promise<unknown>> = Object.fromEntries(
       Object.entries(tasks).map(([state, fn]) => [
         state,
-        async (params: unknown) => ({
-          Payload: await invoke(this.options.root, fn, (params as { Payload: unknown }).Payload),
-        }),
+        async (params: unknown) => {
+          const call = invoke(this.options.root, fn, (params as { Payload: unknown }).Payload);
+          invocations.add(call);
+          try {
+            return { Payload: await call };
+          } finally {
+            invocations.delete(call);
+          }
+        },
       ]),
     );
     const retry = this.options.retryIntervalMs;
@@ -190,6 +199,9 @@ export class LocalExecutions implements ExecutionStarter {
         },
       )
       .then(() => counted)
+      .then(async () => {
+        while (invocations.size) await Promise.allSettled([...invocations]);
+      })
       .finally(() => this.running.delete(executionId));
     const abort = () => {
       stopped = true;

@@ -5,7 +5,7 @@
  * Distributed Map starts each item's run through `startRun` (./items.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import {
   type BatchCounts,
   type BatchCreateBody,
@@ -302,7 +302,7 @@ export async function listBatches(
  * execution is stopped, and every unfinished run of the batch is cancelled like a single run.
  */
 export async function cancelBatch(p: Platform, auth: AuthContext, id: string) {
-  const { executionId, open } = await p.db.withTenant(auth, async (tx) => {
+  const { executionId } = await p.db.withTenant(auth, async (tx) => {
     const { b } = await loadBatch(tx, auth.tenantId, id);
     if (b.status !== 'RUNNING') throw new Conflict(`batch is already ${b.status}`);
     await tx
@@ -319,22 +319,23 @@ export async function cancelBatch(p: Platform, auth: AuthContext, id: string) {
       action: 'batch.cancel',
       target: `batch:${id}`,
     });
-    const open = await tx
-      .select({ id: runs.id, status: runs.status })
-      .from(runs)
-      .where(eq(runs.batchId, id));
-    return {
-      executionId: b.executionId,
-      open: open.filter((r) => !TERMINAL_RUN.includes(r.status)).map((r) => r.id),
-    };
+    return b;
   });
+  // Read after the CANCELLED commit: a run an item inserts later is cancelled by its item, which
+  // re-reads the batch after starting it (`advanceBatchItem`), so no run escapes between the two.
+  const open = await p.db.withTenant(auth, (tx) =>
+    tx
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(eq(runs.batchId, id), notInArray(runs.status, TERMINAL_RUN))),
+  );
   if (executionId)
     await p.executions
       .stop(executionId, 'batch cancelled')
       .catch((error) => p.log.warn('could not stop the batch execution', { id, error }));
   // The batch is already CANCELLED, so no item starts another run: a run that finished, or was
   // still being started by its item meanwhile, is logged, not a 500 for a cancel that took effect.
-  for (const runId of open)
+  for (const { id: runId } of open)
     await cancelRun(p, auth, runId).catch((error) => {
       if (!(error instanceof Conflict))
         p.log.warn('could not cancel a run of the batch', { id, runId, error });

@@ -8,9 +8,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { AuthContext } from '../auth/context';
 import { batches, runs } from '../db/schema';
-import { BudgetExceeded, NotFound, ValidationError } from '../errors';
+import { BudgetExceeded, Conflict, NotFound, ValidationError } from '../errors';
 import type { Platform } from '../platform/platform';
-import { startRun } from '../runs/lifecycle';
+import { cancelRun, startRun } from '../runs/lifecycle';
 import { countsOf } from './batches';
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
@@ -89,6 +89,17 @@ export async function advanceBatchItem(p: Platform, item: BatchItem): Promise<It
   }
   const started = await itemRun(p, auth, batchId, index);
   if (!started) throw new Error(`batch ${batchId} item ${index}: the started run is missing`);
+  // A cancel that committed while this run was being started may not have seen it: cancel it here.
+  const [now] = await p.db.withTenant(auth, (tx) =>
+    tx.select({ status: batches.status }).from(batches).where(eq(batches.id, batchId)),
+  );
+  if (now?.status === 'CANCELLED' && !TERMINAL.has(started.status)) {
+    await cancelRun(p, auth, started.id).catch((error) => {
+      if (!(error instanceof Conflict)) throw error;
+    });
+    const settled = await itemRun(p, auth, batchId, index);
+    if (settled) return outcome(settled);
+  }
   return outcome(started);
 }
 

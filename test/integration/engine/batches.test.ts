@@ -5,8 +5,11 @@
  * the map's own record of its items agrees with the API's; bad input is refused whole; another
  * tenant cannot read a batch; an Idempotency-Key replays the same batch.
  */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { advanceBatchItem, batchAuth } from '../../../shared/batches/items';
 import { rowsOf } from '../../../shared/db/client';
+import { batches } from '../../../shared/db/schema';
+import type { Platform } from '../../../shared/platform/platform';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
@@ -330,4 +333,48 @@ test('another tenant cannot read, list or cancel a batch; RLS hides its row from
   expect(cancel.status).toBe(404);
   expect(start.status).toBe(404);
   expect(raw).toEqual([]);
+});
+
+test('a run started while its batch is being cancelled is cancelled by its own item', async () => {
+  // Prepare: a batch whose items mostly wait, and an item whose run start races a cancel that
+  // commits in between (its run is inserted, then the batch turns CANCELLED before the item
+  // re-reads it), as when the cancel's read of the batch's runs came before the run's insert.
+  const inputs = Array.from({ length: 30 }, (_, i) => ({ title: `race ${i}` }));
+  const started = await call('POST', '/v1/workflows/summarise-one/batches', {
+    body: { inputs, maxConcurrency: 1 },
+  });
+  const batchId: string = started.body.batchId;
+  const { platform } = stack;
+  const [{ tenant_id: tenantId }] = rowsOf<{ tenant_id: string }>(
+    await platform.db.owner.execute(sql`select tenant_id from batches where id = ${batchId}`),
+  );
+  const racing: Platform = {
+    ...platform,
+    executions: {
+      stop: (executionId, cause) => platform.executions.stop(executionId, cause),
+      start: async (machine, name, input) => {
+        const out = await platform.executions.start(machine, name, input);
+        await platform.db.withTenant(batchAuth(tenantId, batchId), (tx) =>
+          tx.update(batches).set({ status: 'CANCELLED' }).where(eq(batches.id, batchId)),
+        );
+        return out;
+      },
+    },
+  };
+
+  // Act
+  const outcome = await advanceBatchItem(racing, {
+    tenantId,
+    batchId,
+    index: 29,
+    input: { title: 'race 29' },
+  });
+  await stack.executions.idle();
+
+  // Assess
+  expect(outcome).toMatchObject({ index: 29, status: 'CANCELLED', done: true });
+  const run = await call('GET', `/v1/runs/${outcome.runId}`);
+  expect(run.body.status).toBe('CANCELLED');
+  const batch = await call('GET', `/v1/batches/${batchId}?limit=1`);
+  expect(batch.body.counts.running + batch.body.counts.queued).toBe(0);
 });
