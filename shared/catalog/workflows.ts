@@ -1,9 +1,15 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { type AnyColumn, and, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import { WorkflowSpec, type WorkflowSpec as WorkflowSpecT } from '../api/contracts/workflows';
 import { recordAudit } from '../audit/audit-log';
 import { actorOf, type AuthContext } from '../auth/context';
 import type { Tx } from '../db/client';
-import { agents, workflows as workflowRows } from '../db/schema';
+import { Conflict } from '../errors';
+import {
+  agentVersions,
+  agents,
+  workflowVersions as workflowVersionRows,
+  workflows as workflowRows,
+} from '../db/schema';
 import type { Platform } from '../platform/platform';
 import { assertValidWorkflow } from '../workflow/validate';
 import { knownTool } from '../tools';
@@ -134,7 +140,13 @@ export async function deleteWorkflow(
   idOrSlug: string,
 ): Promise<void> {
   await p.db.withTenant(auth, async (tx) => {
-    const removed = await workflows.remove(tx, auth.tenantId, idOrSlug);
+    const current = await workflows.get(tx, auth.tenantId, idOrSlug);
+    const users = await usersOfWorkflow(tx, auth.tenantId, current.slug);
+    if (users.length)
+      throw new Conflict(
+        `workflow "${current.slug}" is used by ${users.join(', ')}; change ${users.length > 1 ? 'them' : 'it'} first`,
+      );
+    const removed = await workflows.remove(tx, auth.tenantId, current.id);
     await recordAudit(tx, {
       tenantId: auth.tenantId,
       actor: actorOf(auth),
@@ -152,4 +164,56 @@ export async function workflowVersions(
   page: { limit: number; cursor?: string },
 ) {
   return p.db.withTenant(auth, (tx) => workflows.versions(tx, auth.tenantId, idOrSlug, page));
+}
+
+/**
+ * What would break if the workflow went: the agents with it as a `workflow:<slug>` tool and the
+ * workflows with a sub-workflow or map node running it, in their current or published version
+ * (the published one runs too, ADR 120). Each named as `agent "x"` or `workflow "y"`.
+ */
+async function usersOfWorkflow(tx: Tx, tenantId: string, slug: string): Promise<string[]> {
+  const live = <T extends { currentVersion: AnyColumn; publishedVersion: AnyColumn }>(
+    head: T,
+    version: AnyColumn,
+  ) => or(eq(version, head.currentVersion), eq(version, head.publishedVersion));
+  const byAgents = await tx
+    .select({ slug: agents.slug })
+    .from(agents)
+    .innerJoin(
+      agentVersions,
+      and(eq(agentVersions.agentId, agents.id), live(agents, agentVersions.version)),
+    )
+    .where(
+      and(
+        eq(agents.tenantId, tenantId),
+        isNull(agents.deletedAt),
+        sql`${agentVersions.spec}->'tools' @> ${JSON.stringify([`workflow:${slug}`])}::jsonb`,
+      ),
+    )
+    .orderBy(agents.slug);
+  const byWorkflows = await tx
+    .select({ slug: workflowRows.slug })
+    .from(workflowRows)
+    .innerJoin(
+      workflowVersionRows,
+      and(
+        eq(workflowVersionRows.workflowId, workflowRows.id),
+        live(workflowRows, workflowVersionRows.version),
+      ),
+    )
+    .where(
+      and(
+        eq(workflowRows.tenantId, tenantId),
+        isNull(workflowRows.deletedAt),
+        ne(workflowRows.slug, slug),
+        sql`${workflowVersionRows.spec}->'nodes' @> ${JSON.stringify([{ workflow: slug }])}::jsonb`,
+      ),
+    )
+    .orderBy(workflowRows.slug);
+  return [
+    ...new Set([
+      ...byAgents.map((a) => `agent "${a.slug}"`),
+      ...byWorkflows.map((w) => `workflow "${w.slug}"`),
+    ]),
+  ];
 }

@@ -354,3 +354,29 @@ test('PII: an http.get result reaches the model with the tenant’s placeholders
   const trace = JSON.stringify(toolCalls);
   for (const value of [EMAIL, PHONE, CARD]) expect(trace).not.toContain(value);
 });
+
+test('a workflow an agent uses as a tool cannot be deleted until the agent stops using it', async () => {
+  // Prepare
+  await created('/v1/agents', { slug: 'plain', name: 'plain', model: 'simulator:echo' });
+  await flow('lookup', 'plain', 'Look up {{input.q}}');
+  await created('/v1/agents', {
+    slug: 'looker',
+    name: 'looker',
+    model: 'simulator:echo',
+    tools: ['workflow:lookup'],
+  });
+
+  // Act
+  const refused = await call('DELETE', '/v1/workflows/lookup');
+  const stillThere = await call('GET', '/v1/workflows/lookup');
+  await call('PATCH', '/v1/agents/looker', { tools: [] });
+  // The published version still names the tool until the new one is published.
+  await call('POST', '/v1/agents/looker/publish', { version: 2 });
+  const deleted = await call('DELETE', '/v1/workflows/lookup');
+
+  // Assess
+  expect(refused.status).toBe(409);
+  expect(refused.body.error.message).toContain('agent "looker"');
+  expect(stillThere.status).toBe(200);
+  expect(deleted.status).toBe(204);
+});

@@ -196,3 +196,22 @@ test('cancelling a parent cancels its child runs still in flight', async () => {
   );
   expect(statuses).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
 });
+
+test('a workflow another runs as a sub-workflow or map cannot be deleted; the 409 names the users', async () => {
+  // Prepare
+  await workflow('leaf', [{ id: 'a', type: 'agent', agent: 'worker', prompt: 'Leaf {{input.x}}' }]);
+  await workflow('uses-leaf', [{ id: 's', type: 'workflow', workflow: 'leaf', input: {} }]);
+  await workflow('maps-leaf', [{ id: 'm', type: 'map', workflow: 'leaf', items: 'input.list' }]);
+
+  // Act
+  const refused = await stack.call('DELETE', '/v1/workflows/leaf', { token });
+  await stack.call('DELETE', '/v1/workflows/uses-leaf', { token });
+  await stack.call('DELETE', '/v1/workflows/maps-leaf', { token });
+  const deleted = await stack.call('DELETE', '/v1/workflows/leaf', { token });
+
+  // Assess
+  expect(refused.status).toBe(409);
+  expect(refused.body.error.message).toContain('workflow "maps-leaf"');
+  expect(refused.body.error.message).toContain('workflow "uses-leaf"');
+  expect(deleted.status).toBe(204);
+});
