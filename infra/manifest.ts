@@ -416,6 +416,8 @@ export const stateMachines = {
       AdvanceItem: 'advanceBatchItem',
       Finalize: 'finalizeBatch',
     },
+    // A Finalize that fails (or an execution that times out) still settles the batch.
+    onExecutionFailed: 'finalizeBatch',
     distributedMap: { itemsBucket: 'artifacts' },
   },
   ingestDocument: {

@@ -5,7 +5,7 @@
  * budget), marked with the batch and index; later calls report the run's status. A retried call
  * finds the run the first one started (`runs_batch_item` is unique), so an item never starts two.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { AuthContext } from '../auth/context';
 import { batches, runs } from '../db/schema';
 import { BudgetExceeded, Conflict, NotFound, ValidationError } from '../errors';
@@ -110,10 +110,17 @@ export async function advanceBatchItem(p: Platform, item: BatchItem): Promise<It
  */
 export async function finalizeBatch(
   p: Platform,
-  event: { tenantId: string; batchId: string; error?: { Error?: string; Cause?: string } },
+  event: {
+    tenantId: string;
+    batchId: string;
+    error?: { Error?: string; Cause?: string };
+    /** From an execution-status event: only the batch's own execution settles it. */
+    executionId?: string;
+  },
 ) {
   const auth = batchAuth(event.tenantId, event.batchId);
   return p.db.withTenant(auth, async (tx) => {
+    const own = event.executionId ? sql`${batches.executionId} = ${event.executionId}` : sql`true`;
     const failed = event.error
       ? {
           name: event.error.Error ?? 'BatchFailed',
@@ -127,7 +134,7 @@ export async function finalizeBatch(
         error: failed,
         finishedAt: new Date(p.now()),
       })
-      .where(and(eq(batches.id, event.batchId), eq(batches.status, 'RUNNING')));
+      .where(and(eq(batches.id, event.batchId), eq(batches.status, 'RUNNING'), own));
     const [row] = await tx.select().from(batches).where(eq(batches.id, event.batchId));
     if (!row) throw new NotFound('batch not found');
     return { status: row.status, counts: (await countsOf(tx, [row])).get(row.id) };

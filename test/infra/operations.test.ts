@@ -19,14 +19,18 @@ const resourcesOf = (stack: string, type: string) =>
   Object.entries(synth.json[stack]!.Resources).filter(([, r]) => r.Type === type);
 
 describe('execution-status rule', () => {
-  it('sends FAILED, TIMED_OUT and ABORTED executions of the run machine to settleFailedRun', () => {
+  it.each([
+    ['runWorkflow', 'settleFailedRun', stateMachines.runWorkflow.onExecutionFailed],
+    ['runBatch', 'finalizeBatch', stateMachines.runBatch.onExecutionFailed],
+  ])('sends FAILED, TIMED_OUT and ABORTED executions of %s to %s', (machine, fn, target) => {
     // Prepare
+    expect(target).toBe(fn);
     const workflows = synth.templates['HishamOS-Workflows']!;
-    const settle = lambdasByManifestName(synth).get(stateMachines.runWorkflow.onExecutionFailed)!;
+    const settle = lambdasByManifestName(synth).get(target)!;
     const [machineId] = Object.entries(synth.json['HishamOS-Workflows']!.Resources).find(
       ([, r]) =>
         r.Type === 'AWS::StepFunctions::StateMachine' &&
-        r.Properties.StateMachineName === 'HishamOS-Workflows-runWorkflow',
+        r.Properties.StateMachineName === `HishamOS-Workflows-${machine}`,
     )!;
     // Act / Assess
     workflows.hasResourceProperties('AWS::Events::Rule', {

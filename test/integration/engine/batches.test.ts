@@ -10,7 +10,8 @@ import { advanceBatchItem, batchAuth } from '../../../shared/batches/items';
 import { rowsOf } from '../../../shared/db/client';
 import { batches } from '../../../shared/db/schema';
 import type { Platform } from '../../../shared/platform/platform';
-import { startTestStack, type TestStack } from '../../support/stack';
+import { invoke } from '../../../infra/local/handlers';
+import { ROOT, startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
 let token: string;
@@ -377,4 +378,51 @@ test('a run started while its batch is being cancelled is cancelled by its own i
   expect(run.body.status).toBe('CANCELLED');
   const batch = await call('GET', `/v1/batches/${batchId}?limit=1`);
   expect(batch.body.counts.running + batch.body.counts.queued).toBe(0);
+});
+
+test('a batch execution that fails past its Finalize is settled FAILED by the status-change rule', async () => {
+  // Prepare: a batch still running (one item at a time), and the event EventBridge sends when its
+  // execution fails; one for another execution of the same name is ignored.
+  const inputs = Array.from({ length: 30 }, (_, i) => ({ title: `long ${i}` }));
+  const started = await call('POST', '/v1/workflows/summarise-one/batches', {
+    body: { inputs, maxConcurrency: 1 },
+  });
+  const batchId: string = started.body.batchId;
+  const [row] = rowsOf<{ tenant_id: string; execution_id: string }>(
+    await stack.platform.db.owner.execute(
+      sql`select tenant_id, execution_id from batches where id = ${batchId}`,
+    ),
+  );
+  const statusChange = (executionArn: string) => ({
+    version: '0',
+    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
+    detail: {
+      executionArn,
+      name: batchId,
+      status: 'FAILED',
+      input: JSON.stringify({ tenantId: row.tenant_id, batchId, bucket: 'b', itemsKey: 'k' }),
+      inputDetails: { included: true },
+      error: 'States.TaskFailed',
+      cause: 'Finalize: the database was unreachable',
+    },
+  });
+
+  // Act
+  const stale = await invoke(ROOT, 'finalizeBatch', statusChange(`${row.execution_id}-old`));
+  const afterStale = await call('GET', `/v1/batches/${batchId}?limit=1`);
+  const settledNow = await invoke(ROOT, 'finalizeBatch', statusChange(row.execution_id));
+  await stack.platform.executions.stop(row.execution_id, 'test over');
+  await stack.executions.idle();
+
+  // Assess
+  expect(stale).toMatchObject({ status: 'RUNNING' });
+  expect(afterStale.body.status).toBe('RUNNING');
+  expect(settledNow).toMatchObject({ status: 'FAILED' });
+  const batch = await call('GET', `/v1/batches/${batchId}?limit=1`);
+  expect(batch.body.status).toBe('FAILED');
+  expect(batch.body.error).toMatchObject({
+    name: 'States.TaskFailed',
+    message: 'Finalize: the database was unreachable',
+  });
 });
