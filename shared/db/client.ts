@@ -12,6 +12,7 @@ import {
   PgNumericNumber,
   type PgQueryResultHKT,
 } from 'drizzle-orm/pg-core';
+import { frameScopeOnBegin, scopeStatement, withPendingScope } from './pg-scope-framing';
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 /** A transaction scoped to one tenant (or to no tenant, for the auth doors). */
@@ -48,14 +49,18 @@ export type DatabaseOptions =
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const { drizzle: owner, close } = await connect(options);
   const scoped = <T>(scope: TenantScope | null, fn: (tx: Tx) => Promise<T>) =>
-    owner.transaction(async (tx) => {
-      // One statement (set_config('role', …, true) is SET LOCAL ROLE): on the Data API every
-      // statement is an HTTPS round trip, and every application transaction starts here.
-      await tx.execute(
-        sql`select set_config('role', 'hishamos_app', true), set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`,
-      );
-      return fn(tx);
-    });
+    withPendingScope(options.driver === 'pg' ? scopeStatement(scope) : undefined, (framed) =>
+      owner.transaction(async (tx) => {
+        // One statement (set_config('role', …, true) is SET LOCAL ROLE): on the Data API every
+        // statement is an HTTPS round trip, and every application transaction starts here. On
+        // node-postgres it rode with the BEGIN (pg-scope-framing.ts).
+        if (!framed())
+          await tx.execute(
+            sql`select set_config('role', 'hishamos_app', true), set_config('app.tenant_id', ${scope?.tenantId ?? ''}, true), set_config('app.user_id', ${scope?.userId ?? ''}, true)`,
+          );
+        return fn(tx);
+      }),
+    );
   return {
     driver: options.driver,
     owner,
@@ -85,6 +90,7 @@ async function connect(
       // database) emits 'error' on the pool; unhandled, that would crash the process. The pool
       // replaces the client on next use, and queries in flight still fail on their own.
       pool.on('error', () => undefined);
+      pool.on('connect', frameScopeOnBegin);
       return { drizzle: drizzle({ client: pool }) as unknown as Drizzle, close: () => pool.end() };
     }
     case 'data-api': {

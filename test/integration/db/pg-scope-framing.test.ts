@@ -1,0 +1,108 @@
+/**
+ * node-postgres framing (pg-scope-framing.ts): a tenant transaction's BEGIN carries its scope in
+ * the same round trip, the transaction runs as the application role with the tenant and user
+ * set, and nothing of the scope outlives the transaction on the pooled connection.
+ */
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../../shared/db/client';
+import { rowsOf } from '../../../shared/db/client';
+import { migrate } from '../../../shared/db/migrate';
+import { freshServerDatabase } from '../../support/databases';
+import { ROOT } from '../../support/stack';
+
+const TENANT = '00000000-0000-4000-8000-0000000000a1';
+const USER = '00000000-0000-4000-8000-0000000000b2';
+let database: { url: string; drop: () => Promise<void> };
+let db: Database;
+const sent: string[] = [];
+const original = pg.Client.prototype.query;
+
+beforeAll(async () => {
+  // Counts what each connection sends (installed before the pool makes its first client).
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    sent.push(typeof first === 'string' ? first : (first?.text ?? ''));
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  database = await freshServerDatabase('hishamos_framing');
+  db = await openDatabase({ driver: 'pg', url: database.url, max: 1 });
+  // The migrations create the application role the scope switches to.
+  await migrate(db.owner, join(ROOT, 'shared/db/migrations'));
+});
+afterAll(async () => {
+  pg.Client.prototype.query = original;
+  await db?.close();
+  await database?.drop();
+});
+
+const whoAmI = (tx: Parameters<Parameters<Database['withTenant']>[1]>[0]) =>
+  tx
+    .execute(
+      sql`select current_user as role, current_setting('app.tenant_id', true) as tenant, current_setting('app.user_id', true) as "user"`,
+    )
+    .then((r) => rowsOf<{ role: string; tenant: string; user: string }>(r)[0]);
+
+test('one round trip opens the transaction and sets role, tenant and user', async () => {
+  // Act
+  sent.length = 0;
+  const inside = await db.withTenant({ tenantId: TENANT, userId: USER }, whoAmI);
+
+  // Assess
+  expect(inside).toEqual({ role: 'hishamos_app', tenant: TENANT, user: USER });
+  expect(sent).toHaveLength(3);
+  expect(sent[0]).toMatch(/^begin; select set_config\('role', 'hishamos_app', true\)/);
+  expect(sent[0]).toContain(`'${TENANT}'`);
+  expect(sent[2]).toBe('commit');
+});
+
+test('an id that is not a UUID is never inlined: the scope goes in a parameterised statement', async () => {
+  // Act
+  sent.length = 0;
+  const inside = await db.withTenant({ tenantId: "x'); drop table t; --" }, whoAmI);
+
+  // Assess
+  expect(inside).toEqual({ role: 'hishamos_app', tenant: "x'); drop table t; --", user: '' });
+  expect(sent[0]).toBe('begin');
+  expect(sent[1]).toMatch(
+    /^select set_config\('role', 'hishamos_app', true\), set_config\('app.tenant_id', \$1/,
+  );
+});
+
+test('nothing of the scope outlives its transaction on the pooled connection, failed or not', async () => {
+  // Prepare: one connection in the pool, so the owner's transaction reuses it
+  await db.withTenant({ tenantId: TENANT, userId: USER }, whoAmI);
+  await expect(
+    db.withTenant({ tenantId: TENANT }, async (tx) => {
+      await whoAmI(tx);
+      throw new Error('rolled back');
+    }),
+  ).rejects.toThrow('rolled back');
+
+  // Act
+  const after = await db.owner.transaction(whoAmI);
+  const noTenant = await db.withoutTenant(whoAmI);
+
+  // Assess
+  expect(after.role).not.toBe('hishamos_app');
+  expect(after.tenant ?? '').toBe('');
+  expect(noTenant).toEqual({ role: 'hishamos_app', tenant: '', user: '' });
+});
+
+test('a tenant transaction opened inside another gets its own scope', async () => {
+  // Prepare: a second pool, so the inner transaction has a connection of its own
+  const two = await openDatabase({ driver: 'pg', url: database.url, max: 2 });
+  const other = '00000000-0000-4000-8000-0000000000c3';
+
+  // Act
+  const [outer, inner] = await two.withTenant({ tenantId: TENANT }, async (tx) => {
+    const i = await two.withTenant({ tenantId: other }, whoAmI);
+    return [await whoAmI(tx), i];
+  });
+  await two.close();
+
+  // Assess
+  expect(outer.tenant).toBe(TENANT);
+  expect(inner.tenant).toBe(other);
+});
