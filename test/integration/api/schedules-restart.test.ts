@@ -94,4 +94,5 @@ test('slots missed while the runtime was down fire once at start', async () => {
   } finally {
     await second.close();
   }
-});
+  // Two starts of a persisted runtime and a run: ~40 s with two Jest workers on 2 cores.
+}, 180_000);
