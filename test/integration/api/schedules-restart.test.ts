@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  // A runtime still closing may write into it: retry the removal a few times.
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 function start(env: Record<string, string> = {}): Promise<LocalRuntime> {
