@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { finalizeBatch } from '../../shared/batches/items';
+import { executionStatusChange } from '../../shared/tasks/execution-status-change';
 import { taskHandler } from '../../shared/tasks/task-handler';
 
 const BatchIds = z.object({ tenantId: z.uuid(), batchId: z.uuid() });
@@ -19,33 +20,17 @@ const FromAsl = BatchIds.extend({
     .passthrough(),
 }).transform((e) => ({ tenantId: e.tenantId, batchId: e.batchId, error: e.state.error }));
 
-/** The EventBridge event (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html). */
-const StatusChangeEvent = z
-  .object({
-    source: z.literal('aws.states'),
-    'detail-type': z.literal('Step Functions Execution Status Change'),
-    detail: z.object({
-      executionArn: z.string(),
-      status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
-      input: z.string().transform((text, ctx) => {
-        const parsed = BatchIds.safeParse(JSON.parse(text));
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({ code: 'custom', message: 'execution input carries no tenantId/batchId' });
-        return z.NEVER;
-      }),
-      error: z.string().nullish(),
-      cause: z.string().nullish(),
-    }),
-  })
-  .transform((e) => ({
-    ...e.detail.input,
-    executionId: e.detail.executionArn,
+const StatusChangeEvent = executionStatusChange(BatchIds, 'tenantId/batchId').transform(
+  ({ ids, executionId, status, error, cause }) => ({
+    ...ids,
+    executionId,
     error: {
       Error:
-        e.detail.error ??
-        `Execution${e.detail.status === 'TIMED_OUT' ? 'TimedOut' : e.detail.status === 'ABORTED' ? 'Aborted' : 'Failed'}`,
-      Cause: e.detail.cause ?? `the batch execution ended ${e.detail.status}`,
+        error ??
+        `Execution${status === 'TIMED_OUT' ? 'TimedOut' : status === 'ABORTED' ? 'Aborted' : 'Failed'}`,
+      Cause: cause ?? `the batch execution ended ${status}`,
     },
-  }));
+  }),
+);
 
 export const handler = taskHandler(z.union([FromAsl, StatusChangeEvent]), finalizeBatch);

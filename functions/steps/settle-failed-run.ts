@@ -5,36 +5,14 @@
  */
 import * as z from 'zod';
 import { settleFailedRun } from '../../shared/runs/engine/settle-failed';
+import { executionStatusChange } from '../../shared/tasks/execution-status-change';
 import { taskHandler } from '../../shared/tasks/task-handler';
 
-const Status = z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']);
 const RunIds = z.object({ tenantId: z.uuid(), runId: z.uuid() });
 
-/** The EventBridge event (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html). */
-const StatusChangeEvent = z
-  .object({
-    source: z.literal('aws.states'),
-    'detail-type': z.literal('Step Functions Execution Status Change'),
-    detail: z.object({
-      executionArn: z.string(),
-      status: Status,
-      input: z.string().transform((text, ctx) => {
-        const parsed = RunIds.safeParse(JSON.parse(text));
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({ code: 'custom', message: 'execution input carries no tenantId/runId' });
-        return z.NEVER;
-      }),
-      error: z.string().nullish(),
-      cause: z.string().nullish(),
-    }),
-  })
-  .transform((e) => ({
-    ...e.detail.input,
-    executionId: e.detail.executionArn,
-    status: e.detail.status,
-    error: e.detail.error ?? undefined,
-    cause: e.detail.cause ?? undefined,
-  }));
+const StatusChangeEvent = executionStatusChange(RunIds, 'tenantId/runId').transform(
+  ({ ids, ...rest }) => ({ ...ids, ...rest }),
+);
 
 /** From the ASL (`SettleFailed`): the error Finalize's Catch caught. */
 const FromAsl = RunIds.extend({
