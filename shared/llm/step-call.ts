@@ -26,6 +26,7 @@ import {
 import { parseModelRef } from './model-ref';
 import { metrics } from '../observability/metrics';
 import { inSpan } from '../observability/tracing';
+import type { SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import type { Platform } from '../platform/platform';
 import { reserveBudget } from './budgets';
@@ -179,10 +180,14 @@ export async function prepareStepCall(
   p: Platform,
   tx: Tx,
   input: StepCallInput,
-  options: { breaker?: BreakerOptions } = {},
+  options: {
+    breaker?: BreakerOptions;
+    /** Takes the in-flight record's insert to send with the caller's next statement, in `tx`. */
+    defer?: (write: SQL) => void;
+  } = {},
 ): Promise<PreparedStepCall> {
   const call = new StepCall(p, input, options.breaker ?? breakerOptions(p.config));
-  const ready = await call.walk(tx);
+  const ready = await call.walk(tx, options.defer);
   return {
     finish: async () => {
       if (ready) await call.callProvider(ready);
@@ -256,7 +261,7 @@ class StepCall {
    * Steps 1-3: the attempt to call, or none. Given the caller's transaction, the budget is held in
    * it and, with no Retry-After to wait out, the in-flight record is written there too (ADR 165).
    */
-  async walk(tx?: Tx): Promise<ReadyAttempt | undefined> {
+  async walk(tx?: Tx, defer?: (write: SQL) => void): Promise<ReadyAttempt | undefined> {
     for (;;) {
       const attempt = await this.nextAttempt();
       if (!attempt) return undefined;
@@ -267,7 +272,9 @@ class StepCall {
       if (permit === 'skipped') continue;
       const ready = { attempt, price: budget.price, permit, recorded: false };
       if (tx && attempt.waitMs === 0) {
-        await tx.insert(usageRecords).values(this.inFlightRow(attempt, budget.price));
+        const insert = tx.insert(usageRecords).values(this.inFlightRow(attempt, budget.price));
+        if (defer) defer(insert.getSQL());
+        else await insert;
         ready.recorded = true;
       }
       return ready;

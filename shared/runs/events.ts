@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { runEvents } from '../db/schema';
 
@@ -20,11 +20,20 @@ export interface RunEventInput {
  * one for good. A per-run transaction lock taken before the seq is drawn makes a run's events
  * commit in seq order (ADR 070).
  */
-export async function appendEvent(tx: Tx, e: RunEventInput): Promise<void> {
+export async function appendEvent(
+  tx: Tx,
+  e: RunEventInput,
+  alongside: readonly SQL[] = [],
+): Promise<void> {
   // One statement: the row comes out of the lock's CTE, so the identity is drawn after the lock
-  // is held (every statement is a round trip on the Data API).
+  // is held (every statement is a round trip on the Data API). `alongside`, data-modifying
+  // statements the event goes with, ride in the same round trip as CTEs (each always runs).
   const data = e.data === undefined ? null : JSON.stringify(e.data);
-  await tx.execute(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))
+  const also = sql.join(
+    alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w})`),
+    sql``,
+  );
+  await tx.execute(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))${also}
     insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
     select ${e.tenantId}::uuid, ${e.runId}::uuid, ${e.stepId ?? null}::uuid, ${e.nodeId ?? null}, ${e.type}, ${e.message}, ${data}::jsonb
     from run_lock`);

@@ -1,10 +1,10 @@
-import { asc, and, eq, sql } from 'drizzle-orm';
+import { asc, and, eq, type SQL, sql } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowNode } from '../../workflow/model';
 import { runSteps, runs, usageRecords } from '../../db/schema';
 import { money } from '../../db/sql-values';
 import { ValidationError } from '../../errors';
-import { settleReservation } from '../../llm/budgets';
+import { settleReservationSql } from '../../llm/budgets';
 import type { PriorAttempt } from '../../llm/fallback';
 import {
   prepareStepCall,
@@ -28,7 +28,7 @@ import { routeAnswer, routerRequest } from './router';
 import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../llm/tool-loop';
 import { toolRunsInFlight } from './tool-runs';
-import type { Tx } from '../../db/client';
+import { rowsOf, type Tx } from '../../db/client';
 import { mergePointer, offloadPayload, type PayloadPointer } from '../step-payloads';
 
 export { RetriesExhausted } from '../../llm/step-call';
@@ -240,6 +240,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
       'hishamos.attempt': attempt,
       'hishamos.agent': node.agent,
     });
+    let markRunning: SQL | undefined;
     if (step.status !== 'RUNNING') {
       // A prompt above the threshold goes to S3 (ADR 105); the key is per attempt, so a rolled
       // back transaction leaves at most an object the retry overwrites.
@@ -249,7 +250,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
         'prompt',
         maskForTrace(prompt, piiPolicy).text,
       );
-      await tx
+      markRunning = tx
         .update(runSteps)
         .set({
           status: 'RUNNING',
@@ -257,7 +258,8 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
           ...(stored.pointer ? { payloads: mergePointer('prompt', stored.pointer) } : {}),
           startedAt: step.startedAt ?? new Date(p.now()),
         })
-        .where(eq(runSteps.id, step.id));
+        .where(eq(runSteps.id, step.id))
+        .getSQL();
     }
     const ids: StepIds = {
       tenantId: input.tenantId,
@@ -267,20 +269,29 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
       nodeId: step.nodeId,
     };
     const event = stepEvents(ids);
-    await appendEvent(
-      tx,
-      attempt === 1
-        ? event('step.started', `${step.nodeId} started`)
-        : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
-    );
+    // The RUNNING update and the in-flight record go in the event's statement (issue 12).
+    const writes = markRunning ? [markRunning] : [];
+    const started = () =>
+      appendEvent(
+        tx,
+        attempt === 1
+          ? event('step.started', `${step.nodeId} started`)
+          : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
+        writes,
+      );
     const tools = agentToolsOf(agent.tools);
     const prepared = { ids, node, agent, prompt, chain, prior, attempt, piiPolicy, tools };
     // Without tools or knowledge the request is known now: the gateway's walk holds the budget and
     // writes the attempt's in-flight record in this transaction (ADR 165).
-    if (tools.length || agent.knowledgeBaseIds?.length)
+    if (tools.length || agent.knowledgeBaseIds?.length) {
+      await started();
       return { skip: undefined, ...prepared, built: undefined, pending: undefined } as const;
+    }
     const built = buildCall(p, input, prepared, prompt);
-    const pending = await prepareStepCall(p, tx, built.stepCall);
+    const pending = await prepareStepCall(p, tx, built.stepCall, {
+      defer: (write) => writes.push(write),
+    });
+    await started();
     return { skip: undefined, ...prepared, built, pending } as const;
   });
 }
@@ -349,15 +360,30 @@ async function recordCall(
   const event = stepEvents(ids);
   return p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
     // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
-    for (const row of call.rows)
-      await tx
-        .insert(usageRecords)
-        .values(row)
-        .onConflictDoUpdate({ target: usageRecords.id, set: { ...row, id: undefined } });
-    for (const id of call.reservationIds) await settleReservation(tx, id);
+    // These writes, the settled reservations and the run's cost ride with the step's update as
+    // data-modifying CTEs (each always runs): one round trip instead of up to four (issue 12).
+    const writes: SQL[] = [
+      ...call.rows.map((row) =>
+        tx
+          .insert(usageRecords)
+          .values(row)
+          .onConflictDoUpdate({ target: usageRecords.id, set: { ...row, id: undefined } })
+          .getSQL(),
+      ),
+      ...call.reservationIds.map((id) => settleReservationSql(tx, id)),
+      ...(costUsd
+        ? [
+            tx
+              .update(runs)
+              .set({ costUsd: sql`${runs.costUsd} + ${money(costUsd)}` })
+              .where(eq(runs.id, ids.runId))
+              .getSQL(),
+          ]
+        : []),
+    ];
     const tokensIn = outcome?.result?.inputTokens ?? 0;
     const tokensOut = outcome?.result?.outputTokens ?? 0;
-    const [settled] = await tx
+    const stepUpdate = tx
       .update(runSteps)
       .set({
         inputTokens: sql`${runSteps.inputTokens} + ${tokensIn}`,
@@ -378,11 +404,12 @@ async function recordCall(
       })
       .where(eq(runSteps.id, ids.stepId))
       .returning({ status: runSteps.status });
-    if (costUsd)
-      await tx
-        .update(runs)
-        .set({ costUsd: sql`${runs.costUsd} + ${money(costUsd)}` })
-        .where(eq(runs.id, ids.runId));
+    const ctes = writes.map((w, i) => sql`${sql.raw(`write_${i}`)} as (${w})`);
+    const [settled] = ctes.length
+      ? rowsOf<{ status: string }>(
+          await tx.execute(sql`with ${sql.join(ctes, sql`, `)} ${stepUpdate.getSQL()}`),
+        )
+      : await stepUpdate;
     for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
     if (intermediate) await intermediate(tx);
     if (!outcome || (intermediate && !error)) return undefined;

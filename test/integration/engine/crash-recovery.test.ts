@@ -93,14 +93,15 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms: num
 }
 
 test('every run in flight at a kill -9 finishes or fails with a reason after a restart', async () => {
-  // Prepare: ten runs of a -> b on a model that answers after two seconds
+  // Prepare: ten runs of a -> b on a model that answers after six seconds (two let a loaded
+  // machine start the last run after the first had left its step, so no moment had all ten in flight)
   const first = await startChild();
   child = first.process;
   let token = await login(first.url);
   await call(first.url, 'POST', '/v1/agents', token, {
     slug: 'slow',
     name: 'Slow',
-    model: 'simulator:slow-2000',
+    model: 'simulator:slow-6000',
     systemPrompt: 'x',
   });
   const wf = await call(first.url, 'POST', '/v1/workflows', token, {
