@@ -7,6 +7,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { runSteps, runs } from '../../db/schema';
 import type { Platform } from '../../platform/platform';
+import { retryOnDeadlock } from '../../db/deadlock';
 import { appendEvent } from '../events';
 import { describeCaught } from './step-failure';
 import { settleInterruptedAttempts } from './interrupted-attempts';
@@ -30,6 +31,15 @@ const ERROR_NAME: Record<EndedStatus, string> = {
 };
 
 export async function settleFailedRun(
+  p: Platform,
+  ended: ExecutionEnded,
+): Promise<{ status: string; settled: boolean }> {
+  // The execution's last step may still be completing (a timeout does not stop its Lambda): its
+  // transaction and this one lock the same rows, and PostgreSQL may abort this one (CI saw it).
+  return retryOnDeadlock(() => settleInTx(p, ended));
+}
+
+async function settleInTx(
   p: Platform,
   ended: ExecutionEnded,
 ): Promise<{ status: string; settled: boolean }> {
