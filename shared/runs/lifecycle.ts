@@ -21,6 +21,7 @@ import { validateRunInput } from '../workflow/validate';
 import { descendantsOf } from '../workflow/graph';
 import { latestSteps } from './engine/context';
 import { settleInterruptedAttempts } from './engine/interrupted-attempts';
+import { retryOnDeadlock } from '../db/deadlock';
 import { appendEvent } from './events';
 import { loadRunRow, loadSteps, runSummary } from './run-store';
 
@@ -210,42 +211,9 @@ export async function launch(
 }
 
 export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
-  const { run, executions } = await p.db.withTenant(auth, async (tx) => {
-    const run = await loadRunRow(tx, auth.tenantId, runId);
-    if (TERMINAL.has(run.status)) throw new Conflict(`run is already ${run.status}`);
-    const [updated] = await tx
-      .update(runs)
-      .set({
-        status: 'CANCELLED',
-        finishedAt: new Date(p.now()),
-        error: { name: 'RunCancelled', message: `cancelled by ${actorOf(auth)}` },
-      })
-      .where(eq(runs.id, runId))
-      .returning();
-    await tx
-      .update(runSteps)
-      .set({ status: 'SKIPPED', finishedAt: new Date(p.now()) })
-      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['PENDING', 'WAITING'])));
-    // In-flight steps settle now; a call that still returns adds its cost but not its success.
-    await tx
-      .update(runSteps)
-      .set({ status: 'CANCELLED', finishedAt: new Date(p.now()) })
-      .where(and(eq(runSteps.runId, runId), eq(runSteps.status, 'RUNNING')));
-    await appendEvent(tx, {
-      tenantId: auth.tenantId,
-      runId,
-      type: 'run.cancelled',
-      message: `cancelled by ${actorOf(auth)}`,
-    });
-    metrics().count('runs_finished', 1, { status: 'CANCELLED' });
-    await recordAudit(tx, {
-      tenantId: auth.tenantId,
-      actor: actorOf(auth),
-      action: 'run.cancel',
-      target: `run:${runId}`,
-    });
-    return { run: updated, executions: (run.executionIds as string[]) ?? [] };
-  });
+  // A step completing meanwhile locks the same rows (its step, then the run) in the other order:
+  // PostgreSQL may abort this transaction as the deadlock's victim (CI's PostgreSQL pass did).
+  const { run, executions } = await retryOnDeadlock(() => cancelInTx(p, auth, runId));
   // Stopping is best effort: the planner and steps also check the CANCELLED status.
   for (const id of executions)
     await p.executions
@@ -495,4 +463,44 @@ export function traceRunId(): string {
   if (!fromTrace || fromTrace === lastTraceRun) return randomUUID();
   lastTraceRun = fromTrace;
   return fromTrace;
+}
+
+/** The cancellation's writes: the run, its unfinished steps, the event and the audit record. */
+function cancelInTx(p: Platform, auth: AuthContext, runId: string) {
+  return p.db.withTenant(auth, async (tx) => {
+    const run = await loadRunRow(tx, auth.tenantId, runId);
+    if (TERMINAL.has(run.status)) throw new Conflict(`run is already ${run.status}`);
+    const [updated] = await tx
+      .update(runs)
+      .set({
+        status: 'CANCELLED',
+        finishedAt: new Date(p.now()),
+        error: { name: 'RunCancelled', message: `cancelled by ${actorOf(auth)}` },
+      })
+      .where(eq(runs.id, runId))
+      .returning();
+    await tx
+      .update(runSteps)
+      .set({ status: 'SKIPPED', finishedAt: new Date(p.now()) })
+      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['PENDING', 'WAITING'])));
+    // In-flight steps settle now; a call that still returns adds its cost but not its success.
+    await tx
+      .update(runSteps)
+      .set({ status: 'CANCELLED', finishedAt: new Date(p.now()) })
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.status, 'RUNNING')));
+    await appendEvent(tx, {
+      tenantId: auth.tenantId,
+      runId,
+      type: 'run.cancelled',
+      message: `cancelled by ${actorOf(auth)}`,
+    });
+    metrics().count('runs_finished', 1, { status: 'CANCELLED' });
+    await recordAudit(tx, {
+      tenantId: auth.tenantId,
+      actor: actorOf(auth),
+      action: 'run.cancel',
+      target: `run:${runId}`,
+    });
+    return { run: updated, executions: (run.executionIds as string[]) ?? [] };
+  });
 }
