@@ -347,7 +347,7 @@ test('a run started while its batch is being cancelled is cancelled by its own i
   const batchId: string = started.body.batchId;
   const { platform } = stack;
   const [{ tenant_id: tenantId }] = rowsOf<{ tenant_id: string }>(
-    await platform.db.owner.execute(sql`select tenant_id from batches where id = ${batchId}`),
+    await platform.db.owner.execute(sql`select tenant_id from batches where id = ${batchId}::uuid`),
   );
   const racing: Platform = {
     ...platform,
@@ -390,7 +390,7 @@ test('a batch execution that fails past its Finalize is settled FAILED by the st
   const batchId: string = started.body.batchId;
   const [row] = rowsOf<{ tenant_id: string; execution_id: string }>(
     await stack.platform.db.owner.execute(
-      sql`select tenant_id, execution_id from batches where id = ${batchId}`,
+      sql`select tenant_id, execution_id from batches where id = ${batchId}::uuid`,
     ),
   );
   const statusChange = (executionArn: string) => ({
