@@ -214,6 +214,8 @@ export async function cancelRun(p: Platform, auth: AuthContext, runId: string) {
   // A step completing meanwhile locks the same rows (its step, then the run) in the other order:
   // PostgreSQL may abort this transaction as the deadlock's victim (CI's PostgreSQL pass did).
   const { run, executions } = await retryOnDeadlock(() => cancelInTx(p, auth, runId));
+  // Counted once the cancel committed: a deadlock's victim is run again and would count twice.
+  metrics().count('runs_finished', 1, { status: 'CANCELLED' });
   // Stopping is best effort: the planner and steps also check the CANCELLED status.
   for (const id of executions)
     await p.executions
@@ -494,7 +496,6 @@ function cancelInTx(p: Platform, auth: AuthContext, runId: string) {
       type: 'run.cancelled',
       message: `cancelled by ${actorOf(auth)}`,
     });
-    metrics().count('runs_finished', 1, { status: 'CANCELLED' });
     await recordAudit(tx, {
       tenantId: auth.tenantId,
       actor: actorOf(auth),
