@@ -34,6 +34,18 @@ beforeAll(async () => {
       nodes: [{ id: 'tag', type: 'agent', agent: 'echo', prompt: 'Tag {{input.title}}' }],
     },
   });
+  // A run that takes seconds: a race with it is decided by the code, not by how fast it finishes.
+  await call('POST', '/v1/agents', {
+    body: { slug: 'slow', name: 'slow', model: 'simulator:slow-3000', systemPrompt: 'Slow.' },
+  });
+  await call('POST', '/v1/workflows', {
+    body: {
+      slug: 'slow-one',
+      name: 'Slow one',
+      inputs: [{ name: 'title', required: true }],
+      nodes: [{ id: 'think', type: 'agent', agent: 'slow', prompt: 'Think about {{input.title}}' }],
+    },
+  });
   // One required input; a title starting with bad- goes on to an agent that always fails.
   await call('POST', '/v1/workflows', {
     body: {
@@ -340,8 +352,9 @@ test('a run started while its batch is being cancelled is cancelled by its own i
   // Prepare: a batch whose items mostly wait, and an item whose run start races a cancel that
   // commits in between (its run is inserted, then the batch turns CANCELLED before the item
   // re-reads it), as when the cancel's read of the batch's runs came before the run's insert.
+  // The runs take seconds: a fast one could finish before the item re-reads (seen on the Data API).
   const inputs = Array.from({ length: 30 }, (_, i) => ({ title: `race ${i}` }));
-  const started = await call('POST', '/v1/workflows/summarise-one/batches', {
+  const started = await call('POST', '/v1/workflows/slow-one/batches', {
     body: { inputs, maxConcurrency: 1 },
   });
   const batchId: string = started.body.batchId;
