@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
+import { preparedByText } from '../db/pg-prepared-by-text';
 import { runEvents } from '../db/schema';
 
 export interface RunEventInput {
@@ -33,10 +34,12 @@ export async function appendEvent(
     alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w})`),
     sql``,
   );
-  await tx.execute(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))${also}
+  await tx.execute(
+    preparedByText(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))${also}
     insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
     select ${e.tenantId}::uuid, ${e.runId}::uuid, ${e.stepId ?? null}::uuid, ${e.nodeId ?? null}, ${e.type}, ${e.message}, ${data}::jsonb
-    from run_lock`);
+    from run_lock`),
+  );
 }
 
 export async function listEvents(tx: Tx, runId: string, after: number, limit: number) {

@@ -2,6 +2,7 @@ import { asc, and, eq, type SQL, sql } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowNode } from '../../workflow/model';
 import { runSteps, runs, usageRecords } from '../../db/schema';
+import { preparedByText } from '../../db/pg-prepared-by-text';
 import { money } from '../../db/sql-values';
 import { ValidationError } from '../../errors';
 import { settleReservationSql } from '../../llm/budgets';
@@ -407,7 +408,9 @@ async function recordCall(
     const ctes = writes.map((w, i) => sql`${sql.raw(`write_${i}`)} as (${w})`);
     const [settled] = ctes.length
       ? rowsOf<{ status: string }>(
-          await tx.execute(sql`with ${sql.join(ctes, sql`, `)} ${stepUpdate.getSQL()}`),
+          await tx.execute(
+            preparedByText(sql`with ${sql.join(ctes, sql`, `)} ${stepUpdate.getSQL()}`),
+          ),
         )
       : await stepUpdate;
     for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));

@@ -134,6 +134,7 @@ export async function loadOutputs(
 ): Promise<Record<string, { output: unknown; iterations: unknown[] }>> {
   if (!nodeIds.length) return {};
   const runId = run.id;
+  const unique = [...new Set(nodeIds)];
   const stored = await tx
     .select({
       id: runSteps.id,
@@ -147,10 +148,13 @@ export async function loadOutputs(
       and(
         eq(runSteps.runId, runId),
         eq(runSteps.status, 'SUCCEEDED'),
-        inArray(runSteps.nodeId, [...new Set(nodeIds)]),
+        inArray(runSteps.nodeId, unique),
       ),
     )
-    .orderBy(asc(runSteps.iteration));
+    .orderBy(asc(runSteps.iteration))
+    // The text differs only by the number of node ids, hence one name per count.
+    .prepare(`engine_outputs_${unique.length}`)
+    .execute();
   const rows = await Promise.all(
     stored.map(async (r) => {
       const pointer = parsePayloads(r.payloads).output;

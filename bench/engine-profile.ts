@@ -1,0 +1,101 @@
+/**
+ * Where a HishamOS run's time goes, one workload in one process on PostgreSQL: N sequential runs
+ * after 10 warm-up runs; every `pg` query is timed from call to answer and grouped by statement
+ * (most time first); `--cpu-prof=<file>` also writes a V8 CPU profile of the timed runs (open it in
+ * Chrome DevTools). `--server-log` sets `log_min_duration_statement = 0` on the bench's database,
+ * so PostgreSQL's own parse / bind / execute durations land in the server log.
+ *
+ *   npx tsx bench/engine-profile.ts [workload=bench-chain-10] [runs=50] [--cpu-prof=…] [--server-log]
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { startHishamOS } from './vs-langgraph/hishamos';
+import { WORKLOADS } from './vs-langgraph/workloads';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const args = process.argv.slice(2);
+const positional = args.filter((a) => !a.startsWith('--'));
+const workload = positional[0] ?? 'bench-chain-10';
+const RUNS = Number(positional[1] ?? 50);
+const cpuProfile = args.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
+const serverLog = args.includes('--server-log');
+const BASE = 'postgres://postgres@127.0.0.1:5432/test';
+const DB = `hishamos_profile_${process.pid}`;
+
+const byStatement = new Map<string, { calls: number; ms: number }>();
+let timing = false;
+type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
+const original = pg.Client.prototype.query as unknown as QueryFn;
+(pg.Client.prototype as unknown as { query: QueryFn }).query = function (...args) {
+  const first = args[0];
+  const text =
+    typeof first === 'string' ? first : String((first as { text?: unknown })?.text ?? '');
+  const t0 = performance.now();
+  const answer = original.apply(this, args);
+  if (timing && answer instanceof Promise) {
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 80);
+    answer.then(
+      () => {
+        const s = byStatement.get(key) ?? { calls: 0, ms: 0 };
+        s.calls++;
+        s.ms += performance.now() - t0;
+        byStatement.set(key, s);
+      },
+      () => undefined,
+    );
+  }
+  return answer;
+};
+
+async function admin(statement: string) {
+  const c = new pg.Client({ connectionString: BASE });
+  await c.connect();
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
+}
+
+await admin(`create database ${DB}`);
+if (serverLog) await admin(`alter database ${DB} set log_min_duration_statement = 0`);
+const url = new URL(BASE);
+url.pathname = `/${DB}`;
+const side = await startHishamOS(resolve(import.meta.dirname, '..'), url.toString(), WORKLOADS);
+try {
+  for (let i = 0; i < 10; i++) await side.runs(workload, 1);
+  const session = new Session();
+  if (cpuProfile) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  }
+  timing = true;
+  const t0 = performance.now();
+  for (let i = 0; i < RUNS; i++) await side.runs(workload, 1);
+  const ms = performance.now() - t0;
+  timing = false;
+  if (cpuProfile) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(cpuProfile, JSON.stringify(profile));
+  }
+  const all = [...byStatement.values()];
+  const calls = all.reduce((n, s) => n + s.calls, 0);
+  const inPg = all.reduce((n, s) => n + s.ms, 0);
+  console.log(
+    `${workload}: ${(ms / RUNS).toFixed(1)} ms/run; ${(calls / RUNS).toFixed(1)} statements/run, ` +
+      `${(inPg / RUNS).toFixed(1)} ms/run from query to answer`,
+  );
+  console.log('ms/run  calls/run  ms/call  statement');
+  for (const [text, s] of [...byStatement].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
+    console.log(
+      `${(s.ms / RUNS).toFixed(2).padStart(6)}  ${(s.calls / RUNS).toFixed(1).padStart(9)}  ${(s.ms / s.calls).toFixed(3).padStart(7)}  ${text}`,
+    );
+  console.log('runs by status:', JSON.stringify(await side.statuses()));
+} finally {
+  await side.close();
+  await admin(`drop database ${DB} with (force)`);
+}
