@@ -4,7 +4,6 @@
  * task. Every call is one HTTPS request in AWS. Also prints the largest row and response served.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/data-api-round-trips.ts
  */
-import '../shared/platform/polyfills';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

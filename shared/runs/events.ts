@@ -42,6 +42,37 @@ export async function appendEvent(
   );
 }
 
+/**
+ * `appendEvent` for an event that depends on a write in the same statement: `decider` (a CTE that
+ * returns at most one row with a `status`) runs with the `alongside` writes, and the event is
+ * `when.event` if that status is `when.status`, else `otherwise` (same run, step and node). One
+ * round trip where a write, then its event, were two (issue 12).
+ */
+export async function appendEventOnStatus(
+  tx: Tx,
+  decider: SQL,
+  when: { status: string; event: RunEventInput },
+  otherwise: RunEventInput,
+  alongside: readonly SQL[] = [],
+): Promise<void> {
+  const e = otherwise;
+  const also = sql.join(
+    alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w})`),
+    sql``,
+  );
+  const pick = (a: SQL | string | null, b: SQL | string | null) =>
+    sql`case when decider.status = ${when.status} then ${a} else ${b} end`;
+  const data = (x: RunEventInput) => (x.data === undefined ? null : JSON.stringify(x.data));
+  await tx.execute(
+    preparedByText(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))${also}, decider as (${decider})
+    insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
+    select ${e.tenantId}::uuid, ${e.runId}::uuid, ${e.stepId ?? null}::uuid, ${e.nodeId ?? null},
+      ${pick(when.event.type, e.type)}, ${pick(when.event.message, e.message)},
+      ${pick(sql`${data(when.event)}::jsonb`, sql`${data(e)}::jsonb`)}
+    from run_lock left join decider on true`),
+  );
+}
+
 export async function listEvents(tx: Tx, runId: string, after: number, limit: number) {
   const rows = await tx
     .select()

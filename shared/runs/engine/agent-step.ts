@@ -20,7 +20,7 @@ import { renderTemplate } from '../../workflow/template';
 import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
 import { annotateActiveSpan } from '../../observability/tracing';
-import { appendEvent, type RunEventInput } from '../events';
+import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
 import { loadOutputs, loadPinnedAgent, loadStepContext, referencedSteps } from './context';
 import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts';
 import { IN_FLIGHT } from '../../llm/attempt-outcomes';
@@ -29,7 +29,7 @@ import { routeAnswer, routerRequest } from './router';
 import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../llm/tool-loop';
 import { toolRunsInFlight } from './tool-runs';
-import { rowsOf, type Tx } from '../../db/client';
+import type { Tx } from '../../db/client';
 import { mergePointer, offloadPayload, type PayloadPointer } from '../step-payloads';
 
 export { RetriesExhausted } from '../../llm/step-call';
@@ -405,46 +405,54 @@ async function recordCall(
       })
       .where(eq(runSteps.id, ids.stepId))
       .returning({ status: runSteps.status });
-    const ctes = writes.map((w, i) => sql`${sql.raw(`write_${i}`)} as (${w})`);
-    const [settled] = ctes.length
-      ? rowsOf<{ status: string }>(
-          await tx.execute(
-            preparedByText(sql`with ${sql.join(ctes, sql`, `)} ${stepUpdate.getSQL()}`),
+    if (outcome && !error && !intermediate) {
+      for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
+      // The step's writes, its update and its event in one statement (issue 12); the event says
+      // cancelled when a cancel came first (the update then keeps the step CANCELLED).
+      const attempt = call.rows[call.rows.length - 1].attempt;
+      const { provider, model } = outcome;
+      await appendEventOnStatus(
+        tx,
+        stepUpdate.getSQL(),
+        {
+          status: 'CANCELLED',
+          event: event(
+            'step.cancelled',
+            `${ids.nodeId} answered after the run was cancelled; the answer is not used`,
+            { attempt, provider, model, costUsd },
           ),
-        )
-      : await stepUpdate;
+        },
+        event(
+          'step.succeeded',
+          `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
+          { attempt, provider, model, inputTokens: tokensIn, outputTokens: tokensOut, costUsd },
+        ),
+        writes,
+      );
+      return plan ? planInTx(p, tx, ids.tenantId, ids.runId) : undefined;
+    }
+    const ctes = writes.map((w, i) => sql`${sql.raw(`write_${i}`)} as (${w})`);
+    if (ctes.length)
+      await tx.execute(preparedByText(sql`with ${sql.join(ctes, sql`, `)} ${stepUpdate.getSQL()}`));
+    else await stepUpdate;
     for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
     if (intermediate) await intermediate(tx);
-    if (!outcome || (intermediate && !error)) return undefined;
+    if (!outcome || !error) return undefined;
     const n = call.rows[call.rows.length - 1].attempt;
-    const { provider, model } = outcome;
     await appendEvent(
       tx,
-      error
-        ? event(
-            'step.attempt_failed',
-            `${ids.nodeId} attempt ${n} on ${outcome.modelRef} failed: ${error.name}`,
-            { attempt: n, provider, model, errorName: error.name, costUsd },
-          )
-        : settled?.status === 'CANCELLED'
-          ? event(
-              'step.cancelled',
-              `${ids.nodeId} answered after the run was cancelled; the answer is not used`,
-              { attempt: n, provider, model, costUsd },
-            )
-          : event(
-              'step.succeeded',
-              `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
-              {
-                attempt: n,
-                provider,
-                model,
-                inputTokens: tokensIn,
-                outputTokens: tokensOut,
-                costUsd,
-              },
-            ),
+      event(
+        'step.attempt_failed',
+        `${ids.nodeId} attempt ${n} on ${outcome.modelRef} failed: ${error.name}`,
+        {
+          attempt: n,
+          provider: outcome.provider,
+          model: outcome.model,
+          errorName: error.name,
+          costUsd,
+        },
+      ),
     );
-    return plan && !error ? planInTx(p, tx, ids.tenantId, ids.runId) : undefined;
+    return undefined;
   });
 }
