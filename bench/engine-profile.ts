@@ -12,6 +12,7 @@ import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { startHishamOS } from './vs-langgraph/hishamos';
+import { adminStatement } from './vs-langgraph/server-admin';
 import { WORKLOADS } from './vs-langgraph/workloads';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -49,15 +50,7 @@ const original = pg.Client.prototype.query as unknown as QueryFn;
   return answer;
 };
 
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: BASE });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (statement: string) => adminStatement(BASE, statement);
 
 await admin(`create database ${DB}`);
 if (serverLog) await admin(`alter database ${DB} set log_min_duration_statement = 0`);

@@ -26,6 +26,7 @@ import {
   setRecordShapes,
   shapes,
 } from './vs-langgraph/pg-count';
+import { adminStatement } from './vs-langgraph/server-admin';
 import { WORKLOADS } from './vs-langgraph/workloads';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -54,15 +55,7 @@ const time = async (fn: () => Promise<unknown>) => {
   return performance.now() - t0;
 };
 
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: base });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (statement: string) => adminStatement(base, statement);
 
 interface Side {
   name: string;
