@@ -1,7 +1,7 @@
 /**
- * Reads that run on every request have an index: a run's children are read by their parent run on
- * every GET /v1/runs/{id} (polled by the console and the CLI) and by the cascade of a deleted run.
- * Sequential scans are switched off so the plan shows which index the query can use at all.
+ * The run reads have their index (migration 0172): a run's children are read by their parent run on
+ * every GET /v1/runs/{id} (polled by the console and the CLI), a failed run's in-flight attempts by
+ * run. Sequential scans are switched off so the plan shows which index the query can use at all.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -15,20 +15,47 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-test("a run's children are found through runs_parent_run, not a scan of the tenant's runs", async () => {
-  // Act
-  const plan = await stack.platform.db.owner.transaction(async (tx) => {
+/** The plan of `query` with sequential scans off, as one text. */
+async function planOf(query: ReturnType<typeof sql>) {
+  return stack.platform.db.owner.transaction(async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`);
-    const rows = rowsOf<Record<string, string>>(
-      await tx.execute(
-        sql`explain select id, parent_step_id, item_index, status from runs
-            where parent_run_id = ${randomUUID()}::uuid and parent_step_id is not null
-            order by item_index`,
-      ),
-    );
+    const rows = rowsOf<Record<string, string>>(await tx.execute(sql`explain ${query}`));
     return rows.map((r) => Object.values(r).join(' ')).join('\n');
   });
+}
+
+test("a run's children are found through runs_parent_run, not a scan of the tenant's runs", async () => {
+  // Act
+  const plan = await planOf(
+    sql`select id, parent_step_id, item_index, status from runs
+        where parent_run_id = ${randomUUID()}::uuid and parent_step_id is not null
+        order by item_index`,
+  );
 
   // Assess
   expect(plan).toContain('runs_parent_run');
+});
+
+test("a run's in-flight attempts are found through usage_records_run_in_flight", async () => {
+  // Act
+  const plan = await planOf(
+    sql`select id from usage_records where run_id = ${randomUUID()}::uuid and outcome = 'in_flight'`,
+  );
+
+  // Assess
+  expect(plan).toContain('usage_records_run_in_flight');
+});
+
+test('usage records keep one index on (step, execution, attempt): the unique one', async () => {
+  // Act
+  const indexes = rowsOf<{ indexdef: string }>(
+    await stack.platform.db.owner.execute(
+      sql`select indexdef from pg_indexes where tablename = 'usage_records'`,
+    ),
+  ).map((r) => r.indexdef);
+
+  // Assess
+  expect(indexes.filter((d) => d.includes('(step_id, execution_id, attempt)'))).toEqual([
+    expect.stringContaining('UNIQUE'),
+  ]);
 });

@@ -1,0 +1,15 @@
+-- Indexes for reads that had none, and one index too many (issue 12: found by listing foreign keys
+-- and filters without a matching index).
+--
+-- A run's children (sub-workflow, map and workflow-tool runs) are read by their parent run on every
+-- read of the run (GET /v1/runs/{id}, which the console and the CLI poll) and by the cascade when a
+-- run is deleted; each was a scan of the tenant's runs.
+CREATE INDEX runs_parent_run ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
+--> statement-breakpoint
+-- A failed or timed-out run's attempts still in flight are charged by run (settleFailedRun); that
+-- read scanned the tenant's usage records, the fastest-growing table. Only in-flight rows are kept.
+CREATE INDEX usage_records_run_in_flight ON usage_records (run_id) WHERE outcome = 'in_flight';
+--> statement-breakpoint
+-- The same columns as the unique constraint's own index (step_id, execution_id, attempt): every
+-- usage write, two per model call, kept two identical trees.
+DROP INDEX usage_records_step;
