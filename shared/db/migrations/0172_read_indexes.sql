@@ -6,6 +6,10 @@
 -- run is deleted; each was a scan of the tenant's runs.
 CREATE INDEX runs_parent_run ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
 --> statement-breakpoint
+-- A workflow's runs, newest first (GET /v1/runs?workflowId=, the console's workflow page) were the
+-- tenant's runs in time order, filtered: a rarely run workflow read most of them for one page.
+CREATE INDEX runs_workflow_started ON runs (workflow_id, started_at DESC);
+--> statement-breakpoint
 -- A failed or timed-out run's attempts still in flight are charged by run (settleFailedRun); that
 -- read scanned the tenant's usage records, the fastest-growing table. Only in-flight rows are kept.
 CREATE INDEX usage_records_run_in_flight ON usage_records (run_id) WHERE outcome = 'in_flight';

@@ -1,7 +1,8 @@
 /**
  * The run reads have their index (migration 0172): a run's children are read by their parent run on
- * every GET /v1/runs/{id} (polled by the console and the CLI), a failed run's in-flight attempts by
- * run. Sequential scans are switched off so the plan shows which index the query can use at all.
+ * every GET /v1/runs/{id} (polled by the console and the CLI), a workflow's runs newest first, a
+ * failed run's in-flight attempts by run. Sequential scans are switched off so the plan shows
+ * which index the query can use at all.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -34,6 +35,17 @@ test("a run's children are found through runs_parent_run, not a scan of the tena
 
   // Assess
   expect(plan).toContain('runs_parent_run');
+});
+
+test("a workflow's runs, newest first, are found through runs_workflow_started", async () => {
+  // Act
+  const plan = await planOf(
+    sql`select id from runs where workflow_id = ${randomUUID()}::uuid
+        order by started_at desc, id desc limit 21`,
+  );
+
+  // Assess
+  expect(plan).toContain('runs_workflow_started');
 });
 
 test("a run's in-flight attempts are found through usage_records_run_in_flight", async () => {
