@@ -1,5 +1,5 @@
 /** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
-import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { runSteps, runs, usageRecords, workflowVersions, workflows } from '../db/schema';
@@ -223,7 +223,9 @@ export async function listRuns(
         q.workflowId
           ? UUID.test(q.workflowId)
             ? eq(runs.workflowId, q.workflowId)
-            : and(eq(workflows.slug, q.workflowId), isNull(workflows.deletedAt))
+            : // A scalar sub-select, not the join's slug: the id is then known before the scan,
+              // which can walk runs_workflow_started instead of the tenant's runs (migration 0172).
+              sql`${runs.workflowId} = (select w2.id from workflows w2 where w2.tenant_id = ${tenantId}::uuid and w2.slug = ${q.workflowId} and w2.deleted_at is null)`
           : undefined,
         afterCursor(key, q.cursor),
       ),

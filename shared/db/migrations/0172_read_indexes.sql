@@ -3,7 +3,8 @@
 --
 -- A run's children (sub-workflow, map and workflow-tool runs) are read by their parent run on every
 -- read of the run (GET /v1/runs/{id}, which the console and the CLI poll) and by the cascade when a
--- run is deleted; each was a scan of the tenant's runs.
+-- run is deleted; the only index that fit was runs_parent_step_item, read whole: every child run of
+-- every tenant, each time.
 CREATE INDEX runs_parent_run ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
 --> statement-breakpoint
 -- A workflow's runs, newest first (GET /v1/runs?workflowId=, the console's workflow page) were the
