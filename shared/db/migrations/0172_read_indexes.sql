@@ -11,6 +11,12 @@ CREATE INDEX runs_parent_run ON runs (parent_run_id) WHERE parent_run_id IS NOT 
 -- tenant's runs in time order, filtered: a rarely run workflow read most of them for one page.
 CREATE INDEX runs_workflow_started ON runs (workflow_id, started_at DESC);
 --> statement-breakpoint
+-- The approval inbox (GET /v1/approvals, and the console's waiting count) asks for a tenant's
+-- waiting approval steps, oldest first: run_steps, one row per step of every run, had no index for
+-- it. Only waiting approvals are kept, so the index stays as small as the inbox.
+CREATE INDEX run_steps_waiting_approvals ON run_steps (tenant_id, started_at, id)
+  WHERE type = 'approval' AND status = 'WAITING';
+--> statement-breakpoint
 -- A failed or timed-out run's attempts still in flight are charged by run (settleFailedRun); that
 -- read scanned the tenant's usage records, the fastest-growing table. Only in-flight rows are kept.
 CREATE INDEX usage_records_run_in_flight ON usage_records (run_id) WHERE outcome = 'in_flight';

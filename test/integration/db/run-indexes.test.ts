@@ -1,8 +1,8 @@
 /**
  * The run reads have their index (migration 0172): a run's children are read by their parent run on
- * every GET /v1/runs/{id} (polled by the console and the CLI), a workflow's runs newest first, a
- * failed run's in-flight attempts by run. Sequential scans are switched off so the plan shows
- * which index the query can use at all.
+ * every GET /v1/runs/{id} (polled by the console and the CLI), a workflow's runs newest first, the
+ * approval inbox, a failed run's in-flight attempts by run. Sequential scans are switched off so
+ * the plan shows which index the query can use at all.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -46,6 +46,18 @@ test("a workflow's runs, newest first, are found through runs_workflow_started",
 
   // Assess
   expect(plan).toContain('runs_workflow_started');
+});
+
+test("a tenant's waiting approvals, oldest first, are found through run_steps_waiting_approvals", async () => {
+  // Act
+  const plan = await planOf(
+    sql`select id from run_steps
+        where tenant_id = ${randomUUID()}::uuid and type = 'approval' and status = 'WAITING'
+        order by started_at, id limit 51`,
+  );
+
+  // Assess
+  expect(plan).toContain('run_steps_waiting_approvals');
 });
 
 test("a run's in-flight attempts are found through usage_records_run_in_flight", async () => {
