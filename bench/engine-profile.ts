@@ -88,6 +88,18 @@ try {
       `${(s.ms / RUNS).toFixed(2).padStart(6)}  ${(s.calls / RUNS).toFixed(1).padStart(9)}  ${(s.ms / s.calls).toFixed(3).padStart(7)}  ${text}`,
     );
   console.log('runs by status:', JSON.stringify(await side.statuses()));
+  // Updates done in place (HOT) keep the table's indexes untouched; an indexed column that changes
+  // (or one in a partial index's predicate) makes every update of the row write every index.
+  await new Promise((r) => setTimeout(r, 1500)); // the backends report their counts within a second
+  const stats = new pg.Client({ connectionString: url.toString() });
+  await stats.connect();
+  const { rows } = await stats.query(
+    `select relname, n_tup_upd, n_tup_hot_upd from pg_stat_user_tables
+     where relname in ('runs', 'run_steps', 'usage_records') order by relname`,
+  );
+  await stats.end();
+  for (const r of rows)
+    console.log(`${r.relname}: ${r.n_tup_hot_upd} of ${r.n_tup_upd} updates in place (HOT)`);
 } finally {
   await side.close();
   await admin(`drop database ${DB} with (force)`);

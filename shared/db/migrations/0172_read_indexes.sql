@@ -12,14 +12,17 @@ CREATE INDEX runs_parent_run ON runs (parent_run_id) WHERE parent_run_id IS NOT 
 CREATE INDEX runs_workflow_started ON runs (workflow_id, started_at DESC);
 --> statement-breakpoint
 -- The approval inbox (GET /v1/approvals, and the console's waiting count) asks for a tenant's
--- waiting approval steps, oldest first: run_steps, one row per step of every run, had no index for
--- it. Only waiting approvals are kept, so the index stays as small as the inbox.
-CREATE INDEX run_steps_waiting_approvals ON run_steps (tenant_id, started_at, id)
-  WHERE type = 'approval' AND status = 'WAITING';
+-- waiting approval steps: run_steps, one row per step of every run, had no index for it. Keyed on
+-- what never changes (tenant, type): a key or predicate on status or started_at would make every
+-- step's updates write every index of run_steps instead of updating in place (HOT: 577 of 640
+-- updates of a chain run are HOT without it, none with such an index; bench/engine-profile.ts).
+CREATE INDEX run_steps_approvals ON run_steps (tenant_id) WHERE type = 'approval';
 --> statement-breakpoint
 -- A failed or timed-out run's attempts still in flight are charged by run (settleFailedRun); that
--- read scanned the tenant's usage records, the fastest-growing table. Only in-flight rows are kept.
-CREATE INDEX usage_records_run_in_flight ON usage_records (run_id) WHERE outcome = 'in_flight';
+-- read scanned the tenant's usage records, the fastest-growing table. Not a partial index on the
+-- in-flight outcome: a model call's final record updates that outcome, which would then move the
+-- row in every index of the table instead of in place (HOT).
+CREATE INDEX usage_records_run ON usage_records (run_id);
 --> statement-breakpoint
 -- The same columns as the unique constraint's own index (step_id, execution_id, attempt): every
 -- usage write, two per model call, kept two identical trees.
