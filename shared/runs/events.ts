@@ -26,20 +26,7 @@ export async function appendEvent(
   e: RunEventInput,
   alongside: readonly SQL[] = [],
 ): Promise<void> {
-  // One statement: the row comes out of the lock's CTE, so the identity is drawn after the lock
-  // is held (every statement is a round trip on the Data API). `alongside`, data-modifying
-  // statements the event goes with, ride in the same round trip as CTEs (each always runs).
-  const data = e.data === undefined ? null : JSON.stringify(e.data);
-  const also = sql.join(
-    alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w})`),
-    sql``,
-  );
-  await tx.execute(
-    preparedByText(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))${also}
-    insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
-    select ${e.tenantId}::uuid, ${e.runId}::uuid, ${e.stepId ?? null}::uuid, ${e.nodeId ?? null}, ${e.type}, ${e.message}, ${data}::jsonb
-    from run_lock`),
-  );
+  await tx.execute(eventStatement(e, alongside, sql`${e.type}, ${e.message}, ${jsonOf(e)}`));
 }
 
 /**
@@ -55,23 +42,40 @@ export async function appendEventOnStatus(
   otherwise: RunEventInput,
   alongside: readonly SQL[] = [],
 ): Promise<void> {
-  const e = otherwise;
+  const pick = (a: SQL | string, b: SQL | string) =>
+    sql`case when decider.status = ${when.status} then ${a} else ${b} end`;
+  const { event } = when;
+  await tx.execute(
+    eventStatement(
+      otherwise,
+      alongside,
+      sql`${pick(event.type, otherwise.type)}, ${pick(event.message, otherwise.message)}, ${pick(jsonOf(event), jsonOf(otherwise))}`,
+      decider,
+    ),
+  );
+}
+
+/**
+ * One statement: the row comes out of the lock's CTE, so the identity is drawn after the lock is
+ * held (every statement is a round trip on the Data API). `alongside`, data-modifying statements
+ * the event goes with, ride in the same round trip as CTEs (each always runs). `values` gives the
+ * type, message and data; they may read `decider`, a CTE joined to the lock's row.
+ */
+function eventStatement(e: RunEventInput, alongside: readonly SQL[], values: SQL, decider?: SQL) {
   const also = sql.join(
     alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w})`),
     sql``,
   );
-  const pick = (a: SQL | string | null, b: SQL | string | null) =>
-    sql`case when decider.status = ${when.status} then ${a} else ${b} end`;
-  const data = (x: RunEventInput) => (x.data === undefined ? null : JSON.stringify(x.data));
-  await tx.execute(
-    preparedByText(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))${also}, decider as (${decider})
+  const decided = decider ? sql`, decider as (${decider})` : sql``;
+  const from = decider ? sql`run_lock left join decider on true` : sql`run_lock`;
+  return preparedByText(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))${also}${decided}
     insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
-    select ${e.tenantId}::uuid, ${e.runId}::uuid, ${e.stepId ?? null}::uuid, ${e.nodeId ?? null},
-      ${pick(when.event.type, e.type)}, ${pick(when.event.message, e.message)},
-      ${pick(sql`${data(when.event)}::jsonb`, sql`${data(e)}::jsonb`)}
-    from run_lock left join decider on true`),
-  );
+    select ${e.tenantId}::uuid, ${e.runId}::uuid, ${e.stepId ?? null}::uuid, ${e.nodeId ?? null}, ${values}
+    from ${from}`);
 }
+
+const jsonOf = (e: RunEventInput) =>
+  sql`${e.data === undefined ? null : JSON.stringify(e.data)}::jsonb`;
 
 export async function listEvents(tx: Tx, runId: string, after: number, limit: number) {
   const rows = await tx

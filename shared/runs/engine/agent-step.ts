@@ -410,8 +410,8 @@ async function recordCall(
         })
         .where(eq(runSteps.id, ids.stepId))
         .returning({ status: runSteps.status });
+      for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
       if (outcome && !error && !intermediate) {
-        for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
         // The step's writes, its update and its event in one statement (issue 12); the event says
         // cancelled when a cancel came first (the update then keeps the step CANCELLED).
         const attempt = call.rows[call.rows.length - 1].attempt;
@@ -442,7 +442,6 @@ async function recordCall(
           preparedByText(sql`with ${sql.join(ctes, sql`, `)} ${stepUpdate.getSQL()}`),
         );
       else await stepUpdate;
-      for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
       if (intermediate) await intermediate(tx);
       if (!outcome || !error) return undefined;
       const n = call.rows[call.rows.length - 1].attempt;
