@@ -24,7 +24,10 @@ export interface LangGraphSide {
 }
 
 export async function startLangGraph(url: string, workloads: Workload[]): Promise<LangGraphSide> {
-  const checkpointer = PostgresSaver.fromConnString(url, { schema: 'langgraph' });
+  const pool = new pg.Pool({ connectionString: url });
+  // The bench drops its database at the end, which ends idle connections from the server side.
+  pool.on('error', () => undefined);
+  const checkpointer = new PostgresSaver(pool, undefined, { schema: 'langgraph' });
   await checkpointer.setup();
   const graphs = new Map(
     workloads.map((w) => {
