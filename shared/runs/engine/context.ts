@@ -1,7 +1,9 @@
-import { and, asc, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowSpec } from '../../api/contracts/workflows';
 import type { Tx } from '../../db/client';
+import { decodeJsonRows, jsonObjectOf } from '../../db/json-rows';
+import { placeholderFor, prebuiltSelect } from '../../db/prebuilt-select';
 import { agentVersions, runSteps, runs, tenants, workflowVersions } from '../../db/schema';
 import { policyFrom } from '../../pii/policy';
 import { NotFound, ValidationError } from '../../errors';
@@ -12,8 +14,8 @@ import { templateReferences } from '../../workflow/template';
 import type { PinnedAgent } from '../lifecycle';
 import { parsePayloads, resolvePayload, type PayloadPlatform } from '../step-payloads';
 
-// The hot engine queries are named (`prepare`): node-postgres then parses and plans each once per
-// connection. PGlite and the Data API have no server-side prepared statements; the name is unused.
+// The hot engine selects are built once per process and named (prebuilt-select.ts): node-postgres
+// then parses and plans each once per connection. PGlite and the Data API do not use the name.
 // Engine tasks name their columns: prompts and outputs of every step in every task would grow
 // each response with the run and break the Data API's 1 MiB response limit (ADR 040). Outputs
 // are read by `loadOutputs`, only for the steps a task references.
@@ -71,38 +73,56 @@ export async function loadWorkflowSpec(tx: Tx, run: RunRow): Promise<WorkflowSpe
   return spec;
 }
 
+// The run and its steps in one statement (ADR 171): planning reads both on every completion.
+// The sub-select names `runs.id` itself: drizzle writes a lone table's columns unqualified, and
+// a bare "id" there would be the step's.
+const selectRunWithSteps = prebuiltSelect(
+  'engine_run_with_steps',
+  {
+    run: RUN_COLUMNS,
+    steps: sql`(select coalesce(json_agg(${jsonObjectOf(STEP_COLUMNS, 's')}), '[]'::json)
+      from run_steps s where s.run_id = runs.id)`,
+  },
+  (tx, fields) =>
+    tx
+      .select(fields)
+      .from(runs)
+      .where(eq(runs.id, placeholderFor(runs.id, 'runId'))),
+);
+
 /** The run, its pinned workflow version and its steps (no prompts, no outputs): what planning starts from. */
 export async function loadRunContext(tx: Tx, runId: string) {
-  const [run] = await tx
-    .select(RUN_COLUMNS)
-    .from(runs)
-    .where(eq(runs.id, runId))
-    .prepare('engine_run')
-    .execute();
-  if (!run) throw new NotFound(`run ${runId} not found`);
+  const [row] = await selectRunWithSteps(tx, { runId });
+  if (!row) throw new NotFound(`run ${runId} not found`);
+  const run: RunRow = row.run;
   const spec = await loadWorkflowSpec(tx, run);
-  const steps: StepRow[] = await tx
-    .select(STEP_COLUMNS)
-    .from(runSteps)
-    .where(eq(runSteps.runId, runId))
-    .prepare('engine_run_steps')
-    .execute();
+  const steps = decodeJsonRows<StepRow>(STEP_COLUMNS, row.steps);
   return { run, spec, steps };
 }
+
+const selectStepContext = prebuiltSelect(
+  'engine_step_context',
+  { run: RUN_COLUMNS, step: STEP_COLUMNS, piiPolicy: tenants.piiPolicy },
+  (tx, fields) =>
+    tx
+      .select(fields)
+      .from(runSteps)
+      .innerJoin(runs, eq(runs.id, runSteps.runId))
+      .innerJoin(tenants, eq(tenants.id, runs.tenantId))
+      .where(
+        and(
+          eq(runSteps.id, placeholderFor(runSteps.id, 'stepId')),
+          eq(runSteps.runId, placeholderFor(runSteps.runId, 'runId')),
+        ),
+      ),
+);
 
 /**
  * The run, ONE of its steps and the tenant's PII policy, in one query, with the workflow spec: what a step task starts
  * from (the other steps' rows are the planner's business).
  */
 export async function loadStepContext(tx: Tx, runId: string, stepId: string) {
-  const [row] = await tx
-    .select({ run: RUN_COLUMNS, step: STEP_COLUMNS, piiPolicy: tenants.piiPolicy })
-    .from(runSteps)
-    .innerJoin(runs, eq(runs.id, runSteps.runId))
-    .innerJoin(tenants, eq(tenants.id, runs.tenantId))
-    .where(and(eq(runSteps.id, stepId), eq(runSteps.runId, runId)))
-    .prepare('engine_step_context')
-    .execute();
+  const [row] = await selectStepContext(tx, { runId, stepId });
   if (!row) {
     const [run] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
     if (!run) throw new NotFound(`run ${runId} not found`);
@@ -117,6 +137,40 @@ export async function loadStepContext(tx: Tx, runId: string, stepId: string) {
     /** The tenant's PII policy, as stored (the same read as `tenantPiiPolicy`). */
     piiPolicy: policyFrom(row.piiPolicy),
   };
+}
+
+const OUTPUT_COLUMNS = {
+  id: runSteps.id,
+  nodeId: runSteps.nodeId,
+  output: runSteps.output,
+  payloads: runSteps.payloads,
+  iteration: runSteps.iteration,
+};
+// The text differs only by the number of node ids, hence one statement per count.
+const outputSelects = new Map<number, ReturnType<typeof outputsSelect>>();
+function outputsSelect(count: number) {
+  return prebuiltSelect(`engine_outputs_${count}`, OUTPUT_COLUMNS, (tx, fields) =>
+    tx
+      .select(fields)
+      .from(runSteps)
+      .where(
+        and(
+          eq(runSteps.runId, placeholderFor(runSteps.runId, 'runId')),
+          eq(runSteps.status, 'SUCCEEDED'),
+          // One placeholder per id: the Data API takes no array parameters.
+          sql`${runSteps.nodeId} in (${sql.join(
+            Array.from({ length: count }, (_, i) => placeholderFor(runSteps.nodeId, `node${i}`)),
+            sql`, `,
+          )})`,
+        ),
+      )
+      .orderBy(asc(runSteps.iteration)),
+  );
+}
+function selectOutputs(count: number) {
+  let select = outputSelects.get(count);
+  if (!select) outputSelects.set(count, (select = outputsSelect(count)));
+  return select;
 }
 
 /**
@@ -135,26 +189,10 @@ export async function loadOutputs(
   if (!nodeIds.length) return {};
   const runId = run.id;
   const unique = [...new Set(nodeIds)];
-  const stored = await tx
-    .select({
-      id: runSteps.id,
-      nodeId: runSteps.nodeId,
-      output: runSteps.output,
-      payloads: runSteps.payloads,
-      iteration: runSteps.iteration,
-    })
-    .from(runSteps)
-    .where(
-      and(
-        eq(runSteps.runId, runId),
-        eq(runSteps.status, 'SUCCEEDED'),
-        inArray(runSteps.nodeId, unique),
-      ),
-    )
-    .orderBy(asc(runSteps.iteration))
-    // The text differs only by the number of node ids, hence one name per count.
-    .prepare(`engine_outputs_${unique.length}`)
-    .execute();
+  const stored = await selectOutputs(unique.length)(
+    tx,
+    Object.fromEntries([['runId', runId], ...unique.map((id, i) => [`node${i}`, id])]),
+  );
   const rows = await Promise.all(
     stored.map(async (r) => {
       const pointer = parsePayloads(r.payloads).output;
