@@ -22,7 +22,7 @@ import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
 import { annotateActiveSpan } from '../../observability/tracing';
 import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
-import { loadOutputs, loadPinnedAgent, loadStepContext, referencedSteps } from './context';
+import { loadPinnedAgent, loadStepContext, referencedSteps } from './context';
 import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts';
 import { IN_FLIGHT } from '../../llm/attempt-outcomes';
 import { type PlanResult, planInTx, planRun } from './plan-run';
@@ -177,13 +177,22 @@ async function waiting(
   };
 }
 
+/** An agent node's prompt template. */
+const promptOf = (node: { prompt?: string } | undefined) => node?.prompt ?? '{{input}}';
+
 /**
  * In one transaction: load the run, render the prompt, read this step's earlier attempts (the
  * fallback walk starts from them), mark the step RUNNING and say so on the timeline.
  */
 async function prepareStep(p: Platform, input: StepTaskInput) {
   return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    const { run, spec, step, piiPolicy } = await loadStepContext(tx, input.runId, input.stepId);
+    const { run, spec, step, piiPolicy, outputs } = await loadStepContext(
+      p,
+      tx,
+      input.runId,
+      input.stepId,
+      (node) => referencedSteps(promptOf(node)),
+    );
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return { skip: step.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'SKIPPED' } as const;
     // Polled while a workflow tool's child run goes on (ADR 162): one read, nothing recorded.
@@ -196,10 +205,9 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     if (!node?.agent)
       throw new ValidationError(`node ${step.nodeId} of run ${run.id} is not an agent step`);
     const agent = await loadPinnedAgent(tx, run, node.agent);
-    const template = node.prompt ?? '{{input}}';
-    const prompt = renderTemplate(template, {
+    const prompt = renderTemplate(promptOf(node), {
       input: run.input as Record<string, unknown>,
-      steps: await loadOutputs(p, tx, run, referencedSteps(template)),
+      steps: await outputs(),
     });
     const chain = [agent.model, ...agent.fallbacks];
     // An earlier invocation of this task that died mid-call (a Lambda timeout) left its attempt

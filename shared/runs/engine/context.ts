@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowSpec } from '../../api/contracts/workflows';
 import type { Tx } from '../../db/client';
@@ -51,23 +51,28 @@ async function cachedVersion<T>(key: string, load: () => Promise<T | undefined>)
   return value;
 }
 
+const specKey = (run: { tenantId: string; workflowId: string; workflowVersion: number }) =>
+  `workflow/${run.tenantId}/${run.workflowId}/${run.workflowVersion}`;
+
+/** A workflow version's spec if this process has read it (the cache holds what was read). */
+function cachedWorkflowSpec(key: string): WorkflowSpec | undefined {
+  return versionCache.get(key) as WorkflowSpec | undefined;
+}
+
 /** The pinned workflow version's spec, from the process cache or Postgres. */
 export async function loadWorkflowSpec(tx: Tx, run: RunRow): Promise<WorkflowSpec> {
-  const spec = await cachedVersion(
-    `workflow/${run.tenantId}/${run.workflowId}/${run.workflowVersion}`,
-    async () => {
-      const [wv] = await tx
-        .select({ spec: workflowVersions.spec })
-        .from(workflowVersions)
-        .where(
-          and(
-            eq(workflowVersions.workflowId, run.workflowId),
-            eq(workflowVersions.version, run.workflowVersion),
-          ),
-        );
-      return wv ? (wv.spec as WorkflowSpec) : undefined;
-    },
-  );
+  const spec = await cachedVersion(specKey(run), async () => {
+    const [wv] = await tx
+      .select({ spec: workflowVersions.spec })
+      .from(workflowVersions)
+      .where(
+        and(
+          eq(workflowVersions.workflowId, run.workflowId),
+          eq(workflowVersions.version, run.workflowVersion),
+        ),
+      );
+    return wv ? (wv.spec as WorkflowSpec) : undefined;
+  });
   if (!spec)
     throw new NotFound(`workflow version ${run.workflowVersion} of run ${run.id} not found`);
   return spec;
@@ -100,45 +105,6 @@ export async function loadRunContext(tx: Tx, runId: string) {
   return { run, spec, steps };
 }
 
-const selectStepContext = prebuiltSelect(
-  'engine_step_context',
-  { run: RUN_COLUMNS, step: STEP_COLUMNS, piiPolicy: tenants.piiPolicy },
-  (tx, fields) =>
-    tx
-      .select(fields)
-      .from(runSteps)
-      .innerJoin(runs, eq(runs.id, runSteps.runId))
-      .innerJoin(tenants, eq(tenants.id, runs.tenantId))
-      .where(
-        and(
-          eq(runSteps.id, placeholderFor(runSteps.id, 'stepId')),
-          eq(runSteps.runId, placeholderFor(runSteps.runId, 'runId')),
-        ),
-      ),
-);
-
-/**
- * The run, ONE of its steps and the tenant's PII policy, in one query, with the workflow spec: what a step task starts
- * from (the other steps' rows are the planner's business).
- */
-export async function loadStepContext(tx: Tx, runId: string, stepId: string) {
-  const [row] = await selectStepContext(tx, { runId, stepId });
-  if (!row) {
-    const [run] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
-    if (!run) throw new NotFound(`run ${runId} not found`);
-    throw new ValidationError(`step ${stepId} is not part of run ${runId}`);
-  }
-  const run: RunRow = row.run;
-  const step: StepRow = row.step;
-  return {
-    run,
-    step,
-    spec: await loadWorkflowSpec(tx, run),
-    /** The tenant's PII policy, as stored (the same read as `tenantPiiPolicy`). */
-    piiPolicy: policyFrom(row.piiPolicy),
-  };
-}
-
 const OUTPUT_COLUMNS = {
   id: runSteps.id,
   nodeId: runSteps.nodeId,
@@ -146,31 +112,143 @@ const OUTPUT_COLUMNS = {
   payloads: runSteps.payloads,
   iteration: runSteps.iteration,
 };
-// The text differs only by the number of node ids, hence one statement per count.
-const outputSelects = new Map<number, ReturnType<typeof outputsSelect>>();
-function outputsSelect(count: number) {
-  return prebuiltSelect(`engine_outputs_${count}`, OUTPUT_COLUMNS, (tx, fields) =>
+type OutputRow = {
+  id: string;
+  nodeId: string;
+  output: unknown;
+  payloads: unknown;
+  iteration: number;
+};
+
+/**
+ * The run's succeeded steps of `count` named nodes (placeholders node0…), oldest iteration first,
+ * as one JSON array: a sub-select of a statement over `runs`. JSON keeps each output as stored (a
+ * row's jsonb column would be parsed twice on node-postgres and PGlite).
+ */
+function outputsJson(count: number): SQL {
+  if (!count) return sql`'[]'::json`;
+  // One placeholder per id: the Data API takes no array parameters. `runs.id` by name: drizzle
+  // writes a lone table's columns unqualified.
+  return sql`(select coalesce(json_agg(${jsonObjectOf(OUTPUT_COLUMNS, 'o')} order by o.iteration), '[]'::json)
+    from run_steps o where o.run_id = runs.id and o.status = 'SUCCEEDED' and o.node_id in (${sql.join(
+      Array.from({ length: count }, (_, i) => placeholderFor(runSteps.nodeId, `node${i}`)),
+      sql`, `,
+    )}))`;
+}
+
+/** A statement per count of node ids: the text differs only by it. */
+function perCount<T>(make: (count: number) => T): (count: number) => T {
+  const made = new Map<number, T>();
+  return (count) => {
+    let m = made.get(count);
+    if (!m) made.set(count, (m = make(count)));
+    return m;
+  };
+}
+
+const selectOutputs = perCount((count) =>
+  prebuiltSelect(`engine_outputs_${count}`, { outputs: outputsJson(count) }, (tx, fields) =>
     tx
       .select(fields)
-      .from(runSteps)
-      .where(
-        and(
-          eq(runSteps.runId, placeholderFor(runSteps.runId, 'runId')),
-          eq(runSteps.status, 'SUCCEEDED'),
-          // One placeholder per id: the Data API takes no array parameters.
-          sql`${runSteps.nodeId} in (${sql.join(
-            Array.from({ length: count }, (_, i) => placeholderFor(runSteps.nodeId, `node${i}`)),
-            sql`, `,
-          )})`,
+      .from(runs)
+      .where(eq(runs.id, placeholderFor(runs.id, 'runId'))),
+  ),
+);
+
+// The step's context with the outputs its node reads, when the node is known beforehand (below).
+const selectStepContext = perCount((count) =>
+  prebuiltSelect(
+    `engine_step_context_${count}`,
+    {
+      run: RUN_COLUMNS,
+      step: STEP_COLUMNS,
+      piiPolicy: tenants.piiPolicy,
+      outputs: outputsJson(count),
+    },
+    (tx, fields) =>
+      tx
+        .select(fields)
+        .from(runSteps)
+        .innerJoin(runs, eq(runs.id, runSteps.runId))
+        .innerJoin(tenants, eq(tenants.id, runs.tenantId))
+        .where(
+          and(
+            eq(runSteps.id, placeholderFor(runSteps.id, 'stepId')),
+            eq(runSteps.runId, placeholderFor(runSteps.runId, 'runId')),
+          ),
         ),
-      )
-      .orderBy(asc(runSteps.iteration)),
-  );
+  ),
+);
+
+/**
+ * What the planner knew of a step it made ready: its node and its run's workflow version. A step
+ * task that finds its step here (the same process planned it, as a warm Lambda often has) reads
+ * its context and the outputs its node reads in one statement. Both facts never change; bounded,
+ * the oldest entry goes first.
+ */
+const STEP_HINTS_SIZE = 5000;
+const stepHints = new Map<string, { spec: string; nodeId: string }>();
+
+/** Remembers the nodes of steps the planner made ready (see `stepHints`). */
+export function rememberReadySteps(run: RunRow, steps: { id: string; nodeId: string }[]) {
+  for (const step of steps) {
+    if (stepHints.size >= STEP_HINTS_SIZE) {
+      const oldest = stepHints.keys().next();
+      if (!oldest.done) stepHints.delete(oldest.value);
+    }
+    stepHints.set(step.id, { spec: specKey(run), nodeId: step.nodeId });
+  }
 }
-function selectOutputs(count: number) {
-  let select = outputSelects.get(count);
-  if (!select) outputSelects.set(count, (select = outputsSelect(count)));
-  return select;
+
+export type Outputs = Record<string, { output: unknown; iterations: unknown[] }>;
+
+/**
+ * The run, ONE of its steps and the tenant's PII policy, with the workflow spec: what a step task
+ * starts from (the other steps' rows are the planner's business). `reads` names the outputs the
+ * step's node reads; `outputs()` gives them, read with the context when the planner's hint names
+ * the node, else by a second statement when first asked for (a task that stops early never reads
+ * them).
+ */
+export async function loadStepContext(
+  p: PayloadPlatform,
+  tx: Tx,
+  runId: string,
+  stepId: string,
+  reads: (node: WorkflowSpec['nodes'][number] | undefined) => string[],
+) {
+  const hint = stepHints.get(stepId);
+  const hinted = hint ? cachedWorkflowSpec(hint.spec) : undefined;
+  const readsOf = (spec: WorkflowSpec, nodeId: string) => [
+    ...new Set(reads(spec.nodes.find((n) => n.id === nodeId))),
+  ];
+  const known = hint && hinted ? readsOf(hinted, hint.nodeId) : [];
+  const [row] = await selectStepContext(known.length)(tx, {
+    runId,
+    stepId,
+    ...Object.fromEntries(known.map((id, i) => [`node${i}`, id])),
+  });
+  if (!row) {
+    const [run] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
+    if (!run) throw new NotFound(`run ${runId} not found`);
+    throw new ValidationError(`step ${stepId} is not part of run ${runId}`);
+  }
+  const run: RunRow = row.run;
+  const step: StepRow = row.step;
+  const spec = await loadWorkflowSpec(tx, run);
+  const wanted = readsOf(spec, step.nodeId);
+  const preread =
+    hint?.nodeId === step.nodeId && hint.spec === specKey(run) && known.length === wanted.length;
+  return {
+    run,
+    step,
+    spec,
+    /** The tenant's PII policy, as stored (the same read as `tenantPiiPolicy`). */
+    piiPolicy: policyFrom(row.piiPolicy),
+    outputs: (): Promise<Outputs> =>
+      preread
+        ? outputsFrom(p, run, decodeJsonRows<OutputRow>(OUTPUT_COLUMNS, row.outputs), 'resolve')
+        : loadOutputs(p, tx, run, wanted),
+  };
 }
 
 /**
@@ -185,14 +263,27 @@ export async function loadOutputs(
   run: { id: string; tenantId: string },
   nodeIds: string[],
   offloaded: 'resolve' | 'reference' = 'resolve',
-): Promise<Record<string, { output: unknown; iterations: unknown[] }>> {
+): Promise<Outputs> {
   if (!nodeIds.length) return {};
-  const runId = run.id;
   const unique = [...new Set(nodeIds)];
-  const stored = await selectOutputs(unique.length)(
-    tx,
-    Object.fromEntries([['runId', runId], ...unique.map((id, i) => [`node${i}`, id])]),
+  const [row] = await selectOutputs(unique.length)(tx, {
+    runId: run.id,
+    ...Object.fromEntries(unique.map((id, i) => [`node${i}`, id])),
+  });
+  return outputsFrom(
+    p,
+    run,
+    row ? decodeJsonRows<OutputRow>(OUTPUT_COLUMNS, row.outputs) : [],
+    offloaded,
   );
+}
+
+async function outputsFrom(
+  p: PayloadPlatform,
+  run: { id: string; tenantId: string },
+  stored: OutputRow[],
+  offloaded: 'resolve' | 'reference',
+): Promise<Outputs> {
   const rows = await Promise.all(
     stored.map(async (r) => {
       const pointer = parsePayloads(r.payloads).output;
@@ -205,7 +296,7 @@ export async function loadOutputs(
       return { ...r, output: await resolvePayload(p, run.tenantId, pointer) };
     }),
   );
-  const out: Record<string, { output: unknown; iterations: unknown[] }> = {};
+  const out: Outputs = {};
   for (const r of rows) {
     const prior = out[r.nodeId];
     out[r.nodeId] = {

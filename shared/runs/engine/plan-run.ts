@@ -5,7 +5,14 @@ import type { Tx } from '../../db/client';
 import type { Platform } from '../../platform/platform';
 import { planDetailed } from '../../workflow/plan';
 import { appendEvent } from '../events';
-import { conditionNodes, latestSteps, loadRunContext, loadRunData, statusMap } from './context';
+import {
+  conditionNodes,
+  latestSteps,
+  loadRunContext,
+  loadRunData,
+  rememberReadySteps,
+  statusMap,
+} from './context';
 
 export interface PlanResult {
   done: boolean;
@@ -119,6 +126,7 @@ export async function planInTx(
     });
   }
   const ready: PlanResult['ready'] = [];
+  const readySteps: { id: string; nodeId: string }[] = [];
   for (const nodeId of plan.ready) {
     const step = stepOf(nodeId);
     const type = types.get(nodeId) ?? 'agent';
@@ -137,8 +145,11 @@ export async function planInTx(
       });
     } else {
       ready.push({ stepId: step.id, type });
+      readySteps.push({ id: step.id, nodeId });
     }
   }
+  // A step task in this process then reads its context and its inputs in one statement.
+  rememberReadySteps(run, readySteps);
   // A Map branch whose agent step waits on a workflow tool's child run ends WAITING, the step
   // RUNNING: with nothing else to run, the top level waits on it, so the Map pays nothing (ADR 162).
   if (!ready.length) {

@@ -5,7 +5,7 @@ import type { Platform } from '../../platform/platform';
 import { getTool } from '../../tools';
 import { renderTemplate } from '../../workflow/template';
 import { appendEvent } from '../events';
-import { loadOutputs, loadStepContext, referencedSteps } from './context';
+import { loadStepContext, referencedSteps } from './context';
 import type { StepTaskInput, StepTaskResult } from './agent-step';
 import { planInTx, planRun } from './plan-run';
 import { mergePointer, offloadPayload } from '../step-payloads';
@@ -13,14 +13,20 @@ import { mergePointer, offloadPayload } from '../step-payloads';
 /** One tool step: render its `with` arguments from the run's data, run the tool, record the output. */
 export async function runToolStep(p: Platform, input: StepTaskInput): Promise<StepTaskResult> {
   const prepared = await p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    const { run, spec, step } = await loadStepContext(tx, input.runId, input.stepId);
+    const { run, spec, step, outputs } = await loadStepContext(
+      p,
+      tx,
+      input.runId,
+      input.stepId,
+      (node) => referencedSteps(JSON.stringify(node?.with ?? {})),
+    );
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return null;
     const node = spec.nodes.find((n) => n.id === step.nodeId);
     if (!node) throw new ValidationError(`node ${step.nodeId} is not in the workflow version`);
     const ctx = {
       input: run.input as Record<string, unknown>,
-      steps: await loadOutputs(p, tx, run, referencedSteps(JSON.stringify(node.with ?? {}))),
+      steps: await outputs(),
     };
     const args = renderArgs(node.with ?? {}, ctx);
     await tx

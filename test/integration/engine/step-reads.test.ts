@@ -1,0 +1,143 @@
+/**
+ * What a step task reads (issue 12, ADR 171): a step the planner made ready in this process reads
+ * its context and the outputs its prompt references in one statement, and a planning turn reads
+ * the run with its steps in one; the outputs read that way are the ones a separate read returns,
+ * a JSON string output included. Statements are counted at the transaction's drizzle session,
+ * where every driver's statements pass.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../../shared/db/client';
+import { runSteps } from '../../../shared/db/schema';
+import { loadOutputs, loadStepContext, referencedSteps } from '../../../shared/runs/engine/context';
+import { startTestStack, type TestStack } from '../../support/stack';
+
+let stack: TestStack;
+let token: string;
+const sent: string[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
+  token = await stack.adminToken();
+  const agent = await stack.call('POST', '/v1/agents', {
+    token,
+    body: { slug: 'reads', name: 'reads', model: 'simulator:sim-1', systemPrompt: 'x' },
+  });
+  expect(agent.status).toBe(201);
+  const db = stack.platform.db;
+  const withTenant = db.withTenant.bind(db);
+  db.withTenant = (scope, fn) =>
+    withTenant(scope, (tx) => {
+      const session = tx._.session;
+      const prepare = session.prepareQuery.bind(session);
+      session.prepareQuery = ((...args: Parameters<typeof prepare>) => {
+        sent.push(args[0].sql);
+        return prepare(...args);
+      }) as typeof session.prepareQuery;
+      return fn(tx);
+    });
+});
+afterAll(async () => stack?.close());
+
+const STEPS = 4;
+
+async function runChain() {
+  const nodes = Array.from({ length: STEPS }, (_, i) => ({
+    id: `s${i + 1}`,
+    type: 'agent',
+    agent: 'reads',
+    // Each step reads the previous one's output; the last also reads the first's.
+    prompt:
+      i === 0
+        ? '{{input.topic}}'
+        : `{{steps.s${i}.output}}${i === STEPS - 1 ? ' and {{steps.s1.output}}' : ''}`,
+  }));
+  const edges = nodes.slice(1).map((node, i) => ({ from: nodes[i].id, to: node.id }));
+  const created = await stack.call('POST', '/v1/workflows', {
+    token,
+    body: { slug: 'reads-chain', name: 'reads-chain', nodes, edges },
+  });
+  expect([201, 409]).toContain(created.status);
+  await stack.executions.idle();
+  sent.length = 0;
+  const started = await stack.call('POST', '/v1/workflows/reads-chain/runs', {
+    token,
+    body: { input: { topic: 'reads' } },
+  });
+  expect(started.status).toBe(202);
+  await stack.executions.idle();
+  return { runId: String(started.body.runId), during: [...sent] };
+}
+
+test("a step's context and the outputs it references come in one statement; a plan reads the run with its steps in one", async () => {
+  // Act
+  const { runId, during } = await runChain();
+  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
+
+  // Assess: the run succeeded, and each step's prompt carries what it referenced
+  expect(run.body.status).toBe('SUCCEEDED');
+  const steps = run.body.steps as { nodeId: string; output: unknown; prompt?: string }[];
+  expect(steps.map((s) => s.nodeId)).toEqual(['s1', 's2', 's3', 's4']);
+  const prompts = await stack.platform.db.owner
+    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
+  const byNode = Object.fromEntries(prompts.map((p) => [p.nodeId, p.prompt]));
+  const outputOf = (id: string) => String(steps.find((s) => s.nodeId === id)?.output);
+  expect(byNode.s2).toBe(outputOf('s1'));
+  expect(byNode.s4).toBe(`${outputOf('s3')} and ${outputOf('s1')}`);
+  // Every step's context read carried its outputs (s1 references none); no step read them apart.
+  const contextReads = during.filter((q) => q.includes('inner join "tenants"'));
+  expect(contextReads).toHaveLength(STEPS);
+  expect(
+    contextReads.filter((q) => q.includes('"o"."node_id"') || q.includes('o.node_id')),
+  ).toHaveLength(STEPS - 1);
+  const outputsApart = during.filter(
+    (q) => q.includes('o.node_id in') && !q.includes('inner join'),
+  );
+  // Finalize reads the end node's output for the run's output, on its own.
+  expect(outputsApart).toHaveLength(1);
+  // Planning (the start's Plan task and each completion) reads the run and its steps together.
+  const stepsApart = during.filter(
+    (q) =>
+      q.startsWith('select') &&
+      q.includes('"skip_reason"') &&
+      !q.includes('json_agg') &&
+      !q.includes('inner join'),
+  );
+  expect(stepsApart).toEqual([]);
+});
+
+test('the outputs read with the context are those a separate read returns, a JSON string kept a string', async () => {
+  // Prepare: s1's output becomes a JSON string that looks like a number
+  const { runId } = await runChain();
+  const [s1] = await stack.platform.db.owner
+    .select({ id: runSteps.id, tenantId: runSteps.tenantId })
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 's1')));
+  await stack.platform.db.owner
+    .update(runSteps)
+    .set({ output: '123' })
+    .where(eq(runSteps.id, s1.id));
+  const [s4] = await stack.platform.db.owner
+    .select({ id: runSteps.id })
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 's4')));
+  const reads = (node: { prompt?: string } | undefined) => referencedSteps(node?.prompt ?? '');
+
+  // Act
+  const [together, apart] = await stack.platform.db.withTenant(
+    { tenantId: s1.tenantId },
+    async (tx: Tx) => {
+      const context = await loadStepContext(stack.platform, tx, runId, s4.id, reads);
+      return [
+        await context.outputs(),
+        await loadOutputs(stack.platform, tx, context.run, ['s3', 's1']),
+      ];
+    },
+  );
+
+  // Assess
+  expect(together).toEqual(apart);
+  expect(Object.keys(together).sort()).toEqual(['s1', 's3']);
+  expect(together.s1).toEqual({ output: '123', iterations: [] });
+});
