@@ -1,10 +1,13 @@
 /** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
-import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
+import { decodeJsonRows, jsonObjectOf } from '../db/json-rows';
+import { placeholderFor, prebuiltSelect } from '../db/prebuilt-select';
 import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
-import { runSteps, runs, usageRecords, workflowVersions, workflows } from '../db/schema';
+import { runSteps, runs, usageRecords, workflows } from '../db/schema';
 import { NotFound } from '../errors';
 import type { RunStatus, StepStatus } from '../workflow/model';
+import { loadWorkflowSpec } from './engine/context';
 import { parsePayloads, resolvePayload, type PayloadPlatform } from './step-payloads';
 
 type RunRow = typeof runs.$inferSelect;
@@ -111,38 +114,61 @@ export async function loadSteps(tx: Tx, runId: string): Promise<StepRow[]> {
     .orderBy(asc(runSteps.nodeId), asc(runSteps.iteration));
 }
 
-export async function readRun(tx: Tx, tenantId: string, runId: string) {
-  const run = await loadRunRow(tx, tenantId, runId);
-  const [wf] = await tx
-    .select({ slug: workflows.slug, spec: workflowVersions.spec })
-    .from(workflows)
-    .leftJoin(
-      workflowVersions,
-      and(
-        eq(workflowVersions.workflowId, workflows.id),
-        eq(workflowVersions.version, run.workflowVersion),
+const CHILD_COLUMNS = {
+  id: runs.id,
+  parentStepId: runs.parentStepId,
+  itemIndex: runs.itemIndex,
+  status: runs.status,
+};
+const STEP_COLUMNS = getTableColumns(runSteps);
+const USAGE_COLUMNS = getTableColumns(usageRecords);
+
+// A poll of a run (the console, the CLI, `GET /v1/runs/{id}`) in one statement: the run, its
+// workflow's slug, its steps, its children and its steps' attempts, the last three as JSON
+// aggregates (ADR 171). `runs.id` by name in the sub-selects: drizzle writes a lone table's
+// columns unqualified.
+const selectRunView = prebuiltSelect(
+  'run_view',
+  {
+    run: getTableColumns(runs),
+    slug: sql`(select w.slug from workflows w where w.id = runs.workflow_id)`,
+    steps: sql`(select coalesce(json_agg(${jsonObjectOf(STEP_COLUMNS, 's')} order by s.node_id, s.iteration), '[]'::json)
+      from run_steps s where s.run_id = runs.id)`,
+    children: sql`(select coalesce(json_agg(${jsonObjectOf(CHILD_COLUMNS, 'c')} order by c.item_index), '[]'::json)
+      from runs c where c.parent_run_id = runs.id and c.parent_step_id is not null)`,
+    attempts: sql`(select coalesce(json_agg(${jsonObjectOf(USAGE_COLUMNS, 'u')} order by u.created_at), '[]'::json)
+      from usage_records u where u.step_id in (select s2.id from run_steps s2 where s2.run_id = runs.id))`,
+  },
+  (tx, fields) =>
+    tx
+      .select(fields)
+      .from(runs)
+      .where(
+        and(
+          eq(runs.id, placeholderFor(runs.id, 'runId')),
+          eq(runs.tenantId, placeholderFor(runs.tenantId, 'tenantId')),
+        ),
       ),
-    )
-    .where(eq(workflows.id, run.workflowId));
-  // Steps in the order the workflow declares its nodes, not by node id.
-  const order = new Map(
-    ((wf?.spec as { nodes?: { id: string }[] } | null)?.nodes ?? []).map((n, i) => [n.id, i]),
-  );
+);
+
+export async function readRun(tx: Tx, tenantId: string, runId: string) {
+  const [row] = await selectRunView(tx, { runId, tenantId });
+  if (!row) throw new NotFound(`run ${runId} not found`);
+  const { run } = row;
+  // Steps in the order the workflow declares its nodes, not by node id (the version's spec is
+  // immutable, so a process reads it once).
+  const spec = await loadWorkflowSpec(tx, run);
+  const order = new Map(spec.nodes.map((n, i) => [n.id, i]));
   const rank = (nodeId: string) => order.get(nodeId) ?? order.size;
-  const steps = (await loadSteps(tx, runId)).sort((a, b) => rank(a.nodeId) - rank(b.nodeId));
-  const children = await childrenOf(tx, runId);
-  const attempts = steps.length
-    ? await tx
-        .select()
-        .from(usageRecords)
-        .where(
-          inArray(
-            usageRecords.stepId,
-            steps.map((s) => s.id),
-          ),
-        )
-        .orderBy(asc(usageRecords.createdAt))
-    : [];
+  const steps = decodeJsonRows<StepRow>(STEP_COLUMNS, row.steps).sort(
+    (a, b) => rank(a.nodeId) - rank(b.nodeId),
+  );
+  const children = decodeJsonRows<Pick<RunRow, keyof typeof CHILD_COLUMNS>>(
+    CHILD_COLUMNS,
+    row.children,
+  );
+  const attempts = decodeJsonRows<UsageRow>(USAGE_COLUMNS, row.attempts);
+  const wf = { slug: typeof row.slug === 'string' ? row.slug : '' };
   return {
     ...runSummary(run, wf?.slug ?? ''),
     steps: steps.map((s) => {
@@ -237,18 +263,4 @@ export async function listRuns(
     items: page.rows.map((r) => runSummary(r.run, r.slug)),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
-}
-
-/** Child runs of a run's sub-workflow and map steps, for the run view (links both ways). */
-async function childrenOf(tx: Tx, runId: string) {
-  return tx
-    .select({
-      id: runs.id,
-      parentStepId: runs.parentStepId,
-      itemIndex: runs.itemIndex,
-      status: runs.status,
-    })
-    .from(runs)
-    .where(and(eq(runs.parentRunId, runId), isNotNull(runs.parentStepId)))
-    .orderBy(asc(runs.itemIndex));
 }

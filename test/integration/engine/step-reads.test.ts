@@ -1,9 +1,9 @@
 /**
- * What a step task reads (issue 12, ADR 171): a step the planner made ready in this process reads
- * its context and the outputs its prompt references in one statement, and a planning turn reads
- * the run with its steps in one; the outputs read that way are the ones a separate read returns,
- * a JSON string output included. Statements are counted at the transaction's drizzle session,
- * where every driver's statements pass.
+ * What the engine and a poll read (issue 12, ADR 171): a step the planner made ready in this
+ * process reads its context and the outputs its prompt references in one statement, and a planning
+ * turn reads the run with its steps in one; the outputs read that way are the ones a separate read
+ * returns, a JSON string output included; a poll of a run is one statement. Statements are counted
+ * at the transaction's drizzle session, where every driver's statements pass.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../shared/db/client';
@@ -140,4 +140,25 @@ test('the outputs read with the context are those a separate read returns, a JSO
   expect(together).toEqual(apart);
   expect(Object.keys(together).sort()).toEqual(['s1', 's3']);
   expect(together.s1).toEqual({ output: '123', iterations: [] });
+});
+
+test('a poll of a run reads the run, its steps, children and attempts in one statement', async () => {
+  // Prepare
+  const { runId } = await runChain();
+  await stack.call('GET', `/v1/runs/${runId}`, { token });
+
+  // Act
+  sent.length = 0;
+  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
+
+  // Assess
+  expect(run.status).toBe(200);
+  expect(run.body.steps.map((s: { nodeId: string }) => s.nodeId)).toEqual(['s1', 's2', 's3', 's4']);
+  expect(
+    run.body.steps.map((s: { attempts: { outcome: string }[] }) =>
+      s.attempts.map((a) => a.outcome),
+    ),
+  ).toEqual([['success'], ['success'], ['success'], ['success']]);
+  // node-postgres's COMMIT passes the session too; the Data API and PGlite commit on their own.
+  expect(sent.filter((q) => !/^(begin|commit)$/i.test(q.trim()))).toHaveLength(1);
 });
