@@ -199,8 +199,10 @@ export async function readStep(
 ) {
   await loadRunRow(tx, tenantId, runId);
   // A step id, or a node id (its latest iteration).
-  const [step] = await tx
-    .select()
+  // Decoded as `readRun` decodes its steps, so both answer the same values (a JSON string output
+  // stays a string on every driver).
+  const [row] = await tx
+    .select({ step: sql`json_build_array(${jsonObjectOf(STEP_COLUMNS, 'run_steps')})` })
     .from(runSteps)
     .where(
       and(
@@ -210,6 +212,7 @@ export async function readStep(
     )
     .orderBy(desc(runSteps.iteration))
     .limit(1);
+  const [step] = row ? decodeJsonRows<StepRow>(STEP_COLUMNS, row.step) : [];
   if (!step) throw new NotFound(`step ${stepId} not found in run ${runId}`);
   const pointers = parsePayloads(step.payloads);
   const attempts = await tx

@@ -140,6 +140,11 @@ test('the outputs read with the context are those a separate read returns, a JSO
   expect(together).toEqual(apart);
   expect(Object.keys(together).sort()).toEqual(['s1', 's3']);
   expect(together.s1).toEqual({ output: '123', iterations: [] });
+  // The API shows the same value in the run and in the step.
+  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
+  const step = await stack.call('GET', `/v1/runs/${runId}/steps/s1`, { token });
+  expect(run.body.steps[0]).toMatchObject({ nodeId: 's1', output: '123' });
+  expect(step.body).toMatchObject({ nodeId: 's1', output: '123' });
 });
 
 test('a poll of a run reads the run, its steps, children and attempts in one statement', async () => {
