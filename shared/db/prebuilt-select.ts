@@ -12,11 +12,11 @@ import {
   Param,
   Placeholder,
   type Query,
+  type QueryTypingsValue,
   type QueryWithTypings,
   SQL,
   sql,
 } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Tx } from './client';
 
 /**
@@ -31,8 +31,32 @@ interface Built {
   columns: { path: [string] | [string, string]; column?: Column }[];
 }
 
-// For the type hints only: the text comes from the transaction's own dialect.
-const dialect = new PgDialect();
+/**
+ * The Data API's type hint for a value of `column`, as drizzle's Postgres dialect gives it
+ * (`prepareTyping`), which is not imported for this: its module would add ~20 KiB to every
+ * engine bundle's cold start (issue 12's budget is 300 KiB).
+ */
+function typingOf(column: Column): QueryTypingsValue {
+  switch (column.columnType) {
+    case 'PgJson':
+    case 'PgJsonb':
+      return 'json';
+    case 'PgNumeric':
+      return 'decimal';
+    case 'PgTime':
+      return 'time';
+    case 'PgTimestamp':
+    case 'PgTimestampString':
+      return 'timestamp';
+    case 'PgDate':
+    case 'PgDateString':
+      return 'date';
+    case 'PgUUID':
+      return 'uuid';
+    default:
+      return 'none';
+  }
+}
 
 /**
  * A placeholder bound to `column`: its value is encoded by the column, and its type travels with
@@ -44,16 +68,16 @@ export function placeholderFor(column: Column, name: string): Param {
 
 /**
  * The statement as the transaction's driver writes it (`toSQL` uses its dialect: `$1` on
- * node-postgres and PGlite, `:1` on the Data API) with the type hints of a default rendering,
- * column-bound placeholders included (drizzle gives placeholders none).
+ * node-postgres and PGlite, `:1` on the Data API), with the type hints of its column-bound
+ * placeholders (drizzle gives placeholders none). Constants get none: a value that needs one
+ * (a uuid, json, a timestamp) must be a placeholder.
  */
-function render(select: { getSQL(): SQL; toSQL(): Query }): QueryWithTypings {
-  const hinted = dialect.sqlToQuery(select.getSQL());
+function render(select: { toSQL(): Query }): QueryWithTypings {
   const { sql: text, params } = select.toSQL();
-  const typings = hinted.params.map((param, i) =>
-    is(param, Param) && is(param.value, Placeholder)
-      ? dialect.prepareTyping(param.encoder)
-      : (hinted.typings?.[i] ?? 'none'),
+  const typings = params.map((param) =>
+    is(param, Param) && is(param.value, Placeholder) && is(param.encoder, Column)
+      ? typingOf(param.encoder)
+      : 'none',
   );
   return { sql: text, params, typings };
 }
@@ -101,7 +125,7 @@ function toRecord(columns: Built['columns'], row: unknown[]): Record<string, unk
 export function prebuiltSelect<Row, F extends PrebuiltFields>(
   name: string,
   fields: F,
-  build: (tx: Tx, fields: F) => { getSQL(): SQL; toSQL(): Query; execute(): Promise<Row[]> },
+  build: (tx: Tx, fields: F) => { toSQL(): Query; execute(): Promise<Row[]> },
 ): (tx: Tx, values: Record<string, unknown>) => Promise<Row[]> {
   let built: Built | undefined;
   return (tx, values) => {
