@@ -1,0 +1,160 @@
+/** An agent step's completion write (`recordCall`), and the ids and events its preparation shares. */
+import { eq, type SQL, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
+import { retryOnDeadlock } from '../../db/deadlock';
+import { preparedByText } from '../../db/pg-prepared-by-text';
+import { runSteps, runs, usageRecords } from '../../db/schema';
+import { money } from '../../db/sql-values';
+import { settleReservationSql } from '../../llm/budgets';
+import type { StepCallResult } from '../../llm/step-call';
+import type { PiiCounts } from '../../pii/policy';
+import type { Platform } from '../../platform/platform';
+import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
+import { mergePointer, type PayloadPointer } from '../step-payloads';
+import { type PlanResult, planInTx } from './plan-run';
+
+/** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
+export interface StepIds {
+  tenantId: string;
+  workflowId: string;
+  runId: string;
+  stepId: string;
+  nodeId: string;
+}
+
+const SIMULATED = ' (simulator)';
+
+/** Builds this step's timeline events: the same ids every time, plus what happened. */
+export function stepEvents(ids: StepIds) {
+  return (type: string, message: string, data?: Record<string, unknown>): RunEventInput => ({
+    tenantId: ids.tenantId,
+    runId: ids.runId,
+    stepId: ids.stepId,
+    nodeId: ids.nodeId,
+    type,
+    message,
+    ...(data ? { data } : {}),
+  });
+}
+
+/**
+ * In one transaction: the attempts' usage records, the settlement of their budget reservations,
+ * the step's tokens and cost (and output, on success), the run's cost and the timeline events;
+ * with `plan`, a success also plans the next steps there.
+ */
+export async function recordCall(
+  p: Platform,
+  ids: StepIds,
+  plan: boolean,
+  call: StepCallResult,
+  pii: { masked: PiiCounts; toProvider: PiiCounts },
+  /** A tool-calling turn (ADR 130): metered, but the step goes on; this saves the turn. */
+  intermediate?: (tx: Tx) => Promise<void>,
+  /** The output's pointer when it was kept in S3 (ADR 105). */
+  outputPointer?: PayloadPointer,
+): Promise<PlanResult | undefined> {
+  const { outcome, error, costUsd } = call;
+  const event = stepEvents(ids);
+  // A cancel or a settlement may lock the run, then this step; this locks the step, then the run.
+  // When PostgreSQL aborts this side of such a cycle, the writes run again: the answer is kept,
+  // where a failed task would call the model again.
+  return retryOnDeadlock(() =>
+    p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
+      // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
+      // These writes, the settled reservations and the run's cost ride with the step's update as
+      // data-modifying CTEs (each always runs): one round trip instead of up to four (issue 12).
+      const writes: SQL[] = [
+        ...call.rows.map((row) =>
+          tx
+            .insert(usageRecords)
+            .values(row)
+            .onConflictDoUpdate({ target: usageRecords.id, set: { ...row, id: undefined } })
+            .getSQL(),
+        ),
+        ...call.reservationIds.map((id) => settleReservationSql(tx, id)),
+        ...(costUsd
+          ? [
+              tx
+                .update(runs)
+                .set({ costUsd: sql`${runs.costUsd} + ${money(costUsd)}` })
+                .where(eq(runs.id, ids.runId))
+                .getSQL(),
+            ]
+          : []),
+      ];
+      const tokensIn = outcome?.result?.inputTokens ?? 0;
+      const tokensOut = outcome?.result?.outputTokens ?? 0;
+      const stepUpdate = tx
+        .update(runSteps)
+        .set({
+          inputTokens: sql`${runSteps.inputTokens} + ${tokensIn}`,
+          outputTokens: sql`${runSteps.outputTokens} + ${tokensOut}`,
+          costUsd: sql`${runSteps.costUsd} + ${money(costUsd)}`,
+          pii,
+          ...(error || !outcome || intermediate
+            ? {}
+            : {
+                // A run cancelled while the call was in flight keeps the step CANCELLED; its cost counts.
+                status: sql`case when ${runSteps.status} = 'CANCELLED' then 'CANCELLED' else 'SUCCEEDED' end`,
+                output: call.output as unknown,
+                ...(outputPointer ? { payloads: mergePointer('output', outputPointer) } : {}),
+                provider: outcome.provider,
+                model: outcome.model,
+                finishedAt: new Date(p.now()),
+              }),
+        })
+        .where(eq(runSteps.id, ids.stepId))
+        .returning({ status: runSteps.status });
+      for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
+      if (outcome && !error && !intermediate) {
+        // The step's writes, its update and its event in one statement (issue 12); the event says
+        // cancelled when a cancel came first (the update then keeps the step CANCELLED).
+        const attempt = call.rows[call.rows.length - 1].attempt;
+        const { provider, model } = outcome;
+        await appendEventOnStatus(
+          tx,
+          stepUpdate.getSQL(),
+          {
+            status: 'CANCELLED',
+            event: event(
+              'step.cancelled',
+              `${ids.nodeId} answered after the run was cancelled; the answer is not used`,
+              { attempt, provider, model, costUsd },
+            ),
+          },
+          event(
+            'step.succeeded',
+            `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
+            { attempt, provider, model, inputTokens: tokensIn, outputTokens: tokensOut, costUsd },
+          ),
+          writes,
+        );
+        return plan ? planInTx(p, tx, ids.tenantId, ids.runId) : undefined;
+      }
+      const ctes = writes.map((w, i) => sql`${sql.raw(`write_${i}`)} as (${w})`);
+      if (ctes.length)
+        await tx.execute(
+          preparedByText(sql`with ${sql.join(ctes, sql`, `)} ${stepUpdate.getSQL()}`),
+        );
+      else await stepUpdate;
+      if (intermediate) await intermediate(tx);
+      if (!outcome || !error) return undefined;
+      const n = call.rows[call.rows.length - 1].attempt;
+      await appendEvent(
+        tx,
+        event(
+          'step.attempt_failed',
+          `${ids.nodeId} attempt ${n} on ${outcome.modelRef} failed: ${error.name}`,
+          {
+            attempt: n,
+            provider: outcome.provider,
+            model: outcome.model,
+            errorName: error.name,
+            costUsd,
+          },
+        ),
+      );
+      return undefined;
+    }),
+  );
+}
