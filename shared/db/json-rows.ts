@@ -17,6 +17,20 @@ export function jsonObjectOf(columns: Record<string, Column>, alias: string): SQ
   )})`;
 }
 
+/**
+ * `(select coalesce(json_agg(<row object> order by …), '[]'::json) from …)`: the rows of `from`
+ * (a FROM and WHERE clause naming the table `alias`) as one JSON array, for a sub-select.
+ */
+export function jsonRowsOf(
+  columns: Record<string, Column>,
+  alias: string,
+  from: SQL,
+  orderBy?: SQL,
+): SQL {
+  const order = orderBy ? sql` order by ${orderBy}` : sql``;
+  return sql`(select coalesce(json_agg(${jsonObjectOf(columns, alias)}${order}), '[]'::json) ${from})`;
+}
+
 const JSON_TYPES = new Set(['PgJson', 'PgJsonb']);
 
 /**

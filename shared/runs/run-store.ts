@@ -1,7 +1,7 @@
 /** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
 import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { decodeJsonRows, jsonObjectOf } from '../db/json-rows';
+import { decodeJsonRows, jsonObjectOf, jsonRowsOf } from '../db/json-rows';
 import { placeholderFor, prebuiltSelect } from '../db/prebuilt-select';
 import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { runSteps, runs, usageRecords, workflows } from '../db/schema';
@@ -132,12 +132,24 @@ const selectRunView = prebuiltSelect(
   {
     run: getTableColumns(runs),
     slug: sql`(select w.slug from workflows w where w.id = runs.workflow_id)`,
-    steps: sql`(select coalesce(json_agg(${jsonObjectOf(STEP_COLUMNS, 's')} order by s.node_id, s.iteration), '[]'::json)
-      from run_steps s where s.run_id = runs.id)`,
-    children: sql`(select coalesce(json_agg(${jsonObjectOf(CHILD_COLUMNS, 'c')} order by c.item_index), '[]'::json)
-      from runs c where c.parent_run_id = runs.id and c.parent_step_id is not null)`,
-    attempts: sql`(select coalesce(json_agg(${jsonObjectOf(USAGE_COLUMNS, 'u')} order by u.created_at), '[]'::json)
-      from usage_records u where u.step_id in (select s2.id from run_steps s2 where s2.run_id = runs.id))`,
+    steps: jsonRowsOf(
+      STEP_COLUMNS,
+      's',
+      sql`from run_steps s where s.run_id = runs.id`,
+      sql`s.node_id, s.iteration`,
+    ),
+    children: jsonRowsOf(
+      CHILD_COLUMNS,
+      'c',
+      sql`from runs c where c.parent_run_id = runs.id and c.parent_step_id is not null`,
+      sql`c.item_index`,
+    ),
+    attempts: jsonRowsOf(
+      USAGE_COLUMNS,
+      'u',
+      sql`from usage_records u where u.step_id in (select s2.id from run_steps s2 where s2.run_id = runs.id)`,
+      sql`u.created_at`,
+    ),
   },
   (tx, fields) =>
     tx
@@ -168,9 +180,8 @@ export async function readRun(tx: Tx, tenantId: string, runId: string) {
     row.children,
   );
   const attempts = decodeJsonRows<UsageRow>(USAGE_COLUMNS, row.attempts);
-  const wf = { slug: typeof row.slug === 'string' ? row.slug : '' };
   return {
-    ...runSummary(run, wf?.slug ?? ''),
+    ...runSummary(run, typeof row.slug === 'string' ? row.slug : ''),
     steps: steps.map((s) => {
       const view = stepView(
         s,

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowSpec } from '../../api/contracts/workflows';
 import type { Tx } from '../../db/client';
-import { decodeJsonRows, jsonObjectOf } from '../../db/json-rows';
+import { decodeJsonRows, jsonRowsOf } from '../../db/json-rows';
 import { placeholderFor, prebuiltSelect } from '../../db/prebuilt-select';
 import { agentVersions, runSteps, runs, tenants, workflowVersions } from '../../db/schema';
 import { policyFrom } from '../../pii/policy';
@@ -85,8 +85,7 @@ const selectRunWithSteps = prebuiltSelect(
   'engine_run_with_steps',
   {
     run: RUN_COLUMNS,
-    steps: sql`(select coalesce(json_agg(${jsonObjectOf(STEP_COLUMNS, 's')}), '[]'::json)
-      from run_steps s where s.run_id = runs.id)`,
+    steps: jsonRowsOf(STEP_COLUMNS, 's', sql`from run_steps s where s.run_id = runs.id`),
   },
   (tx, fields) =>
     tx
@@ -129,11 +128,16 @@ function outputsJson(count: number): SQL {
   if (!count) return sql`'[]'::json`;
   // One placeholder per id: the Data API takes no array parameters. `runs.id` by name: drizzle
   // writes a lone table's columns unqualified.
-  return sql`(select coalesce(json_agg(${jsonObjectOf(OUTPUT_COLUMNS, 'o')} order by o.iteration), '[]'::json)
-    from run_steps o where o.run_id = runs.id and o.status = 'SUCCEEDED' and o.node_id in (${sql.join(
-      Array.from({ length: count }, (_, i) => placeholderFor(runSteps.nodeId, `node${i}`)),
-      sql`, `,
-    )}))`;
+  const nodes = sql.join(
+    Array.from({ length: count }, (_, i) => placeholderFor(runSteps.nodeId, `node${i}`)),
+    sql`, `,
+  );
+  return jsonRowsOf(
+    OUTPUT_COLUMNS,
+    'o',
+    sql`from run_steps o where o.run_id = runs.id and o.status = 'SUCCEEDED' and o.node_id in (${nodes})`,
+    sql`o.iteration`,
+  );
 }
 
 /** A statement per count of node ids: the text differs only by it. */
@@ -236,8 +240,9 @@ export async function loadStepContext(
   const step: StepRow = row.step;
   const spec = await loadWorkflowSpec(tx, run);
   const wanted = readsOf(spec, step.nodeId);
+  // The hint named this step's node in this run's version: `known` is what it reads.
   const preread =
-    hint?.nodeId === step.nodeId && hint.spec === specKey(run) && known.length === wanted.length;
+    hinted !== undefined && hint?.nodeId === step.nodeId && hint.spec === specKey(run);
   return {
     run,
     step,
