@@ -239,7 +239,6 @@ export async function loadStepContext(
   const run: RunRow = row.run;
   const step: StepRow = row.step;
   const spec = await loadWorkflowSpec(tx, run);
-  const wanted = readsOf(spec, step.nodeId);
   // The hint named this step's node in this run's version: `known` is what it reads.
   const preread =
     hinted !== undefined && hint?.nodeId === step.nodeId && hint.spec === specKey(run);
@@ -252,7 +251,7 @@ export async function loadStepContext(
     outputs: (): Promise<Outputs> =>
       preread
         ? outputsFrom(p, run, decodeJsonRows<OutputRow>(OUTPUT_COLUMNS, row.outputs), 'resolve')
-        : loadOutputs(p, tx, run, wanted),
+        : loadOutputs(p, tx, run, readsOf(spec, step.nodeId)),
   };
 }
 
