@@ -12,7 +12,6 @@ import {
   PgNumericNumber,
   type PgQueryResultHKT,
 } from 'drizzle-orm/pg-core';
-import { nameMarkedStatements } from './pg-prepared-by-text';
 import { frameScopeOnBegin, scopeStatement, withPendingScope } from './pg-scope-framing';
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -91,10 +90,7 @@ async function connect(
       // database) emits 'error' on the pool; unhandled, that would crash the process. The pool
       // replaces the client on next use, and queries in flight still fail on their own.
       pool.on('error', () => undefined);
-      pool.on('connect', (client) => {
-        frameScopeOnBegin(client);
-        nameMarkedStatements(client);
-      });
+      pool.on('connect', (client) => frameScopeOnBegin(client));
       return { drizzle: drizzle({ client: pool }) as unknown as Drizzle, close: () => pool.end() };
     }
     case 'data-api': {

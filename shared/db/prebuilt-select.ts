@@ -6,18 +6,11 @@
  * first call; later calls only bind the named placeholders on the transaction's own session and
  * map rows by column position, with the same column decoders drizzle uses.
  */
-import {
-  Column,
-  is,
-  Param,
-  Placeholder,
-  type Query,
-  type QueryTypingsValue,
-  type QueryWithTypings,
-  SQL,
-  sql,
-} from 'drizzle-orm';
+import { Column, is, SQL } from 'drizzle-orm';
 import type { Tx } from './client';
+import { bind, type Rendered, render } from './prebuilt-statement';
+
+export { placeholderFor } from './prebuilt-statement';
 
 /**
  * A selection of columns, flat or one level nested (`{ run: RUN_COLUMNS, step: STEP_COLUMNS }`),
@@ -26,60 +19,9 @@ import type { Tx } from './client';
 export type PrebuiltFields = Record<string, Column | SQL | Record<string, Column>>;
 
 interface Built {
-  query: QueryWithTypings;
+  rendered: Rendered;
   /** Per result position: where the value goes and its decoder (none for an SQL expression). */
   columns: { path: [string] | [string, string]; column?: Column }[];
-}
-
-/**
- * The Data API's type hint for a value of `column`, as drizzle's Postgres dialect gives it
- * (`prepareTyping`), which is not imported for this: its module would add ~20 KiB to every
- * engine bundle's cold start (issue 12's budget is 300 KiB).
- */
-function typingOf(column: Column): QueryTypingsValue {
-  switch (column.columnType) {
-    case 'PgJson':
-    case 'PgJsonb':
-      return 'json';
-    case 'PgNumeric':
-      return 'decimal';
-    case 'PgTime':
-      return 'time';
-    case 'PgTimestamp':
-    case 'PgTimestampString':
-      return 'timestamp';
-    case 'PgDate':
-    case 'PgDateString':
-      return 'date';
-    case 'PgUUID':
-      return 'uuid';
-    default:
-      return 'none';
-  }
-}
-
-/**
- * A placeholder bound to `column`: its value is encoded by the column, and its type travels with
- * the statement (the Data API needs the uuid, json and timestamp hints a bare placeholder lacks).
- */
-export function placeholderFor(column: Column, name: string): Param {
-  return new Param(sql.placeholder(name), column);
-}
-
-/**
- * The statement as the transaction's driver writes it (`toSQL` uses its dialect: `$1` on
- * node-postgres and PGlite, `:1` on the Data API), with the type hints of its column-bound
- * placeholders (drizzle gives placeholders none). Constants get none: a value that needs one
- * (a uuid, json, a timestamp) must be a placeholder.
- */
-function render(select: { toSQL(): Query }): QueryWithTypings {
-  const { sql: text, params } = select.toSQL();
-  const typings = params.map((param) =>
-    is(param, Param) && is(param.value, Placeholder) && is(param.encoder, Column)
-      ? typingOf(param.encoder)
-      : 'none',
-  );
-  return { sql: text, params, typings };
 }
 
 function flatten(fields: PrebuiltFields): Built['columns'] {
@@ -125,18 +67,19 @@ function toRecord(columns: Built['columns'], row: unknown[]): Record<string, unk
 export function prebuiltSelect<Row, F extends PrebuiltFields>(
   name: string,
   fields: F,
-  build: (tx: Tx, fields: F) => { toSQL(): Query; execute(): Promise<Row[]> },
+  build: (tx: Tx, fields: F) => { getSQL(): SQL; execute(): Promise<Row[]> },
 ): (tx: Tx, values: Record<string, unknown>) => Promise<Row[]> {
   let built: Built | undefined;
   return (tx, values) => {
     built ??= {
-      query: render(build(tx, fields)),
+      rendered: render(tx, build(tx, fields).getSQL()),
       columns: flatten(fields),
     };
-    const { query, columns } = built;
+    const { rendered, columns } = built;
     // The row has the shape drizzle infers for `build`'s select: the same columns, in order,
     // decoded by the same column decoders (drizzle's mapResultRow without its per-row entity checks).
     const map = (rows: unknown[][]) => rows.map((row) => toRecord(columns, row) as Row);
+    const query = { sql: rendered.text, params: bind(rendered, values), typings: rendered.typings };
     return tx._.session
       .prepareQuery<{ execute: Row[]; all: unknown; values: unknown }>(
         query,
@@ -145,6 +88,6 @@ export function prebuiltSelect<Row, F extends PrebuiltFields>(
         true,
         map,
       )
-      .execute(values);
+      .execute();
   };
 }

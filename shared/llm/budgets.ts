@@ -5,8 +5,9 @@
  * its reservation are written in one transaction (settle), so spent + in-flight never double counts.
  * Spent is summed from usage_records of the current UTC month: always exact, no counter to drift.
  */
-import { and, eq, gt, gte, isNull, ne, or, type SQL, sql, sum } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, ne, or, sql, sum } from 'drizzle-orm';
 import type { Tx } from '../db/client';
+import { placeholderFor, runPrebuilt, type StatementPart } from '../db/prebuilt-statement';
 import { budgetReservations, budgets } from '../db/schema-gateway';
 import { usageRecords } from '../db/schema';
 import { BudgetExceeded } from '../errors';
@@ -177,12 +178,24 @@ export async function assertBudgetLeft(
 
 /** Settle: the attempt's usage record (written in the same transaction) now carries the actual cost. */
 export async function settleReservation(tx: Tx, reservationId: string): Promise<void> {
-  await tx.execute(settleReservationSql(tx, reservationId));
+  await runPrebuilt(tx, 'settle_reservation', settleReservationWrite(reservationId, ''));
 }
 
-/** The settlement as a statement, to ride in another's round trip (a data-modifying CTE). */
-export function settleReservationSql(tx: Tx, reservationId: string): SQL {
-  return tx.delete(budgetReservations).where(eq(budgetReservations.id, reservationId)).getSQL();
+/**
+ * The settlement as a part of a prebuilt statement, to ride in another's round trip (a
+ * data-modifying CTE); `prefix` keeps several settlements in one statement apart.
+ */
+export function settleReservationWrite(reservationId: string, prefix: string): StatementPart {
+  const name = `${prefix}reservation`;
+  return {
+    shape: `settle(${prefix})`,
+    build: (tx) =>
+      tx
+        .delete(budgetReservations)
+        .where(eq(budgetReservations.id, placeholderFor(budgetReservations.id, name)))
+        .getSQL(),
+    values: { [name]: reservationId },
+  };
 }
 
 export async function listBudgets(tx: Tx, tenantId: string, at: Date): Promise<BudgetStatus[]> {

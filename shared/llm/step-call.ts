@@ -26,7 +26,6 @@ import {
 import { parseModelRef } from './model-ref';
 import { metrics } from '../observability/metrics';
 import { inSpan } from '../observability/tracing';
-import type { SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import type { Platform } from '../platform/platform';
 import { reserveBudget } from './budgets';
@@ -50,7 +49,8 @@ import { estimateTokens } from './providers/simulator';
 import { validateStructuredOutput } from './structured-output';
 import { tenantProviderCredentials } from './tenant-credentials';
 import type { ModelCallRequest, ModelCallResult } from './types';
-import { usageRecords } from '../db/schema';
+import { type AttemptRow, attemptRecordWrite } from './attempt-record-write';
+import { runPrebuilt, type StatementPart } from '../db/prebuilt-statement';
 import { IN_FLIGHT } from './attempt-outcomes';
 
 /** Error names the ASL RunAgentStep Retry block retries (besides Lambda's own). */
@@ -68,7 +68,7 @@ export class RetriesExhausted extends Error {
   override readonly name = 'RetriesExhausted';
 }
 
-export type AttemptRow = typeof usageRecords.$inferInsert;
+export type { AttemptRow };
 
 export interface StepEvent {
   type: string;
@@ -183,7 +183,7 @@ export async function prepareStepCall(
   options: {
     breaker?: BreakerOptions;
     /** Takes the in-flight record's insert to send with the caller's next statement, in `tx`. */
-    defer?: (write: SQL) => void;
+    defer?: (write: StatementPart) => void;
   } = {},
 ): Promise<PreparedStepCall> {
   const call = new StepCall(p, input, options.breaker ?? breakerOptions(p.config));
@@ -261,7 +261,7 @@ class StepCall {
    * Steps 1-3: the attempt to call, or none. Given the caller's transaction, the budget is held in
    * it and, with no Retry-After to wait out, the in-flight record is written there too (ADR 165).
    */
-  async walk(tx?: Tx, defer?: (write: SQL) => void): Promise<ReadyAttempt | undefined> {
+  async walk(tx?: Tx, defer?: (write: StatementPart) => void): Promise<ReadyAttempt | undefined> {
     for (;;) {
       const attempt = await this.nextAttempt();
       if (!attempt) return undefined;
@@ -272,9 +272,9 @@ class StepCall {
       if (permit === 'skipped') continue;
       const ready = { attempt, price: budget.price, permit, recorded: false };
       if (tx && attempt.waitMs === 0) {
-        const insert = tx.insert(usageRecords).values(this.inFlightRow(attempt, budget.price));
-        if (defer) defer(insert.getSQL());
-        else await insert;
+        const insert = this.inFlightWrite(attempt, budget.price);
+        if (defer) defer(insert);
+        else await runPrebuilt(tx, 'attempt_record', insert);
         ready.recorded = true;
       }
       return ready;
@@ -455,7 +455,7 @@ class StepCall {
     if (!recorded) {
       if (a.waitMs > 0) await sleep(a.waitMs); // the rest of the provider's Retry-After
       await this.p.db.withTenant({ tenantId: this.input.tenantId }, (tx) =>
-        tx.insert(usageRecords).values(this.inFlightRow(a, price)),
+        runPrebuilt(tx, 'attempt_record', this.inFlightWrite(a, price)),
       );
     }
     const { request } = this.input;
@@ -500,6 +500,11 @@ class StepCall {
    * The attempt exists before the call: its tokens hold the estimate's basis (the request's prompt
    * and its output allowance), priced on recovery if this process never comes back to replace it.
    */
+  /** The attempt's in-flight record, replaced by its outcome's (same id) when the call ends. */
+  private inFlightWrite(a: Attempt, price: Price | undefined): StatementPart {
+    return attemptRecordWrite(this.inFlightRow(a, price), 'in_flight_', { replace: false });
+  }
+
   private inFlightRow(a: Attempt, price: Price | undefined): AttemptRow {
     return this.row(a, {
       id: a.rowUuid,

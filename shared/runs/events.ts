@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, is, SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { preparedByText } from '../db/pg-prepared-by-text';
+import { runPrebuilt, type StatementPart } from '../db/prebuilt-statement';
 import { runEvents } from '../db/schema';
 
 export interface RunEventInput {
@@ -13,6 +13,12 @@ export interface RunEventInput {
   data?: Record<string, unknown>;
 }
 
+/** A data-modifying statement an event rides with: prebuilt, or built for this call (`SQL`). */
+export type Alongside = StatementPart | SQL;
+
+const partOf = (w: Alongside): StatementPart =>
+  is(w, SQL) ? { shape: undefined, build: () => w, values: {} } : w;
+
 /**
  * The timeline the console shows: one row per thing that happened to a run.
  *
@@ -24,9 +30,17 @@ export interface RunEventInput {
 export async function appendEvent(
   tx: Tx,
   e: RunEventInput,
-  alongside: readonly SQL[] = [],
+  alongside: readonly Alongside[] = [],
 ): Promise<void> {
-  await tx.execute(eventStatement(e, alongside, sql`${e.type}, ${e.message}, ${jsonOf(e)}`));
+  const event = ph('event_');
+  await runPrebuilt(
+    tx,
+    'run_event',
+    eventStatement(e, alongside.map(partOf), {
+      sql: () => sql`${event('type')}, ${event('message')}, ${event('data')}::jsonb`,
+      values: { event_type: e.type, event_message: e.message, event_data: jsonOf(e) },
+    }),
+  );
 }
 
 /**
@@ -37,23 +51,40 @@ export async function appendEvent(
  */
 export async function appendEventOnStatus(
   tx: Tx,
-  decider: SQL,
+  decider: StatementPart,
   when: { status: string; event: RunEventInput },
   otherwise: RunEventInput,
-  alongside: readonly SQL[] = [],
+  alongside: readonly Alongside[] = [],
 ): Promise<void> {
-  const pick = (a: SQL | string, b: SQL | string) =>
-    sql`case when decider.status = ${when.status} then ${a} else ${b} end`;
+  const [a, b] = [ph('when_'), ph('else_')];
+  const pick = (field: string) =>
+    sql`case when decider.status = ${a('status')} then ${a(field)} else ${b(field)} end`;
   const { event } = when;
-  await tx.execute(
+  await runPrebuilt(
+    tx,
+    'run_event',
     eventStatement(
       otherwise,
-      alongside,
-      sql`${pick(event.type, otherwise.type)}, ${pick(event.message, otherwise.message)}, ${pick(jsonOf(event), jsonOf(otherwise))}`,
+      alongside.map(partOf),
+      {
+        sql: () => sql`${pick('type')}, ${pick('message')}, ${pick('data')}::jsonb`,
+        values: {
+          when_status: when.status,
+          when_type: event.type,
+          when_message: event.message,
+          when_data: jsonOf(event),
+          else_type: otherwise.type,
+          else_message: otherwise.message,
+          else_data: jsonOf(otherwise),
+        },
+      },
       decider,
     ),
   );
 }
+
+/** Placeholders named with `prefix`. */
+const ph = (prefix: string) => (name: string) => sql.placeholder(prefix + name);
 
 /**
  * One statement: the row comes out of the lock's CTE, so the identity is drawn after the lock is
@@ -61,21 +92,42 @@ export async function appendEventOnStatus(
  * the event goes with, ride in the same round trip as CTEs (each always runs). `values` gives the
  * type, message and data; they may read `decider`, a CTE joined to the lock's row.
  */
-function eventStatement(e: RunEventInput, alongside: readonly SQL[], values: SQL, decider?: SQL) {
-  const also = sql.join(
-    alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w})`),
-    sql``,
-  );
-  const decided = decider ? sql`, decider as (${decider})` : sql``;
-  const from = decider ? sql`run_lock left join decider on true` : sql`run_lock`;
-  return preparedByText(sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${e.runId}::text, 70)))${also}${decided}
+function eventStatement(
+  e: RunEventInput,
+  alongside: readonly StatementPart[],
+  /** Built only when the statement's shape is first rendered. */
+  values: { sql: () => SQL; values: Record<string, unknown> },
+  decider?: StatementPart,
+): StatementPart {
+  const parts = decider ? [...alongside, decider] : alongside;
+  const known = parts.every((part) => part.shape !== undefined);
+  const id = ph('id_');
+  return {
+    shape: known
+      ? `${decider ? `on(${decider.shape})` : 'event'}[${alongside.map((w) => w.shape).join(';')}]`
+      : undefined,
+    build: (tx) => {
+      const also = sql.join(
+        alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w.build(tx)})`),
+        sql``,
+      );
+      const decided = decider ? sql`, decider as (${decider.build(tx)})` : sql``;
+      const from = decider ? sql`run_lock left join decider on true` : sql`run_lock`;
+      return sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${id('run')}::text, 70)))${also}${decided}
     insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
-    select ${e.tenantId}::uuid, ${e.runId}::uuid, ${e.stepId ?? null}::uuid, ${e.nodeId ?? null}, ${values}
-    from ${from}`);
+    select ${id('tenant')}::uuid, ${id('run')}::uuid, ${id('step')}::uuid, ${id('node')}, ${values.sql()}
+    from ${from}`;
+    },
+    values: Object.assign({}, ...parts.map((part) => part.values), values.values, {
+      id_tenant: e.tenantId,
+      id_run: e.runId,
+      id_step: e.stepId ?? null,
+      id_node: e.nodeId ?? null,
+    }),
+  };
 }
 
-const jsonOf = (e: RunEventInput) =>
-  sql`${e.data === undefined ? null : JSON.stringify(e.data)}::jsonb`;
+const jsonOf = (e: RunEventInput) => (e.data === undefined ? null : JSON.stringify(e.data));
 
 export async function listEvents(tx: Tx, runId: string, after: number, limit: number) {
   const rows = await tx

@@ -50,8 +50,19 @@ export function payloadKey(o: PayloadOwner, field: PayloadField, digest: string)
 
 /** The SET value that adds one field's pointer to `run_steps.payloads`, keeping the others. */
 export function mergePointer(field: PayloadField, pointer: PayloadPointer): SQL {
-  return sql`coalesce(${runSteps.payloads}, '{}'::jsonb) || ${JSON.stringify({ [field]: pointer })}::jsonb`;
+  return mergePointers(sql`${pointerJson(field, pointer)}`);
 }
+
+/** `mergePointer` with the pointer bound later (`pointerJson`), in a prebuilt statement (ADR 172). */
+export function mergeBoundPointer(placeholder: string): SQL {
+  return mergePointers(sql`${sql.placeholder(placeholder)}`);
+}
+
+export const pointerJson = (field: PayloadField, pointer: PayloadPointer) =>
+  JSON.stringify({ [field]: pointer });
+
+const mergePointers = (json: SQL) =>
+  sql`coalesce(${runSteps.payloads}, '{}'::jsonb) || ${json}::jsonb`;
 
 export const parsePayloads = (v: unknown): StepPayloads => (v ? StepPayloads.parse(v) : {});
 

@@ -1,7 +1,8 @@
-import { asc, and, eq, type SQL } from 'drizzle-orm';
+import { asc, and, eq } from 'drizzle-orm';
+import type { StatementPart } from '../../db/prebuilt-statement';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowNode } from '../../workflow/model';
-import { runSteps, usageRecords } from '../../db/schema';
+import { usageRecords } from '../../db/schema';
 import { ValidationError } from '../../errors';
 import type { PriorAttempt } from '../../llm/fallback';
 import { prepareStepCall, runStepCall, type StepCallInput } from '../../llm/step-call';
@@ -22,7 +23,8 @@ import { routeAnswer, routerRequest } from './router';
 import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../llm/tool-loop';
 import { toolRunsInFlight } from './tool-runs';
-import { mergePointer, offloadPayload } from '../step-payloads';
+import { offloadPayload } from '../step-payloads';
+import { markRunningWrite } from './step-writes';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -217,7 +219,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
       'hishamos.attempt': attempt,
       'hishamos.agent': node.agent,
     });
-    let markRunning: SQL | undefined;
+    let markRunning: StatementPart | undefined;
     if (step.status !== 'RUNNING') {
       // A prompt above the threshold goes to S3 (ADR 105); the key is per attempt, so a rolled
       // back transaction leaves at most an object the retry overwrites.
@@ -227,16 +229,12 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
         'prompt',
         maskForTrace(prompt, piiPolicy).text,
       );
-      markRunning = tx
-        .update(runSteps)
-        .set({
-          status: 'RUNNING',
-          prompt: stored.inline,
-          ...(stored.pointer ? { payloads: mergePointer('prompt', stored.pointer) } : {}),
-          startedAt: step.startedAt ?? new Date(p.now()),
-        })
-        .where(eq(runSteps.id, step.id))
-        .getSQL();
+      markRunning = markRunningWrite({
+        stepId: step.id,
+        prompt: stored.inline,
+        pointer: stored.pointer,
+        startedAt: step.startedAt ?? new Date(p.now()),
+      });
     }
     const ids: StepIds = {
       tenantId: input.tenantId,

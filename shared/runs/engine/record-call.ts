@@ -1,17 +1,16 @@
 /** An agent step's completion write (`recordCall`), and the ids and events its preparation shares. */
-import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { retryOnDeadlock } from '../../db/deadlock';
-import { preparedByText } from '../../db/pg-prepared-by-text';
-import { runSteps, runs, usageRecords } from '../../db/schema';
-import { money } from '../../db/sql-values';
-import { settleReservationSql } from '../../llm/budgets';
+import { runPrebuilt, type StatementPart, withWrites } from '../../db/prebuilt-statement';
+import { attemptRecordWrite } from '../../llm/attempt-record-write';
+import { settleReservationWrite } from '../../llm/budgets';
 import type { StepCallResult } from '../../llm/step-call';
 import type { PiiCounts } from '../../pii/policy';
 import type { Platform } from '../../platform/platform';
 import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
-import { mergePointer, type PayloadPointer } from '../step-payloads';
+import type { PayloadPointer } from '../step-payloads';
 import { type PlanResult, planInTx } from './plan-run';
+import { runCostWrite, stepCallWrite } from './step-writes';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
 export interface StepIds {
@@ -63,57 +62,33 @@ export async function recordCall(
       // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
       // These writes, the settled reservations and the run's cost ride with the step's update as
       // data-modifying CTEs (each always runs): one round trip instead of up to four (issue 12).
-      const writes: SQL[] = [
-        ...call.rows.map((row) =>
-          tx
-            .insert(usageRecords)
-            .values(row)
-            .onConflictDoUpdate({ target: usageRecords.id, set: { ...row, id: undefined } })
-            .getSQL(),
-        ),
-        ...call.reservationIds.map((id) => settleReservationSql(tx, id)),
-        ...(costUsd
-          ? [
-              tx
-                .update(runs)
-                .set({ costUsd: sql`${runs.costUsd} + ${money(costUsd)}` })
-                .where(eq(runs.id, ids.runId))
-                .getSQL(),
-            ]
-          : []),
+      const writes: StatementPart[] = [
+        ...call.rows.map((row, i) => attemptRecordWrite(row, `attempt${i}_`, { replace: true })),
+        ...call.reservationIds.map((id, i) => settleReservationWrite(id, `settle${i}_`)),
+        ...(costUsd ? [runCostWrite(ids.runId, costUsd)] : []),
       ];
-      const tokensIn = outcome?.result?.inputTokens ?? 0;
-      const tokensOut = outcome?.result?.outputTokens ?? 0;
-      const stepUpdate = tx
-        .update(runSteps)
-        .set({
-          inputTokens: sql`${runSteps.inputTokens} + ${tokensIn}`,
-          outputTokens: sql`${runSteps.outputTokens} + ${tokensOut}`,
-          costUsd: sql`${runSteps.costUsd} + ${money(costUsd)}`,
-          pii,
-          ...(error || !outcome || intermediate
-            ? {}
-            : {
-                // A run cancelled while the call was in flight keeps the step CANCELLED; its cost counts.
-                status: sql`case when ${runSteps.status} = 'CANCELLED' then 'CANCELLED' else 'SUCCEEDED' end`,
-                output: call.output as unknown,
-                ...(outputPointer ? { payloads: mergePointer('output', outputPointer) } : {}),
-                provider: outcome.provider,
-                model: outcome.model,
-                finishedAt: new Date(p.now()),
-              }),
-        })
-        .where(eq(runSteps.id, ids.stepId))
-        .returning({ status: runSteps.status });
+      const meter = {
+        inputTokens: outcome?.result?.inputTokens ?? 0,
+        outputTokens: outcome?.result?.outputTokens ?? 0,
+        costUsd,
+        pii,
+      };
       for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
       if (outcome && !error && !intermediate) {
         // The step's writes, its update and its event in one statement (issue 12); the event says
         // cancelled when a cancel came first (the update then keeps the step CANCELLED).
         const attempt = call.rows[call.rows.length - 1].attempt;
         const { provider, model } = outcome;
+        const answer = {
+          output: call.output,
+          pointer: outputPointer,
+          provider,
+          model,
+          finishedAt: new Date(p.now()),
+        };
         await appendEventOnStatus(
           tx,
-          stepUpdate.getSQL(),
+          stepCallWrite(ids.stepId, meter, answer),
           {
             status: 'CANCELLED',
             event: event(
@@ -125,18 +100,20 @@ export async function recordCall(
           event(
             'step.succeeded',
             `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
-            { attempt, provider, model, inputTokens: tokensIn, outputTokens: tokensOut, costUsd },
+            {
+              attempt,
+              provider,
+              model,
+              inputTokens: meter.inputTokens,
+              outputTokens: meter.outputTokens,
+              costUsd,
+            },
           ),
           writes,
         );
         return plan ? planInTx(p, tx, ids.tenantId, ids.runId) : undefined;
       }
-      const ctes = writes.map((w, i) => sql`${sql.raw(`write_${i}`)} as (${w})`);
-      if (ctes.length)
-        await tx.execute(
-          preparedByText(sql`with ${sql.join(ctes, sql`, `)} ${stepUpdate.getSQL()}`),
-        );
-      else await stepUpdate;
+      await runPrebuilt(tx, 'step_metered', withWrites(writes, stepCallWrite(ids.stepId, meter)));
       if (intermediate) await intermediate(tx);
       if (!outcome || !error) return undefined;
       const n = call.rows[call.rows.length - 1].attempt;

@@ -1,0 +1,47 @@
+/** An attempt's usage record as a part of a prebuilt statement (ADR 172). */
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { PgInsertValue } from 'drizzle-orm/pg-core';
+import type { StatementPart } from '../db/prebuilt-statement';
+import { usageRecords } from '../db/schema';
+
+export type AttemptRow = typeof usageRecords.$inferInsert;
+
+const COLUMNS = getTableColumns(usageRecords);
+type Key = keyof typeof COLUMNS;
+
+const isKey = (key: string): key is Key => key in COLUMNS;
+
+/**
+ * Inserts `row`; with `replace`, a row with its id (the attempt's in-flight record) becomes this
+ * one. The keys `row` sets make the shape: a column it leaves out gets its default. `prefix` keeps
+ * the placeholders of several records in one statement apart.
+ */
+export function attemptRecordWrite(
+  row: AttemptRow,
+  prefix: string,
+  { replace }: { replace: boolean },
+): StatementPart {
+  const keys = Object.keys(row).filter(
+    (key): key is Key => isKey(key) && row[key as Key] !== undefined,
+  );
+  const values: Record<string, unknown> = {};
+  for (const key of keys) values[prefix + key] = row[key];
+  return {
+    shape: `${prefix}${replace ? 'replace' : 'insert'}(${keys.join(',')})`,
+    build: (tx) => {
+      // Every value this row sets becomes its placeholder (the column encodes it when bound).
+      const placeholders: PgInsertValue<typeof usageRecords> = { ...row };
+      for (const key of keys) Reflect.set(placeholders, key, sql.placeholder(prefix + key));
+      const insert = tx.insert(usageRecords).values(placeholders);
+      if (!replace) return insert.getSQL();
+      // The proposed row's own values: one placeholder per column, not two.
+      const set = Object.fromEntries(
+        keys
+          .filter((key) => key !== 'id')
+          .map((key) => [key, sql`excluded.${sql.identifier(COLUMNS[key].name)}`]),
+      );
+      return insert.onConflictDoUpdate({ target: usageRecords.id, set }).getSQL();
+    },
+    values,
+  };
+}

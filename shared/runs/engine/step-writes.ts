@@ -1,0 +1,124 @@
+/**
+ * An agent step's own writes as parts of prebuilt statements (ADR 172): its start, in the
+ * preparation's event statement, and its call's outcome and the run's cost, in the completion's.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { placeholderFor, type StatementPart } from '../../db/prebuilt-statement';
+import { runSteps, runs } from '../../db/schema';
+import type { PiiCounts } from '../../pii/policy';
+import { mergeBoundPointer, type PayloadPointer, pointerJson } from '../step-payloads';
+
+/** The step is RUNNING with its (masked) prompt, or the pointer to it in S3 (ADR 105). */
+export function markRunningWrite(start: {
+  stepId: string;
+  prompt: string | null;
+  pointer?: PayloadPointer;
+  startedAt: Date;
+}): StatementPart {
+  const { pointer } = start;
+  return {
+    shape: pointer ? 'running(pointer)' : 'running',
+    build: (tx) =>
+      tx
+        .update(runSteps)
+        .set({
+          status: 'RUNNING',
+          prompt: sql`${placeholderFor(runSteps.prompt, 'running_prompt')}`,
+          ...(pointer ? { payloads: mergeBoundPointer('running_payloads') } : {}),
+          startedAt: sql`${placeholderFor(runSteps.startedAt, 'running_started_at')}`,
+        })
+        .where(eq(runSteps.id, placeholderFor(runSteps.id, 'running_step')))
+        .getSQL(),
+    values: {
+      running_step: start.stepId,
+      running_prompt: start.prompt,
+      running_started_at: start.startedAt,
+      ...(pointer ? { running_payloads: pointerJson('prompt', pointer) } : {}),
+    },
+  };
+}
+
+export interface StepMeter {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  pii: { masked: PiiCounts; toProvider: PiiCounts };
+}
+
+export interface StepAnswer {
+  output: unknown;
+  /** The output's pointer when it was kept in S3 (ADR 105). */
+  pointer?: PayloadPointer;
+  provider: string;
+  model: string;
+  finishedAt: Date;
+}
+
+/**
+ * The call's tokens and cost added to the step; with `answer`, the step SUCCEEDED with it, unless
+ * a cancel came first: a run cancelled while the call was in flight keeps the step CANCELLED (its
+ * cost counts). Returns the step's status.
+ */
+export function stepCallWrite(
+  stepId: string,
+  meter: StepMeter,
+  answer?: StepAnswer,
+): StatementPart {
+  const pointer = answer?.pointer;
+  const v = (name: string) => sql.placeholder(`call_${name}`);
+  return {
+    shape: answer ? (pointer ? 'answered(pointer)' : 'answered') : 'metered',
+    build: (tx) =>
+      tx
+        .update(runSteps)
+        .set({
+          inputTokens: sql`${runSteps.inputTokens} + ${v('input_tokens')}`,
+          outputTokens: sql`${runSteps.outputTokens} + ${v('output_tokens')}`,
+          costUsd: sql`${runSteps.costUsd} + ${v('cost')}::numeric`,
+          pii: sql`${placeholderFor(runSteps.pii, 'call_pii')}`,
+          ...(answer
+            ? {
+                status: sql`case when ${runSteps.status} = 'CANCELLED' then 'CANCELLED' else 'SUCCEEDED' end`,
+                output: sql`${placeholderFor(runSteps.output, 'call_output')}`,
+                ...(pointer ? { payloads: mergeBoundPointer('call_payloads') } : {}),
+                provider: sql`${placeholderFor(runSteps.provider, 'call_provider')}`,
+                model: sql`${placeholderFor(runSteps.model, 'call_model')}`,
+                finishedAt: sql`${placeholderFor(runSteps.finishedAt, 'call_finished_at')}`,
+              }
+            : {}),
+        })
+        .where(eq(runSteps.id, placeholderFor(runSteps.id, 'call_step')))
+        .returning({ status: runSteps.status })
+        .getSQL(),
+    values: {
+      call_step: stepId,
+      call_input_tokens: meter.inputTokens,
+      call_output_tokens: meter.outputTokens,
+      call_cost: meter.costUsd.toFixed(6),
+      call_pii: meter.pii,
+      ...(answer
+        ? {
+            call_output: answer.output,
+            call_provider: answer.provider,
+            call_model: answer.model,
+            call_finished_at: answer.finishedAt,
+            ...(pointer ? { call_payloads: pointerJson('output', pointer) } : {}),
+          }
+        : {}),
+    },
+  };
+}
+
+/** The run's cost grows by `costUsd`. */
+export function runCostWrite(runId: string, costUsd: number): StatementPart {
+  return {
+    shape: 'run_cost',
+    build: (tx) =>
+      tx
+        .update(runs)
+        .set({ costUsd: sql`${runs.costUsd} + ${sql.placeholder('run_cost')}::numeric` })
+        .where(eq(runs.id, placeholderFor(runs.id, 'run_cost_run')))
+        .getSQL(),
+    values: { run_cost: costUsd.toFixed(6), run_cost_run: runId },
+  };
+}
