@@ -68,8 +68,6 @@ export class RetriesExhausted extends Error {
   override readonly name = 'RetriesExhausted';
 }
 
-export type { AttemptRow };
-
 export interface StepEvent {
   type: string;
   message: string;
@@ -496,15 +494,15 @@ class StepCall {
     this.res.error = error && this.finalError(error);
   }
 
-  /**
-   * The attempt exists before the call: its tokens hold the estimate's basis (the request's prompt
-   * and its output allowance), priced on recovery if this process never comes back to replace it.
-   */
   /** The attempt's in-flight record, replaced by its outcome's (same id) when the call ends. */
   private inFlightWrite(a: Attempt, price: Price | undefined): StatementPart {
     return attemptRecordWrite(this.inFlightRow(a, price), 'in_flight_', { replace: false });
   }
 
+  /**
+   * The attempt exists before the call: its tokens hold the estimate's basis (the request's prompt
+   * and its output allowance), priced on recovery if this process never comes back to replace it.
+   */
   private inFlightRow(a: Attempt, price: Price | undefined): AttemptRow {
     return this.row(a, {
       id: a.rowUuid,

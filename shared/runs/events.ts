@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, is, SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { runPrebuilt, type StatementPart } from '../db/prebuilt-statement';
+import { runPrebuilt, type StatementPart, valuesOf } from '../db/prebuilt-statement';
 import { runEvents } from '../db/schema';
 
 export interface RunEventInput {
@@ -118,12 +118,14 @@ function eventStatement(
     select ${id('tenant')}::uuid, ${id('run')}::uuid, ${id('step')}::uuid, ${id('node')}, ${values.sql()}
     from ${from}`;
     },
-    values: Object.assign({}, ...parts.map((part) => part.values), values.values, {
+    values: {
+      ...valuesOf(parts),
+      ...values.values,
       id_tenant: e.tenantId,
       id_run: e.runId,
       id_step: e.stepId ?? null,
       id_node: e.nodeId ?? null,
-    }),
+    },
   };
 }
 
