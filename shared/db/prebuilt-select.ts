@@ -8,7 +8,7 @@
  */
 import { Column, is, SQL } from 'drizzle-orm';
 import type { Tx } from './client';
-import { bind, type Rendered, render } from './prebuilt-statement';
+import { prebuilt, queryOf } from './prebuilt-statement';
 
 export { placeholderFor } from './prebuilt-statement';
 
@@ -18,14 +18,11 @@ export { placeholderFor } from './prebuilt-statement';
  */
 export type PrebuiltFields = Record<string, Column | SQL | Record<string, Column>>;
 
-interface Built {
-  rendered: Rendered;
-  /** Per result position: where the value goes and its decoder (none for an SQL expression). */
-  columns: { path: [string] | [string, string]; column?: Column }[];
-}
+/** Per result position: where the value goes and its decoder (none for an SQL expression). */
+type Columns = { path: [string] | [string, string]; column?: Column }[];
 
-function flatten(fields: PrebuiltFields): Built['columns'] {
-  const out: Built['columns'] = [];
+function flatten(fields: PrebuiltFields): Columns {
+  const out: Columns = [];
   for (const [key, value] of Object.entries(fields)) {
     if (is(value, Column)) {
       out.push({ path: [key], column: value });
@@ -44,7 +41,7 @@ function flatten(fields: PrebuiltFields): Built['columns'] {
   return out;
 }
 
-function toRecord(columns: Built['columns'], row: unknown[]): Record<string, unknown> {
+function toRecord(columns: Columns, row: unknown[]): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   columns.forEach(({ path, column }, i) => {
     const raw = row[i];
@@ -69,22 +66,24 @@ export function prebuiltSelect<Row, F extends PrebuiltFields>(
   fields: F,
   build: (tx: Tx, fields: F) => { getSQL(): SQL; execute(): Promise<Row[]> },
 ): (tx: Tx, values: Record<string, unknown>) => Promise<Row[]> {
-  let built: Built | undefined;
+  let columns: Columns | undefined;
   return (tx, values) => {
-    built ??= {
-      rendered: render(tx, build(tx, fields).getSQL()),
-      columns: flatten(fields),
-    };
-    const { rendered, columns } = built;
+    columns ??= flatten(fields);
+    const statement = prebuilt(
+      tx,
+      name,
+      () => name,
+      () => build(tx, fields).getSQL(),
+    );
     // The row has the shape drizzle infers for `build`'s select: the same columns, in order,
     // decoded by the same column decoders (drizzle's mapResultRow without its per-row entity checks).
-    const map = (rows: unknown[][]) => rows.map((row) => toRecord(columns, row) as Row);
-    const query = { sql: rendered.text, params: bind(rendered, values), typings: rendered.typings };
+    const decode = columns;
+    const map = (rows: unknown[][]) => rows.map((row) => toRecord(decode, row) as Row);
     return tx._.session
       .prepareQuery<{ execute: Row[]; all: unknown; values: unknown }>(
-        query,
+        queryOf(statement.rendered, values),
         undefined,
-        name,
+        statement.name,
         true,
         map,
       )

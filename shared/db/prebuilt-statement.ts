@@ -70,11 +70,10 @@ export interface Rendered {
 }
 
 /**
- * `query` as the transaction's driver writes it. Drizzle gives a placeholder no type hint; a
- * column-bound one gets its column's, as drizzle gives a value of that column.
+ * `query` as `dialect` writes it. Drizzle gives a placeholder no type hint; a column-bound one
+ * gets its column's, as drizzle gives a value of that column.
  */
-export function render(tx: Tx, query: SQL): Rendered {
-  const dialect = dialectOf(tx);
+function renderWith(dialect: Dialect, query: SQL): Rendered {
   const { sql: text, params, typings = [] } = dialect.sqlToQuery(query);
   const slots: Slot[] = [];
   const hints: QueryTypingsValue[] = [];
@@ -95,7 +94,7 @@ export function render(tx: Tx, query: SQL): Rendered {
 }
 
 /** The driver values of `rendered`'s parameters: SQL null stays null (drizzle would encode it). */
-export function bind(rendered: Rendered, values: Readonly<Record<string, unknown>>): unknown[] {
+function bind(rendered: Rendered, values: Readonly<Record<string, unknown>>): unknown[] {
   return rendered.slots.map((slot) => {
     if ('constant' in slot) return slot.constant;
     if (!(slot.name in values))
@@ -106,42 +105,71 @@ export function bind(rendered: Rendered, values: Readonly<Record<string, unknown
   });
 }
 
-/** Shapes kept per process; past it a statement is rendered on every call (still correct). */
-const MAX_SHAPES = 256;
-const shapes = new Map<string, { rendered: Rendered; name: string }>();
+/** Statements kept per dialect; past it a statement is rendered on every call (still correct). */
+const MAX_STATEMENTS = 256;
+
+export interface Prebuilt {
+  readonly rendered: Rendered;
+  /** The statement's name on node-postgres (prepared once per connection); none past the cap. */
+  readonly name: string | undefined;
+}
+
+/** By dialect: a process may hold databases of two drivers, whose texts differ (`$1`, `:1`). */
+const rendered = new WeakMap<Dialect, Map<string, Prebuilt>>();
+
+/**
+ * `build`'s statement as `tx`'s driver writes it, rendered the first time `key` is seen; `nameOf`
+ * names it from the number of statements kept before it.
+ */
+export function prebuilt(
+  tx: Tx,
+  key: string,
+  nameOf: (index: number) => string,
+  build: () => SQL,
+): Prebuilt {
+  const dialect = dialectOf(tx);
+  let kept = rendered.get(dialect);
+  if (!kept) {
+    kept = new Map();
+    rendered.set(dialect, kept);
+  }
+  const known = kept.get(key);
+  if (known) return known;
+  const entry = { rendered: renderWith(dialect, build()), name: nameOf(kept.size) };
+  if (kept.size >= MAX_STATEMENTS) return { ...entry, name: undefined };
+  kept.set(key, entry);
+  return entry;
+}
 
 /**
  * Runs `part` as one statement named `name` (node-postgres prepares it once per connection per
  * shape). The statement's result rows are not read.
  */
 export async function runPrebuilt(tx: Tx, name: string, part: StatementPart): Promise<void> {
-  if (part.shape === undefined) {
-    await execute(tx, render(tx, part.build(tx)), undefined, part.values);
-    return;
-  }
-  const key = `${name}\u0000${part.shape}`;
-  let known = shapes.get(key);
-  if (!known) {
-    const entry = { rendered: render(tx, part.build(tx)), name: `${name}_${shapes.size}` };
-    if (shapes.size < MAX_SHAPES) {
-      shapes.set(key, entry);
-      known = entry;
-    } else {
-      await execute(tx, entry.rendered, undefined, part.values);
-      return;
-    }
-  }
-  await execute(tx, known.rendered, known.name, part.values);
+  const { shape } = part;
+  const statement =
+    shape === undefined
+      ? { rendered: renderWith(dialectOf(tx), part.build(tx)), name: undefined }
+      : prebuilt(
+          tx,
+          `${name}\u0000${shape}`,
+          (i) => `${name}_${i}`,
+          () => part.build(tx),
+        );
+  await execute(tx, statement, part.values);
 }
 
 async function execute(
   tx: Tx,
-  rendered: Rendered,
-  name: string | undefined,
+  { rendered, name }: Prebuilt,
   values: Readonly<Record<string, unknown>>,
 ): Promise<void> {
-  const query = { sql: rendered.text, params: bind(rendered, values), typings: rendered.typings };
-  await tx._.session.prepareQuery(query, undefined, name, false).execute();
+  await tx._.session.prepareQuery(queryOf(rendered, values), undefined, name, false).execute();
+}
+
+/** The query to run: `rendered`'s text and type hints, with `values` bound. */
+export function queryOf(rendered: Rendered, values: Readonly<Record<string, unknown>>) {
+  return { sql: rendered.text, params: bind(rendered, values), typings: rendered.typings };
 }
 
 /** The shape of a statement made of `parts` (none when one of them has none). */
