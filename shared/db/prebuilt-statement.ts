@@ -17,7 +17,9 @@ import {
 import type { Tx } from './client';
 
 /**
- * A piece of a prebuilt statement. Every part with the same `shape` must build the same SQL text;
+ * A piece of a prebuilt statement. Every part with the same `shape` must build the same SQL text,
+ * so a shape starts with the name of what builds it (`step_call(…)`, `run_started`) and names
+ * every choice that changes the text, including placeholder prefixes;
  * what varies between calls is a placeholder (`sql.placeholder(name)`, or a column-bound one,
  * `placeholderFor`) whose value is in `values`. Names are unique across a statement's parts.
  * A part without a shape was built for this call (its values inline): it is rendered every time.

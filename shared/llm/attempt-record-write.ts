@@ -27,7 +27,7 @@ export function attemptRecordWrite(
   const values: Record<string, unknown> = {};
   for (const key of keys) values[prefix + key] = row[key];
   return {
-    shape: `${prefix}${replace ? 'replace' : 'insert'}(${keys.join(',')})`,
+    shape: `attempt_record(${prefix},${replace ? 'replace' : 'insert'},${keys.join(',')})`,
     build: (tx) => {
       // Every value this row sets becomes its placeholder (the column encodes it when bound).
       const placeholders: PgInsertValue<typeof usageRecords> = { ...row };

@@ -188,7 +188,7 @@ export async function settleReservation(tx: Tx, reservationId: string): Promise<
 export function settleReservationWrite(reservationId: string, prefix: string): StatementPart {
   const name = `${prefix}reservation`;
   return {
-    shape: `settle(${prefix})`,
+    shape: `reservation_settlement(${prefix})`,
     build: (tx) =>
       tx
         .delete(budgetReservations)

@@ -1,10 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
-import { runSteps, runs } from '../../db/schema';
+import { roundUsd } from '../../llm/prices';
 import type { Platform } from '../../platform/platform';
 import { planNext } from '../../workflow/plan';
 import { metrics } from '../../observability/metrics';
 import { recordRunSpan } from '../../observability/tracing';
 import { appendEvent } from '../events';
+import { type RunSettlement, runSettlementWrite } from './run-writes';
 import { describeCaught, type CaughtError } from './step-failure';
 import {
   conditionNodes,
@@ -22,27 +22,27 @@ export async function finalizeRun(
 ): Promise<{ status: string }> {
   return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     const { run, spec, steps } = await loadRunContext(tx, input.runId);
-    const [{ cost }] = await tx
-      .select({ cost: sql<string>`coalesce(sum(${runSteps.costUsd}), 0)` })
-      .from(runSteps)
-      .where(eq(runSteps.runId, run.id));
     if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status)) return { status: run.status };
+    // The run's cost is its steps', read with them (money has six decimals: the sum is exact
+    // once rounded back to them).
+    const costUsd = roundUsd(steps.reduce((sum, s) => sum + s.costUsd, 0));
     const finish = async (
       status: string,
-      fields: Partial<typeof runs.$inferInsert>,
+      fields: Pick<RunSettlement, 'output' | 'error' | 'finishedAt'>,
       message: string,
     ) => {
-      await tx
-        .update(runs)
-        .set({ status, costUsd: Number(cost), ...fields })
-        .where(eq(runs.id, run.id));
-      await appendEvent(tx, {
-        tenantId: input.tenantId,
-        runId: run.id,
-        type: `run.${status.toLowerCase()}`,
-        message,
-        data: { costUsd: Number(cost) },
-      });
+      // The run's update rides with its event: one statement.
+      await appendEvent(
+        tx,
+        {
+          tenantId: input.tenantId,
+          runId: run.id,
+          type: `run.${status.toLowerCase()}`,
+          message,
+          data: { costUsd },
+        },
+        [runSettlementWrite(run.id, { status, costUsd, ...fields })],
+      );
       if (status !== 'WAITING') {
         metrics().count('runs_finished', 1, { status });
         recordRunSpan(run.id, run.startedAt, status, {

@@ -1,10 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { runSteps, runs } from '../../db/schema';
+import { runPrebuilt } from '../../db/prebuilt-statement';
+import { runSteps } from '../../db/schema';
 import { InternalError } from '../../errors';
 import type { Tx } from '../../db/client';
 import type { Platform } from '../../platform/platform';
 import { planDetailed } from '../../workflow/plan';
 import { appendEvent } from '../events';
+import { runStartedWrite } from './run-writes';
 import {
   conditionNodes,
   latestSteps,
@@ -65,16 +67,14 @@ export async function planInTx(
   const { run, spec, steps } = await loadRunContext(tx, runId);
   if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status))
     return { done: true, ready: [], ...nextOf([]) };
-  if (run.status !== 'RUNNING') {
-    await tx.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, run.id));
-    if (run.status === 'QUEUED')
-      await appendEvent(tx, {
-        tenantId: tenantId,
-        runId: run.id,
-        type: 'run.started',
-        message: 'run started',
-      });
-  }
+  if (run.status === 'QUEUED')
+    // The update rides with its event: one statement.
+    await appendEvent(
+      tx,
+      { tenantId: tenantId, runId: run.id, type: 'run.started', message: 'run started' },
+      [runStartedWrite(run.id)],
+    );
+  else if (run.status !== 'RUNNING') await runPrebuilt(tx, 'run_started', runStartedWrite(run.id));
   const data = await loadRunData(p, tx, run, steps, conditionNodes(spec));
   const plan = planDetailed(spec, statusMap(steps), data);
   const byNode = latestSteps(steps);

@@ -10,7 +10,8 @@ import type { Platform } from '../../platform/platform';
 import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
 import type { PayloadPointer } from '../step-payloads';
 import { type PlanResult, planInTx } from './plan-run';
-import { runCostWrite, stepCallWrite } from './step-writes';
+import { runCostWrite } from './run-writes';
+import { stepCallWrite } from './step-writes';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
 export interface StepIds {

@@ -1,10 +1,10 @@
 /**
  * An agent step's own writes as parts of prebuilt statements (ADR 172): its start, in the
- * preparation's event statement, and its call's outcome and the run's cost, in the completion's.
+ * preparation's event statement, and its call's outcome, in the completion's.
  */
 import { eq, sql } from 'drizzle-orm';
 import { placeholderFor, type StatementPart } from '../../db/prebuilt-statement';
-import { runSteps, runs } from '../../db/schema';
+import { runSteps } from '../../db/schema';
 import type { PiiCounts } from '../../pii/policy';
 import { mergeBoundPointer, type PayloadPointer, pointerJson } from '../step-payloads';
 
@@ -17,7 +17,7 @@ export function markRunningWrite(start: {
 }): StatementPart {
   const { pointer } = start;
   return {
-    shape: pointer ? 'running(pointer)' : 'running',
+    shape: pointer ? 'step_running(pointer)' : 'step_running',
     build: (tx) =>
       tx
         .update(runSteps)
@@ -67,7 +67,7 @@ export function stepCallWrite(
   const pointer = answer?.pointer;
   const v = (name: string) => sql.placeholder(`call_${name}`);
   return {
-    shape: answer ? (pointer ? 'answered(pointer)' : 'answered') : 'metered',
+    shape: `step_call(${answer ? (pointer ? 'answered,pointer' : 'answered') : 'metered'})`,
     build: (tx) =>
       tx
         .update(runSteps)
@@ -106,19 +106,5 @@ export function stepCallWrite(
           }
         : {}),
     },
-  };
-}
-
-/** The run's cost grows by `costUsd`. */
-export function runCostWrite(runId: string, costUsd: number): StatementPart {
-  return {
-    shape: 'run_cost',
-    build: (tx) =>
-      tx
-        .update(runs)
-        .set({ costUsd: sql`${runs.costUsd} + ${sql.placeholder('run_cost')}::numeric` })
-        .where(eq(runs.id, placeholderFor(runs.id, 'run_cost_run')))
-        .getSQL(),
-    values: { run_cost: costUsd.toFixed(6), run_cost_run: runId },
   };
 }

@@ -10,7 +10,8 @@ import { rowsOf, type Tx } from '../../../shared/db/client';
 import { runPrebuilt, type StatementPart, withWrites } from '../../../shared/db/prebuilt-statement';
 import { runSteps, runs, usageRecords } from '../../../shared/db/schema';
 import { type AttemptRow, attemptRecordWrite } from '../../../shared/llm/attempt-record-write';
-import { runCostWrite, stepCallWrite } from '../../../shared/runs/engine/step-writes';
+import { runCostWrite } from '../../../shared/runs/engine/run-writes';
+import { stepCallWrite } from '../../../shared/runs/engine/step-writes';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
