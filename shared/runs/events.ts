@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, is, SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { runPrebuilt, type StatementPart, valuesOf } from '../db/prebuilt-statement';
+import { runPrebuilt, shapeOf, type StatementPart, valuesOf } from '../db/prebuilt-statement';
 import { runEvents } from '../db/schema';
 
 export interface RunEventInput {
@@ -100,12 +100,10 @@ function eventStatement(
   decider?: StatementPart,
 ): StatementPart {
   const parts = decider ? [...alongside, decider] : alongside;
-  const known = parts.every((part) => part.shape !== undefined);
   const id = ph('id_');
   return {
-    shape: known
-      ? `${decider ? `on(${decider.shape})` : 'event'}[${alongside.map((w) => w.shape).join(';')}]`
-      : undefined,
+    // The decider, when there is one, is the last part: the label keeps the two forms apart.
+    shape: shapeOf(decider ? 'decided_event' : 'event', parts),
     build: (tx) => {
       const also = sql.join(
         alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w.build(tx)})`),
