@@ -13,6 +13,7 @@ import {
   type PgQueryResultHKT,
 } from 'drizzle-orm/pg-core';
 import { frameScopeOnBegin, scopeStatement, withPendingScope } from './pg-scope-framing';
+import { JSON_AS_TEXT_PARSERS, jsonAsTextTypes, keepJsonAsText } from './json-as-text';
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 /** A transaction scoped to one tenant (or to no tenant, for the auth doors). */
@@ -78,19 +79,30 @@ async function connect(
       const { PGlite } = await import('@electric-sql/pglite');
       const { vector } = await import('@electric-sql/pglite-pgvector');
       const { drizzle } = await import('drizzle-orm/pglite');
-      const client = await PGlite.create({ dataDir: options.dataDir, extensions: { vector } });
+      const client = await PGlite.create({
+        dataDir: options.dataDir,
+        extensions: { vector },
+        parsers: JSON_AS_TEXT_PARSERS,
+      });
       return { drizzle: drizzle({ client }) as unknown as Drizzle, close: () => client.close() };
     }
     case 'pg': {
       const { default: pg } = await import('pg');
       const { drizzle } = await import('drizzle-orm/node-postgres');
       // numeric/bigint come back as strings from pg; drizzle column modes map the typed queries.
-      const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
+      const pool = new pg.Pool({
+        connectionString: options.url,
+        max: options.max ?? 10,
+        types: jsonAsTextTypes(pg.types),
+      });
       // An idle client whose connection the server closes (restart, failover, a dropped test
       // database) emits 'error' on the pool; unhandled, that would crash the process. The pool
       // replaces the client on next use, and queries in flight still fail on their own.
       pool.on('error', () => undefined);
-      pool.on('connect', (client) => frameScopeOnBegin(client));
+      pool.on('connect', (client) => {
+        frameScopeOnBegin(client);
+        keepJsonAsText(client);
+      });
       return { drizzle: drizzle({ client: pool }) as unknown as Drizzle, close: () => pool.end() };
     }
     case 'data-api': {
