@@ -1,7 +1,7 @@
 /** Reading runs and their steps in the API shape (shared/api/contracts/runs.ts). */
 import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { decodeJsonRows, jsonObjectOf, jsonRowsOf } from '../db/json-rows';
+import { decodeJsonRows, jsonRowsOf } from '../db/json-rows';
 import { placeholderFor, prebuiltSelect } from '../db/prebuilt-select';
 import { afterCursor, keysetOrder, pageOf } from '../db/keyset';
 import { runSteps, runs, usageRecords, workflows } from '../db/schema';
@@ -210,10 +210,8 @@ export async function readStep(
 ) {
   await loadRunRow(tx, tenantId, runId);
   // A step id, or a node id (its latest iteration).
-  // Decoded as `readRun` decodes its steps, so both answer the same values (a JSON string output
-  // stays a string on every driver).
-  const [row] = await tx
-    .select({ step: sql`json_build_array(${jsonObjectOf(STEP_COLUMNS, 'run_steps')})` })
+  const [step] = await tx
+    .select()
     .from(runSteps)
     .where(
       and(
@@ -223,7 +221,6 @@ export async function readStep(
     )
     .orderBy(desc(runSteps.iteration))
     .limit(1);
-  const [step] = row ? decodeJsonRows<StepRow>(STEP_COLUMNS, row.step) : [];
   if (!step) throw new NotFound(`step ${stepId} not found in run ${runId}`);
   const pointers = parsePayloads(step.payloads);
   const attempts = await tx

@@ -121,8 +121,7 @@ type OutputRow = {
 
 /**
  * The run's succeeded steps of `count` named nodes (placeholders node0…), oldest iteration first,
- * as one JSON array: a sub-select of a statement over `runs`. JSON keeps each output as stored (a
- * row's jsonb column would be parsed twice on node-postgres and PGlite).
+ * as one JSON array: a sub-select of a statement over `runs`.
  */
 function outputsJson(count: number): SQL {
   if (!count) return sql`'[]'::json`;
