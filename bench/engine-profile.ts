@@ -12,6 +12,7 @@ import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { startHishamOS } from './vs-langgraph/hishamos';
+import { pipelinePrefix } from './vs-langgraph/pg-count';
 import { adminStatement } from './vs-langgraph/server-admin';
 import { WORKLOADS } from './vs-langgraph/workloads';
 
@@ -35,6 +36,15 @@ const original = pg.Client.prototype.query as unknown as QueryFn;
     typeof first === 'string' ? first : String((first as { text?: unknown })?.text ?? '');
   const t0 = performance.now();
   const answer = original.apply(this, args);
+  // A framed query (pg-scope-framing.ts) is a submittable: pg answers through its events.
+  if (timing && isEmitter(answer) && answer === first)
+    answer.once('end', () => {
+      const key = `[${pipelinePrefix(first).length} ahead] ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
+      const s = byStatement.get(key) ?? { calls: 0, ms: 0 };
+      s.calls++;
+      s.ms += performance.now() - t0;
+      byStatement.set(key, s);
+    });
   if (timing && answer instanceof Promise) {
     const key = text.replace(/\s+/g, ' ').trim().slice(0, 80);
     answer.then(
@@ -49,6 +59,12 @@ const original = pg.Client.prototype.query as unknown as QueryFn;
   }
   return answer;
 };
+
+function isEmitter(value: unknown): value is { once(event: string, fn: () => void): void } {
+  return (
+    typeof value === 'object' && value !== null && typeof Reflect.get(value, 'once') === 'function'
+  );
+}
 
 const admin = (statement: string) => adminStatement(BASE, statement);
 

@@ -3,8 +3,9 @@
  * chain of 10, feature-pipeline (5 nodes, one parallel pair), fan-out 8 + join; zero-latency model.
  * Runs alternate between the systems (the order flips each pair) so load drift hits both alike.
  * Reports per-run and per-step medians, the median of paired ratios, throughput at 10 concurrent
- * runs, statements / transactions per step counted by wrapping `pg`, and HishamOS's Step Functions
- * state transitions per step (in-process: the local execution history).
+ * runs, statements / round trips / transactions per step counted by wrapping `pg` (a pipeline of
+ * statements is one round trip), and HishamOS's Step Functions state transitions per step
+ * (in-process: the local execution history).
  *
  *   npx tsx bench/vs-langgraph.ts [runs=10] [rounds=3] [--api] [--pglite] [--breakdown] [--url=postgres://…]
  *
@@ -68,6 +69,7 @@ interface Measured {
   perRun: number[];
   throughput: number[];
   statementsPerRun: number[];
+  roundTripsPerRun: number[];
   transactionsPerRun: number[];
 }
 
@@ -79,6 +81,7 @@ async function measure(a: Side, b: Side, workload: (typeof WORKLOADS)[number]) {
         perRun: [],
         throughput: [],
         statementsPerRun: [],
+        roundTripsPerRun: [],
         transactionsPerRun: [],
         transitionsPerRun: [],
       },
@@ -93,6 +96,7 @@ async function measure(a: Side, b: Side, workload: (typeof WORKLOADS)[number]) {
       if (!m) throw new Error(s.name);
       m.perRun.push(ms);
       m.statementsPerRun.push(counts.statements);
+      m.roundTripsPerRun.push(counts.roundTrips);
       m.transactionsPerRun.push(counts.transactions);
       if (s.transitions) m.transitionsPerRun.push(await s.transitions());
     }
@@ -162,7 +166,7 @@ try {
       const per = (xs: number[], counted: boolean) =>
         counted ? (median(xs) / steps).toFixed(1) : 'n/a';
       const fmt = (m: Measured, counted: boolean) =>
-        `${median(m.perRun).toFixed(1)} | ${(median(m.perRun) / steps).toFixed(2)} | ${median(m.throughput).toFixed(1)} | ${per(m.statementsPerRun, counted)} | ${per(m.transactionsPerRun, counted)}`;
+        `${median(m.perRun).toFixed(1)} | ${(median(m.perRun) / steps).toFixed(2)} | ${median(m.throughput).toFixed(1)} | ${per(m.statementsPerRun, counted)} | ${per(m.roundTripsPerRun, counted)} | ${per(m.transactionsPerRun, counted)}`;
       rows.push(
         `| ${label} | ${w.label} | ${fmt(h, databaseUrl !== undefined)} | ${h.transitionsPerRun.length ? (median(h.transitionsPerRun) / steps).toFixed(1) : 'n/a'} | ${fmt(l, true)} | ${median(ratios).toFixed(2)}× | ${(median(h.throughput) / median(l.throughput)).toFixed(2)}× |`,
       );
@@ -191,9 +195,9 @@ try {
   }
   console.log('');
   console.log(
-    '| HishamOS variant | workload | H ms/run | H ms/step | H runs/s @10 | H stmts/step | H tx/step | H transitions/step | LG ms/run | LG ms/step | LG runs/s @10 | LG stmts/step | LG tx/step | paired ratio H/LG (median) | throughput H/LG |',
+    '| HishamOS variant | workload | H ms/run | H ms/step | H runs/s @10 | H stmts/step | H round trips/step | H tx/step | H transitions/step | LG ms/run | LG ms/step | LG runs/s @10 | LG stmts/step | LG round trips/step | LG tx/step | paired ratio H/LG (median) | throughput H/LG |',
   );
-  console.log(`|${' --- |'.repeat(15)}`);
+  console.log(`|${' --- |'.repeat(17)}`);
   for (const r of rows) console.log(r);
   for (const line of statuses) console.log(line);
   console.log(`LangGraph threads with checkpoints: ${await lg.threads()}`);

@@ -7,9 +7,18 @@ import { createRequire } from 'node:module';
 export interface PgCounts {
   statements: number;
   transactions: number;
+  /** Messages that wait for the server's answer: a pipeline of statements is one. */
+  roundTrips: number;
 }
 
-export const counts: PgCounts = { statements: 0, transactions: 0 };
+export const counts: PgCounts = { statements: 0, transactions: 0, roundTrips: 0 };
+
+/** The statements a query object sends before its own in the same round trip, if any. */
+export function pipelinePrefix(query: unknown): string[] {
+  const prefix: unknown =
+    typeof query === 'object' && query !== null ? Reflect.get(query, 'prefix') : undefined;
+  return Array.isArray(prefix) ? prefix.filter((s): s is string => typeof s === 'string') : [];
+}
 
 /** Statement texts by count, only while `recordShapes` is on (the --breakdown option). */
 export const shapes = new Map<string, number>();
@@ -23,6 +32,7 @@ export function resetCounts(): PgCounts {
   const before = { ...counts };
   counts.statements = 0;
   counts.transactions = 0;
+  counts.roundTrips = 0;
   return before;
 }
 
@@ -53,8 +63,12 @@ export function installPgCounter(fromPackages: string[]): number {
           : typeof (first as { text?: unknown })?.text === 'string'
             ? (first as { text: string }).text
             : '';
-      counts.statements++;
-      if (/^\s*(begin|start transaction)\b/i.test(text)) counts.transactions++;
+      // A framed query (shared/db/pg-scope-framing.ts) runs its prefix (BEGIN, the scope) first,
+      // in the same round trip: each is a statement of its own.
+      const prefix = pipelinePrefix(first);
+      counts.statements += 1 + prefix.length;
+      counts.roundTrips++;
+      if (/^\s*(begin|start transaction)\b/i.test(prefix[0] ?? text)) counts.transactions++;
       if (recordShapes) {
         const shape = text.replace(/\s+/g, ' ').trim().slice(0, 90);
         shapes.set(shape, (shapes.get(shape) ?? 0) + 1);

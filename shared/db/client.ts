@@ -12,7 +12,12 @@ import {
   PgNumericNumber,
   type PgQueryResultHKT,
 } from 'drizzle-orm/pg-core';
-import { frameScopeOnBegin, scopeStatement, withPendingScope } from './pg-scope-framing';
+import {
+  frameScopeOnBegin,
+  queryClass,
+  scopeStatement,
+  withPendingScope,
+} from './pg-scope-framing';
 import { JSON_AS_TEXT_PARSERS, jsonAsTextTypes, keepJsonAsText } from './json-as-text';
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -99,8 +104,9 @@ async function connect(
       // database) emits 'error' on the pool; unhandled, that would crash the process. The pool
       // replaces the client on next use, and queries in flight still fail on their own.
       pool.on('error', () => undefined);
+      const framedQuery = queryClass(pg.Query);
       pool.on('connect', (client) => {
-        frameScopeOnBegin(client);
+        frameScopeOnBegin(client, framedQuery);
         keepJsonAsText(client);
       });
       return { drizzle: drizzle({ client: pool }) as unknown as Drizzle, close: () => pool.end() };

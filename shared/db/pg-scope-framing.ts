@@ -1,12 +1,12 @@
 /**
  * node-postgres only: a tenant transaction's BEGIN and its scope (`set_config` of the role, tenant
- * and user) go to the server as one simple query, one round trip instead of two per transaction
- * (issue 12: the framing statements were half the engine's statement time). The scope travels
+ * and user) go to the server in the same round trip as the transaction's first statement (issue
+ * 12: the framing was a round trip of its own in every transaction, ADR 174). The scope travels
  * from `withTenant` to the connection's BEGIN in an AsyncLocalStorage; ids are inlined only when
  * they are UUIDs, otherwise the transaction sets its scope in a statement of its own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PoolClient } from 'pg';
+import type { Connection, PoolClient, QueryConfig, Submittable } from 'pg';
 import type { TenantScope } from './client';
 
 interface PendingScope {
@@ -38,23 +38,148 @@ export function withPendingScope<T>(
   return pending.run(state, () => begin(() => state.applied));
 }
 
-const isBegin = (config: unknown) =>
-  config === 'begin' ||
+/** What of pg's `Query` (lib/query.js) a framed query extends: its message handlers. */
+interface QueryInternals extends Submittable {
+  name?: string;
+  text: string;
+  hasBeenParsed(connection: Connection): boolean;
+  handleRowDescription(message: unknown): void;
+  handleDataRow(message: unknown): void;
+  handleCommandComplete(message: unknown, connection: Connection): void;
+  prepare(connection: Connection): void;
+}
+type QueryCallback = (error: Error | undefined, result: unknown) => void;
+export type QueryClass = new (
+  config: QueryConfig,
+  values: unknown[],
+  callback: QueryCallback,
+) => QueryInternals;
+
+/** pg's `Query`, checked to have the handlers a framed query overrides. */
+export function queryClass(Query: unknown): QueryClass {
+  const proto: unknown = typeof Query === 'function' ? Query.prototype : undefined;
+  const has = (method: string) =>
+    typeof proto === 'object' && proto !== null && typeof Reflect.get(proto, method) === 'function';
+  const methods = [
+    'handleRowDescription',
+    'handleDataRow',
+    'handleCommandComplete',
+    'prepare',
+    'hasBeenParsed',
+  ];
+  if (!methods.every(has)) throw new TypeError('pg Query lacks the handlers framing extends');
+  return Query as QueryClass;
+}
+
+/**
+ * A statement sent after `prefix` (statements without parameters whose results are dropped) in
+ * one extended-protocol pipeline: one Sync, so one round trip. The server runs them in order and
+ * stops at the first error, which fails the whole query.
+ */
+function framedQueryClass(Query: QueryClass) {
+  return class FramedQuery extends Query {
+    /** Command completions of the prefix still to come. */
+    private skipping: number;
+    constructor(
+      /** Read by `bench/` statement counters too: each is a statement the server runs. */
+      readonly prefix: readonly string[],
+      config: QueryConfig,
+      values: unknown[],
+      callback: QueryCallback,
+    ) {
+      super(config, values, callback);
+      this.skipping = prefix.length;
+    }
+    override prepare(connection: Connection) {
+      // A named statement is parsed ahead of the prefix: pg notes the active query's name parsed
+      // at every ParseComplete and forgets it at an error, so both must be this statement's own.
+      if (this.name && !this.hasBeenParsed(connection)) {
+        connection.parse({ text: this.text, name: this.name, types: [] }, true);
+        submittedStatements(connection)[this.name] = this.text;
+      }
+      for (const text of this.prefix) {
+        // pg's Connection writes each message now; `more` exists only in @types/pg.
+        connection.parse({ text, name: '', types: [] }, true);
+        connection.bind({}, true);
+        connection.execute({}, true);
+      }
+      super.prepare(connection);
+    }
+    override handleRowDescription(message: unknown) {
+      if (!this.skipping) super.handleRowDescription(message);
+    }
+    override handleDataRow(message: unknown) {
+      if (!this.skipping) super.handleDataRow(message);
+    }
+    override handleCommandComplete(message: unknown, connection: Connection) {
+      if (this.skipping) this.skipping--;
+      else super.handleCommandComplete(message, connection);
+    }
+  };
+}
+
+/** pg's record on a connection of the named statements sent for parsing (lib/connection.js). */
+function submittedStatements(connection: Connection): Record<string, string> {
+  const submitted: unknown = Reflect.get(connection, 'submittedNamedStatements');
+  if (typeof submitted !== 'object' || submitted === null)
+    throw new TypeError('pg Connection lacks submittedNamedStatements');
+  return submitted as Record<string, string>;
+}
+
+const isStatement = (config: unknown, text: string) =>
+  config === text ||
   (typeof config === 'object' &&
     config !== null &&
-    (config as { text?: unknown }).text === 'begin' &&
-    !(config as { name?: unknown }).name);
+    Reflect.get(config, 'text') === text &&
+    !Reflect.get(config, 'name'));
+const isBegin = (config: unknown) => isStatement(config, 'begin');
+const isEnd = (config: unknown) => isStatement(config, 'commit') || isStatement(config, 'rollback');
+const UNSENT = (command: string) => ({ command, rowCount: null, rows: [], fields: [] });
 
-/** Patches a new pool client so the first BEGIN under a pending scope also sets it. */
-export function frameScopeOnBegin(client: PoolClient): void {
+/**
+ * The parameterised statement config of a `query(config, values)` call that a pipeline can carry,
+ * or undefined (a bare text may hold several statements; the extended protocol takes one).
+ */
+function extendedCall(args: unknown[]): { config: QueryConfig; values: unknown[] } | undefined {
+  const [config, values, more] = args;
+  if (more !== undefined || typeof config !== 'object' || config === null) return undefined;
+  if (!Array.isArray(values) || typeof Reflect.get(config, 'submit') === 'function')
+    return undefined;
+  const text: unknown = Reflect.get(config, 'text');
+  if (typeof text !== 'string' || (!values.length && !Reflect.get(config, 'name')))
+    return undefined;
+  return { config: { ...config, text }, values };
+}
+
+/**
+ * Patches a new pool client so a BEGIN under a pending scope waits for the transaction's first
+ * statement and goes to the server with it and the scope, in one round trip; a transaction that
+ * ends before any statement sends nothing at all.
+ */
+export function frameScopeOnBegin(client: PoolClient, Query: QueryClass): void {
+  const FramedQuery = framedQueryClass(Query);
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let opening: string[] | undefined;
   (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const state = pending.getStore();
     if (state && !state.applied && isBegin(args[0]) && typeof args[1] !== 'function') {
       state.applied = true;
-      // No parameters: the simple query protocol, which takes several statements in one message.
-      return query(`begin; ${state.statement}`);
+      opening = ['begin', state.statement];
+      return Promise.resolve(UNSENT('BEGIN'));
     }
-    return query(...args);
+    if (!opening) return query(...args);
+    const prefix = opening;
+    opening = undefined;
+    if (isEnd(args[0])) return Promise.resolve(UNSENT('ROLLBACK'));
+    const call = extendedCall(args);
+    // No parameters: the simple query protocol, which takes several statements in one message.
+    if (!call) return Promise.resolve(query(prefix.join('; '))).then(() => query(...args));
+    return new Promise((resolve, reject) =>
+      query(
+        new FramedQuery(prefix, call.config, call.values, (error, result) =>
+          error ? reject(error) : resolve(result),
+        ),
+      ),
+    );
   };
 }

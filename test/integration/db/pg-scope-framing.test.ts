@@ -1,7 +1,9 @@
 /**
- * node-postgres framing (pg-scope-framing.ts): a tenant transaction's BEGIN carries its scope in
- * the same round trip, the transaction runs as the application role with the tenant and user
- * set, and nothing of the scope outlives the transaction on the pooled connection.
+ * node-postgres framing (pg-scope-framing.ts, ADR 174): a tenant transaction's BEGIN and scope go
+ * to the server with its first statement, in one round trip (a pipeline of one Sync); a
+ * transaction that sends nothing sends no BEGIN; the transaction runs as the application role
+ * with the tenant and user set; a failed first statement leaves nothing behind; and nothing of the
+ * scope outlives the transaction on the pooled connection.
  */
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -9,6 +11,12 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../../../shared/db/client';
 import { rowsOf } from '../../../shared/db/client';
 import { migrate } from '../../../shared/db/migrate';
+import {
+  frameScopeOnBegin,
+  queryClass,
+  scopeStatement,
+  withPendingScope,
+} from '../../../shared/db/pg-scope-framing';
 import { freshServerDatabase } from '../../support/databases';
 import { ROOT } from '../../support/stack';
 
@@ -18,9 +26,21 @@ let database: { url: string; drop: () => Promise<void> };
 let db: Database;
 const sent: string[] = [];
 const original = pg.Client.prototype.query;
+// Round trips the client starts: a Sync ends an extended-protocol pipeline, a Query is one message.
+let roundTrips = 0;
+const connection = pg.Connection.prototype as unknown as Record<'sync' | 'query', () => void>;
+const { sync, query: simpleQuery } = connection;
 
 beforeAll(async () => {
   // Counts what each connection sends (installed before the pool makes its first client).
+  connection.sync = function (this: unknown) {
+    roundTrips++;
+    return sync.apply(this);
+  };
+  connection.query = function (this: unknown, ...args: unknown[]) {
+    roundTrips++;
+    return (simpleQuery as (...a: unknown[]) => void).apply(this, args);
+  };
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string };
     sent.push(typeof first === 'string' ? first : (first?.text ?? ''));
@@ -33,6 +53,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   pg.Client.prototype.query = original;
+  connection.sync = sync;
+  connection.query = simpleQuery;
   await db?.close();
   await database?.drop();
 });
@@ -105,4 +127,75 @@ test('a tenant transaction opened inside another gets its own scope', async () =
   // Assess
   expect(outer.tenant).toBe(TENANT);
   expect(inner.tenant).toBe(other);
+});
+
+test('a first statement with parameters carries the BEGIN and the scope: one round trip for all three', async () => {
+  // Act
+  roundTrips = 0;
+  const inside = await db.withTenant({ tenantId: TENANT, userId: USER }, (tx) =>
+    tx
+      .execute(
+        sql`select current_user as role, current_setting('app.tenant_id', true) as tenant, ${'given'}::text as v`,
+      )
+      .then((r) => rowsOf<{ role: string; tenant: string; v: string }>(r)),
+  );
+
+  // Assess: the statement's own rows only (not the scope's), then the COMMIT
+  expect(inside).toEqual([{ role: 'hishamos_app', tenant: TENANT, v: 'given' }]);
+  expect(roundTrips).toBe(2);
+});
+
+test('a transaction that sends no statement sends no BEGIN either', async () => {
+  // Act
+  roundTrips = 0;
+  const answer = await db.withTenant({ tenantId: TENANT }, async () => 42);
+
+  // Assess
+  expect(answer).toBe(42);
+  expect(roundTrips).toBe(0);
+});
+
+test('a failed first statement fails the transaction, and the connection is clean after it', async () => {
+  // Act
+  const failed = db.withTenant({ tenantId: TENANT }, (tx) =>
+    tx.execute(sql`select 1 / ${0}::int as x`),
+  );
+
+  // Assess
+  // drizzle wraps the server's error as its cause (22012: division_by_zero).
+  await expect(failed).rejects.toMatchObject({ cause: { code: '22012' } });
+  const after = await db.owner.transaction(whoAmI);
+  expect(after.role).not.toBe('hishamos_app');
+  expect(after.tenant ?? '').toBe('');
+  expect(await db.withTenant({ tenantId: USER }, whoAmI)).toMatchObject({ tenant: USER });
+});
+
+test('a named statement whose parse failed behind the scope is parsed again next time', async () => {
+  // Prepare: a pool of one framed client, as openDatabase makes them
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  pool.on('connect', (client) => frameScopeOnBegin(client, queryClass(pg.Query)));
+  const client = await pool.connect();
+  const statement = { name: 'framing_probe', text: 'select x from framing_probe where x = $1' };
+  const inTenant = (fn: () => Promise<unknown>) =>
+    withPendingScope(scopeStatement({ tenantId: TENANT }), async () => {
+      await client.query('begin');
+      try {
+        return await fn();
+      } finally {
+        await client.query('rollback');
+      }
+    });
+
+  // Act: the first parse fails (no such table), then the table exists
+  const first = inTenant(() => client.query(statement, [1]));
+  await expect(first).rejects.toThrow(/framing_probe/);
+  await client.query('create table framing_probe (x int)');
+  await client.query('grant select on framing_probe to hishamos_app');
+  await client.query('insert into framing_probe values (1)');
+  const second = await inTenant(() => client.query(statement, [1]));
+  client.release();
+  await pool.end();
+
+  // Assess
+  expect(second).toMatchObject({ rows: [{ x: 1 }] });
 });
