@@ -13,8 +13,8 @@ const isKey = (key: string): key is Key => key in COLUMNS;
 
 /**
  * Inserts `row`; with `replace`, a row with its id (the attempt's in-flight record) becomes this
- * one. The keys `row` sets make the shape: a column it leaves out gets its default. `prefix` keeps
- * the placeholders of several records in one statement apart.
+ * one, keeping its `createdAt`. The keys `row` sets make the shape: a column it leaves out gets its
+ * default. `prefix` keeps the placeholders of several records in one statement apart.
  */
 export function attemptRecordWrite(
   row: AttemptRow,
@@ -34,10 +34,12 @@ export function attemptRecordWrite(
       for (const key of keys) Reflect.set(placeholders, key, sql.placeholder(prefix + key));
       const insert = tx.insert(usageRecords).values(placeholders);
       if (!replace) return insert.getSQL();
-      // The proposed row's own values: one placeholder per column, not two.
+      // The proposed row's own values: one placeholder per column, not two. The record keeps its
+      // first created_at (the attempt's start): with no indexed column changed, PostgreSQL updates
+      // the row in place (HOT) instead of adding an entry to each of the table's four indexes.
       const set = Object.fromEntries(
         keys
-          .filter((key) => key !== 'id')
+          .filter((key) => key !== 'id' && key !== 'createdAt')
           .map((key) => [key, sql`excluded.${sql.identifier(COLUMNS[key].name)}`]),
       );
       return insert.onConflictDoUpdate({ target: usageRecords.id, set }).getSQL();

@@ -100,18 +100,29 @@ test("an attempt record writes what drizzle's insert writes, with each call's ow
   expect(c).toMatchObject({ attempt: 3, retryAfterMs: 1500, errorName: null, priced: true });
 });
 
-test('a record that replaces another takes its id and every value it sets', async () => {
-  // Prepare
+test('a record that replaces another takes its id and every value it sets but its start, in place', async () => {
+  // Prepare: the answer's record is made when the call ends, a minute after its in-flight one
   const inFlight = row(4, { outcome: 'in_flight', costUsd: 0.5, inputTokens: 100 });
-  const answered = { ...row(4, { outcome: 'success', cachedInputTokens: 3 }), id: inFlight.id };
+  const answered = {
+    ...row(4, { outcome: 'success', cachedInputTokens: 3 }),
+    id: inFlight.id,
+    createdAt: new Date('2026-11-30T09:05:00.123Z'),
+  };
 
   // Act
   await inTenant((tx) =>
     runPrebuilt(tx, 'test_attempt', attemptRecordWrite(inFlight, 'a_', { replace: false })),
   );
-  await inTenant((tx) =>
-    runPrebuilt(tx, 'test_attempt', attemptRecordWrite(answered, 'a_', { replace: true })),
-  );
+  const updatedInPlace = await inTenant(async (tx) => {
+    await runPrebuilt(tx, 'test_attempt', attemptRecordWrite(answered, 'a_', { replace: true }));
+    // This transaction's own counts: an update in place (HOT) adds no entry to any index.
+    const [counted] = rowsOf<{ hot: string | number }>(
+      await tx.execute(
+        sql`select pg_stat_get_xact_tuples_hot_updated('usage_records'::regclass) as hot`,
+      ),
+    );
+    return Number(counted.hot);
+  });
 
   // Assess
   expect(await readRecord(inFlight.id ?? '')).toMatchObject({
@@ -119,13 +130,15 @@ test('a record that replaces another takes its id and every value it sets', asyn
     costUsd: 0.0005,
     inputTokens: 4,
     cachedInputTokens: 3,
+    createdAt: inFlight.createdAt,
   });
+  expect(updatedInPlace).toBe(1);
 });
 
 const readStep = (id: string) =>
   inTenant(async (tx) => {
     const [step] = await tx.select().from(runSteps).where(eq(runSteps.id, id));
-    // The JSON type as stored: drizzle's own read parses a jsonb string twice on two drivers.
+    // The JSON type as stored, beside what drizzle reads.
     const [stored] = rowsOf<{ type: string | null }>(
       await tx.execute(
         sql`select jsonb_typeof(output) as type from run_steps where id = ${id}::uuid`,
