@@ -12,7 +12,7 @@ import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { startHishamOS } from './vs-langgraph/hishamos';
-import { pipelinePrefix } from './vs-langgraph/pg-count';
+import { pipelined } from './vs-langgraph/pg-count';
 import { adminStatement } from './vs-langgraph/server-admin';
 import { WORKLOADS } from './vs-langgraph/workloads';
 
@@ -39,7 +39,8 @@ const original = pg.Client.prototype.query as unknown as QueryFn;
   // A framed query (pg-scope-framing.ts) is a submittable: pg answers through its events.
   if (timing && isEmitter(answer) && answer === first)
     answer.once('end', () => {
-      const key = `[${pipelinePrefix(first).length} ahead] ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
+      const { prefix, suffix } = pipelined(first);
+      const key = `[${prefix.length} ahead, ${suffix.length} after] ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
       const s = byStatement.get(key) ?? { calls: 0, ms: 0 };
       s.calls++;
       s.ms += performance.now() - t0;

@@ -13,11 +13,14 @@ export interface PgCounts {
 
 export const counts: PgCounts = { statements: 0, transactions: 0, roundTrips: 0 };
 
-/** The statements a query object sends before its own in the same round trip, if any. */
-export function pipelinePrefix(query: unknown): string[] {
-  const prefix: unknown =
-    typeof query === 'object' && query !== null ? Reflect.get(query, 'prefix') : undefined;
-  return Array.isArray(prefix) ? prefix.filter((s): s is string => typeof s === 'string') : [];
+/** The statements a query object sends around its own in the same round trip, if any. */
+export function pipelined(query: unknown): { prefix: string[]; suffix: string[] } {
+  const list = (key: string) => {
+    const value: unknown =
+      typeof query === 'object' && query !== null ? Reflect.get(query, key) : undefined;
+    return Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : [];
+  };
+  return { prefix: list('prefix'), suffix: list('suffix') };
 }
 
 /** Statement texts by count, only while `recordShapes` is on (the --breakdown option). */
@@ -63,10 +66,10 @@ export function installPgCounter(fromPackages: string[]): number {
           : typeof (first as { text?: unknown })?.text === 'string'
             ? (first as { text: string }).text
             : '';
-      // A framed query (shared/db/pg-scope-framing.ts) runs its prefix (BEGIN, the scope) first,
-      // in the same round trip: each is a statement of its own.
-      const prefix = pipelinePrefix(first);
-      counts.statements += 1 + prefix.length;
+      // A framed query (shared/db/pg-scope-framing.ts) runs its prefix (BEGIN, the scope) first
+      // and its suffix (COMMIT) last, in the same round trip: each is a statement of its own.
+      const { prefix, suffix } = pipelined(first);
+      counts.statements += 1 + prefix.length + suffix.length;
       counts.roundTrips++;
       if (/^\s*(begin|start transaction)\b/i.test(prefix[0] ?? text)) counts.transactions++;
       if (recordShapes) {

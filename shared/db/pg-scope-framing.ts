@@ -72,23 +72,25 @@ export function queryClass(Query: unknown): QueryClass {
 }
 
 /**
- * A statement sent after `prefix` (statements without parameters whose results are dropped) in
- * one extended-protocol pipeline: one Sync, so one round trip. The server runs them in order and
- * stops at the first error, which fails the whole query.
+ * A statement sent between `prefix` and `suffix` (statements without parameters whose results are
+ * dropped) in one extended-protocol pipeline: one Sync, so one round trip. The server runs them in
+ * order and skips the rest at the first error, which fails the whole query.
  */
 function framedQueryClass(Query: QueryClass) {
   return class FramedQuery extends Query {
     /** Command completions of the prefix still to come. */
-    private skipping: number;
+    private ahead: number;
+    private answered = false;
     constructor(
       /** Read by `bench/` statement counters too: each is a statement the server runs. */
       readonly prefix: readonly string[],
+      readonly suffix: readonly string[],
       config: QueryConfig,
       values: unknown[],
       callback: QueryCallback,
     ) {
       super(config, values, callback);
-      this.skipping = prefix.length;
+      this.ahead = prefix.length;
     }
     override prepare(connection: Connection) {
       // A named statement is parsed ahead of the prefix: pg notes the active query's name parsed
@@ -97,25 +99,44 @@ function framedQueryClass(Query: QueryClass) {
         connection.parse({ text: this.text, name: this.name, types: [] }, true);
         submittedStatements(connection)[this.name] = this.text;
       }
-      for (const text of this.prefix) {
-        // pg's Connection writes each message now; `more` exists only in @types/pg.
-        connection.parse({ text, name: '', types: [] }, true);
-        connection.bind({}, true);
-        connection.execute({}, true);
+      for (const text of this.prefix) sendUnnamed(connection, text);
+      // pg's own prepare ends with Execute and Sync: the suffix goes in before that Sync.
+      const sync = connection.sync.bind(connection);
+      connection.sync = () => {
+        connection.sync = sync;
+        for (const text of this.suffix) sendUnnamed(connection, text);
+        sync();
+      };
+      try {
+        super.prepare(connection);
+      } finally {
+        connection.sync = sync;
       }
-      super.prepare(connection);
+    }
+    private own() {
+      return !this.ahead && !this.answered;
     }
     override handleRowDescription(message: unknown) {
-      if (!this.skipping) super.handleRowDescription(message);
+      if (this.own()) super.handleRowDescription(message);
     }
     override handleDataRow(message: unknown) {
-      if (!this.skipping) super.handleDataRow(message);
+      if (this.own()) super.handleDataRow(message);
     }
     override handleCommandComplete(message: unknown, connection: Connection) {
-      if (this.skipping) this.skipping--;
-      else super.handleCommandComplete(message, connection);
+      if (this.ahead) this.ahead--;
+      else if (!this.answered) {
+        this.answered = true;
+        super.handleCommandComplete(message, connection);
+      }
     }
   };
+}
+
+function sendUnnamed(connection: Connection, text: string) {
+  // pg's Connection writes each message now; `more` exists only in @types/pg.
+  connection.parse({ text, name: '', types: [] }, true);
+  connection.bind({}, true);
+  connection.execute({}, true);
 }
 
 /** pg's record on a connection of the named statements sent for parsing (lib/connection.js). */
@@ -151,34 +172,69 @@ function extendedCall(args: unknown[]): { config: QueryConfig; values: unknown[]
   return { config: { ...config, text }, values };
 }
 
+const closing = new AsyncLocalStorage<{ sent: boolean }>();
+
+/**
+ * Runs `send`, whose first statement is the last of its transaction: on node-postgres the COMMIT
+ * rides with it, in its round trip (ADR 176), so a lock it takes is held for no round trip more.
+ * Nothing may be sent in the transaction after it; elsewhere the COMMIT follows as usual.
+ */
+export function asLastStatement<T>(send: () => PromiseLike<T>): Promise<T> {
+  // Awaited inside: drizzle's queries are lazy, sent when first awaited.
+  return closing.run({ sent: false }, async () => await send());
+}
+
 /**
  * Patches a new pool client so a BEGIN under a pending scope waits for the transaction's first
- * statement and goes to the server with it and the scope, in one round trip; a transaction that
- * ends before any statement sends nothing at all.
+ * statement and goes to the server with it and the scope, in one round trip (a transaction that
+ * ends before any statement sends nothing at all), and a statement sent `asLastStatement` carries
+ * the COMMIT.
  */
 export function frameScopeOnBegin(client: PoolClient, Query: QueryClass): void {
   const FramedQuery = framedQueryClass(Query);
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   let opening: string[] | undefined;
+  let inTransaction = false;
+  let committed = false;
   (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    if (committed) {
+      // drizzle's own COMMIT (or, had the callback failed after its last statement, ROLLBACK).
+      committed = false;
+      if (isEnd(args[0])) return Promise.resolve(UNSENT('COMMIT'));
+      return Promise.reject(new Error('a statement after its transaction committed'));
+    }
     const state = pending.getStore();
     if (state && !state.applied && isBegin(args[0]) && typeof args[1] !== 'function') {
       state.applied = true;
       opening = ['begin', state.statement];
+      inTransaction = true;
       return Promise.resolve(UNSENT('BEGIN'));
     }
-    if (!opening) return query(...args);
-    const prefix = opening;
+    if (isBegin(args[0])) inTransaction = true;
+    if (isEnd(args[0])) inTransaction = false;
+    const prefix = opening ?? [];
     opening = undefined;
-    if (isEnd(args[0])) return Promise.resolve(UNSENT('ROLLBACK'));
+    if (prefix.length && isEnd(args[0])) return Promise.resolve(UNSENT('ROLLBACK'));
     const call = extendedCall(args);
     // No parameters: the simple query protocol, which takes several statements in one message.
-    if (!call) return Promise.resolve(query(prefix.join('; '))).then(() => query(...args));
+    if (!call)
+      return prefix.length
+        ? Promise.resolve(query(prefix.join('; '))).then(() => query(...args))
+        : query(...args);
+    const last = closing.getStore();
+    const suffix = last && !last.sent && inTransaction ? ['commit'] : [];
+    if (last && suffix.length) last.sent = true;
+    if (!prefix.length && !suffix.length) return query(...args);
     return new Promise((resolve, reject) =>
       query(
-        new FramedQuery(prefix, call.config, call.values, (error, result) =>
-          error ? reject(error) : resolve(result),
-        ),
+        new FramedQuery(prefix, suffix, call.config, call.values, (error, result) => {
+          if (error) return reject(error);
+          if (suffix.length) {
+            committed = true;
+            inTransaction = false;
+          }
+          resolve(result);
+        }),
       ),
     );
   };

@@ -1,4 +1,5 @@
 import { asc, and, eq } from 'drizzle-orm';
+import { asLastStatement } from '../../db/pg-scope-framing';
 import type { StatementPart } from '../../db/prebuilt-statement';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowNode } from '../../workflow/model';
@@ -246,13 +247,17 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     const event = stepEvents(ids);
     // The RUNNING update and the in-flight record go in the event's statement (issue 12).
     const writes = markRunning ? [markRunning] : [];
+    // The preparation's last statement: its COMMIT rides with it (ADR 176), so the run's event
+    // lock is not held across another round trip while a parallel branch waits for it.
     const started = () =>
-      appendEvent(
-        tx,
-        attempt === 1
-          ? event('step.started', `${step.nodeId} started`)
-          : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
-        writes,
+      asLastStatement(() =>
+        appendEvent(
+          tx,
+          attempt === 1
+            ? event('step.started', `${step.nodeId} started`)
+            : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
+          writes,
+        ),
       );
     const tools = agentToolsOf(agent.tools);
     const prepared = { ids, node, agent, prompt, chain, prior, attempt, piiPolicy, tools };

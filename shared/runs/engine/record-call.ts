@@ -1,6 +1,7 @@
 /** An agent step's completion write (`recordCall`), and the ids and events its preparation shares. */
 import type { Tx } from '../../db/client';
 import { retryOnDeadlock } from '../../db/deadlock';
+import { asLastStatement } from '../../db/pg-scope-framing';
 import { runPrebuilt, type StatementPart, withWrites } from '../../db/prebuilt-statement';
 import { attemptRecordWrite } from '../../llm/attempt-record-write';
 import { settleReservationWrite } from '../../llm/budgets';
@@ -87,32 +88,39 @@ export async function recordCall(
           model,
           finishedAt: new Date(p.now()),
         };
-        await appendEventOnStatus(
-          tx,
-          stepCallWrite(ids.stepId, meter, answer),
-          {
-            status: 'CANCELLED',
-            event: event(
-              'step.cancelled',
-              `${ids.nodeId} answered after the run was cancelled; the answer is not used`,
-              { attempt, provider, model, costUsd },
-            ),
-          },
-          event(
-            'step.succeeded',
-            `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
+        const complete = () =>
+          appendEventOnStatus(
+            tx,
+            stepCallWrite(ids.stepId, meter, answer),
             {
-              attempt,
-              provider,
-              model,
-              inputTokens: meter.inputTokens,
-              outputTokens: meter.outputTokens,
-              costUsd,
+              status: 'CANCELLED',
+              event: event(
+                'step.cancelled',
+                `${ids.nodeId} answered after the run was cancelled; the answer is not used`,
+                { attempt, provider, model, costUsd },
+              ),
             },
-          ),
-          writes,
-        );
-        return plan ? planInTx(p, tx, ids.tenantId, ids.runId) : undefined;
+            event(
+              'step.succeeded',
+              `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
+              {
+                attempt,
+                provider,
+                model,
+                inputTokens: meter.inputTokens,
+                outputTokens: meter.outputTokens,
+                costUsd,
+              },
+            ),
+            writes,
+          );
+        if (plan) {
+          await complete();
+          return planInTx(p, tx, ids.tenantId, ids.runId);
+        }
+        // The transaction's last statement: its COMMIT rides with it (ADR 176).
+        await asLastStatement(complete);
+        return undefined;
       }
       await runPrebuilt(tx, 'step_metered', withWrites(writes, stepCallWrite(ids.stepId, meter)));
       if (intermediate) await intermediate(tx);

@@ -2,8 +2,9 @@
  * node-postgres framing (pg-scope-framing.ts, ADR 174): a tenant transaction's BEGIN and scope go
  * to the server with its first statement, in one round trip (a pipeline of one Sync); a
  * transaction that sends nothing sends no BEGIN; the transaction runs as the application role
- * with the tenant and user set; a failed first statement leaves nothing behind; and nothing of the
- * scope outlives the transaction on the pooled connection.
+ * with the tenant and user set; a failed first statement leaves nothing behind; a statement sent as
+ * the transaction's last carries its COMMIT (ADR 176); and nothing of the scope outlives the
+ * transaction on the pooled connection.
  */
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -12,6 +13,7 @@ import { openDatabase, type Database } from '../../../shared/db/client';
 import { rowsOf } from '../../../shared/db/client';
 import { migrate } from '../../../shared/db/migrate';
 import {
+  asLastStatement,
   frameScopeOnBegin,
   queryClass,
   scopeStatement,
@@ -198,4 +200,69 @@ test('a named statement whose parse failed behind the scope is parsed again next
 
   // Assess
   expect(second).toMatchObject({ rows: [{ x: 1 }] });
+});
+
+describe('a statement sent as the last of its transaction', () => {
+  beforeAll(async () => {
+    await db.owner.execute(sql`create table framing_rows (x int)`);
+    await db.owner.execute(sql`grant select, insert on framing_rows to hishamos_app`);
+  });
+  const count = async (x: number) =>
+    rowsOf<{ n: string | number }>(
+      await db.owner.execute(sql`select count(*) as n from framing_rows where x = ${x}`),
+    ).map((r) => Number(r.n))[0];
+
+  test('carries the BEGIN, the scope and the COMMIT: the whole transaction is one round trip', async () => {
+    // Act
+    roundTrips = 0;
+    await db.withTenant({ tenantId: TENANT }, (tx) =>
+      asLastStatement(() => tx.execute(sql`insert into framing_rows values (${1})`)),
+    );
+
+    // Assess
+    expect(roundTrips).toBe(1);
+    expect(await count(1)).toBe(1);
+  });
+
+  test('after other statements, commits with its own round trip', async () => {
+    // Act
+    roundTrips = 0;
+    await db.withTenant({ tenantId: TENANT }, async (tx) => {
+      await tx.execute(sql`insert into framing_rows values (${2})`);
+      await asLastStatement(() => tx.execute(sql`insert into framing_rows values (${2})`));
+    });
+
+    // Assess
+    expect(roundTrips).toBe(2);
+    expect(await count(2)).toBe(2);
+  });
+
+  test('that fails, leaves nothing of its transaction written', async () => {
+    // Act
+    const failed = db.withTenant({ tenantId: TENANT }, async (tx) => {
+      await tx.execute(sql`insert into framing_rows values (${3})`);
+      await asLastStatement(() => tx.execute(sql`select 1 / ${0}::int`));
+    });
+
+    // Assess
+    await expect(failed).rejects.toMatchObject({ cause: { code: '22012' } });
+    expect(await count(3)).toBe(0);
+    expect(await db.withTenant({ tenantId: TENANT }, whoAmI)).toMatchObject({ tenant: TENANT });
+  });
+
+  test('is the last: a statement after it fails and is not run', async () => {
+    // Act
+    const misused = db.withTenant({ tenantId: TENANT }, async (tx) => {
+      await asLastStatement(() => tx.execute(sql`insert into framing_rows values (${4})`));
+      await tx.execute(sql`insert into framing_rows values (${5})`);
+    });
+
+    // Assess: the first committed; the second never reached the server
+    await expect(misused).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/after its transaction committed/) },
+    });
+    expect(await count(4)).toBe(1);
+    expect(await count(5)).toBe(0);
+    expect(await db.withTenant({ tenantId: TENANT }, whoAmI)).toMatchObject({ tenant: TENANT });
+  });
 });
