@@ -100,17 +100,23 @@ function framedQueryClass(Query: QueryClass) {
         submittedStatements(connection)[this.name] = this.text;
       }
       for (const text of this.prefix) sendUnnamed(connection, text);
+      if (!this.suffix.length) return super.prepare(connection);
       // pg's own prepare ends with Execute and Sync: the suffix goes in before that Sync.
-      const sync = connection.sync.bind(connection);
+      const { suffix } = this;
+      const own = Object.getOwnPropertyDescriptor(connection, 'sync');
+      const restore = () =>
+        own
+          ? Object.defineProperty(connection, 'sync', own)
+          : Reflect.deleteProperty(connection, 'sync');
       connection.sync = () => {
-        connection.sync = sync;
-        for (const text of this.suffix) sendUnnamed(connection, text);
-        sync();
+        restore();
+        for (const text of suffix) sendUnnamed(connection, text);
+        connection.sync();
       };
       try {
         super.prepare(connection);
       } finally {
-        connection.sync = sync;
+        restore();
       }
     }
     private own() {
@@ -214,7 +220,8 @@ export function frameScopeOnBegin(client: PoolClient, Query: QueryClass): void {
     if (isEnd(args[0])) inTransaction = false;
     const prefix = opening ?? [];
     opening = undefined;
-    if (prefix.length && isEnd(args[0])) return Promise.resolve(UNSENT('ROLLBACK'));
+    if (prefix.length && isEnd(args[0]))
+      return Promise.resolve(UNSENT(isStatement(args[0], 'commit') ? 'COMMIT' : 'ROLLBACK'));
     const call = extendedCall(args);
     // No parameters: the simple query protocol, which takes several statements in one message.
     if (!call)
