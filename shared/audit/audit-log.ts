@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
+import { asLastStatement } from '../db/pg-scope-framing';
 import { auditLog } from '../db/schema';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -17,7 +18,12 @@ export interface AuditInput {
  * Appends to the tenant's hash chain: each entry's hash covers the previous hash and the entry, so
  * editing or deleting a row breaks every hash after it (`verifyAuditChain` finds where).
  */
-export async function recordAudit(tx: Tx, entry: AuditInput): Promise<void> {
+export async function recordAudit(
+  tx: Tx,
+  entry: AuditInput,
+  /** The entry is its transaction's last write: its COMMIT may ride with it (ADR 176). */
+  { endsTransaction = false }: { endsTransaction?: boolean } = {},
+): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${entry.tenantId}`}))`);
   const [last] = await tx
     .select({ hash: auditLog.hash })
@@ -33,7 +39,9 @@ export async function recordAudit(tx: Tx, entry: AuditInput): Promise<void> {
     data: entry.data ?? null,
     createdAt: createdAt.toISOString(),
   });
-  await tx.insert(auditLog).values({
+  // The tenant's chain lock is held to COMMIT: with the COMMIT in the insert's round trip, one
+  // round trip less for every other writer of the tenant's audit log waiting on it.
+  const insert = tx.insert(auditLog).values({
     tenantId: entry.tenantId,
     actor: entry.actor,
     action: entry.action,
@@ -43,6 +51,7 @@ export async function recordAudit(tx: Tx, entry: AuditInput): Promise<void> {
     hash,
     createdAt,
   });
+  await (endsTransaction ? asLastStatement(() => insert) : insert);
 }
 
 export function chainHash(prevHash: string, entry: Record<string, unknown>): string {

@@ -134,13 +134,17 @@ export async function startRun(
         },
         [run, steps],
       );
-      await recordAudit(tx, {
-        tenantId: auth.tenantId,
-        actor: actorOf(auth),
-        action: 'run.start',
-        target: `run:${runId}`,
-        data: { workflow: wf.slug, version: wf.version },
-      });
+      await recordAudit(
+        tx,
+        {
+          tenantId: auth.tenantId,
+          actor: actorOf(auth),
+          action: 'run.start',
+          target: `run:${runId}`,
+          data: { workflow: wf.slug, version: wf.version },
+        },
+        { endsTransaction: true },
+      );
     });
   } catch (e) {
     if (idempotencyKey)

@@ -127,3 +127,36 @@ test('verification is for admins', async () => {
 
   expect(res.status).toBe(403);
 });
+
+test('runs started at once in one tenant each get their entry, and the chain stays intact', async () => {
+  // Prepare: a one-step workflow (a run start's entry ends its transaction, ADR 176)
+  const t = await tenantWithHistory('Concurrent');
+  await stack.call('POST', '/v1/workflows', {
+    token: t.token,
+    body: {
+      slug: 'audited',
+      name: 'audited',
+      nodes: [{ id: 'only', type: 'agent', agent: 'one', prompt: '{{input.topic}}' }],
+    },
+  });
+
+  // Act
+  const started = await Promise.all(
+    Array.from({ length: 8 }, (_, i) =>
+      stack.call('POST', '/v1/workflows/audited/runs', {
+        token: t.token,
+        body: { input: { topic: `t${i}` } },
+      }),
+    ),
+  );
+  await stack.executions.idle();
+
+  // Assess: one entry per run, each linked to the one before it
+  expect(started.map((r) => r.status)).toEqual(Array(8).fill(202));
+  const chain = await rows(t.tenantId);
+  const runEntries = chain.filter((r) => r.action === 'run.start');
+  expect(new Set(runEntries.map((r) => r.target)).size).toBe(8);
+  expect(chain.slice(1).every((r, i) => r.prev_hash === chain[i].hash)).toBe(true);
+  const verified = await stack.call('GET', '/v1/audit/verify', { token: t.token });
+  expect(verified.body).toMatchObject({ ok: true, firstBroken: null });
+});
