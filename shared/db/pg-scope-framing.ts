@@ -203,35 +203,39 @@ export function frameScopeOnBegin(client: PoolClient, Query: QueryClass): void {
   let inTransaction = false;
   let committed = false;
   (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const end = isEnd(args[0]);
     if (committed) {
       // drizzle's own COMMIT (or, had the callback failed after its last statement, ROLLBACK).
       committed = false;
-      if (isEnd(args[0])) return Promise.resolve(UNSENT('COMMIT'));
+      if (end) return Promise.resolve(UNSENT('COMMIT'));
       return Promise.reject(new Error('a statement after its transaction committed'));
     }
+    const begin = isBegin(args[0]);
     const state = pending.getStore();
-    if (state && !state.applied && isBegin(args[0]) && typeof args[1] !== 'function') {
+    if (begin && state && !state.applied && typeof args[1] !== 'function') {
       state.applied = true;
       opening = ['begin', state.statement];
       inTransaction = true;
       return Promise.resolve(UNSENT('BEGIN'));
     }
-    if (isBegin(args[0])) inTransaction = true;
-    if (isEnd(args[0])) inTransaction = false;
+    if (begin) inTransaction = true;
+    if (end) inTransaction = false;
     const prefix = opening ?? [];
     opening = undefined;
-    if (prefix.length && isEnd(args[0]))
+    if (prefix.length && end)
       return Promise.resolve(UNSENT(isStatement(args[0], 'commit') ? 'COMMIT' : 'ROLLBACK'));
+    const last = closing.getStore();
+    const closes = last !== undefined && !last.sent && inTransaction;
+    // Most statements go as they came: nothing to open, nothing to close.
+    if (!prefix.length && !closes) return query(...args);
     const call = extendedCall(args);
     // No parameters: the simple query protocol, which takes several statements in one message.
     if (!call)
       return prefix.length
         ? Promise.resolve(query(prefix.join('; '))).then(() => query(...args))
         : query(...args);
-    const last = closing.getStore();
-    const suffix = last && !last.sent && inTransaction ? ['commit'] : [];
-    if (last && suffix.length) last.sent = true;
-    if (!prefix.length && !suffix.length) return query(...args);
+    if (closes) last.sent = true;
+    const suffix = closes ? ['commit'] : [];
     return new Promise((resolve, reject) =>
       query(
         new FramedQuery(prefix, suffix, call.config, call.values, (error, result) => {
