@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, is, SQL, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client';
+import { rowsOf, type Tx } from '../db/client';
 import { runPrebuilt, shapeOf, type StatementPart, valuesOf } from '../db/prebuilt-statement';
 import { runEvents } from '../db/schema';
 
@@ -16,16 +16,20 @@ export interface RunEventInput {
 /** A data-modifying statement an event rides with: prebuilt, or built for this call (`SQL`). */
 export type Alongside = StatementPart | SQL;
 
+/** The second key of a run's event lock (the first is the run's id). */
+const EVENT_LOCK = '70';
+
 const partOf = (w: Alongside): StatementPart =>
   is(w, SQL) ? { shape: undefined, build: () => w, values: {} } : w;
 
 /**
  * The timeline the console shows: one row per thing that happened to a run.
  *
- * `seq` is an identity: two transactions appending to the same run could otherwise commit out of
- * seq order, and a reader resuming "after seq N" (polling, SSE Last-Event-ID) would skip the late
- * one for good. A per-run transaction lock taken before the seq is drawn makes a run's events
- * commit in seq order (ADR 070).
+ * `seq` is an identity: two transactions appending to the same run can commit out of seq order,
+ * and a reader resuming "after seq N" (polling, SSE Last-Event-ID) would skip the late one for
+ * good. A writer holds the run's event lock in shared mode from before its seq is drawn until it
+ * ends, so writers never wait on each other; a reader takes it exclusively first, which waits for
+ * the writers in flight (`awaitEventWriters`, ADRs 070 and 177).
  */
 export async function appendEvent(
   tx: Tx,
@@ -111,7 +115,7 @@ function eventStatement(
       );
       const decided = decider ? sql`, decider as (${decider.build(tx)})` : sql``;
       const from = decider ? sql`run_lock left join decider on true` : sql`run_lock`;
-      return sql`with run_lock as (select pg_advisory_xact_lock(hashtextextended(${id('run')}::text, 70)))${also}${decided}
+      return sql`with run_lock as (select pg_advisory_xact_lock_shared(hashtextextended(${id('run')}::text, ${sql.raw(EVENT_LOCK)})))${also}${decided}
     insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
     select ${id('tenant')}::uuid, ${id('run')}::uuid, ${id('step')}::uuid, ${id('node')}, ${values.sql()}
     from ${from}`;
@@ -129,7 +133,32 @@ function eventStatement(
 
 const jsonOf = (e: RunEventInput) => (e.data === undefined ? null : JSON.stringify(e.data));
 
-export async function listEvents(tx: Tx, runId: string, after: number, limit: number) {
+/**
+ * Waits until no transaction is writing this run's events: every seq drawn so far is then
+ * committed or rolled back, and none is drawn until this transaction ends, so a read in a later
+ * statement of it sees every event up to the last it returns (ADR 177). Returns the run's status
+ * as this statement found it, before the wait (null when the run is not visible).
+ */
+export async function awaitEventWriters(tx: Tx, runId: string): Promise<string | null> {
+  const result = await tx.execute(
+    sql`with writers as materialized (select pg_advisory_xact_lock(hashtextextended(${runId}::text, ${sql.raw(EVENT_LOCK)})))
+    select runs.status from writers left join runs on runs.id = ${runId}::uuid`,
+  );
+  return rowsOf<{ status: string | null }>(result)[0]?.status ?? null;
+}
+
+/**
+ * A page of the run's events after the cursor `after`, in seq order. Waits for the run's event
+ * writers first, unless the caller has (`awaitEventWriters` earlier in the same transaction).
+ */
+export async function listEvents(
+  tx: Tx,
+  runId: string,
+  after: number,
+  limit: number,
+  { writersAwaited = false }: { writersAwaited?: boolean } = {},
+) {
+  if (!writersAwaited) await awaitEventWriters(tx, runId);
   const rows = await tx
     .select()
     .from(runEvents)

@@ -3,11 +3,9 @@
  * they commit, until the run reaches a terminal status and its last event has been delivered.
  * Transport-free: the SSE handler (and anything else) turns the items into bytes.
  */
-import { eq } from 'drizzle-orm';
 import type { AuthContext } from '../auth/context';
-import { runs } from '../db/schema';
 import type { Platform } from '../platform/platform';
-import { listEvents } from './events';
+import { awaitEventWriters, listEvents } from './events';
 import { loadRunRow } from './run-store';
 
 export type RunEventItem = Awaited<ReturnType<typeof listEvents>>['items'][number];
@@ -57,12 +55,13 @@ async function* runEventStream(
   let lastWrite = Date.now();
   while (!o.signal.aborted) {
     // Status first, then events: the terminal event commits with the status, so a terminal status
-    // read here guarantees that the events read next include it.
+    // read here guarantees that the events read next include it. The same statement waits for the
+    // run's event writers in flight, so the page skips none (ADR 177).
     const { status, page } = await p.db.withTenant(auth, async (tx) => {
-      const [row] = await tx.select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
+      const status = await awaitEventWriters(tx, runId);
       return {
-        status: row?.status ?? 'CANCELLED',
-        page: await listEvents(tx, runId, cursor, PAGE),
+        status: status ?? 'CANCELLED',
+        page: await listEvents(tx, runId, cursor, PAGE, { writersAwaited: true }),
       };
     });
     for (const event of page.items) {
