@@ -102,18 +102,14 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
       : await runStepCall(p, stepCall);
   if (call === 'waiting') return waiting(p, input, []);
   // An output above the threshold goes to S3 before the row is written (ADR 105).
+  const answer = call.error ? null : routeAnswer(node, outbound.restore(call.output));
   const output = call.error
     ? { inline: null }
-    : await offloadPayload(
-        p,
-        { ...ids, attempt },
-        'output',
-        routeAnswer(node, outbound.restore(call.output)),
-      );
+    : await offloadPayload(p, { ...ids, attempt }, 'output', answer);
   const plan = await recordCall(
     p,
     ids,
-    input.plan === true,
+    input.plan === true && { output: answer },
     { ...call, output: output.inline },
     pii,
     undefined,

@@ -7,12 +7,15 @@ import type { Platform } from '../../platform/platform';
 import { planDetailed } from '../../workflow/plan';
 import { appendEvent } from '../events';
 import { runStartedWrite } from './run-writes';
+import type { WorkflowSpec } from '../../api/contracts/workflows';
 import {
   conditionNodes,
   latestSteps,
   loadRunContext,
   loadRunData,
   rememberReadySteps,
+  type RunRow,
+  type StepRow,
   statusMap,
 } from './context';
 
@@ -64,9 +67,88 @@ export async function planInTx(
   tenantId: string,
   runId: string,
 ): Promise<PlanResult> {
-  const { run, spec, steps } = await loadRunContext(tx, runId);
-  if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status))
-    return { done: true, ready: [], ...nextOf([]) };
+  return applyPlan(p, tx, tenantId, await decidePlan(p, tx, runId));
+}
+
+/**
+ * A step whose completion is written after planning read the run (ADR 178): planning sees it as
+ * that write leaves it, SUCCEEDED with `output` (or CANCELLED if a cancel came first).
+ */
+export interface CompletingStep {
+  stepId: string;
+  nodeId: string;
+  /** The whole output, as conditions read it (also when the row keeps only its S3 pointer). */
+  output: unknown;
+}
+
+/** What planning read and decided, before it writes anything. */
+export type PlanDecision =
+  | { settled: true }
+  | {
+      settled: false;
+      run: RunRow;
+      spec: WorkflowSpec;
+      steps: StepRow[];
+      plan: ReturnType<typeof planDetailed>;
+    };
+
+/** Reads the run and decides its next steps; writes nothing. */
+export async function decidePlan(
+  p: Platform,
+  tx: Tx,
+  runId: string,
+  completing?: CompletingStep,
+): Promise<PlanDecision> {
+  const context = await loadRunContext(tx, runId);
+  const { run, spec } = context;
+  if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status)) return { settled: true };
+  const steps = completing ? asCompleted(context.steps, completing) : context.steps;
+  const data = await loadRunData(p, tx, run, steps, conditionNodes(spec));
+  if (completing && data.steps !== undefined && conditionNodes(spec).includes(completing.nodeId)) {
+    // The stored outputs are those before this step's: its output becomes the latest iteration's.
+    const prior = data.steps[completing.nodeId];
+    data.steps[completing.nodeId] = {
+      output: completing.output,
+      iterations: prior ? [...(prior.iterations ?? []), prior.output] : [],
+    };
+  }
+  return { settled: false, run, spec, steps, plan: planDetailed(spec, statusMap(steps), data) };
+}
+
+/** The steps as the completion's update leaves them (the same rule as `stepCallWrite`). */
+function asCompleted(steps: StepRow[], completing: CompletingStep): StepRow[] {
+  return steps.map((s) =>
+    s.id === completing.stepId
+      ? { ...s, status: s.status === 'CANCELLED' ? 'CANCELLED' : 'SUCCEEDED' }
+      : s,
+  );
+}
+
+/** Whether applying the decision writes anything (else a completion can be the last statement). */
+export function planWrites(decision: PlanDecision): boolean {
+  if (decision.settled) return false;
+  const { run, spec, plan } = decision;
+  const approval = (nodeId: string) => spec.nodes.find((n) => n.id === nodeId)?.type === 'approval';
+  return (
+    run.status !== 'RUNNING' ||
+    plan.iterate.length > 0 ||
+    plan.skip.length > 0 ||
+    plan.ready.some(approval)
+  );
+}
+
+/**
+ * Settles skips (with their reasons), new loop iterations and approvals as decided, and returns
+ * the steps to run now.
+ */
+export async function applyPlan(
+  p: Platform,
+  tx: Tx,
+  tenantId: string,
+  decision: PlanDecision,
+): Promise<PlanResult> {
+  if (decision.settled) return { done: true, ready: [], ...nextOf([]) };
+  const { run, spec, steps, plan } = decision;
   if (run.status === 'QUEUED')
     // The update rides with its event: one statement.
     await appendEvent(
@@ -75,8 +157,6 @@ export async function planInTx(
       [runStartedWrite(run.id)],
     );
   else if (run.status !== 'RUNNING') await runPrebuilt(tx, 'run_started', runStartedWrite(run.id));
-  const data = await loadRunData(p, tx, run, steps, conditionNodes(spec));
-  const plan = planDetailed(spec, statusMap(steps), data);
   const byNode = latestSteps(steps);
   const types = new Map(spec.nodes.map((n) => [n.id, n.type]));
   for (const loop of plan.iterate) {

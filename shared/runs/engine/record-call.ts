@@ -10,7 +10,7 @@ import type { PiiCounts } from '../../pii/policy';
 import type { Platform } from '../../platform/platform';
 import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
 import type { PayloadPointer } from '../step-payloads';
-import { type PlanResult, planInTx } from './plan-run';
+import { applyPlan, decidePlan, type PlanResult, planWrites } from './plan-run';
 import { runCostWrite } from './run-writes';
 import { stepCallWrite } from './step-writes';
 
@@ -41,12 +41,13 @@ export function stepEvents(ids: StepIds) {
 /**
  * In one transaction: the attempts' usage records, the settlement of their budget reservations,
  * the step's tokens and cost (and output, on success), the run's cost and the timeline events;
- * with `plan`, a success also plans the next steps there.
+ * with `plan`, a success also plans the next steps there (`plan.output`: the whole output, which
+ * conditions may read).
  */
 export async function recordCall(
   p: Platform,
   ids: StepIds,
-  plan: boolean,
+  plan: false | { output: unknown },
   call: StepCallResult,
   pii: { masked: PiiCounts; toProvider: PiiCounts },
   /** A tool-calling turn (ADR 130): metered, but the step goes on; this saves the turn. */
@@ -115,8 +116,13 @@ export async function recordCall(
             writes,
           );
         if (plan) {
-          await complete();
-          return planInTx(p, tx, ids.tenantId, ids.runId);
+          // Planning reads the run first and sees this step as its update will leave it; when
+          // the plan writes nothing, the update is the last statement and carries the COMMIT.
+          const { stepId, nodeId } = ids;
+          const decision = await decidePlan(p, tx, ids.runId, { stepId, nodeId, ...plan });
+          if (planWrites(decision)) await complete();
+          else await asLastStatement(complete);
+          return applyPlan(p, tx, ids.tenantId, decision);
         }
         // The transaction's last statement: its COMMIT rides with it (ADR 176).
         await asLastStatement(complete);

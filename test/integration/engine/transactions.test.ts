@@ -13,6 +13,8 @@ import { startTestStack, type TestStack } from '../../support/stack';
 let stack: TestStack;
 let token: string;
 let transactions = 0;
+/** Each tenant transaction's statements, as its drizzle session prepared them. */
+const statements: string[][] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
@@ -26,7 +28,17 @@ beforeAll(async () => {
   const withTenant = db.withTenant.bind(db);
   db.withTenant = (scope, fn) => {
     transactions++;
-    return withTenant(scope, fn);
+    const sent: string[] = [];
+    statements.push(sent);
+    return withTenant(scope, (tx) => {
+      const session = tx._.session;
+      const prepare = session.prepareQuery.bind(session);
+      session.prepareQuery = ((...args: Parameters<typeof prepare>) => {
+        sent.push(args[0].sql);
+        return prepare(...args);
+      }) as typeof session.prepareQuery;
+      return fn(tx);
+    });
   };
 });
 afterAll(async () => stack?.close());
@@ -48,6 +60,7 @@ async function chain(n: number) {
   expect(created.status).toBe(201);
   await stack.executions.idle();
   transactions = 0;
+  statements.length = 0;
   const started = await stack.call('POST', `/v1/workflows/${slug}/runs`, {
     token,
     body: { input: { topic: 'transactions' } },
@@ -55,7 +68,11 @@ async function chain(n: number) {
   expect(started.status).toBe(202);
   await stack.executions.idle();
   const counted = transactions;
-  return { runId: started.body.runId as string, transactions: counted };
+  return {
+    runId: started.body.runId as string,
+    transactions: counted,
+    statements: statements.map((t) => [...t]),
+  };
 }
 
 test('a plain agent step costs two transactions: prepare with its in-flight record, complete with the plan', async () => {
@@ -81,3 +98,22 @@ test('a plain agent step costs two transactions: prepare with its in-flight reco
   }
   expect((four.transactions - one.transactions) / 3).toBe(2);
 });
+
+test('a completion that plans reads the run first and ends with its write, which can carry the COMMIT', async () => {
+  // Act
+  const { statements: sent } = await chain(3);
+
+  // Assess: each step's completion (its call's metering on the step) is its transaction's last
+  // statement, after the planning read of the run with its steps (ADR 178)
+  const completions = sent.filter((t) => t.some(isCompletion));
+  expect(completions).toHaveLength(3);
+  for (const t of completions) {
+    expect(t.findIndex(isCompletion)).toBe(t.length - 1);
+    expect(t.slice(0, -1).some((q) => q.startsWith('select') && q.includes('json_agg'))).toBe(true);
+  }
+});
+
+/** The statement that writes a call's answer on its step (and whose event says how it went). */
+const isCompletion = (q: string) => q.includes('decider as (update "run_steps"');
+/** Planning's read of the run with its steps (context.ts). */
+const isPlanningRead = (q: string) => q.includes('from run_steps s where s.run_id = runs.id');
