@@ -8,6 +8,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../../shared/db/client';
 import { runs, runSteps } from '../../../shared/db/schema';
+import {
+  agentNode,
+  createSimulatorAgent,
+  createWorkflow,
+  runToEnd,
+} from '../../support/engine-fixtures';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
@@ -17,28 +23,11 @@ let runId: string;
 beforeAll(async () => {
   stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
   token = await stack.adminToken();
-  const agent = await stack.call('POST', '/v1/agents', {
-    token,
-    body: { slug: 'json-values', name: 'json-values', model: 'simulator:sim-1', systemPrompt: 'x' },
+  await createSimulatorAgent(stack, token, 'json-values');
+  await createWorkflow(stack, token, 'json-values', {
+    nodes: [agentNode('only', 'json-values', '{{input.topic}}')],
   });
-  expect(agent.status).toBe(201);
-  const workflow = await stack.call('POST', '/v1/workflows', {
-    token,
-    body: {
-      slug: 'json-values',
-      name: 'json-values',
-      nodes: [{ id: 'only', type: 'agent', agent: 'json-values', prompt: '{{input.topic}}' }],
-      edges: [],
-    },
-  });
-  expect(workflow.status).toBe(201);
-  const started = await stack.call('POST', '/v1/workflows/json-values/runs', {
-    token,
-    body: { input: { topic: 'json' } },
-  });
-  expect(started.status).toBe(202);
-  await stack.executions.idle();
-  runId = String(started.body.runId);
+  runId = await runToEnd(stack, token, 'json-values', { topic: 'json' });
 });
 afterAll(async () => stack?.close());
 

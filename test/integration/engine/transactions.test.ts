@@ -8,72 +8,37 @@
  */
 import { eq } from 'drizzle-orm';
 import { runSteps, usageRecords } from '../../../shared/db/schema';
+import {
+  chainOf,
+  createSimulatorAgent,
+  createWorkflow,
+  recordStatements,
+  runToEnd,
+} from '../../support/engine-fixtures';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
 let token: string;
-let transactions = 0;
 /** Each tenant transaction's statements, as its drizzle session prepared them. */
-const statements: string[][] = [];
+let statements: string[][];
 
 beforeAll(async () => {
   stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
   token = await stack.adminToken();
-  const agent = await stack.call('POST', '/v1/agents', {
-    token,
-    body: { slug: 'tx-steps', name: 'tx-steps', model: 'simulator:sim-1', systemPrompt: 'x' },
-  });
-  expect(agent.status).toBe(201);
-  const db = stack.platform.db;
-  const withTenant = db.withTenant.bind(db);
-  db.withTenant = (scope, fn) => {
-    transactions++;
-    const sent: string[] = [];
-    statements.push(sent);
-    return withTenant(scope, (tx) => {
-      const session = tx._.session;
-      const prepare = session.prepareQuery.bind(session);
-      session.prepareQuery = ((...args: Parameters<typeof prepare>) => {
-        // Some drivers send drizzle's COMMIT through the session: transaction control is not counted.
-        if (!/^(begin|commit|rollback)\b/i.test(args[0].sql)) sent.push(args[0].sql);
-        return prepare(...args);
-      }) as typeof session.prepareQuery;
-      return fn(tx);
-    });
-  };
+  await createSimulatorAgent(stack, token, 'tx-steps');
+  statements = recordStatements(stack.platform.db);
 });
 afterAll(async () => stack?.close());
 
 /** Creates a linear chain of `n` agent steps, runs it; returns the run and its transactions. */
 async function chain(n: number) {
-  const nodes = Array.from({ length: n }, (_, i) => ({
-    id: `s${i + 1}`,
-    type: 'agent',
-    agent: 'tx-steps',
-    prompt: i === 0 ? '{{input.topic}}' : `{{steps.s${i}.output}}`,
-  }));
-  const edges = nodes.slice(1).map((node, i) => ({ from: nodes[i].id, to: node.id }));
   const slug = `tx-chain-${n}`;
-  const created = await stack.call('POST', '/v1/workflows', {
-    token,
-    body: { slug, name: slug, nodes, edges },
-  });
-  expect(created.status).toBe(201);
+  await createWorkflow(stack, token, slug, chainOf(n, 'tx-steps'));
   await stack.executions.idle();
-  transactions = 0;
   statements.length = 0;
-  const started = await stack.call('POST', `/v1/workflows/${slug}/runs`, {
-    token,
-    body: { input: { topic: 'transactions' } },
-  });
-  expect(started.status).toBe(202);
-  await stack.executions.idle();
-  const counted = transactions;
-  return {
-    runId: started.body.runId as string,
-    transactions: counted,
-    statements: statements.map((t) => [...t]),
-  };
+  const runId = await runToEnd(stack, token, slug, { topic: 'transactions' });
+  const sent = statements.map((t) => [...t]);
+  return { runId, transactions: sent.length, statements: sent };
 }
 
 test('a plain agent step costs two transactions: prepare with its in-flight record, complete with the plan', async () => {

@@ -6,6 +6,14 @@
  */
 import { eq } from 'drizzle-orm';
 import { runs } from '../../../shared/db/schema';
+import {
+  agentNode,
+  chainOf,
+  createSimulatorAgent,
+  createWorkflow,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from '../../support/engine-fixtures';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
@@ -14,23 +22,15 @@ let token: string;
 beforeAll(async () => {
   stack = await startTestStack();
   token = await stack.adminToken();
-  const agent = await stack.call('POST', '/v1/agents', {
-    token,
-    body: { slug: 'steps', name: 'steps', model: 'simulator:sim-1', systemPrompt: 'x' },
-  });
-  expect(agent.status).toBe(201);
+  await createSimulatorAgent(stack, token, 'steps');
 });
 afterAll(async () => stack?.close());
 
-const node = (id: string, prompt: string) => ({ id, type: 'agent', agent: 'steps', prompt });
+const node = (id: string, prompt: string) => agentNode(id, 'steps', prompt);
 
 /** Runs the workflow to its end; returns the run and its execution's transition count. */
-async function runAndCount(slug: string, nodes: object[], edges: object[]) {
-  const created = await stack.call('POST', '/v1/workflows', {
-    token,
-    body: { slug, name: slug, nodes, edges },
-  });
-  expect(created.status).toBe(201);
+async function runAndCount(slug: string, nodes: WorkflowNode[], edges: WorkflowEdge[]) {
+  await createWorkflow(stack, token, slug, { nodes, edges });
   const started = await stack.call('POST', `/v1/workflows/${slug}/runs`, {
     token,
     body: { input: { topic: 'transitions' } },
@@ -50,10 +50,7 @@ async function runAndCount(slug: string, nodes: object[], edges: object[]) {
 
 test('a linear chain of 10 costs at most 2.5 state transitions per step', async () => {
   // Prepare
-  const chain = Array.from({ length: 10 }, (_, i) =>
-    node(`s${i + 1}`, i === 0 ? '{{input.topic}}' : `{{steps.s${i}.output}}`),
-  );
-  const edges = chain.slice(1).map((n, i) => ({ from: chain[i].id, to: n.id }));
+  const { nodes: chain, edges } = chainOf(10, 'steps');
 
   // Act
   const { run, transitions } = await runAndCount('chain-10', chain, edges);
