@@ -15,7 +15,7 @@ import { rowsOf } from '../shared/db/client';
 import { runAgentStep } from '../shared/runs/engine/agent-step';
 import { finalizeRun } from '../shared/runs/engine/finalize-run';
 import { planRun } from '../shared/runs/engine/plan-run';
-import { startRun } from '../shared/runs/lifecycle';
+import { startRun } from '../shared/runs/start-run';
 import { freshDatabase } from '../test/support/fresh-database';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -11,7 +11,7 @@ import { startLocal } from '../infra/local/runtime';
 import { planRun } from '../shared/runs/engine/plan-run';
 import { runAgentStep } from '../shared/runs/engine/agent-step';
 import { finalizeRun } from '../shared/runs/engine/finalize-run';
-import { startRun } from '../shared/runs/lifecycle';
+import { startRun } from '../shared/runs/start-run';
 import type { AuthContext } from '../shared/auth/context';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../shared/db/client';

@@ -14,7 +14,7 @@ import { createWorkflow } from '../../shared/catalog/workflows';
 import { rowsOf } from '../../shared/db/client';
 import { runs } from '../../shared/db/schema';
 import { Conflict } from '../../shared/errors';
-import { startRun } from '../../shared/runs/lifecycle';
+import { startRun } from '../../shared/runs/start-run';
 import type { Workload } from './workloads';
 
 const PASSWORD = 'bench-password-123';

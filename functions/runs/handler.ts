@@ -1,6 +1,8 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { routes } from '../../shared/api/routes';
-import { cancelRun, decideApproval, rerun } from '../../shared/runs/lifecycle';
+import { cancelRun } from '../../shared/runs/cancel-run';
+import { decideApproval } from '../../shared/runs/decide-approval';
+import { rerun } from '../../shared/runs/rerun';
 import { listWaitingApprovals } from '../../shared/runs/approvals';
 import { listEvents } from '../../shared/runs/events';
 import { tryAgent } from '../../shared/runs/try-agent';

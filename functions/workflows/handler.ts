@@ -9,7 +9,7 @@ import {
   updateWorkflow,
   workflowVersions,
 } from '../../shared/catalog/workflows';
-import { startRun } from '../../shared/runs/lifecycle';
+import { startRun } from '../../shared/runs/start-run';
 import { idempotencyKeyOf } from '../../shared/idempotency/header';
 import { publishImpls } from './publish';
 

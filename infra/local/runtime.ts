@@ -20,7 +20,7 @@ import { parseConfig, type Config } from '../../shared/config';
 import { openDatabase, type Database } from '../../shared/db/client';
 import { migrate } from '../../shared/db/migrate';
 import { runs } from '../../shared/db/schema';
-import { resumeRun } from '../../shared/runs/lifecycle';
+import { resumeRun } from '../../shared/runs/resume-run';
 import { createLogger, type Logger } from '../../shared/observability/logger';
 import { installMetrics, PrometheusRegistry } from '../../shared/observability/metrics';
 import { installOtlpTracing, installTracing } from '../../shared/observability/tracing-sdk';

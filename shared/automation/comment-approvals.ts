@@ -11,7 +11,7 @@ import { rowsOf } from '../db/client';
 import type { triggers } from '../db/schema-automation';
 import { Conflict, NotFound, ProviderThrottled, ProviderUnavailable } from '../errors';
 import type { Platform } from '../platform/platform';
-import { decideApproval } from '../runs/lifecycle';
+import { decideApproval } from '../runs/decide-approval';
 import { call, repoClient, splitRepository } from '../tools/github/client';
 import { JiraClient } from '../tools/jira/client';
 import type { ApprovalCommand, CommentFacts } from './comment-commands';

@@ -18,7 +18,7 @@ import {
   ValidationError,
 } from '../errors';
 import type { Platform } from '../platform/platform';
-import { startRun } from '../runs/lifecycle';
+import { startRun } from '../runs/start-run';
 import { answerFromComment } from './comment-approvals';
 import { approvalCommand, newComment, subjectOf } from './comment-commands';
 import { claimBody, claimDelivery, claimHead, REDELIVERY_WINDOW_MS } from './dedup';

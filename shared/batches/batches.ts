@@ -21,14 +21,15 @@ import { Conflict, IdempotencyKeyReused, NotFound, ValidationError } from '../er
 import type { FieldIssue } from '../errors';
 import { claimKey, releaseKey } from '../idempotency/claims';
 import type { Platform } from '../platform/platform';
-import { cancelRun, fingerprintOf } from '../runs/lifecycle';
+import { cancelRun } from '../runs/cancel-run';
+import { fingerprintOf } from '../idempotency/fingerprint';
 import { listRuns } from '../runs/run-store';
 import { validateRunInput } from '../workflow/validate';
+import { TERMINAL_RUN_STATUSES } from '../runs/run-status';
 
 export const BATCH_MACHINE = 'runBatch';
 /** A 400 lists at most this many refused inputs (the first ones), not all 10,000. */
 const MAX_REPORTED = 20;
-const TERMINAL_RUN = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 type Row = typeof batches.$inferSelect;
 
@@ -327,7 +328,7 @@ export async function cancelBatch(p: Platform, auth: AuthContext, id: string) {
     tx
       .select({ id: runs.id })
       .from(runs)
-      .where(and(eq(runs.batchId, id), notInArray(runs.status, TERMINAL_RUN))),
+      .where(and(eq(runs.batchId, id), notInArray(runs.status, [...TERMINAL_RUN_STATUSES]))),
   );
   if (executionId)
     await p.executions

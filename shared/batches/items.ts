@@ -10,10 +10,10 @@ import type { AuthContext } from '../auth/context';
 import { batches, runs } from '../db/schema';
 import { BudgetExceeded, Conflict, NotFound, ValidationError } from '../errors';
 import type { Platform } from '../platform/platform';
-import { cancelRun, startRun } from '../runs/lifecycle';
+import { cancelRun } from '../runs/cancel-run';
+import { startRun } from '../runs/start-run';
 import { countsOf } from './batches';
-
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+import { isTerminalRun } from '../runs/run-status';
 
 export interface BatchItem {
   tenantId: string;
@@ -53,7 +53,7 @@ export async function advanceBatchItem(p: Platform, item: BatchItem): Promise<It
     index,
     runId: run.id,
     status: run.status,
-    done: TERMINAL.has(run.status),
+    done: isTerminalRun(run.status),
   });
   const existing = await itemRun(p, auth, batchId, index);
   if (existing) return outcome(existing);
@@ -93,7 +93,7 @@ export async function advanceBatchItem(p: Platform, item: BatchItem): Promise<It
   const [now] = await p.db.withTenant(auth, (tx) =>
     tx.select({ status: batches.status }).from(batches).where(eq(batches.id, batchId)),
   );
-  if (now?.status === 'CANCELLED' && !TERMINAL.has(started.status)) {
+  if (now?.status === 'CANCELLED' && !isTerminalRun(started.status)) {
     await cancelRun(p, auth, started.id).catch((error) => {
       if (!(error instanceof Conflict)) throw error;
     });

@@ -16,10 +16,12 @@ import { getWorkflow } from '../catalog/workflows';
 import { listPublishedWorkflows } from '../catalog/publish';
 import { isAppError } from '../errors';
 import type { Platform } from '../platform/platform';
-import { startRun } from '../runs/lifecycle';
+import { startRun } from '../runs/start-run';
 import { loadRunRow } from '../runs/run-store';
+import { isTerminalRun } from '../runs/run-status';
 
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'WAITING']);
+/** A run the tool stops waiting for: finished, or waiting on a person. */
+const settled = (status: string) => isTerminalRun(status) || status === 'WAITING';
 
 export interface McpOptions {
   /** How long a tool call waits for its run before answering with the run id. */
@@ -81,7 +83,7 @@ export function createMcpServer(p: Platform, auth: AuthContext, options: McpOpti
         ...(run.output !== undefined ? { output: run.output } : {}),
         ...(run.error ? { error: run.error } : {}),
       };
-      const text = !TERMINAL.has(run.status)
+      const text = !settled(run.status)
         ? `Run ${run.id} is still ${run.status}; follow it at GET /v1/runs/${run.id}.`
         : run.status === 'SUCCEEDED'
           ? typeof run.output === 'string'
@@ -116,7 +118,7 @@ async function waitForRun(p: Platform, auth: AuthContext, runId: string, o: McpO
       output: row.output ?? undefined,
       error: (row.error as { name: string; message: string } | null) ?? undefined,
     };
-    if (TERMINAL.has(run.status) || Date.now() >= deadline) return run;
+    if (settled(run.status) || Date.now() >= deadline) return run;
     await new Promise((r) => setTimeout(r, o.pollMs ?? 200));
   }
 }

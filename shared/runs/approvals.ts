@@ -1,7 +1,7 @@
 /**
  * The approval inbox: every approval step waiting in the tenant, with what it asks (its node's
  * prompt rendered on the run's data) and the outputs it gates, cut to a preview. Deciding goes
- * through `decideApproval` (lifecycle.ts), as from a run page.
+ * through `decideApproval` (decide-approval.ts), as from a run page.
  */
 import { and, eq } from 'drizzle-orm';
 import type { WorkflowSpec } from '../api/contracts/workflows';

@@ -7,6 +7,7 @@ import type { AuthContext } from '../auth/context';
 import type { Platform } from '../platform/platform';
 import { awaitEventWriters, listEvents } from './events';
 import { loadRunRow } from './run-store';
+import { isTerminalRun } from './run-status';
 
 export type RunEventItem = Awaited<ReturnType<typeof listEvents>>['items'][number];
 
@@ -30,7 +31,6 @@ export interface StreamOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const PAGE = 500;
 
 /** Checks the run exists for this tenant (NotFound otherwise, before any byte is sent), then streams. */
@@ -70,7 +70,7 @@ async function* runEventStream(
       lastWrite = Date.now();
     }
     if (page.items.length === PAGE) continue;
-    if (TERMINAL.has(status)) {
+    if (isTerminalRun(status)) {
       yield { kind: 'end', status };
       return;
     }

@@ -14,7 +14,8 @@ import { assertBudgetLeft } from '../llm/budgets';
 import { metrics } from '../observability/metrics';
 import type { Platform } from '../platform/platform';
 import { appendEvent } from './events';
-import { launch, traceRunId } from './lifecycle';
+import { launch } from './launch';
+import { traceRunId } from './start-run';
 
 /** The node id of a try run's one step. */
 export const TRY_NODE = 'agent';

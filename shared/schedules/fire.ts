@@ -11,7 +11,7 @@ import { rowsOf } from '../db/client';
 import { schedules } from '../db/schema';
 import { BudgetExceeded, NotFound, ValidationError } from '../errors';
 import type { Platform } from '../platform/platform';
-import { startRun } from '../runs/lifecycle';
+import { startRun } from '../runs/start-run';
 import { nextFireAfter } from './schedules';
 
 export interface Firing {

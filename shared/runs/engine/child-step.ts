@@ -15,9 +15,11 @@ import type { Platform } from '../../platform/platform';
 import type { WorkflowNode } from '../../workflow/model';
 import { renderTemplate, resolveReference, type TemplateContext } from '../../workflow/template';
 import { appendEvent } from '../events';
-import { launch, pinAgents } from '../lifecycle';
+import { launch } from '../launch';
+import { pinAgents } from '../start-run';
 import type { StepTaskInput } from './agent-step';
 import { loadRunContext, loadRunData, referencedSteps, type RunRow } from './context';
+import { isTerminalRun } from '../run-status';
 
 /** A child run with its output (the engine's own run rows leave outputs out). */
 type ChildRow = typeof runs.$inferSelect;
@@ -28,8 +30,6 @@ export const MAX_MAP_ITEMS = 1000;
 export const DEFAULT_MAP_CONCURRENCY = 5;
 /** A child may itself start children, this deep at most (a workflow that calls itself stops here). */
 export const MAX_CHILD_DEPTH = 5;
-
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 export async function runChildStep(
   p: Platform,
@@ -57,11 +57,11 @@ export async function runChildStep(
       .from(runs)
       .where(eq(runs.parentStepId, step.id))
       .orderBy(asc(runs.itemIndex));
-    if (children.every((c) => TERMINAL.has(c.status))) {
+    if (children.every((c) => isTerminalRun(c.status))) {
       return { settled: await settle(p, tx, run, step, node, children), launchable: [] };
     }
     const started = (c: ChildRow) => (c.executionIds as string[]).length > 0;
-    const inFlight = children.filter((c) => started(c) && !TERMINAL.has(c.status)).length;
+    const inFlight = children.filter((c) => started(c) && !isTerminalRun(c.status)).length;
     const room = Math.max(0, (node.maxConcurrency ?? DEFAULT_MAP_CONCURRENCY) - inFlight);
     const launchable = children.filter((c) => !started(c) && c.status === 'QUEUED');
     return { settled: undefined, launchable: launchable.slice(0, room).map((c) => c.id) };

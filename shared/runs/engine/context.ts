@@ -11,7 +11,7 @@ import type { StepStatus } from '../../workflow/model';
 import { conditionPaths } from '../../workflow/condition';
 import type { PlanData } from '../../workflow/plan';
 import { templateReferences } from '../../workflow/template';
-import type { PinnedAgent } from '../lifecycle';
+import type { PinnedAgent } from '../start-run';
 import { parsePayloads, resolvePayload, type PayloadPlatform } from '../step-payloads';
 
 // The hot engine selects are built once per process and named (prebuilt-select.ts): node-postgres

@@ -14,6 +14,7 @@ import {
   loadRunData,
   statusMap,
 } from './context';
+import { isTerminalRun } from '../run-status';
 
 /** Settles the run when an execution ends: SUCCEEDED, FAILED, WAITING (approval) or left CANCELLED. */
 export async function finalizeRun(
@@ -22,7 +23,7 @@ export async function finalizeRun(
 ): Promise<{ status: string }> {
   return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     const { run, spec, steps } = await loadRunContext(tx, input.runId);
-    if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status)) return { status: run.status };
+    if (isTerminalRun(run.status)) return { status: run.status };
     // The run's cost is its steps', read with them (money has six decimals: the sum is exact
     // once rounded back to them).
     const costUsd = roundUsd(steps.reduce((sum, s) => sum + s.costUsd, 0));

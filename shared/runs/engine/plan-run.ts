@@ -18,6 +18,7 @@ import {
   type StepRow,
   statusMap,
 } from './context';
+import { isTerminalRun } from '../run-status';
 
 export interface PlanResult {
   done: boolean;
@@ -101,7 +102,7 @@ export async function decidePlan(
 ): Promise<PlanDecision> {
   const context = await loadRunContext(tx, runId);
   const { run, spec } = context;
-  if (['CANCELLED', 'SUCCEEDED', 'FAILED'].includes(run.status)) return { settled: true };
+  if (isTerminalRun(run.status)) return { settled: true };
   const steps = completing ? asCompleted(context.steps, completing) : context.steps;
   const data = await loadRunData(p, tx, run, steps, conditionNodes(spec));
   if (completing && data.steps !== undefined && conditionNodes(spec).includes(completing.nodeId)) {

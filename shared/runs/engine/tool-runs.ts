@@ -5,8 +5,7 @@
 import { and, eq, notInArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { runs } from '../../db/schema';
-
-export const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+import { TERMINAL_RUN_STATUSES } from '../run-status';
 
 /**
  * Whether the step still waits on a tool call's child run, and the children left QUEUED without
@@ -20,7 +19,7 @@ export async function toolRunsInFlight(
   const open = await tx
     .select({ id: runs.id, status: runs.status, executionIds: runs.executionIds })
     .from(runs)
-    .where(and(eq(runs.parentStepId, stepId), notInArray(runs.status, TERMINAL)));
+    .where(and(eq(runs.parentStepId, stepId), notInArray(runs.status, [...TERMINAL_RUN_STATUSES])));
   return {
     waiting: open.length > 0,
     unstarted: open

@@ -26,10 +26,10 @@ import {
 import { boundResult, type ToolExecution } from '../../tools/agent-tools/execute';
 import { validateRunInput } from '../../workflow/validate';
 import { appendEvent } from '../events';
-import { launch, pinAgents } from '../lifecycle';
+import { launch } from '../launch';
+import { pinAgents } from '../start-run';
 import { depthOf, insertChildRun, MAX_CHILD_DEPTH } from './child-step';
-
-import { TERMINAL } from './tool-runs';
+import { isTerminalRun } from '../run-status';
 
 /** Child runs of one step's tool calls are keyed turn × this + the call's position in its turn. */
 const CALLS_PER_TURN = 1000;
@@ -104,7 +104,7 @@ export async function callWorkflowTool(
     return undefined;
   }
   const child = found.child;
-  if (!child || !TERMINAL.includes(child.status)) return undefined;
+  if (!child || !isTerminalRun(child.status)) return undefined;
   const costUsd = Number(child.costUsd);
   const durationMs =
     child.finishedAt && child.startedAt
