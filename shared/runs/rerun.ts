@@ -29,7 +29,7 @@ export async function rerun(
   const newRunId = traceRunId();
   await p.db.withTenant(auth, async (tx) => {
     const old = await loadRunRow(tx, auth.tenantId, runId);
-    if (isTerminalRun(old.status))
+    if (!isTerminalRun(old.status))
       throw new Conflict(`run is ${old.status}; cancel it or wait before re-running`);
     const wf = await workflowStoreInstance.get(
       tx,

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import type { WorkflowSpec } from '../../api/contracts/workflows';
 import { runPrebuilt } from '../../db/prebuilt-statement';
 import { runSteps } from '../../db/schema';
 import { InternalError } from '../../errors';
@@ -6,8 +7,8 @@ import type { Tx } from '../../db/client';
 import type { Platform } from '../../platform/platform';
 import { planDetailed } from '../../workflow/plan';
 import { appendEvent } from '../events';
+import { isTerminalRun } from '../run-status';
 import { runStartedWrite } from './run-writes';
-import type { WorkflowSpec } from '../../api/contracts/workflows';
 import {
   conditionNodes,
   latestSteps,
@@ -18,7 +19,6 @@ import {
   type StepRow,
   statusMap,
 } from './context';
-import { isTerminalRun } from '../run-status';
 
 export interface PlanResult {
   done: boolean;
@@ -104,8 +104,9 @@ export async function decidePlan(
   const { run, spec } = context;
   if (isTerminalRun(run.status)) return { settled: true };
   const steps = completing ? asCompleted(context.steps, completing) : context.steps;
-  const data = await loadRunData(p, tx, run, steps, conditionNodes(spec));
-  if (completing && data.steps !== undefined && conditionNodes(spec).includes(completing.nodeId)) {
+  const read = conditionNodes(spec);
+  const data = await loadRunData(p, tx, run, steps, read);
+  if (completing && data.steps !== undefined && read.includes(completing.nodeId)) {
     // The stored outputs are those before this step's: its output becomes the latest iteration's.
     const prior = data.steps[completing.nodeId];
     data.steps[completing.nodeId] = {
