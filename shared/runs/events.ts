@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, is, SQL, sql } from 'drizzle-orm';
-import { rowsOf, type Tx } from '../db/client';
+import type { Tx } from '../db/client';
 import { runPrebuilt, shapeOf, type StatementPart, valuesOf } from '../db/prebuilt-statement';
-import { runEvents } from '../db/schema';
+import { runEvents, runs } from '../db/schema';
 
 export interface RunEventInput {
   tenantId: string;
@@ -140,11 +140,14 @@ const jsonOf = (e: RunEventInput) => (e.data === undefined ? null : JSON.stringi
  * as this statement found it, before the wait (null when the run is not visible).
  */
 export async function awaitEventWriters(tx: Tx, runId: string): Promise<string | null> {
-  const result = await tx.execute(
-    sql`with writers as materialized (select pg_advisory_xact_lock(hashtextextended(${runId}::text, ${sql.raw(EVENT_LOCK)})))
-    select runs.status from writers left join runs on runs.id = ${runId}::uuid`,
-  );
-  return rowsOf<{ status: string | null }>(result)[0]?.status ?? null;
+  // A one-row subquery with a volatile function is run once, before the join reads the run.
+  const [row] = await tx
+    .select({ status: runs.status })
+    .from(
+      sql`(select pg_advisory_xact_lock(hashtextextended(${runId}::text, ${sql.raw(EVENT_LOCK)}))) as writers`,
+    )
+    .leftJoin(runs, eq(runs.id, runId));
+  return row?.status ?? null;
 }
 
 /**
