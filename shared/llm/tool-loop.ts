@@ -14,11 +14,6 @@ export class MaxTurnsExceeded extends Error {
   override readonly name = 'MaxTurnsExceeded';
 }
 
-/** An agent spec names a tool this deployment does not know (saved before validation existed). */
-export class UnknownAgentTool extends Error {
-  override readonly name = 'UnknownAgentTool';
-}
-
 /** One call the model made, and once run, what it returned. */
 const ToolCallRecord = z.object({
   id: z.string(),
@@ -47,17 +42,6 @@ const ToolTurn = z.object({
 export type ToolTurn = z.infer<typeof ToolTurn>;
 /** The turns as saved on the step (run_steps.tool_turns). */
 export const SavedTurns = z.array(ToolTurn);
-
-/** The agent's tools, checked again at run time (a spec saved before validation may hold others). */
-export function agentToolsOf(tools: readonly string[] | undefined | null): AgentToolRef[] {
-  const names = [...new Set(tools ?? [])];
-  const unknown = names.filter((n) => !isAgentToolRef(n));
-  if (unknown.length)
-    throw new UnknownAgentTool(
-      `the agent lists tools this platform cannot run: ${unknown.join(', ')}; edit the agent`,
-    );
-  return names.filter(isAgentToolRef);
-}
 
 export function newTurn(
   turn: number,

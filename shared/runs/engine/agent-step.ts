@@ -22,7 +22,7 @@ import { IN_FLIGHT } from '../../llm/attempt-outcomes';
 import { type PlanResult, planRun } from './plan-run';
 import { routeAnswer, routerRequest } from './router';
 import { partialOutputSink } from './partial-output';
-import { agentToolsOf } from '../../llm/tool-loop';
+import { agentToolsOf } from '../../tools/agent-tools/catalog';
 import { toolRunsInFlight } from './tool-runs';
 import { offloadPayload } from '../step-payloads';
 import { markRunningWrite } from './step-writes';

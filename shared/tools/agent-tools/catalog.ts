@@ -121,6 +121,25 @@ export function isAgentToolRef(name: string): name is AgentToolRef {
   return isAgentToolName(name) || isWorkflowToolName(name);
 }
 
+/** An agent spec names a tool this deployment does not know (saved before validation existed). */
+export class UnknownAgentTool extends Error {
+  override readonly name = 'UnknownAgentTool';
+}
+
+/**
+ * The agent's tools, checked again at run time (a spec saved before validation may hold others).
+ * Here, not in the tool loop: a step without tools loads neither the loop nor its schemas.
+ */
+export function agentToolsOf(tools: readonly string[] | undefined | null): AgentToolRef[] {
+  const names = [...new Set(tools ?? [])];
+  const unknown = names.filter((n) => !isAgentToolRef(n));
+  if (unknown.length)
+    throw new UnknownAgentTool(
+      `the agent lists tools this platform cannot run: ${unknown.join(', ')}; edit the agent`,
+    );
+  return names.filter(isAgentToolRef);
+}
+
 /**
  * Why `name` cannot be an agent tool, or undefined when it can. Pure: that a `workflow:<slug>`
  * names a workflow of the tenant is checked when the agent is saved (shared/catalog/agents.ts).
