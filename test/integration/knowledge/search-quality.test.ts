@@ -4,32 +4,20 @@
  * The figures are also printed by bench/rag-quality.ts and recorded in docs/benchmarks.md.
  */
 import { meanReciprocalRank, type Mode } from '../../fixtures/rag/evaluate';
+import { INGEST_SEARCH_SET_TIMEOUT_MS, ingestSearchSet } from '../../fixtures/rag/ingest';
 import { DOCS } from '../../fixtures/rag/search-set';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
 let token: string;
 let kbId: string;
-const keyOf = new Map<string, string>();
+let keyOf: Map<string, string>;
 
 beforeAll(async () => {
   stack = await startTestStack();
   token = await stack.adminToken();
-  kbId = (
-    await stack.call('POST', '/v1/knowledge-bases', {
-      token,
-      body: { name: 'handbook', embeddingModel: 'local' },
-    })
-  ).body.id;
-  for (const d of DOCS) {
-    const res = await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, {
-      token,
-      body: { title: d.title, text: d.text },
-    });
-    keyOf.set(res.body.id, d.key);
-  }
-  await stack.executions.idle();
-});
+  ({ kbId, keyOf } = await ingestSearchSet(stack, token));
+}, INGEST_SEARCH_SET_TIMEOUT_MS);
 afterAll(async () => stack?.close());
 
 const ranker = (mode: Mode) => async (query: string) => {

@@ -6,7 +6,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../shared/db/client';
-import { DOCS, QUERIES } from '../../fixtures/rag/search-set';
+import { INGEST_SEARCH_SET_TIMEOUT_MS, ingestSearchSet } from '../../fixtures/rag/ingest';
+import { QUERIES } from '../../fixtures/rag/search-set';
 import { startTestStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
@@ -17,20 +18,8 @@ beforeAll(async () => {
   stack = await startTestStack();
   const token = await stack.adminToken();
   tenantId = (await stack.call('GET', '/v1/me', { token })).body.tenant.id;
-  kbId = (
-    await stack.call('POST', '/v1/knowledge-bases', {
-      token,
-      body: { name: 'handbook', embeddingModel: 'local' },
-    })
-  ).body.id;
-  for (const d of DOCS)
-    await stack.call('POST', `/v1/knowledge-bases/${kbId}/documents`, {
-      token,
-      body: { title: d.title, text: d.text },
-    });
-  await stack.executions.idle();
-  // Ingesting the set takes ~40 s on PGlite with two Jest workers on 2 cores.
-}, 180_000);
+  ({ kbId } = await ingestSearchSet(stack, token));
+}, INGEST_SEARCH_SET_TIMEOUT_MS);
 afterAll(async () => stack?.close());
 
 const textSearch = (query: string, limit: number, budget: number) =>
