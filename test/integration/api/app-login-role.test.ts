@@ -1,27 +1,17 @@
-/**
- * The application's own database user (migration 0007 + the migrate function's provisioning), on a
- * real PostgreSQL server: it logs in, is not superuser/owner/BYPASSRLS, sees one tenant through RLS,
- * cannot disable RLS or become the owner, and its password is stored as the SCRAM verifier computed
- * in Node (so the plain password never reaches the server).
- */
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { APP_LOGIN_ROLE, provisionAppLogin, scramVerifier } from '../../../shared/db/app-login';
-import { openDatabase, type Database } from '../../../shared/db/client';
-import { migrate } from '../../../shared/db/migrate';
-import { freshServerDatabase } from '../../support/databases';
-import { ROOT } from '../../support/stack';
+import type { Database } from '../../../shared/db/client';
+import { migratedServerDatabase } from '../../support/databases';
 
-let database: { url: string; drop: () => Promise<void> };
+let database: Awaited<ReturnType<typeof migratedServerDatabase>>;
 let db: Database;
 let app: pg.Client;
 const PASSWORD = 'app-user-password-of-thirty-two-ch';
 
 beforeAll(async () => {
-  database = await freshServerDatabase('hishamos_login');
-  db = await openDatabase({ driver: 'pg', url: database.url });
-  await migrate(db.owner, join(ROOT, 'shared/db/migrations'));
+  database = await migratedServerDatabase('hishamos_login');
+  db = database.db;
   await provisionAppLogin(
     db.owner,
     JSON.stringify({ username: APP_LOGIN_ROLE, password: PASSWORD }),
@@ -41,8 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.end();
-  await db?.close();
-  await database?.drop();
+  await database?.close();
 });
 
 test('the app user logs in and holds no owner, superuser or BYPASSRLS power', async () => {

@@ -1,27 +1,18 @@
-/**
- * node-postgres (prebuilt-statement.ts, ADR 172): a prebuilt statement is prepared once per
- * connection per shape under its own name, then only bound and executed; the prepared statement
- * still runs under the row-level security of each transaction's tenant.
- */
-import { join } from 'node:path';
 import { eq, like, sql } from 'drizzle-orm';
-import { openDatabase, rowsOf, type Database, type Tx } from '../../../shared/db/client';
-import { migrate } from '../../../shared/db/migrate';
+import { rowsOf, type Database, type Tx } from '../../../shared/db/client';
 import { runPrebuilt, type StatementPart } from '../../../shared/db/prebuilt-statement';
 import { tenants } from '../../../shared/db/schema';
-import { freshServerDatabase } from '../../support/databases';
-import { ROOT } from '../../support/stack';
+import { migratedServerDatabase } from '../../support/databases';
 
 const TENANT_A = '00000000-0000-4000-8000-0000000000a1';
 const TENANT_B = '00000000-0000-4000-8000-0000000000b1';
-let database: { url: string; drop: () => Promise<void> };
+let database: Awaited<ReturnType<typeof migratedServerDatabase>>;
 let db: Database;
 
 beforeAll(async () => {
-  database = await freshServerDatabase('hishamos_prebuilt_named');
   // One connection: every transaction below sees the same session's prepared statements.
-  db = await openDatabase({ driver: 'pg', url: database.url, max: 1 });
-  await migrate(db.owner, join(ROOT, 'shared/db/migrations'));
+  database = await migratedServerDatabase('hishamos_prebuilt_named', { max: 1 });
+  db = database.db;
   for (const [id, slug] of [
     [TENANT_A, 'named-a'],
     [TENANT_B, 'named-b'],
@@ -31,8 +22,7 @@ beforeAll(async () => {
     );
 });
 afterAll(async () => {
-  await db?.close();
-  await database?.drop();
+  await database?.close();
 });
 
 /** Renames every tenant the transaction sees; with `bySlug`, only those whose slug matches too. */

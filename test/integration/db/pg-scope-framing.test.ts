@@ -1,17 +1,7 @@
-/**
- * node-postgres framing (pg-scope-framing.ts, ADR 174): a tenant transaction's BEGIN and scope go
- * to the server with its first statement, in one round trip (a pipeline of one Sync); a
- * transaction that sends nothing sends no BEGIN; the transaction runs as the application role
- * with the tenant and user set; a failed first statement leaves nothing behind; a statement sent as
- * the transaction's last carries its COMMIT (ADR 176); and nothing of the scope outlives the
- * transaction on the pooled connection.
- */
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../../shared/db/client';
 import { rowsOf } from '../../../shared/db/client';
-import { migrate } from '../../../shared/db/migrate';
 import {
   asLastStatement,
   frameScopeOnBegin,
@@ -19,12 +9,11 @@ import {
   scopeStatement,
   withPendingScope,
 } from '../../../shared/db/pg-scope-framing';
-import { freshServerDatabase } from '../../support/databases';
-import { ROOT } from '../../support/stack';
+import { migratedServerDatabase } from '../../support/databases';
 
 const TENANT = '00000000-0000-4000-8000-0000000000a1';
 const USER = '00000000-0000-4000-8000-0000000000b2';
-let database: { url: string; drop: () => Promise<void> };
+let database: Awaited<ReturnType<typeof migratedServerDatabase>>;
 let db: Database;
 const sent: string[] = [];
 const original = pg.Client.prototype.query;
@@ -48,17 +37,15 @@ beforeAll(async () => {
     sent.push(typeof first === 'string' ? first : (first?.text ?? ''));
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
-  database = await freshServerDatabase('hishamos_framing');
-  db = await openDatabase({ driver: 'pg', url: database.url, max: 1 });
   // The migrations create the application role the scope switches to.
-  await migrate(db.owner, join(ROOT, 'shared/db/migrations'));
+  database = await migratedServerDatabase('hishamos_framing', { max: 1 });
+  db = database.db;
 });
 afterAll(async () => {
   pg.Client.prototype.query = original;
   connection.sync = sync;
   connection.query = simpleQuery;
-  await db?.close();
-  await database?.drop();
+  await database?.close();
 });
 
 const whoAmI = (tx: Parameters<Parameters<Database['withTenant']>[1]>[0]) =>

@@ -5,29 +5,25 @@
  * and a reader resuming "after seq N" skips nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { openDatabase, rowsOf, type Database } from '../../../shared/db/client';
-import { migrate } from '../../../shared/db/migrate';
+import { rowsOf, type Database } from '../../../shared/db/client';
 import {
   appendEvent,
   awaitEventWriters,
   listEvents,
   type RunEventInput,
 } from '../../../shared/runs/events';
-import { freshServerDatabase } from '../../support/databases';
-import { ROOT } from '../../support/stack';
+import { migratedServerDatabase } from '../../support/databases';
 
 const TENANT = '00000000-0000-4000-8000-0000000000e1';
 const OTHER_TENANT = '00000000-0000-4000-8000-0000000000e2';
 const RUN = randomUUID();
-let database: { url: string; drop: () => Promise<void> };
+let database: Awaited<ReturnType<typeof migratedServerDatabase>>;
 let db: Database;
 
 beforeAll(async () => {
-  database = await freshServerDatabase('hishamos_event_order');
-  db = await openDatabase({ driver: 'pg', url: database.url, max: 4 });
-  await migrate(db.owner, join(ROOT, 'shared/db/migrations'));
+  database = await migratedServerDatabase('hishamos_event_order', { max: 4 });
+  db = database.db;
   for (const id of [TENANT, OTHER_TENANT])
     await db.owner.execute(
       sql`insert into tenants (id, slug, name) values (${id}::uuid, ${`order-${id.slice(-2)}`}, 'order')`,
@@ -42,8 +38,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await db?.close();
-  await database?.drop();
+  await database?.close();
 });
 
 const auth = { tenantId: TENANT };
