@@ -57,6 +57,11 @@ export interface LocalOptions {
   now?: () => number;
   /** Where spans go (tests: an in-memory exporter); else OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   spanExporter?: SpanExporter;
+  /**
+   * PGlite only: a `dumpDataDir` tarball to start from (tests pass a migrated cluster, which skips
+   * initdb; the migrations still run and apply what the dump lacks).
+   */
+  pgliteDump?: Blob;
 }
 
 export interface LocalRuntime {
@@ -96,7 +101,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const closers: (() => Promise<void>)[] = [];
 
   const { db, dataApi } = await progress('database', () =>
-    openLocalDatabase(config, options.dataDir, env),
+    openLocalDatabase(config, options.dataDir, env, options.pgliteDump),
   );
   closers.push(() => db.close());
   if (dataApi) closers.push(() => dataApi.close());
@@ -271,6 +276,7 @@ async function openLocalDatabase(
   config: Config,
   dataDir: string,
   env: Record<string, string | undefined>,
+  pgliteDump?: Blob,
 ): Promise<{ db: Database; dataApi?: LocalDataApi }> {
   if (config.HISHAMOS_DB_DRIVER === 'data-api') {
     if (!config.DATABASE_URL)
@@ -292,6 +298,7 @@ async function openLocalDatabase(
     db: await openDatabase({
       driver: 'pglite',
       dataDir: env.HISHAMOS_PGLITE_MEMORY === '1' ? undefined : join(dataDir, 'pglite'),
+      loadDataDir: pgliteDump,
     }),
   };
 }

@@ -40,7 +40,12 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { driver: 'pglite'; dataDir?: string }
+  | {
+      driver: 'pglite';
+      dataDir?: string;
+      /** A `dumpDataDir` tarball to start from instead of an empty cluster (tests start from a migrated one). */
+      loadDataDir?: Blob;
+    }
   | { driver: 'pg'; url: string; max?: number }
   | {
       driver: 'data-api';
@@ -86,6 +91,7 @@ async function connect(
       const { drizzle } = await import('drizzle-orm/pglite');
       const client = await PGlite.create({
         dataDir: options.dataDir,
+        loadDataDir: options.loadDataDir,
         extensions: { vector },
         parsers: JSON_AS_TEXT_PARSERS,
       });

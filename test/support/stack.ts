@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startLocal, type LocalRuntime } from '../../infra/local/runtime';
 import { checkResponse } from './contract';
 import { freshDatabase } from './fresh-database';
+import { migratedPgliteDump } from './pglite-dump';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 export const ADMIN_PASSWORD = 'demo-admin-password-for-tests';
@@ -54,6 +55,7 @@ export async function startTestStack(
     : undefined;
   const runtime = await startLocal({
     root: ROOT,
+    pgliteDump: database ? undefined : await migratedPgliteDump(ROOT),
     dataDir,
     port: 0,
     seed: true,
