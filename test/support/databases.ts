@@ -3,34 +3,18 @@
  * 127.0.0.1:5432), for tests that run code which can only reach a server (built Lambda bundles).
  */
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { openDatabase, type Database } from '../../shared/db/client';
 import { migrate } from '../../shared/db/migrate';
+import { freshDatabase } from './fresh-database';
 
 const MIGRATIONS = fileURLToPath(new URL('../../shared/db/migrations', import.meta.url));
 
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-export async function freshServerDatabase(
+/** A fresh, empty database on the server at DATABASE_URL, dropped by `drop`. */
+export const freshServerDatabase = (
   prefix = 'hishamos_t',
-): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: SERVER_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+): Promise<{ url: string; drop: () => Promise<void> }> => freshDatabase(SERVER_URL, prefix);
 
 /**
  * A fresh database on the server with every migration applied, opened with the `pg` driver.
