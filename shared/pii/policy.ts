@@ -52,6 +52,10 @@ const label = (kind: string) =>
     .replace(/[^A-Z0-9]+/g, '_');
 
 function findings(text: string, policy: PiiPolicy, at: PiiAction[]): Finding[] {
+  // Nothing is kept of a scan whose classes all have other actions: every step pays for this.
+  const acts = (a: PiiAction) => at.includes(a);
+  if (!Object.values(policy.classes).some(acts) && !policy.patterns.some((p) => acts(p.action)))
+    return [];
   const active = policy.patterns.filter((p) => p.action !== 'allow');
   return detectPii(text, active).filter((f) => at.includes(actionOf(policy, f.kind)));
 }

@@ -9,7 +9,7 @@ import type { PriorAttempt } from '../../llm/fallback';
 import { prepareStepCall, runStepCall, type StepCallInput } from '../../llm/step-call';
 import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
-import { maskForTrace, protectOutbound, type PiiPolicy } from '../../pii/policy';
+import { maskForTrace, protectOutbound, type PiiCounts, type PiiPolicy } from '../../pii/policy';
 import { renderTemplate } from '../../workflow/template';
 import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
@@ -216,6 +216,8 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
       'hishamos.attempt': attempt,
       'hishamos.agent': node.agent,
     });
+    // The prompt's scan for traces serves its stored copy and the step's counts (buildCall).
+    const masked = maskForTrace(prompt, piiPolicy);
     let markRunning: StatementPart | undefined;
     if (step.status !== 'RUNNING') {
       // A prompt above the threshold goes to S3 (ADR 105); the key is per attempt, so a rolled
@@ -224,7 +226,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
         p,
         { tenantId: input.tenantId, runId: run.id, stepId: step.id, attempt },
         'prompt',
-        maskForTrace(prompt, piiPolicy).text,
+        masked.text,
       );
       markRunning = markRunningWrite({
         stepId: step.id,
@@ -256,7 +258,18 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
         ),
       );
     const tools = agentToolsOf(agent.tools);
-    const prepared = { ids, node, agent, prompt, chain, prior, attempt, piiPolicy, tools };
+    const prepared = {
+      ids,
+      node,
+      agent,
+      prompt,
+      chain,
+      prior,
+      attempt,
+      piiPolicy,
+      tools,
+      masked: masked.counts,
+    };
     // Without tools or knowledge the request is known now: the gateway's walk holds the budget and
     // writes the attempt's in-flight record in this transaction (ADR 165).
     if (tools.length || agent.knowledgeBaseIds?.length) {
@@ -283,18 +296,19 @@ function buildCall(
     ids: StepIds;
     node: WorkflowNode;
     agent: AgentSpec;
-    prompt: string;
     chain: string[];
     prior: PriorAttempt[];
     attempt: number;
     piiPolicy: PiiPolicy;
     tools: string[];
+    /** What the prompt's scan for traces masked, per class. */
+    masked: PiiCounts;
   },
   content: string,
 ) {
-  const { ids, node, agent, prompt, chain, prior, attempt, piiPolicy, tools } = prepared;
+  const { ids, node, agent, chain, prior, attempt, piiPolicy, tools, masked } = prepared;
   const outbound = protectOutbound(piiPolicy, { system: agent.systemPrompt, content });
-  const pii = { masked: maskForTrace(prompt, piiPolicy).counts, toProvider: outbound.counts };
+  const pii = { masked, toProvider: outbound.counts };
   const stepCall: StepCallInput = {
     ...ids,
     executionId: input.executionId,

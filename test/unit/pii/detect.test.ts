@@ -82,3 +82,25 @@ test('before the provider: numbered placeholders, one per value, restored at any
     n: 3,
   });
 });
+
+test('a tenant pattern is masked when every built-in class is allowed', () => {
+  // Prepare
+  const policy = policyFrom({
+    classes: { email: 'allow', phone: 'allow', card: 'allow', iban: 'allow', secret: 'allow' },
+    patterns: [
+      { name: 'ticket', pattern: 'TCK-\\d{5}', action: 'mask_provider' },
+      { name: 'host', pattern: 'db-\\d+', action: 'mask_logs' },
+    ],
+  });
+  const text = 'TCK-12345 failed on db-7, mail ops@example.com';
+
+  // Act
+  const outbound = protectOutbound(policy, { content: text });
+  const traced = maskForTrace(text, policy);
+  const allowed = maskForTrace(text, policyFrom({ classes: policy.classes }));
+
+  // Assess
+  expect(outbound.content).toBe('[TICKET_1] failed on db-7, mail ops@example.com');
+  expect(traced.text).toBe('[TICKET] failed on [HOST], mail ops@example.com');
+  expect(allowed).toEqual({ text, counts: {} });
+});
