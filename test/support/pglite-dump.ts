@@ -31,10 +31,11 @@ export async function migratedPgliteDump(root: string): Promise<Blob> {
   }
 }
 
-/** The migrations' names and contents, and the PGlite version that wrote the cluster. */
+/** The migrations' names and contents, and the PGlite and pgvector packages that wrote the cluster. */
 async function keyOf(root: string, migrations: string): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(await readFile(join(root, 'node_modules/@electric-sql/pglite/package.json')));
+  for (const pkg of ['pglite', 'pglite-pgvector'])
+    hash.update(await readFile(join(root, `node_modules/@electric-sql/${pkg}/package.json`)));
   for (const file of (await readdir(migrations)).sort())
     hash.update(file).update(await readFile(join(migrations, file)));
   return hash.digest('hex').slice(0, 16);
