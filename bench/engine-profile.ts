@@ -2,8 +2,9 @@
  * Where a HishamOS run's time goes, one workload in one process on PostgreSQL: N sequential runs
  * after 10 warm-up runs; every `pg` query is timed from call to answer and grouped by statement
  * (most time first); `--cpu-prof=<file>` also writes a V8 CPU profile of the timed runs (open it in
- * Chrome DevTools). `--server-log` sets `log_min_duration_statement = 0` on the bench's database,
- * so PostgreSQL's own parse / bind / execute durations land in the server log.
+ * Chrome DevTools) and prints where its busy time goes (bench/cpu-profile-summary.ts).
+ * `--server-log` sets `log_min_duration_statement = 0` on the bench's database, so PostgreSQL's
+ * own parse / bind / execute durations land in the server log.
  *
  *   npx tsx bench/engine-profile.ts [workload=bench-chain-10] [runs=50] [--cpu-prof=…] [--server-log]
  */
@@ -11,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import { summarize } from './cpu-profile-summary';
 import { startHishamOS } from './vs-langgraph/hishamos';
 import { pipelined } from './vs-langgraph/pg-count';
 import { adminStatement } from './vs-langgraph/server-admin';
@@ -91,6 +93,7 @@ try {
   if (cpuProfile) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(cpuProfile, JSON.stringify(profile));
+    console.log(summarize(profile, 15));
   }
   const all = [...byStatement.values()];
   const calls = all.reduce((n, s) => n + s.calls, 0);
