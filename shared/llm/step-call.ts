@@ -46,7 +46,6 @@ import {
 import { costOf, findPrice, roundUsd, SIMULATOR_PRICE, type Price } from './prices';
 import { DEFAULT_MAX_TOKENS } from './providers/common';
 import { estimateTokens } from './providers/simulator';
-import { validateStructuredOutput } from './structured-output';
 import { tenantProviderCredentials } from './tenant-credentials';
 import type { ModelCallRequest, ModelCallResult } from './types';
 import { type AttemptRow, attemptRecordWrite } from './attempt-record-write';
@@ -482,7 +481,7 @@ class StepCall {
       },
     );
     this.res.outcome = outcome;
-    const error = outcome.error ?? this.validateOutput(outcome);
+    const error = outcome.error ?? (await this.validateOutput(outcome));
     if (partial)
       this.res.events.push(
         ...(await partial.end(
@@ -515,12 +514,16 @@ class StepCall {
   }
 
   /** Sets the parsed output; returns the error when the answer does not fit the output schema. */
-  private validateOutput(outcome: AttemptOutcome): Error | undefined {
+  private async validateOutput(outcome: AttemptOutcome): Promise<Error | undefined> {
     if (!outcome.result) return undefined;
     const { outputSchema } = this.input.request;
     try {
+      // Loaded on first use: zod's JSON Schema compiler is ~30 KiB of every cold start otherwise.
       this.res.output = outputSchema
-        ? validateStructuredOutput(outcome.result.text, outputSchema)
+        ? (await import('./structured-output')).validateStructuredOutput(
+            outcome.result.text,
+            outputSchema,
+          )
         : outcome.result.text;
       return undefined;
     } catch (e) {
