@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import type { ImportOutcome as ImportOutcomeSchema } from '../shared/api/contracts/catalog-files';
-import { renderFile } from '../shared/catalog/file-format';
+import { renderFile } from '../shared/catalog/render-file';
 import { readSse } from '../web/src/api/sse';
 import { ApiFailure, CliError, Client, loadProfile, saveProfile, type Profile } from './client';
 

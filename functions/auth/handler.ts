@@ -12,7 +12,6 @@ import {
   startEnrolment,
   verifySignIn,
 } from '../../shared/identity/mfa';
-import { finishSso, startSso } from '../../shared/identity/sso/sign-in';
 import { login, logout, refresh, signup, switchTenant } from '../../shared/identity/sessions';
 
 export const handler = httpHandler(routes.auth, {
@@ -26,9 +25,11 @@ export const handler = httpHandler(routes.auth, {
     verifySignIn(platform, body, sourceIp),
   'POST /v1/auth/mfa/enrol': async ({ platform, body }) =>
     enrolDuringSignIn(platform, body.mfaToken),
-  'POST /v1/auth/sso/start': async ({ platform, body }) => startSso(platform, body),
+  // Single sign-on (openid-client) loads on first use: most installations never turn it on.
+  'POST /v1/auth/sso/start': async ({ platform, body }) =>
+    (await import('../../shared/identity/sso/sign-in')).startSso(platform, body),
   'POST /v1/auth/sso/callback': async ({ platform, body, sourceIp }) =>
-    finishSso(platform, body, sourceIp),
+    (await import('../../shared/identity/sso/sign-in')).finishSso(platform, body, sourceIp),
   'POST /v1/auth/switch': async ({ platform, auth, body, sourceIp }) =>
     switchTenant(platform, auth, body.tenant, sourceIp),
   'POST /v1/auth/refresh': async ({ platform, body }) => refresh(platform, body.refreshToken),

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 import { recordAudit } from '../audit/audit-log';
 import type { AuthContext } from '../auth/context';
 import { verifyChallenge } from '../auth/challenge-token';
@@ -155,6 +154,8 @@ async function enrol(p: Platform, userId: string, tenantId: string): Promise<Enr
         set: { secretSealed: sealed, lastStep: null },
       });
     const otpauthUri = generateURI({ issuer: ISSUER, label: user.email, secret });
+    // The QR encoder (qrcode, pngjs) loads on first use: only an enrolment draws one.
+    const { default: QRCode } = await import('qrcode');
     const svg = await QRCode.toString(otpauthUri, { type: 'svg', margin: 1 });
     return {
       secret,
