@@ -1,13 +1,13 @@
 /**
- * Bundles every manifest function with esbuild, in ONE build call (shared work, one process), into
+ * Bundles every manifest function with esbuild, one build per function (ADR 180), into
  * `dist/functions/<name>/`: the directory the CDK app (infra/aws) ships as each Lambda's code.
+ * A function built alone keeps only what its own code reaches; in one build shared by every
+ * function, a module's tree-shaking serves all of them and each loaded the others' parts.
  *
  * Splitting is on, so a dynamic `import()` really defers loading: a step that only calls Anthropic
  * never reads the OpenAI or Gemini SDK from disk (cold import ~150 ms instead of ~465 ms, see
- * docs/benchmarks.md). The build writes entries and shared chunks to `_build/`; each function's
- * directory then receives exactly the files its entry can reach (metafile), laid out as
- * `<name>/index.mjs` + `chunks/`, and a root `index.mjs` re-exporting `handler` (Lambda's
- * `index.handler` stays the handler string).
+ * docs/benchmarks.md). Each function's directory holds `<name>/index.mjs` + `chunks/`, and a root
+ * `index.mjs` re-exporting `handler` (Lambda's `index.handler` stays the handler string).
  *
  * Library: `await bundleFunctions({ allowMissing })` (async) or `bundleFunctionsSync(...)` (the CDK
  * app is built synchronously). CLI: `npx tsx infra/build/bundle.ts [--allow-missing] [--out dir]`
@@ -120,15 +120,13 @@ const STUB_SOURCE = (name: string, entry: string): string =>
   `// STUB written by infra/build/bundle.ts (allowMissing): ${entry} did not exist at build time.\n` +
   `export const handler = async () => { throw new Error(${JSON.stringify(`function ${name} was not bundled: ${entry} is missing`)}); };\n`;
 
-/** Where the single split build writes before each function's files are copied out. */
-const BUILD_DIR = '_build';
-
 interface Plan {
   readonly root: string;
   readonly outDir: string;
   readonly present: Array<[FunctionName, FunctionSpec]>;
   readonly missing: Array<[FunctionName, FunctionSpec]>;
-  readonly esbuild: BuildOptions & { write: true };
+  /** One esbuild build per present function, in the same order. */
+  readonly builds: Array<BuildOptions & { write: true }>;
 }
 
 function plan(opts: BundleOptions): Plan {
@@ -145,40 +143,33 @@ function plan(opts: BundleOptions): Plan {
       `cannot bundle: entry file missing for ${list}. Pass allowMissing (--allow-missing) to stub them.`,
     );
   }
-  return {
-    root,
-    outDir,
-    present,
-    missing,
-    esbuild: {
-      absWorkingDir: root,
-      // `<name>/index` → dist/functions/<name>/index.mjs
-      entryPoints: Object.fromEntries(
-        present.map(([n, f]) => [`${n}/index`, path.join(root, f.entry)]),
-      ),
-      outdir: path.join(outDir, BUILD_DIR),
-      outExtension: { '.js': '.mjs' },
-      chunkNames: 'chunks/[name]-[hash]',
-      metafile: true,
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      minify: opts.minify ?? true,
-      sourcemap: 'external',
-      external: [...BUNDLE_EXTERNALS],
-      mainFields: ['module', 'main'],
-      // No 'import' here: esbuild adds import/require per call, and forcing 'import' would hand
-      // CommonJS require() calls an ESM namespace (pg's require('pg-pool') then breaks).
-      conditions: ['module', 'node'],
-      banner: { js: ESM_REQUIRE_BANNER },
-      loader: { '.sql': 'text' },
-      legalComments: 'none',
-      logLevel: 'silent',
-      write: true,
-    },
-  };
+  const options = (name: FunctionName, spec: FunctionSpec): BuildOptions & { write: true } => ({
+    absWorkingDir: root,
+    // `<name>/index` → dist/functions/<name>/<name>/index.mjs, its chunks beside it in `chunks/`
+    entryPoints: { [`${name}/index`]: path.join(root, spec.entry) },
+    outdir: path.join(outDir, name),
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    metafile: true,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    minify: opts.minify ?? true,
+    sourcemap: 'external',
+    external: [...BUNDLE_EXTERNALS],
+    mainFields: ['module', 'main'],
+    // No 'import' here: esbuild adds import/require per call, and forcing 'import' would hand
+    // CommonJS require() calls an ESM namespace (pg's require('pg-pool') then breaks).
+    conditions: ['module', 'node'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    loader: { '.sql': 'text' },
+    legalComments: 'none',
+    logLevel: 'silent',
+    write: true,
+  });
+  return { root, outDir, present, missing, builds: present.map(([n, f]) => options(n, f)) };
 }
 
 function prepare(p: Plan, opts: BundleOptions): void {
@@ -186,21 +177,15 @@ function prepare(p: Plan, opts: BundleOptions): void {
   mkdirSync(p.outDir, { recursive: true });
 }
 
-function finish(p: Plan, result: BuildResult | undefined, started: number): BundleResult {
+function finish(p: Plan, results: readonly BuildResult[], started: number): BundleResult {
   const out: Record<string, FunctionBundle> = {};
-  const build = path.join(p.outDir, BUILD_DIR);
-  const outputs = result?.metafile?.outputs ?? {};
-  const key = (file: string) => path.relative(p.root, path.join(build, file));
-  for (const [name] of p.present) {
+  p.present.forEach(([name], i) => {
     const dir = path.join(p.outDir, name);
-    const { all, eager } = reachable(outputs, key(`${name}/index.mjs`));
-    for (const file of all) {
-      const rel = path.relative(build, path.join(p.root, file));
-      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      cpSync(path.join(p.root, file), path.join(dir, rel));
-      if (existsSync(path.join(p.root, `${file}.map`)))
-        cpSync(path.join(p.root, `${file}.map`), path.join(dir, `${rel}.map`));
-    }
+    const outputs = results[i]?.metafile?.outputs ?? {};
+    const { all, eager } = reachable(
+      outputs,
+      path.relative(p.root, path.join(dir, name, 'index.mjs')),
+    );
     writeFileSync(path.join(dir, 'index.mjs'), `export { handler } from './${name}/index.mjs';\n`);
     for (const file of RUNTIME_FILES[name] ?? []) {
       const from = path.join(p.root, file.from);
@@ -218,8 +203,7 @@ function finish(p: Plan, result: BuildResult | undefined, started: number): Bund
       mapBytes: existsSync(map) ? statSync(map).size : 0,
       stub: false,
     };
-  }
-  rmSync(build, { recursive: true, force: true });
+  });
   for (const [name, spec] of p.missing) {
     const dir = path.join(p.outDir, name);
     mkdirSync(dir, { recursive: true });
@@ -253,19 +237,22 @@ function reachable(
   return { all: walk(true), eager: walk(false) };
 }
 
-function check(result: BuildResult): void {
+function checked(result: BuildResult): BuildResult {
   if (result.errors.length > 0)
     throw new Error(`esbuild failed: ${result.errors.map((e) => e.text).join('; ')}`);
+  return result;
 }
 
-/** Bundles the manifest's functions (one esbuild call) and returns per-function sizes. */
+/** Bundles the manifest's functions (one esbuild build each) and returns per-function sizes. */
 export async function bundleFunctions(opts: BundleOptions = {}): Promise<BundleResult> {
   const started = Date.now();
   const p = plan(opts);
   prepare(p, opts);
-  const result = p.present.length > 0 ? await build(p.esbuild) : undefined;
-  if (result) check(result);
-  return finish(p, result, started);
+  // One at a time: esbuild already uses every core for one build (measured: running them all at
+  // once took longer than in turn on two cores).
+  const results: BuildResult[] = [];
+  for (const options of p.builds) results.push(checked(await build(options)));
+  return finish(p, results, started);
 }
 
 /** Synchronous twin of `bundleFunctions` (the CDK app is constructed synchronously). */
@@ -273,9 +260,11 @@ export function bundleFunctionsSync(opts: BundleOptions = {}): BundleResult {
   const started = Date.now();
   const p = plan(opts);
   prepare(p, opts);
-  const result = p.present.length > 0 ? buildSync(p.esbuild) : undefined;
-  if (result) check(result);
-  return finish(p, result, started);
+  return finish(
+    p,
+    p.builds.map((options) => checked(buildSync(options))),
+    started,
+  );
 }
 
 /** A plain-text size table (the figure bench/ reports). */
