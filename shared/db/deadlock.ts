@@ -2,19 +2,11 @@
  * PostgreSQL breaks a lock cycle by aborting one of the transactions in it (SQLSTATE 40P01,
  * "deadlock detected"); the other goes on. The aborted one is safe to run again from the start.
  */
+import { carriesSqlState } from './sql-state';
 
-const DEADLOCK = /deadlock detected/i;
-
-/** Whether `error`, or an error it wraps (drizzle wraps the driver's), is a deadlock abort. */
+/** Whether `error`, or an error it wraps, is a deadlock abort. */
 export function isDeadlock(error: unknown): boolean {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
-    // node-postgres and PGlite carry the SQLSTATE; the Data API only the server's message.
-    if (code === '40P01' || (typeof message === 'string' && DEADLOCK.test(message))) return true;
-    e = cause;
-  }
-  return false;
+  return carriesSqlState(error, '40P01', /deadlock detected/i);
 }
 
 /** Runs `transaction` again when PostgreSQL chose it as a deadlock's victim, up to `attempts`. */

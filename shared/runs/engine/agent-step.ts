@@ -15,7 +15,7 @@ import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
 import { annotateActiveSpan } from '../../observability/tracing';
 import { appendEvent } from '../events';
-import { loadPinnedAgent, loadStepContext, referencedSteps } from './context';
+import { loadPinnedAgent, loadStepContext, referencedSteps, takeWarmStepContext } from './context';
 import { recordCall, type StepIds, stepEvents } from './record-call';
 import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts';
 import { IN_FLIGHT } from '../../llm/attempt-outcomes';
@@ -25,7 +25,7 @@ import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../tools/agent-tools/catalog';
 import { toolRunsInFlight } from './tool-runs';
 import { offloadPayload } from '../step-payloads';
-import { markRunningWrite } from './step-writes';
+import { isStaleClaim, markRunningWrite } from './step-writes';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -146,19 +146,37 @@ async function waiting(
 /** An agent node's prompt template. */
 const promptOf = (node: { prompt?: string } | undefined) => node?.prompt ?? '{{input}}';
 
+const readsOf = (node: { prompt?: string } | undefined) => referencedSteps(promptOf(node));
+
 /**
- * In one transaction: load the run, render the prompt, read this step's earlier attempts (the
- * fallback walk starts from them), mark the step RUNNING and say so on the timeline.
+ * A step its planner's completion made ready in this process starts from what that completion
+ * read (ADR 181): no read before its write. When the step or its run changed since, that write's
+ * claim fails, the transaction rolls back, and the step is prepared from a fresh read.
  */
 async function prepareStep(p: Platform, input: StepTaskInput) {
+  const warm = takeWarmStepContext(input.runId, input.stepId, readsOf);
+  if (warm)
+    try {
+      return await prepareFrom(p, input, warm);
+    } catch (error) {
+      if (!isStaleClaim(error)) throw error;
+    }
+  return prepareFrom(p, input, undefined);
+}
+
+/**
+ * In one transaction: load the run (unless `warm` holds it), render the prompt, read this step's
+ * earlier attempts (the fallback walk starts from them), mark the step RUNNING and say so on the
+ * timeline.
+ */
+async function prepareFrom(
+  p: Platform,
+  input: StepTaskInput,
+  warm: ReturnType<typeof takeWarmStepContext>,
+) {
   return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-    const { run, spec, step, piiPolicy, outputs } = await loadStepContext(
-      p,
-      tx,
-      input.runId,
-      input.stepId,
-      (node) => referencedSteps(promptOf(node)),
-    );
+    const { run, spec, step, piiPolicy, outputs } =
+      warm ?? (await loadStepContext(p, tx, input.runId, input.stepId, readsOf));
     if (run.status === 'CANCELLED' || step.status === 'SUCCEEDED' || step.status === 'SKIPPED')
       return { skip: step.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'SKIPPED' } as const;
     // Polled while a workflow tool's child run goes on (ADR 162): one read, nothing recorded.
@@ -233,6 +251,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
         prompt: stored.inline,
         pointer: stored.pointer,
         startedAt: step.startedAt ?? new Date(p.now()),
+        claim: warm !== undefined,
       });
     }
     const ids: StepIds = {

@@ -5,7 +5,7 @@ import type { Tx } from '../../db/client';
 import { decodeJsonRows, jsonRowsOf } from '../../db/json-rows';
 import { placeholderFor, prebuiltSelect } from '../../db/prebuilt-select';
 import { agentVersions, runSteps, runs, tenants, workflowVersions } from '../../db/schema';
-import { policyFrom } from '../../pii/policy';
+import { type PiiPolicy, policyFrom } from '../../pii/policy';
 import { NotFound, ValidationError } from '../../errors';
 import type { StepStatus } from '../../workflow/model';
 import { conditionPaths } from '../../workflow/condition';
@@ -94,10 +94,37 @@ const selectRunWithSteps = prebuiltSelect(
       .where(eq(runs.id, placeholderFor(runs.id, 'runId'))),
 );
 
+// The same with the tenant's PII policy, for the step a completion prepares for (ADR 181).
+const selectRunWithStepsAndPolicy = prebuiltSelect(
+  'engine_run_with_steps_policy',
+  {
+    run: RUN_COLUMNS,
+    piiPolicy: tenants.piiPolicy,
+    steps: jsonRowsOf(STEP_COLUMNS, 's', sql`from run_steps s where s.run_id = runs.id`),
+  },
+  (tx, fields) =>
+    tx
+      .select(fields)
+      .from(runs)
+      .innerJoin(tenants, eq(tenants.id, runs.tenantId))
+      .where(eq(runs.id, placeholderFor(runs.id, 'runId'))),
+);
+
 /** The run, its pinned workflow version and its steps (no prompts, no outputs): what planning starts from. */
 export async function loadRunContext(tx: Tx, runId: string) {
   const [row] = await selectRunWithSteps(tx, { runId });
   if (!row) throw new NotFound(`run ${runId} not found`);
+  return runContextOf(tx, row);
+}
+
+/** `loadRunContext` with the tenant's PII policy. */
+export async function loadRunContextWithPolicy(tx: Tx, runId: string) {
+  const [row] = await selectRunWithStepsAndPolicy(tx, { runId });
+  if (!row) throw new NotFound(`run ${runId} not found`);
+  return { ...(await runContextOf(tx, row)), piiPolicy: policyFrom(row.piiPolicy) };
+}
+
+async function runContextOf(tx: Tx, row: { run: RunRow; steps: unknown }) {
   const run: RunRow = row.run;
   const spec = await loadWorkflowSpec(tx, run);
   const steps = decodeJsonRows<StepRow>(STEP_COLUMNS, row.steps);
@@ -204,6 +231,56 @@ export function rememberReadySteps(run: RunRow, steps: { id: string; nodeId: str
 }
 
 export type Outputs = Record<string, { output: unknown; iterations: unknown[] }>;
+
+/**
+ * What a completion that planned one agent step knew of it (ADR 181): the run and the step as its
+ * planning read them, the tenant's PII policy, and the outputs of `known` nodes (the completing
+ * one). A task of that step in the same process (a warm Lambda, as a chain's next step often
+ * gets) prepares from this instead of reading; its claim then checks in SQL what the read would
+ * have (`markRunningWrite`). Taken once; bounded, the oldest entry goes first.
+ */
+export interface WarmStep {
+  run: RunRow;
+  step: StepRow;
+  piiPolicy: PiiPolicy;
+  outputs: Outputs;
+}
+
+const WARM_STEPS_SIZE = 1000;
+const warmSteps = new Map<string, WarmStep>();
+
+export function rememberWarmStep(warm: WarmStep): void {
+  if (warmSteps.size >= WARM_STEPS_SIZE) {
+    const oldest = warmSteps.keys().next();
+    if (!oldest.done) warmSteps.delete(oldest.value);
+  }
+  warmSteps.set(warm.step.id, warm);
+}
+
+/**
+ * The step's context from a warm entry, when there is one for this run and step, its workflow
+ * version is cached and every output its node reads is known; else undefined (read it).
+ */
+export function takeWarmStepContext(
+  runId: string,
+  stepId: string,
+  reads: (node: WorkflowSpec['nodes'][number] | undefined) => string[],
+) {
+  const warm = warmSteps.get(stepId);
+  if (!warm) return undefined;
+  warmSteps.delete(stepId);
+  const spec = cachedWorkflowSpec(specKey(warm.run));
+  if (warm.run.id !== runId || !spec) return undefined;
+  const node = spec.nodes.find((n) => n.id === warm.step.nodeId);
+  if (!reads(node).every((id) => id in warm.outputs)) return undefined;
+  return {
+    run: warm.run,
+    step: warm.step,
+    spec,
+    piiPolicy: warm.piiPolicy,
+    outputs: async (): Promise<Outputs> => warm.outputs,
+  };
+}
 
 /**
  * The run, ONE of its steps and the tenant's PII policy, with the workflow spec: what a step task

@@ -8,16 +8,19 @@ import type { Platform } from '../../platform/platform';
 import { planDetailed } from '../../workflow/plan';
 import { appendEvent } from '../events';
 import { isTerminalRun } from '../run-status';
+import type { PiiPolicy } from '../../pii/policy';
 import { runStartedWrite } from './run-writes';
 import {
   conditionNodes,
   latestSteps,
   loadRunContext,
+  loadRunContextWithPolicy,
   loadRunData,
   rememberReadySteps,
   type RunRow,
   type StepRow,
   statusMap,
+  type WarmStep,
 } from './context';
 
 export interface PlanResult {
@@ -90,6 +93,8 @@ export type PlanDecision =
       run: RunRow;
       spec: WorkflowSpec;
       steps: StepRow[];
+      /** With a completing step: for the step it may prepare for (ADR 181). */
+      piiPolicy?: PiiPolicy;
       plan: ReturnType<typeof planDetailed>;
     };
 
@@ -100,7 +105,9 @@ export async function decidePlan(
   runId: string,
   completing?: CompletingStep,
 ): Promise<PlanDecision> {
-  const context = await loadRunContext(tx, runId);
+  const context = completing
+    ? await loadRunContextWithPolicy(tx, runId)
+    : { ...(await loadRunContext(tx, runId)), piiPolicy: undefined };
   const { run, spec } = context;
   if (isTerminalRun(run.status)) return { settled: true };
   const steps = completing ? asCompleted(context.steps, completing) : context.steps;
@@ -114,7 +121,32 @@ export async function decidePlan(
       iterations: prior ? [...(prior.iterations ?? []), prior.output] : [],
     };
   }
-  return { settled: false, run, spec, steps, plan: planDetailed(spec, statusMap(steps), data) };
+  const plan = planDetailed(spec, statusMap(steps), data);
+  return { settled: false, run, spec, steps, piiPolicy: context.piiPolicy, plan };
+}
+
+/**
+ * What a completion knows of the one agent step its plan made ready, for that step's task to
+ * prepare without reading (ADR 181); undefined when the step needs a read. Only a text output is
+ * given: jsonb keeps a string as written, while an object comes back with its keys reordered,
+ * and the prompt must render what a read would give.
+ */
+export function warmNextStep(
+  decision: PlanDecision,
+  completing: CompletingStep,
+  result: PlanResult,
+): WarmStep | undefined {
+  if (decision.settled || result.next !== 'agent' || !result.stepId) return undefined;
+  const step = decision.steps.find((s) => s.id === result.stepId);
+  const { run, piiPolicy } = decision;
+  if (step?.status !== 'PENDING' || typeof completing.output !== 'string' || !piiPolicy)
+    return undefined;
+  // A node's earlier iterations come with its output; this process does not hold theirs.
+  const earlier = decision.steps.some(
+    (s) => s.nodeId === completing.nodeId && s.id !== completing.stepId && s.status === 'SUCCEEDED',
+  );
+  const output = { output: completing.output, iterations: [] };
+  return { run, step, piiPolicy, outputs: earlier ? {} : { [completing.nodeId]: output } };
 }
 
 /** The steps as the completion's update leaves them (the same rule as `stepCallWrite`). */

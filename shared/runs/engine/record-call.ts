@@ -10,7 +10,8 @@ import type { PiiCounts } from '../../pii/policy';
 import type { Platform } from '../../platform/platform';
 import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
 import type { PayloadPointer } from '../step-payloads';
-import { applyPlan, decidePlan, type PlanResult, planWrites } from './plan-run';
+import { rememberWarmStep, type WarmStep } from './context';
+import { applyPlan, decidePlan, type PlanResult, planWrites, warmNextStep } from './plan-run';
 import { runCostWrite } from './run-writes';
 import { stepCallWrite } from './step-writes';
 
@@ -57,11 +58,14 @@ export async function recordCall(
 ): Promise<PlanResult | undefined> {
   const { outcome, error, costUsd } = call;
   const event = stepEvents(ids);
+  // The one agent step the plan made ready, once the transaction has committed (ADR 181).
+  let warm: WarmStep | undefined;
   // A cancel or a settlement may lock the run, then this step; this locks the step, then the run.
   // When PostgreSQL aborts this side of such a cycle, the writes run again: the answer is kept,
   // where a failed task would call the model again.
-  return retryOnDeadlock(() =>
+  const planned = await retryOnDeadlock(() =>
     p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
+      warm = undefined;
       // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
       // These writes, the settled reservations and the run's cost ride with the step's update as
       // data-modifying CTEs (each always runs): one round trip instead of up to four (issue 12).
@@ -118,11 +122,13 @@ export async function recordCall(
         if (plan) {
           // Planning reads the run first and sees this step as its update will leave it; when
           // the plan writes nothing, the update is the last statement and carries the COMMIT.
-          const { stepId, nodeId } = ids;
-          const decision = await decidePlan(p, tx, ids.runId, { stepId, nodeId, ...plan });
+          const completing = { stepId: ids.stepId, nodeId: ids.nodeId, ...plan };
+          const decision = await decidePlan(p, tx, ids.runId, completing);
           if (planWrites(decision)) await complete();
           else await asLastStatement(complete);
-          return applyPlan(p, tx, ids.tenantId, decision);
+          const result = await applyPlan(p, tx, ids.tenantId, decision);
+          warm = warmNextStep(decision, completing, result);
+          return result;
         }
         // The transaction's last statement: its COMMIT rides with it (ADR 176).
         await asLastStatement(complete);
@@ -149,4 +155,6 @@ export async function recordCall(
       return undefined;
     }),
   );
+  if (warm) rememberWarmStep(warm);
+  return planned;
 }

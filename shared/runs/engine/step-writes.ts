@@ -2,22 +2,34 @@
  * An agent step's own writes as parts of prebuilt statements (ADR 172): its start, in the
  * preparation's event statement, and its call's outcome, in the completion's.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { placeholderFor, type StatementPart } from '../../db/prebuilt-statement';
+import { carriesSqlState } from '../../db/sql-state';
 import { runSteps } from '../../db/schema';
 import type { PiiCounts } from '../../pii/policy';
 import { mergeBoundPointer, type PayloadPointer, pointerJson } from '../step-payloads';
 
-/** The step is RUNNING with its (masked) prompt, or the pointer to it in S3 (ADR 105). */
+// The step is still PENDING and its run not cancelled; `step_claimable` (migration 0173) raises
+// SQLSTATE HS409 otherwise.
+const CLAIMABLE = sql.raw(`step_claimable(run_steps.status = 'PENDING'
+  and exists (select 1 from runs r where r.id = run_steps.run_id and r.status <> 'CANCELLED'))`);
+
+/**
+ * The step is RUNNING with its (masked) prompt, or the pointer to it in S3 (ADR 105). With `claim`
+ * (a preparation from what the planner read, ADR 181) the statement fails with `isStaleClaim`
+ * unless the step is still PENDING and its run not cancelled: what a fresh read would have checked.
+ */
 export function markRunningWrite(start: {
   stepId: string;
   prompt: string | null;
   pointer?: PayloadPointer;
   startedAt: Date;
+  claim?: boolean;
 }): StatementPart {
-  const { pointer } = start;
+  const { pointer, claim } = start;
+  const step = eq(runSteps.id, placeholderFor(runSteps.id, 'running_step'));
   return {
-    shape: pointer ? 'step_running(pointer)' : 'step_running',
+    shape: `step_running(${[pointer && 'pointer', claim && 'claim'].filter(Boolean).join(',')})`,
     build: (tx) =>
       tx
         .update(runSteps)
@@ -27,7 +39,8 @@ export function markRunningWrite(start: {
           ...(pointer ? { payloads: mergeBoundPointer('running_payloads') } : {}),
           startedAt: sql`${placeholderFor(runSteps.startedAt, 'running_started_at')}`,
         })
-        .where(eq(runSteps.id, placeholderFor(runSteps.id, 'running_step')))
+        // Checked on the row the update finds, so also on a version a concurrent cancel committed.
+        .where(claim ? and(step, CLAIMABLE) : step)
         .getSQL(),
     values: {
       running_step: start.stepId,
@@ -36,6 +49,11 @@ export function markRunningWrite(start: {
       ...(pointer ? { running_payloads: pointerJson('prompt', pointer) } : {}),
     },
   };
+}
+
+/** The claim of `markRunningWrite` failed: the step or its run changed since the planner read them. */
+export function isStaleClaim(error: unknown): boolean {
+  return carriesSqlState(error, 'HS409', /the step is no longer claimable/);
 }
 
 export interface StepMeter {

@@ -1,6 +1,7 @@
 /**
- * What the engine and a poll read (issue 12, ADR 171): a step the planner made ready in this
- * process reads its context and the outputs its prompt references in one statement, and a planning
+ * What the engine and a poll read (issue 12, ADRs 171, 181): a step the planner made ready in this
+ * process reads its context and the outputs its prompt references in one statement (none when the
+ * completion before it holds them), and a planning
  * turn reads the run with its steps in one; the outputs read that way are the ones a separate read
  * returns, a JSON string output included; a poll of a run is one statement. Statements are counted
  * at the transaction's drizzle session, where every driver's statements pass.
@@ -68,12 +69,14 @@ test("a step's context and the outputs it references come in one statement; a pl
   const outputOf = (id: string) => String(steps.find((s) => s.nodeId === id)?.output);
   expect(byNode.s2).toBe(outputOf('s1'));
   expect(byNode.s4).toBe(`${outputOf('s3')} and ${outputOf('s1')}`);
-  // Every step's context read carried its outputs (s1 references none); no step read them apart.
-  const contextReads = during.filter((q) => q.includes('inner join "tenants"'));
-  expect(contextReads).toHaveLength(STEPS);
+  // s1 (made ready by the Plan task) and s4 (it reads s1 too, whose output the completion of s3
+  // does not hold) read their context, with the outputs they reference; s2 and s3 start from what
+  // the completion before them read (ADR 181). No step read its outputs apart.
+  const contextReads = during.filter((q) => q.includes('from "run_steps" inner join "runs"'));
+  expect(contextReads).toHaveLength(2);
   expect(
     contextReads.filter((q) => q.includes('"o"."node_id"') || q.includes('o.node_id')),
-  ).toHaveLength(STEPS - 1);
+  ).toHaveLength(1);
   const outputsApart = during.filter(
     (q) => q.includes('o.node_id in') && !q.includes('inner join'),
   );

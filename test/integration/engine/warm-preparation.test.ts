@@ -1,0 +1,141 @@
+/**
+ * A chain's next agent step starts from what the completion before it read (ADR 181): its
+ * preparation sends no read, only its write, whose claim checks in SQL what the read would have.
+ * When the step or its run changed since, the claim fails and the step is prepared from a fresh
+ * read: a finished step is not run again, a cancelled run's step is not started.
+ */
+import { and, eq } from 'drizzle-orm';
+import { runEvents, runSteps, runs, usageRecords } from '../../../shared/db/schema';
+import { runAgentStep } from '../../../shared/runs/engine/agent-step';
+import { loadRunContextWithPolicy, rememberWarmStep } from '../../../shared/runs/engine/context';
+import {
+  chainOf,
+  createSimulatorAgent,
+  createWorkflow,
+  recordStatements,
+  runToEnd,
+} from '../../support/engine-fixtures';
+import { startTestStack, type TestStack } from '../../support/stack';
+
+let stack: TestStack;
+let token: string;
+let transactions: string[][];
+
+beforeAll(async () => {
+  stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
+  token = await stack.adminToken();
+  await createSimulatorAgent(stack, token, 'warm');
+  await createWorkflow(stack, token, 'warm-chain', chainOf(3, 'warm'));
+  transactions = recordStatements(stack.platform.db);
+});
+afterAll(async () => stack?.close());
+
+/** A finished chain run, and its second step as the completion of the first left it in memory. */
+async function finishedChain() {
+  const runId = await runToEnd(stack, token, 'warm-chain', { topic: 'warm' });
+  const [{ tenantId }] = await stack.platform.db.owner
+    .select({ tenantId: runs.tenantId })
+    .from(runs)
+    .where(eq(runs.id, runId));
+  const context = await stack.platform.db.withTenant({ tenantId }, (tx) =>
+    loadRunContextWithPolicy(tx, runId),
+  );
+  const s1 = context.steps.find((s) => s.nodeId === 's1');
+  const s2 = context.steps.find((s) => s.nodeId === 's2');
+  if (!s1 || !s2) throw new Error('the chain has no s1 or s2');
+  const [{ output }] = await stack.platform.db.owner
+    .select({ output: runSteps.output })
+    .from(runSteps)
+    .where(eq(runSteps.id, s1.id));
+  const warm = () =>
+    rememberWarmStep({
+      run: { ...context.run, status: 'RUNNING' },
+      step: { ...s2, status: 'PENDING' },
+      piiPolicy: context.piiPolicy,
+      outputs: { s1: { output, iterations: [] } },
+    });
+  return { runId, tenantId, s2, warm };
+}
+
+const countOf = async (runId: string, stepId: string) => ({
+  usage: (
+    await stack.platform.db.owner
+      .select({ id: usageRecords.id })
+      .from(usageRecords)
+      .where(eq(usageRecords.stepId, stepId))
+  ).length,
+  events: (
+    await stack.platform.db.owner
+      .select({ seq: runEvents.seq })
+      .from(runEvents)
+      .where(and(eq(runEvents.runId, runId), eq(runEvents.stepId, stepId)))
+  ).length,
+});
+
+test("each step after the first prepares with its write alone, and the run's prompts are those a read gives", async () => {
+  // Act
+  transactions.length = 0;
+  const runId = await runToEnd(stack, token, 'warm-chain', { topic: 'warm' });
+
+  // Assess: s2 and s3 were claimed by their preparation's one statement
+  const claims = transactions.filter((t) => t.some((q) => q.includes('step_claimable(')));
+  expect(claims).toHaveLength(2);
+  for (const t of claims) expect(t).toHaveLength(1);
+  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
+  expect(run.body.status).toBe('SUCCEEDED');
+  const rows = await stack.platform.db.owner
+    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt, output: runSteps.output })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
+  const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
+  expect(byNode.s2.prompt).toBe(byNode.s1.output);
+  expect(byNode.s3.prompt).toBe(byNode.s2.output);
+});
+
+test('a step that finished since its completion planned it is not run again', async () => {
+  // Prepare: s2 succeeded, but this process still holds it as the planner saw it, PENDING
+  const { runId, tenantId, s2, warm } = await finishedChain();
+  const before = await countOf(runId, s2.id);
+  warm();
+
+  // Act
+  const result = await runAgentStep(stack.platform, {
+    tenantId,
+    runId,
+    stepId: s2.id,
+    executionId: 'warm-finished',
+  });
+
+  // Assess: the claim failed, the fresh read found it SUCCEEDED: no call, no record, no event
+  expect(result.status).toBe('SUCCEEDED');
+  expect(await countOf(runId, s2.id)).toEqual(before);
+});
+
+test("a cancelled run's step is not started", async () => {
+  // Prepare: s2 is PENDING again, and its run was cancelled after the planner read it
+  const { runId, tenantId, s2, warm } = await finishedChain();
+  await stack.platform.db.owner
+    .update(runSteps)
+    .set({ status: 'PENDING' })
+    .where(eq(runSteps.id, s2.id));
+  await stack.platform.db.owner.update(runs).set({ status: 'CANCELLED' }).where(eq(runs.id, runId));
+  const before = await countOf(runId, s2.id);
+  warm();
+
+  // Act
+  const result = await runAgentStep(stack.platform, {
+    tenantId,
+    runId,
+    stepId: s2.id,
+    executionId: 'warm-cancelled',
+  });
+
+  // Assess: skipped after a fresh read; the step was not marked RUNNING
+  expect(result.status).toBe('SKIPPED');
+  expect(await countOf(runId, s2.id)).toEqual(before);
+  const [step] = await stack.platform.db.owner
+    .select({ status: runSteps.status })
+    .from(runSteps)
+    .where(eq(runSteps.id, s2.id));
+  expect(step.status).toBe('PENDING');
+});
