@@ -1,7 +1,7 @@
 /**
- * RDS Data API round trips per engine task: feature-pipeline's handlers called in plan order on
- * the local Data API endpoint (the Lambda code path), counting the endpoint's calls around each
- * task. Every call is one HTTPS request in AWS. Also prints the largest row and response served.
+ * RDS Data API round trips per engine task: feature-pipeline's handlers called in the order its
+ * state machine calls them, on the local Data API endpoint (the Lambda code path), counting the
+ * endpoint's calls around each task. Every call is one HTTPS request in AWS. Also prints the largest row and response served.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/data-api-round-trips.ts
  */
 import { mkdtempSync } from 'node:fs';
@@ -59,36 +59,48 @@ const diff = (a: Record<DataApiOperation, number>, b: Record<DataApiOperation, n
     Object.entries(b).map(([k, v]) => [k, v - a[k as DataApiOperation]]),
   ) as Record<DataApiOperation, number>;
 const total = (d: Record<string, number>) => Object.values(d).reduce((n, v) => n + v, 0);
-const tasks: Record<string, Record<DataApiOperation, number>[]> = {
-  start: [],
-  plan: [],
-  agent: [],
-  finalize: [],
-};
+const tasks: Record<string, Record<DataApiOperation, number>[]> = {};
+const count = (task: string, d: Record<DataApiOperation, number>) => (tasks[task] ??= []).push(d);
 
+// The tasks in the order the state machine runs them (ADR 110): one ready agent step runs alone
+// and its completion plans (`plan: true`); several run in the Map, then Plan runs.
 for (let i = 0; i < 5; i++) {
   let before = snapshot();
   const { runId } = await startRun(p, auth, 'feature-pipeline', { feature: `bench ${i}` });
-  tasks.start.push(diff(before, snapshot()));
-  for (;;) {
-    before = snapshot();
-    const plan = await planRun(p, { tenantId: auth.tenantId, runId });
-    tasks.plan.push(diff(before, snapshot()));
-    if (plan.done) break;
-    for (const s of plan.ready) {
+  count('start', diff(before, snapshot()));
+  const ids = { tenantId: auth.tenantId, runId, executionId: 'direct' };
+  before = snapshot();
+  let plan = await planRun(p, ids);
+  count('plan', diff(before, snapshot()));
+  const nodeOf = async (stepId: string) => {
+    const [row] = rowsOf<{ node_id: string }>(
+      await p.db.owner.execute(sql`select node_id from run_steps where id = ${stepId}::uuid`),
+    );
+    return row.node_id;
+  };
+  while (!plan.done) {
+    if (plan.next === 'agent' && plan.stepId) {
+      const node = await nodeOf(plan.stepId);
       before = snapshot();
-      await runAgentStep(p, {
-        tenantId: auth.tenantId,
-        runId,
-        stepId: s.stepId,
-        executionId: 'direct',
-      });
-      tasks.agent.push(diff(before, snapshot()));
+      const result = await runAgentStep(p, { ...ids, stepId: plan.stepId, plan: true });
+      count(`agent ${node} (plans)`, diff(before, snapshot()));
+      if (!result.plan) throw new Error(`step ${node} did not plan`);
+      plan = result.plan;
+      continue;
     }
+    for (const s of plan.ready) {
+      const node = await nodeOf(s.stepId);
+      before = snapshot();
+      await runAgentStep(p, { ...ids, stepId: s.stepId });
+      count(`agent ${node} (Map)`, diff(before, snapshot()));
+    }
+    before = snapshot();
+    plan = await planRun(p, ids);
+    count('plan', diff(before, snapshot()));
   }
   before = snapshot();
   await finalizeRun(p, { tenantId: auth.tenantId, runId });
-  tasks.finalize.push(diff(before, snapshot()));
+  count('finalize', diff(before, snapshot()));
 }
 await rt.close();
 await database.drop();
@@ -98,7 +110,7 @@ for (const [task, list] of Object.entries(tasks)) {
   const mean = (op: DataApiOperation) => list.reduce((n, d) => n + d[op], 0) / list.length;
   const all = list.reduce((n, d) => n + total(d), 0) / list.length;
   console.log(
-    `  ${task.padEnd(9)} ${all.toFixed(1).padStart(5)} calls  (Execute ${mean('ExecuteStatement').toFixed(1)}, Begin ${mean('BeginTransaction').toFixed(1)}, Commit ${mean('CommitTransaction').toFixed(1)}, Rollback ${mean('RollbackTransaction').toFixed(1)})  over ${list.length} tasks`,
+    `  ${task.padEnd(22)} ${all.toFixed(1).padStart(5)} calls  (Execute ${mean('ExecuteStatement').toFixed(1)}, Begin ${mean('BeginTransaction').toFixed(1)}, Commit ${mean('CommitTransaction').toFixed(1)}, Rollback ${mean('RollbackTransaction').toFixed(1)})  over ${list.length} tasks`,
   );
 }
 console.log(`  largest row ${api.largest.row} B, largest response ${api.largest.response} B`);

@@ -25,7 +25,7 @@ import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../tools/agent-tools/catalog';
 import { toolRunsInFlight } from './tool-runs';
 import { offloadPayload } from '../step-payloads';
-import { isStaleClaim, markRunningWrite } from './step-writes';
+import { isStaleRead, markRunningWrite } from './step-writes';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -109,7 +109,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
   const plan = await recordCall(
     p,
     ids,
-    input.plan === true && { output: answer },
+    input.plan === true && { output: answer, snapshot: prepared.snapshot },
     { ...call, output: output.inline },
     pii,
     undefined,
@@ -159,7 +159,7 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
     try {
       return await prepareFrom(p, input, warm);
     } catch (error) {
-      if (!isStaleClaim(error)) throw error;
+      if (!isStaleRead(error)) throw error;
     }
   return prepareFrom(p, input, undefined);
 }
@@ -288,6 +288,8 @@ async function prepareFrom(
       piiPolicy,
       tools,
       masked: masked.counts,
+      // The run as the planner left it: the completion plans from it (ADR 181).
+      snapshot: warm?.snapshot,
     };
     // Without tools or knowledge the request is known now: the gateway's walk holds the budget and
     // writes the attempt's in-flight record in this transaction (ADR 165).

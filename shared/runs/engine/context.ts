@@ -233,23 +233,35 @@ export function rememberReadySteps(run: RunRow, steps: { id: string; nodeId: str
 export type Outputs = Record<string, { output: unknown; iterations: unknown[] }>;
 
 /**
- * What a completion that planned one agent step knew of it (ADR 181): the run and the step as its
- * planning read them, the tenant's PII policy, and the outputs of `known` nodes (the completing
+ * What a completion that planned one agent step knew of it (ADR 181): the run and its steps as
+ * planning left them, the tenant's PII policy, and the outputs of `known` nodes (the completing
  * one). A task of that step in the same process (a warm Lambda, as a chain's next step often
- * gets) prepares from this instead of reading; its claim then checks in SQL what the read would
- * have (`markRunningWrite`). Taken once; bounded, the oldest entry goes first.
+ * gets) prepares from this instead of reading, its claim checking in SQL what the read would have
+ * (`markRunningWrite`), and its completion plans from it, checking that no other step changed
+ * (`stepCallWrite`). Taken once; bounded, the oldest entry goes first;
+ * not for runs of more than `WARM_RUN_MAX_STEPS` steps.
  */
 export interface WarmStep {
   run: RunRow;
   step: StepRow;
+  /** Every step of the run as planning left them, this one PENDING. */
+  steps: StepRow[];
   piiPolicy: PiiPolicy;
   outputs: Outputs;
 }
 
-const WARM_STEPS_SIZE = 1000;
+/** The run as a planner left it: what a warm step's completion plans from (ADR 181). */
+export type RunSnapshot = Pick<WarmStep, 'run' | 'steps' | 'piiPolicy'>;
+
+// Bounded by entries and by their size: an entry holds its run's steps, and in AWS the next step
+// often runs in another instance, leaving the entry here until it is pushed out.
+const WARM_STEPS_SIZE = 100;
+/** Longer runs are read: their snapshot would hold, and their completion's check hash, every step. */
+const WARM_RUN_MAX_STEPS = 500;
 const warmSteps = new Map<string, WarmStep>();
 
 export function rememberWarmStep(warm: WarmStep): void {
+  if (warm.steps.length > WARM_RUN_MAX_STEPS) return;
   if (warmSteps.size >= WARM_STEPS_SIZE) {
     const oldest = warmSteps.keys().next();
     if (!oldest.done) warmSteps.delete(oldest.value);
@@ -273,12 +285,15 @@ export function takeWarmStepContext(
   if (warm.run.id !== runId || !spec) return undefined;
   const node = spec.nodes.find((n) => n.id === warm.step.nodeId);
   if (!reads(node).every((id) => id in warm.outputs)) return undefined;
+  const snapshot: RunSnapshot = { run: warm.run, steps: warm.steps, piiPolicy: warm.piiPolicy };
   return {
     run: warm.run,
     step: warm.step,
     spec,
     piiPolicy: warm.piiPolicy,
     outputs: async (): Promise<Outputs> => warm.outputs,
+    /** The run as the planner left it: this step's completion may plan from it. */
+    snapshot,
   };
 }
 

@@ -16,8 +16,10 @@ import {
   loadRunContext,
   loadRunContextWithPolicy,
   loadRunData,
+  loadWorkflowSpec,
   rememberReadySteps,
   type RunRow,
+  type RunSnapshot,
   type StepRow,
   statusMap,
   type WarmStep,
@@ -98,16 +100,23 @@ export type PlanDecision =
       plan: ReturnType<typeof planDetailed>;
     };
 
-/** Reads the run and decides its next steps; writes nothing. */
+/**
+ * Reads the run and decides its next steps; writes nothing. From `snapshot` (the run as the
+ * planner before left it, ADR 181) instead of a read: the completion's write then checks that no
+ * other step changed.
+ */
 export async function decidePlan(
   p: Platform,
   tx: Tx,
   runId: string,
   completing?: CompletingStep,
+  snapshot?: RunSnapshot,
 ): Promise<PlanDecision> {
-  const context = completing
-    ? await loadRunContextWithPolicy(tx, runId)
-    : { ...(await loadRunContext(tx, runId)), piiPolicy: undefined };
+  const context = snapshot
+    ? { ...snapshot, spec: await loadWorkflowSpec(tx, snapshot.run) }
+    : completing
+      ? await loadRunContextWithPolicy(tx, runId)
+      : { ...(await loadRunContext(tx, runId)), piiPolicy: undefined };
   const { run, spec } = context;
   if (isTerminalRun(run.status)) return { settled: true };
   const steps = completing ? asCompleted(context.steps, completing) : context.steps;
@@ -146,7 +155,8 @@ export function warmNextStep(
     (s) => s.nodeId === completing.nodeId && s.id !== completing.stepId && s.status === 'SUCCEEDED',
   );
   const output = { output: completing.output, iterations: [] };
-  return { run, step, piiPolicy, outputs: earlier ? {} : { [completing.nodeId]: output } };
+  const outputs = earlier ? {} : { [completing.nodeId]: output };
+  return { run, step, steps: decision.steps, piiPolicy, outputs };
 }
 
 /** The steps as the completion's update leaves them (the same rule as `stepCallWrite`). */

@@ -10,10 +10,10 @@ import type { PiiCounts } from '../../pii/policy';
 import type { Platform } from '../../platform/platform';
 import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
 import type { PayloadPointer } from '../step-payloads';
-import { rememberWarmStep, type WarmStep } from './context';
+import { rememberWarmStep, type RunSnapshot, type WarmStep } from './context';
 import { applyPlan, decidePlan, type PlanResult, planWrites, warmNextStep } from './plan-run';
 import { runCostWrite } from './run-writes';
-import { stepCallWrite } from './step-writes';
+import { isStaleRead, othersDigest, stepCallWrite } from './step-writes';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
 export interface StepIds {
@@ -48,7 +48,8 @@ export function stepEvents(ids: StepIds) {
 export async function recordCall(
   p: Platform,
   ids: StepIds,
-  plan: false | { output: unknown },
+  /** `snapshot`: the run as the planner before left it, to plan from (ADR 181). */
+  plan: false | { output: unknown; snapshot?: RunSnapshot },
   call: StepCallResult,
   pii: { masked: PiiCounts; toProvider: PiiCounts },
   /** A tool-calling turn (ADR 130): metered, but the step goes on; this saves the turn. */
@@ -63,98 +64,113 @@ export async function recordCall(
   // A cancel or a settlement may lock the run, then this step; this locks the step, then the run.
   // When PostgreSQL aborts this side of such a cycle, the writes run again: the answer is kept,
   // where a failed task would call the model again.
-  const planned = await retryOnDeadlock(() =>
-    p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
-      warm = undefined;
-      // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
-      // These writes, the settled reservations and the run's cost ride with the step's update as
-      // data-modifying CTEs (each always runs): one round trip instead of up to four (issue 12).
-      const writes: StatementPart[] = [
-        ...call.rows.map((row, i) => attemptRecordWrite(row, `attempt${i}_`, { replace: true })),
-        ...call.reservationIds.map((id, i) => settleReservationWrite(id, `settle${i}_`)),
-        ...(costUsd ? [runCostWrite(ids.runId, costUsd)] : []),
-      ];
-      const meter = {
-        inputTokens: outcome?.result?.inputTokens ?? 0,
-        outputTokens: outcome?.result?.outputTokens ?? 0,
-        costUsd,
-        pii,
-      };
-      for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
-      if (outcome && !error && !intermediate) {
-        // The step's writes, its update and its event in one statement (issue 12); the event says
-        // cancelled when a cancel came first (the update then keeps the step CANCELLED).
-        const attempt = call.rows[call.rows.length - 1].attempt;
-        const { provider, model } = outcome;
-        const answer = {
-          output: call.output,
-          pointer: outputPointer,
-          provider,
-          model,
-          finishedAt: new Date(p.now()),
+  const write = (snapshot: RunSnapshot | undefined) =>
+    retryOnDeadlock(() =>
+      p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
+        warm = undefined;
+        // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
+        // These writes, the settled reservations and the run's cost ride with the step's update as
+        // data-modifying CTEs (each always runs): one round trip instead of up to four (issue 12).
+        const writes: StatementPart[] = [
+          ...call.rows.map((row, i) => attemptRecordWrite(row, `attempt${i}_`, { replace: true })),
+          ...call.reservationIds.map((id, i) => settleReservationWrite(id, `settle${i}_`)),
+          ...(costUsd ? [runCostWrite(ids.runId, costUsd)] : []),
+        ];
+        const meter = {
+          inputTokens: outcome?.result?.inputTokens ?? 0,
+          outputTokens: outcome?.result?.outputTokens ?? 0,
+          costUsd,
+          pii,
         };
-        const complete = () =>
-          appendEventOnStatus(
-            tx,
-            stepCallWrite(ids.stepId, meter, answer),
-            {
-              status: 'CANCELLED',
-              event: event(
-                'step.cancelled',
-                `${ids.nodeId} answered after the run was cancelled; the answer is not used`,
-                { attempt, provider, model, costUsd },
+        for (const e of call.events) await appendEvent(tx, event(e.type, e.message, e.data));
+        if (outcome && !error && !intermediate) {
+          // The step's writes, its update and its event in one statement (issue 12); the event says
+          // cancelled when a cancel came first (the update then keeps the step CANCELLED).
+          const attempt = call.rows[call.rows.length - 1].attempt;
+          const { provider, model } = outcome;
+          const answer = {
+            output: call.output,
+            pointer: outputPointer,
+            provider,
+            model,
+            finishedAt: new Date(p.now()),
+          };
+          const complete = () =>
+            appendEventOnStatus(
+              tx,
+              stepCallWrite(
+                ids.stepId,
+                meter,
+                answer,
+                snapshot && othersDigest(ids.stepId, snapshot.steps),
               ),
-            },
-            event(
-              'step.succeeded',
-              `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
               {
-                attempt,
-                provider,
-                model,
-                inputTokens: meter.inputTokens,
-                outputTokens: meter.outputTokens,
-                costUsd,
+                status: 'CANCELLED',
+                event: event(
+                  'step.cancelled',
+                  `${ids.nodeId} answered after the run was cancelled; the answer is not used`,
+                  { attempt, provider, model, costUsd },
+                ),
               },
-            ),
-            writes,
-          );
-        if (plan) {
-          // Planning reads the run first and sees this step as its update will leave it; when
-          // the plan writes nothing, the update is the last statement and carries the COMMIT.
-          const completing = { stepId: ids.stepId, nodeId: ids.nodeId, ...plan };
-          const decision = await decidePlan(p, tx, ids.runId, completing);
-          if (planWrites(decision)) await complete();
-          else await asLastStatement(complete);
-          const result = await applyPlan(p, tx, ids.tenantId, decision);
-          warm = warmNextStep(decision, completing, result);
-          return result;
+              event(
+                'step.succeeded',
+                `${ids.nodeId} succeeded on ${provider}:${model}${outcome.simulated ? SIMULATED : ''}`,
+                {
+                  attempt,
+                  provider,
+                  model,
+                  inputTokens: meter.inputTokens,
+                  outputTokens: meter.outputTokens,
+                  costUsd,
+                },
+              ),
+              writes,
+            );
+          if (plan) {
+            // Planning reads the run first and sees this step as its update will leave it; when
+            // the plan writes nothing, the update is the last statement and carries the COMMIT.
+            const completing = { stepId: ids.stepId, nodeId: ids.nodeId, ...plan };
+            const decision = await decidePlan(p, tx, ids.runId, completing, snapshot);
+            if (planWrites(decision)) await complete();
+            else await asLastStatement(complete);
+            const result = await applyPlan(p, tx, ids.tenantId, decision);
+            warm = warmNextStep(decision, completing, result);
+            return result;
+          }
+          // The transaction's last statement: its COMMIT rides with it (ADR 176).
+          await asLastStatement(complete);
+          return undefined;
         }
-        // The transaction's last statement: its COMMIT rides with it (ADR 176).
-        await asLastStatement(complete);
+        await runPrebuilt(tx, 'step_metered', withWrites(writes, stepCallWrite(ids.stepId, meter)));
+        if (intermediate) await intermediate(tx);
+        if (!outcome || !error) return undefined;
+        const n = call.rows[call.rows.length - 1].attempt;
+        await appendEvent(
+          tx,
+          event(
+            'step.attempt_failed',
+            `${ids.nodeId} attempt ${n} on ${outcome.modelRef} failed: ${error.name}`,
+            {
+              attempt: n,
+              provider: outcome.provider,
+              model: outcome.model,
+              errorName: error.name,
+              costUsd,
+            },
+          ),
+        );
         return undefined;
-      }
-      await runPrebuilt(tx, 'step_metered', withWrites(writes, stepCallWrite(ids.stepId, meter)));
-      if (intermediate) await intermediate(tx);
-      if (!outcome || !error) return undefined;
-      const n = call.rows[call.rows.length - 1].attempt;
-      await appendEvent(
-        tx,
-        event(
-          'step.attempt_failed',
-          `${ids.nodeId} attempt ${n} on ${outcome.modelRef} failed: ${error.name}`,
-          {
-            attempt: n,
-            provider: outcome.provider,
-            model: outcome.model,
-            errorName: error.name,
-            costUsd,
-          },
-        ),
-      );
-      return undefined;
-    }),
-  );
+      }),
+    );
+  const snapshot = plan ? plan.snapshot : undefined;
+  let planned: PlanResult | undefined;
+  try {
+    planned = await write(snapshot);
+  } catch (error) {
+    // Another step or the run changed since the snapshot: plan from a fresh read (ADR 181).
+    if (!snapshot || !isStaleRead(error)) throw error;
+    planned = await write(undefined);
+  }
   if (warm) rememberWarmStep(warm);
   return planned;
 }

@@ -2,6 +2,7 @@
  * An agent step's own writes as parts of prebuilt statements (ADR 172): its start, in the
  * preparation's event statement, and its call's outcome, in the completion's.
  */
+import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { placeholderFor, type StatementPart } from '../../db/prebuilt-statement';
 import { carriesSqlState } from '../../db/sql-state';
@@ -9,14 +10,27 @@ import { runSteps } from '../../db/schema';
 import type { PiiCounts } from '../../pii/policy';
 import { mergeBoundPointer, type PayloadPointer, pointerJson } from '../step-payloads';
 
-// The step is still PENDING and its run not cancelled; `step_claimable` (migration 0173) raises
+// The step is still PENDING and its run not cancelled; `run_unchanged` (migration 0173) raises
 // SQLSTATE HS409 otherwise.
-const CLAIMABLE = sql.raw(`step_claimable(run_steps.status = 'PENDING'
+const CLAIMABLE = sql.raw(`run_unchanged(run_steps.status = 'PENDING'
   and exists (select 1 from runs r where r.id = run_steps.run_id and r.status <> 'CANCELLED'))`);
+
+// The run is RUNNING and its other steps are as `call_others` (their ids and statuses, hashed by
+// `othersDigest`) says; `run_unchanged` raises otherwise.
+const OTHERS_UNCHANGED = sql`run_unchanged(exists (select 1 from runs r where r.id = run_steps.run_id and r.status = 'RUNNING')
+  and (select md5(coalesce(string_agg(s.id::text || ':' || s.status, ',' order by s.id), ''))
+    from run_steps s where s.run_id = run_steps.run_id and s.id <> run_steps.id) = ${sql.placeholder('call_others')})`;
+
+/** What `stepCallWrite` compares a run's other steps with: their ids and statuses, hashed. */
+export function othersDigest(stepId: string, steps: readonly { id: string; status: string }[]) {
+  const others = steps.filter((s) => s.id !== stepId).map((s) => `${s.id}:${s.status}`);
+  // Ids are lowercase UUIDs: their text order is PostgreSQL's uuid order.
+  return createHash('md5').update(others.sort().join(',')).digest('hex');
+}
 
 /**
  * The step is RUNNING with its (masked) prompt, or the pointer to it in S3 (ADR 105). With `claim`
- * (a preparation from what the planner read, ADR 181) the statement fails with `isStaleClaim`
+ * (a preparation from what the planner read, ADR 181) the statement fails with `isStaleRead`
  * unless the step is still PENDING and its run not cancelled: what a fresh read would have checked.
  */
 export function markRunningWrite(start: {
@@ -51,9 +65,9 @@ export function markRunningWrite(start: {
   };
 }
 
-/** The claim of `markRunningWrite` failed: the step or its run changed since the planner read them. */
-export function isStaleClaim(error: unknown): boolean {
-  return carriesSqlState(error, 'HS409', /the step is no longer claimable/);
+/** A check of `markRunningWrite` or `stepCallWrite` failed: the run changed since it was read. */
+export function isStaleRead(error: unknown): boolean {
+  return carriesSqlState(error, 'HS409', /the run changed since it was read/);
 }
 
 export interface StepMeter {
@@ -81,11 +95,15 @@ export function stepCallWrite(
   stepId: string,
   meter: StepMeter,
   answer?: StepAnswer,
+  /** The run's other steps as planning read them (`othersDigest`): the update checks them (ADR 181). */
+  others?: string,
 ): StatementPart {
   const pointer = answer?.pointer;
   const v = (name: string) => sql.placeholder(`call_${name}`);
+  const step = eq(runSteps.id, placeholderFor(runSteps.id, 'call_step'));
+  const kind = answer ? (pointer ? 'answered,pointer' : 'answered') : 'metered';
   return {
-    shape: `step_call(${answer ? (pointer ? 'answered,pointer' : 'answered') : 'metered'})`,
+    shape: `step_call(${kind}${others ? ',unchanged' : ''})`,
     build: (tx) =>
       tx
         .update(runSteps)
@@ -105,11 +123,12 @@ export function stepCallWrite(
               }
             : {}),
         })
-        .where(eq(runSteps.id, placeholderFor(runSteps.id, 'call_step')))
+        .where(others ? and(step, OTHERS_UNCHANGED) : step)
         .returning({ status: runSteps.status })
         .getSQL(),
     values: {
       call_step: stepId,
+      ...(others ? { call_others: others } : {}),
       call_input_tokens: meter.inputTokens,
       call_output_tokens: meter.outputTokens,
       call_cost: meter.costUsd.toFixed(6),

@@ -1,8 +1,9 @@
 /**
  * A chain's next agent step starts from what the completion before it read (ADR 181): its
- * preparation sends no read, only its write, whose claim checks in SQL what the read would have.
- * When the step or its run changed since, the claim fails and the step is prepared from a fresh
- * read: a finished step is not run again, a cancelled run's step is not started.
+ * preparation sends no read, only its write, whose claim checks in SQL what the read would have,
+ * and its completion plans from the same snapshot, its write checking that no other step changed.
+ * When the run changed since, the check fails and the task reads afresh: a finished step is not
+ * run again, a cancelled run's step is not started, a plan follows the steps as they are.
  */
 import { and, eq } from 'drizzle-orm';
 import { runEvents, runSteps, runs, usageRecords } from '../../../shared/db/schema';
@@ -47,10 +48,14 @@ async function finishedChain() {
     .select({ output: runSteps.output })
     .from(runSteps)
     .where(eq(runSteps.id, s1.id));
-  const warm = () =>
+  // As the completion of s1 left them: s1 SUCCEEDED, the others PENDING.
+  const steps = context.steps.map((s) => (s.id === s1.id ? s : { ...s, status: 'PENDING' }));
+  const warm = (padding = 0) =>
     rememberWarmStep({
       run: { ...context.run, status: 'RUNNING' },
       step: { ...s2, status: 'PENDING' },
+      // Rows of other steps, as a long run would have
+      steps: [...steps, ...Array.from({ length: padding }, (_, i) => ({ ...s1, id: `pad-${i}` }))],
       piiPolicy: context.piiPolicy,
       outputs: { s1: { output, iterations: [] } },
     });
@@ -77,10 +82,15 @@ test("each step after the first prepares with its write alone, and the run's pro
   transactions.length = 0;
   const runId = await runToEnd(stack, token, 'warm-chain', { topic: 'warm' });
 
-  // Assess: s2 and s3 were claimed by their preparation's one statement
-  const claims = transactions.filter((t) => t.some((q) => q.includes('step_claimable(')));
+  // Assess: s2 and s3 were claimed by their preparation's one statement, and their completions
+  // planned without a read, their one statement checking the run's other steps
+  const checked = (what: string) =>
+    transactions.filter((t) => t.some((q) => q.includes('run_unchanged(') && q.includes(what)));
+  const claims = checked("run_steps.status = 'PENDING'");
+  const completions = checked('md5(');
   expect(claims).toHaveLength(2);
-  for (const t of claims) expect(t).toHaveLength(1);
+  expect(completions).toHaveLength(2);
+  for (const t of [...claims, ...completions]) expect(t).toHaveLength(1);
   const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
   expect(run.body.status).toBe('SUCCEEDED');
   const rows = await stack.platform.db.owner
@@ -138,4 +148,61 @@ test("a cancelled run's step is not started", async () => {
     .from(runSteps)
     .where(eq(runSteps.id, s2.id));
   expect(step.status).toBe('PENDING');
+});
+
+test("a completion whose run's other steps changed since its snapshot plans from a fresh read", async () => {
+  // Prepare: s2 is PENDING again; s3 SUCCEEDED, where the snapshot has it PENDING
+  const { runId, tenantId, s2, warm } = await finishedChain();
+  await stack.platform.db.owner
+    .update(runSteps)
+    .set({ status: 'PENDING' })
+    .where(eq(runSteps.id, s2.id));
+  await stack.platform.db.owner.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, runId));
+  const before = await countOf(runId, s2.id);
+  warm();
+
+  // Act
+  const result = await runAgentStep(stack.platform, {
+    tenantId,
+    runId,
+    stepId: s2.id,
+    executionId: 'warm-changed',
+    plan: true,
+  });
+
+  // Assess: the snapshot would make s3 ready; the steps as they are leave nothing to run. The
+  // answer is recorded once (one attempt, its started and succeeded events).
+  expect(result).toEqual({
+    status: 'SUCCEEDED',
+    plan: { done: true, ready: [], next: 'done', stepId: null },
+  });
+  expect(await countOf(runId, s2.id)).toEqual({
+    usage: before.usage + 1,
+    events: before.events + 2,
+  });
+});
+
+test('a step of a run of more than 500 steps is not kept: it reads', async () => {
+  // Prepare: s2 is PENDING again, in a run the snapshot makes 501 steps long
+  const { runId, tenantId, s2, warm } = await finishedChain();
+  await stack.platform.db.owner
+    .update(runSteps)
+    .set({ status: 'PENDING' })
+    .where(eq(runSteps.id, s2.id));
+  await stack.platform.db.owner.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, runId));
+  warm(498);
+  transactions.length = 0;
+
+  // Act
+  const result = await runAgentStep(stack.platform, {
+    tenantId,
+    runId,
+    stepId: s2.id,
+    executionId: 'warm-long',
+    plan: true,
+  });
+
+  // Assess: prepared and planned from reads, with no check
+  expect(result.status).toBe('SUCCEEDED');
+  expect(transactions.flat().some((q) => q.includes('run_unchanged('))).toBe(false);
 });
