@@ -3,7 +3,7 @@
  * their end through the API, and the statements each tenant transaction sends.
  */
 import type { Database } from '../../shared/db/client';
-import type { TestStack } from './stack';
+import { startTestStack, type TestStack } from './stack';
 
 export type WorkflowNode = { id: string; type: string; agent?: string; prompt?: string };
 export type WorkflowEdge = { from: string; to: string };
@@ -94,4 +94,15 @@ export function recordStatements(db: Database): string[][] {
     });
   };
   return transactions;
+}
+
+/**
+ * A test stack whose simulator answers at once, with the agent `agent` on it, an admin token, and
+ * each tenant transaction's statements from now on (`recordStatements`).
+ */
+export async function startEngineStack(agent: string) {
+  const stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
+  const token = await stack.adminToken();
+  await createSimulatorAgent(stack, token, agent);
+  return { stack, token, transactions: recordStatements(stack.platform.db) };
 }

@@ -12,22 +12,18 @@ import { runSteps } from '../../../shared/db/schema';
 import { loadOutputs, loadStepContext, referencedSteps } from '../../../shared/runs/engine/context';
 import {
   agentNode,
-  createSimulatorAgent,
   createWorkflow,
-  recordStatements,
+  startEngineStack,
   runToEnd,
 } from '../../support/engine-fixtures';
-import { startTestStack, type TestStack } from '../../support/stack';
+import type { TestStack } from '../../support/stack';
 
 let stack: TestStack;
 let token: string;
 let transactions: string[][];
 
 beforeAll(async () => {
-  stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
-  token = await stack.adminToken();
-  await createSimulatorAgent(stack, token, 'reads');
-  transactions = recordStatements(stack.platform.db);
+  ({ stack, token, transactions: transactions } = await startEngineStack('reads'));
 });
 afterAll(async () => stack?.close());
 

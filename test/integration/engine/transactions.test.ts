@@ -8,14 +8,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { runSteps, usageRecords } from '../../../shared/db/schema';
-import {
-  chainOf,
-  createSimulatorAgent,
-  createWorkflow,
-  recordStatements,
-  runToEnd,
-} from '../../support/engine-fixtures';
-import { startTestStack, type TestStack } from '../../support/stack';
+import { chainOf, createWorkflow, startEngineStack, runToEnd } from '../../support/engine-fixtures';
+import type { TestStack } from '../../support/stack';
 
 let stack: TestStack;
 let token: string;
@@ -23,10 +17,7 @@ let token: string;
 let statements: string[][];
 
 beforeAll(async () => {
-  stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
-  token = await stack.adminToken();
-  await createSimulatorAgent(stack, token, 'tx-steps');
-  statements = recordStatements(stack.platform.db);
+  ({ stack, token, transactions: statements } = await startEngineStack('tx-steps'));
 });
 afterAll(async () => stack?.close());
 

@@ -9,25 +9,16 @@ import { and, eq } from 'drizzle-orm';
 import { runEvents, runSteps, runs, usageRecords } from '../../../shared/db/schema';
 import { runAgentStep } from '../../../shared/runs/engine/agent-step';
 import { loadRunContextWithPolicy, rememberWarmStep } from '../../../shared/runs/engine/context';
-import {
-  chainOf,
-  createSimulatorAgent,
-  createWorkflow,
-  recordStatements,
-  runToEnd,
-} from '../../support/engine-fixtures';
-import { startTestStack, type TestStack } from '../../support/stack';
+import { chainOf, createWorkflow, startEngineStack, runToEnd } from '../../support/engine-fixtures';
+import type { TestStack } from '../../support/stack';
 
 let stack: TestStack;
 let token: string;
 let transactions: string[][];
 
 beforeAll(async () => {
-  stack = await startTestStack({ env: { SIMULATOR_LATENCY_MS: '0' } });
-  token = await stack.adminToken();
-  await createSimulatorAgent(stack, token, 'warm');
+  ({ stack, token, transactions: transactions } = await startEngineStack('warm'));
   await createWorkflow(stack, token, 'warm-chain', chainOf(3, 'warm'));
-  transactions = recordStatements(stack.platform.db);
 });
 afterAll(async () => stack?.close());
 
@@ -61,6 +52,22 @@ async function finishedChain() {
     });
   return { runId, tenantId, s2, warm };
 }
+
+/** The step PENDING again and its run `status`, as if the step had not run yet. */
+async function reopen(runId: string, stepId: string, status: 'RUNNING' | 'CANCELLED') {
+  await stack.platform.db.owner
+    .update(runSteps)
+    .set({ status: 'PENDING' })
+    .where(eq(runSteps.id, stepId));
+  await stack.platform.db.owner.update(runs).set({ status }).where(eq(runs.id, runId));
+}
+
+/** The step's task, invoked as the state machine does (`plan`: it runs alone at the top level). */
+const runStep = (
+  step: { tenantId: string; runId: string; stepId: string },
+  executionId: string,
+  plan = false,
+) => runAgentStep(stack.platform, { ...step, executionId, ...(plan ? { plan } : {}) });
 
 const countOf = async (runId: string, stepId: string) => ({
   usage: (
@@ -109,12 +116,7 @@ test('a step that finished since its completion planned it is not run again', as
   warm();
 
   // Act
-  const result = await runAgentStep(stack.platform, {
-    tenantId,
-    runId,
-    stepId: s2.id,
-    executionId: 'warm-finished',
-  });
+  const result = await runStep({ tenantId, runId, stepId: s2.id }, 'warm-finished');
 
   // Assess: the claim failed, the fresh read found it SUCCEEDED: no call, no record, no event
   expect(result.status).toBe('SUCCEEDED');
@@ -124,21 +126,12 @@ test('a step that finished since its completion planned it is not run again', as
 test("a cancelled run's step is not started", async () => {
   // Prepare: s2 is PENDING again, and its run was cancelled after the planner read it
   const { runId, tenantId, s2, warm } = await finishedChain();
-  await stack.platform.db.owner
-    .update(runSteps)
-    .set({ status: 'PENDING' })
-    .where(eq(runSteps.id, s2.id));
-  await stack.platform.db.owner.update(runs).set({ status: 'CANCELLED' }).where(eq(runs.id, runId));
+  await reopen(runId, s2.id, 'CANCELLED');
   const before = await countOf(runId, s2.id);
   warm();
 
   // Act
-  const result = await runAgentStep(stack.platform, {
-    tenantId,
-    runId,
-    stepId: s2.id,
-    executionId: 'warm-cancelled',
-  });
+  const result = await runStep({ tenantId, runId, stepId: s2.id }, 'warm-cancelled');
 
   // Assess: skipped after a fresh read; the step was not marked RUNNING
   expect(result.status).toBe('SKIPPED');
@@ -153,22 +146,12 @@ test("a cancelled run's step is not started", async () => {
 test("a completion whose run's other steps changed since its snapshot plans from a fresh read", async () => {
   // Prepare: s2 is PENDING again; s3 SUCCEEDED, where the snapshot has it PENDING
   const { runId, tenantId, s2, warm } = await finishedChain();
-  await stack.platform.db.owner
-    .update(runSteps)
-    .set({ status: 'PENDING' })
-    .where(eq(runSteps.id, s2.id));
-  await stack.platform.db.owner.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, runId));
+  await reopen(runId, s2.id, 'RUNNING');
   const before = await countOf(runId, s2.id);
   warm();
 
   // Act
-  const result = await runAgentStep(stack.platform, {
-    tenantId,
-    runId,
-    stepId: s2.id,
-    executionId: 'warm-changed',
-    plan: true,
-  });
+  const result = await runStep({ tenantId, runId, stepId: s2.id }, 'warm-changed', true);
 
   // Assess: the snapshot would make s3 ready; the steps as they are leave nothing to run. The
   // answer is recorded once (one attempt, its started and succeeded events).
@@ -185,22 +168,12 @@ test("a completion whose run's other steps changed since its snapshot plans from
 test('a step of a run of more than 500 steps is not kept: it reads', async () => {
   // Prepare: s2 is PENDING again, in a run the snapshot makes 501 steps long
   const { runId, tenantId, s2, warm } = await finishedChain();
-  await stack.platform.db.owner
-    .update(runSteps)
-    .set({ status: 'PENDING' })
-    .where(eq(runSteps.id, s2.id));
-  await stack.platform.db.owner.update(runs).set({ status: 'RUNNING' }).where(eq(runs.id, runId));
+  await reopen(runId, s2.id, 'RUNNING');
   warm(498);
   transactions.length = 0;
 
   // Act
-  const result = await runAgentStep(stack.platform, {
-    tenantId,
-    runId,
-    stepId: s2.id,
-    executionId: 'warm-long',
-    plan: true,
-  });
+  const result = await runStep({ tenantId, runId, stepId: s2.id }, 'warm-long', true);
 
   // Assess: prepared and planned from reads, with no check
   expect(result.status).toBe('SUCCEEDED');
