@@ -8,6 +8,7 @@ import type { Platform } from '../../platform/platform';
 import { planDetailed } from '../../workflow/plan';
 import { appendEvent } from '../events';
 import { isTerminalRun } from '../run-status';
+import { asJsonb } from '../../db/jsonb-value';
 import type { PiiPolicy } from '../../pii/policy';
 import { runStartedWrite } from './run-writes';
 import {
@@ -134,11 +135,13 @@ export async function decidePlan(
   return { settled: false, run, spec, steps, piiPolicy: context.piiPolicy, plan };
 }
 
+/** The largest output (JSON characters) a warm step entry holds. */
+const WARM_OUTPUT_MAX_CHARS = 64 * 1024;
+
 /**
  * What a completion knows of the one agent step its plan made ready, for that step's task to
- * prepare without reading (ADR 181); undefined when the step needs a read. Only a text output is
- * given: jsonb keeps a string as written, while an object comes back with its keys reordered,
- * and the prompt must render what a read would give.
+ * prepare without reading (ADR 181); undefined when the step needs a read. The output is given as
+ * jsonb gives it back (an object's keys reordered): the prompt must render what a read would give.
  */
 export function warmNextStep(
   decision: PlanDecision,
@@ -148,14 +151,15 @@ export function warmNextStep(
   if (decision.settled || result.next !== 'agent' || !result.stepId) return undefined;
   const step = decision.steps.find((s) => s.id === result.stepId);
   const { run, piiPolicy } = decision;
-  if (step?.status !== 'PENDING' || typeof completing.output !== 'string' || !piiPolicy)
-    return undefined;
+  if (step?.status !== 'PENDING' || !piiPolicy) return undefined;
   // A node's earlier iterations come with its output; this process does not hold theirs.
   const earlier = decision.steps.some(
     (s) => s.nodeId === completing.nodeId && s.id !== completing.stepId && s.status === 'SUCCEEDED',
   );
-  const output = { output: completing.output, iterations: [] };
-  const outputs = earlier ? {} : { [completing.nodeId]: output };
+  // Held until taken: a large output is read (from S3 when it was offloaded) instead.
+  const small = (JSON.stringify(completing.output) ?? '').length <= WARM_OUTPUT_MAX_CHARS;
+  const output = { output: asJsonb(completing.output), iterations: [] };
+  const outputs = earlier || !small ? {} : { [completing.nodeId]: output };
   return { run, step, steps: decision.steps, piiPolicy, outputs };
 }
 

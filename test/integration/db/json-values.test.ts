@@ -7,6 +7,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../../shared/db/client';
+import { asJsonb } from '../../../shared/db/jsonb-value';
 import { runs, runSteps } from '../../../shared/db/schema';
 import {
   agentNode,
@@ -92,4 +93,30 @@ test('a run listed, read and its step read answer the output that was written', 
   expect(read.body.output).toBe('42');
   expect(read.body.steps[0].output).toBe('{"a":1}');
   expect(step.body.output).toBe('{"a":1}');
+});
+
+test("an object read back from jsonb lists its keys as asJsonb orders them, nested objects' too", async () => {
+  // Prepare: keys of several lengths, equal lengths, non-ASCII, integer-like, nested in arrays
+  const value = {
+    zeta: 1,
+    a: { yy: [{ bb: 1, a: 2, é: 3, e: 4 }], x: null },
+    bb: 'text',
+    '10': true,
+    '2': false,
+    Ab: 2.5,
+    ab: -0.1,
+    ünï: ['b', 'a'],
+    skipped: undefined,
+  };
+
+  // Act
+  await stack.platform.db.owner.update(runs).set({ output: value }).where(eq(runs.id, runId));
+  const [row] = await stack.platform.db.owner
+    .select({ output: runs.output })
+    .from(runs)
+    .where(eq(runs.id, runId));
+
+  // Assess: the text a template renders is the same; written as it was, it would not be
+  expect(JSON.stringify(row.output)).toBe(JSON.stringify(asJsonb(value)));
+  expect(JSON.stringify(row.output)).not.toBe(JSON.stringify(value));
 });

@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import { runEvents, runSteps, runs, usageRecords } from '../../../shared/db/schema';
 import { runAgentStep } from '../../../shared/runs/engine/agent-step';
 import { loadRunContextWithPolicy, rememberWarmStep } from '../../../shared/runs/engine/context';
+import { decidePlan, warmNextStep } from '../../../shared/runs/engine/plan-run';
 import { chainOf, createWorkflow, startEngineStack, runToEnd } from '../../support/engine-fixtures';
 import type { TestStack } from '../../support/stack';
 
@@ -107,6 +108,71 @@ test("each step after the first prepares with its write alone, and the run's pro
   const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
   expect(byNode.s2.prompt).toBe(byNode.s1.output);
   expect(byNode.s3.prompt).toBe(byNode.s2.output);
+});
+
+test('a structured output reaches the next step without a read, as a read gives it', async () => {
+  // Prepare: an agent whose answers are objects, their keys written longest first
+  const created = await stack.call('POST', '/v1/agents', {
+    token,
+    body: {
+      slug: 'warm-json',
+      name: 'warm-json',
+      model: 'simulator:sim-1',
+      systemPrompt: 'x',
+      outputSchema: {
+        type: 'object',
+        properties: { summary: { type: 'string' }, id: { type: 'string' } },
+        required: ['summary', 'id'],
+      },
+    },
+  });
+  expect(created.status).toBe(201);
+  await createWorkflow(stack, token, 'warm-json-chain', chainOf(2, 'warm-json'));
+  transactions.length = 0;
+
+  // Act
+  const runId = await runToEnd(stack, token, 'warm-json-chain', { topic: 'json' });
+
+  // Assess: s2 started without a read, and its prompt is s1's output as the column returns it
+  // (the simulator writes keys in its schema's order, which jsonb already holds in its own)
+  const claims = transactions.filter((t) => t.some((q) => q.includes('run_unchanged(')));
+  expect(claims.length).toBeGreaterThan(0);
+  const rows = await stack.platform.db.owner
+    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt, output: runSteps.output })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
+  const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
+  expect(Object.keys(byNode.s1.output as object)).toEqual(['id', 'summary']);
+  expect(byNode.s2.prompt).toBe(JSON.stringify(byNode.s1.output, null, 2));
+});
+
+test("the warm entry holds a completion's object output with its keys in jsonb's order", async () => {
+  // Prepare: s2 and s3 PENDING again, s1 completing with keys written longest first
+  const { runId, tenantId, s2 } = await finishedChain();
+  await reopen(runId, s2.id, 'RUNNING');
+  await stack.platform.db.owner
+    .update(runSteps)
+    .set({ status: 'PENDING' })
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 's3')));
+  const [s1] = await stack.platform.db.owner
+    .select({ id: runSteps.id })
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 's1')));
+  const completing = { stepId: s1.id, nodeId: 's1', output: { summary: 'x', id: 'y' } };
+
+  // Act
+  const warm = await stack.platform.db.withTenant({ tenantId }, async (tx) => {
+    const decision = await decidePlan(stack.platform, tx, runId, completing);
+    return warmNextStep(decision, completing, {
+      done: false,
+      ready: [{ stepId: s2.id, type: 'agent' }],
+      next: 'agent',
+      stepId: s2.id,
+    });
+  });
+
+  // Assess
+  expect(Object.keys(warm?.outputs.s1?.output as object)).toEqual(['id', 'summary']);
 });
 
 test('a step that finished since its completion planned it is not run again', async () => {
