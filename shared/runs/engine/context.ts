@@ -234,8 +234,8 @@ export type Outputs = Record<string, { output: unknown; iterations: unknown[] }>
 
 /**
  * What a completion that planned one agent step knew of it (ADR 181): the run and its steps as
- * planning left them, the tenant's PII policy, and the outputs of `known` nodes (the completing
- * one). A task of that step in the same process (a warm Lambda, as a chain's next step often
+ * planning left them, the tenant's PII policy, and the outputs it holds (the completing step's,
+ * unless it had to be read). A task of that step in the same process (a warm Lambda, as a chain's next step often
  * gets) prepares from this instead of reading, its claim checking in SQL what the read would have
  * (`markRunningWrite`), and its completion plans from it, checking that no other step changed
  * (`stepCallWrite`). Taken once; bounded, the oldest entry goes first;

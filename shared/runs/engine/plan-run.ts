@@ -18,6 +18,7 @@ import {
   loadRunContextWithPolicy,
   loadRunData,
   loadWorkflowSpec,
+  type Outputs,
   rememberReadySteps,
   type RunRow,
   type RunSnapshot,
@@ -157,9 +158,11 @@ export function warmNextStep(
     (s) => s.nodeId === completing.nodeId && s.id !== completing.stepId && s.status === 'SUCCEEDED',
   );
   // Held until taken: a large output is read (from S3 when it was offloaded) instead.
-  const small = (JSON.stringify(completing.output) ?? '').length <= WARM_OUTPUT_MAX_CHARS;
-  const output = { output: asJsonb(completing.output), iterations: [] };
-  const outputs = earlier || !small ? {} : { [completing.nodeId]: output };
+  const held =
+    !earlier && (JSON.stringify(completing.output) ?? '').length <= WARM_OUTPUT_MAX_CHARS;
+  const outputs: Outputs = held
+    ? { [completing.nodeId]: { output: asJsonb(completing.output), iterations: [] } }
+    : {};
   return { run, step, steps: decision.steps, piiPolicy, outputs };
 }
 
