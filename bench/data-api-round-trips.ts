@@ -1,7 +1,8 @@
 /**
  * RDS Data API round trips per engine task: feature-pipeline's handlers called in the order its
  * state machine calls them, on the local Data API endpoint (the Lambda code path), counting the
- * endpoint's calls around each task. Every call is one HTTPS request in AWS. Also prints the largest row and response served.
+ * endpoint's calls around each task. Every call is one HTTPS request in AWS. Also prints the
+ * largest row and response served.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/data-api-round-trips.ts
  */
 import { mkdtempSync } from 'node:fs';

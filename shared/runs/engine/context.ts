@@ -235,11 +235,11 @@ export type Outputs = Record<string, { output: unknown; iterations: unknown[] }>
 /**
  * What a completion that planned one agent step knew of it (ADR 181): the run and its steps as
  * planning left them, the tenant's PII policy, and the outputs it holds (the completing step's,
- * unless it had to be read). A task of that step in the same process (a warm Lambda, as a chain's next step often
- * gets) prepares from this instead of reading, its claim checking in SQL what the read would have
- * (`markRunningWrite`), and its completion plans from it, checking that no other step changed
- * (`stepCallWrite`). Taken once; bounded, the oldest entry goes first;
- * not for runs of more than `WARM_RUN_MAX_STEPS` steps.
+ * unless it had to be read). A task of that step in the same process (a warm Lambda, as a chain's
+ * next step often gets) prepares from this instead of reading, its claim checking in SQL what the
+ * read would have (`markRunningWrite`), and its completion plans from it, checking that no other
+ * step changed (`stepCallWrite`). Taken once; bounded, the oldest entry goes first; not for runs
+ * of more than `WARM_RUN_MAX_STEPS` steps.
  */
 export interface WarmStep {
   run: RunRow;

@@ -17,9 +17,12 @@ const CLAIMABLE = sql.raw(`run_unchanged(run_steps.status = 'PENDING'
 
 // The run is RUNNING and its other steps are as `call_others` (their ids and statuses, hashed by
 // `othersDigest`) says; `run_unchanged` raises otherwise.
-const OTHERS_UNCHANGED = sql`run_unchanged(exists (select 1 from runs r where r.id = run_steps.run_id and r.status = 'RUNNING')
-  and (select md5(coalesce(string_agg(s.id::text || ':' || s.status, ',' order by s.id), ''))
-    from run_steps s where s.run_id = run_steps.run_id and s.id <> run_steps.id) = ${sql.placeholder('call_others')})`;
+const OTHERS_UNCHANGED = sql`run_unchanged(
+  exists (select 1 from runs r where r.id = run_steps.run_id and r.status = 'RUNNING')
+  and (
+    select md5(coalesce(string_agg(s.id::text || ':' || s.status, ',' order by s.id), ''))
+    from run_steps s where s.run_id = run_steps.run_id and s.id <> run_steps.id
+  ) = ${sql.placeholder('call_others')})`;
 
 /** What `stepCallWrite` compares a run's other steps with: their ids and statuses, hashed. */
 export function othersDigest(stepId: string, steps: readonly { id: string; status: string }[]) {
