@@ -111,7 +111,7 @@ test("each step after the first prepares with its write alone, and the run's pro
 });
 
 test('a structured output reaches the next step without a read, as a read gives it', async () => {
-  // Prepare: an agent whose answers are objects, their keys written longest first
+  // Prepare: an agent whose answers are objects (its schema lists the longer key first)
   const created = await stack.call('POST', '/v1/agents', {
     token,
     body: {
