@@ -5,7 +5,7 @@ import type { Tx } from '../../db/client';
 import { decodeJsonRows, jsonRowsOf } from '../../db/json-rows';
 import { placeholderFor, prebuiltSelect } from '../../db/prebuilt-select';
 import { agentVersions, runSteps, runs, tenants, workflowVersions } from '../../db/schema';
-import { type PiiPolicy, policyFrom } from '../../pii/policy';
+import { policyFrom } from '../../pii/policy';
 import { NotFound, ValidationError } from '../../errors';
 import type { StepStatus } from '../../workflow/model';
 import { conditionPaths } from '../../workflow/condition';
@@ -58,6 +58,10 @@ const specKey = (run: { tenantId: string; workflowId: string; workflowVersion: n
 function cachedWorkflowSpec(key: string): WorkflowSpec | undefined {
   return versionCache.get(key) as WorkflowSpec | undefined;
 }
+
+/** The run's pinned workflow version's spec, if this process has read it. */
+export const cachedSpecOf = (run: RunRow): WorkflowSpec | undefined =>
+  cachedWorkflowSpec(specKey(run));
 
 /** The pinned workflow version's spec, from the process cache or Postgres. */
 export async function loadWorkflowSpec(tx: Tx, run: RunRow): Promise<WorkflowSpec> {
@@ -231,71 +235,6 @@ export function rememberReadySteps(run: RunRow, steps: { id: string; nodeId: str
 }
 
 export type Outputs = Record<string, { output: unknown; iterations: unknown[] }>;
-
-/**
- * What a completion that planned one agent step knew of it (ADR 181): the run and its steps as
- * planning left them, the tenant's PII policy, and the outputs it holds (the completing step's,
- * unless it had to be read). A task of that step in the same process (a warm Lambda, as a chain's
- * next step often gets) prepares from this instead of reading, its claim checking in SQL what the
- * read would have (`markRunningWrite`), and its completion plans from it, checking that no other
- * step changed (`stepCallWrite`). Taken once; bounded, the oldest entry goes first; not for runs
- * of more than `WARM_RUN_MAX_STEPS` steps.
- */
-export interface WarmStep {
-  run: RunRow;
-  step: StepRow;
-  /** Every step of the run as planning left them, this one PENDING. */
-  steps: StepRow[];
-  piiPolicy: PiiPolicy;
-  outputs: Outputs;
-}
-
-/** The run as a planner left it: what a warm step's completion plans from (ADR 181). */
-export type RunSnapshot = Pick<WarmStep, 'run' | 'steps' | 'piiPolicy'>;
-
-// Bounded by entries and by their size: an entry holds its run's steps, and in AWS the next step
-// often runs in another instance, leaving the entry here until it is pushed out.
-const WARM_STEPS_SIZE = 100;
-/** Longer runs are read: their snapshot would hold, and their completion's check hash, every step. */
-const WARM_RUN_MAX_STEPS = 500;
-const warmSteps = new Map<string, WarmStep>();
-
-export function rememberWarmStep(warm: WarmStep): void {
-  if (warm.steps.length > WARM_RUN_MAX_STEPS) return;
-  if (warmSteps.size >= WARM_STEPS_SIZE) {
-    const oldest = warmSteps.keys().next();
-    if (!oldest.done) warmSteps.delete(oldest.value);
-  }
-  warmSteps.set(warm.step.id, warm);
-}
-
-/**
- * The step's context from a warm entry, when there is one for this run and step, its workflow
- * version is cached and every output its node reads is known; else undefined (read it).
- */
-export function takeWarmStepContext(
-  runId: string,
-  stepId: string,
-  reads: (node: WorkflowSpec['nodes'][number] | undefined) => string[],
-) {
-  const warm = warmSteps.get(stepId);
-  if (!warm) return undefined;
-  warmSteps.delete(stepId);
-  const spec = cachedWorkflowSpec(specKey(warm.run));
-  if (warm.run.id !== runId || !spec) return undefined;
-  const node = spec.nodes.find((n) => n.id === warm.step.nodeId);
-  if (!reads(node).every((id) => id in warm.outputs)) return undefined;
-  const snapshot: RunSnapshot = { run: warm.run, steps: warm.steps, piiPolicy: warm.piiPolicy };
-  return {
-    run: warm.run,
-    step: warm.step,
-    spec,
-    piiPolicy: warm.piiPolicy,
-    outputs: async (): Promise<Outputs> => warm.outputs,
-    /** The run as the planner left it: this step's completion may plan from it. */
-    snapshot,
-  };
-}
 
 /**
  * The run, ONE of its steps and the tenant's PII policy, with the workflow spec: what a step task

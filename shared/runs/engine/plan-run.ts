@@ -8,9 +8,9 @@ import type { Platform } from '../../platform/platform';
 import { planDetailed } from '../../workflow/plan';
 import { appendEvent } from '../events';
 import { isTerminalRun } from '../run-status';
-import { asJsonb } from '../../db/jsonb-value';
 import type { PiiPolicy } from '../../pii/policy';
 import { runStartedWrite } from './run-writes';
+import type { RunSnapshot } from './warm-steps';
 import {
   conditionNodes,
   latestSteps,
@@ -18,13 +18,10 @@ import {
   loadRunContextWithPolicy,
   loadRunData,
   loadWorkflowSpec,
-  type Outputs,
   rememberReadySteps,
   type RunRow,
-  type RunSnapshot,
   type StepRow,
   statusMap,
-  type WarmStep,
 } from './context';
 
 export interface PlanResult {
@@ -134,36 +131,6 @@ export async function decidePlan(
   }
   const plan = planDetailed(spec, statusMap(steps), data);
   return { settled: false, run, spec, steps, piiPolicy: context.piiPolicy, plan };
-}
-
-/** The largest output (JSON characters) a warm step entry holds. */
-const WARM_OUTPUT_MAX_CHARS = 64 * 1024;
-
-/**
- * What a completion knows of the one agent step its plan made ready, for that step's task to
- * prepare without reading (ADR 181); undefined when the step needs a read. The output is given as
- * jsonb gives it back (an object's keys reordered): the prompt must render what a read would give.
- */
-export function warmNextStep(
-  decision: PlanDecision,
-  completing: CompletingStep,
-  result: PlanResult,
-): WarmStep | undefined {
-  if (decision.settled || result.next !== 'agent' || !result.stepId) return undefined;
-  const step = decision.steps.find((s) => s.id === result.stepId);
-  const { run, piiPolicy } = decision;
-  if (step?.status !== 'PENDING' || !piiPolicy) return undefined;
-  // A node's earlier iterations come with its output; this process does not hold theirs.
-  const earlier = decision.steps.some(
-    (s) => s.nodeId === completing.nodeId && s.id !== completing.stepId && s.status === 'SUCCEEDED',
-  );
-  // Held until taken: a large output is read (from S3 when it was offloaded) instead.
-  const held =
-    !earlier && (JSON.stringify(completing.output) ?? '').length <= WARM_OUTPUT_MAX_CHARS;
-  const outputs: Outputs = held
-    ? { [completing.nodeId]: { output: asJsonb(completing.output), iterations: [] } }
-    : {};
-  return { run, step, steps: decision.steps, piiPolicy, outputs };
 }
 
 /** The steps as the completion's update leaves them (the same rule as `stepCallWrite`). */

@@ -10,10 +10,10 @@ import type { PiiCounts } from '../../pii/policy';
 import type { Platform } from '../../platform/platform';
 import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
 import type { PayloadPointer } from '../step-payloads';
-import { rememberWarmStep, type RunSnapshot, type WarmStep } from './context';
-import { applyPlan, decidePlan, type PlanResult, planWrites, warmNextStep } from './plan-run';
+import { applyPlan, decidePlan, type PlanResult, planWrites } from './plan-run';
 import { runCostWrite } from './run-writes';
 import { isStaleRead, othersDigest, stepCallWrite } from './step-writes';
+import { rememberWarmStep, type RunSnapshot, type WarmStep, warmNextStep } from './warm-steps';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
 export interface StepIds {
