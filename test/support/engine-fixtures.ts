@@ -14,11 +14,19 @@ function expectStatus(what: string, answer: { status: number; body: unknown }, .
     throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
-/** An agent on the simulator model (it answers at once when SIMULATOR_LATENCY_MS is 0). */
-export async function createSimulatorAgent(stack: TestStack, token: string, slug: string) {
+/**
+ * An agent on the simulator model (it answers at once when SIMULATOR_LATENCY_MS is 0); `spec`
+ * adds fields of the agent (an output schema, say).
+ */
+export async function createSimulatorAgent(
+  stack: TestStack,
+  token: string,
+  slug: string,
+  spec: Record<string, unknown> = {},
+) {
   const answer = await stack.call('POST', '/v1/agents', {
     token,
-    body: { slug, name: slug, model: 'simulator:sim-1', systemPrompt: 'x' },
+    body: { slug, name: slug, model: 'simulator:sim-1', systemPrompt: 'x', ...spec },
   });
   expectStatus(`agent ${slug}`, answer, 201);
 }

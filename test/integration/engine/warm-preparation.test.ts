@@ -8,9 +8,16 @@
 import { and, eq } from 'drizzle-orm';
 import { runEvents, runSteps, runs, usageRecords } from '../../../shared/db/schema';
 import { runAgentStep } from '../../../shared/runs/engine/agent-step';
-import { loadRunContextWithPolicy, rememberWarmStep } from '../../../shared/runs/engine/context';
-import { decidePlan, warmNextStep } from '../../../shared/runs/engine/plan-run';
-import { chainOf, createWorkflow, startEngineStack, runToEnd } from '../../support/engine-fixtures';
+import { loadRunContextWithPolicy } from '../../../shared/runs/engine/context';
+import { decidePlan } from '../../../shared/runs/engine/plan-run';
+import { rememberWarmStep, warmNextStep } from '../../../shared/runs/engine/warm-steps';
+import {
+  chainOf,
+  createSimulatorAgent,
+  createWorkflow,
+  startEngineStack,
+  runToEnd,
+} from '../../support/engine-fixtures';
 import type { TestStack } from '../../support/stack';
 
 let stack: TestStack;
@@ -112,21 +119,13 @@ test("each step after the first prepares with its write alone, and the run's pro
 
 test('a structured output reaches the next step without a read, as a read gives it', async () => {
   // Prepare: an agent whose answers are objects (its schema lists the longer key first)
-  const created = await stack.call('POST', '/v1/agents', {
-    token,
-    body: {
-      slug: 'warm-json',
-      name: 'warm-json',
-      model: 'simulator:sim-1',
-      systemPrompt: 'x',
-      outputSchema: {
-        type: 'object',
-        properties: { summary: { type: 'string' }, id: { type: 'string' } },
-        required: ['summary', 'id'],
-      },
+  await createSimulatorAgent(stack, token, 'warm-json', {
+    outputSchema: {
+      type: 'object',
+      properties: { summary: { type: 'string' }, id: { type: 'string' } },
+      required: ['summary', 'id'],
     },
   });
-  expect(created.status).toBe(201);
   await createWorkflow(stack, token, 'warm-json-chain', chainOf(2, 'warm-json'));
   transactions.length = 0;
 
