@@ -23,7 +23,7 @@ let token: string;
 let transactions: string[][];
 
 beforeAll(async () => {
-  ({ stack, token, transactions: transactions } = await startEngineStack('reads'));
+  ({ stack, token, transactions } = await startEngineStack('reads'));
 });
 afterAll(async () => stack?.close());
 

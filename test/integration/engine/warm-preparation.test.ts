@@ -25,7 +25,7 @@ let token: string;
 let transactions: string[][];
 
 beforeAll(async () => {
-  ({ stack, token, transactions: transactions } = await startEngineStack('warm'));
+  ({ stack, token, transactions } = await startEngineStack('warm'));
   await createWorkflow(stack, token, 'warm-chain', chainOf(3, 'warm'));
 });
 afterAll(async () => stack?.close());
