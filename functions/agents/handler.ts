@@ -1,5 +1,5 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { agentsRoutes } from '../../shared/api/routes/agents';
 import { agentFileImpls } from './import-export';
 import {
   agentVersions,
@@ -11,7 +11,7 @@ import {
 } from '../../shared/catalog/agents';
 import { publishAgent } from '../../shared/catalog/publish';
 
-export const handler = httpHandler(routes.agents, {
+export const handler = httpHandler(agentsRoutes, {
   'GET /v1/agents': async ({ platform, auth, query }) => listAgents(platform, auth, query),
   'POST /v1/agents': async ({ platform, auth, body }) =>
     new Reply(201, await createAgent(platform, auth, body)),

@@ -1,9 +1,9 @@
 import { httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { auditRoutes } from '../../shared/api/routes/audit';
 import { listAudit } from '../../shared/audit/audit-log';
 import { verifyAudit } from '../../shared/audit/anchor';
 
-export const handler = httpHandler(routes.audit, {
+export const handler = httpHandler(auditRoutes, {
   'GET /v1/audit/verify': async ({ platform, auth }) => verifyAudit(platform, auth),
   'GET /v1/audit': async ({ platform, auth, query }) =>
     platform.db.withTenant(auth, async (tx) => {

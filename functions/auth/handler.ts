@@ -1,6 +1,6 @@
 import { Forbidden } from '../../shared/errors';
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { authRoutes } from '../../shared/api/routes/auth';
 import { authenticate } from '../../shared/auth/authenticate';
 import { whoAmI } from '../../shared/identity/me';
 import { acceptInvitation, describeInvitation } from '../../shared/identity/invitations';
@@ -14,7 +14,7 @@ import {
 } from '../../shared/identity/mfa';
 import { login, logout, refresh, signup, switchTenant } from '../../shared/identity/sessions';
 
-export const handler = httpHandler(routes.auth, {
+export const handler = httpHandler(authRoutes, {
   'POST /v1/auth/signup': async ({ platform, body }) => {
     if (!platform.config.SIGNUP_ENABLED)
       throw new Forbidden('sign-up is switched off on this installation');

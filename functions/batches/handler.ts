@@ -1,9 +1,9 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { batchesRoutes } from '../../shared/api/routes/batches';
 import { cancelBatch, getBatch, listBatches, startBatch } from '../../shared/batches/batches';
 import { idempotencyKeyOf } from '../../shared/idempotency/header';
 
-export const handler = httpHandler(routes.batches, {
+export const handler = httpHandler(batchesRoutes, {
   'POST /v1/workflows/{id}/batches': async ({ platform, auth, params, query, body, headers }) => {
     // JSONL carries only the inputs; its settings come in the query string (ADR 160).
     const jsonl = /ndjson|jsonl/i.test(headers['content-type'] ?? '');

@@ -1,5 +1,5 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { knowledgeRoutes } from '../../shared/api/routes/knowledge';
 import {
   addDocument,
   deleteDocument,
@@ -15,7 +15,7 @@ import {
 } from '../../shared/rag/knowledge-bases';
 import { searchKnowledgeBase } from '../../shared/rag/retrieval';
 
-export const handler = httpHandler(routes.knowledge, {
+export const handler = httpHandler(knowledgeRoutes, {
   'GET /v1/knowledge-bases': async ({ platform, auth, query }) =>
     listKnowledgeBases(platform, auth, query),
   'POST /v1/knowledge-bases': async ({ platform, auth, body }) =>

@@ -4,11 +4,11 @@
  * (ADR 076). Authentication, rate limits and the role are httpHandler's, as everywhere.
  */
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { routes } from '../../shared/api/routes';
+import { mcpRoutes } from '../../shared/api/routes/mcp';
 import { Reply, httpHandler } from '../../shared/http/api-handler';
 import { createMcpServer } from '../../shared/mcp/server';
 
-export const handler = httpHandler(routes.mcp, {
+export const handler = httpHandler(mcpRoutes, {
   'POST /mcp': async ({ platform, auth, body, rawBody, headers }) => {
     const server = createMcpServer(platform, auth, { waitMs: platform.config.MCP_WAIT_MS });
     const transport = new WebStandardStreamableHTTPServerTransport({

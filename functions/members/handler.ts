@@ -1,5 +1,5 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { membersRoutes } from '../../shared/api/routes/members';
 import { changeRole, listMembers, removeMember } from '../../shared/identity/members';
 import { inviteMember, listInvitations, revokeInvitation } from '../../shared/identity/invitations';
 import { getPiiPolicy, putPiiPolicy } from '../../shared/pii/settings';
@@ -10,7 +10,7 @@ import {
 } from '../../shared/identity/sso/settings';
 import { securitySettings, updateSecuritySettings } from '../../shared/identity/settings';
 
-export const handler = httpHandler(routes.members, {
+export const handler = httpHandler(membersRoutes, {
   'GET /v1/members': async ({ platform, auth, query }) => listMembers(platform, auth, query),
   'POST /v1/members': async ({ platform, auth, body }) =>
     new Reply(201, await inviteMember(platform, auth, body)),

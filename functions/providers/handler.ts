@@ -1,8 +1,8 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { providersRoutes } from '../../shared/api/routes/providers';
 import { deleteProviderKey, listProviders, putProviderKey } from '../../shared/llm/provider-keys';
 
-export const handler = httpHandler(routes.providers, {
+export const handler = httpHandler(providersRoutes, {
   'GET /v1/providers': async ({ platform, auth }) => ({
     items: await listProviders(platform, auth),
   }),

@@ -1,5 +1,5 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { runsRoutes } from '../../shared/api/routes/runs';
 import { cancelRun } from '../../shared/runs/cancel-run';
 import { decideApproval } from '../../shared/runs/decide-approval';
 import { rerun } from '../../shared/runs/rerun';
@@ -8,7 +8,7 @@ import { listEvents } from '../../shared/runs/events';
 import { tryAgent } from '../../shared/runs/try-agent';
 import { listRuns, loadRunRow, readRun, readStep } from '../../shared/runs/run-store';
 
-export const handler = httpHandler(routes.runs, {
+export const handler = httpHandler(runsRoutes, {
   'GET /v1/runs': async ({ platform, auth, query }) =>
     platform.db.withTenant(auth, (tx) => listRuns(tx, auth.tenantId, query)),
   'GET /v1/runs/{id}': async ({ platform, auth, params }) =>

@@ -1,5 +1,5 @@
 /** `GET /v1/runs/{id}/stream`: the run's events as Server-Sent Events (ADR 070). */
-import { routes } from '../../shared/api/routes';
+import { streamsRoutes } from '../../shared/api/routes/streams';
 import { ValidationError } from '../../shared/errors';
 import { streamHandler, type SseMessage } from '../../shared/http/stream-handler';
 import { openRunEventStream } from '../../shared/runs/stream';
@@ -7,7 +7,7 @@ import { openRunEventStream } from '../../shared/runs/stream';
 /** Stop this long before the function's timeout, so the client reconnects cleanly. */
 const DEADLINE_MARGIN_MS = 5_000;
 
-export const handler = streamHandler(routes.streams[0], async (req) => {
+export const handler = streamHandler(streamsRoutes[0], async (req) => {
   const { platform: p, auth, params, query, lastEventId, signal } = req;
   const after = cursorOf(lastEventId) ?? query.after ?? 0;
   const items = await openRunEventStream(p, auth, params.id, {

@@ -1,5 +1,5 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { schedulesRoutes } from '../../shared/api/routes/schedules';
 import {
   createSchedule,
   deleteSchedule,
@@ -8,7 +8,7 @@ import {
   updateSchedule,
 } from '../../shared/schedules/schedules';
 
-export const handler = httpHandler(routes.schedules, {
+export const handler = httpHandler(schedulesRoutes, {
   'GET /v1/schedules': async ({ platform, auth, query }) => listSchedules(platform, auth, query),
   'POST /v1/schedules': async ({ platform, auth, body }) =>
     new Reply(201, await createSchedule(platform, auth, body)),

@@ -1,5 +1,5 @@
 import { Reply, httpHandler, type Request } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { triggersRoutes } from '../../shared/api/routes/triggers';
 import {
   createTrigger,
   deleteTrigger,
@@ -18,7 +18,7 @@ const apiBase = (req: Request) => {
   return `${proto}://${req.headers.host ?? 'localhost'}`;
 };
 
-export const handler = httpHandler(routes.triggers, {
+export const handler = httpHandler(triggersRoutes, {
   'GET /v1/triggers': async (req) => listTriggers(req.platform, req.auth, req.query, apiBase(req)),
   'POST /v1/triggers': async (req) =>
     new Reply(201, await createTrigger(req.platform, req.auth, req.body, apiBase(req))),

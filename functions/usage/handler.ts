@@ -1,10 +1,10 @@
 import { httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { usageRoutes } from '../../shared/api/routes/usage';
 import { budgetsView, setBudgets } from '../../shared/llm/budget-view';
 import { listPrices, setTenantPrice } from '../../shared/llm/prices';
 import { usageForPeriod } from '../../shared/llm/usage';
 
-export const handler = httpHandler(routes.usage, {
+export const handler = httpHandler(usageRoutes, {
   'GET /v1/usage': async ({ platform, auth, query }) => usageForPeriod(platform, auth, query),
   'GET /v1/budgets': async ({ platform, auth }) => budgetsView(platform, auth),
   'PUT /v1/budgets': async ({ platform, auth, body }) => setBudgets(platform, auth, body),

@@ -1,8 +1,8 @@
 import { Reply, httpHandler, type Request } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { webhooksRoutes } from '../../shared/api/routes/webhooks';
 import { receiveWebhook } from '../../shared/automation/receive';
 
-type WebhookRequest = Request<(typeof routes.webhooks)[number]>;
+type WebhookRequest = Request<(typeof webhooksRoutes)[number]>;
 
 const receive = (source: 'github' | 'jira') => async (req: WebhookRequest) =>
   new Reply(
@@ -16,7 +16,7 @@ const receive = (source: 'github' | 'jira') => async (req: WebhookRequest) =>
     }),
   );
 
-export const handler = httpHandler(routes.webhooks, {
+export const handler = httpHandler(webhooksRoutes, {
   'POST /v1/webhooks/github/{triggerId}': receive('github'),
   'POST /v1/webhooks/jira/{triggerId}': receive('jira'),
 });

@@ -1,5 +1,5 @@
 import { Reply, httpHandler } from '../../shared/http/api-handler';
-import { routes } from '../../shared/api/routes';
+import { workflowsRoutes } from '../../shared/api/routes/workflows';
 import { workflowFileImpls } from './import-export';
 import {
   createWorkflow,
@@ -13,7 +13,7 @@ import { startRun } from '../../shared/runs/start-run';
 import { idempotencyKeyOf } from '../../shared/idempotency/header';
 import { publishImpls } from './publish';
 
-export const handler = httpHandler(routes.workflows, {
+export const handler = httpHandler(workflowsRoutes, {
   ...publishImpls,
   'GET /v1/workflows': async ({ platform, auth, query }) => listWorkflows(platform, auth, query),
   'POST /v1/workflows': async ({ platform, auth, body }) =>
