@@ -108,6 +108,16 @@ export const BUNDLE_EXTERNALS: readonly string[] = [
   'pg-native',
 ];
 
+/**
+ * Packages the bundles replace with a module that throws when used. Only the MCP SDK's default
+ * JSON Schema validator reaches ajv, and the MCP server passes its own (shared/mcp/no-elicitation.ts):
+ * ajv and its formats were 130 KiB of the `mcp` function's cold start (ADR 182).
+ */
+export const LEFT_OUT_PACKAGES: Readonly<Record<string, string>> = {
+  ajv: path.join(REPO_ROOT, 'infra/build/left-out/ajv.ts'),
+  'ajv-formats': path.join(REPO_ROOT, 'infra/build/left-out/ajv-formats.ts'),
+};
+
 export class MissingEntryError extends Error {
   override readonly name = 'MissingEntryError';
 }
@@ -159,6 +169,7 @@ function plan(opts: BundleOptions): Plan {
     minify: opts.minify ?? true,
     sourcemap: 'external',
     external: [...BUNDLE_EXTERNALS],
+    alias: { ...LEFT_OUT_PACKAGES },
     mainFields: ['module', 'main'],
     // No 'import' here: esbuild adds import/require per call, and forcing 'import' would hand
     // CommonJS require() calls an ESM namespace (pg's require('pg-pool') then breaks).

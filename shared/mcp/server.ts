@@ -19,6 +19,7 @@ import type { Platform } from '../platform/platform';
 import { startRun } from '../runs/start-run';
 import { loadRunRow } from '../runs/run-store';
 import { isTerminalRun } from '../runs/run-status';
+import { noElicitation } from './no-elicitation';
 
 /** A run the tool stops waiting for: finished, or waiting on a person. */
 const settled = (status: string) => isTerminalRun(status) || status === 'WAITING';
@@ -59,6 +60,7 @@ export function createMcpServer(p: Platform, auth: AuthContext, options: McpOpti
     { name: 'hishamos', version: '0.1.0' },
     {
       capabilities: { tools: {} },
+      jsonSchemaValidator: noElicitation,
       instructions:
         'Each tool runs one HishamOS workflow of your tenant. Long runs answer with their run id; follow them at GET /v1/runs/{id}.',
     },

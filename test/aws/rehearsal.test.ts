@@ -388,6 +388,40 @@ test('usage reports what the runs metered', async () => {
   );
 });
 
+test('an MCP client lists the workflows as tools and runs one through the mcp function', async () => {
+  // Prepare: JSON-RPC over the streamable HTTP transport, as an MCP client sends it
+  const rpc = async (id: number, method: string, params: unknown) => {
+    const res = await call(
+      'POST',
+      '/mcp',
+      { jsonrpc: '2.0', id, method, params },
+      { accept: 'application/json, text/event-stream' },
+    );
+    expectStatus(res, 200);
+    if (res.json.error) throw new Error(`${method}: ${JSON.stringify(res.json.error)}`);
+    return res.json.result;
+  };
+
+  // Act: the built mcp bundle, which leaves ajv out (ADR 182)
+  const hello = await rpc(1, 'initialize', {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'rehearsal', version: '1.0.0' },
+  });
+  const { tools } = await rpc(2, 'tools/list', {});
+  const result = await rpc(3, 'tools/call', {
+    name: 'feature-pipeline',
+    arguments: { feature: 'MCP in the rehearsal' },
+  });
+
+  // Assess
+  expect(hello.serverInfo.name).toBe('hishamos');
+  expect(tools.map((t: { name: string }) => t.name)).toContain('feature-pipeline');
+  expect(result.isError).toBe(false);
+  const run = await settled(result.structuredContent.runId);
+  expect(run.status).toBe('SUCCEEDED');
+});
+
 test('an execution stopped outside the app settles its run FAILED through the status rule', async () => {
   // Prepare: a run in flight (five agent steps take seconds); an operator's client, signed as the
   // runs function (which the template lets stop executions of this machine).
