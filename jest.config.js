@@ -36,5 +36,12 @@ export default {
     ...base,
     displayName: name,
     testMatch: [`<rootDir>/test/${dir}/**/*.test.ts`, `<rootDir>/test/${dir}/**/*.test.tsx`],
+    // The infra project builds every function once for its synth tests.
+    ...(name === 'infra'
+      ? {
+          globalSetup: '<rootDir>/test/infra/global-setup.mjs',
+          globalTeardown: '<rootDir>/test/infra/global-teardown.mjs',
+        }
+      : {}),
   })),
 };

@@ -10,8 +10,8 @@
  * `index.mjs` re-exporting `handler` (Lambda's `index.handler` stays the handler string).
  *
  * Library: `await bundleFunctions({ allowMissing })` (async) or `bundleFunctionsSync(...)` (the CDK
- * app is built synchronously). CLI: `npx tsx infra/build/bundle.ts [--allow-missing] [--out dir]`
- * prints a size table.
+ * app is built synchronously). CLI: `npx tsx infra/build/bundle.ts [--allow-missing] [--out dir]
+ * [--result file.json]` prints a size table (and writes the result as JSON).
  */
 import { build, buildSync, type BuildOptions, type BuildResult, type Metafile } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -305,13 +305,16 @@ const invokedDirectly =
   process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   const args = process.argv.slice(2);
-  const outIdx = args.indexOf('--out');
+  const flagValue = (flag: string) =>
+    args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined;
   try {
     const result = await bundleFunctions({
       allowMissing: args.includes('--allow-missing'),
-      outDir: outIdx >= 0 ? args[outIdx + 1] : undefined,
+      outDir: flagValue('--out'),
       minify: !args.includes('--no-minify'),
     });
+    const resultFile = flagValue('--result');
+    if (resultFile) writeFileSync(resultFile, JSON.stringify(result));
     console.log(formatSizeTable(result));
   } catch (err) {
     console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);

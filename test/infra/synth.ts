@@ -12,6 +12,7 @@ import {
   type BuildAppOptions,
   type HishamApp,
 } from '../../infra/aws/app-builder';
+import { prebuiltBundle } from './prebuilt';
 
 export interface Violation {
   readonly ruleName: string;
@@ -51,15 +52,19 @@ export function cdkJsonContext(): Record<string, unknown> {
 export function synthesize(opts: Partial<BuildAppOptions> = {}): Synthesized {
   const started = Date.now();
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'hishamos-cdk-'));
-  const built = buildApp({
+  // The project's one build of every function (global-setup.mjs) serves each synth.
+  const prebuilt = opts.functionsDir === undefined ? prebuiltBundle() : undefined;
+  const app = buildApp({
     outdir,
-    functionsDir: path.join(outdir, 'functions'),
+    functionsDir: prebuilt?.outDir ?? path.join(outdir, 'functions'),
+    ...(prebuilt ? { bundle: false } : {}),
     // Every manifest entry exists, so bundling is strict (a missing or broken handler fails synthesis,
     // as it would for `cdk synth`). HISHAMOS_INFRA_ALLOW_MISSING=1 stubs missing entries instead.
     allowMissing: process.env.HISHAMOS_INFRA_ALLOW_MISSING === '1',
     context: cdkJsonContext(),
     ...opts,
   });
+  const built: HishamApp = prebuilt ? { ...app, bundle: prebuilt } : app;
   let synthError: Error | undefined;
   try {
     built.app.synth();
