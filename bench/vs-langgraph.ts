@@ -4,8 +4,10 @@
  * Runs alternate between the systems (the order flips each pair) so load drift hits both alike.
  * Reports per-run and per-step medians, the median of paired ratios, throughput at 10 concurrent
  * runs, statements / round trips / transactions per step counted by wrapping `pg` (a pipeline of
- * statements is one round trip), and HishamOS's Step Functions state transitions per step
- * (in-process: the local execution history).
+ * statements is one round trip), HishamOS's Step Functions state transitions per step
+ * (in-process: the local execution history), and this process's CPU time per run at 10 concurrent
+ * (user + system, PostgreSQL's own excluded): both systems saturate one core there, so the
+ * throughput ratio follows the CPU ratio.
  *
  *   npx tsx bench/vs-langgraph.ts [runs=10] [rounds=3] [--api] [--pglite] [--breakdown] [--url=postgres://…]
  *
@@ -68,6 +70,8 @@ interface Measured {
   transitionsPerRun: number[];
   perRun: number[];
   throughput: number[];
+  /** Process CPU ms per run over a round of concurrent runs. */
+  cpuPerRun: number[];
   statementsPerRun: number[];
   roundTripsPerRun: number[];
   transactionsPerRun: number[];
@@ -80,6 +84,7 @@ async function measure(a: Side, b: Side, workload: (typeof WORKLOADS)[number]) {
       {
         perRun: [],
         throughput: [],
+        cpuPerRun: [],
         statementsPerRun: [],
         roundTripsPerRun: [],
         transactionsPerRun: [],
@@ -103,8 +108,11 @@ async function measure(a: Side, b: Side, workload: (typeof WORKLOADS)[number]) {
   }
   for (let i = 0; i < ROUNDS; i++) {
     for (const s of i % 2 ? [b, a] : [a, b]) {
+      const cpu = process.cpuUsage();
       const ms = await time(() => s.run(workload.slug, CONCURRENCY));
+      const used = process.cpuUsage(cpu);
       result.get(s.name)?.throughput.push((CONCURRENCY * 1000) / ms);
+      result.get(s.name)?.cpuPerRun.push((used.user + used.system) / 1000 / CONCURRENCY);
     }
   }
   return result;
@@ -166,9 +174,9 @@ try {
       const per = (xs: number[], counted: boolean) =>
         counted ? (median(xs) / steps).toFixed(1) : 'n/a';
       const fmt = (m: Measured, counted: boolean) =>
-        `${median(m.perRun).toFixed(1)} | ${(median(m.perRun) / steps).toFixed(2)} | ${median(m.throughput).toFixed(1)} | ${per(m.statementsPerRun, counted)} | ${per(m.roundTripsPerRun, counted)} | ${per(m.transactionsPerRun, counted)}`;
+        `${median(m.perRun).toFixed(1)} | ${(median(m.perRun) / steps).toFixed(2)} | ${median(m.throughput).toFixed(1)} | ${median(m.cpuPerRun).toFixed(1)} | ${per(m.statementsPerRun, counted)} | ${per(m.roundTripsPerRun, counted)} | ${per(m.transactionsPerRun, counted)}`;
       rows.push(
-        `| ${label} | ${w.label} | ${fmt(h, databaseUrl !== undefined)} | ${h.transitionsPerRun.length ? (median(h.transitionsPerRun) / steps).toFixed(1) : 'n/a'} | ${fmt(l, true)} | ${median(ratios).toFixed(2)}× | ${(median(h.throughput) / median(l.throughput)).toFixed(2)}× |`,
+        `| ${label} | ${w.label} | ${fmt(h, databaseUrl !== undefined)} | ${h.transitionsPerRun.length ? (median(h.transitionsPerRun) / steps).toFixed(1) : 'n/a'} | ${fmt(l, true)} | ${median(ratios).toFixed(2)}× | ${(median(h.throughput) / median(l.throughput)).toFixed(2)}× | ${(median(h.cpuPerRun) / median(l.cpuPerRun)).toFixed(2)}× |`,
       );
       console.log(rows[rows.length - 1]);
       if (api)
@@ -195,9 +203,9 @@ try {
   }
   console.log('');
   console.log(
-    '| HishamOS variant | workload | H ms/run | H ms/step | H runs/s @10 | H stmts/step | H round trips/step | H tx/step | H transitions/step | LG ms/run | LG ms/step | LG runs/s @10 | LG stmts/step | LG round trips/step | LG tx/step | paired ratio H/LG (median) | throughput H/LG |',
+    '| HishamOS variant | workload | H ms/run | H ms/step | H runs/s @10 | H CPU ms/run @10 | H stmts/step | H round trips/step | H tx/step | H transitions/step | LG ms/run | LG ms/step | LG runs/s @10 | LG CPU ms/run @10 | LG stmts/step | LG round trips/step | LG tx/step | paired ratio H/LG (median) | throughput H/LG | CPU/run H/LG |',
   );
-  console.log(`|${' --- |'.repeat(17)}`);
+  console.log(`|${' --- |'.repeat(20)}`);
   for (const r of rows) console.log(r);
   for (const line of statuses) console.log(line);
   console.log(`LangGraph threads with checkpoints: ${await lg.threads()}`);

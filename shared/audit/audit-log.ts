@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { asLastStatement } from '../db/pg-scope-framing';
+import { runPrebuilt, type StatementPart } from '../db/prebuilt-statement';
 import { auditLog } from '../db/schema';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -16,44 +17,45 @@ export interface AuditInput {
 
 /**
  * Appends to the tenant's hash chain: each entry's hash covers the previous hash and the entry, so
- * editing or deleting a row breaks every hash after it (`verifyAuditChain` finds where).
+ * editing or deleting a row breaks every hash after it (`verifyAuditChain` finds where). One
+ * statement (`audit_append`, migration 0174) takes the chain's lock, reads its head and inserts:
+ * a tenant's appends wait on each other for no client round trip (ADR 183).
  */
 export async function recordAudit(
   tx: Tx,
   entry: AuditInput,
-  /** The entry is its transaction's last write: its COMMIT may ride with it (ADR 176). */
+  /** The entry is its transaction's last write: its COMMIT rides with it (ADR 176). */
   { endsTransaction = false }: { endsTransaction?: boolean } = {},
 ): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${entry.tenantId}`}))`);
-  const [last] = await tx
-    .select({ hash: auditLog.hash })
-    .from(auditLog)
-    .where(eq(auditLog.tenantId, entry.tenantId))
-    .orderBy(desc(auditLog.seq))
-    .limit(1);
-  const prevHash = last?.hash ?? GENESIS_HASH;
   const createdAt = new Date();
-  const hash = chainHash(prevHash, {
-    ...entry,
-    target: entry.target ?? null,
-    data: entry.data ?? null,
-    createdAt: createdAt.toISOString(),
-  });
-  // The tenant's chain lock is held to COMMIT: with the COMMIT in the insert's round trip, one
-  // round trip less for every other writer of the tenant's audit log waiting on it.
-  const insert = tx.insert(auditLog).values({
-    tenantId: entry.tenantId,
-    actor: entry.actor,
-    action: entry.action,
-    target: entry.target ?? null,
-    data: entry.data ?? null,
-    prevHash,
-    hash,
-    createdAt,
-  });
-  await (endsTransaction ? asLastStatement(() => insert) : insert);
+  const target = entry.target ?? null;
+  const data = entry.data ?? null;
+  const append: StatementPart = {
+    shape: 'audit_append',
+    build: () => {
+      const at = (name: string) => sql.placeholder(`audit_${name}`);
+      return sql`select audit_append(${at('tenant')}::uuid, ${at('actor')}::text, ${at('action')}::text, ${at('target')}::text, ${at('data')}::jsonb, ${at('created_at')}::timestamptz, ${at('canonical')}::text)`;
+    },
+    values: {
+      audit_tenant: entry.tenantId,
+      audit_actor: entry.actor,
+      audit_action: entry.action,
+      audit_target: target,
+      audit_data: data === null ? null : JSON.stringify(data),
+      audit_created_at: createdAt.toISOString(),
+      audit_canonical: canonicalJson({
+        ...entry,
+        target,
+        data,
+        createdAt: createdAt.toISOString(),
+      }),
+    },
+  };
+  const send = () => runPrebuilt(tx, 'audit_append', append);
+  await (endsTransaction ? asLastStatement(send) : send());
 }
 
+/** What `audit_append` computes in SQL; verification recomputes it here. */
 export function chainHash(prevHash: string, entry: Record<string, unknown>): string {
   const canonical = canonicalJson(entry);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { anchorAuditHeads } from '../../../shared/audit/anchor';
-import { chainHash } from '../../../shared/audit/audit-log';
+import { chainHash, recordAudit, verifyAuditChain } from '../../../shared/audit/audit-log';
 import { rowsOf } from '../../../shared/db/client';
 import { startTestStack, type TestStack } from '../../support/stack';
 
@@ -159,4 +159,31 @@ test('runs started at once in one tenant each get their entry, and the chain sta
   expect(chain.slice(1).every((r, i) => r.prev_hash === chain[i].hash)).toBe(true);
   const verified = await stack.call('GET', '/v1/audit/verify', { token: t.token });
   expect(verified.body).toMatchObject({ ok: true, firstBroken: null });
+});
+
+test('appends of many writers at once in one tenant form one chain (ADR 183)', async () => {
+  // Prepare: each append its own transaction, as each audited request is
+  const { tenantId } = await tenantWithHistory('Writers');
+  const { db } = stack.platform;
+  const append = (writer: number, i: number) =>
+    db.withTenant({ tenantId }, (tx) =>
+      recordAudit(
+        tx,
+        { tenantId, actor: `user:${writer}`, action: 'test.append', target: `entry:${i}` },
+        { endsTransaction: true },
+      ),
+    );
+
+  // Act: 8 writers, 15 appends each, all at once
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, writer) => {
+      for (let i = 0; i < 15; i++) await append(writer, i);
+    }),
+  );
+
+  // Assess: every entry links to the one before it; none shares a predecessor
+  const chain = await rows(tenantId);
+  expect(chain.filter((r) => r.action === 'test.append')).toHaveLength(120);
+  expect(new Set(chain.map((r) => r.prev_hash)).size).toBe(chain.length);
+  expect(await db.withTenant({ tenantId }, (tx) => verifyAuditChain(tx, tenantId))).toBeNull();
 });
