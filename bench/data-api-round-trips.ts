@@ -40,7 +40,11 @@ const api = rt.dataApi;
 if (!api) throw new Error('the runtime did not start the Data API endpoint');
 const p = {
   ...rt.platform,
-  executions: { start: async () => ({ executionId: 'direct' }), stop: async () => undefined },
+  executions: {
+    start: async () => ({ executionId: 'direct' }),
+    stop: async () => undefined,
+    executionIdOf: () => 'direct',
+  },
 };
 const [owner] = rowsOf<{ tenant_id: string; user_id: string }>(
   await p.db.owner.execute(

@@ -56,7 +56,11 @@ for (const latency of [0, 120]) {
 
   // Baseline: same handlers, same order, no interpreter and no Map concurrency.
   const direct: number[] = [];
-  const noop = { start: async () => ({ executionId: 'direct' }), stop: async () => undefined };
+  const noop = {
+    start: async () => ({ executionId: 'direct' }),
+    stop: async () => undefined,
+    executionIdOf: () => 'direct',
+  };
   const platformDirect = { ...p, executions: noop };
   for (let i = 0; i < N; i++) {
     const t0 = performance.now();

@@ -125,7 +125,7 @@ export class LocalExecutions implements ExecutionStarter {
   ): Promise<{ executionId: string }> {
     const sm = this.machines.get(machine);
     if (!sm) throw new Error(`unknown state machine ${machine}`);
-    const executionId = `arn:aws:states:us-east-1:000000000000:execution:hishamos-${machine}:${name}`;
+    const executionId = this.executionIdOf(machine, name);
     if (this.running.has(executionId)) return { executionId };
     const tasks = stateMachines[machine as keyof typeof stateMachines].tasks as Record<
       string,
@@ -266,6 +266,10 @@ export class LocalExecutions implements ExecutionStarter {
   /** The state transitions of a finished execution (its local history), for tests and benches. */
   transitionsOf(executionId: string): number | undefined {
     return this.transitions.get(executionId);
+  }
+
+  executionIdOf(machine: string, name: string): string {
+    return `arn:aws:states:us-east-1:000000000000:execution:hishamos-${machine}:${name}`;
   }
 
   async stop(executionId: string): Promise<void> {

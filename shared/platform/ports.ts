@@ -17,6 +17,11 @@ export interface ExecutionStarter {
     input: Record<string, unknown>,
   ): Promise<{ executionId: string }>;
   stop(executionId: string, cause: string): Promise<void>;
+  /**
+   * The id `start` will give the execution named `name`, known before it starts (a run records it
+   * with its own insert); undefined when this starter cannot tell.
+   */
+  executionIdOf(machine: string, name: string): string | undefined;
 }
 
 /** A signed audit chain head: where the application's database role cannot rewrite it (ADR 053). */

@@ -13,6 +13,10 @@ const ARN_BY_MACHINE: Record<string, keyof Config> = {
   runBatch: 'RUN_BATCH_STATE_MACHINE_ARN',
 };
 
+/** A standard workflow's execution ARN: its state machine's, with `execution` and the name. */
+const executionArn = (stateMachineArn: string, name: string) =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
 export class StepFunctionsStarter implements ExecutionStarter {
   private readonly client: SFNClient;
   constructor(
@@ -37,10 +41,14 @@ export class StepFunctionsStarter implements ExecutionStarter {
       return { executionId: out.executionArn };
     } catch (e) {
       // Same name, same input: Step Functions' own idempotency; the retry of a start is not an error.
-      if (e instanceof ExecutionAlreadyExists)
-        return { executionId: `${arn.replace(':stateMachine:', ':execution:')}:${name}` };
+      if (e instanceof ExecutionAlreadyExists) return { executionId: executionArn(arn, name) };
       throw e;
     }
+  }
+
+  executionIdOf(machine: string, name: string): string | undefined {
+    const arn = this.cfg[ARN_BY_MACHINE[machine]] as string | undefined;
+    return arn ? executionArn(arn, name) : undefined;
   }
 
   async stop(executionId: string, cause: string): Promise<void> {

@@ -16,7 +16,7 @@ import { runIdFromActiveTrace } from '../observability/tracing';
 import type { Platform } from '../platform/platform';
 import { validateRunInput } from '../workflow/validate';
 import { appendEvent } from './events';
-import { launch } from './launch';
+import { launch, plannedExecutionId } from './launch';
 
 export interface PinnedAgent {
   agentId: string;
@@ -39,6 +39,8 @@ export async function startRun(
 ) {
   const { idempotencyKey, version, schedule, batch } = options;
   const runId = traceRunId();
+  // Recorded with the run's insert: no write after the execution starts (ADR 184).
+  const executionId = plannedExecutionId(p, runId);
   // The key remembers which request claimed it: the same key with another request is refused.
   const fingerprint = fingerprintOf({
     workflow: workflowIdOrSlug,
@@ -97,6 +99,7 @@ export async function startRun(
           status: 'QUEUED',
           input,
           createdBy: actorOf(auth),
+          executionIds: executionId ? [executionId] : [],
           ...(schedule ? { scheduleId: schedule.id, scheduledFor: schedule.slot } : {}),
           ...(batch ? { batchId: batch.id, batchIndex: batch.index } : {}),
         })
@@ -145,7 +148,7 @@ export async function startRun(
       );
     throw e;
   }
-  await launch(p, auth.tenantId, runId, runId);
+  await launch(p, auth.tenantId, runId, runId, executionId);
   metrics().count('runs_started');
   return { runId, status: 'QUEUED' };
 }

@@ -169,11 +169,13 @@ test('feature-pipeline runs to SUCCEEDED through the synthesized state machine',
   // Prepare
   const stepsBefore = r.fleet.invocations.filter((i) => i.function === 'runAgentStep').length;
   const callsBefore = dataApiCallsBy('runAgentStep');
+  const startCallsBefore = dataApiCallsBy('workflows');
 
   // Act
   const started = await ok('POST', '/v1/workflows/feature-pipeline/runs', {
     input: { feature: 'dark mode', repository: 'web' },
   });
+  report.dataApiCallsToStartARun = dataApiCallsBy('workflows') - startCallsBefore;
   const run = await settled(started.runId);
   await r.stepFunctions.idle();
 
@@ -580,7 +582,7 @@ test('a function missing an environment variable the template sets fails', async
   expect(result.statusCode).toBe(503);
 });
 
-const report: { dataApiCallsPerAgentStep?: number } = {};
+const report: { dataApiCallsPerAgentStep?: number; dataApiCallsToStartARun?: number } = {};
 
 afterAll(() => {
   const figures = {
@@ -589,6 +591,7 @@ afterAll(() => {
     synthSeconds: Math.round((r?.synthMs ?? 0) / 100) / 10,
     dataApiCalls: r?.dataApi.calls,
     dataApiCallsPerAgentStep: report.dataApiCallsPerAgentStep,
+    dataApiCallsToStartARun: report.dataApiCallsToStartARun,
     largestRowBytes: r?.dataApi.largest.row,
     largestResponseBytes: r?.dataApi.largest.response,
     invocations: r?.fleet.invocations.length,

@@ -366,6 +366,7 @@ test('a run started while its batch is being cancelled is cancelled by its own i
     ...platform,
     executions: {
       stop: (executionId, cause) => platform.executions.stop(executionId, cause),
+      executionIdOf: (machine, name) => platform.executions.executionIdOf(machine, name),
       start: async (machine, name, input) => {
         const out = await platform.executions.start(machine, name, input);
         await platform.db.withTenant(batchAuth(tenantId, batchId), (tx) =>
