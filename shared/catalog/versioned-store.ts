@@ -2,7 +2,7 @@
  * Agents and workflows share one shape: a head row (id, slug, current version, soft delete) and
  * immutable version rows holding the spec. Every change writes a new version; runs pin versions.
  */
-import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { agentVersions, agents, workflowVersions, workflows } from '../db/schema';
 import { Conflict, NotFound, ValidationError } from '../errors';
@@ -33,6 +33,16 @@ export interface VersionedStore<S> {
   get(tx: Tx, tenantId: string, idOrSlug: string, version?: number): Promise<Stored<S>>;
   /** The named version, else the published one: what runs, triggers and schedules use. */
   getPublished(tx: Tx, tenantId: string, idOrSlug: string, version?: number): Promise<Stored<S>>;
+  /**
+   * For each `ref` (id or slug) its id and the version a run pins: the named one if it was saved,
+   * else the published one. One read (two when a version is named); a ref that is not there, or
+   * whose named version is not, is left out.
+   */
+  versionsToRun(
+    tx: Tx,
+    tenantId: string,
+    refs: readonly { ref: string; version?: number }[],
+  ): Promise<Map<string, { id: string; version: number }>>;
   /** Makes a saved version the published one (a rollback when older); a 400 naming `version` if unsaved. */
   publish(tx: Tx, tenantId: string, idOrSlug: string, version: number): Promise<Stored<S>>;
   create(
@@ -136,6 +146,44 @@ function store<S>(
     get: (tx, tenantId, idOrSlug, version) => load(tx, byIdOrSlug(tenantId, idOrSlug), version),
     getPublished: (tx, tenantId, idOrSlug, version) =>
       load(tx, byIdOrSlug(tenantId, idOrSlug), version ?? 'published'),
+    async versionsToRun(tx, tenantId, refs) {
+      const found = new Map<string, { id: string; version: number }>();
+      if (!refs.length) return found;
+      const ids = refs.map((r) => r.ref).filter((ref) => UUID.test(ref));
+      const slugs = refs.map((r) => r.ref).filter((ref) => !UUID.test(ref));
+      const heads = await tx
+        .select({ id: head.id, slug: head.slug, published: head.publishedVersion })
+        .from(head)
+        .where(
+          and(
+            eq(head.tenantId, tenantId),
+            isNull(head.deletedAt),
+            or(
+              ids.length ? inArray(head.id, ids) : undefined,
+              slugs.length ? inArray(head.slug, slugs) : undefined,
+            ),
+          ),
+        );
+      const headOf = (ref: string) => heads.find((h) => (UUID.test(ref) ? h.id : h.slug) === ref);
+      const named = refs.flatMap((r) => {
+        const h = headOf(r.ref);
+        return h && r.version !== undefined ? [{ id: h.id, version: r.version }] : [];
+      });
+      const saved = named.length
+        ? await tx
+            .select({ id: fkCol, version: versions.version })
+            .from(versions)
+            .where(or(...named.map((n) => and(eq(fkCol, n.id), eq(versions.version, n.version)))))
+        : [];
+      for (const { ref, version } of refs) {
+        const h = headOf(ref);
+        if (!h) continue;
+        if (version === undefined) found.set(ref, { id: h.id, version: h.published });
+        else if (saved.some((v) => v.id === h.id && v.version === version))
+          found.set(ref, { id: h.id, version });
+      }
+      return found;
+    },
     async publish(tx, tenantId, idOrSlug, version) {
       const current = await load(tx, byIdOrSlug(tenantId, idOrSlug));
       const chosen = await load(tx, eq(head.id, current.id), version).catch((e) => {

@@ -159,22 +159,26 @@ export async function pinAgents(
   tenantId: string,
   spec: WorkflowSpec,
 ): Promise<Record<string, PinnedAgent>> {
+  // The first node naming an agent decides its version: the node's pinned one, else the
+  // published one (ADR 120). One read for all of them.
+  const uses = new Map<string, { index: number; version?: number }>();
+  for (const [index, node] of spec.nodes.entries())
+    if ((node.type === 'agent' || node.type === 'router') && node.agent && !uses.has(node.agent))
+      uses.set(node.agent, { index, version: node.agentVersion });
+  const found = await agentStoreInstance.versionsToRun(
+    tx,
+    tenantId,
+    [...uses].map(([ref, { version }]) => ({ ref, version })),
+  );
   const pinned: Record<string, PinnedAgent> = {};
-  for (const [i, node] of spec.nodes.entries()) {
-    if ((node.type !== 'agent' && node.type !== 'router') || !node.agent || pinned[node.agent])
-      continue;
-    // The node's pinned version, else the agent's published one (ADR 120).
-    const agent = await agentStoreInstance
-      .getPublished(tx, tenantId, node.agent, node.agentVersion)
-      .catch((e) => {
-        throw e instanceof NotFound
-          ? new ValidationError(
-              `node "${node.id}" uses agent "${node.agent}", which no longer exists`,
-              [{ path: `nodes[${i}].agent`, message: `unknown agent "${node.agent}"` }],
-            )
-          : e;
-      });
-    pinned[node.agent] = { agentId: agent.id, version: agent.version };
+  for (const [slug, { index }] of uses) {
+    const agent = found.get(slug);
+    if (!agent)
+      throw new ValidationError(
+        `node "${spec.nodes[index].id}" uses agent "${slug}", which no longer exists`,
+        [{ path: `nodes[${index}].agent`, message: `unknown agent "${slug}"` }],
+      );
+    pinned[slug] = { agentId: agent.id, version: agent.version };
   }
   return pinned;
 }

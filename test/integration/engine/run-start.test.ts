@@ -7,9 +7,12 @@ import { z } from 'zod';
 import type { AuthContext } from '../../../shared/auth/context';
 import { runs } from '../../../shared/db/schema';
 import type { Platform } from '../../../shared/platform/platform';
-import { startRun } from '../../../shared/runs/start-run';
+import { WorkflowSpec } from '../../../shared/api/contracts/workflows';
+import { ValidationError } from '../../../shared/errors';
+import { pinAgents, startRun } from '../../../shared/runs/start-run';
 import {
   agentNode,
+  createSimulatorAgent,
   createWorkflow,
   runToEnd,
   startEngineStack,
@@ -86,4 +89,51 @@ test('an id the starter did not plan replaces the planned one', async () => {
 
   // Assess
   expect(await executionIdsOf(runId)).toEqual([`given:${runId}`]);
+});
+
+test("a workflow's agents are pinned in one read, and an unknown one is named by its node", async () => {
+  // Prepare: a second agent with two saved versions
+  await createSimulatorAgent(stack, token, 'pinned-two');
+  const edited = await stack.call('PATCH', '/v1/agents/pinned-two', {
+    token,
+    body: { systemPrompt: 'y' },
+  });
+  expect(edited.status).toBe(200);
+  const auth = await owner();
+  const spec = (nodes: { id: string; agent: string; agentVersion?: number }[]) =>
+    WorkflowSpec.parse({
+      name: 'pins',
+      nodes: nodes.map((n) => ({ ...n, type: 'agent', prompt: '{{input.topic}}' })),
+      edges: [],
+    });
+  const pin = (s: WorkflowSpec) =>
+    stack.platform.db.withTenant(auth, (tx) => pinAgents(tx, auth.tenantId, s));
+  const before = transactions.length;
+
+  // Act
+  const pinned = await pin(
+    spec([
+      { id: 'a', agent: 'starts' },
+      { id: 'b', agent: 'pinned-two', agentVersion: 1 },
+      { id: 'c', agent: 'starts' },
+    ]),
+  );
+  const published = await pin(spec([{ id: 'a', agent: 'pinned-two' }]));
+  const unknown = await pin(
+    spec([
+      { id: 'a', agent: 'starts' },
+      { id: 'b', agent: 'ghost' },
+    ]),
+  ).catch((e: unknown) => e);
+
+  // Assess
+  expect(Object.keys(pinned).sort()).toEqual(['pinned-two', 'starts']);
+  expect(pinned['pinned-two'].version).toBe(1);
+  expect(published['pinned-two'].version).toBe(2);
+  expect(transactions[before]).toHaveLength(2); // the heads, then the named version
+  expect(transactions[before + 1]).toHaveLength(1);
+  expect(unknown).toBeInstanceOf(ValidationError);
+  expect((unknown as ValidationError).details).toEqual([
+    { path: 'nodes[1].agent', message: 'unknown agent "ghost"' },
+  ]);
 });
