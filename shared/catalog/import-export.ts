@@ -13,7 +13,7 @@ import type { AuthContext } from '../auth/context';
 import { agents as agentRows, workflows as workflowRows } from '../db/schema';
 import { NotFound, ValidationError } from '../errors';
 import type { Platform } from '../platform/platform';
-import { knownTool } from '../tools';
+import { knownTool } from '../tools/names';
 import { assertValidWorkflow } from '../workflow/validate';
 import { createAgent, getAgent, updateAgent, type AgentView } from './agents';
 import { parseSpec } from './parse-spec';

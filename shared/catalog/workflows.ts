@@ -12,7 +12,7 @@ import {
 } from '../db/schema';
 import type { Platform } from '../platform/platform';
 import { assertValidWorkflow } from '../workflow/validate';
-import { knownTool } from '../tools';
+import { knownTool } from '../tools/names';
 import { applyPatch, type PatchOf } from '../api/strict';
 import { parseSpec } from './parse-spec';
 import { workflowStore, type Stored } from './versioned-store';

@@ -5,9 +5,9 @@
 import './github';
 import './jira';
 
+export { knownTool, TOOL_STEP_NAMES } from './names';
 export {
   getTool,
-  knownTool,
   registerTool,
   type Tool,
   type ToolContext,

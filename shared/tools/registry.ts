@@ -2,6 +2,8 @@
  * Tool steps a workflow may use. Each tool validates its own `with` arguments and runs inside the
  * RunToolStep task. The GitHub/Jira tools arrive with the automation work; the built-ins are here.
  */
+import { knownTool } from './names';
+
 export interface ToolContext {
   input: Record<string, unknown>;
   steps: Record<string, { output: unknown }>;
@@ -29,10 +31,10 @@ export interface Tool {
 const tools = new Map<string, Tool>();
 
 export function registerTool(tool: Tool): void {
+  // Validation knows tools by name only: a tool it does not name could never be used (ADR 185).
+  if (!knownTool(tool.name))
+    throw new TypeError(`tool ${tool.name} is not in TOOL_STEP_NAMES (shared/tools/names.ts)`);
   tools.set(tool.name, tool);
-}
-export function knownTool(name: string): boolean {
-  return tools.has(name);
 }
 export function getTool(name: string): Tool | undefined {
   return tools.get(name);
