@@ -14,6 +14,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
+import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from './client';
 
 /**
@@ -199,5 +200,43 @@ export function withWrites(writes: readonly StatementPart[], last: StatementPart
       return sql`with ${sql.join(ctes, sql`, `)} ${last.build(tx)}`;
     },
     values: valuesOf(parts),
+  };
+}
+
+/**
+ * Inserts `rows` into `table` as a prebuilt part: every value a placeholder (named `label`, the
+ * row's index and the column), so the statement's shape is its table, its row count and the
+ * columns the rows set. Every row must set the same columns; a column they leave out gets its
+ * default.
+ */
+export function insertWrite<T extends PgTable>(
+  table: T,
+  label: string,
+  rows: readonly PgInsertValue<T>[],
+): StatementPart {
+  const keys = Object.keys(rows[0] ?? {}).filter((key) => Reflect.get(rows[0], key) !== undefined);
+  const values: Record<string, unknown> = {};
+  for (const [i, row] of rows.entries()) {
+    const set = Object.keys(row).filter((key) => Reflect.get(row, key) !== undefined);
+    if (set.length !== keys.length || !set.every((key) => keys.includes(key)))
+      throw new TypeError(`insertWrite ${label}: every row must set the same columns`);
+    for (const key of keys) values[`${label}${i}_${key}`] = Reflect.get(row, key);
+  }
+  return {
+    shape: `insert(${label},${rows.length},${keys.join(',')})`,
+    build: (tx) =>
+      tx
+        .insert(table)
+        .values(
+          rows.map((row, i) => {
+            // Each value becomes its placeholder; the column encodes it when bound.
+            const placeholders: PgInsertValue<T> = { ...row };
+            for (const key of keys)
+              Reflect.set(placeholders, key, sql.placeholder(`${label}${i}_${key}`));
+            return placeholders;
+          }),
+        )
+        .getSQL(),
+    values,
   };
 }

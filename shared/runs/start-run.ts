@@ -6,6 +6,7 @@ import { actorOf, type AuthContext } from '../auth/context';
 import { agentStoreInstance } from '../catalog/agents';
 import { workflowStoreInstance } from '../catalog/workflows';
 import type { Tx } from '../db/client';
+import { insertWrite } from '../db/prebuilt-statement';
 import { runSteps, runs } from '../db/schema';
 import { IdempotencyKeyReused, NotFound, ValidationError } from '../errors';
 import { claimKey, releaseKey } from '../idempotency/claims';
@@ -88,9 +89,9 @@ export async function startRun(
         await assertBudgetLeft(tx, auth.tenantId, wf.id, new Date(p.now()));
       // The run, its steps and its first event in one statement (on the Data API one HTTPS call
       // where there were three); the foreign keys are checked at the statement's end.
-      const run = tx
-        .insert(runs)
-        .values({
+      // Prebuilt: its text is rendered once per shape (which columns, how many steps).
+      const run = insertWrite(runs, 'run', [
+        {
           id: runId,
           tenantId: auth.tenantId,
           workflowId: wf.id,
@@ -102,20 +103,19 @@ export async function startRun(
           executionIds: executionId ? [executionId] : [],
           ...(schedule ? { scheduleId: schedule.id, scheduledFor: schedule.slot } : {}),
           ...(batch ? { batchId: batch.id, batchIndex: batch.index } : {}),
-        })
-        .getSQL();
-      const steps = tx
-        .insert(runSteps)
-        .values(
-          wf.spec.nodes.map((n) => ({
-            tenantId: auth.tenantId,
-            runId,
-            nodeId: n.id,
-            type: n.type,
-            status: 'PENDING',
-          })),
-        )
-        .getSQL();
+        },
+      ]);
+      const steps = insertWrite(
+        runSteps,
+        'step',
+        wf.spec.nodes.map((n) => ({
+          tenantId: auth.tenantId,
+          runId,
+          nodeId: n.id,
+          type: n.type,
+          status: 'PENDING',
+        })),
+      );
       await appendEvent(
         tx,
         {
