@@ -9,8 +9,8 @@ import { drizzle as dataApi } from 'drizzle-orm/aws-data-api/pg';
 import { drizzle as nodePostgres } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Tx } from '../../../shared/db/client';
-import { placeholderFor, prebuilt } from '../../../shared/db/prebuilt-statement';
-import { runSteps } from '../../../shared/db/schema';
+import { insertWrite, placeholderFor, prebuilt } from '../../../shared/db/prebuilt-statement';
+import { runSteps, runs } from '../../../shared/db/schema';
 
 // Rendering reads only the dialect, which a database and its transactions share.
 const asTx = (db: object) => db as Tx;
@@ -48,4 +48,65 @@ test('each driver gets its own text and hints for the same key, each rendered on
   expect(again).toBe(first);
   expect(builds).toBe(2);
   expect([first.name, dataApiFirst.name]).toEqual(['k_0', 'k_0']);
+});
+
+const step = (nodeId: string) => ({
+  tenantId: 't',
+  runId: 'r',
+  nodeId,
+  type: 'agent',
+  status: 'PENDING',
+});
+
+test('an insert of rows shares its shape per row count, its values placeholders with column hints', () => {
+  // Prepare
+  const onDataApi = asTx(
+    dataApi(client, { database: 'd', resourceArn: 'arn:r', secretArn: 'arn:s' }),
+  );
+  const run = insertWrite(runs, 'run', [
+    {
+      id: 'i',
+      tenantId: 't',
+      workflowId: 'w',
+      workflowVersion: 1,
+      agentVersions: {},
+      status: 'QUEUED',
+      input: {},
+    },
+  ]);
+
+  // Act
+  const two = insertWrite(runSteps, 'step', [step('a'), step('b')]);
+  const again = insertWrite(runSteps, 'step', [step('c'), step('d')]);
+  const three = insertWrite(runSteps, 'step', [step('a'), step('b'), step('c')]);
+  const rendered = prebuilt(
+    onDataApi,
+    run.shape ?? '',
+    (i) => `r_${i}`,
+    () => run.build(onDataApi),
+  );
+
+  // Assess
+  expect(two.shape).toBe(again.shape);
+  expect(three.shape).not.toBe(two.shape);
+  expect(two.values).toMatchObject({ step0_nodeId: 'a', step1_nodeId: 'b' });
+  expect(Object.keys(two.values)).toHaveLength(10);
+  // uuid id, tenant and workflow; jsonb agent versions and input: what the Data API needs.
+  expect(rendered.rendered.typings).toEqual([
+    'uuid',
+    'uuid',
+    'uuid',
+    'none',
+    'json',
+    'none',
+    'json',
+  ]);
+});
+
+test('an insert whose rows set different columns is refused', () => {
+  // Act
+  const mixed = () => insertWrite(runSteps, 'step', [step('a'), { ...step('b'), prompt: 'extra' }]);
+
+  // Assess
+  expect(mixed).toThrow(/every row must set the same columns/);
 });
