@@ -203,6 +203,23 @@ export function withWrites(writes: readonly StatementPart[], last: StatementPart
   };
 }
 
+/** The columns `row` sets: a key whose value is undefined sets none. */
+export function columnsSet(row: object): string[] {
+  return Object.keys(row).filter((key) => Reflect.get(row, key) !== undefined);
+}
+
+/** `row` with the value of each of `keys` replaced by the placeholder `nameOf(key)`. */
+export function placeholderRow<T extends PgTable>(
+  row: PgInsertValue<T>,
+  keys: readonly string[],
+  nameOf: (key: string) => string,
+): PgInsertValue<T> {
+  // The column encodes the value when it is bound.
+  const placeholders: PgInsertValue<T> = { ...row };
+  for (const key of keys) Reflect.set(placeholders, key, sql.placeholder(nameOf(key)));
+  return placeholders;
+}
+
 /**
  * Inserts `rows` into `table` as a prebuilt part: every value a placeholder (named `label`, the
  * row's index and the column), so the statement's shape is its table, its row count and the
@@ -214,28 +231,21 @@ export function insertWrite<T extends PgTable>(
   label: string,
   rows: readonly PgInsertValue<T>[],
 ): StatementPart {
-  const keys = Object.keys(rows[0] ?? {}).filter((key) => Reflect.get(rows[0], key) !== undefined);
+  const keys = columnsSet(rows[0] ?? {});
+  const nameOf = (i: number) => (key: string) => `${label}${i}_${key}`;
   const values: Record<string, unknown> = {};
   for (const [i, row] of rows.entries()) {
-    const set = Object.keys(row).filter((key) => Reflect.get(row, key) !== undefined);
+    const set = columnsSet(row);
     if (set.length !== keys.length || !set.every((key) => keys.includes(key)))
       throw new TypeError(`insertWrite ${label}: every row must set the same columns`);
-    for (const key of keys) values[`${label}${i}_${key}`] = Reflect.get(row, key);
+    for (const key of keys) values[nameOf(i)(key)] = Reflect.get(row, key);
   }
   return {
     shape: `insert(${label},${rows.length},${keys.join(',')})`,
     build: (tx) =>
       tx
         .insert(table)
-        .values(
-          rows.map((row, i) => {
-            // Each value becomes its placeholder; the column encodes it when bound.
-            const placeholders: PgInsertValue<T> = { ...row };
-            for (const key of keys)
-              Reflect.set(placeholders, key, sql.placeholder(`${label}${i}_${key}`));
-            return placeholders;
-          }),
-        )
+        .values(rows.map((row, i) => placeholderRow(row, keys, nameOf(i))))
         .getSQL(),
     values,
   };

@@ -1,7 +1,6 @@
 /** An attempt's usage record as a part of a prebuilt statement (ADR 172). */
 import { getTableColumns, sql } from 'drizzle-orm';
-import type { PgInsertValue } from 'drizzle-orm/pg-core';
-import type { StatementPart } from '../db/prebuilt-statement';
+import { columnsSet, placeholderRow, type StatementPart } from '../db/prebuilt-statement';
 import { usageRecords } from '../db/schema';
 
 export type AttemptRow = typeof usageRecords.$inferInsert;
@@ -21,18 +20,15 @@ export function attemptRecordWrite(
   prefix: string,
   { replace }: { replace: boolean },
 ): StatementPart {
-  const keys = Object.keys(row).filter(
-    (key): key is Key => isKey(key) && row[key as Key] !== undefined,
-  );
+  const keys = columnsSet(row).filter(isKey);
   const values: Record<string, unknown> = {};
   for (const key of keys) values[prefix + key] = row[key];
   return {
     shape: `attempt_record(${prefix},${replace ? 'replace' : 'insert'},${keys.join(',')})`,
     build: (tx) => {
-      // Every value this row sets becomes its placeholder (the column encodes it when bound).
-      const placeholders: PgInsertValue<typeof usageRecords> = { ...row };
-      for (const key of keys) Reflect.set(placeholders, key, sql.placeholder(prefix + key));
-      const insert = tx.insert(usageRecords).values(placeholders);
+      const insert = tx
+        .insert(usageRecords)
+        .values(placeholderRow<typeof usageRecords>(row, keys, (key) => prefix + key));
       if (!replace) return insert.getSQL();
       // The proposed row's own values: one placeholder per column, not two. The record keeps its
       // first created_at (the attempt's start): with no indexed column changed, PostgreSQL updates

@@ -1,11 +1,10 @@
 /**
- * Every tool, registered: import the registry through this module (workflow validation and
- * RunToolStep do) so that a tool name is known wherever workflows are checked or steps run.
+ * Every tool, registered: RunToolStep takes tools through this module. Validating a workflow needs
+ * only their names (`./names`, ADR 185), so it does not load them.
  */
 import './github';
 import './jira';
 
-export { knownTool, TOOL_STEP_NAMES } from './names';
 export {
   getTool,
   registerTool,

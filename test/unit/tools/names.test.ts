@@ -2,8 +2,8 @@
  * Workflow validation knows tool steps by name (shared/tools/names.ts) without loading the tools
  * (ADR 185); the registry must hold exactly those names.
  */
-import { getTool, registerTool, TOOL_STEP_NAMES } from '../../../shared/tools';
-import { knownTool } from '../../../shared/tools/names';
+import { getTool, registerTool } from '../../../shared/tools';
+import { knownTool, TOOL_STEP_NAMES } from '../../../shared/tools/names';
 
 test('every tool step name validation knows is a registered tool', () => {
   // Act
