@@ -400,6 +400,7 @@ export const stateMachines = {
       RunChildStep: 'runChildStep',
       RecordStepFailure: 'recordStepFailure',
       AgentStep: 'runAgentStep',
+      PreparedAgentStep: 'runAgentStep',
       ToolStep: 'runToolStep',
       ChildStep: 'runChildStep',
       StepFailed: 'recordStepFailure',

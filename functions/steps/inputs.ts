@@ -7,3 +7,8 @@ export const StepRef = RunRef.extend({
   /** Set by the top-level single-step states: the completion plans the next steps (ADR 110). */
   plan: z.boolean().optional(),
 });
+
+export const AgentStepRef = StepRef.extend({
+  /** Set by PreparedAgentStep: the step's predecessor prepared its call (ADR 186). */
+  prepared: z.boolean().optional(),
+});

@@ -1,5 +1,5 @@
 import { runAgentStep } from '../../shared/runs/engine/agent-step';
 import { taskHandler } from '../../shared/tasks/task-handler';
-import { StepRef } from './inputs';
+import { AgentStepRef } from './inputs';
 
-export const handler = taskHandler(StepRef, runAgentStep);
+export const handler = taskHandler(AgentStepRef, runAgentStep);

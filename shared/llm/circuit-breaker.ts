@@ -111,10 +111,18 @@ export class CircuitBreaker {
     return s.state === 'open' && now >= s.openUntil ? 'half_open' : s.state;
   }
 
-  /** May this caller call the provider now? */
-  async acquire(key: string, now: number): Promise<Permit> {
+  /**
+   * May this caller call the provider now? With `probe: false` only a closed breaker allows, and
+   * nothing is written (a caller that may not get to call must not hold the half-open probe).
+   */
+  async acquire(
+    key: string,
+    now: number,
+    { probe = true }: { probe?: boolean } = {},
+  ): Promise<Permit> {
     const seen = await this.read(key, now);
     if (seen.state === 'closed') return { allowed: true, probe: false, state: 'closed', seen };
+    if (!probe) return { allowed: false, probe: false, state: seen.state, seen };
     if (seen.state === 'open' && now < seen.openUntil)
       return { allowed: false, probe: false, state: 'open', seen };
     if (seen.state === 'half_open' && now < seen.probeUntil)

@@ -50,7 +50,7 @@ import { tenantProviderCredentials } from './tenant-credentials';
 import type { ModelCallRequest, ModelCallResult } from './types';
 import { type AttemptRow, attemptRecordWrite } from './attempt-record-write';
 import { runPrebuilt, type StatementPart } from '../db/prebuilt-statement';
-import { IN_FLIGHT } from './attempt-outcomes';
+import { attemptReservationId, IN_FLIGHT, PREPARED } from './attempt-outcomes';
 
 /** Error names the ASL RunAgentStep Retry block retries (besides Lambda's own). */
 export const RETRYABLE_STEP_ERRORS: ReadonlySet<string> = new Set([
@@ -92,6 +92,11 @@ export interface StepCallInput {
    * plain-text calls stream; the sink is opened per attempt and ended with its outcome.
    */
   partialOutput?: (attempt: number, modelRef: string) => PartialOutputSink;
+  /**
+   * The id of the step's prepared record (ADR 186): this walk's first usage record takes it, so
+   * the record is written over, not beside.
+   */
+  takesOver?: string;
 }
 
 /** One attempt's partial output on its way to the timeline (shared/runs/engine/partial-output). */
@@ -193,6 +198,27 @@ export async function prepareStepCall(
   };
 }
 
+/**
+ * The walk of a step its predecessor's completion prepares (ADR 186), only when it goes straight
+ * to a call: the chain's next entry is configured, its breaker closed, the budget holds the
+ * estimate and no Retry-After is pending. The in-flight record (outcome `prepared`) goes to
+ * `defer`. Anything else (a skip, a fallback, a block, a half-open probe) gives undefined with
+ * nothing written and no permit taken: the step's own task walks as usual.
+ */
+export async function prepareCleanStepCall(
+  p: Platform,
+  tx: Tx,
+  input: StepCallInput,
+  defer: (write: StatementPart) => void,
+  options: { breaker?: BreakerOptions } = {},
+): Promise<PreparedStepCall | undefined> {
+  const call = new StepCall(p, input, options.breaker ?? breakerOptions(p.config));
+  const ready = await call.cleanWalk(tx);
+  if (!ready) return undefined;
+  defer(call.preparedWrite(ready));
+  return { finish: () => call.callProvider(ready).then(() => call.result) };
+}
+
 /** The attempt a walk stopped at; `recorded` once its in-flight record is written. */
 interface ReadyAttempt {
   attempt: Attempt;
@@ -279,6 +305,32 @@ class StepCall {
   }
 
   /**
+   * Steps 1-3 when nothing but a call may come of them (`prepareCleanStepCall`): the breaker is
+   * asked before the budget, and only whether it is closed, so giving up writes nothing.
+   */
+  async cleanWalk(tx: Tx): Promise<ReadyAttempt | undefined> {
+    const attempt = await this.nextAttempt();
+    if (!attempt || attempt === 'skipped' || attempt.waitMs > 0 || this.res.events.length)
+      return undefined;
+    let permit: Permit | undefined;
+    if (!attempt.entry.simulated) {
+      permit = await this.breaker.acquire(this.breakerKey(attempt.entry), this.p.now(), {
+        probe: false,
+      });
+      if (!permit.allowed) return undefined;
+    }
+    const budget = await this.holdBudget(attempt, tx, { prepared: true });
+    if (!budget.reserved) return undefined;
+    return { attempt, price: budget.price, permit, recorded: true };
+  }
+
+  /** The in-flight record of a step its predecessor prepared (outcome `prepared`, ADR 186). */
+  preparedWrite(ready: ReadyAttempt): StatementPart {
+    const row = { ...this.inFlightRow(ready.attempt, ready.price), outcome: PREPARED };
+    return attemptRecordWrite(row, 'prepared_', { replace: false });
+  }
+
+  /**
    * Step 1: which entry next, or none (the step is exhausted, or every entry left is open or has
    * no key), or `skipped` (this entry has no key and nothing may stand in: the walk moves on).
    */
@@ -321,13 +373,14 @@ class StepCall {
       this.skipUnconfigured(modelRef, plan.chainIndex, e);
       return 'skipped';
     }
+    const rowId = this.rowNo++;
     return {
       modelRef,
       chainIndex: plan.chainIndex,
       waitMs: plan.waitMs,
       entry,
-      rowId: this.rowNo++,
-      rowUuid: randomUUID(),
+      rowId,
+      rowUuid: this.takenOver(rowId) ?? randomUUID(),
     };
   }
 
@@ -336,13 +389,16 @@ class StepCall {
     const { tenantId, workflowId, runId, stepId, executionId, nodeId } = this.input;
     const { provider, model } = parseModelRef(modelRef);
     const at = this.stamp();
+    const attempt = this.rowNo++;
+    const id = this.takenOver(attempt);
     this.res.rows.push({
+      ...(id ? { id } : {}),
       tenantId,
       workflowId,
       runId,
       stepId,
       executionId,
-      attempt: this.rowNo++,
+      attempt,
       provider,
       model,
       modelRef,
@@ -371,9 +427,19 @@ class StepCall {
   private async holdBudget(
     a: Attempt,
     outer?: Tx,
+    /**
+     * `prepared`: for a step its predecessor prepares (ADR 186); a block is not recorded, the
+     * step's own task will walk again and record it.
+     */
+    { prepared = false }: { prepared?: boolean } = {},
   ): Promise<{ reserved: true; price: Price | undefined } | { reserved: false }> {
     const { tenantId, workflowId, stepId, executionId, request } = this.input;
-    const reservationId = `${stepId}:${executionId}:${a.rowId}`;
+    const reservationId = attemptReservationId({
+      stepId,
+      executionId,
+      attempt: a.rowId,
+      outcome: prepared ? PREPARED : undefined,
+    });
     // The simulator is free: no price to look up, no reservation, so no transaction.
     if (a.entry.simulated) return { reserved: true, price: SIMULATOR_PRICE(a.entry.model) };
     try {
@@ -396,6 +462,7 @@ class StepCall {
       return { reserved: true, price };
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
+      if (prepared) return { reserved: false };
       this.res.rows.push(
         this.row(a, {
           provider: a.entry.provider,
@@ -495,7 +562,13 @@ class StepCall {
 
   /** The attempt's in-flight record, replaced by its outcome's (same id) when the call ends. */
   private inFlightWrite(a: Attempt, price: Price | undefined): StatementPart {
-    return attemptRecordWrite(this.inFlightRow(a, price), 'in_flight_', { replace: false });
+    const replace = a.rowUuid === this.input.takesOver;
+    return attemptRecordWrite(this.inFlightRow(a, price), 'in_flight_', { replace });
+  }
+
+  /** The prepared record's id for the walk's first usage record (ADR 186). */
+  private takenOver(attempt: number): string | undefined {
+    return attempt === this.input.nextRow ? this.input.takesOver : undefined;
   }
 
   /**
@@ -638,7 +711,9 @@ class StepCall {
     fields: Pick<AttemptRow, 'provider' | 'outcome' | 'createdAt'> & Partial<AttemptRow>,
   ): AttemptRow {
     const { tenantId, workflowId, runId, stepId, executionId } = this.input;
+    const id = this.takenOver(a.rowId);
     return {
+      ...(id ? { id } : {}),
       tenantId,
       workflowId,
       runId,

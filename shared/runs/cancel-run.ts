@@ -8,6 +8,7 @@ import { Conflict } from '../errors';
 import { metrics } from '../observability/metrics';
 import type { Platform } from '../platform/platform';
 import { appendEvent } from './events';
+import { releasePreparedAttempts } from './engine/interrupted-attempts';
 import { loadRunRow, runSummary } from './run-store';
 import { isTerminalRun, TERMINAL_RUN_STATUSES } from './run-status';
 
@@ -59,6 +60,7 @@ function cancelInTx(p: Platform, auth: AuthContext, runId: string) {
       .update(runSteps)
       .set({ status: 'CANCELLED', finishedAt: new Date(p.now()) })
       .where(and(eq(runSteps.runId, runId), eq(runSteps.status, 'RUNNING')));
+    await releasePreparedAttempts(tx, runId);
     await appendEvent(tx, {
       tenantId: auth.tenantId,
       runId,

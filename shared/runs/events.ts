@@ -59,6 +59,8 @@ export async function appendEventOnStatus(
   when: { status: string; event: RunEventInput },
   otherwise: RunEventInput,
   alongside: readonly Alongside[] = [],
+  /** An event of the same run that follows this one (the next step's start, ADR 186). */
+  followedBy?: RunEventInput,
 ): Promise<void> {
   const [a, b] = [ph('when_'), ph('else_')];
   const pick = (field: string) =>
@@ -83,6 +85,7 @@ export async function appendEventOnStatus(
         },
       },
       decider,
+      followedBy,
     ),
   );
 }
@@ -102,12 +105,16 @@ function eventStatement(
   /** Built only when the statement's shape is first rendered. */
   values: { sql: () => SQL; values: Record<string, unknown> },
   decider?: StatementPart,
+  /** A second event of the same run, drawn its seq after the first. */
+  next?: RunEventInput,
 ): StatementPart {
   const parts = decider ? [...alongside, decider] : alongside;
   const id = ph('id_');
+  const then = ph('then_');
+  const label = `${decider ? 'decided_event' : 'event'}${next ? '+event' : ''}`;
   return {
-    // The decider, when there is one, is the last part: the label keeps the two forms apart.
-    shape: shapeOf(decider ? 'decided_event' : 'event', parts),
+    // The decider, when there is one, is the last part: the label keeps the forms apart.
+    shape: shapeOf(label, parts),
     build: (tx) => {
       const also = sql.join(
         alongside.map((w, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${w.build(tx)})`),
@@ -115,10 +122,16 @@ function eventStatement(
       );
       const decided = decider ? sql`, decider as (${decider.build(tx)})` : sql``;
       const from = decider ? sql`run_lock left join decider on true` : sql`run_lock`;
+      // UNION ALL yields its rows in order, so the second event's seq is drawn after the first's.
+      const second = next
+        ? sql`
+    union all select ${id('tenant')}::uuid, ${id('run')}::uuid, ${then('step')}::uuid, ${then('node')}, ${then('type')}, ${then('message')}, ${then('data')}::jsonb
+    from run_lock`
+        : sql``;
       return sql`with run_lock as (select pg_advisory_xact_lock_shared(hashtextextended(${id('run')}::text, ${sql.raw(EVENT_LOCK)})))${also}${decided}
     insert into run_events (tenant_id, run_id, step_id, node_id, type, message, data)
     select ${id('tenant')}::uuid, ${id('run')}::uuid, ${id('step')}::uuid, ${id('node')}, ${values.sql()}
-    from ${from}`;
+    from ${from}${second}`;
     },
     values: {
       ...valuesOf(parts),
@@ -127,6 +140,15 @@ function eventStatement(
       id_run: e.runId,
       id_step: e.stepId ?? null,
       id_node: e.nodeId ?? null,
+      ...(next
+        ? {
+            then_step: next.stepId ?? null,
+            then_node: next.nodeId ?? null,
+            then_type: next.type,
+            then_message: next.message,
+            then_data: jsonOf(next),
+          }
+        : {}),
     },
   };
 }

@@ -1,12 +1,19 @@
 import { asc, and, eq } from 'drizzle-orm';
 import { asLastStatement } from '../../db/pg-scope-framing';
-import type { StatementPart } from '../../db/prebuilt-statement';
+import { runPrebuilt, type StatementPart, withWrites } from '../../db/prebuilt-statement';
+import type { Tx } from '../../db/client';
+import { settleReservationWrite } from '../../llm/budgets';
 import type { AgentSpec } from '../../api/contracts/agents';
 import type { WorkflowNode } from '../../workflow/model';
 import { usageRecords } from '../../db/schema';
 import { ValidationError } from '../../errors';
 import type { PriorAttempt } from '../../llm/fallback';
-import { prepareStepCall, runStepCall, type StepCallInput } from '../../llm/step-call';
+import {
+  prepareCleanStepCall,
+  prepareStepCall,
+  runStepCall,
+  type StepCallInput,
+} from '../../llm/step-call';
 import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
 import { maskForTrace, protectOutbound, type PiiCounts, type PiiPolicy } from '../../pii/policy';
@@ -14,19 +21,24 @@ import { renderTemplate } from '../../workflow/template';
 import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
 import { annotateActiveSpan } from '../../observability/tracing';
-import { appendEvent } from '../events';
-import { loadPinnedAgent, loadStepContext, referencedSteps } from './context';
-import { takeWarmStepContext } from './warm-steps';
+import { appendEvent, type RunEventInput } from '../events';
+import { cachedSpecOf, loadPinnedAgent, loadStepContext, referencedSteps } from './context';
+import { takeWarmStepContext, type WarmStep, type WarmStepContext } from './warm-steps';
 import { recordCall, type StepIds, stepEvents } from './record-call';
 import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts';
-import { IN_FLIGHT } from '../../llm/attempt-outcomes';
+import {
+  attemptReservationId,
+  PREPARED,
+  preparedRecordId,
+  UNREPORTED,
+} from '../../llm/attempt-outcomes';
 import { type PlanResult, planRun } from './plan-run';
 import { routeAnswer, routerRequest } from './router';
 import { partialOutputSink } from './partial-output';
 import { agentToolsOf } from '../../tools/agent-tools/catalog';
 import { toolRunsInFlight } from './tool-runs';
 import { offloadPayload } from '../step-payloads';
-import { isStaleRead, markRunningWrite } from './step-writes';
+import { isStaleRead, markRunningWrite, usageRecordRemoval } from './step-writes';
 
 export { RetriesExhausted } from '../../llm/step-call';
 
@@ -37,6 +49,11 @@ export interface StepTaskInput {
   executionId: string;
   /** The step runs alone at the top level: its completion plans the next steps (ADR 110). */
   plan?: boolean;
+  /**
+   * The step's first invocation after its predecessor's completion prepared its call (ADR 186):
+   * a `prepared` usage record of this execution was never taken by a task that called.
+   */
+  prepared?: boolean;
 }
 
 export interface StepTaskResult {
@@ -110,7 +127,11 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
   const plan = await recordCall(
     p,
     ids,
-    input.plan === true && { output: answer, snapshot: prepared.snapshot },
+    input.plan === true && {
+      output: answer,
+      snapshot: prepared.snapshot,
+      prepareNext: (tx, next) => prepareNextStep(p, tx, next, input.executionId),
+    },
     { ...call, output: output.inline },
     pii,
     undefined,
@@ -156,7 +177,12 @@ const readsOf = (node: { prompt?: string } | undefined) => referencedSteps(promp
  */
 async function prepareStep(p: Platform, input: StepTaskInput) {
   const warm = takeWarmStepContext(input.runId, input.stepId, readsOf);
-  if (warm)
+  // Its predecessor's completion prepared the call in this process (ADR 186): nothing to send.
+  if (warm?.prepared && input.prepared) {
+    describeAttempt(warm.step.nodeId, 1, warm.prepared.node.agent);
+    return warm.prepared;
+  }
+  if (warm && !warm.prepared)
     try {
       return await prepareFrom(p, input, warm);
     } catch (error) {
@@ -165,16 +191,22 @@ async function prepareStep(p: Platform, input: StepTaskInput) {
   return prepareFrom(p, input, undefined);
 }
 
+/** The step and attempt on this invocation's log lines and trace span. */
+function describeAttempt(nodeId: string, attempt: number, agent: string | undefined) {
+  addLogContext({ nodeId, attempt });
+  annotateActiveSpan(`step ${nodeId}`, {
+    'hishamos.node_id': nodeId,
+    'hishamos.attempt': attempt,
+    'hishamos.agent': agent,
+  });
+}
+
 /**
  * In one transaction: load the run (unless `warm` holds it), render the prompt, read this step's
  * earlier attempts (the fallback walk starts from them), mark the step RUNNING and say so on the
  * timeline.
  */
-async function prepareFrom(
-  p: Platform,
-  input: StepTaskInput,
-  warm: ReturnType<typeof takeWarmStepContext>,
-) {
+async function prepareFrom(p: Platform, input: StepTaskInput, warm: WarmStepContext | undefined) {
   return p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
     const { run, spec, step, piiPolicy, outputs } =
       warm ?? (await loadStepContext(p, tx, input.runId, input.stepId, readsOf));
@@ -182,7 +214,7 @@ async function prepareFrom(
       return { skip: step.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'SKIPPED' } as const;
     // Polled while a workflow tool's child run goes on (ADR 162): one read, nothing recorded.
     // Only a step already RUNNING can have tool calls: a first invocation pays nothing for this.
-    if (step.status === 'RUNNING') {
+    if (step.status === 'RUNNING' && !input.prepared) {
       const tools = await toolRunsInFlight(tx, step.id);
       if (tools.waiting) return { skip: WAITING, unstarted: tools.unstarted } as const;
     }
@@ -197,9 +229,11 @@ async function prepareFrom(
     const chain = [agent.model, ...agent.fallbacks];
     // An earlier invocation of this task that died mid-call (a Lambda timeout) left its attempt
     // in flight: charge it at its estimate before walking the chain from the records.
-    // One read of this step's attempts serves both; a PENDING step was never started, so has none.
+    // One read of this step's attempts serves both; a PENDING step was never started, so has none,
+    // and a prepared one's first invocation has only the record its predecessor prepared, which
+    // no task took (ADR 186): its first attempt is written over it.
     const records =
-      step.status === 'PENDING'
+      step.status === 'PENDING' || input.prepared
         ? []
         : await tx
             .select()
@@ -212,7 +246,7 @@ async function prepareFrom(
             )
             .orderBy(asc(usageRecords.attempt))
             .for('update');
-    const inFlight = records.filter((r) => r.outcome === IN_FLIGHT);
+    const inFlight = records.filter((r) => UNREPORTED.includes(r.outcome));
     if (inFlight.length) {
       await settleInterruptedRows(tx, input.tenantId, inFlight);
       for (const r of inFlight)
@@ -229,12 +263,7 @@ async function prepareFrom(
       endedAt: r.createdAt.getTime(),
     }));
     const attempt = records.length + 1;
-    addLogContext({ nodeId: step.nodeId, attempt });
-    annotateActiveSpan(`step ${step.nodeId}`, {
-      'hishamos.node_id': step.nodeId,
-      'hishamos.attempt': attempt,
-      'hishamos.agent': node.agent,
-    });
+    describeAttempt(step.nodeId, attempt, node.agent);
     // The prompt's scan for traces serves its stored copy and the step's counts (buildCall).
     const masked = maskForTrace(prompt, piiPolicy);
     let markRunning: StatementPart | undefined;
@@ -263,21 +292,28 @@ async function prepareFrom(
       nodeId: step.nodeId,
     };
     const event = stepEvents(ids);
+    const tools = agentToolsOf(agent.tools);
+    const walksNow = !tools.length && !agent.knowledgeBaseIds?.length;
     // The RUNNING update and the in-flight record go in the event's statement (issue 12).
     const writes = markRunning ? [markRunning] : [];
+    // A prepared step its predecessor already said started (ADR 186): its reservation goes, and
+    // its record is written over by this walk's first (or, when the walk comes later, removed).
+    const release = input.prepared ? releasePrepared(step.id, input.executionId, !walksNow) : [];
+    writes.push(...release);
     // The preparation's last statement: its COMMIT rides with it (ADR 176), so the run's event
     // lock is not held across another round trip while a parallel branch waits for it.
     const started = () =>
       asLastStatement(() =>
-        appendEvent(
-          tx,
-          attempt === 1
-            ? event('step.started', `${step.nodeId} started`)
-            : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
-          writes,
-        ),
+        release.length
+          ? runPrebuilt(tx, 'prepared_taken', withWrites(writes.slice(1), writes[0]))
+          : appendEvent(
+              tx,
+              attempt === 1
+                ? event('step.started', `${step.nodeId} started`)
+                : event('step.retrying', `${step.nodeId} attempt ${attempt}`),
+              writes,
+            ),
       );
-    const tools = agentToolsOf(agent.tools);
     const prepared = {
       ids,
       node,
@@ -294,17 +330,116 @@ async function prepareFrom(
     };
     // Without tools or knowledge the request is known now: the gateway's walk holds the budget and
     // writes the attempt's in-flight record in this transaction (ADR 165).
-    if (tools.length || agent.knowledgeBaseIds?.length) {
+    if (!walksNow) {
       await started();
       return { skip: undefined, ...prepared, built: undefined, pending: undefined } as const;
     }
     const built = buildCall(p, input, prepared, prompt);
+    if (release.length) built.stepCall.takesOver = preparedRecordId(step.id, input.executionId);
     const pending = await prepareStepCall(p, tx, built.stepCall, {
       defer: (write) => writes.push(write),
     });
     await started();
     return { skip: undefined, ...prepared, built, pending } as const;
   });
+}
+
+/** A step ready to call its provider: what `prepareStep` gives when nothing stops it. */
+export type PreparedAgentStep = Extract<
+  Awaited<ReturnType<typeof prepareFrom>>,
+  { skip: undefined }
+>;
+
+/** The next step's preparation, folded into its predecessor's completion (ADR 186). */
+export interface FoldedStep {
+  /** Its claim (RUNNING, with its prompt) and its `prepared` usage record. */
+  writes: StatementPart[];
+  /** Its `step.started` event. */
+  started: RunEventInput;
+  /** For its task in this process: the call to make. */
+  prepared: PreparedAgentStep;
+}
+
+/**
+ * Prepares, inside the completion that planned it, the call of the one agent step a chain goes on
+ * with (ADR 186): what the step's own preparation would write (its claim, its in-flight record,
+ * its budget reservation and its start) rides with the completion's statement instead of a
+ * transaction of its own. Only a step whose walk goes straight to a call (no tools, no knowledge,
+ * no skip, no fallback, a closed breaker, budget left) and whose inputs the completion holds;
+ * otherwise undefined, with nothing written, and the step prepares itself as before.
+ */
+export async function prepareNextStep(
+  p: Platform,
+  tx: Tx,
+  next: WarmStep,
+  executionId: string,
+): Promise<FoldedStep | undefined> {
+  const { run, step, piiPolicy, outputs } = next;
+  const node = cachedSpecOf(run)?.nodes.find((n) => n.id === step.nodeId);
+  if (!node?.agent || !readsOf(node).every((id) => id in outputs)) return undefined;
+  const agent = await loadPinnedAgent(tx, run, node.agent);
+  const tools = agentToolsOf(agent.tools);
+  if (tools.length || agent.knowledgeBaseIds?.length) return undefined;
+  const prompt = renderTemplate(promptOf(node), {
+    input: run.input as Record<string, unknown>,
+    steps: outputs,
+  });
+  const ids: StepIds = {
+    tenantId: run.tenantId,
+    workflowId: run.workflowId,
+    runId: run.id,
+    stepId: step.id,
+    nodeId: step.nodeId,
+  };
+  const input: StepTaskInput = { ...ids, executionId, plan: true, prepared: true };
+  const masked = maskForTrace(prompt, piiPolicy);
+  const prepared = {
+    ids,
+    node,
+    agent,
+    prompt,
+    chain: [agent.model, ...agent.fallbacks],
+    prior: [],
+    attempt: 1,
+    piiPolicy,
+    tools,
+    masked: masked.counts,
+    snapshot: { run, steps: next.steps, piiPolicy },
+  };
+  const built = buildCall(p, input, prepared, prompt);
+  built.stepCall.takesOver = preparedRecordId(step.id, executionId);
+  const writes: StatementPart[] = [];
+  const pending = await prepareCleanStepCall(p, tx, built.stepCall, (w) => writes.push(w));
+  if (!pending) return undefined;
+  const stored = await offloadPayload(p, { ...ids, attempt: 1 }, 'prompt', masked.text);
+  // Claimed as a preparation from a read is (ADR 181): a cancel that committed since the
+  // planning read fails the statement, which is then written again from a fresh read.
+  writes.unshift(
+    markRunningWrite({
+      stepId: step.id,
+      prompt: stored.inline,
+      pointer: stored.pointer,
+      startedAt: new Date(p.now()),
+      claim: true,
+    }),
+  );
+  return {
+    writes,
+    started: stepEvents(ids)('step.started', `${step.nodeId} started`),
+    prepared: { skip: undefined, ...prepared, built, pending },
+  };
+}
+
+/**
+ * What a prepared step's first task that found no prepared call in its process undoes (ADR 186):
+ * the prepared attempt's reservation, and with `record` its usage record.
+ */
+function releasePrepared(stepId: string, executionId: string, record: boolean): StatementPart[] {
+  const reservation = attemptReservationId({ stepId, executionId, attempt: 1, outcome: PREPARED });
+  return [
+    settleReservationWrite(reservation, 'prepared_'),
+    ...(record ? [usageRecordRemoval(preparedRecordId(stepId, executionId))] : []),
+  ];
 }
 
 /**

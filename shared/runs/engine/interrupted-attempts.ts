@@ -1,15 +1,16 @@
 /**
  * Attempts whose provider call never reported back: the process (a local runtime, a Lambda that
- * timed out) died between writing the `in_flight` usage record and replacing it. The provider may
+ * timed out) died between writing the `in_flight` usage record (or taking a `prepared` one, ADR
+ * 186) and replacing it. The provider may
  * have billed the call, so it is charged at the estimate the record carries (the request's prompt
  * tokens and its output allowance), flagged `AttemptInterrupted`, and its budget reservation settled.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { runSteps, runs, usageRecords } from '../../db/schema';
 import { settleReservation } from '../../llm/budgets';
 import { costOf, findPrice, roundUsd } from '../../llm/prices';
-import { IN_FLIGHT } from '../../llm/attempt-outcomes';
+import { attemptReservationId, PREPARED, UNREPORTED } from '../../llm/attempt-outcomes';
 import { appendEvent } from '../events';
 
 export const INTERRUPTED_ERROR = 'AttemptInterrupted';
@@ -26,11 +27,11 @@ export async function settleInterruptedAttempts(
 ): Promise<{ count: number; costUsd: number }> {
   const where =
     'runId' in scope
-      ? and(eq(usageRecords.runId, scope.runId), eq(usageRecords.outcome, IN_FLIGHT))
+      ? and(eq(usageRecords.runId, scope.runId), inArray(usageRecords.outcome, [...UNREPORTED]))
       : and(
           eq(usageRecords.stepId, scope.stepId),
           eq(usageRecords.executionId, scope.executionId),
-          eq(usageRecords.outcome, IN_FLIGHT),
+          inArray(usageRecords.outcome, [...UNREPORTED]),
         );
   return settleInterruptedRows(
     tx,
@@ -69,8 +70,7 @@ export async function settleInterruptedRows(
         priced: price !== undefined || simulated,
       })
       .where(eq(usageRecords.id, row.id));
-    // The reservation id is the attempt's idempotency key (shared/llm/step-call.ts).
-    await settleReservation(tx, `${row.stepId}:${row.executionId}:${row.attempt}`);
+    await settleReservation(tx, attemptReservationId(row));
     if (row.stepId && costUsd) {
       await tx
         .update(runSteps)
@@ -94,4 +94,17 @@ export async function settleInterruptedRows(
     }
   }
   return { count: rows.length, costUsd: roundUsd(total) };
+}
+
+/**
+ * A cancelled run's prepared attempts (ADR 186) go with their reservations: the execution is
+ * stopped, so most were never taken. One a task took and is calling comes back as its final
+ * record (same id) with its cost; one whose task dies in that call goes uncharged.
+ */
+export async function releasePreparedAttempts(tx: Tx, runId: string): Promise<void> {
+  await tx.execute(sql`with released as (
+    delete from usage_records where run_id = ${runId}::uuid and outcome = ${PREPARED}
+    returning step_id, execution_id, attempt)
+  delete from budget_reservations
+  where id in (select step_id || ':' || execution_id || ':' || attempt || ':' || ${PREPARED}::text from released)`);
 }

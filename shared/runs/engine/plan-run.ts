@@ -32,8 +32,9 @@ export interface PlanResult {
    * Where the state machine goes: `done` (Finalize), one step at the top level (`agent`, `tool`,
    * `child`, whose id is `stepId`), or `many` (the Map). ADR 110. `agent_wait`: the agent step
    * `stepId` waits on a workflow tool's child run, to be invoked again after a wait (ADR 162).
+   * `prepared_agent`: an agent step whose call the completion that planned it prepared (ADR 186).
    */
-  next: 'done' | 'agent' | 'tool' | 'child' | 'many' | 'agent_wait';
+  next: 'done' | 'agent' | 'tool' | 'child' | 'many' | 'agent_wait' | 'prepared_agent';
   stepId: string | null;
 }
 

@@ -14,6 +14,7 @@ import { applyPlan, decidePlan, type PlanResult, planWrites } from './plan-run';
 import { runCostWrite } from './run-writes';
 import { isStaleRead, othersDigest, stepCallWrite } from './step-writes';
 import { rememberWarmStep, type RunSnapshot, type WarmStep, warmNextStep } from './warm-steps';
+import type { FoldedStep } from './agent-step';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
 export interface StepIds {
@@ -48,8 +49,17 @@ export function stepEvents(ids: StepIds) {
 export async function recordCall(
   p: Platform,
   ids: StepIds,
-  /** `snapshot`: the run as the planner before left it, to plan from (ADR 181). */
-  plan: false | { output: unknown; snapshot?: RunSnapshot },
+  /**
+   * `snapshot`: the run as the planner before left it, to plan from (ADR 181). `prepareNext`:
+   * prepares the one agent step the plan goes on with, to ride with this write (ADR 186).
+   */
+  plan:
+    | false
+    | {
+        output: unknown;
+        snapshot?: RunSnapshot;
+        prepareNext?: (tx: Tx, next: WarmStep) => Promise<FoldedStep | undefined>;
+      },
   call: StepCallResult,
   pii: { masked: PiiCounts; toProvider: PiiCounts },
   /** A tool-calling turn (ADR 130): metered, but the step goes on; this saves the turn. */
@@ -64,7 +74,9 @@ export async function recordCall(
   // A cancel or a settlement may lock the run, then this step; this locks the step, then the run.
   // When PostgreSQL aborts this side of such a cycle, the writes run again: the answer is kept,
   // where a failed task would call the model again.
-  const write = (snapshot: RunSnapshot | undefined) =>
+  // Whether a write prepared the next step: its claim may find the run changed (ADR 186).
+  let folding = false;
+  const write = (snapshot: RunSnapshot | undefined, fold: boolean) =>
     retryOnDeadlock(() =>
       p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
         warm = undefined;
@@ -95,7 +107,7 @@ export async function recordCall(
             model,
             finishedAt: new Date(p.now()),
           };
-          const complete = () =>
+          const complete = (folded?: FoldedStep) =>
             appendEventOnStatus(
               tx,
               stepCallWrite(
@@ -124,18 +136,29 @@ export async function recordCall(
                   costUsd,
                 },
               ),
-              writes,
+              folded ? [...writes, ...folded.writes] : writes,
+              folded?.started,
             );
           if (plan) {
-            // Planning reads the run first and sees this step as its update will leave it; when
-            // the plan writes nothing, the update is the last statement and carries the COMMIT.
-            const completing = { stepId: ids.stepId, nodeId: ids.nodeId, ...plan };
+            // Planning reads the run first and sees this step as its update will leave it.
+            const completing = { stepId: ids.stepId, nodeId: ids.nodeId, output: plan.output };
             const decision = await decidePlan(p, tx, ids.runId, completing, snapshot);
-            if (planWrites(decision)) await complete();
-            else await asLastStatement(complete);
+            if (planWrites(decision)) {
+              await complete();
+              const result = await applyPlan(p, tx, ids.tenantId, decision);
+              warm = warmNextStep(decision, completing, result);
+              return result;
+            }
+            // The plan writes nothing: the update is the last statement and carries the COMMIT,
+            // and the one agent step it goes on with may be prepared in it (ADR 186).
             const result = await applyPlan(p, tx, ids.tenantId, decision);
             warm = warmNextStep(decision, completing, result);
-            return result;
+            folding = fold && warm !== undefined && plan.prepareNext !== undefined;
+            const folded = warm && fold ? await plan.prepareNext?.(tx, warm) : undefined;
+            await asLastStatement(() => complete(folded));
+            if (!warm || !folded) return result;
+            warm = { ...warm, prepared: folded.prepared };
+            return { ...result, next: 'prepared_agent' as const };
           }
           // The transaction's last statement: its COMMIT rides with it (ADR 176).
           await asLastStatement(complete);
@@ -165,11 +188,12 @@ export async function recordCall(
   const snapshot = plan ? plan.snapshot : undefined;
   let planned: PlanResult | undefined;
   try {
-    planned = await write(snapshot);
+    planned = await write(snapshot, true);
   } catch (error) {
-    // Another step or the run changed since the snapshot: plan from a fresh read (ADR 181).
-    if (!snapshot || !isStaleRead(error)) throw error;
-    planned = await write(undefined);
+    // Another step or the run changed since the snapshot, or since the read the next step was
+    // claimed from: plan from a fresh read, and let that step prepare itself (ADRs 181, 186).
+    if (!(snapshot || folding) || !isStaleRead(error)) throw error;
+    planned = await write(undefined, false);
   }
   if (warm) rememberWarmStep(warm);
   return planned;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { placeholderFor, type StatementPart } from '../../db/prebuilt-statement';
 import { carriesSqlState } from '../../db/sql-state';
-import { runSteps } from '../../db/schema';
+import { runSteps, usageRecords } from '../../db/schema';
 import type { PiiCounts } from '../../pii/policy';
 import { mergeBoundPointer, type PayloadPointer, pointerJson } from '../step-payloads';
 
@@ -146,5 +146,18 @@ export function stepCallWrite(
           }
         : {}),
     },
+  };
+}
+
+/** The usage record `id` removed (a prepared attempt no task will take, ADR 186). */
+export function usageRecordRemoval(id: string): StatementPart {
+  return {
+    shape: 'usage_record_removal',
+    build: (tx) =>
+      tx
+        .delete(usageRecords)
+        .where(eq(usageRecords.id, placeholderFor(usageRecords.id, 'removed_record')))
+        .getSQL(),
+    values: { removed_record: id },
   };
 }

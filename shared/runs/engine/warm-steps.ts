@@ -8,6 +8,7 @@ import { asJsonb } from '../../db/jsonb-value';
 import type { PiiPolicy } from '../../pii/policy';
 import { cachedSpecOf, type Outputs, type RunRow, type StepRow } from './context';
 import type { CompletingStep, PlanDecision, PlanResult } from './plan-run';
+import type { PreparedAgentStep } from './agent-step';
 
 /**
  * What a completion that planned one agent step knew of it (ADR 181): the run and its steps as
@@ -25,6 +26,8 @@ export interface WarmStep {
   steps: StepRow[];
   piiPolicy: PiiPolicy;
   outputs: Outputs;
+  /** The step's call, when the completion that planned it prepared it (ADR 186). */
+  prepared?: PreparedAgentStep;
 }
 
 /** The run as a planner left it: what a warm step's completion plans from (ADR 181). */
@@ -46,6 +49,17 @@ export function rememberWarmStep(warm: WarmStep): void {
   warmSteps.set(warm.step.id, warm);
 }
 
+/** A step's context as a warm entry gives it, instead of a read. */
+export interface WarmStepContext {
+  run: RunRow;
+  step: StepRow;
+  spec: WorkflowSpec;
+  piiPolicy: PiiPolicy;
+  outputs: () => Promise<Outputs>;
+  /** The run as the planner left it: this step's completion may plan from it. */
+  snapshot: RunSnapshot;
+}
+
 /**
  * The step's context from a warm entry, when there is one for this run and step, its workflow
  * version is cached and every output its node reads is known; else undefined (read it).
@@ -54,7 +68,7 @@ export function takeWarmStepContext(
   runId: string,
   stepId: string,
   reads: (node: WorkflowSpec['nodes'][number] | undefined) => string[],
-) {
+): (WarmStepContext & { prepared?: PreparedAgentStep }) | undefined {
   const warm = warmSteps.get(stepId);
   if (!warm) return undefined;
   warmSteps.delete(stepId);
@@ -68,9 +82,9 @@ export function takeWarmStepContext(
     step: warm.step,
     spec,
     piiPolicy: warm.piiPolicy,
-    outputs: async (): Promise<Outputs> => warm.outputs,
-    /** The run as the planner left it: this step's completion may plan from it. */
+    outputs: async () => warm.outputs,
     snapshot,
+    prepared: warm.prepared,
   };
 }
 

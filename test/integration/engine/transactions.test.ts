@@ -1,7 +1,7 @@
 /**
- * Transactions per agent step (issue 12, ADR 165): the step's preparation also writes the
- * attempt's in-flight record, and its completion plans the next step (ADR 110), so a plain agent
- * step of a linear chain costs two tenant transactions. Counted by wrapping the platform's
+ * Transactions per agent step (issue 12, ADRs 165 and 186): a step's completion plans the next step
+ * (ADR 110) and prepares its call (its claim and in-flight record), so a plain agent step of a
+ * linear chain after the first costs one tenant transaction. Counted by wrapping the platform's
  * `withTenant`, as the difference between a chain of 4 and a chain of 1 (the start request and
  * Finalize cost the same in both). The simulator answers at once: an answer that streams for a
  * while also writes its partial output, in transactions of its own (ADR 142).
@@ -32,7 +32,7 @@ async function chain(n: number) {
   return { runId, transactions: sent.length, statements: sent };
 }
 
-test('a plain agent step costs two transactions: prepare with its in-flight record, complete with the plan', async () => {
+test('a plain agent step after the first costs one transaction: its predecessor prepared it, it completes with the plan', async () => {
   // Act
   const one = await chain(1);
   const four = await chain(4);
@@ -53,7 +53,7 @@ test('a plain agent step costs two transactions: prepare with its in-flight reco
       .where(eq(usageRecords.runId, runId));
     expect(usage.map((u) => u.outcome)).toEqual(Array(steps).fill('success'));
   }
-  expect((four.transactions - one.transactions) / 3).toBe(2);
+  expect((four.transactions - one.transactions) / 3).toBe(1);
 });
 
 test('a completion that plans reads the run first and ends with its write, which can carry the COMMIT', async () => {

@@ -92,20 +92,22 @@ const countOf = async (runId: string, stepId: string) => ({
   ).length,
 });
 
-test("each step after the first prepares with its write alone, and the run's prompts are those a read gives", async () => {
+test("each step after the first is claimed in its predecessor's completion, and the run's prompts are those a read gives", async () => {
   // Act
   transactions.length = 0;
   const runId = await runToEnd(stack, token, 'warm-chain', { topic: 'warm' });
 
-  // Assess: s2 and s3 were claimed by their preparation's one statement, and their completions
-  // planned without a read, their one statement checking the run's other steps
+  // Assess: s2 and s3 were claimed in the last statement of the completion before them (ADR
+  // 186), and their completions planned without a read, their one statement checking the run's
+  // other steps
   const checked = (what: string) =>
     transactions.filter((t) => t.some((q) => q.includes('run_unchanged(') && q.includes(what)));
   const claims = checked("run_steps.status = 'PENDING'");
   const completions = checked('md5(');
   expect(claims).toHaveLength(2);
   expect(completions).toHaveLength(2);
-  for (const t of [...claims, ...completions]) expect(t).toHaveLength(1);
+  for (const t of claims) expect(t[t.length - 1]).toContain('decider as (update "run_steps"');
+  for (const t of completions) expect(t).toHaveLength(1);
   const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
   expect(run.body.status).toBe('SUCCEEDED');
   const rows = await stack.platform.db.owner

@@ -28,6 +28,25 @@ test('every ASL file is declared by exactly one manifest state machine', () => {
   expect(files.sort()).toEqual(declared);
 });
 
+test('run-workflow: a prepared step runs again only where Lambda never ran it; else AgentStep takes over', () => {
+  const { States } = JSON.parse(readFileSync(join(dir, stateMachines.runWorkflow.asl), 'utf8'));
+  const prepared = States.PreparedAgentStep;
+  const agent = States.AgentStep;
+  // Only its first invocation may take the prepared call (ADR 186)
+  expect(prepared.Parameters.Payload).toEqual({ ...agent.Parameters.Payload, prepared: true });
+  expect(prepared.Retry.map((r: { ErrorEquals: string[] }) => r.ErrorEquals)).toEqual([
+    ['Lambda.TooManyRequestsException'],
+  ]);
+  // Every error AgentStep retries goes back to it; anything else fails the step as AgentStep's do
+  const retried = agent.Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals);
+  expect([...prepared.Catch[0].ErrorEquals, 'Lambda.TooManyRequestsException'].sort()).toEqual(
+    retried.sort(),
+  );
+  expect(prepared.Catch[0].Next).toBe('RetryPreparedStep');
+  expect(prepared.Catch[1]).toEqual(agent.Catch[0]);
+  expect(prepared.Next).toBe(agent.Next);
+});
+
 test('run-workflow: every failure ends in a state that settles the run FAILED with the reason', () => {
   const { States } = JSON.parse(readFileSync(join(dir, stateMachines.runWorkflow.asl), 'utf8'));
   // Top-level catches lead to Finalize (which settles FAILED from $.error) or SettleFailed.
@@ -35,7 +54,8 @@ test('run-workflow: every failure ends in a state that settles the run FAILED wi
     .flatMap((s) => (s.Catch ?? []) as Array<{ Next: string; ResultPath: string }>)
     .map((c) => ({ next: c.Next, resultPath: c.ResultPath }));
   // The single top-level step (ADR 110) fails to StepFailed, which records it and plans; if that
-  // fails too, StepFailureNotRecorded hands the step's own error to Finalize.
+  // fails too, StepFailureNotRecorded hands the step's own error to Finalize. A prepared step
+  // (ADR 186) retries through RetryPreparedStep, a wait before AgentStep.
   for (const t of targets)
     expect([
       'Finalize',
@@ -43,7 +63,9 @@ test('run-workflow: every failure ends in a state that settles the run FAILED wi
       'RunFailed',
       'StepFailed',
       'StepFailureNotRecorded',
+      'RetryPreparedStep',
     ]).toContain(t.next);
+  expect(States.RetryPreparedStep).toMatchObject({ Type: 'Wait', Next: 'AgentStep' });
   expect(targets).toContainEqual({ next: 'Finalize', resultPath: '$.error' });
   for (const single of ['AgentStep', 'ToolStep', 'ChildStep'])
     expect(States[single].Catch[0]).toMatchObject({

@@ -127,4 +127,21 @@ describe('circuit breaker', () => {
     expect(await b.state(key, t + 10 * 3_600_000)).toBe('closed');
     expect(await b.acquire(key, t + 10 * 3_600_000)).toMatchObject({ allowed: true, probe: false });
   });
+  it('asked without a probe, allows only when closed and takes no probe after the cooldown', async () => {
+    // Prepare: an open breaker whose cooldown is over
+    const b = new CircuitBreaker(dynamo, TABLE, opts);
+    const key = CircuitBreaker.key('preparing', 'env');
+    const t = 5_000_000;
+    for (let i = 0; i < 3; i++) await fail(b, key, t + i);
+    const after = t + 2 + opts.cooldownMs;
+
+    // Act: a completion preparing the next step asks first (ADR 186), then the step's own task
+    const preparing = await b.acquire(key, after, { probe: false });
+    const task = await b.acquire(key, after + 1);
+
+    // Assess: the preparation was refused and left the probe to the task
+    expect(preparing).toMatchObject({ allowed: false, probe: false });
+    expect(task).toMatchObject({ allowed: true, probe: true, state: 'half_open' });
+    expect(await b.acquire(key, after + 2, { probe: false })).toMatchObject({ allowed: false });
+  });
 });
