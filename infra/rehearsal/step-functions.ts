@@ -26,6 +26,8 @@ interface Execution {
   readonly name: string;
   readonly input: string;
   readonly started: number;
+  /** The Task states it invoked, in order (Distributed Map items apart). */
+  readonly tasks: readonly string[];
   status: Status;
   stopped?: number;
   output?: string;
@@ -213,8 +215,18 @@ export async function startStepFunctions(
         return { executionArn: arn, startDate: existing.started / 1000 };
       throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
+    const tasks: string[] = [];
     const handlers = Object.fromEntries(
-      Object.entries(c.tasks).map(([state, fnArn]) => [state, taskHandler(machine, fnArn)]),
+      Object.entries(c.tasks).map(([state, fnArn]) => {
+        const handler = taskHandler(machine, fnArn);
+        return [
+          state,
+          (p: unknown) => {
+            tasks.push(state);
+            return handler(p);
+          },
+        ];
+      }),
     );
     let stopped = false;
     const onStop: (() => void)[] = [];
@@ -265,6 +277,7 @@ export async function startStepFunctions(
       name,
       input: input.input ?? '{}',
       started: Date.now(),
+      tasks,
       status: 'RUNNING',
       abort: () => {
         stopped = true;

@@ -185,6 +185,14 @@ test('feature-pipeline runs to SUCCEEDED through the synthesized state machine',
     x.machine.name.endsWith('runWorkflow'),
   );
   expect(executions.map((x) => x.status)).toContain('SUCCEEDED');
+  // pm's completion prepared coder's call, which its task took as prepared (ADR 186): one
+  // attempt each, none charged as interrupted
+  const execution = executions.find((x) => x.input.includes(started.runId));
+  expect(execution?.tasks.filter((t) => t === 'PreparedAgentStep')).toHaveLength(1);
+  const attempts = run.steps.map((s: { attempts: { outcome: string }[] }) =>
+    s.attempts.map((a) => a.outcome),
+  );
+  expect(attempts).toEqual(Array(5).fill(['success']));
   const steps =
     r.fleet.invocations.filter((i) => i.function === 'runAgentStep').length - stepsBefore;
   expect(steps).toBe(5);
