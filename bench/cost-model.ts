@@ -88,8 +88,13 @@ export const RUN = {
   agentStepSeconds: 10,
   /** Plan, Finalize and API handlers: a few queries each. */
   shortTaskSeconds: 0.3,
-  /** Data API requests: each withTenant transaction is Begin + SET ROLE + set_config + statements + Commit. */
-  dataApiPerAgentStep: 28,
+  /**
+   * Data API requests: each withTenant transaction is Begin + its statements + Commit. An agent
+   * step: 15 as the deploy rehearsal measures it with the simulator (`npm run test:aws`,
+   * `dataApiCallsPerAgentStep`, ADR 186), plus a real provider's price read and budget
+   * reservation (4 statements with one tenant budget).
+   */
+  dataApiPerAgentStep: 19,
   dataApiPerPlan: 12,
   dataApiPerFinalize: 12,
   /** Start, and a console watching the run (the run page polls the run and its events). */
