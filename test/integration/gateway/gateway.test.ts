@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { and, eq } from 'drizzle-orm';
 import { budgetReservations } from '../../../shared/db/schema-gateway';
-import { usageRecords } from '../../../shared/db/schema';
+import { runs, usageRecords } from '../../../shared/db/schema';
+import { preparedRecordId } from '../../../shared/llm/attempt-outcomes';
 import {
   createAnthropicFake,
   createGeminiFake,
@@ -279,6 +280,89 @@ test('a budget stops a step before any HTTP call reaches the provider; raising i
   expect(line.spentUsd).toBeCloseTo(allowed.run.costUsd, 6);
   expect(line.spentUsd).toBeGreaterThan(0);
   expect(budgets.body.tenant.monthlyLimitUsd).toBe(100);
+});
+
+async function chainFlow(slug: string, agentSlug: string) {
+  const res = await call('POST', '/v1/workflows', {
+    slug,
+    name: slug,
+    nodes: [
+      { id: 'draft', type: 'agent', agent: agentSlug, prompt: 'Review {{input.pr}}' },
+      { id: 'polish', type: 'agent', agent: agentSlug, prompt: 'Polish: {{steps.draft.output}}' },
+    ],
+    edges: [{ from: 'draft', to: 'polish' }],
+  });
+  expect(res.status).toBe(201);
+}
+
+/** Each step's usage records as [whether its id is the step's prepared record's, outcome]. */
+async function preparedOrNot(runId: string, steps: Array<{ id: string; nodeId: string }>) {
+  const [row] = await stack.platform.db.owner
+    .select({ executionIds: runs.executionIds })
+    .from(runs)
+    .where(eq(runs.id, runId));
+  const [executionId] = row.executionIds as string[];
+  const rows = await usageRows(runId);
+  return Object.fromEntries(
+    steps.map((s) => [
+      s.nodeId,
+      rows
+        .filter((u) => u.stepId === s.id)
+        .map((u) => [u.id === preparedRecordId(s.id, executionId), u.outcome]),
+    ]),
+  );
+}
+
+test("a chain on a real provider: the next step's call is prepared, reserved and settled in the completion before it (ADR 186)", async () => {
+  // Prepare: gpt-4.1 at $8/M output × 500 max tokens ≈ $0.004 estimate a step
+  await agent('chainer', { model: 'openai:gpt-4.1', parameters: { maxTokens: 500 } });
+  await chainFlow('prepared-chain', 'chainer');
+  await call('PUT', '/v1/budgets', {
+    monthlyLimitUsd: 100,
+    workflows: [{ workflow: 'prepared-chain', monthlyLimitUsd: 1 }],
+  });
+
+  // Act
+  const { run } = await runFlow('prepared-chain');
+
+  // Assess: polish's only record is the one draft's completion prepared, answered and priced;
+  // no reservation is left, and the workflow's spend is the run's cost
+  expect(run.status).toBe('SUCCEEDED');
+  expect(fakes.openai.calls).toBe(2);
+  expect(await preparedOrNot(run.id, run.steps)).toEqual({
+    draft: [[false, 'success']],
+    polish: [[true, 'success']],
+  });
+  expect(run.steps.map((s: any) => s.attempts[0].costUsd > 0)).toEqual([true, true]);
+  const reserved = await stack.platform.db.withTenant({ tenantId }, (tx) =>
+    tx.select().from(budgetReservations),
+  );
+  expect(reserved).toEqual([]);
+  const budgets = await call('GET', '/v1/budgets');
+  const line = budgets.body.workflows.find((w: any) => w.workflowSlug === 'prepared-chain');
+  expect(line.spentUsd).toBeCloseTo(run.costUsd, 6);
+});
+
+test('a budget the completion cannot reserve for the next step leaves that step to prepare itself, nothing recorded early', async () => {
+  // Prepare: room for one step's estimate (≈ $0.004) while the one before still holds its own
+  await agent('tight', { model: 'openai:gpt-4.1', parameters: { maxTokens: 500 } });
+  await chainFlow('tight-chain', 'tight');
+  await call('PUT', '/v1/budgets', {
+    monthlyLimitUsd: 100,
+    workflows: [{ workflow: 'tight-chain', monthlyLimitUsd: 0.006 }],
+  });
+
+  // Act
+  const { run, events } = await runFlow('tight-chain');
+
+  // Assess: polish was not prepared (draft's reservation was still held), then reserved and ran
+  // in its own task once draft's had settled; nothing says blocked
+  expect(run.status).toBe('SUCCEEDED');
+  expect(await preparedOrNot(run.id, run.steps)).toEqual({
+    draft: [[false, 'success']],
+    polish: [[false, 'success']],
+  });
+  expect(events.map((e) => e.type)).not.toContain('step.budget_exceeded');
 });
 
 test('structured output: a mismatching answer is OutputSchemaMismatch, moves to the next model, and is final on the last one', async () => {
