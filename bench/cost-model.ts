@@ -165,7 +165,7 @@ export function costModel(dir: string): {
       usd: PRICES.auroraStorageGbMonth.usd,
     },
     {
-      item: 'Secrets Manager: owner, app user, JWT key',
+      item: 'Secrets Manager: owner, app user, JWT signing key, audit anchor key',
       quantity: `${counts['AWS::SecretsManager::Secret']} secrets`,
       usd: (counts['AWS::SecretsManager::Secret'] ?? 0) * PRICES.secretMonth.usd,
     },
@@ -180,7 +180,7 @@ export function costModel(dir: string): {
       usd: (counts['AWS::CloudWatch::Dashboard'] ?? 0) * PRICES.dashboardMonth.usd,
     },
     {
-      item: 'Scheduled reconciliation: Lambda (1 s, 512 MB) + Data API (10 calls) per invocation',
+      item: 'Scheduled tasks (webhook redelivery, audit anchors, overdue schedules): Lambda (1 s, 512 MB) + Data API (10 calls) each',
       quantity: `${Math.round(perMonth)} invocations`,
       usd:
         perMonth *
