@@ -130,7 +130,16 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
     input.plan === true && {
       output: answer,
       snapshot: prepared.snapshot,
-      prepareNext: (tx, next) => prepareNextStep(p, tx, next, input.executionId),
+      // Preparing the next step must not lose this answer: a failure there (the breaker's table,
+      // the tenant's keys) leaves that step to prepare itself.
+      prepareNext: (tx, next) =>
+        prepareNextStep(p, tx, next, input.executionId).catch((error: unknown) => {
+          p.log.warn('next step not prepared; it prepares itself', {
+            stepId: next.step.id,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          return undefined;
+        }),
     },
     { ...call, output: output.inline },
     pii,

@@ -365,6 +365,35 @@ test('a budget the completion cannot reserve for the next step leaves that step 
   expect(events.map((e) => e.type)).not.toContain('step.budget_exceeded');
 });
 
+test('a failure while preparing the next step does not lose the answer: that step prepares itself', async () => {
+  // Prepare: the breaker's second read (the one draft's completion makes for polish) fails
+  await agent('unlucky', { model: 'openai:gpt-4.1', parameters: { maxTokens: 500 } });
+  await chainFlow('unlucky-chain', 'unlucky');
+  const { dynamo } = stack.platform;
+  const send = dynamo.send.bind(dynamo);
+  let breakerReads = 0;
+  dynamo.send = ((command: { input?: { Key?: { pk?: { S?: string } } } }) => {
+    if (command.input?.Key?.pk?.S?.startsWith('breaker#openai') && ++breakerReads === 2)
+      return Promise.reject(new Error('the breaker table throttled this read'));
+    return send(command as never);
+  }) as typeof dynamo.send;
+
+  // Act
+  const { run } = await runFlow('unlucky-chain').finally(() => {
+    dynamo.send = send;
+  });
+
+  // Assess: draft's answer was recorded once (one call each), polish prepared itself
+  expect(run.status).toBe('SUCCEEDED');
+  expect(breakerReads).toBeGreaterThanOrEqual(3);
+  expect(fakes.openai.calls).toBe(2);
+  expect(await preparedOrNot(run.id, run.steps)).toEqual({
+    draft: [[false, 'success']],
+    polish: [[false, 'success']],
+  });
+  expect(logs.some((l) => l.includes('next step not prepared'))).toBe(true);
+});
+
 test('structured output: a mismatching answer is OutputSchemaMismatch, moves to the next model, and is final on the last one', async () => {
   // Prepare
   const outputSchema = {
