@@ -1,29 +1,23 @@
 import { asc, and, eq } from 'drizzle-orm';
 import { asLastStatement } from '../../db/pg-scope-framing';
 import { runPrebuilt, type StatementPart, withWrites } from '../../db/prebuilt-statement';
-import type { Tx } from '../../db/client';
 import { settleReservationWrite } from '../../llm/budgets';
-import type { AgentSpec } from '../../api/contracts/agents';
-import type { WorkflowNode } from '../../workflow/model';
 import { usageRecords } from '../../db/schema';
 import { ValidationError } from '../../errors';
 import type { PriorAttempt } from '../../llm/fallback';
-import {
-  prepareCleanStepCall,
-  prepareStepCall,
-  runStepCall,
-  type StepCallInput,
-} from '../../llm/step-call';
+import { prepareStepCall, runStepCall } from '../../llm/step-call';
 import type { Platform } from '../../platform/platform';
 import { promptWithKnowledge } from '../../rag/agent-context';
-import { maskForTrace, protectOutbound, type PiiCounts, type PiiPolicy } from '../../pii/policy';
+import { maskForTrace } from '../../pii/policy';
 import { renderTemplate } from '../../workflow/template';
 import { addLogContext } from '../../observability/context';
 import { metrics } from '../../observability/metrics';
 import { annotateActiveSpan } from '../../observability/tracing';
-import { appendEvent, type RunEventInput } from '../events';
-import { cachedSpecOf, loadPinnedAgent, loadStepContext, referencedSteps } from './context';
-import { takeWarmStepContext, type WarmStep, type WarmStepContext } from './warm-steps';
+import { appendEvent } from '../events';
+import { loadPinnedAgent, loadStepContext } from './context';
+import { takeWarmStepContext, type WarmStepContext } from './warm-steps';
+import { prepareNextStep } from './next-step';
+import { buildCall, promptOf, readsOf } from './step-request';
 import { recordCall, type StepIds, stepEvents } from './record-call';
 import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts';
 import {
@@ -33,8 +27,7 @@ import {
   UNREPORTED,
 } from '../../llm/attempt-outcomes';
 import { type PlanResult, planRun } from './plan-run';
-import { routeAnswer, routerRequest } from './router';
-import { partialOutputSink } from './partial-output';
+import { routeAnswer } from './router';
 import { agentToolsOf } from '../../tools/agent-tools/catalog';
 import { toolRunsInFlight } from './tool-runs';
 import { offloadPayload } from '../step-payloads';
@@ -62,11 +55,6 @@ export interface StepTaskResult {
   plan?: PlanResult;
 }
 
-/** Attempts before a retryable failure becomes final, unless the node sets maxAttempts. */
-export const DEFAULT_MAX_ATTEMPTS = 3;
-/** The ASL Retry allows 4 retries (5 invocations): a longer chain cannot use more. */
-const MAX_DEFAULT_ATTEMPTS = 5;
-
 /**
  * One invocation of one agent step. The prompt is rendered from the run input and finished outputs;
  * the gateway (shared/llm/step-call) walks the fallback chain from this step's attempt records,
@@ -87,7 +75,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
     prepared.built ??
     buildCall(
       p,
-      input,
+      input.executionId,
       prepared,
       tools.includes('knowledge.search')
         ? prompt
@@ -173,11 +161,6 @@ async function waiting(
       : {}),
   };
 }
-
-/** An agent node's prompt template. */
-const promptOf = (node: { prompt?: string } | undefined) => node?.prompt ?? '{{input}}';
-
-const readsOf = (node: { prompt?: string } | undefined) => referencedSteps(promptOf(node));
 
 /**
  * A step its planner's completion made ready in this process starts from what that completion
@@ -343,7 +326,7 @@ async function prepareFrom(p: Platform, input: StepTaskInput, warm: WarmStepCont
       await started();
       return { skip: undefined, ...prepared, built: undefined, pending: undefined } as const;
     }
-    const built = buildCall(p, input, prepared, prompt);
+    const built = buildCall(p, input.executionId, prepared, prompt);
     if (release.length) built.stepCall.takesOver = preparedRecordId(step.id, input.executionId);
     const pending = await prepareStepCall(p, tx, built.stepCall, {
       defer: (write) => writes.push(write),
@@ -359,86 +342,6 @@ export type PreparedAgentStep = Extract<
   { skip: undefined }
 >;
 
-/** The next step's preparation, folded into its predecessor's completion (ADR 186). */
-export interface FoldedStep {
-  /** Its claim (RUNNING, with its prompt) and its `prepared` usage record. */
-  writes: StatementPart[];
-  /** Its `step.started` event. */
-  started: RunEventInput;
-  /** For its task in this process: the call to make. */
-  prepared: PreparedAgentStep;
-}
-
-/**
- * Prepares, inside the completion that planned it, the call of the one agent step a chain goes on
- * with (ADR 186): what the step's own preparation would write (its claim, its in-flight record,
- * its budget reservation and its start) rides with the completion's statement instead of a
- * transaction of its own. Only a step whose walk goes straight to a call (no tools, no knowledge,
- * no skip, no fallback, a closed breaker, budget left) and whose inputs the completion holds;
- * otherwise undefined, with nothing written, and the step prepares itself as before.
- */
-export async function prepareNextStep(
-  p: Platform,
-  tx: Tx,
-  next: WarmStep,
-  executionId: string,
-): Promise<FoldedStep | undefined> {
-  const { run, step, piiPolicy, outputs } = next;
-  const node = cachedSpecOf(run)?.nodes.find((n) => n.id === step.nodeId);
-  if (!node?.agent || !readsOf(node).every((id) => id in outputs)) return undefined;
-  const agent = await loadPinnedAgent(tx, run, node.agent);
-  const tools = agentToolsOf(agent.tools);
-  if (tools.length || agent.knowledgeBaseIds?.length) return undefined;
-  const prompt = renderTemplate(promptOf(node), {
-    input: run.input as Record<string, unknown>,
-    steps: outputs,
-  });
-  const ids: StepIds = {
-    tenantId: run.tenantId,
-    workflowId: run.workflowId,
-    runId: run.id,
-    stepId: step.id,
-    nodeId: step.nodeId,
-  };
-  const input: StepTaskInput = { ...ids, executionId, plan: true, prepared: true };
-  const masked = maskForTrace(prompt, piiPolicy);
-  const prepared = {
-    ids,
-    node,
-    agent,
-    prompt,
-    chain: [agent.model, ...agent.fallbacks],
-    prior: [],
-    attempt: 1,
-    piiPolicy,
-    tools,
-    masked: masked.counts,
-    snapshot: { run, steps: next.steps, piiPolicy },
-  };
-  const built = buildCall(p, input, prepared, prompt);
-  built.stepCall.takesOver = preparedRecordId(step.id, executionId);
-  const writes: StatementPart[] = [];
-  const pending = await prepareCleanStepCall(p, tx, built.stepCall, (w) => writes.push(w));
-  if (!pending) return undefined;
-  const stored = await offloadPayload(p, { ...ids, attempt: 1 }, 'prompt', masked.text);
-  // Claimed as a preparation from a read is (ADR 181): a cancel that committed since the
-  // planning read fails the statement, which is then written again from a fresh read.
-  writes.unshift(
-    markRunningWrite({
-      stepId: step.id,
-      prompt: stored.inline,
-      pointer: stored.pointer,
-      startedAt: new Date(p.now()),
-      claim: true,
-    }),
-  );
-  return {
-    writes,
-    started: stepEvents(ids)('step.started', `${step.nodeId} started`),
-    prepared: { skip: undefined, ...prepared, built, pending },
-  };
-}
-
 /**
  * What a prepared step's first task that found no prepared call in its process undoes (ADR 186):
  * the prepared attempt's reservation, and with `record` its usage record.
@@ -449,49 +352,4 @@ function releasePrepared(stepId: string, executionId: string, record: boolean): 
     settleReservationWrite(reservation, 'prepared_'),
     ...(record ? [usageRecordRemoval(preparedRecordId(stepId, executionId))] : []),
   ];
-}
-
-/**
- * The gateway call of a prepared step: the tenant's PII policy puts placeholders into what goes to
- * the provider (the values come back in the output); a plain-text answer streams (ADR 142).
- */
-function buildCall(
-  p: Platform,
-  input: StepTaskInput,
-  prepared: {
-    ids: StepIds;
-    node: WorkflowNode;
-    agent: AgentSpec;
-    chain: string[];
-    prior: PriorAttempt[];
-    attempt: number;
-    piiPolicy: PiiPolicy;
-    tools: string[];
-    /** What the prompt's scan for traces masked, per class. */
-    masked: PiiCounts;
-  },
-  content: string,
-) {
-  const { ids, node, agent, chain, prior, attempt, piiPolicy, tools, masked } = prepared;
-  const outbound = protectOutbound(piiPolicy, { system: agent.systemPrompt, content });
-  const pii = { masked, toProvider: outbound.counts };
-  const stepCall: StepCallInput = {
-    ...ids,
-    executionId: input.executionId,
-    chain,
-    prior,
-    nextRow: attempt,
-    maxAttempts:
-      node.maxAttempts ??
-      Math.min(MAX_DEFAULT_ATTEMPTS, Math.max(DEFAULT_MAX_ATTEMPTS, chain.length + 1)),
-    request: routerRequest(node, {
-      system: outbound.system,
-      messages: [{ role: 'user', content: outbound.content }],
-      temperature: agent.parameters.temperature,
-      maxTokens: agent.parameters.maxTokens,
-      outputSchema: agent.outputSchema,
-    }),
-    ...(tools.length ? {} : { partialOutput: (n: number) => partialOutputSink(p, ids, n) }),
-  };
-  return { stepCall, outbound, pii };
 }

@@ -14,7 +14,7 @@ import { applyPlan, decidePlan, type PlanResult, planWrites } from './plan-run';
 import { runCostWrite } from './run-writes';
 import { isStaleRead, othersDigest, stepCallWrite } from './step-writes';
 import { rememberWarmStep, type RunSnapshot, type WarmStep, warmNextStep } from './warm-steps';
-import type { FoldedStep } from './agent-step';
+import type { FoldedStep } from './next-step';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
 export interface StepIds {
