@@ -89,13 +89,14 @@ export const RUN = {
   /** Plan, Finalize and API handlers: a few queries each. */
   shortTaskSeconds: 0.3,
   /**
-   * Data API requests: each withTenant transaction is Begin + its statements + Commit. An agent
-   * step: 15 as the deploy rehearsal measures it with the simulator (`npm run test:aws`,
-   * `dataApiCallsPerAgentStep`, ADR 186), plus a real provider's price read and budget
-   * reservation (4 statements with one tenant budget).
+   * Data API requests: each withTenant transaction is Begin + its statements + Commit. The Plan
+   * turns and agent steps of a run (one function since ADR 187): 14.8 per agent step as the deploy
+   * rehearsal measures them with the simulator (`npm run test:aws`, `dataApiCallsPerAgentStep`),
+   * so 74 per run; plus, per agent step, a real provider's price read and budget reservation (4
+   * statements with one tenant budget).
    */
-  dataApiPerAgentStep: 19,
-  dataApiPerPlan: 12,
+  dataApiPlansAndSteps: 74,
+  dataApiRealProviderPerStep: 4,
   dataApiPerFinalize: 12,
   /** Start, and a console watching the run (the run page polls the run and its events). */
   apiRequests: 20,
@@ -202,8 +203,8 @@ export function costModel(dir: string): {
     0.5 *
     (RUN.agentSteps * RUN.agentStepSeconds + (invocations - RUN.agentSteps) * RUN.shortTaskSeconds);
   const dataApi =
-    RUN.agentSteps * RUN.dataApiPerAgentStep +
-    RUN.planRounds * RUN.dataApiPerPlan +
+    RUN.dataApiPlansAndSteps +
+    RUN.agentSteps * RUN.dataApiRealProviderPerStep +
     RUN.dataApiPerFinalize +
     RUN.apiRequests * RUN.dataApiPerApiRequest;
   const perThousandRuns: Line[] = [

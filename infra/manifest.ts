@@ -275,17 +275,12 @@ export const functions = {
   },
 
   // --- Step Functions tasks of run-workflow -------------------------------------------
-  planRun: {
-    entry: 'functions/steps/plan-run.ts',
-    kind: 'task',
-    description: 'Plan: which steps are ready',
-    // Edge conditions may read outputs kept in the artifacts bucket (ADR 105).
-    uses: { database: true, buckets: [{ name: 'artifacts', access: 'read' }] },
-  },
   runAgentStep: {
     entry: 'functions/steps/run-agent-step.ts',
     kind: 'task',
-    description: 'Run one agent step through the LLM gateway',
+    // Plan turns run here too: the one agent step a turn prepares often lands in the same instance
+    // (ADR 187). Edge conditions may read outputs kept in the artifacts bucket (ADR 105).
+    description: 'Plan a run and run its agent steps through the LLM gateway',
     timeoutSeconds: 300,
     // 10 steps per run (the Map's MaxConcurrency): 40 is four busy runs' worth at once.
     reservedConcurrency: 40,
@@ -394,7 +389,7 @@ export const stateMachines = {
     description:
       'Interprets a workflow version: Plan → one step (its completion plans the next) or a Map over several → … → Finalize',
     tasks: {
-      Plan: 'planRun',
+      Plan: 'runAgentStep',
       RunAgentStep: 'runAgentStep',
       RunToolStep: 'runToolStep',
       RunChildStep: 'runChildStep',

@@ -12,3 +12,13 @@ export const AgentStepRef = StepRef.extend({
   /** Set by PreparedAgentStep: the step's predecessor prepared its call (ADR 186). */
   prepared: z.boolean().optional(),
 });
+
+/** The Plan task's payload, sent to the agent steps' function (ADR 187). */
+export const PlanTaskRef = RunRef.extend({
+  task: z.literal('plan'),
+  executionId: z.string().min(1).max(400),
+});
+
+/** Whether a payload is a Plan turn's (else an agent step's). */
+export const isPlanTask = (event: unknown): boolean =>
+  typeof event === 'object' && event !== null && (event as { task?: unknown }).task === 'plan';

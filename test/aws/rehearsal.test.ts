@@ -185,18 +185,23 @@ test('feature-pipeline runs to SUCCEEDED through the synthesized state machine',
     x.machine.name.endsWith('runWorkflow'),
   );
   expect(executions.map((x) => x.status)).toContain('SUCCEEDED');
-  // pm's completion prepared coder's call, which its task took as prepared (ADR 186): one
-  // attempt each, none charged as interrupted
+  // The first Plan turn prepared pm's call, pm's completion coder's (ADR 186), the Plan turn after
+  // the Map summary's (ADR 187); their tasks took them as prepared: one attempt each, none
+  // charged as interrupted
   const execution = executions.find((x) => x.input.includes(started.runId));
-  expect(execution?.tasks.filter((t) => t === 'PreparedAgentStep')).toHaveLength(1);
+  const tasks = execution?.tasks ?? [];
+  expect(tasks.filter((t) => t === 'PreparedAgentStep')).toHaveLength(3);
   const attempts = run.steps.map((s: { attempts: { outcome: string }[] }) =>
     s.attempts.map((a) => a.outcome),
   );
   expect(attempts).toEqual(Array(5).fill(['success']));
-  const steps =
+  // The agent steps' function serves the Plan turns too (ADR 187): its calls are the engine's.
+  const plans = tasks.filter((t) => t === 'Plan').length;
+  expect(plans).toBe(2);
+  const invoked =
     r.fleet.invocations.filter((i) => i.function === 'runAgentStep').length - stepsBefore;
-  expect(steps).toBe(5);
-  report.dataApiCallsPerAgentStep = (dataApiCallsBy('runAgentStep') - callsBefore) / steps;
+  expect(invoked).toBe(5 + plans);
+  report.dataApiCallsPerAgentStep = (dataApiCallsBy('runAgentStep') - callsBefore) / 5;
 });
 
 test("the run's events stream through the function URL (response streaming) and end", async () => {

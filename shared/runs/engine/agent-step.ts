@@ -16,7 +16,7 @@ import { annotateActiveSpan } from '../../observability/tracing';
 import { appendEvent } from '../events';
 import { loadPinnedAgent, loadStepContext } from './context';
 import { takeWarmStepContext, type WarmStepContext } from './warm-steps';
-import { prepareNextStep } from './next-step';
+import { prepareNextStepOrLeaveIt } from './next-step';
 import { buildCall, promptOf, readsOf } from './step-request';
 import { recordCall, type StepIds, stepEvents } from './record-call';
 import { INTERRUPTED_ERROR, settleInterruptedRows } from './interrupted-attempts';
@@ -118,16 +118,8 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
     input.plan === true && {
       output: answer,
       snapshot: prepared.snapshot,
-      // Preparing the next step must not lose this answer: a failure there (the breaker's table,
-      // the tenant's keys) leaves that step to prepare itself.
-      prepareNext: (tx, next) =>
-        prepareNextStep(p, tx, next, input.executionId).catch((error: unknown) => {
-          p.log.warn('next step not prepared; it prepares itself', {
-            stepId: next.step.id,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          return undefined;
-        }),
+      // Preparing the next step must not lose this answer.
+      prepareNext: (tx, next) => prepareNextStepOrLeaveIt(p, tx, next, input.executionId),
     },
     { ...call, output: output.inline },
     pii,

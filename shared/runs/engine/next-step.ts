@@ -30,6 +30,27 @@ export interface FoldedStep {
 }
 
 /**
+ * `prepareNextStep`, whose failure (the breaker's table, the tenant's keys) leaves the step to
+ * prepare itself: preparing must not fail the completion or the planning turn that asked for it.
+ */
+export async function prepareNextStepOrLeaveIt(
+  p: Platform,
+  tx: Tx,
+  next: WarmStep,
+  executionId: string,
+): Promise<FoldedStep | undefined> {
+  try {
+    return await prepareNextStep(p, tx, next, executionId);
+  } catch (error) {
+    p.log.warn('next step not prepared; it prepares itself', {
+      stepId: next.step.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+}
+
+/**
  * Prepares, inside the completion that planned it, the call of the one agent step a chain goes on
  * with (ADR 186): what the step's own preparation would write (its claim, its in-flight record,
  * its budget reservation and its start) rides with the completion's statement instead of a

@@ -95,7 +95,7 @@ export type PlanDecision =
       run: RunRow;
       spec: WorkflowSpec;
       steps: StepRow[];
-      /** With a completing step: for the step it may prepare for (ADR 181). */
+      /** With a completing step or `withPolicy`: for the step it may prepare (ADRs 181, 187). */
       piiPolicy?: PiiPolicy;
       plan: ReturnType<typeof planDetailed>;
     };
@@ -111,10 +111,12 @@ export async function decidePlan(
   runId: string,
   completing?: CompletingStep,
   snapshot?: RunSnapshot,
+  /** Read the tenant's PII policy too: the plan may prepare the step it goes on with (ADR 187). */
+  withPolicy = false,
 ): Promise<PlanDecision> {
   const context = snapshot
     ? { ...snapshot, spec: await loadWorkflowSpec(tx, snapshot.run) }
-    : completing
+    : completing || withPolicy
       ? await loadRunContextWithPolicy(tx, runId)
       : { ...(await loadRunContext(tx, runId)), piiPolicy: undefined };
   const { run, spec } = context;

@@ -53,7 +53,7 @@ test('a trace of a run has the request, the run, a span per step and one per pro
     expect(Number(call.attributes['gen_ai.usage.output_tokens'])).toBeGreaterThan(0);
   }
   // Planning and settling join the same trace too.
-  expect(byName(/^(planRun|finalizeRun)$/).length).toBeGreaterThanOrEqual(2);
+  expect(byName(/^(planAndPrepare|finalizeRun)$/).length).toBeGreaterThanOrEqual(2);
 });
 
 test('a request that starts no run is a trace of its own', async () => {

@@ -5,11 +5,12 @@
  * attempt over the prepared record; a later invocation (the one that took it may have died
  * mid-call) charges it; a cancel releases it with its reservation.
  */
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { runEvents, runSteps, runs, usageRecords } from '../../../shared/db/schema';
 import { budgetReservations } from '../../../shared/db/schema-gateway';
 import { PREPARED, preparedRecordId } from '../../../shared/llm/attempt-outcomes';
 import { runAgentStep } from '../../../shared/runs/engine/agent-step';
+import { planAndPrepare } from '../../../shared/runs/engine/plan-task';
 import { chainOf, createWorkflow, runToEnd, startEngineStack } from '../../support/engine-fixtures';
 import type { TestStack } from '../../support/stack';
 
@@ -105,11 +106,12 @@ test('a chain step after the first is prepared by the completion before it: one 
   // Act
   const runId = await runToEnd(stack, token, 'prepared-chain', { topic: 'fold' });
 
-  // Assess: each later step's only usage record is its prepared one, answered; the timeline says
-  // each step started once, after the step before it succeeded
+  // Assess: each step's only usage record is its prepared one, answered (the first step's was
+  // prepared by the Plan turn, ADR 187); the timeline says each step started once, after the step
+  // before it succeeded
   const { run, byNode, executionId } = await runOf(runId);
   expect(run.status).toBe('SUCCEEDED');
-  for (const node of ['s2', 's3']) {
+  for (const node of ['s1', 's2', 's3']) {
     const usage = await usageOf(byNode[node].id);
     expect(usage.map((u) => [u.id, u.attempt, u.outcome])).toEqual([
       [preparedRecordId(byNode[node].id, executionId), 1, 'success'],
@@ -187,4 +189,45 @@ test('cancelling a run releases its prepared attempts and their reservations', a
     .from(runSteps)
     .where(and(eq(runSteps.id, s2.id)));
   expect(step.status).toBe('CANCELLED');
+});
+
+test('a Plan turn whose claim finds the step changed since its read plans again, leaving the step to prepare itself', async () => {
+  // Prepare: a finished two-step run set back to QUEUED, and a trigger that cancels its first step
+  // when the run starts: inside the turn, after its read, as a cancel committing then would
+  const runId = await runToEnd(stack, token, 'prepared-pair', { topic: 'plan-stale' });
+  const { run, byNode } = await runOf(runId);
+  await db().delete(usageRecords).where(eq(usageRecords.runId, runId));
+  await db()
+    .update(runSteps)
+    .set({ status: 'PENDING', output: null })
+    .where(eq(runSteps.runId, runId));
+  await db().update(runs).set({ status: 'QUEUED', finishedAt: null }).where(eq(runs.id, runId));
+  await db().execute(
+    sql.raw(`create function cancel_first_step() returns trigger language plpgsql as $$
+      begin
+        update run_steps set status = 'CANCELLED' where id = '${byNode.s1.id}';
+        return new;
+      end $$`),
+  );
+  await db().execute(
+    sql.raw(`create trigger cancel_first_step after insert on run_events for each row
+      when (new.type = 'run.started' and new.run_id = '${runId}') execute function cancel_first_step()`),
+  );
+
+  // Act
+  const result = await planAndPrepare(stack.platform, {
+    tenantId: run.tenantId,
+    runId,
+    executionId: 'exec-plan-stale',
+  }).finally(async () => {
+    await db().execute(sql.raw('drop trigger cancel_first_step on run_events'));
+    await db().execute(sql.raw('drop function cancel_first_step()'));
+  });
+
+  // Assess: the claim failed and rolled the turn back; the turn planned again and did not prepare
+  // (the run's starts: its first run's and the second turn's; the first turn's is gone)
+  expect(result).toMatchObject({ next: 'agent', stepId: byNode.s1.id });
+  expect(await usageOf(byNode.s1.id)).toEqual([]);
+  const started = (await eventsOf(runId)).filter((e) => e.type === 'run.started');
+  expect(started).toHaveLength(2);
 });

@@ -65,11 +65,11 @@ test("a step's context and the outputs it references come in one statement; a pl
   const outputOf = (id: string) => String(steps.find((s) => s.nodeId === id)?.output);
   expect(byNode.s2).toBe(outputOf('s1'));
   expect(byNode.s4).toBe(`${outputOf('s3')} and ${outputOf('s1')}`);
-  // s1 (made ready by the Plan task) and s4 (it reads s1 too, whose output the completion of s3
-  // does not hold) read their context, with the outputs they reference; s2 and s3 start from what
-  // the completion before them read (ADR 181). No step read its outputs apart.
+  // s4 (it reads s1 too, whose output the completion of s3 does not hold) reads its context, with
+  // the outputs it references; s1 starts from what the Plan turn read (ADR 187), s2 and s3 from
+  // what the completion before them read (ADR 181). No step read its outputs apart.
   const contextReads = during.filter((q) => q.includes('from "run_steps" inner join "runs"'));
-  expect(contextReads).toHaveLength(2);
+  expect(contextReads).toHaveLength(1);
   expect(
     contextReads.filter((q) => q.includes('"o"."node_id"') || q.includes('o.node_id')),
   ).toHaveLength(1);

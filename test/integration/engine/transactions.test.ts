@@ -56,21 +56,25 @@ test('a plain agent step after the first costs one transaction: its predecessor 
   expect((four.transactions - one.transactions) / 3).toBe(1);
 });
 
-test('a completion that plans reads the run first and ends with its write, which can carry the COMMIT', async () => {
+test('a completion that plans ends with its write, which can carry the COMMIT, and plans from what its planner read', async () => {
   // Act
   const { statements: sent } = await chain(3);
 
-  // Assess: each step's completion (its call's metering on the step) is its transaction's last
-  // statement. The first step's comes after the planning read of the run with its steps (ADR
-  // 178); the next ones plan from what that read gave (ADR 181) and are their only statement.
+  // Assess: each step's completion (its call's metering on the step) is its transaction's only
+  // statement: it plans from what the Plan turn or the completion before it read (ADRs 181, 187).
+  // The Plan turn read the run, then claimed the first step in its last statement.
   const completions = sent.filter((t) => t.some(isCompletion));
   expect(completions).toHaveLength(3);
-  for (const t of completions) expect(t.findIndex(isCompletion)).toBe(t.length - 1);
-  expect(completions.map((t) => t.slice(0, -1).some(isPlanningRead))).toEqual([true, false, false]);
-  expect(completions.slice(1).map((t) => t.length)).toEqual([1, 1]);
+  expect(completions.map((t) => t.length)).toEqual([1, 1, 1]);
+  const claims = sent.filter((t) => !t.some(isCompletion) && t.some(isClaim));
+  expect(claims).toHaveLength(1);
+  expect(claims[0].some(isPlanningRead)).toBe(true);
+  expect(isClaim(claims[0][claims[0].length - 1])).toBe(true);
 });
 
 /** The statement that writes a call's answer on its step (and whose event says how it went). */
 const isCompletion = (q: string) => q.includes('decider as (update "run_steps"');
+/** A step's claim from what its planner read (ADR 181). */
+const isClaim = (q: string) => q.includes("run_unchanged(run_steps.status = 'PENDING'");
 /** Planning's read of the run with its steps (context.ts). */
 const isPlanningRead = (q: string) => q.includes('from run_steps s where s.run_id = runs.id');

@@ -92,21 +92,24 @@ const countOf = async (runId: string, stepId: string) => ({
   ).length,
 });
 
-test("each step after the first is claimed in its predecessor's completion, and the run's prompts are those a read gives", async () => {
+test("each step is claimed in its planner's last statement, and the run's prompts are those a read gives", async () => {
   // Act
   transactions.length = 0;
   const runId = await runToEnd(stack, token, 'warm-chain', { topic: 'warm' });
 
-  // Assess: s2 and s3 were claimed in the last statement of the completion before them (ADR
-  // 186), and their completions planned without a read, their one statement checking the run's
-  // other steps
+  // Assess: s1 was claimed in the last statement of the Plan turn, after its read of the run
+  // (ADR 187); s2 and s3 in the last statement of the completion before them (ADR 186); every
+  // completion planned without a read, its one statement checking the run's other steps
   const checked = (what: string) =>
     transactions.filter((t) => t.some((q) => q.includes('run_unchanged(') && q.includes(what)));
   const claims = checked("run_steps.status = 'PENDING'");
   const completions = checked('md5(');
-  expect(claims).toHaveLength(2);
-  expect(completions).toHaveLength(2);
-  for (const t of claims) expect(t[t.length - 1]).toContain('decider as (update "run_steps"');
+  expect(claims).toHaveLength(3);
+  expect(completions).toHaveLength(3);
+  for (const t of claims) expect(t[t.length - 1]).toContain("run_steps.status = 'PENDING'");
+  expect(claims[0].some((q) => q.includes('from run_steps s where s.run_id = runs.id'))).toBe(true);
+  for (const t of claims.slice(1))
+    expect(t[t.length - 1]).toContain('decider as (update "run_steps"');
   for (const t of completions) expect(t).toHaveLength(1);
   const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
   expect(run.body.status).toBe('SUCCEEDED');

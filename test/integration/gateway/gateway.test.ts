@@ -325,12 +325,13 @@ test("a chain on a real provider: the next step's call is prepared, reserved and
   // Act
   const { run } = await runFlow('prepared-chain');
 
-  // Assess: polish's only record is the one draft's completion prepared, answered and priced;
-  // no reservation is left, and the workflow's spend is the run's cost
+  // Assess: each step's only record is its prepared one (draft's by the Plan turn, ADR 187;
+  // polish's by draft's completion), answered and priced; no reservation is left, and the
+  // workflow's spend is the run's cost
   expect(run.status).toBe('SUCCEEDED');
   expect(fakes.openai.calls).toBe(2);
   expect(await preparedOrNot(run.id, run.steps)).toEqual({
-    draft: [[false, 'success']],
+    draft: [[true, 'success']],
     polish: [[true, 'success']],
   });
   expect(run.steps.map((s: any) => s.attempts[0].costUsd > 0)).toEqual([true, true]);
@@ -355,18 +356,19 @@ test('a budget the completion cannot reserve for the next step leaves that step 
   // Act
   const { run, events } = await runFlow('tight-chain');
 
-  // Assess: polish was not prepared (draft's reservation was still held), then reserved and ran
-  // in its own task once draft's had settled; nothing says blocked
+  // Assess: the Plan turn prepared draft; polish was not prepared (draft's reservation was still
+  // held), then reserved and ran in its own task once draft's had settled; nothing says blocked
   expect(run.status).toBe('SUCCEEDED');
   expect(await preparedOrNot(run.id, run.steps)).toEqual({
-    draft: [[false, 'success']],
+    draft: [[true, 'success']],
     polish: [[false, 'success']],
   });
   expect(events.map((e) => e.type)).not.toContain('step.budget_exceeded');
 });
 
 test('a failure while preparing the next step does not lose the answer: that step prepares itself', async () => {
-  // Prepare: the breaker's second read (the one draft's completion makes for polish) fails
+  // Prepare: the breaker's second read fails: the first is the Plan turn's, preparing draft (ADR
+  // 187); the second the one draft's completion makes for polish
   await agent('unlucky', { model: 'openai:gpt-4.1', parameters: { maxTokens: 500 } });
   await chainFlow('unlucky-chain', 'unlucky');
   const { dynamo } = stack.platform;
@@ -388,7 +390,7 @@ test('a failure while preparing the next step does not lose the answer: that ste
   expect(breakerReads).toBeGreaterThanOrEqual(3);
   expect(fakes.openai.calls).toBe(2);
   expect(await preparedOrNot(run.id, run.steps)).toEqual({
-    draft: [[false, 'success']],
+    draft: [[true, 'success']],
     polish: [[false, 'success']],
   });
   expect(logs.some((l) => l.includes('next step not prepared'))).toBe(true);
