@@ -67,6 +67,12 @@ export interface StateMachineSpec {
   /** Task state name → function name. Every Task state must appear here (guard-tested). */
   readonly tasks: Readonly<Record<string, string>>;
   /**
+   * Functions an earlier definition's Task states invoke and this one does not: deployed and
+   * invokable by the machine while executions started under that definition may still run (an
+   * approval can keep one waiting for days).
+   */
+  readonly retiredTasks?: readonly string[];
+  /**
    * Function that receives the "Step Functions Execution Status Change" event when an execution
    * FAILED, TIMED_OUT or was ABORTED (an EventBridge rule in AWS; the local runtime on rejection).
    */
@@ -275,6 +281,15 @@ export const functions = {
   },
 
   // --- Step Functions tasks of run-workflow -------------------------------------------
+  planRun: {
+    entry: 'functions/steps/plan-run.ts',
+    kind: 'task',
+    // Retired from the definition by ADR 187 (the agent function plans now); kept for executions
+    // started under an earlier definition, which invoke it by ARN until they end.
+    description: 'Plan: which steps are ready (executions started before ADR 187)',
+    // Edge conditions may read outputs kept in the artifacts bucket (ADR 105).
+    uses: { database: true, buckets: [{ name: 'artifacts', access: 'read' }] },
+  },
   runAgentStep: {
     entry: 'functions/steps/run-agent-step.ts',
     kind: 'task',
@@ -402,6 +417,7 @@ export const stateMachines = {
       Finalize: 'finalizeRun',
       SettleFailed: 'settleFailedRun',
     },
+    retiredTasks: ['planRun'],
     onExecutionFailed: 'settleFailedRun',
   },
   runBatch: {

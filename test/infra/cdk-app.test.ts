@@ -358,6 +358,35 @@ describe('state machines', () => {
       }
     }
   });
+
+  it('keeps a retired task function deployed and invokable, out of the definition (ADR 187)', () => {
+    // Prepare: planRun left runWorkflow's Task states; executions started before still invoke it
+    const workflows = synth.templates['HishamOS-Workflows']!;
+    const planRun = lambdasByManifestName().get('planRun');
+    const machine = Object.values(synth.json['HishamOS-Workflows']!.Resources).find(
+      (r) =>
+        r.Type === 'AWS::StepFunctions::StateMachine' &&
+        r.Properties.StateMachineName === 'HishamOS-Workflows-runWorkflow',
+    );
+
+    // Act
+    const substituted = Object.keys(machine?.Properties.DefinitionSubstitutions ?? {});
+
+    // Assess
+    expect(stateMachines.runWorkflow.retiredTasks).toEqual(['planRun']);
+    expect(planRun).toBeDefined();
+    expect(substituted).not.toContain(functionArnPlaceholder('planRun'));
+    workflows.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'lambda:InvokeFunction',
+            Resource: Match.arrayWith([{ 'Fn::GetAtt': [planRun!.logicalId, 'Arn'] }]),
+          }),
+        ]),
+      },
+    });
+  });
 });
 
 describe('data', () => {

@@ -238,6 +238,7 @@ describe('the artifacts bucket (large step payloads, ADR 105; batch item lists, 
     const expected = [
       'batches',
       'finalizeRun',
+      'planRun',
       'runAgentStep',
       'runChildStep',
       'runToolStep',

@@ -175,9 +175,11 @@ export class WorkflowsStack extends Stack {
         // ALL events, but never the payloads: state input/output stays out of the logs.
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       });
-      for (const fnName of taskFns) {
+      const retired = (spec.retiredTasks ?? []) as FunctionName[];
+      for (const fnName of [...taskFns, ...retired]) {
         const fn = this.functions[fnName];
-        if (!fn) continue; // unreachable: checked while building the substitutions above
+        if (!fn)
+          throw new Error(`state machine ${machineName}: retired task ${fnName} is not deployed`);
         fn.fn.grantInvoke(sm);
         Validations.of(sm.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,

@@ -11,7 +11,7 @@ import { prepareNextStepOrLeaveIt } from './next-step';
 import { applyPlan, decidePlan, type PlanResult } from './plan-run';
 import { readsOf } from './step-request';
 import { isStaleRead } from './step-writes';
-import { rememberWarmStep, type WarmStep } from './warm-steps';
+import { rememberWarmStep, type WarmStep, warmBranches } from './warm-steps';
 
 export interface PlanTaskInput {
   tenantId: string;
@@ -26,30 +26,33 @@ export interface PlanTaskInput {
  * changed since the planning read (a cancel came first), the turn is planned again without it.
  */
 export async function planAndPrepare(p: Platform, input: PlanTaskInput): Promise<PlanResult> {
-  let warm: WarmStep | undefined;
+  let warm: WarmStep[] = [];
   const turn = (prepare: boolean) =>
     p.db.withTenant({ tenantId: input.tenantId }, async (tx) => {
-      warm = undefined;
+      warm = [];
       const decision = await decidePlan(p, tx, input.runId, undefined, undefined, prepare);
       const result = await applyPlan(p, tx, input.tenantId, decision);
-      if (!prepare || decision.settled || result.next !== 'agent' || !decision.piiPolicy)
+      if (!prepare || decision.settled || !decision.piiPolicy) return result;
+      // The run as applying the plan left it: its steps' tasks start from this (ADR 181).
+      const known = { ...decision, run: { ...decision.run, status: 'RUNNING' } };
+      if (result.next === 'many') {
+        warm = warmBranches({ ...known, piiPolicy: decision.piiPolicy }, result.ready, {}, readsOf);
         return result;
+      }
       const step = decision.steps.find((s) => s.id === result.stepId);
       const node = decision.spec.nodes.find((n) => n.id === step?.nodeId);
-      if (step?.status !== 'PENDING' || !node) return result;
-      // The run as applying the plan left it: its step's completion plans from this (ADR 181).
-      const run = { ...decision.run, status: 'RUNNING' };
+      if (result.next !== 'agent' || step?.status !== 'PENDING' || !node) return result;
       const next: WarmStep = {
-        run,
+        run: known.run,
         step,
         steps: decision.steps,
         piiPolicy: decision.piiPolicy,
-        outputs: await loadOutputs(p, tx, run, readsOf(node)),
+        outputs: await loadOutputs(p, tx, known.run, readsOf(node)),
       };
       const folded = await prepareNextStepOrLeaveIt(p, tx, next, input.executionId);
       if (!folded) return result;
       await asLastStatement(() => appendEvent(tx, folded.started, folded.writes));
-      warm = { ...next, prepared: folded.prepared };
+      warm = [{ ...next, prepared: folded.prepared }];
       return { ...result, next: 'prepared_agent' as const };
     });
   let planned: PlanResult;
@@ -59,6 +62,6 @@ export async function planAndPrepare(p: Platform, input: PlanTaskInput): Promise
     if (!isStaleRead(error)) throw error;
     planned = await turn(false);
   }
-  if (warm) rememberWarmStep(warm);
+  for (const w of warm) rememberWarmStep(w);
   return planned;
 }

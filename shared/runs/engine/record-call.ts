@@ -10,10 +10,25 @@ import type { PiiCounts } from '../../pii/policy';
 import type { Platform } from '../../platform/platform';
 import { appendEvent, appendEventOnStatus, type RunEventInput } from '../events';
 import type { PayloadPointer } from '../step-payloads';
-import { applyPlan, decidePlan, type PlanResult, planWrites } from './plan-run';
+import {
+  applyPlan,
+  type CompletingStep,
+  decidePlan,
+  type PlanDecision,
+  type PlanResult,
+  planWrites,
+} from './plan-run';
 import { runCostWrite } from './run-writes';
 import { isStaleRead, othersDigest, stepCallWrite } from './step-writes';
-import { rememberWarmStep, type RunSnapshot, type WarmStep, warmNextStep } from './warm-steps';
+import {
+  heldOutputs,
+  rememberWarmStep,
+  type RunSnapshot,
+  type WarmStep,
+  warmBranches,
+  warmNextStep,
+} from './warm-steps';
+import { readsOf } from './step-request';
 import type { FoldedStep } from './next-step';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
@@ -69,8 +84,10 @@ export async function recordCall(
 ): Promise<PlanResult | undefined> {
   const { outcome, error, costUsd } = call;
   const event = stepEvents(ids);
-  // The one agent step the plan made ready, once the transaction has committed (ADR 181).
+  // The one agent step the plan made ready, once the transaction has committed (ADR 181), or
+  // the Map's branches it made ready that read only this step's output (ADR 187).
   let warm: WarmStep | undefined;
+  let branches: WarmStep[] = [];
   // A cancel or a settlement may lock the run, then this step; this locks the step, then the run.
   // When PostgreSQL aborts this side of such a cycle, the writes run again: the answer is kept,
   // where a failed task would call the model again.
@@ -80,6 +97,7 @@ export async function recordCall(
     retryOnDeadlock(() =>
       p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
         warm = undefined;
+        branches = [];
         // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
         // These writes, the settled reservations and the run's cost ride with the step's update as
         // data-modifying CTEs (each always runs): one round trip instead of up to four (issue 12).
@@ -147,12 +165,14 @@ export async function recordCall(
               await complete();
               const result = await applyPlan(p, tx, ids.tenantId, decision);
               warm = warmNextStep(decision, completing, result);
+              branches = warmMapOf(decision, completing, result);
               return result;
             }
             // The plan writes nothing: the update is the last statement and carries the COMMIT,
             // and the one agent step it goes on with may be prepared in it (ADR 186).
             const result = await applyPlan(p, tx, ids.tenantId, decision);
             warm = warmNextStep(decision, completing, result);
+            branches = warmMapOf(decision, completing, result);
             folding = fold && warm !== undefined && plan.prepareNext !== undefined;
             const folded = warm && fold ? await plan.prepareNext?.(tx, warm) : undefined;
             await asLastStatement(() => complete(folded));
@@ -196,5 +216,13 @@ export async function recordCall(
     planned = await write(undefined, false);
   }
   if (warm) rememberWarmStep(warm);
+  for (const branch of branches) rememberWarmStep(branch);
   return planned;
+}
+
+/** The Map's branches a completion's plan made ready that read only its output (ADR 187). */
+function warmMapOf(decision: PlanDecision, completing: CompletingStep, result: PlanResult) {
+  if (decision.settled || result.next !== 'many' || !decision.piiPolicy) return [];
+  const policy = { ...decision, piiPolicy: decision.piiPolicy };
+  return warmBranches(policy, result.ready, heldOutputs(decision, completing), readsOf);
 }

@@ -105,15 +105,51 @@ export function warmNextStep(
   const step = decision.steps.find((s) => s.id === result.stepId);
   const { run, piiPolicy } = decision;
   if (step?.status !== 'PENDING' || !piiPolicy) return undefined;
-  // A node's earlier iterations come with its output; this process does not hold theirs.
+  return {
+    run,
+    step,
+    steps: decision.steps,
+    piiPolicy,
+    outputs: heldOutputs(decision, completing),
+  };
+}
+
+/**
+ * The completing step's output as the steps it made ready would read it, unless this process
+ * cannot hold it: a node's earlier iterations come with its output, and a large output is read
+ * (from S3 when it was offloaded) instead.
+ */
+export function heldOutputs(
+  decision: Extract<PlanDecision, { settled: false }>,
+  completing: CompletingStep,
+): Outputs {
   const earlier = decision.steps.some(
     (s) => s.nodeId === completing.nodeId && s.id !== completing.stepId && s.status === 'SUCCEEDED',
   );
-  // Held until taken: a large output is read (from S3 when it was offloaded) instead.
   const held =
     !earlier && (JSON.stringify(completing.output) ?? '').length <= WARM_OUTPUT_MAX_CHARS;
-  const outputs: Outputs = held
+  return held
     ? { [completing.nodeId]: { output: asJsonb(completing.output), iterations: [] } }
     : {};
-  return { run, step, steps: decision.steps, piiPolicy, outputs };
+}
+
+/**
+ * Entries for the agent steps of a Map a planner made ready whose prompts read only `outputs`
+ * (ADR 187): a task of one in this process starts without a read, its claim checking in SQL what
+ * the read would have. Their calls are not prepared: each branch walks in its own task.
+ */
+export function warmBranches(
+  decision: Extract<PlanDecision, { settled: false }> & { piiPolicy: PiiPolicy },
+  ready: PlanResult['ready'],
+  outputs: Outputs,
+  reads: (node: WorkflowSpec['nodes'][number] | undefined) => string[],
+): WarmStep[] {
+  const { run, spec, steps, piiPolicy } = decision;
+  return ready.flatMap(({ stepId, type }) => {
+    const step = steps.find((s) => s.id === stepId);
+    const node = spec.nodes.find((n) => n.id === step?.nodeId);
+    if (type !== 'agent' || step?.status !== 'PENDING' || !node) return [];
+    if (!reads(node).every((id) => id in outputs)) return [];
+    return [{ run, step, steps, piiPolicy, outputs }];
+  });
 }

@@ -12,6 +12,7 @@ import { loadRunContextWithPolicy } from '../../../shared/runs/engine/context';
 import { decidePlan } from '../../../shared/runs/engine/plan-run';
 import { rememberWarmStep, warmNextStep } from '../../../shared/runs/engine/warm-steps';
 import {
+  agentNode,
   chainOf,
   createSimulatorAgent,
   createWorkflow,
@@ -120,6 +121,80 @@ test("each step is claimed in its planner's last statement, and the run's prompt
   const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
   expect(byNode.s2.prompt).toBe(byNode.s1.output);
   expect(byNode.s3.prompt).toBe(byNode.s2.output);
+});
+
+test("a Map's branches that read only the run's input start without a read; the join is prepared by the Plan turn after the Map", async () => {
+  // Prepare: three branches on the input, a join reading them
+  const branches = ['b1', 'b2', 'b3'].map((id) => agentNode(id, 'warm', `${id}: {{input.topic}}`));
+  const join = agentNode('join', 'warm', branches.map((b) => `{{steps.${b.id}.output}}`).join(' '));
+  await createWorkflow(stack, token, 'warm-fan-out', {
+    nodes: [...branches, join],
+    edges: branches.map((b) => ({ from: b.id, to: 'join' })),
+  });
+  await stack.executions.idle();
+
+  // Act
+  transactions.length = 0;
+  const runId = await runToEnd(stack, token, 'warm-fan-out', { topic: 'fan' });
+
+  // Assess: every step was claimed from what its planner read (ADR 181); each branch's claim is
+  // its transaction's only statement (no read of its context), the join's the last of the Plan
+  // turn that read the run after the Map (ADR 187)
+  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
+  expect(run.body.status).toBe('SUCCEEDED');
+  const isClaim = (q: string) => q.includes("run_unchanged(run_steps.status = 'PENDING'");
+  const claims = transactions.filter((t) => t.some(isClaim));
+  expect(claims).toHaveLength(4);
+  const contextRead = (q: string) => q.includes('from "run_steps" inner join "runs"');
+  expect(transactions.flat().filter(contextRead)).toEqual([]);
+  expect(claims.filter((t) => t.length === 1)).toHaveLength(3);
+  const rows = await stack.platform.db.owner
+    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
+  expect(Object.fromEntries(rows.map((r) => [r.nodeId, r.prompt]))).toMatchObject({
+    b1: 'b1: fan',
+    b2: 'b2: fan',
+    b3: 'b3: fan',
+  });
+});
+
+test("a Map a completion plans: its branches that read only that step's output start without a read", async () => {
+  // Prepare: spec, then two branches reading it and one reading the input too, then a join
+  const spec = agentNode('spec', 'warm', '{{input.topic}}');
+  const branches = [
+    agentNode('left', 'warm', 'left: {{steps.spec.output}}'),
+    agentNode('right', 'warm', 'right: {{steps.spec.output}} {{input.topic}}'),
+  ];
+  const join = agentNode('join', 'warm', '{{steps.left.output}} {{steps.right.output}}');
+  await createWorkflow(stack, token, 'warm-spec-fan-out', {
+    nodes: [spec, ...branches, join],
+    edges: [
+      ...branches.map((b) => ({ from: 'spec', to: b.id })),
+      ...branches.map((b) => ({ from: b.id, to: 'join' })),
+    ],
+  });
+  await stack.executions.idle();
+
+  // Act
+  transactions.length = 0;
+  const runId = await runToEnd(stack, token, 'warm-spec-fan-out', { topic: 'fan' });
+
+  // Assess: no step read its context: spec and join were prepared by Plan turns, the branches
+  // started from what spec's completion read, each claim its transaction's only statement
+  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
+  expect(run.body.status).toBe('SUCCEEDED');
+  const contextRead = (q: string) => q.includes('from "run_steps" inner join "runs"');
+  expect(transactions.flat().filter(contextRead)).toEqual([]);
+  const isClaim = (q: string) => q.includes("run_unchanged(run_steps.status = 'PENDING'");
+  expect(transactions.filter((t) => t.length === 1 && isClaim(t[0]))).toHaveLength(2);
+  const rows = await stack.platform.db.owner
+    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt, output: runSteps.output })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
+  const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
+  expect(byNode.left.prompt).toBe(`left: ${byNode.spec.output}`);
+  expect(byNode.right.prompt).toBe(`right: ${byNode.spec.output} fan`);
 });
 
 test('a structured output reaches the next step without a read, as a read gives it', async () => {
