@@ -118,6 +118,7 @@ export async function runAgentStep(p: Platform, input: StepTaskInput): Promise<S
     input.plan === true && {
       output: answer,
       snapshot: prepared.snapshot,
+      outputs: prepared.held,
       // Preparing the next step must not lose this answer.
       prepareNext: (tx, next) => prepareNextStepOrLeaveIt(p, tx, next, input.executionId),
     },
@@ -206,9 +207,10 @@ async function prepareFrom(p: Platform, input: StepTaskInput, warm: WarmStepCont
     if (!node?.agent)
       throw new ValidationError(`node ${step.nodeId} of run ${run.id} is not an agent step`);
     const agent = await loadPinnedAgent(tx, run, node.agent);
+    const read = await outputs();
     const prompt = renderTemplate(promptOf(node), {
       input: run.input as Record<string, unknown>,
-      steps: await outputs(),
+      steps: read,
     });
     const chain = [agent.model, ...agent.fallbacks];
     // An earlier invocation of this task that died mid-call (a Lambda timeout) left its attempt
@@ -309,8 +311,10 @@ async function prepareFrom(p: Platform, input: StepTaskInput, warm: WarmStepCont
       piiPolicy,
       tools,
       masked: masked.counts,
-      // The run as the planner left it: the completion plans from it (ADR 181).
+      // The run as the planner left it: the completion plans from it (ADR 181), and the outputs
+      // the planner held, which the steps it makes ready may read too (ADR 187).
       snapshot: warm?.snapshot,
+      held: warm ? read : undefined,
     };
     // Without tools or knowledge the request is known now: the gateway's walk holds the budget and
     // writes the attempt's in-flight record in this transaction (ADR 165).

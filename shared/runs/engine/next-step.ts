@@ -94,6 +94,7 @@ export async function prepareNextStep(
     tools,
     masked: masked.counts,
     snapshot: { run, steps: next.steps, piiPolicy },
+    held: outputs,
   };
   const built = buildCall(p, executionId, prepared, prompt);
   built.stepCall.takesOver = preparedRecordId(step.id, executionId);

@@ -36,7 +36,7 @@ export async function planAndPrepare(p: Platform, input: PlanTaskInput): Promise
       // The run as applying the plan left it: its steps' tasks start from this (ADR 181).
       const known = { ...decision, run: { ...decision.run, status: 'RUNNING' } };
       if (result.next === 'many') {
-        warm = warmBranches({ ...known, piiPolicy: decision.piiPolicy }, result.ready, {}, readsOf);
+        warm = warmBranches({ ...known, piiPolicy: decision.piiPolicy }, result.ready, {});
         return result;
       }
       const step = decision.steps.find((s) => s.id === result.stepId);

@@ -28,8 +28,8 @@ import {
   warmBranches,
   warmNextStep,
 } from './warm-steps';
-import { readsOf } from './step-request';
 import type { FoldedStep } from './next-step';
+import type { Outputs } from './context';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
 export interface StepIds {
@@ -73,6 +73,8 @@ export async function recordCall(
     | {
         output: unknown;
         snapshot?: RunSnapshot;
+        /** The outputs this step read, as its planner held them: they hold with the snapshot. */
+        outputs?: Outputs;
         prepareNext?: (tx: Tx, next: WarmStep) => Promise<FoldedStep | undefined>;
       },
   call: StepCallResult,
@@ -160,19 +162,21 @@ export async function recordCall(
           if (plan) {
             // Planning reads the run first and sees this step as its update will leave it.
             const completing = { stepId: ids.stepId, nodeId: ids.nodeId, output: plan.output };
+            // What this step read is still what a read gives only while the snapshot's check holds.
+            const inherited = snapshot ? (plan.outputs ?? {}) : {};
             const decision = await decidePlan(p, tx, ids.runId, completing, snapshot);
             if (planWrites(decision)) {
               await complete();
               const result = await applyPlan(p, tx, ids.tenantId, decision);
-              warm = warmNextStep(decision, completing, result);
-              branches = warmMapOf(decision, completing, result);
+              warm = warmNextStep(decision, completing, result, inherited);
+              branches = warmMapOf(decision, completing, result, inherited);
               return result;
             }
             // The plan writes nothing: the update is the last statement and carries the COMMIT,
             // and the one agent step it goes on with may be prepared in it (ADR 186).
             const result = await applyPlan(p, tx, ids.tenantId, decision);
-            warm = warmNextStep(decision, completing, result);
-            branches = warmMapOf(decision, completing, result);
+            warm = warmNextStep(decision, completing, result, inherited);
+            branches = warmMapOf(decision, completing, result, inherited);
             folding = fold && warm !== undefined && plan.prepareNext !== undefined;
             const folded = warm && fold ? await plan.prepareNext?.(tx, warm) : undefined;
             await asLastStatement(() => complete(folded));
@@ -221,8 +225,13 @@ export async function recordCall(
 }
 
 /** The Map's branches a completion's plan made ready that read only its output (ADR 187). */
-function warmMapOf(decision: PlanDecision, completing: CompletingStep, result: PlanResult) {
+function warmMapOf(
+  decision: PlanDecision,
+  completing: CompletingStep,
+  result: PlanResult,
+  inherited: Outputs,
+) {
   if (decision.settled || result.next !== 'many' || !decision.piiPolicy) return [];
   const policy = { ...decision, piiPolicy: decision.piiPolicy };
-  return warmBranches(policy, result.ready, heldOutputs(decision, completing), readsOf);
+  return warmBranches(policy, result.ready, heldOutputs(decision, completing, inherited));
 }

@@ -9,6 +9,7 @@ import type { PiiPolicy } from '../../pii/policy';
 import { cachedSpecOf, type Outputs, type RunRow, type StepRow } from './context';
 import type { CompletingStep, PlanDecision, PlanResult } from './plan-run';
 import type { PreparedAgentStep } from './agent-step';
+import { readsOf } from './step-request';
 
 /**
  * What a completion that planned one agent step knew of it (ADR 181): the run and its steps as
@@ -100,37 +101,44 @@ export function warmNextStep(
   decision: PlanDecision,
   completing: CompletingStep,
   result: PlanResult,
+  /** The outputs the completing step read, valid while its planner's snapshot holds (ADR 187). */
+  inherited: Outputs = {},
 ): WarmStep | undefined {
   if (decision.settled || result.next !== 'agent' || !result.stepId) return undefined;
   const step = decision.steps.find((s) => s.id === result.stepId);
   const { run, piiPolicy } = decision;
   if (step?.status !== 'PENDING' || !piiPolicy) return undefined;
-  return {
-    run,
-    step,
-    steps: decision.steps,
-    piiPolicy,
-    outputs: heldOutputs(decision, completing),
-  };
+  const node = decision.spec.nodes.find((n) => n.id === step.nodeId);
+  const outputs = readable(heldOutputs(decision, completing, inherited), node);
+  return { run, step, steps: decision.steps, piiPolicy, outputs };
 }
 
 /**
- * The completing step's output as the steps it made ready would read it, unless this process
- * cannot hold it: a node's earlier iterations come with its output, and a large output is read
- * (from S3 when it was offloaded) instead.
+ * What a completion holds of the outputs the steps it made ready read: its own output, unless a
+ * node's earlier iterations come with it (this process does not hold theirs) or it is large (read,
+ * from S3 when it was offloaded, instead); and what the completing step itself read, `inherited`.
  */
 export function heldOutputs(
   decision: Extract<PlanDecision, { settled: false }>,
   completing: CompletingStep,
+  inherited: Outputs = {},
 ): Outputs {
   const earlier = decision.steps.some(
     (s) => s.nodeId === completing.nodeId && s.id !== completing.stepId && s.status === 'SUCCEEDED',
   );
   const held =
     !earlier && (JSON.stringify(completing.output) ?? '').length <= WARM_OUTPUT_MAX_CHARS;
+  const { [completing.nodeId]: _superseded, ...others } = inherited;
   return held
-    ? { [completing.nodeId]: { output: asJsonb(completing.output), iterations: [] } }
-    : {};
+    ? { ...others, [completing.nodeId]: { output: asJsonb(completing.output), iterations: [] } }
+    : others;
+}
+
+/** The outputs a node's prompt reads, of those held: an entry holds no more than its step needs. */
+function readable(outputs: Outputs, node: WorkflowSpec['nodes'][number] | undefined): Outputs {
+  return Object.fromEntries(
+    readsOf(node).flatMap((id) => (id in outputs ? [[id, outputs[id]]] : [])),
+  );
 }
 
 /**
@@ -142,14 +150,13 @@ export function warmBranches(
   decision: Extract<PlanDecision, { settled: false }> & { piiPolicy: PiiPolicy },
   ready: PlanResult['ready'],
   outputs: Outputs,
-  reads: (node: WorkflowSpec['nodes'][number] | undefined) => string[],
 ): WarmStep[] {
   const { run, spec, steps, piiPolicy } = decision;
   return ready.flatMap(({ stepId, type }) => {
     const step = steps.find((s) => s.id === stepId);
     const node = spec.nodes.find((n) => n.id === step?.nodeId);
     if (type !== 'agent' || step?.status !== 'PENDING' || !node) return [];
-    if (!reads(node).every((id) => id in outputs)) return [];
-    return [{ run, step, steps, piiPolicy, outputs }];
+    if (!readsOf(node).every((id) => id in outputs)) return [];
+    return [{ run, step, steps, piiPolicy, outputs: readable(outputs, node) }];
   });
 }

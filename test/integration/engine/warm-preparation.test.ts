@@ -71,6 +71,37 @@ async function reopen(runId: string, stepId: string, status: 'RUNNING' | 'CANCEL
   await stack.platform.db.owner.update(runs).set({ status }).where(eq(runs.id, runId));
 }
 
+/** A workflow of `warm` agent steps (node id → prompt) and its edges, ready to run. */
+async function warmWorkflow(slug: string, prompts: Record<string, string>, edges: string[][]) {
+  await createWorkflow(stack, token, slug, {
+    nodes: Object.entries(prompts).map(([id, prompt]) => agentNode(id, 'warm', prompt)),
+    edges: edges.map(([from, to]) => ({ from, to })),
+  });
+  await stack.executions.idle();
+}
+
+/** The run's steps by node: each one's prompt and output as stored. */
+async function stepsByNode(runId: string) {
+  const rows = await stack.platform.db.owner
+    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt, output: runSteps.output })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
+  return Object.fromEntries(rows.map((r) => [r.nodeId, r]));
+}
+
+/** Runs `slug` to its end: its status, the transactions it sent and its steps by node. */
+async function runWarm(slug: string, topic: string) {
+  transactions.length = 0;
+  const runId = await runToEnd(stack, token, slug, { topic });
+  const sent = transactions.map((t) => [...t]);
+  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
+  return { status: run.body.status as string, sent, byNode: await stepsByNode(runId) };
+}
+
+/** The reads of a step's context (context.ts) among the statements sent. */
+const contextReadsIn = (sent: string[][]) =>
+  sent.flat().filter((q) => q.includes('from "run_steps" inner join "runs"'));
+
 /** The step's task, invoked as the state machine does (`plan`: it runs alone at the top level). */
 const runStep = (
   step: { tenantId: string; runId: string; stepId: string },
@@ -114,87 +145,102 @@ test("each step is claimed in its planner's last statement, and the run's prompt
   for (const t of completions) expect(t).toHaveLength(1);
   const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
   expect(run.body.status).toBe('SUCCEEDED');
-  const rows = await stack.platform.db.owner
-    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt, output: runSteps.output })
-    .from(runSteps)
-    .where(eq(runSteps.runId, runId));
-  const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
+  const byNode = await stepsByNode(runId);
   expect(byNode.s2.prompt).toBe(byNode.s1.output);
   expect(byNode.s3.prompt).toBe(byNode.s2.output);
 });
 
 test("a Map's branches that read only the run's input start without a read; the join is prepared by the Plan turn after the Map", async () => {
   // Prepare: three branches on the input, a join reading them
-  const branches = ['b1', 'b2', 'b3'].map((id) => agentNode(id, 'warm', `${id}: {{input.topic}}`));
-  const join = agentNode('join', 'warm', branches.map((b) => `{{steps.${b.id}.output}}`).join(' '));
-  await createWorkflow(stack, token, 'warm-fan-out', {
-    nodes: [...branches, join],
-    edges: branches.map((b) => ({ from: b.id, to: 'join' })),
-  });
-  await stack.executions.idle();
+  const branches = ['b1', 'b2', 'b3'];
+  await warmWorkflow(
+    'warm-fan-out',
+    {
+      ...Object.fromEntries(branches.map((id) => [id, `${id}: {{input.topic}}`])),
+      join: branches.map((id) => `{{steps.${id}.output}}`).join(' '),
+    },
+    branches.map((id) => [id, 'join']),
+  );
 
   // Act
-  transactions.length = 0;
-  const runId = await runToEnd(stack, token, 'warm-fan-out', { topic: 'fan' });
+  const { status, sent, byNode } = await runWarm('warm-fan-out', 'fan');
 
   // Assess: every step was claimed from what its planner read (ADR 181); each branch's claim is
   // its transaction's only statement (no read of its context), the join's the last of the Plan
   // turn that read the run after the Map (ADR 187)
-  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
-  expect(run.body.status).toBe('SUCCEEDED');
+  expect(status).toBe('SUCCEEDED');
   const isClaim = (q: string) => q.includes("run_unchanged(run_steps.status = 'PENDING'");
-  const claims = transactions.filter((t) => t.some(isClaim));
+  const claims = sent.filter((t) => t.some(isClaim));
   expect(claims).toHaveLength(4);
-  const contextRead = (q: string) => q.includes('from "run_steps" inner join "runs"');
-  expect(transactions.flat().filter(contextRead)).toEqual([]);
+  expect(contextReadsIn(sent)).toEqual([]);
   expect(claims.filter((t) => t.length === 1)).toHaveLength(3);
-  const rows = await stack.platform.db.owner
-    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt })
-    .from(runSteps)
-    .where(eq(runSteps.runId, runId));
-  expect(Object.fromEntries(rows.map((r) => [r.nodeId, r.prompt]))).toMatchObject({
-    b1: 'b1: fan',
-    b2: 'b2: fan',
-    b3: 'b3: fan',
-  });
+  expect(['b1', 'b2', 'b3'].map((id) => byNode[id].prompt)).toEqual([
+    'b1: fan',
+    'b2: fan',
+    'b3: fan',
+  ]);
 });
 
 test("a Map a completion plans: its branches that read only that step's output start without a read", async () => {
-  // Prepare: spec, then two branches reading it and one reading the input too, then a join
-  const spec = agentNode('spec', 'warm', '{{input.topic}}');
-  const branches = [
-    agentNode('left', 'warm', 'left: {{steps.spec.output}}'),
-    agentNode('right', 'warm', 'right: {{steps.spec.output}} {{input.topic}}'),
-  ];
-  const join = agentNode('join', 'warm', '{{steps.left.output}} {{steps.right.output}}');
-  await createWorkflow(stack, token, 'warm-spec-fan-out', {
-    nodes: [spec, ...branches, join],
-    edges: [
-      ...branches.map((b) => ({ from: 'spec', to: b.id })),
-      ...branches.map((b) => ({ from: b.id, to: 'join' })),
+  // Prepare: spec, then two branches reading it (one the input too), then a join
+  await warmWorkflow(
+    'warm-spec-fan-out',
+    {
+      spec: '{{input.topic}}',
+      left: 'left: {{steps.spec.output}}',
+      right: 'right: {{steps.spec.output}} {{input.topic}}',
+      join: '{{steps.left.output}} {{steps.right.output}}',
+    },
+    [
+      ['spec', 'left'],
+      ['spec', 'right'],
+      ['left', 'join'],
+      ['right', 'join'],
     ],
-  });
-  await stack.executions.idle();
+  );
 
   // Act
-  transactions.length = 0;
-  const runId = await runToEnd(stack, token, 'warm-spec-fan-out', { topic: 'fan' });
+  const { status, sent, byNode } = await runWarm('warm-spec-fan-out', 'fan');
 
   // Assess: no step read its context: spec and join were prepared by Plan turns, the branches
   // started from what spec's completion read, each claim its transaction's only statement
-  const run = await stack.call('GET', `/v1/runs/${runId}`, { token });
-  expect(run.body.status).toBe('SUCCEEDED');
-  const contextRead = (q: string) => q.includes('from "run_steps" inner join "runs"');
-  expect(transactions.flat().filter(contextRead)).toEqual([]);
+  expect(status).toBe('SUCCEEDED');
+  expect(contextReadsIn(sent)).toEqual([]);
   const isClaim = (q: string) => q.includes("run_unchanged(run_steps.status = 'PENDING'");
-  expect(transactions.filter((t) => t.length === 1 && isClaim(t[0]))).toHaveLength(2);
-  const rows = await stack.platform.db.owner
-    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt, output: runSteps.output })
-    .from(runSteps)
-    .where(eq(runSteps.runId, runId));
-  const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
+  expect(sent.filter((t) => t.length === 1 && isClaim(t[0]))).toHaveLength(2);
   expect(byNode.left.prompt).toBe(`left: ${byNode.spec.output}`);
   expect(byNode.right.prompt).toBe(`right: ${byNode.spec.output} fan`);
+});
+
+test('the outputs a step read pass on with its own: branches reading both start without a read', async () => {
+  // Prepare: the feature pipeline's shape; reviewer and qa read pm's output and coder's
+  await warmWorkflow(
+    'warm-pipeline',
+    {
+      pm: 'Spec: {{input.topic}}',
+      coder: 'Code: {{steps.pm.output}}',
+      reviewer: 'Review: {{steps.pm.output}} / {{steps.coder.output}}',
+      qa: 'Test: {{steps.pm.output}} / {{steps.coder.output}}',
+      summary: 'Sum: {{steps.reviewer.output}} / {{steps.qa.output}}',
+    },
+    [
+      ['pm', 'coder'],
+      ['coder', 'reviewer'],
+      ['coder', 'qa'],
+      ['reviewer', 'summary'],
+      ['qa', 'summary'],
+    ],
+  );
+
+  // Act
+  const { status, sent, byNode } = await runWarm('warm-pipeline', 'pipe');
+
+  // Assess: no step read its context; the branches' prompts are those a read gives
+  expect(status).toBe('SUCCEEDED');
+  expect(contextReadsIn(sent)).toEqual([]);
+  const both = `${byNode.pm.output} / ${byNode.coder.output}`;
+  expect(byNode.reviewer.prompt).toBe(`Review: ${both}`);
+  expect(byNode.qa.prompt).toBe(`Test: ${both}`);
 });
 
 test('a structured output reaches the next step without a read, as a read gives it', async () => {
@@ -216,11 +262,7 @@ test('a structured output reaches the next step without a read, as a read gives 
   // (the simulator writes keys in its schema's order, which jsonb already holds in its own)
   const claims = transactions.filter((t) => t.some((q) => q.includes('run_unchanged(')));
   expect(claims.length).toBeGreaterThan(0);
-  const rows = await stack.platform.db.owner
-    .select({ nodeId: runSteps.nodeId, prompt: runSteps.prompt, output: runSteps.output })
-    .from(runSteps)
-    .where(eq(runSteps.runId, runId));
-  const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
+  const byNode = await stepsByNode(runId);
   expect(Object.keys(byNode.s1.output as object)).toEqual(['id', 'summary']);
   expect(byNode.s2.prompt).toBe(JSON.stringify(byNode.s1.output, null, 2));
 });
@@ -308,6 +350,54 @@ test("a completion whose run's other steps changed since its snapshot plans from
     usage: before.usage + 1,
     events: before.events + 2,
   });
+});
+
+test('the outputs a step read do not pass on when its completion finds the run changed', async () => {
+  // Prepare: s3 reads s1 and s2. A finished run whose s2 and s3 are PENDING again, s2 kept in
+  // memory with a stale s1 output, as a planner's entry whose run changed since would hold it
+  // (the snapshot has s1 RUNNING: its check fails)
+  await warmWorkflow(
+    'warm-inherit',
+    {
+      s1: '{{input.topic}}',
+      s2: 'two: {{steps.s1.output}}',
+      s3: 'three: {{steps.s1.output}} {{steps.s2.output}}',
+    },
+    [
+      ['s1', 's2'],
+      ['s2', 's3'],
+    ],
+  );
+  const runId = await runToEnd(stack, token, 'warm-inherit', { topic: 'inherit' });
+  const [{ tenantId }] = await stack.platform.db.owner
+    .select({ tenantId: runs.tenantId })
+    .from(runs)
+    .where(eq(runs.id, runId));
+  const context = await stack.platform.db.withTenant({ tenantId }, (tx) =>
+    loadRunContextWithPolicy(tx, runId),
+  );
+  const byNode = Object.fromEntries(context.steps.map((s) => [s.nodeId, s]));
+  for (const id of ['s2', 's3']) await reopen(runId, byNode[id].id, 'RUNNING');
+  const steps = context.steps.map((s) => ({
+    ...s,
+    status: s.nodeId === 's1' ? 'RUNNING' : 'PENDING',
+  }));
+  rememberWarmStep({
+    run: { ...context.run, status: 'RUNNING' },
+    step: { ...byNode.s2, status: 'PENDING' },
+    steps,
+    piiPolicy: context.piiPolicy,
+    outputs: { s1: { output: 'STALE', iterations: [] } },
+  });
+
+  // Act: s2's task, then s3's
+  await runStep({ tenantId, runId, stepId: byNode.s2.id }, 'warm-inherit', true);
+  await runStep({ tenantId, runId, stepId: byNode.s3.id }, 'warm-inherit', true);
+
+  // Assess: s3 read s1's output as stored, not the stale one s2 was given
+  const after = await stepsByNode(runId);
+  expect(after.s2.prompt).toBe('two: STALE');
+  expect(after.s3.prompt).toBe(`three: ${after.s1.output} ${after.s2.output}`);
 });
 
 test('a step of a run of more than 500 steps is not kept: it reads', async () => {
