@@ -19,6 +19,7 @@ export const PlanTaskRef = RunRef.extend({
   executionId: z.string().min(1).max(400),
 });
 
+const PlanMark = PlanTaskRef.pick({ task: true });
+
 /** Whether a payload is a Plan turn's (else an agent step's). */
-export const isPlanTask = (event: unknown): boolean =>
-  typeof event === 'object' && event !== null && (event as { task?: unknown }).task === 'plan';
+export const isPlanTask = (event: unknown): boolean => PlanMark.safeParse(event).success;

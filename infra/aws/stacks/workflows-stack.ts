@@ -179,7 +179,7 @@ export class WorkflowsStack extends Stack {
       for (const fnName of [...taskFns, ...retired]) {
         const fn = this.functions[fnName];
         if (!fn)
-          throw new Error(`state machine ${machineName}: retired task ${fnName} is not deployed`);
+          throw new Error(`state machine ${machineName}: task function ${fnName} is not deployed`);
         fn.fn.grantInvoke(sm);
         Validations.of(sm.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
