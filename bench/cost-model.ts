@@ -86,18 +86,18 @@ export const RUN = {
   planRounds: 2,
   /** Seconds an agent step's Lambda waits on its model (provider latency dominates). */
   agentStepSeconds: 10,
-  /** Plan, Finalize and API handlers: a few queries each. */
+  /** Plan turns and API handlers: a few queries each. */
   shortTaskSeconds: 0.3,
   /**
    * Data API requests: each withTenant transaction is Begin + its statements + Commit. The Plan
-   * turns and agent steps of a run (one function since ADR 187): 14.8 per agent step as the deploy
+   * turns and agent steps of a run (one function since ADR 187): 14.6 per agent step as the deploy
    * rehearsal measures them with the simulator (`npm run test:aws`, `dataApiCallsPerAgentStep`),
-   * so 74 per run; plus, per agent step, a real provider's price read and budget reservation (4
-   * statements with one tenant budget).
+   * so 73 per run; plus, per agent step, a real provider's price read and budget reservation (4
+   * statements with one tenant budget). The run ends in summary's completion (ADR 188): no
+   * Finalize invocation or transaction.
    */
-  dataApiPlansAndSteps: 74,
+  dataApiPlansAndSteps: 73,
   dataApiRealProviderPerStep: 4,
-  dataApiPerFinalize: 12,
   /** Start, and a console watching the run (the run page polls the run and its events). */
   apiRequests: 20,
   dataApiPerApiRequest: 8,
@@ -195,17 +195,17 @@ export function costModel(dir: string): {
   ];
   const runs = 1000;
   // Plan + Next? per planning round; Task + Next? per single step; the Map state and StepType +
-  // RunAgentStep per step in it; Finalize. Counted from the local history in transitions.test.ts.
+  // RunAgentStep per step in it; Finalized (the last step's completion settled the run, ADR 188).
+  // Counted from the local history in transitions.test.ts.
   const transitions =
     RUN.planRounds * 2 + RUN.singleSteps * 2 + RUN.mapRounds + RUN.mapSteps * 2 + 1;
-  const invocations = RUN.agentSteps + RUN.planRounds + 1 + RUN.apiRequests;
+  const invocations = RUN.agentSteps + RUN.planRounds + RUN.apiRequests;
   const gbSeconds =
     0.5 *
     (RUN.agentSteps * RUN.agentStepSeconds + (invocations - RUN.agentSteps) * RUN.shortTaskSeconds);
   const dataApi =
     RUN.dataApiPlansAndSteps +
     RUN.agentSteps * RUN.dataApiRealProviderPerStep +
-    RUN.dataApiPerFinalize +
     RUN.apiRequests * RUN.dataApiPerApiRequest;
   const perThousandRuns: Line[] = [
     {

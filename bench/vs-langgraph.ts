@@ -9,9 +9,10 @@
  * (user + system, PostgreSQL's own excluded): both systems saturate one core there, so the
  * throughput ratio follows the CPU ratio.
  *
- *   npx tsx bench/vs-langgraph.ts [runs=10] [rounds=3] [--api] [--pglite] [--breakdown] [--url=postgres://…]
+ *   npx tsx bench/vs-langgraph.ts [runs=10] [rounds=3] [--warmup=2] [--api] [--pglite] [--breakdown] [--url=postgres://…]
  *
- * runs: sequential paired runs per workload; rounds: paired rounds of 10 concurrent runs.
+ * runs: sequential paired runs per workload; rounds: paired rounds of 10 concurrent runs;
+ * warmup: runs of each workload on each side before measuring (both JIT-compile their code).
  * --breakdown prints the statements of one chain run in each system, most frequent first.
  * --api adds HishamOS through the HTTP API (start, then poll every 5 ms); --pglite adds HishamOS on
  * in-memory PGlite (LangGraph stays on PostgreSQL). Creates and drops database
@@ -38,7 +39,7 @@ const positional = args.filter((a) => !a.startsWith('--'));
 const RUNS = Number(positional[0] ?? 10);
 const ROUNDS = Number(positional[1] ?? 3);
 const CONCURRENCY = 10;
-const WARMUP = 2;
+const WARMUP = Number(args.find((a) => a.startsWith('--warmup='))?.slice(9) ?? 2);
 const flag = (name: string) => args.includes(`--${name}`);
 const base =
   args.find((a) => a.startsWith('--url='))?.slice(6) ?? 'postgres://postgres@127.0.0.1:5432/test';

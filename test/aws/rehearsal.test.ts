@@ -170,6 +170,7 @@ test('feature-pipeline runs to SUCCEEDED through the synthesized state machine',
   const stepsBefore = r.fleet.invocations.filter((i) => i.function === 'runAgentStep').length;
   const callsBefore = dataApiCallsBy('runAgentStep');
   const startCallsBefore = dataApiCallsBy('workflows');
+  const finalizeCallsBefore = dataApiCallsBy('finalizeRun');
 
   // Act
   const started = await ok('POST', '/v1/workflows/feature-pipeline/runs', {
@@ -202,6 +203,12 @@ test('feature-pipeline runs to SUCCEEDED through the synthesized state machine',
     r.fleet.invocations.filter((i) => i.function === 'runAgentStep').length - stepsBefore;
   expect(invoked).toBe(5 + plans);
   report.dataApiCallsPerAgentStep = (dataApiCallsBy('runAgentStep') - callsBefore) / 5;
+  // summary's completion settled the run (ADR 188): no Finalize task, no call of its function
+  expect(tasks).not.toContain('Finalize');
+  expect(dataApiCallsBy('finalizeRun') - finalizeCallsBefore).toBe(0);
+  expect(run.output).toEqual(
+    run.steps.find((s: { nodeId: string }) => s.nodeId === 'summary').output,
+  );
 });
 
 test("the run's events stream through the function URL (response streaming) and end", async () => {

@@ -3,7 +3,7 @@ import type { Platform } from '../../platform/platform';
 import { planNext } from '../../workflow/plan';
 import { metrics } from '../../observability/metrics';
 import { recordRunSpan } from '../../observability/tracing';
-import { appendEvent } from '../events';
+import { appendEvent, type RunEventInput } from '../events';
 import { type RunSettlement, runSettlementWrite } from './run-writes';
 import { describeCaught, type CaughtError } from './step-failure';
 import {
@@ -12,9 +12,13 @@ import {
   loadOutputs,
   loadRunContext,
   loadRunData,
+  type RunRow,
+  type StepRow,
   statusMap,
 } from './context';
 import { isTerminalRun } from '../run-status';
+import type { WorkflowSpec } from '../../api/contracts/workflows';
+import type { CompletingStep, PlanDecision } from './plan-run';
 
 /** Settles the run when an execution ends: SUCCEEDED, FAILED, WAITING (approval) or left CANCELLED. */
 export async function finalizeRun(
@@ -35,22 +39,10 @@ export async function finalizeRun(
       // The run's update rides with its event: one statement.
       await appendEvent(
         tx,
-        {
-          tenantId: input.tenantId,
-          runId: run.id,
-          type: `run.${status.toLowerCase()}`,
-          message,
-          data: { costUsd },
-        },
+        runEndEvent({ tenantId: input.tenantId, runId: run.id }, { status, costUsd }, message),
         [runSettlementWrite(run.id, { status, costUsd, ...fields })],
       );
-      if (status !== 'WAITING') {
-        metrics().count('runs_finished', 1, { status });
-        recordRunSpan(run.id, run.startedAt, status, {
-          'hishamos.run_id': run.id,
-          'hishamos.workflow_id': run.workflowId,
-        });
-      }
+      if (status !== 'WAITING') recordRunEnd(run, status);
       return { status };
     };
     if (input.state?.error) {
@@ -81,29 +73,75 @@ export async function finalizeRun(
       };
       return finish('FAILED', { error, finishedAt: new Date(p.now()) }, error.message);
     }
-    // The run's output is what the ends of the path it took produced: succeeded nodes none of
-    // whose successors ran (the sinks, when no branch was skipped). Loop back edges do not count.
-    const latest = latestSteps(steps);
-    const ran = (id: string) => {
-      const status = latest.get(id)?.status;
-      return status === 'SUCCEEDED' || status === 'FAILED';
-    };
-    const ends = [...latest.values()]
-      .filter(
-        (s) =>
-          s.status === 'SUCCEEDED' &&
-          !spec.edges.some(
-            (e) => e.from === s.nodeId && e.maxIterations === undefined && ran(e.to),
-          ),
-      )
-      .map((s) => s.nodeId);
     const outputs = Object.fromEntries(
-      Object.entries(await loadOutputs(p, tx, run, ends, 'reference')).map(([id, s]) => [
-        id,
-        s.output,
-      ]),
+      Object.entries(await loadOutputs(p, tx, run, runEnds(spec, steps), 'reference')).map(
+        ([id, s]) => [id, s.output],
+      ),
     );
     const output = Object.keys(outputs).length === 1 ? Object.values(outputs)[0] : outputs;
     return finish('SUCCEEDED', { output, finishedAt: new Date(p.now()) }, 'run succeeded');
+  });
+}
+
+/**
+ * The nodes whose outputs are the run's output: the ends of the path it took, succeeded nodes
+ * none of whose successors ran (the sinks, when no branch was skipped). Loop back edges do not
+ * count.
+ */
+export function runEnds(spec: WorkflowSpec, steps: StepRow[]): string[] {
+  const latest = latestSteps(steps);
+  const ran = (id: string) => {
+    const status = latest.get(id)?.status;
+    return status === 'SUCCEEDED' || status === 'FAILED';
+  };
+  return [...latest.values()]
+    .filter(
+      (s) =>
+        s.status === 'SUCCEEDED' &&
+        !spec.edges.some((e) => e.from === s.nodeId && e.maxIterations === undefined && ran(e.to)),
+    )
+    .map((s) => s.nodeId);
+}
+
+/**
+ * How a run settles SUCCEEDED inside the completion of its last step (ADR 188), or undefined
+ * when Finalize must settle it: the plan is done with every node succeeded or skipped, nothing
+ * waits, and the run's one end is the completing step, whose output it holds (not kept in S3).
+ */
+export function succeededByCompletion(
+  { spec, steps, plan }: Pick<Extract<PlanDecision, { settled: false }>, 'spec' | 'steps' | 'plan'>,
+  completing: Pick<CompletingStep, 'nodeId' | 'output'> & { offloaded: boolean },
+): RunSettlement | undefined {
+  if (completing.offloaded) return undefined;
+  if (!plan.done || plan.outcome !== 'SUCCEEDED' || plan.failedNodes.length) return undefined;
+  if (steps.some((s) => s.status === 'WAITING')) return undefined;
+  const ends = runEnds(spec, steps);
+  if (ends.length !== 1 || ends[0] !== completing.nodeId) return undefined;
+  // The completing step's row gains this call's cost in the same statement (asCompleted).
+  const costUsd = roundUsd(steps.reduce((sum, s) => sum + s.costUsd, 0));
+  return { status: 'SUCCEEDED', costUsd, output: completing.output };
+}
+
+/** The run's timeline event for how it settled (`run.succeeded`, `run.failed`, `run.waiting`). */
+export function runEndEvent(
+  ids: { tenantId: string; runId: string },
+  settlement: Pick<RunSettlement, 'status' | 'costUsd'>,
+  message: string,
+): RunEventInput {
+  return {
+    tenantId: ids.tenantId,
+    runId: ids.runId,
+    type: `run.${settlement.status.toLowerCase()}`,
+    message,
+    data: { costUsd: settlement.costUsd },
+  };
+}
+
+/** A run that ended: its metric and its trace span. */
+export function recordRunEnd(run: RunRow, status: string): void {
+  metrics().count('runs_finished', 1, { status });
+  recordRunSpan(run.id, run.startedAt, status, {
+    'hishamos.run_id': run.id,
+    'hishamos.workflow_id': run.workflowId,
   });
 }

@@ -33,8 +33,17 @@ export interface PlanResult {
    * `child`, whose id is `stepId`), or `many` (the Map). ADR 110. `agent_wait`: the agent step
    * `stepId` waits on a workflow tool's child run, to be invoked again after a wait (ADR 162).
    * `prepared_agent`: an agent step whose call the completion that planned it prepared (ADR 186).
+   * `finalized`: the completion found the run done and settled it SUCCEEDED (ADR 188).
    */
-  next: 'done' | 'agent' | 'tool' | 'child' | 'many' | 'agent_wait' | 'prepared_agent';
+  next:
+    | 'done'
+    | 'agent'
+    | 'tool'
+    | 'child'
+    | 'many'
+    | 'agent_wait'
+    | 'prepared_agent'
+    | 'finalized';
   stepId: string | null;
 }
 
@@ -85,6 +94,8 @@ export interface CompletingStep {
   nodeId: string;
   /** The whole output, as conditions read it (also when the row keeps only its S3 pointer). */
   output: unknown;
+  /** What this completion adds to the step's cost (its row's, as planning sees it). */
+  costUsd?: number;
 }
 
 /** What planning read and decided, before it writes anything. */
@@ -140,7 +151,11 @@ export async function decidePlan(
 function asCompleted(steps: StepRow[], completing: CompletingStep): StepRow[] {
   return steps.map((s) =>
     s.id === completing.stepId
-      ? { ...s, status: s.status === 'CANCELLED' ? 'CANCELLED' : 'SUCCEEDED' }
+      ? {
+          ...s,
+          status: s.status === 'CANCELLED' ? 'CANCELLED' : 'SUCCEEDED',
+          costUsd: s.costUsd + (completing.costUsd ?? 0),
+        }
       : s,
   );
 }

@@ -29,7 +29,9 @@ import {
   warmNextStep,
 } from './warm-steps';
 import type { FoldedStep } from './next-step';
-import type { Outputs } from './context';
+import type { Outputs, RunRow } from './context';
+import { recordRunEnd, runEndEvent, succeededByCompletion } from './finalize-run';
+import { runSettlementWrite } from './run-writes';
 
 /** The ids that name one step everywhere: its events, its knowledge lookup, its gateway call. */
 export interface StepIds {
@@ -90,6 +92,8 @@ export async function recordCall(
   // the Map's branches it made ready that read only this step's output (ADR 187).
   let warm: WarmStep | undefined;
   let branches: WarmStep[] = [];
+  // The run this completion settled (ADR 188), for its metric and trace span once committed.
+  let settledRun: RunRow | undefined;
   // A cancel or a settlement may lock the run, then this step; this locks the step, then the run.
   // When PostgreSQL aborts this side of such a cycle, the writes run again: the answer is kept,
   // where a failed task would call the model again.
@@ -100,14 +104,15 @@ export async function recordCall(
       p.db.withTenant({ tenantId: ids.tenantId }, async (tx) => {
         warm = undefined;
         branches = [];
+        settledRun = undefined;
         // The real call's row replaces its in-flight record (same id); skipped/blocked rows are new.
         // These writes, the settled reservations and the run's cost ride with the step's update as
         // data-modifying CTEs (each always runs): one round trip instead of up to four (issue 12).
-        const writes: StatementPart[] = [
+        const metered: StatementPart[] = [
           ...call.rows.map((row, i) => attemptRecordWrite(row, `attempt${i}_`, { replace: true })),
           ...call.reservationIds.map((id, i) => settleReservationWrite(id, `settle${i}_`)),
-          ...(costUsd ? [runCostWrite(ids.runId, costUsd)] : []),
         ];
+        const writes = costUsd ? [...metered, runCostWrite(ids.runId, costUsd)] : metered;
         const meter = {
           inputTokens: outcome?.result?.inputTokens ?? 0,
           outputTokens: outcome?.result?.outputTokens ?? 0,
@@ -127,7 +132,8 @@ export async function recordCall(
             model,
             finishedAt: new Date(p.now()),
           };
-          const complete = (folded?: FoldedStep) =>
+          // `then`: what rides after the step's own writes (`own`), with the event that follows.
+          const complete = (then?: Pick<FoldedStep, 'writes' | 'started'>, own = writes) =>
             appendEventOnStatus(
               tx,
               stepCallWrite(
@@ -156,12 +162,17 @@ export async function recordCall(
                   costUsd,
                 },
               ),
-              folded ? [...writes, ...folded.writes] : writes,
-              folded?.started,
+              then ? [...own, ...then.writes] : own,
+              then?.started,
             );
           if (plan) {
             // Planning reads the run first and sees this step as its update will leave it.
-            const completing = { stepId: ids.stepId, nodeId: ids.nodeId, output: plan.output };
+            const completing = {
+              stepId: ids.stepId,
+              nodeId: ids.nodeId,
+              output: plan.output,
+              costUsd,
+            };
             // What this step read is still what a read gives only while the snapshot's check holds.
             const inherited = snapshot ? (plan.outputs ?? {}) : {};
             const decision = await decidePlan(p, tx, ids.runId, completing, snapshot);
@@ -175,6 +186,27 @@ export async function recordCall(
             // The plan writes nothing: the update is the last statement and carries the COMMIT,
             // and the one agent step it goes on with may be prepared in it (ADR 186).
             const result = await applyPlan(p, tx, ids.tenantId, decision);
+            // The run is done: it settles here, with the answer that ended it (ADR 188).
+            const succeeded =
+              fold && result.next === 'done' && !decision.settled
+                ? succeededByCompletion(decision, { ...completing, offloaded: !!outputPointer })
+                : undefined;
+            if (succeeded && !decision.settled) {
+              folding = true;
+              const end = { ...succeeded, finishedAt: new Date(p.now()) };
+              // The settlement writes the run's whole cost: no increment of it alongside.
+              await asLastStatement(() =>
+                complete(
+                  {
+                    writes: [runSettlementWrite(ids.runId, end, { whileRunning: true })],
+                    started: runEndEvent(ids, end, 'run succeeded'),
+                  },
+                  metered,
+                ),
+              );
+              settledRun = decision.run;
+              return { ...result, next: 'finalized' as const };
+            }
             warm = warmNextStep(decision, completing, result, inherited);
             branches = warmMapOf(decision, completing, result, inherited);
             folding = fold && warm !== undefined && plan.prepareNext !== undefined;
@@ -221,6 +253,7 @@ export async function recordCall(
   }
   if (warm) rememberWarmStep(warm);
   for (const branch of branches) rememberWarmStep(branch);
+  if (settledRun) recordRunEnd(settledRun, 'SUCCEEDED');
   return planned;
 }
 

@@ -2,7 +2,7 @@
  * A run's own writes as parts of prebuilt statements (ADR 172), each riding with the run event
  * that says what happened: its cost growing with a step's, planning starting it, and its end.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { placeholderFor, type StatementPart } from '../../db/prebuilt-statement';
 import { runs } from '../../db/schema';
 
@@ -29,12 +29,21 @@ export interface RunSettlement {
   finishedAt?: Date;
 }
 
-/** The run takes `settlement`'s status and cost, and its output, error and end when given. */
-export function runSettlementWrite(runId: string, settlement: RunSettlement): StatementPart {
+/**
+ * The run takes `settlement`'s status and cost, and its output, error and end when given. With
+ * `whileRunning` (a settlement from what an earlier read saw, ADR 188) the statement fails with
+ * HS409 when the run is no longer RUNNING (a cancel came first).
+ */
+export function runSettlementWrite(
+  runId: string,
+  settlement: RunSettlement,
+  { whileRunning = false }: { whileRunning?: boolean } = {},
+): StatementPart {
   const { output, error, finishedAt } = settlement;
   const has = { output: output !== undefined, error: error !== undefined, end: !!finishedAt };
+  const id = eq(runs.id, placeholderFor(runs.id, 'settle_run'));
   return {
-    shape: `run_settlement(${has.output ? 'output,' : ''}${has.error ? 'error,' : ''}${has.end ? 'end' : ''})`,
+    shape: `run_settlement(${has.output ? 'output,' : ''}${has.error ? 'error,' : ''}${has.end ? 'end' : ''}${whileRunning ? ',while_running' : ''})`,
     build: (tx) =>
       tx
         .update(runs)
@@ -47,7 +56,7 @@ export function runSettlementWrite(runId: string, settlement: RunSettlement): St
             ? { finishedAt: sql`${placeholderFor(runs.finishedAt, 'settle_finished_at')}` }
             : {}),
         })
-        .where(eq(runs.id, placeholderFor(runs.id, 'settle_run')))
+        .where(whileRunning ? and(id, sql`run_unchanged(${runs.status} = 'RUNNING')`) : id)
         .getSQL(),
     values: {
       settle_run: runId,

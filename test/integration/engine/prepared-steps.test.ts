@@ -137,16 +137,17 @@ test('a prepared step whose task finds no prepared call in its process writes it
   const result = await runAgentStep(stack.platform, { ...task, prepared: true });
 
   // Assess: one attempt, over the prepared record, answered; the prepared reservation released;
-  // nothing charged as interrupted and no second start on the timeline
+  // nothing charged as interrupted and no second start on the timeline; the last step's
+  // completion settled the run (ADR 188)
   expect(result.status).toBe('SUCCEEDED');
-  expect(result.plan?.next).toBe('done');
+  expect(result.plan?.next).toBe('finalized');
   const usage = await usageOf(s2.id);
   expect(usage.map((u) => [u.id, u.attempt, u.outcome])).toEqual([
     [preparedRecordId(s2.id, 'exec-cold'), 1, 'success'],
   ]);
   expect(await reservationsOf(s2.id)).toEqual([]);
   const after = (await eventsOf(runId)).filter((e) => e.seq > seqBefore);
-  expect(after.map((e) => e.type)).toEqual(['step.succeeded']);
+  expect(after.map((e) => e.type)).toEqual(['step.succeeded', 'run.succeeded']);
 });
 
 test('a prepared call that may have been made is charged when the step runs again', async () => {
@@ -170,6 +171,7 @@ test('a prepared call that may have been made is charged when the step runs agai
     'step.attempt_interrupted',
     'step.retrying',
     'step.succeeded',
+    'run.succeeded',
   ]);
 });
 

@@ -76,8 +76,8 @@ test("a step's context and the outputs it references come in one statement; a pl
   const outputsApart = during.filter(
     (q) => q.includes('o.node_id in') && !q.includes('inner join'),
   );
-  // Finalize reads the end node's output for the run's output, on its own.
-  expect(outputsApart).toHaveLength(1);
+  // Nor does the run's end: the last step's completion settles it with its answer (ADR 188).
+  expect(outputsApart).toEqual([]);
   // Planning (the start's Plan task and each completion) reads the run and its steps together.
   const stepsApart = during.filter(
     (q) =>
