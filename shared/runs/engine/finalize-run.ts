@@ -113,8 +113,8 @@ export function succeededByCompletion(
   completing: Pick<CompletingStep, 'nodeId' | 'output'> & { offloaded: boolean },
 ): RunSettlement | undefined {
   if (completing.offloaded) return undefined;
+  // A done plan has nothing running or waiting.
   if (!plan.done || plan.outcome !== 'SUCCEEDED' || plan.failedNodes.length) return undefined;
-  if (steps.some((s) => s.status === 'WAITING')) return undefined;
   const ends = runEnds(spec, steps);
   if (ends.length !== 1 || ends[0] !== completing.nodeId) return undefined;
   // The completing step's row gains this call's cost in the same statement (asCompleted).

@@ -187,11 +187,11 @@ export async function recordCall(
             // and the one agent step it goes on with may be prepared in it (ADR 186).
             const result = await applyPlan(p, tx, ids.tenantId, decision);
             // The run is done: it settles here, with the answer that ended it (ADR 188).
+            const offloaded = !!outputPointer;
+            const settles = fold && result.next === 'done' && !decision.settled;
             const succeeded =
-              fold && result.next === 'done' && !decision.settled
-                ? succeededByCompletion(decision, { ...completing, offloaded: !!outputPointer })
-                : undefined;
-            if (succeeded && !decision.settled) {
+              settles && succeededByCompletion(decision, { ...completing, offloaded });
+            if (succeeded) {
               folding = true;
               const end = { ...succeeded, finishedAt: new Date(p.now()) };
               // The settlement writes the run's whole cost: no increment of it alongside.
